@@ -1,0 +1,3 @@
+from bibliohub.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""Every permission check on staff actions, in one place. Views and the API fetch through these
+functions instead of calling `Model.objects.get` themselves, so that "a branch librarian cannot
+edit another branch's items" is written once."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from bibliohub.accounts.models import Role, User
+from bibliohub.libraries.models import Branch
+
+
+def is_staff_user(user: object) -> bool:
+    return isinstance(user, User) and user.is_active and (user.is_superuser or bool(user.role))
+
+
+def branches_for(user: User) -> QuerySet[Branch]:
+    """The branches whose items, hours and desks `user` may change."""
+    if user.is_network_wide:
+        return Branch.objects.all()
+    if user.role == Role.CATALOGUER and not user.branches.exists():
+        return Branch.objects.all()
+    return user.branches.all()
+
+
+def can_act_on_branch(user: User, branch: Branch | int) -> bool:
+    branch_id = branch if isinstance(branch, int) else branch.pk
+    return branches_for(user).filter(pk=branch_id).exists()
+
+
+def require_branch(user: User, branch: Branch | int) -> None:
+    if not can_act_on_branch(user, branch):
+        raise PermissionDenied(_("You cannot make changes for this branch."))
+
+
+def can_edit_records(user: User) -> bool:
+    """Bibliographic records are shared by the network: cataloguers and managers edit them."""
+    return user.is_network_wide or user.role == Role.CATALOGUER
+
+
+def require_record_editor(user: User) -> None:
+    if not can_edit_records(user):
+        raise PermissionDenied(_("Only cataloguers and managers can edit catalogue records."))
+
+
+def can_manage_network(user: User) -> bool:
+    return user.is_network_wide
+
+
+def branch_for_edit(user: User, code: str) -> Branch:
+    branch = get_object_or_404(Branch, code=code)
+    require_branch(user, branch)
+    return branch
+
+
+def item_for_edit(user: User, item_id: int):  # -> catalog.models.Item (import kept lazy)
+    """The item, if `user` may change it; 404 if it does not exist, 403 if it is another
+    branch's."""
+    from bibliohub.catalog.models import Item
+
+    item = get_object_or_404(Item.objects.select_related("branch", "record"), pk=item_id)
+    require_branch(user, item.branch)
+    return item
+
+
+def record_for_edit(user: User, record_id: int):  # -> catalog.models.Record
+    from bibliohub.catalog.models import Record
+
+    require_record_editor(user)
+    return get_object_or_404(Record, pk=record_id)

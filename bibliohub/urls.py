@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from bibliohub.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("bibliohub.accounts.urls")),
+    path("staff/", include("bibliohub.staff_urls")),
+    path("", include("bibliohub.web.urls")),
+]

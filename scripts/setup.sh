@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for Bibliohub: system packages the tests and tools need, a virtual
+# environment with the locked dependencies, and compiled translations. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+need_apt=()
+
+# System tools: gettext compiles translations; the test suite drives Debian's Chromium,
+# validates MARC with yaz and runs PostgreSQL.
+command -v msgfmt >/dev/null || need_apt+=(gettext)
+if [[ "${BIBLIOHUB_SETUP:-full}" == "full" ]]; then
+    command -v chromium >/dev/null || need_apt+=(chromium fonts-noto-cjk)
+    command -v yaz-marcdump >/dev/null || need_apt+=(yaz)
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+fi
+if ((${#need_apt[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+    echo "Installing system packages: ${need_apt[*]}"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need_apt[@]}"
+fi
+
+if [[ ! -x $VENV/bin/python ]]; then
+    "$PYTHON" -m venv "$VENV"
+fi
+stamp=$VENV/.lock-installed
+if [[ ! -f $stamp ]] || ! cmp -s requirements.lock "$stamp"; then
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -r requirements.lock
+    "$VENV/bin/python" -m pip install -q --no-deps -e .
+    cp requirements.lock "$stamp"
+fi
+
+mkdir -p var
+# Compiled catalogues are build output; rebuild them when a .po is newer.
+"$VENV/bin/python" -m bibliohub compilemessages --ignore=.venv -v 0
