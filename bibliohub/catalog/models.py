@@ -98,6 +98,9 @@ class Identifier(models.Model):
             models.UniqueConstraint(fields=["record", "kind", "value"], name="identifier_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
 
 class ItemType(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
@@ -194,3 +197,6 @@ class CatalogEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

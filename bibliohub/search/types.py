@@ -36,7 +36,7 @@ class SearchQuery:
 
     text: str = ""
     field: Field = Field.ANY
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    filters: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     sort: Sort = Sort.RELEVANCE
     offset: int = 0
     limit: int = 20
