@@ -3,6 +3,7 @@ REST API, CLI, later SRU)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
