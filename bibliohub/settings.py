@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "bibliohub.accounts",
     "bibliohub.catalog",
     "bibliohub.search",
+    "bibliohub.demo",
 ]
 
 MIDDLEWARE = [
