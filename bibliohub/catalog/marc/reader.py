@@ -1,0 +1,283 @@
+"""Stream MARC records out of ISO 2709 or MARCXML files, one at a time, in flat memory.
+
+Every record that cannot be read becomes a Problem naming where it is (record number, byte
+offset or line, control number when readable) and why; reading goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Literal
+
+from django.utils.translation import gettext as _
+from lxml import etree
+from pymarc import Field, Indicators, Leader, Record, Subfield
+
+from bibliohub.catalog.marc import iso2709
+
+Format = Literal["iso2709", "marcxml", "auto"]
+FORMATS = ("iso2709", "marcxml", "auto")
+MARCXML_NS = "http://www.loc.gov/MARC21/slim"
+BLOCK = 1 << 20
+# A run of bytes this long without a record terminator is not MARC we can resynchronise on.
+MAX_RECORD_SEARCH = 16 << 20
+# Bytes some systems put between ISO 2709 records (line ends, padding, DOS end-of-file).
+_SEPARATORS = frozenset(b"\r\n\x00\x1a\x1d\x1e")
+
+
+class NotMarcError(Exception):
+    """The file is not MARC at all (neither ISO 2709 nor MARCXML)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one record. `skipped` is False when the record was still loaded
+    (an unknown branch code on an item, a leader that lied about the encoding)."""
+
+    file: str
+    position: int
+    reason: str
+    offset: int | None = None
+    line: int | None = None
+    control_number: str = ""
+    skipped: bool = True
+
+    def to_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+    def __str__(self) -> str:
+        where = _("record %(position)d") % {"position": self.position}
+        if self.control_number:
+            where += f" ({self.control_number})"
+        if self.offset is not None:
+            where += ", " + _("byte %(offset)d") % {"offset": self.offset}
+        if self.line is not None:
+            where += ", " + _("line %(line)d") % {"line": self.line}
+        return f"{self.file}: {where}: {self.reason}"
+
+
+@dataclass
+class ReadRecord:
+    """A record read in Unicode (leader/09 "a"), with what had to be repaired on the way."""
+
+    position: int
+    record: Record
+    offset: int | None = None
+    line: int | None = None
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+
+def sniff(head: bytes) -> Literal["iso2709", "marcxml"]:
+    """Tell ISO 2709 from MARCXML by the first bytes; raise NotMarcError for anything else."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n\x00")
+    if text.startswith(b"<"):
+        return "marcxml"
+    if (text[:5].isdigit() and (b"\x1e" in text or b"\x1d" in text)) or (b"\x1e" in text and b"\x1f" in text):
+        return "iso2709"
+    raise NotMarcError(_("This is not a MARC file (neither ISO 2709 nor MARCXML)."))
+
+
+def read_records(
+    stream: BinaryIO, *, format: Format = "auto", name: str = ""
+) -> Iterator[ReadRecord | Problem]:
+    """Yield every record of `stream` as a ReadRecord, or a Problem when it cannot be read.
+
+    Raises NotMarcError before yielding anything when the file is not MARC."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown MARC format {format!r}")
+    head = stream.read(BLOCK)
+    if format == "auto":
+        format = sniff(head)
+    if format == "marcxml":
+        return _read_marcxml(_Prefixed(head, stream), name=name)
+    return _read_iso2709(head, stream, name=name)
+
+
+class _Prefixed:
+    """A stream with its first bytes (already read for sniffing) put back in front."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0:
+                data, self._head = self._head + self._stream.read(), b""
+                return data
+            data, self._head = self._head[:size], self._head[size:]
+            return data
+        return self._stream.read(size)
+
+
+def _read_iso2709(head: bytes, stream: BinaryIO, *, name: str) -> Iterator[ReadRecord | Problem]:
+    buf = head
+    pos = 0  # position in buf
+    start_of_buf = 0  # file offset of buf[0]
+    eof = not head
+    position = 0
+
+    def fill(wanted: int) -> bool:
+        """Make sure buf holds `wanted` bytes from pos on; False at the end of the file."""
+        nonlocal buf, pos, start_of_buf, eof
+        while len(buf) - pos < wanted and not eof:
+            more = stream.read(max(BLOCK, wanted))
+            if not more:
+                eof = True
+                break
+            buf = buf[pos:] + more
+            start_of_buf += pos
+            pos = 0
+        return len(buf) - pos >= wanted
+
+    while True:
+        while True:
+            if pos >= len(buf) and not fill(1):
+                return
+            if buf[pos] in _SEPARATORS:
+                pos += 1
+                continue
+            break
+        position += 1
+        offset = start_of_buf + pos
+        warnings: list[str] = []
+        fill(5)
+        length_text = buf[pos : pos + 5]
+        length = int(length_text) if length_text.isdigit() else 0
+        chunk = b""
+        if length >= 25 and fill(length):
+            end = pos + length - 1
+            if buf[end] == iso2709.RECORD_TERMINATOR and buf.find(b"\x1d", pos, end) < 0:
+                chunk = buf[pos : end + 1]
+        if not chunk:
+            # The stated length is wrong (or is our overlong marker): the terminator decides.
+            searched = 0
+            end = buf.find(b"\x1d", pos)
+            while end < 0 and not eof and searched < MAX_RECORD_SEARCH:
+                searched = len(buf) - pos
+                fill(searched + BLOCK)
+                end = buf.find(b"\x1d", pos)
+            if end < 0:
+                rest = buf[pos:]
+                if not rest.strip():
+                    return  # padding after the last record
+                if len(rest) >= MAX_RECORD_SEARCH:
+                    yield Problem(name, position, _("No record terminator found; the rest of the file was not read."), offset=offset)
+                    return
+                yield Problem(
+                    name, position, _("The file ends in the middle of a record."),
+                    offset=offset, control_number=iso2709.control_number_of(rest),
+                )
+                return
+            chunk = buf[pos : end + 1]
+            if length_text != iso2709.OVERLONG_LENGTH:
+                warnings.append(_("The record length in the leader is wrong."))
+        pos += len(chunk)
+        try:
+            record, repairs = iso2709.decode(chunk)
+        except iso2709.DecodeError as exc:
+            yield Problem(name, position, str(exc), offset=offset, control_number=iso2709.control_number_of(chunk))
+            continue
+        except (ValueError, IndexError, KeyError, UnicodeError) as exc:
+            yield Problem(
+                name, position, _("The record cannot be read: %(error)s") % {"error": exc},
+                offset=offset, control_number=iso2709.control_number_of(chunk),
+            )
+            continue
+        warnings.extend(repairs)
+        yield ReadRecord(position=position, record=record, offset=offset, warnings=warnings)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _record_from_xml(element: etree._Element) -> tuple[Record, list[str]]:
+    warnings: list[str] = []
+    record = Record()
+    leader = ""
+    fields = record.fields
+    for child in element:
+        kind = _local(child.tag)
+        if kind == "leader":
+            leader = child.text or ""
+        elif kind in ("controlfield", "datafield"):
+            tag = (child.get("tag") or "").strip()
+            if tag.isdigit() and len(tag) < 3:
+                warnings.append(_("Tag %(tag)s was read as %(fixed)s.") % {"tag": tag, "fixed": tag.zfill(3)})
+                tag = tag.zfill(3)
+            if len(tag) != 3 or not tag.isalnum() or not tag.isascii():
+                warnings.append(_("A field with the invalid tag “%(tag)s” was left out.") % {"tag": tag})
+                continue
+            if kind == "controlfield" or iso2709.is_control_tag(tag):
+                fields.append(Field(tag=tag, data=child.text or ""))
+                continue
+            ind1 = (child.get("ind1") or " ")[:1]
+            ind2 = (child.get("ind2") or " ")[:1]
+            subfields = [
+                Subfield((sub.get("code") or " ")[:1], sub.text or "")
+                for sub in child
+                if _local(sub.tag) == "subfield"
+            ]
+            fields.append(Field(tag=tag, indicators=Indicators(ind1, ind2), subfields=subfields))
+    if not fields:
+        raise iso2709.DecodeError(_("The record has no fields."))
+    if len(leader) != 24:
+        warnings.append(_("The leader is %(count)d characters long instead of 24.") % {"count": len(leader)})
+        leader = (leader + " " * 24)[:24]
+    if not leader.isascii():
+        leader = "".join(c if c.isascii() else " " for c in leader)
+    # XML text is Unicode already, whatever leader/09 said.
+    record.leader = Leader(leader[:9] + "a" + leader[10:])
+    return record, warnings
+
+
+def _read_marcxml(stream: _Prefixed, *, name: str) -> Iterator[ReadRecord | Problem]:
+    position = 0
+    checked_root = False
+    events = etree.iterparse(
+        stream, events=("start", "end"), huge_tree=True, resolve_entities=False, no_network=True,
+        remove_comments=True, remove_pis=True,
+    )
+    try:
+        for event, element in events:
+            local = _local(element.tag)
+            if event == "start":
+                if not checked_root:
+                    checked_root = True
+                    if local not in ("collection", "record"):
+                        raise NotMarcError(_("This XML file is not MARCXML."))
+                continue
+            if local != "record" or element.getparent() is not None and _local(element.getparent().tag) not in ("collection", ""):
+                continue
+            position += 1
+            line = element.sourceline
+            try:
+                record, warnings = _record_from_xml(element)
+            except (iso2709.DecodeError, ValueError) as exc:
+                yield Problem(name, position, str(exc), line=line, control_number=_xml_control_number(element))
+            else:
+                yield ReadRecord(position=position, record=record, line=line, warnings=warnings)
+            # Keep memory flat: drop the record and everything before it.
+            element.clear()
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        if not checked_root:
+            raise NotMarcError(_("This is not a MARC file: the XML cannot be read (%(error)s).") % {"error": exc}) from exc
+        yield Problem(
+            name, position + 1,
+            _("The XML is broken here (%(error)s); the rest of the file was not read.") % {"error": exc},
+            line=exc.lineno,
+        )
+
+
+def _xml_control_number(element: etree._Element) -> str:
+    for child in element:
+        if _local(child.tag) == "controlfield" and child.get("tag") == "001":
+            return (child.text or "").strip()
+    return ""
