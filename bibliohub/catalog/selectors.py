@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+import pymarc
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from bibliohub.catalog.models import AVAILABLE_STATUSES, GONE_STATUSES, Item
+from bibliohub.catalog.models import AVAILABLE_STATUSES, GONE_STATUSES, Item, Record
 from bibliohub.libraries.models import Branch
 from bibliohub.search.types import BranchAvailability
 
@@ -39,3 +40,34 @@ def availability_for(record_ids: Iterable[int]) -> dict[int, list[BranchAvailabi
     order = {b.pk: i for i, b in enumerate(branches.values())}
     code_order = {b.code: order[b.pk] for b in branches.values()}
     return {rid: sorted(av, key=lambda a: code_order[a.branch_code]) for rid, av in result.items()}
+
+
+def public_items(record_id: int) -> list[Item]:
+    """The copies of a record a reader may see (withdrawn and lost ones left out), grouped by
+    branch in the network's branch order, with branch, location and item type in one query."""
+    return list(
+        Item.objects.filter(record_id=record_id)
+        .exclude(status__in=GONE_STATUSES)
+        .select_related("branch", "location", "item_type")
+        .order_by("branch__sort_order", "branch__code", "call_number", "barcode")
+    )
+
+
+def new_arrivals(*, branch_code: str = "", language: str = "") -> QuerySet[Record]:
+    """Records with a copy on the shelf now (at `branch_code` if given), in `language` (a MARC
+    code) if given, most recently catalogued first. A lazy queryset so that callers page it."""
+    on_shelf = Item.objects.filter(record_id=OuterRef("pk"), status__in=AVAILABLE_STATUSES)
+    if branch_code:
+        on_shelf = on_shelf.filter(branch__code=branch_code)
+    records = Record.objects.filter(Exists(on_shelf))
+    if language:
+        # JSON containment is not available on SQLite; the quoted code inside the JSON text
+        # is exact enough for three-letter MARC codes.
+        records = records.filter(languages__icontains=f'"{language}"')
+    return records.order_by("-created_at", "-pk")
+
+
+def parsed_marc(record: Record) -> pymarc.Record:
+    """The stored ISO 2709 bytes as a pymarc record; bytes that are not valid UTF-8 are shown
+    with replacement characters rather than hiding the whole record."""
+    return pymarc.Record(data=bytes(record.marc), force_utf8=True, utf8_handling="replace")

@@ -1,0 +1,67 @@
+"""Template helpers for the public catalogue pages."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import QueryDict
+from django.utils.html import format_html
+
+from bibliohub.catalog.models import Audience, Format
+from bibliohub.web import languages
+
+register = template.Library()
+
+
+@register.filter
+def language_name(code: str) -> str:
+    return languages.language_name(code)
+
+
+@register.filter
+def language_tag(codes: list[str] | str) -> str:
+    """`lang` value for catalogue data: a record's list of MARC codes or one code."""
+    if isinstance(codes, str):
+        return languages.language_tag(codes)
+    return languages.record_language_tag(list(codes))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: object) -> str:
+    """The current query string with some parameters replaced (None removes one), so that
+    paging and sorting links keep every other choice and the URL stays shareable."""
+    params: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None and value != "":
+            params[key] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def lang_attr(codes: list[str] | str) -> str:
+    """` lang="vi"` for catalogue data in a known language, nothing when unknown, so that the
+    text is not announced in the interface language by mistake only when we know better."""
+    tag = language_tag(codes)
+    return format_html(' lang="{}"', tag) if tag else ""
+
+
+@register.filter
+def format_label(value: str) -> str:
+    try:
+        return str(Format(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def audience_label(value: str) -> str:
+    try:
+        return str(Audience(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key, "")

@@ -1,0 +1,45 @@
+"""A few real-looking records in several scripts, held by the two branches of the named world."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from bibliohub.catalog.models import ItemStatus, Record
+from tests.web.builders import add_items, make_record
+
+
+@pytest.fixture
+def duong_kach_menh(central, riverside, book_type) -> Record:
+    record = make_record(
+        title="Đường Kách Mệnh", responsibility="Nguyễn Ái Quốc", authors=["Hồ Chí Minh"],
+        subjects=["Cách mạng", "Lịch sử Việt Nam"], year=1927, languages=["vie"],
+        isbns=["9786045712345"], publisher="Nhà xuất bản Chính trị Quốc gia", place="Hà Nội",
+        summary="Tập bài giảng cho lớp huấn luyện cán bộ.", edition="Tái bản lần 3",
+        created_at=timezone.now() - timedelta(days=2),
+    )
+    add_items(record, central, book_type, [ItemStatus.AVAILABLE, ItemStatus.AVAILABLE, ItemStatus.ON_LOAN], call_number="959.7 HCM")
+    add_items(record, riverside, book_type, [ItemStatus.ON_LOAN, ItemStatus.WITHDRAWN], call_number="959.7 HCM")
+    return record
+
+
+@pytest.fixture
+def hong_lou_meng(central, book_type) -> Record:
+    record = make_record(
+        title="红楼梦", authors=["曹雪芹"], subjects=["小说"], year=2008, languages=["chi"],
+        publisher="人民文学出版社", place="北京", created_at=timezone.now() - timedelta(days=1),
+    )
+    add_items(record, central, book_type, [ItemStatus.AVAILABLE], call_number="I242.4 C12")
+    return record
+
+
+@pytest.fixture
+def all_on_loan(riverside, book_type) -> Record:
+    record = make_record(
+        title="Kobzar", authors=["Taras Shevchenko"], year=2014, languages=["ukr"],
+        created_at=timezone.now(),
+    )
+    add_items(record, riverside, book_type, [ItemStatus.ON_LOAN])
+    return record
