@@ -1,0 +1,65 @@
+"""Full-text backends behind one interface, chosen by the database vendor: SQLite FTS5 (the
+embedded default) and PostgreSQL (tsvector with a GIN index). Facets, filters, sorting and
+paging are plain SQL shared by both (bibliohub.search.service); a backend only stores token
+streams and answers "which records match, and how well"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import connection
+
+from bibliohub.search.query import Clause
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One record's tokens per weighted field, already normalised."""
+
+    record_id: int
+    sort_title: str
+    title: list[str]
+    author: list[str]
+    subject: list[str]
+    other: list[str]
+    isbn: list[str]
+
+
+@dataclass(frozen=True)
+class Match:
+    """SQL pieces for the records matching some clauses.
+
+    `source` is a FROM … WHERE … fragment whose rows are the matches, `id_column` names the
+    record id in it, `rank_columns` are extra columns an inner query must select so that an
+    outer query can order by `order_by` (best first) over an alias `c`."""
+
+    source: str
+    params: list
+    id_column: str
+    rank_columns: str
+    order_by: str
+    order_params: list
+
+
+class Backend(Protocol):
+    vendor: str
+
+    def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None: ...
+
+    def delete(self, cursor, ids: list[int]) -> None: ...
+
+    def clear(self, cursor) -> None: ...
+
+    def match(self, clauses: list[Clause]) -> Match: ...
+
+
+def get_backend() -> Backend:
+    """The backend for the default database."""
+    if connection.vendor == "postgresql":
+        from bibliohub.search.backends.postgresql import PostgreSQLBackend
+
+        return PostgreSQLBackend()
+    from bibliohub.search.backends.sqlite import SQLiteBackend
+
+    return SQLiteBackend()

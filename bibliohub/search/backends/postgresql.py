@@ -1,0 +1,80 @@
+"""PostgreSQL: a tsvector per record in `search_document.vector` (GIN index), built from the
+normaliser's tokens as a tsvector literal, so PostgreSQL's own parser and dictionaries never
+touch the text. Weights: A title, B author, C subject, D the rest (ISBNs included); ranking
+is ts_rank_cd with its default weights {0.1, 0.2, 0.4, 1.0} for D, C, B, A."""
+
+from __future__ import annotations
+
+from bibliohub.search.backends import IndexRow, Match
+from bibliohub.search.query import Clause
+from bibliohub.search.types import Field
+
+_WEIGHTS = {Field.TITLE: "A", Field.AUTHOR: "B", Field.SUBJECT: "C", Field.ISBN: "D"}
+# Positions jump between fields so that a phrase never spans two of them.
+_FIELD_GAP = 100
+_MAX_POSITION = 16383
+_MAX_LEXEME = 500
+
+
+def _quote(token: str) -> str:
+    return "'" + token[:_MAX_LEXEME].replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(row: IndexRow) -> str:
+    """The tsvector text of `row`: every token with its positions and its field's weight."""
+    positions: dict[tuple[str, str], list[int]] = {}
+    position = 0
+    for weight, field_tokens in (
+        ("A", row.title), ("B", row.author), ("C", row.subject), ("D", row.other), ("D", row.isbn)
+    ):
+        for token in field_tokens:
+            position += 1
+            if position > _MAX_POSITION:
+                break
+            positions.setdefault((token, weight), []).append(position)
+        position += _FIELD_GAP
+    return " ".join(
+        f"{_quote(token)}:{','.join(f'{p}{weight}' for p in ps[:256])}"
+        for (token, weight), ps in positions.items()
+    )
+
+
+def compile_tsquery(clauses: list[Clause]) -> str:
+    """The tsquery text: a clause's tokens joined by <-> (followed by), each restricted to
+    its field's weight, all clauses joined by &."""
+    parts = []
+    for clause in clauses:
+        weight = _WEIGHTS.get(clause.field)
+        suffix = f":{weight}" if weight else ""
+        terms = [f"{_quote(t)}{suffix}" for t in clause.tokens]
+        parts.append("(" + " <-> ".join(terms) + ")" if len(terms) > 1 else terms[0])
+    return " & ".join(parts)
+
+
+class PostgreSQLBackend:
+    vendor = "postgresql"
+
+    def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
+        if replace:
+            self.delete(cursor, [r.record_id for r in rows])
+        cursor.executemany(
+            "INSERT INTO search_document (record_id, sort_title, vector) VALUES (%s, %s, %s::tsvector)",
+            [(r.record_id, r.sort_title, tsvector_literal(r)) for r in rows],
+        )
+
+    def delete(self, cursor, ids: list[int]) -> None:
+        if ids:
+            cursor.execute("DELETE FROM search_document WHERE record_id = ANY(%s)", [ids])
+
+    def clear(self, cursor) -> None:
+        cursor.execute("DELETE FROM search_document")
+    def match(self, clauses: list[Clause]) -> Match:
+        query = compile_tsquery(clauses)
+        return Match(
+            source="search_document WHERE vector @@ %s::tsquery",
+            params=[query],
+            id_column="record_id",
+            rank_columns="vector",
+            order_by="ts_rank_cd(c.vector, %s::tsquery) DESC",
+            order_params=[query],
+        )
