@@ -1,60 +1,24 @@
-"""MARC language codes (MARC Code List for Languages, the three letters in 008/35-37 and 041)
-as the readers see them: a name in the interface language, and the BCP 47 tag that goes into a
-`lang` attribute so that browsers and screen readers pick the right fonts and voices for
+"""MARC language codes (the three letters in 008/35-37 and 041) as the pages need them: the
+name in the interface language (the search facets' table) and the BCP 47 tag that goes into a
+`lang` attribute, so that browsers and screen readers pick the right fonts and voices for
 catalogue data in any script."""
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from bibliohub.search.languages import LANGUAGE_NAMES
+from bibliohub.search.languages import language_name as _name
 
-# code: (BCP 47 tag, name). MARC keeps some bibliographic codes that differ from ISO 639-2/T
-# (chi, ger, fre, dut, cze, gre, per, rum, slo, wel, arm, geo, ice, mac, may, alb, bur, baq).
-_LANGUAGES: dict[str, tuple[str, Promise]] = {
-    "ara": ("ar", _("Arabic")),
-    "arm": ("hy", _("Armenian")),
-    "bel": ("be", _("Belarusian")),
-    "ben": ("bn", _("Bengali")),
-    "bul": ("bg", _("Bulgarian")),
-    "cat": ("ca", _("Catalan")),
-    "chi": ("zh", _("Chinese")),
-    "cze": ("cs", _("Czech")),
-    "dan": ("da", _("Danish")),
-    "dut": ("nl", _("Dutch")),
-    "eng": ("en", _("English")),
-    "est": ("et", _("Estonian")),
-    "fin": ("fi", _("Finnish")),
-    "fre": ("fr", _("French")),
-    "geo": ("ka", _("Georgian")),
-    "ger": ("de", _("German")),
-    "gre": ("el", _("Greek")),
-    "heb": ("he", _("Hebrew")),
-    "hin": ("hi", _("Hindi")),
-    "hun": ("hu", _("Hungarian")),
-    "ind": ("id", _("Indonesian")),
-    "ita": ("it", _("Italian")),
-    "jpn": ("ja", _("Japanese")),
-    "kaz": ("kk", _("Kazakh")),
-    "khm": ("km", _("Khmer")),
-    "kor": ("ko", _("Korean")),
-    "lat": ("la", _("Latin")),
-    "lav": ("lv", _("Latvian")),
-    "lit": ("lt", _("Lithuanian")),
-    "nor": ("no", _("Norwegian")),
-    "per": ("fa", _("Persian")),
-    "pol": ("pl", _("Polish")),
-    "por": ("pt", _("Portuguese")),
-    "rum": ("ro", _("Romanian")),
-    "rus": ("ru", _("Russian")),
-    "slo": ("sk", _("Slovak")),
-    "spa": ("es", _("Spanish")),
-    "srp": ("sr", _("Serbian")),
-    "swe": ("sv", _("Swedish")),
-    "tha": ("th", _("Thai")),
-    "tur": ("tr", _("Turkish")),
-    "ukr": ("uk", _("Ukrainian")),
-    "vie": ("vi", _("Vietnamese")),
-    "yid": ("yi", _("Yiddish")),
+# MARC keeps some bibliographic codes that differ from ISO 639-2/T (chi, ger, fre, dut, cze, gre,
+# per, rum, slo, arm, geo); the tag is what browsers and screen readers understand.
+_TAGS = {
+    "ara": "ar", "arm": "hy", "bel": "be", "ben": "bn", "bul": "bg", "cat": "ca", "chi": "zh",
+    "cze": "cs", "dan": "da", "dut": "nl", "eng": "en", "est": "et", "fin": "fi", "fre": "fr",
+    "geo": "ka", "ger": "de", "gre": "el", "heb": "he", "hin": "hi", "hun": "hu", "ind": "id",
+    "ita": "it", "jpn": "ja", "kaz": "kk", "khm": "km", "kor": "ko", "lat": "la", "lav": "lv",
+    "lit": "lt", "nor": "no", "per": "fa", "pol": "pl", "por": "pt", "rum": "ro", "rus": "ru",
+    "slo": "sk", "spa": "es", "srp": "sr", "swe": "sv", "tha": "th", "tur": "tr", "ukr": "uk",
+    "vie": "vi", "yid": "yi", "aze": "az", "epo": "eo", "hrv": "hr", "ice": "is", "may": "ms",
+    "slv": "sl", "urd": "ur",
 }
 # ISO 639-2/T spellings that records from some sources carry instead of the MARC ones.
 _ALIASES = {
@@ -63,21 +27,19 @@ _ALIASES = {
 }
 
 
-def _entry(code: str) -> tuple[str, Promise] | None:
+def _marc_code(code: str) -> str:
     code = code.strip().lower()
-    return _LANGUAGES.get(_ALIASES.get(code, code))
+    return _ALIASES.get(code, code)
 
 
 def language_name(code: str) -> str:
     """The language's name in the interface language; the code itself when we do not know it."""
-    entry = _entry(code)
-    return str(entry[1]) if entry else code
+    return _name(_marc_code(code))
 
 
 def language_tag(code: str) -> str:
     """A BCP 47 tag for a `lang` attribute, or "" when unknown ("und" would claim we looked)."""
-    entry = _entry(code)
-    return entry[0] if entry else ""
+    return _TAGS.get(_marc_code(code), "")
 
 
 def record_language_tag(codes: list[str]) -> str:
@@ -86,4 +48,5 @@ def record_language_tag(codes: list[str]) -> str:
 
 
 def known_codes() -> list[str]:
-    return list(_LANGUAGES)
+    """The languages a reader can pick from: the ones with a name in the interface."""
+    return [code for code in LANGUAGE_NAMES if code not in {"mul", "und", "zxx"}]

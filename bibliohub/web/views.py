@@ -19,7 +19,8 @@ from bibliohub.catalog.models import Item, Record
 from bibliohub.catalog.selectors import availability_for, new_arrivals, parsed_marc, public_items
 from bibliohub.libraries.hours import DayHours, day_hours
 from bibliohub.libraries.models import Branch
-from bibliohub.search.types import FACETS, Field, SearchQuery, SearchResult, Sort
+from bibliohub.search.service import search as run_search
+from bibliohub.search.types import FACETS, Field, SearchQuery, Sort
 from bibliohub.web.languages import known_codes, language_name
 
 E = TypeVar("E", Field, Sort)
@@ -100,7 +101,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "facet_titles": _facet_titles(),
     }
     if query.text or query.filters:
-        result = _run_search(query)
+        result = run_search(query)
         page_count = min(math.ceil(result.total / PAGE_SIZE), MAX_PAGE)
         context.update(
             result=result,
@@ -187,12 +188,6 @@ def new_items(request: HttpRequest) -> HttpResponse:
             "page": Page(number=number, has_previous=number > 1, has_next=len(rows) > PAGE_SIZE and number < MAX_PAGE),
         },
     )
-
-
-def _run_search(query: SearchQuery) -> SearchResult:
-    from bibliohub.search.service import search as run
-
-    return run(query)
 
 
 def _group_by_branch(items: list[Item]) -> list[tuple[Branch, list[Item]]]:
