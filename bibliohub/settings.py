@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "bibliohub.accounts",
     "bibliohub.catalog",
     "bibliohub.search",
+    "bibliohub.patrons",
+    "bibliohub.circulation",
     "bibliohub.demo",
 ]
 

@@ -1,0 +1,77 @@
+"""Machine-readable reasons: why a patron cannot borrow now, and why a patron service refused.
+Each interface (desk screen, API, SIP2) turns the code into its own message; `message` is the
+default wording, translated into the language active at the time it is read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BlockReason(models.TextChoices):
+    """Why a patron may not borrow, renew or place holds. Circulation adds the reasons that
+    come from loans (fines over the limit, overdue items) when it is built."""
+
+    PENDING = "pending", _("The registration has not been confirmed by the library yet.")
+    CARD_EXPIRED = "card_expired", _("The library card has expired.")
+    MANUAL_BLOCK = "manual_block", _("The library has blocked this card.")
+
+    @property
+    def message(self) -> str:
+        return str(self.label)
+
+
+class ErasureRefusal(models.TextChoices):
+    """Why a patron cannot be erased yet. Open loans and unpaid fines are added with the
+    circulation service, which owns them."""
+
+    GUARDIAN_OF_ACTIVE_CHILD = (
+        "guardian_of_active_child",
+        _("This patron is the guardian of a child with an active card."),
+    )
+
+    @property
+    def message(self) -> str:
+        return str(self.label)
+
+
+class PatronError(Exception):
+    """Base of the refusals raised by patron services."""
+
+
+class InvalidPatronData(PatronError):
+    """The details given for a patron are not acceptable. `errors` maps a field name (or
+    "__all__") to its messages, as Django forms do, so a form can show them in place."""
+
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        self.errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
+        super().__init__("; ".join(f"{f}: {' '.join(m)}" for f, m in self.errors.items()))
+
+
+class NotPending(PatronError):
+    """Only a registration waiting for confirmation can be confirmed."""
+
+    def __init__(self) -> None:
+        super().__init__(str(_("This registration has already been confirmed.")))
+
+
+class NotActive(PatronError):
+    """The action needs a confirmed patron (renewing a card that was never issued)."""
+
+    def __init__(self) -> None:
+        super().__init__(str(_("The registration has not been confirmed yet.")))
+
+
+class BlockAlreadyLifted(PatronError):
+    def __init__(self) -> None:
+        super().__init__(str(_("This block has already been lifted.")))
+
+
+class ErasureRefused(PatronError):
+    """Carries every reason at once, so staff can settle them all before trying again."""
+
+    def __init__(self, reasons: Sequence[ErasureRefusal]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(" ".join(r.message for r in self.reasons))

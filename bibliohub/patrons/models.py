@@ -1,0 +1,219 @@
+"""Patrons (the readers), their categories, manual blocks and the registration events that
+statistics read. Patrons are not staff users: they sign in to the OPAC with their card."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from bibliohub.libraries.models import Branch, Network
+
+# Card numbers go into barcodes and SIP2 fields, where "|" separates fields: letters, digits
+# and hyphens only.
+card_number_validator = RegexValidator(
+    r"^[A-Za-z0-9-]+\Z", _("Use only letters, digits and hyphens in a card number.")
+)
+
+
+class AgeBand(models.TextChoices):
+    """The age group a category counts under in statistics, kept after a patron is erased."""
+
+    CHILD = "child", _("Children (up to 13)")
+    TEEN = "teen", _("Teenagers (14–17)")
+    ADULT = "adult", _("Adults (18–64)")
+    SENIOR = "senior", _("Seniors (65 and over)")
+    ANY = "any", _("Any age")
+
+
+class PatronCategory(models.Model):
+    """Adult, child, student, teacher, staff…: librarians add and edit their own."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    names = models.JSONField(_("name in each language"), default=dict, blank=True)
+    age_band = models.CharField(
+        _("age band for statistics"), max_length=10, choices=AgeBand.choices, default=AgeBand.ANY
+    )
+    card_validity_months = models.PositiveSmallIntegerField(
+        _("card valid for (months)"), default=12,
+        help_text=_("How long a new or renewed card stays valid."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("patron category")
+        verbose_name_plural = _("patron categories")
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        language = (language or get_language() or "en").lower()
+        return self.names.get(language) or self.names.get(language.split("-")[0]) or self.name
+
+
+class PatronStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    ACTIVE = "active", _("Active")
+
+
+class Patron(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="patrons")
+    # Empty until the card is issued (a self-registration waiting for staff).
+    card_barcode = models.CharField(
+        _("card number"), max_length=30, blank=True, validators=[card_number_validator]
+    )
+    family_name = models.CharField(_("family name"), max_length=150)
+    given_names = models.CharField(_("given names"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    home_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="patrons", verbose_name=_("home branch")
+    )
+    category = models.ForeignKey(
+        PatronCategory, on_delete=models.PROTECT, related_name="patrons", verbose_name=_("category")
+    )
+    card_expires_on = models.DateField(_("card expires"), null=True, blank=True)
+    guardian = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="wards",
+        verbose_name=_("guardian"),
+    )
+    school_class = models.CharField(
+        _("class or grade"), max_length=50, blank=True, help_text=_("For students, e.g. 7B.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PatronStatus.choices, default=PatronStatus.PENDING
+    )
+    reading_history = models.BooleanField(_("keeps a reading history"), default=False)
+    reading_history_consent_at = models.DateTimeField(
+        _("reading history agreed"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("registered"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["family_name", "given_names", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "card_barcode"], condition=~Q(card_barcode=""),
+                name="patron_card_unique_in_network",
+                violation_error_code="card_taken",
+                violation_error_message=_("Another patron already has this card number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | ~Q(card_barcode=""),
+                name="patron_active_has_card",
+            ),
+            models.CheckConstraint(
+                condition=Q(reading_history=False) | Q(reading_history_consent_at__isnull=False),
+                name="patron_reading_history_has_consent_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["home_branch", "school_class"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+        verbose_name = _("patron")
+        verbose_name_plural = _("patrons")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.card_barcode})" if self.card_barcode else self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name}, {self.given_names}"
+
+    def card_expired_on(self, day: date) -> bool:
+        """Whether the card is no longer valid on `day` (it is valid through its expiry day)."""
+        return self.card_expires_on is not None and day > self.card_expires_on
+
+
+class Block(models.Model):
+    """A block a member of staff put on a patron by hand, with the reason the patron is told.
+    Blocks computed from the state of things (an expired card, fines) are not stored."""
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="blocks")
+    reason = models.TextField(_("reason"))
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("blocked by"),
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(
+        _("until"), null=True, blank=True, help_text=_("Leave empty to block until lifted.")
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("lifted by"),
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="block_ends_after_it_starts",
+            )
+        ]
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class PatronEvent(models.Model):
+    """Who did what to which patron, where and when. Statistics (new registrations per branch,
+    category and age band) read these rows; they hold no personal data, so they stay (with
+    the patron link cleared) when a patron is erased."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered at the desk")
+        SELF_REGISTERED = "self_registered", _("Registered online")
+        CONFIRMED = "confirmed", _("Registration confirmed")
+        CARD_RENEWED = "card_renewed", _("Card renewed")
+        BLOCKED = "blocked", _("Blocked")
+        BLOCK_LIFTED = "block_lifted", _("Block lifted")
+        READING_HISTORY_ON = "reading_history_on", _("Reading history turned on")
+        READING_HISTORY_OFF = "reading_history_off", _("Reading history turned off")
+        DATA_EXPORTED = "data_exported", _("Personal data exported")
+        ERASED = "erased", _("Erased")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(db_index=True)
+    patron = models.ForeignKey(
+        Patron, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept on the event so that statistics by category and age band survive erasure.
+    category = models.ForeignKey(
+        PatronCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -1,0 +1,443 @@
+"""Every change to patrons goes through these functions, one transaction each, and each appends
+a PatronEvent. Desk screens, the OPAC, the API, CSV import and SIP2 all call them; they do
+not check staff permissions (the interfaces do, through bibliohub.accounts.access)."""
+
+from __future__ import annotations
+
+import calendar
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import luhn
+
+from bibliohub.accounts.models import User
+from bibliohub.libraries.models import Branch, Network
+from bibliohub.patrons import selectors
+from bibliohub.patrons.errors import (
+    BlockAlreadyLifted,
+    ErasureRefused,
+    InvalidPatronData,
+    NotActive,
+    NotPending,
+)
+from bibliohub.patrons.models import Block, Patron, PatronCategory, PatronEvent, PatronStatus
+
+Kind = PatronEvent.Kind
+
+# Generated card numbers: a leading 2 (the usual first digit of library patron barcodes, so
+# they are not mistaken for item barcodes), twelve random digits and a Luhn check digit that
+# catches a mistyped digit at the desk.
+CARD_PREFIX = "2"
+CARD_RANDOM_DIGITS = 12
+
+
+@dataclass(frozen=True, kw_only=True)
+class PatronDetails:
+    """What a patron tells the library about themselves, at the desk, online or in a CSV."""
+
+    family_name: str
+    given_names: str
+    date_of_birth: date | None = None
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    language: str = "en"
+    school_class: str = ""
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole calendar months, kept inside the month (31 January + 1 → 28 or
+    29 February), as people expect of "valid for a year" or "for six months"."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def new_card_number(network: Network) -> str:
+    """A card number no patron of `network` has, with a Luhn check digit."""
+    while True:
+        body = CARD_PREFIX + "".join(str(secrets.randbelow(10)) for _ in range(CARD_RANDOM_DIGITS))
+        number = body + luhn.calc_check_digit(body)
+        if not Patron.objects.filter(network=network, card_barcode=number).exists():
+            return number
+
+
+def is_generated_card_number(number: str) -> bool:
+    """Whether `number` has the shape and a valid check digit of a number we generate."""
+    return (
+        len(number) == len(CARD_PREFIX) + CARD_RANDOM_DIGITS + 1
+        and number.startswith(CARD_PREFIX)
+        and luhn.is_valid(number)
+    )
+
+
+@transaction.atomic
+def register_patron(
+    details: PatronDetails,
+    *,
+    category: PatronCategory,
+    branch: Branch,
+    staff: User | None,
+    at: datetime,
+    home_branch: Branch | None = None,
+    card_barcode: str = "",
+    guardian: Patron | None = None,
+) -> Patron:
+    """Register a patron at the desk of `branch`: active at once, with a card valid for the
+    category's period from the local date of `at`. A card number is generated when
+    `card_barcode` is empty. `home_branch` defaults to `branch`.
+
+    Returns the saved patron and records a REGISTERED event.
+    Raises InvalidPatronData naming each bad field (a card number already in use included).
+    """
+    patron = _new_patron(
+        details, category=category, home_branch=home_branch or branch, guardian=guardian, at=at
+    )
+    patron.status = PatronStatus.ACTIVE
+    patron.confirmed_at = at
+    patron.card_barcode = card_barcode.strip() or new_card_number(patron.network)
+    patron.card_expires_on = add_months(timezone.localdate(at), category.card_validity_months)
+    _save_new(patron)
+    _record(Kind.REGISTERED, patron, branch=branch, staff=staff, at=at)
+    return patron
+
+
+@transaction.atomic
+def self_register(
+    details: PatronDetails,
+    *,
+    category: PatronCategory,
+    home_branch: Branch,
+    at: datetime,
+    guardian: Patron | None = None,
+) -> Patron:
+    """Register a patron from the OPAC: pending, with no card, until staff confirm them with
+    `confirm_patron` (usually when the patron shows identification at the desk).
+
+    Returns the saved patron and records a SELF_REGISTERED event.
+    Raises InvalidPatronData naming each bad field.
+    """
+    patron = _new_patron(
+        details, category=category, home_branch=home_branch, guardian=guardian, at=at
+    )
+    _save_new(patron)
+    _record(Kind.SELF_REGISTERED, patron, branch=home_branch, staff=None, at=at)
+    return patron
+
+
+@transaction.atomic
+def confirm_patron(
+    patron: Patron, *, branch: Branch, staff: User, at: datetime, card_barcode: str = ""
+) -> Patron:
+    """Confirm a pending registration: the patron becomes active and is issued a card (the
+    number given, else a generated one) valid from the local date of `at`.
+
+    Returns the patron and records a CONFIRMED event.
+    Raises NotPending if the patron is already active, InvalidPatronData if the card number
+    is taken or malformed.
+    """
+    patron = Patron.objects.select_for_update().select_related("category").get(pk=patron.pk)
+    if patron.status != PatronStatus.PENDING:
+        raise NotPending()
+    patron.status = PatronStatus.ACTIVE
+    patron.confirmed_at = at
+    patron.card_barcode = card_barcode.strip() or new_card_number(patron.network)
+    patron.card_expires_on = add_months(
+        timezone.localdate(at), patron.category.card_validity_months
+    )
+    _validate(patron)
+    _save_existing(
+        patron, ["status", "confirmed_at", "card_barcode", "card_expires_on"]
+    )
+    _record(Kind.CONFIRMED, patron, branch=branch, staff=staff, at=at)
+    return patron
+
+
+@transaction.atomic
+def renew_card(patron: Patron, *, branch: Branch, staff: User | None, at: datetime) -> Patron:
+    """Extend the card by the category's validity period, counted from the later of today and
+    the current expiry date, so that renewing early loses no days and an expired card gets a
+    full period from today.
+
+    Returns the patron; the CARD_RENEWED event holds the old and new expiry dates.
+    Raises NotActive for a registration not yet confirmed.
+    """
+    patron = Patron.objects.select_for_update().select_related("category").get(pk=patron.pk)
+    if patron.status != PatronStatus.ACTIVE:
+        raise NotActive()
+    today = timezone.localdate(at)
+    old = patron.card_expires_on
+    base = max(today, old) if old else today
+    patron.card_expires_on = add_months(base, patron.category.card_validity_months)
+    patron.save(update_fields=["card_expires_on"])
+    _record(
+        Kind.CARD_RENEWED, patron, branch=branch, staff=staff, at=at,
+        detail={"from": old.isoformat() if old else None, "to": patron.card_expires_on.isoformat()},
+    )
+    return patron
+
+
+@transaction.atomic
+def add_block(
+    patron: Patron,
+    *,
+    reason: str,
+    branch: Branch,
+    staff: User,
+    at: datetime,
+    ends_at: datetime | None = None,
+) -> Block:
+    """Block the patron from `at` until `ends_at` (None: until lifted), telling them `reason`.
+
+    Returns the block and records a BLOCKED event (the reason text stays on the block only,
+    as it may describe the person).
+    Raises InvalidPatronData if the reason is empty or the block would end before it starts.
+    """
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Say why the card is blocked; the patron will be told.")]
+    if ends_at is not None and ends_at <= at:
+        errors["ends_at"] = [_("The block must end after it starts.")]
+    if errors:
+        raise InvalidPatronData(errors)
+    block = Block.objects.create(
+        patron=patron, reason=reason, staff=staff, starts_at=at, ends_at=ends_at
+    )
+    _record(
+        Kind.BLOCKED, patron, branch=branch, staff=staff, at=at,
+        detail={"block": block.pk, "until": ends_at.isoformat() if ends_at else None},
+    )
+    return block
+
+
+@transaction.atomic
+def lift_block(block: Block, *, branch: Branch, staff: User, at: datetime) -> Block:
+    """Lift a manual block from `at` on.
+
+    Returns the block and records a BLOCK_LIFTED event.
+    Raises BlockAlreadyLifted if someone lifted it already (two librarians, one block).
+    """
+    block = Block.objects.select_for_update().select_related("patron__category").get(pk=block.pk)
+    if block.lifted_at is not None:
+        raise BlockAlreadyLifted()
+    block.lifted_at = at
+    block.lifted_by = staff
+    block.save(update_fields=["lifted_at", "lifted_by"])
+    _record(
+        Kind.BLOCK_LIFTED, block.patron, branch=branch, staff=staff, at=at,
+        detail={"block": block.pk},
+    )
+    return block
+
+
+@transaction.atomic
+def set_reading_history(
+    patron: Patron,
+    *,
+    keep: bool,
+    at: datetime,
+    branch: Branch | None = None,
+    staff: User | None = None,
+) -> Patron:
+    """Turn the patron's reading history on (consent dated `at`) or off. The patron does this
+    in the portal (staff=None) or asks at a desk. Setting the value it already has changes
+    nothing and records nothing. Once off, returned loans are anonymised by circulation after
+    its delay, as for everyone who never opted in.
+
+    Returns the patron; records READING_HISTORY_ON or READING_HISTORY_OFF.
+    """
+    patron = Patron.objects.select_for_update().select_related("category").get(pk=patron.pk)
+    if patron.reading_history == keep:
+        return patron
+    patron.reading_history = keep
+    patron.reading_history_consent_at = at if keep else None
+    patron.save(update_fields=["reading_history", "reading_history_consent_at"])
+    kind = Kind.READING_HISTORY_ON if keep else Kind.READING_HISTORY_OFF
+    _record(kind, patron, branch=branch, staff=staff, at=at)
+    return patron
+
+
+@transaction.atomic
+def erase_patron(patron: Patron, *, branch: Branch, staff: User, at: datetime) -> None:
+    """Erase the patron and everything that identifies them: their row and blocks go; their
+    events stay for statistics with the patron link cleared (they never hold personal
+    data); children they were guardian of keep their cards without a guardian.
+
+    Refused (ErasureRefused, with every reason) while `selectors.erasure_refusals` gives any:
+    today, being the guardian of a child with an active card. Open loans and unpaid fines are
+    added to those reasons by the circulation service, which owns loans.
+    Records an ERASED event with the category, age band and home branch.
+    """
+    patron = Patron.objects.select_for_update().select_related("category", "home_branch").get(
+        pk=patron.pk
+    )
+    if reasons := selectors.erasure_refusals(patron):
+        raise ErasureRefused(reasons)
+    _record(
+        Kind.ERASED, patron, branch=branch, staff=staff, at=at,
+        detail={"home_branch": patron.home_branch.code},
+    )
+    patron.delete()  # events: SET_NULL; blocks: CASCADE; wards: guardian SET_NULL
+
+
+@transaction.atomic
+def export_patron_data(
+    patron: Patron, *, at: datetime, branch: Branch | None = None, staff: User | None = None
+) -> dict[str, Any]:
+    """Everything the library holds about the patron, as a JSON-serialisable dict (dates in
+    ISO 8601), for the patron to download. Staff who acted on the patron are not named.
+
+    Records a DATA_EXPORTED event (after gathering, so the export does not list itself).
+    """
+    patron = Patron.objects.select_related("category", "home_branch", "guardian").get(pk=patron.pk)
+    data: dict[str, Any] = {
+        "exported_at": at.isoformat(),
+        "patron": {
+            "card_number": patron.card_barcode,
+            "family_name": patron.family_name,
+            "given_names": patron.given_names,
+            "date_of_birth": _iso(patron.date_of_birth),
+            "email": patron.email,
+            "phone": patron.phone,
+            "address": patron.address,
+            "preferred_language": patron.language,
+            "class_or_grade": patron.school_class,
+            "status": patron.status,
+            "category": {"code": patron.category.code, "name": patron.category.display_name()},
+            "home_branch": {
+                "code": patron.home_branch.code, "name": patron.home_branch.display_name()
+            },
+            "card_expires_on": _iso(patron.card_expires_on),
+            "reading_history": patron.reading_history,
+            "reading_history_agreed_at": _iso(patron.reading_history_consent_at),
+            "registered_at": _iso(patron.created_at),
+            "confirmed_at": _iso(patron.confirmed_at),
+        },
+        "guardian": _person(patron.guardian) if patron.guardian else None,
+        "children": [_person(ward) for ward in patron.wards.order_by("pk")],
+        "blocks": [
+            {
+                "reason": b.reason,
+                "from": _iso(b.starts_at),
+                "until": _iso(b.ends_at),
+                "lifted_at": _iso(b.lifted_at),
+            }
+            for b in patron.blocks.order_by("starts_at", "pk")
+        ],
+        "history": [
+            {"what": e.kind, "at": _iso(e.at), "branch": e.branch.code if e.branch else None}
+            for e in patron.events.select_related("branch").order_by("at", "pk")
+        ],
+    }
+    _record(Kind.DATA_EXPORTED, patron, branch=branch, staff=staff, at=at)
+    return data
+
+
+def _new_patron(
+    details: PatronDetails,
+    *,
+    category: PatronCategory,
+    home_branch: Branch,
+    guardian: Patron | None,
+    at: datetime,
+) -> Patron:
+    if guardian is not None:
+        if guardian.network_id != home_branch.network_id:
+            raise InvalidPatronData(
+                {"guardian": [_("The guardian must be a patron of the same library network.")]}
+            )
+        if guardian.status != PatronStatus.ACTIVE:
+            raise InvalidPatronData(
+                {"guardian": [_("The guardian's own registration must be confirmed first.")]}
+            )
+    return Patron(
+        network_id=home_branch.network_id,
+        family_name=details.family_name.strip(),
+        given_names=details.given_names.strip(),
+        date_of_birth=details.date_of_birth,
+        email=details.email.strip(),
+        phone=details.phone.strip(),
+        address=details.address.strip(),
+        language=details.language,
+        school_class=details.school_class.strip(),
+        home_branch=home_branch,
+        category=category,
+        guardian=guardian,
+        status=PatronStatus.PENDING,
+        created_at=at,
+    )
+
+
+def _validate(patron: Patron) -> None:
+    try:
+        patron.full_clean()
+    except ValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for field, field_errors in exc.error_dict.items():
+            for error in field_errors:
+                # The card constraint spans the network too, so Django files it under
+                # "__all__"; the form shows it next to the card number.
+                target = "card_barcode" if error.code == "card_taken" else field
+                errors.setdefault(target, []).extend(error.messages)
+        raise InvalidPatronData(errors) from exc
+
+
+def _save_new(patron: Patron) -> None:
+    _validate(patron)
+    if patron.date_of_birth and patron.date_of_birth > timezone.localdate(patron.created_at):
+        raise InvalidPatronData({"date_of_birth": [_("The date of birth is in the future.")]})
+    try:
+        # A savepoint, so a lost race for a card number leaves the outer transaction usable
+        # (CSV import goes on checking the other rows).
+        with transaction.atomic():
+            patron.save(force_insert=True)
+    except IntegrityError as exc:
+        raise InvalidPatronData(
+            {"card_barcode": [_("Another patron already has this card number.")]}
+        ) from exc
+
+
+def _save_existing(patron: Patron, fields: list[str]) -> None:
+    try:
+        with transaction.atomic():
+            patron.save(update_fields=fields)
+    except IntegrityError as exc:
+        raise InvalidPatronData(
+            {"card_barcode": [_("Another patron already has this card number.")]}
+        ) from exc
+
+
+def _record(
+    kind: str,
+    patron: Patron,
+    *,
+    branch: Branch | None,
+    staff: User | None,
+    at: datetime,
+    detail: dict[str, Any] | None = None,
+) -> PatronEvent:
+    return PatronEvent.objects.create(
+        kind=kind,
+        at=at,
+        patron=patron if patron.pk else None,
+        branch=branch,
+        staff=staff,
+        category=patron.category,
+        age_band=patron.category.age_band,
+        detail=detail or {},
+    )
+
+
+def _person(patron: Patron) -> dict[str, str]:
+    return {"card_number": patron.card_barcode, "name": patron.full_name}
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
