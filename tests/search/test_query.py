@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bibliohub.search.backends.postgresql import compile_tsquery, tsvector_literal
 from bibliohub.search.backends import IndexRow
+from bibliohub.search.backends.postgresql import compile_tsquery, tsvector_literal
 from bibliohub.search.backends.sqlite import compile_fts5
 from bibliohub.search.query import Clause, index_isbn_tokens, isbn_token, parse
 from bibliohub.search.types import Field
@@ -82,7 +82,7 @@ def test_fts5_expression(clauses, expected):
         ([Clause(ANY, ("war", "and", "peace")), Clause(AUTHOR, ("tolstoy",))], "('war' <-> 'and' <-> 'peace') & 'tolstoy':B"),
         ([Clause(TITLE, ("红楼", "楼梦"))], "('红楼':A <-> '楼梦':A)"),
         ([Clause(SUBJECT, ("history",))], "'history':C"),
-        ([Clause(ISBN, ("9780140447934",))], "'9780140447934':D"),
+        ([Clause(ISBN, ("9780140447934",))], "'isbn:9780140447934'"),
     ],
 )
 def test_tsquery_expression(clauses, expected):
@@ -91,4 +91,4 @@ def test_tsquery_expression(clauses, expected):
 
 def test_tsvector_gives_each_field_its_weight_and_keeps_fields_apart():
     row = IndexRow(1, "war", title=["war", "and", "peace"], author=["tolstoy"], subject=["war"], other=[], isbn=["9780140447934"])
-    assert tsvector_literal(row) == "'war':1A 'and':2A 'peace':3A 'tolstoy':104B 'war':205C '9780140447934':406D"
+    assert tsvector_literal(row) == "'war':1A 'and':2A 'peace':3A 'tolstoy':104B 'war':205C '9780140447934':406D 'isbn:9780140447934':507D"

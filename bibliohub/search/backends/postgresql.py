@@ -9,7 +9,10 @@ from bibliohub.search.backends import IndexRow, Match
 from bibliohub.search.query import Clause
 from bibliohub.search.types import Field
 
-_WEIGHTS = {Field.TITLE: "A", Field.AUTHOR: "B", Field.SUBJECT: "C", Field.ISBN: "D"}
+_WEIGHTS = {Field.TITLE: "A", Field.AUTHOR: "B", Field.SUBJECT: "C"}
+# Four weights are not enough for five fields: an ISBN is stored a second time under this
+# prefix, which no normalised token can carry, so that isbn: finds ISBNs and nothing else.
+ISBN_PREFIX = "isbn:"
 # Positions jump between fields so that a phrase never spans two of them.
 _FIELD_GAP = 100
 _MAX_POSITION = 16383
@@ -25,7 +28,8 @@ def tsvector_literal(row: IndexRow) -> str:
     positions: dict[tuple[str, str], list[int]] = {}
     position = 0
     for weight, field_tokens in (
-        ("A", row.title), ("B", row.author), ("C", row.subject), ("D", row.other), ("D", row.isbn)
+        ("A", row.title), ("B", row.author), ("C", row.subject), ("D", row.other),
+        ("D", row.isbn), ("D", [ISBN_PREFIX + t for t in row.isbn]),
     ):
         for token in field_tokens:
             position += 1
@@ -46,7 +50,8 @@ def compile_tsquery(clauses: list[Clause]) -> str:
     for clause in clauses:
         weight = _WEIGHTS.get(clause.field)
         suffix = f":{weight}" if weight else ""
-        terms = [f"{_quote(t)}{suffix}" for t in clause.tokens]
+        prefix = ISBN_PREFIX if clause.field == Field.ISBN else ""
+        terms = [f"{_quote(prefix + t)}{suffix}" for t in clause.tokens]
         parts.append("(" + " <-> ".join(terms) + ")" if len(terms) > 1 else terms[0])
     return " & ".join(parts)
 

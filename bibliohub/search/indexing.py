@@ -1,0 +1,151 @@
+"""Keeping the search index in step with the catalogue. The MARC importer calls index_records
+after each batch, staff edits after a record or item change, `bibliohub reindex` calls rebuild.
+
+Bulk speed matters (an import indexes thousands of records a second), so every step is one
+set-based query or one executemany per chunk of records, never a query per record."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+from django.db import connection, transaction
+
+from bibliohub.catalog.models import AVAILABLE_STATUSES, GONE_STATUSES, Item, Record
+from bibliohub.libraries.models import Branch
+from bibliohub.search.backends import IndexRow, get_backend
+from bibliohub.search.normalize import sort_key, tokens
+from bibliohub.search.query import index_isbn_tokens
+
+CHUNK = 1000
+
+_RECORD_FIELDS = (
+    "id", "title", "subtitle", "responsibility", "authors", "subjects", "isbns", "series",
+    "publisher", "place", "summary", "edition", "year", "languages", "format", "audience",
+)
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _join_tokens(values: Iterable[str]) -> list[str]:
+    result: list[str] = []
+    for value in values:
+        if value:
+            result.extend(tokens(value))
+    return result
+
+
+def _facets(row: dict, holdings: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(facet, value) pairs of one record; `holdings` are (branch code, status) of its copies
+    that still count as part of the collection."""
+    facets = {("language", code.lower()[:64]) for code in row["languages"] if code}
+    facets.add(("format", row["format"]))
+    if row["audience"]:
+        facets.add(("audience", row["audience"]))
+    if row["year"] is not None:
+        # Zero-padded so that a year range is a string range too.
+        facets.add(("year", f"{row['year']:04d}"))
+    for branch_code, status in holdings:
+        facets.add(("branch", branch_code))
+        if status in AVAILABLE_STATUSES:
+            facets.add(("availability", "available"))
+            facets.add(("available_at", branch_code))
+    return sorted(facets)
+
+
+def _index_chunk(cursor, backend, ids: list[int], branch_codes: dict[int, str], *, replace: bool) -> None:
+    records = list(Record.objects.filter(id__in=ids).values(*_RECORD_FIELDS))
+    holdings: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for record_id, branch_id, status in (
+        Item.objects.filter(record_id__in=ids)
+        .exclude(status__in=GONE_STATUSES)
+        .values_list("record_id", "branch_id", "status")
+    ):
+        holdings[record_id].append((branch_codes[branch_id], status))
+
+    if replace:
+        backend.delete(cursor, ids)
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(f"DELETE FROM search_facet WHERE record_id IN ({marks})", ids)
+
+    rows: list[IndexRow] = []
+    facet_rows: list[tuple[int, str, str]] = []
+    for r in records:
+        rows.append(
+            IndexRow(
+                record_id=r["id"],
+                sort_title=sort_key(r["title"]),
+                title=_join_tokens((r["title"], r["subtitle"])),
+                author=_join_tokens(r["authors"]),
+                subject=_join_tokens(r["subjects"]),
+                other=_join_tokens(
+                    (r["series"], r["publisher"], r["place"], r["responsibility"], r["edition"], r["summary"])
+                ),
+                isbn=index_isbn_tokens(r["isbns"]),
+            )
+        )
+        facet_rows.extend((r["id"], facet, value) for facet, value in _facets(r, holdings[r["id"]]))
+    if rows:
+        backend.write(cursor, rows, replace=False)
+    if facet_rows:
+        cursor.executemany(
+            "INSERT INTO search_facet (record_id, facet, value) VALUES (%s, %s, %s)", facet_rows
+        )
+
+
+def index_records(ids: Iterable[int]) -> None:
+    """(Re)index the records with these ids from the Record and Item tables: full text, sort key
+    and facet values. Ids of records that no longer exist are removed from the index.
+    Runs inside the caller's transaction if there is one."""
+    id_list = sorted(set(ids))
+    if not id_list:
+        return
+    backend = get_backend()
+    branch_codes = dict(Branch.objects.values_list("id", "code"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        for chunk in _chunks(id_list, CHUNK):
+            _index_chunk(cursor, backend, chunk, branch_codes, replace=True)
+
+
+def remove_records(ids: Iterable[int]) -> None:
+    """Remove these records from the index (after they were deleted from the catalogue)."""
+    id_list = sorted(set(ids))
+    if not id_list:
+        return
+    backend = get_backend()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for chunk in _chunks(id_list, CHUNK):
+            backend.delete(cursor, chunk)
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM search_facet WHERE record_id IN ({marks})", chunk)
+
+
+def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    """Empty the index and index every record again, in chunks, one transaction per chunk so
+    that a long rebuild does not hold one lock throughout. Calls progress(done, total) after
+    each chunk; returns how many records were indexed."""
+    backend = get_backend()
+    branch_codes = dict(Branch.objects.values_list("id", "code"))
+    total = Record.objects.count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        backend.clear(cursor)
+        cursor.execute("DELETE FROM search_facet")
+    done = 0
+    last_id = 0
+    while True:
+        # Keyset paging: the next chunk of ids after the last one, never an OFFSET scan.
+        ids = list(
+            Record.objects.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:CHUNK]
+        )
+        if not ids:
+            break
+        with transaction.atomic(), connection.cursor() as cursor:
+            _index_chunk(cursor, backend, ids, branch_codes, replace=False)
+        done += len(ids)
+        last_id = ids[-1]
+        if progress:
+            progress(done, total)
+    return done

@@ -1,0 +1,276 @@
+"""Searching the catalogue: the one entry point every interface calls (OPAC, REST API, CLI).
+
+Cost is bounded whatever the reader types (docs/search.md): counting stops at
+settings.SEARCH_EXACT_COUNT_LIMIT; above it, ranking, sorting and facets work on that many
+most recently added matches and the result says its total and facets are not exact."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from bibliohub.catalog.models import Audience, Format, Record
+from bibliohub.catalog.selectors import availability_for
+from bibliohub.libraries.models import Branch
+from bibliohub.search.backends import get_backend
+from bibliohub.search.languages import language_name
+from bibliohub.search.query import Clause, parse
+from bibliohub.search.types import FACETS, FacetValue, Hit, SearchQuery, SearchResult, Sort
+
+# Values shown per facet; the rest are rarely useful to a reader and cost rendering time.
+FACET_SIZE = 30
+_YEAR = re.compile(r"^\s*(\d{1,4})\s*(?:-\s*(\d{1,4})\s*)?$")
+_ORDER = {
+    Sort.YEAR_DESC: "r.year DESC NULLS LAST, r.id DESC",
+    Sort.YEAR_ASC: "r.year ASC NULLS LAST, r.id DESC",
+    Sort.TITLE: "d.sort_title ASC, r.id DESC",
+    Sort.NEWEST: "r.created_at DESC, r.id DESC",
+}
+
+
+@dataclass(frozen=True)
+class _Sql:
+    sql: str
+    params: list
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _filter_sql(filters: dict[str, tuple[str, ...]]) -> list[_Sql]:
+    """One `SELECT record_id …` per filtered facet (OR within it); the caller ANDs them.
+    Unknown facets and malformed years are ignored: they come from URLs anyone can edit."""
+    result: list[_Sql] = []
+    for facet in FACETS:
+        values = [v for v in filters.get(facet, ()) if v]
+        if not values:
+            continue
+        if facet == "year":
+            conditions, params = [], []
+            for value in values:
+                if m := _YEAR.match(value):
+                    low, high = int(m.group(1)), int(m.group(2) or m.group(1))
+                    conditions.append("value BETWEEN %s AND %s")
+                    params += [f"{min(low, high):04d}", f"{max(low, high):04d}"]
+            if not conditions:
+                continue
+            result.append(
+                _Sql(f"SELECT record_id FROM search_facet WHERE facet = 'year' AND ({' OR '.join(conditions)})", params)
+            )
+        elif facet == "availability":
+            if "available" not in values:
+                continue
+            if branches := [b for b in filters.get("branch", ()) if b]:
+                # Available at one of the branches the reader picked, not just anywhere.
+                result.append(
+                    _Sql(f"SELECT record_id FROM search_facet WHERE facet = 'available_at' AND value IN ({_marks(branches)})", branches)
+                )
+            else:
+                result.append(_Sql("SELECT record_id FROM search_facet WHERE facet = 'availability' AND value = 'available'", []))
+        else:
+            result.append(
+                _Sql(f"SELECT record_id FROM search_facet WHERE facet = %s AND value IN ({_marks(values)})", [facet, *values])
+            )
+    return result
+
+
+def _matches(clauses: list[Clause], filters: list[_Sql], *, bound: int | None) -> _Sql:
+    """SQL selecting `id` of every match (or, with `bound`, of the `bound` newest matches)."""
+    if clauses:
+        m = get_backend().match(clauses)
+        sql, params, id_column = f"SELECT {m.id_column} AS id FROM {m.source}", list(m.params), m.id_column
+        joiner = " AND "
+    else:
+        sql, params, id_column, joiner = "SELECT id FROM catalog_record", [], "id", " WHERE "
+    for f in filters:
+        sql += f"{joiner}{id_column} IN ({f.sql})"
+        params += f.params
+        joiner = " AND "
+    if bound is not None:
+        sql += f" ORDER BY {id_column} DESC LIMIT {int(bound)}"
+    return _Sql(sql, params)
+
+
+def _count(cursor, matches: _Sql, limit: int) -> int:
+    cursor.execute(f"SELECT count(*) FROM ({matches.sql} LIMIT {int(limit) + 1}) t", matches.params)
+    return cursor.fetchone()[0]
+
+
+def _page_ids(cursor, query: SearchQuery, clauses: list[Clause], filters: list[_Sql], bound: int | None) -> list[int]:
+    limit, offset = max(0, int(query.limit)), max(0, int(query.offset))
+    if clauses and query.sort == Sort.RELEVANCE:
+        m = get_backend().match(clauses)
+        sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.source}"
+        params = list(m.params)
+        for f in filters:
+            sql += f" AND {m.id_column} IN ({f.sql})"
+            params += f.params
+        if bound is not None:
+            sql += f" ORDER BY {m.id_column} DESC LIMIT {int(bound)}"
+        cursor.execute(
+            f"SELECT c.id FROM ({sql}) c ORDER BY {m.order_by}, c.id DESC LIMIT {limit} OFFSET {offset}",
+            params + m.order_params,
+        )
+    else:
+        candidates = _matches(clauses, filters, bound=bound)
+        order = _ORDER.get(query.sort, _ORDER[Sort.NEWEST])
+        cursor.execute(
+            "SELECT r.id FROM catalog_record r LEFT JOIN search_document d ON d.record_id = r.id "
+            f"WHERE r.id IN ({candidates.sql}) ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+            candidates.params,
+        )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _facet_counts(cursor, candidates: _Sql, facets: list[str]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {f: {} for f in facets}
+    if not facets:
+        return counts
+    cursor.execute(
+        f"SELECT facet, value, count(*) FROM search_facet WHERE record_id IN ({candidates.sql}) "
+        f"AND facet IN ({_marks(facets)}) GROUP BY facet, value",
+        [*candidates.params, *facets],
+    )
+    for facet, value, count in cursor.fetchall():
+        counts[facet][value] = count
+    return counts
+
+
+def _facets(
+    cursor, query: SearchQuery, clauses: list[Clause], limit: int, *, total_exact: bool
+) -> tuple[dict[str, list[FacetValue]], bool]:
+    """Facet values with counts. A facet the reader filtered on is counted without its own
+    filter, so that other values of it stay visible to widen the choice (OR within a facet)."""
+    chosen = {f: tuple(v for v in query.filters.get(f, ()) if v) for f in FACETS}
+    exact = total_exact
+
+    def counted(without: str | None, facets: list[str]) -> dict[str, dict[str, int]]:
+        nonlocal exact
+        filters = {f: v for f, v in chosen.items() if f != without}
+        if without is not None:
+            unbounded = _matches(clauses, _filter_sql(filters), bound=None)
+            if _count(cursor, unbounded, limit) > limit:
+                exact = False
+        # The bound also caps an exact set (it is at most `limit` long), so one SQL serves both.
+        return _facet_counts(cursor, _matches(clauses, _filter_sql(filters), bound=limit), facets)
+
+    counts = counted(None, [f for f in FACETS if not chosen[f]])
+    for facet in FACETS:
+        if chosen[facet]:
+            counts.update(counted(facet, [facet]))
+    if chosen["branch"] and "availability" in counts and not chosen["availability"]:
+        # With branches picked, "available" means available at one of them.
+        filters = _filter_sql(chosen)
+        cursor.execute(
+            f"SELECT count(DISTINCT record_id) FROM search_facet WHERE facet = 'available_at' "
+            f"AND value IN ({_marks(chosen['branch'])}) AND record_id IN "
+            f"({_matches(clauses, filters, bound=limit).sql})",
+            [*chosen["branch"], *_matches(clauses, filters, bound=limit).params],
+        )
+        available = cursor.fetchone()[0]
+        counts["availability"] = {"available": available} if available else {}
+    return {f: _facet_values(f, counts.get(f, {}), chosen[f]) for f in FACETS}, exact
+
+
+def _label(facet: str, value: str, branches: dict[str, Branch]) -> str:
+    if facet == "language":
+        return language_name(value)
+    if facet == "format":
+        return str(Format(value).label) if value in Format.values else value
+    if facet == "audience":
+        return str(Audience(value).label) if value in Audience.values else value
+    if facet == "branch":
+        return branches[value].display_name() if value in branches else value
+    if facet == "availability":
+        return _("Available now")
+    if facet == "year":
+        return value.lstrip("0") or "0"
+    return value
+
+
+def _facet_values(facet: str, counts: dict[str, int], chosen: tuple[str, ...]) -> list[FacetValue]:
+    branches = {b.code: b for b in Branch.objects.all()} if facet == "branch" else {}
+    if facet == "year":
+        return _year_values(counts, chosen)
+    values = sorted(counts, key=lambda v: (-counts[v], v))[:FACET_SIZE]
+    result = [FacetValue(v, _label(facet, v, branches), counts[v], v in chosen) for v in values]
+    # A value the reader picked stays visible even when nothing matches it any more.
+    result += [FacetValue(c, _label(facet, c, branches), 0, True) for c in chosen if c not in counts]
+    return result
+
+
+def _year_values(counts: dict[str, int], chosen: tuple[str, ...]) -> list[FacetValue]:
+    """Years newest first; a year the reader picked is marked, a range the reader typed is
+    shown as one value with the count inside it."""
+    singles, ranges = set(), []
+    for value in chosen:
+        if m := _YEAR.match(value):
+            if m.group(2):
+                ranges.append((value, f"{int(m.group(1)):04d}", f"{int(m.group(2)):04d}"))
+            else:
+                singles.add(f"{int(m.group(1)):04d}")
+    values = sorted(counts, reverse=True)[:FACET_SIZE]
+    result = [FacetValue(v, _label("year", v, {}), counts[v], v in singles) for v in values]
+    result += [FacetValue(y, _label("year", y, {}), 0, True) for y in sorted(singles - set(counts))]
+    result += [
+        FacetValue(text, text.strip(), sum(c for v, c in counts.items() if low <= v <= high), True)
+        for text, low, high in ranges
+    ]
+    return result
+
+
+def _hits(ids: list[int]) -> list[Hit]:
+    records = {
+        r.id: r
+        for r in Record.objects.filter(id__in=ids).only(
+            "id", "title", "subtitle", "authors", "year", "languages", "isbns", "format"
+        )
+    }
+    availability = availability_for(ids)
+    return [
+        Hit(
+            record_id=r.id,
+            title=r.title,
+            subtitle=r.subtitle,
+            authors=list(r.authors),
+            year=r.year,
+            languages=list(r.languages),
+            isbn=r.isbn,
+            format=r.format,
+            availability=availability.get(r.id, []),
+        )
+        for rid in ids
+        if (r := records.get(rid)) is not None
+    ]
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """Records matching `query`: one page of hits with availability per branch, the total
+    (exact up to settings.SEARCH_EXACT_COUNT_LIMIT, else that limit with total_is_exact=False)
+    and, if asked, facet counts. An empty text lists the records the filters select, newest
+    first. Reads only."""
+    limit = int(settings.SEARCH_EXACT_COUNT_LIMIT)
+    clauses = parse(query.text, field=query.field)
+    filters = _filter_sql(query.filters)
+    with connection.cursor() as cursor:
+        total = _count(cursor, _matches(clauses, filters, bound=None), limit)
+        exact = total <= limit
+        bound = None if exact else limit
+        ids = _page_ids(cursor, query, clauses, filters, bound) if query.limit > 0 else []
+        facets: dict[str, list[FacetValue]] = {}
+        facets_exact = True
+        if query.with_facets:
+            facets, facets_exact = _facets(cursor, query, clauses, limit, total_exact=exact)
+    return SearchResult(
+        total=min(total, limit),
+        total_is_exact=exact,
+        hits=_hits(ids),
+        facets=facets,
+        query=query,
+        facets_are_exact=facets_exact,
+    )
