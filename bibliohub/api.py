@@ -1,13 +1,71 @@
 """The REST API under /api/v1/, its OpenAPI document at /api/v1/openapi.json. Each domain app
-contributes a router from its own api.py."""
+contributes a router from its own api.py. Everything here is public and read-only."""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from datetime import timedelta
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Schema
+
+from bibliohub.catalog.api import router as catalog_router
+from bibliohub.libraries.hours import week_schedule
+from bibliohub.libraries.models import Branch
 
 api = NinjaAPI(
     title="Bibliohub API",
     version="1",
-    description="Catalogue search, records and items of a library network.",
+    description="Catalogue search, records and items of a library network, and its branches.",
     urls_namespace="api",
 )
+api.add_router("/", catalog_router)
+
+
+class Period(Schema):
+    opens: str = Field(description="Local time, HH:MM.")
+    closes: str
+
+
+class Day(Schema):
+    date: str = Field(description="ISO date.")
+    weekday: int = Field(description="0 is Monday.")
+    open: bool
+    periods: list[Period]
+    note: str = Field(description="Why the day differs from the regular week (a holiday), if it does.")
+
+
+class BranchOut(Schema):
+    code: str
+    name: str = Field(description="In the language the request asks for, when the branch has it.")
+    is_central: bool
+    address: str
+    phone: str
+    email: str
+    website: str
+    hours_this_week: float
+    week: list[Day] = Field(description="Monday to Sunday of the current week, closures applied.")
+
+
+@api.get("/branches", response=list[BranchOut], tags=["libraries"], summary="Branches and this week's hours")
+def branches(request: HttpRequest) -> list[BranchOut]:
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    result = []
+    for branch in Branch.objects.filter(is_active=True):
+        week = week_schedule(branch, monday)
+        result.append(
+            BranchOut(
+                code=branch.code, name=branch.display_name(), is_central=branch.is_central,
+                address=branch.address, phone=branch.phone, email=branch.email,
+                website=branch.website, hours_this_week=sum(d.hours for d in week),
+                week=[
+                    Day(
+                        date=d.day.isoformat(), weekday=d.day.weekday(), open=d.is_open, note=d.reason,
+                        periods=[Period(opens=f"{o:%H:%M}", closes=f"{c:%H:%M}") for o, c in d.periods],
+                    )
+                    for d in week
+                ],
+            )
+        )
+    return result

@@ -71,3 +71,8 @@ def parsed_marc(record: Record) -> pymarc.Record:
     """The stored ISO 2709 bytes as a pymarc record; bytes that are not valid UTF-8 are shown
     with replacement characters rather than hiding the whole record."""
     return pymarc.Record(data=bytes(record.marc), force_utf8=True, utf8_handling="replace")
+
+
+def marcxml_document(marc: pymarc.Record) -> bytes:
+    """A standalone MARCXML document holding one record, in the MARC 21 slim namespace."""
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + pymarc.record_to_xml(marc, namespace=True) + b"\n"

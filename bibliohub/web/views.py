@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass
 from typing import TypeVar
 
-import pymarc
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -16,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from bibliohub.catalog.models import Item, Record
-from bibliohub.catalog.selectors import availability_for, new_arrivals, parsed_marc, public_items
+from bibliohub.catalog.selectors import (
+    availability_for,
+    marcxml_document,
+    new_arrivals,
+    parsed_marc,
+    public_items,
+)
 from bibliohub.libraries.hours import DayHours, day_hours
 from bibliohub.libraries.models import Branch
 from bibliohub.search.service import search as run_search
@@ -152,12 +157,6 @@ def record_marcxml(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(marcxml_document(parsed_marc(record)), content_type="application/marcxml+xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="record-{pk}.xml"'
     return response
-
-
-def marcxml_document(marc: pymarc.Record) -> bytes:
-    """A standalone MARCXML document holding one record, with the MARC 21 slim namespace."""
-    body = pymarc.record_to_xml(marc, namespace=True)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
 
 
 @require_safe

@@ -1,4 +1,5 @@
-"""A few real-looking records in several scripts, held by the two branches of the named world."""
+"""A few real-looking records in several scripts, held by the two branches of the named world;
+fixtures shared by the OPAC, API and browser tests (their conftest.py files import them)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from bibliohub.catalog.models import ItemStatus, Record
+from bibliohub.search.indexing import index_records
 from tests.web.builders import add_items, make_record
 
 
@@ -43,3 +45,10 @@ def all_on_loan(riverside, book_type) -> Record:
     )
     add_items(record, riverside, book_type, [ItemStatus.ON_LOAN])
     return record
+
+
+@pytest.fixture
+def indexed(duong_kach_menh, hong_lou_meng, all_on_loan) -> tuple[Record, Record, Record]:
+    """The three records, in the search index."""
+    index_records([duong_kach_menh.pk, hong_lou_meng.pk, all_on_loan.pk])
+    return duong_kach_menh, hong_lou_meng, all_on_loan

@@ -15,12 +15,6 @@ from tests.web.builders import add_items, make_record
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def indexed(duong_kach_menh, hong_lou_meng, all_on_loan):
-    index_records([duong_kach_menh.pk, hong_lou_meng.pk, all_on_loan.pk])
-    return duong_kach_menh, hong_lou_meng, all_on_loan
-
-
 def _many(central, book_type, n: int, title: str = "Garden") -> None:
     records = [make_record(title=f"{title} {i:02d}", year=1990 + i % 20) for i in range(n)]
     for record in records:

@@ -1,0 +1,3 @@
+"""The API tests share the OPAC's catalogue fixtures."""
+
+from tests.web.records import all_on_loan, duong_kach_menh, hong_lou_meng, indexed  # noqa: F401
