@@ -1,6 +1,6 @@
 """Staff screens under /staff/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from bibliohub.web import staff_views
 
@@ -8,4 +8,6 @@ app_name = "staff"
 
 urlpatterns = [
     path("", staff_views.home, name="home"),
+    path("catalogue/", include("bibliohub.catalog.urls")),
+    path("branches/", include("bibliohub.libraries.urls")),
 ]

@@ -1,0 +1,98 @@
+"""Staff forms for opening hours. A day's hours are typed the way they are written on the door,
+"9:00–13:00, 14:00–18:00", which is quicker at the keyboard than a grid of time pickers."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bibliohub.libraries.models import OpeningPeriod, Weekday
+from bibliohub.libraries.services import CalendarChangeRefused, Period, week_field
+
+_PERIOD = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*[-–—]\s*(\d{1,2})(?:[:.](\d{2}))?\s*$")
+
+
+def parse_periods(text: str) -> list[Period]:
+    """"9-13, 14:00–18:30" -> [(09:00, 13:00), (14:00, 18:30)]; empty means closed."""
+    periods = []
+    for part in re.split(r"[,;]", text or ""):
+        if not part.strip():
+            continue
+        match = _PERIOD.match(part)
+        if not match:
+            raise forms.ValidationError(
+                _("Write hours like 9:00–13:00, 14:00–18:00, or leave empty when closed."),
+                code="format",
+            )
+        h1, m1, h2, m2 = match.groups()
+        try:
+            periods.append((time(int(h1), int(m1 or 0)), time(int(h2), int(m2 or 0))))
+        except ValueError as e:
+            raise forms.ValidationError(_("%(value)s is not a time of day."), params={"value": part.strip()}) from e
+    return periods
+
+
+def format_periods(periods: list[Period]) -> str:
+    return ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in periods)
+
+
+def show_refusal(form: forms.Form, refusal: CalendarChangeRefused) -> None:
+    for name, messages in refusal.errors.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class WeeklyHoursForm(forms.Form):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for weekday, label in Weekday.choices:
+            self.fields[week_field(weekday)] = forms.CharField(
+                label=label, required=False, max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": _("closed"), "inputmode": "text"}),
+            )
+
+    @classmethod
+    def initial_for(cls, periods: list[OpeningPeriod]) -> dict[str, str]:
+        by_day: dict[int, list[Period]] = {}
+        for p in periods:
+            by_day.setdefault(p.weekday, []).append((p.opens, p.closes))
+        return {week_field(day): format_periods(sorted(ps)) for day, ps in by_day.items()}
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        self.week: dict[int, list[Period]] = {}
+        for weekday in Weekday.values:
+            name = week_field(weekday)
+            if name in self.errors:
+                continue
+            try:
+                self.week[weekday] = parse_periods(cleaned.get(name, ""))
+            except forms.ValidationError as e:
+                self.add_error(name, e)
+        return cleaned
+
+
+class CalendarExceptionForm(forms.Form):
+    CLOSED, HOURS = "closed", "hours"
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label=_("That day the library is"),
+        choices=[(CLOSED, _("Closed all day (holiday, closed day)")), (HOURS, _("Open at different hours"))],
+        widget=forms.RadioSelect, initial=CLOSED,
+    )
+    opens = forms.TimeField(label=_("Opens"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes = forms.TimeField(label=_("Closes"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    reason = forms.CharField(
+        label=_("Reason shown to readers"), required=False, max_length=200,
+        help_text=_("For example: Independence Day, stocktaking, late opening for exams."),
+    )
+    every_branch = forms.BooleanField(label=_("For every branch of the network"), required=False)
+
+    def __init__(self, *args: object, network_wide_allowed: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not network_wide_allowed:
+            del self.fields["every_branch"]

@@ -1,0 +1,141 @@
+"""The only writers of opening hours and dated calendar exceptions. Permission checks (which
+branches a member of staff may change, network-wide closures for managers) are done by the
+callers through bibliohub.accounts.access."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+from itertools import pairwise
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bibliohub.accounts.models import User
+from bibliohub.libraries.models import Branch, CalendarException, Network, OpeningPeriod, Weekday
+
+# Until the libraries app has an event table, changes to the calendar are written to this log
+# with who, when and what, so they can be traced.
+log = logging.getLogger("bibliohub.libraries")
+
+Period = tuple[time, time]
+
+
+class CalendarChangeRefused(Exception):
+    """A change to the hours that cannot be made; messages keyed by the form field they belong
+    to ("" for the change as a whole)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k or 'change'}: {' '.join(v)}" for k, v in errors.items()))
+
+
+def week_field(weekday: int) -> str:
+    """The form field name that holds one weekday's periods."""
+    return f"day_{weekday}"
+
+
+@transaction.atomic
+def set_weekly_hours(
+    branch: Branch, *, week: Mapping[int, Sequence[Period]], staff: User, at: datetime
+) -> list[OpeningPeriod]:
+    """Replace the regular week of `branch` with `week` (weekday 0 = Monday -> its periods; a
+    day left out or empty is closed). Returns the new periods in order.
+
+    Raises CalendarChangeRefused when a period closes before it opens or two periods of one day
+    overlap, naming the day.
+    """
+    errors: dict[str, list[str]] = {}
+    rows: list[OpeningPeriod] = []
+    for weekday in Weekday.values:
+        periods = sorted(week.get(weekday, ()))
+        day_name = Weekday(weekday).label
+        for opens, closes in periods:
+            if closes <= opens:
+                errors.setdefault(week_field(weekday), []).append(
+                    _("%(day)s: %(opens)s–%(closes)s closes before it opens.")
+                    % {"day": day_name, "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}
+                )
+        for (_o1, c1), (o2, _c2) in pairwise(periods):
+            if o2 < c1:
+                errors.setdefault(week_field(weekday), []).append(
+                    _("%(day)s: two periods overlap.") % {"day": day_name}
+                )
+        rows += [OpeningPeriod(branch=branch, weekday=weekday, opens=o, closes=c) for o, c in periods]
+    if errors:
+        raise CalendarChangeRefused(errors)
+    # Lock the branch row so that two people saving the week at once cannot interleave
+    # their delete and insert.
+    Branch.objects.select_for_update().filter(pk=branch.pk).first()
+    OpeningPeriod.objects.filter(branch=branch).delete()
+    OpeningPeriod.objects.bulk_create(rows)
+    log.info(
+        "opening hours of %s set by %s at %s: %s", branch.code, staff.username, at.isoformat(),
+        {Weekday(r.weekday).name: f"{r.opens:%H:%M}-{r.closes:%H:%M}" for r in rows},
+    )
+    return list(OpeningPeriod.objects.filter(branch=branch))
+
+
+@transaction.atomic
+def add_calendar_exception(
+    *,
+    network: Network,
+    branch: Branch | None,
+    day: date,
+    closed: bool,
+    opens: time | None = None,
+    closes: time | None = None,
+    reason: str = "",
+    staff: User,
+    at: datetime,
+) -> CalendarException:
+    """Add a dated change to the regular week: closed all day (closed=True) or open
+    `opens`–`closes`, for one branch or, with branch=None, for every branch of `network`.
+    Returns the new exception.
+
+    Raises CalendarChangeRefused for a day already past (due dates were computed from it), a
+    second exception for the same day and scope, or missing or reversed hours.
+    """
+    errors: dict[str, list[str]] = {}
+    if day < timezone.localdate(at):
+        errors["date"] = [_("This day is already past.")]
+    if not closed:
+        if opens is None:
+            errors["opens"] = [_("Enter the opening time.")]
+        if closes is None:
+            errors["closes"] = [_("Enter the closing time.")]
+        if opens is not None and closes is not None and closes <= opens:
+            errors["closes"] = [_("The closing time must be after the opening time.")]
+    same_day = CalendarException.objects.filter(network=network, date=day, branch=branch)
+    if same_day.exists():
+        errors.setdefault("date", []).append(
+            _("There is already a change for this day; remove it first.")
+        )
+    if errors:
+        raise CalendarChangeRefused(errors)
+    exception = CalendarException.objects.create(
+        network=network, branch=branch, date=day, closed=closed,
+        opens=None if closed else opens, closes=None if closed else closes, reason=reason.strip(),
+    )
+    log.info(
+        "calendar exception %s added by %s at %s: %s %s %s", exception.pk, staff.username,
+        at.isoformat(), branch.code if branch else "network", day.isoformat(),
+        "closed" if closed else f"{opens:%H:%M}-{closes:%H:%M}",
+    )
+    return exception
+
+
+@transaction.atomic
+def remove_calendar_exception(exception: CalendarException, *, staff: User, at: datetime) -> None:
+    """Delete a dated exception, so the regular week applies again that day. Raises
+    CalendarChangeRefused for a day already past."""
+    if exception.date < timezone.localdate(at):
+        raise CalendarChangeRefused({"": [_("This day is already past and cannot be changed.")]})
+    log.info(
+        "calendar exception %s (%s %s) removed by %s at %s", exception.pk,
+        exception.branch.code if exception.branch_id else "network", exception.date.isoformat(),
+        staff.username, at.isoformat(),
+    )
+    exception.delete()
