@@ -40,8 +40,8 @@ def query_with(context: template.Context, **changes: object) -> str:
 
 @register.filter
 def lang_attr(codes: list[str] | str) -> str:
-    """` lang="vi"` for catalogue data in a known language, nothing when unknown, so that the
-    text is not announced in the interface language by mistake only when we know better."""
+    """` lang="vi"` for catalogue data in a known language; nothing when the language is
+    unknown, so that the text inherits the page's language rather than a wrong guess."""
     tag = language_tag(codes)
     return format_html(' lang="{}"', tag) if tag else ""
 
