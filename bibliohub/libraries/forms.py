@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bibliohub.libraries.models import OpeningPeriod, Weekday
-from bibliohub.libraries.services import CalendarChangeRefused, Period, week_field
+from bibliohub.libraries.services import CalendarChangeRefused, Period, week_field, week_problems
 
 _PERIOD = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*[-–—]\s*(\d{1,2})(?:[:.](\d{2}))?\s*$")
 
@@ -72,6 +72,11 @@ class WeeklyHoursForm(forms.Form):
                 self.week[weekday] = parse_periods(cleaned.get(name, ""))
             except forms.ValidationError as e:
                 self.add_error(name, e)
+        # The service checks again when saving; asking it here shows every day's problem at
+        # once, also when another day could not be read.
+        for name, messages in week_problems(self.week).items():
+            for message in messages:
+                self.add_error(name, message)
         return cleaned
 
 

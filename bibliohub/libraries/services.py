@@ -37,6 +37,27 @@ def week_field(weekday: int) -> str:
     return f"day_{weekday}"
 
 
+def week_problems(week: Mapping[int, Sequence[Period]]) -> dict[str, list[str]]:
+    """What is wrong with a regular week, keyed by the day's field: a period that closes
+    before it opens, or two periods of one day that overlap. Empty when the week is fine."""
+    errors: dict[str, list[str]] = {}
+    for weekday, periods in week.items():
+        day_name = Weekday(weekday).label
+        ordered = sorted(periods)
+        for opens, closes in ordered:
+            if closes <= opens:
+                errors.setdefault(week_field(weekday), []).append(
+                    _("%(day)s: %(opens)s–%(closes)s closes before it opens.")
+                    % {"day": day_name, "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}
+                )
+        for (_o1, c1), (o2, _c2) in pairwise(ordered):
+            if o2 < c1:
+                errors.setdefault(week_field(weekday), []).append(
+                    _("%(day)s: two periods overlap.") % {"day": day_name}
+                )
+    return errors
+
+
 @transaction.atomic
 def set_weekly_hours(
     branch: Branch, *, week: Mapping[int, Sequence[Period]], staff: User, at: datetime
@@ -44,28 +65,16 @@ def set_weekly_hours(
     """Replace the regular week of `branch` with `week` (weekday 0 = Monday -> its periods; a
     day left out or empty is closed). Returns the new periods in order.
 
-    Raises CalendarChangeRefused when a period closes before it opens or two periods of one day
-    overlap, naming the day.
+    Raises CalendarChangeRefused with week_problems() when a period closes before it opens or
+    two periods of one day overlap.
     """
-    errors: dict[str, list[str]] = {}
-    rows: list[OpeningPeriod] = []
-    for weekday in Weekday.values:
-        periods = sorted(week.get(weekday, ()))
-        day_name = Weekday(weekday).label
-        for opens, closes in periods:
-            if closes <= opens:
-                errors.setdefault(week_field(weekday), []).append(
-                    _("%(day)s: %(opens)s–%(closes)s closes before it opens.")
-                    % {"day": day_name, "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}
-                )
-        for (_o1, c1), (o2, _c2) in pairwise(periods):
-            if o2 < c1:
-                errors.setdefault(week_field(weekday), []).append(
-                    _("%(day)s: two periods overlap.") % {"day": day_name}
-                )
-        rows += [OpeningPeriod(branch=branch, weekday=weekday, opens=o, closes=c) for o, c in periods]
-    if errors:
+    if errors := week_problems(week):
         raise CalendarChangeRefused(errors)
+    rows = [
+        OpeningPeriod(branch=branch, weekday=weekday, opens=o, closes=c)
+        for weekday in Weekday.values
+        for o, c in sorted(week.get(weekday, ()))
+    ]
     # Lock the branch row so that two people saving the week at once cannot interleave
     # their delete and insert.
     Branch.objects.select_for_update().filter(pk=branch.pk).first()
@@ -73,7 +82,7 @@ def set_weekly_hours(
     OpeningPeriod.objects.bulk_create(rows)
     log.info(
         "opening hours of %s set by %s at %s: %s", branch.code, staff.username, at.isoformat(),
-        {Weekday(r.weekday).name: f"{r.opens:%H:%M}-{r.closes:%H:%M}" for r in rows},
+        [f"{Weekday(r.weekday).name} {r.opens:%H:%M}-{r.closes:%H:%M}" for r in rows],
     )
     return list(OpeningPeriod.objects.filter(branch=branch))
 
