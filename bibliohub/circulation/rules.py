@@ -1,0 +1,396 @@
+"""Circulation policy as pure functions: which rule applies, why, and when a loan is due.
+
+Rules, calendars and terms are passed in, so everything above the "Loading" section runs
+without a database; the loaders at the end fetch exactly what one checkout needs (one query
+for the candidate rules, two for the calendar, one for terms).
+
+Which rule applies. A rule names a branch, a patron category and an item type, each of which
+may be empty ("any"). Of the rules that match, the most specific wins, whole, in this order
+(Koha's): branch + category + type, branch + category, branch + type, branch,
+category + type, category, type, and the default rule with all three empty. The branch always
+outweighs the rest, because branches set their own policy; within the same branch scope, a
+rule for the patron category outweighs one for the item type.
+
+When a loan is due. Day loans are due at 23:59 local time on their due day, hour loans at the
+exact minute. The rule's calendar mode decides what closed days do:
+
+    open days      day loans count only days the branch is open; hour loans end by closing
+                   time (a loan that would run past closing, or into a lunch break, is due
+                   when the branch closes)
+    next open day  a due day on which the branch is closed moves to the next open day; an
+                   hour loan that would end while closed is due when the branch next opens
+    ignore         due exactly after the loan period
+
+If the branch has no open day within a year (closed for renovation), the calendar is ignored
+rather than refusing the loan. Under a rule "due at the end of term", a loan started during
+a term is due on that term's due date whatever the loan period (not before the loan starts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Protocol
+
+from django.db.models import Model, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bibliohub.circulation.models import CalendarMode, CirculationRule, LoanUnit, Term
+from bibliohub.libraries.hours import BranchCalendar, DayHours
+from bibliohub.libraries.models import Branch
+
+# The minute a day loan falls due: the whole due day belongs to the patron.
+DUE_TIME = time(23, 59)
+# How far ahead the calendar is searched for an open day before it is ignored.
+CALENDAR_HORIZON_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Level:
+    """One step of the specificity order: which parts a rule at this level names."""
+
+    key: str
+    branch: bool
+    category: bool
+    item_type: bool
+    label: Promise
+
+
+SPECIFICITY: tuple[Level, ...] = (
+    Level("branch_category_type", True, True, True,
+          gettext_lazy("this branch, this patron category and this item type")),
+    Level("branch_category", True, True, False,
+          gettext_lazy("this branch and this patron category, any item type")),
+    Level("branch_type", True, False, True,
+          gettext_lazy("this branch and this item type, any patron category")),
+    Level("branch", True, False, False,
+          gettext_lazy("this branch, any patron category and item type")),
+    Level("category_type", False, True, True,
+          gettext_lazy("this patron category and this item type, at any branch")),
+    Level("category", False, True, False,
+          gettext_lazy("this patron category, at any branch, any item type")),
+    Level("type", False, False, True,
+          gettext_lazy("this item type, at any branch, any patron category")),
+    Level("default", False, False, False,
+          gettext_lazy("the default rule: any branch, patron category and item type")),
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The values of the rule that applies, detached from the database row."""
+
+    rule_id: int | None
+    loan_period: int
+    loan_unit: str
+    renewals_allowed: int
+    renewal_period: int | None
+    max_loans: int | None
+    max_loans_of_type: int | None
+    holds_allowed: bool
+    hold_pickup_days: int
+    fine_per_day: Decimal
+    grace_days: int
+    fine_cap: Decimal | None
+    max_fines_before_block: Decimal | None
+    calendar_mode: str
+    due_at_end_of_term: bool
+
+    @classmethod
+    def from_rule(cls, rule: CirculationRule) -> Policy:
+        return cls(
+            rule_id=rule.pk,
+            loan_period=rule.loan_period,
+            loan_unit=rule.loan_unit,
+            renewals_allowed=rule.renewals_allowed,
+            renewal_period=rule.renewal_period,
+            max_loans=rule.max_loans,
+            max_loans_of_type=rule.max_loans_of_type,
+            holds_allowed=rule.holds_allowed,
+            hold_pickup_days=rule.hold_pickup_days,
+            fine_per_day=Decimal(rule.fine_per_day),
+            grace_days=rule.grace_days,
+            fine_cap=None if rule.fine_cap is None else Decimal(rule.fine_cap),
+            max_fines_before_block=(
+                None if rule.max_fines_before_block is None
+                else Decimal(rule.max_fines_before_block)
+            ),
+            calendar_mode=rule.calendar_mode,
+            due_at_end_of_term=rule.due_at_end_of_term,
+        )
+
+    @property
+    def is_loanable(self) -> bool:
+        return self.loan_period > 0
+
+    @property
+    def is_fine_free(self) -> bool:
+        return self.fine_per_day == 0
+
+
+class NoRuleApplies(LookupError):
+    """No rule matches, not even a default one: the network has not set its rules up."""
+
+    def __init__(self) -> None:
+        super().__init__(_("No circulation rule applies. Add a default rule."))
+
+
+@dataclass(frozen=True)
+class Considered:
+    level: Level
+    rule_id: int | None  # the rule at this level that matches, if any
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Which rule applies and why, for the "which rule applies" screen: every level in
+    order, with the matching rule found there (if any), and the level that won."""
+
+    policy: Policy
+    level: Level
+    considered: tuple[Considered, ...]
+
+    @property
+    def reason(self) -> str:
+        return _(
+            "Rule %(rule)s applies because it is the most specific rule that matches: "
+            "it is set for %(level)s."
+        ) % {"rule": self.policy.rule_id, "level": self.level.label}
+
+    def lines(self) -> list[str]:
+        """One line per level, most specific first, saying what was found there."""
+        lines = []
+        for c in self.considered:
+            if c.rule_id is None:
+                status = _("no rule")
+            elif c.level == self.level:
+                status = _("rule %(rule)s, applies") % {"rule": c.rule_id}
+            else:
+                status = _("rule %(rule)s, less specific, not used") % {"rule": c.rule_id}
+            lines.append(f"{c.level.label}: {status}")
+        return lines
+
+
+def level_of(rule: CirculationRule) -> Level:
+    """The specificity level a rule sits at, from which of its parts are set."""
+    shape = (rule.branch_id is not None, rule.patron_category_id is not None,
+             rule.item_type_id is not None)
+    return next(lv for lv in SPECIFICITY if (lv.branch, lv.category, lv.item_type) == shape)
+
+
+def matches(rule: CirculationRule, *, branch: int | None, category: int | None,
+            item_type: int | None) -> bool:
+    return (
+        (rule.branch_id is None or rule.branch_id == branch)
+        and (rule.patron_category_id is None or rule.patron_category_id == category)
+        and (rule.item_type_id is None or rule.item_type_id == item_type)
+    )
+
+
+def explain_policy(
+    *,
+    branch: Branch | int | None,
+    category: Model | int | None,
+    item_type: Model | int | None,
+    rules: Iterable[CirculationRule],
+) -> Explanation:
+    """The rule that applies to this branch, patron category and item type among `rules`,
+    with every level considered. Raises NoRuleApplies when none matches."""
+    ids = {"branch": _pk(branch), "category": _pk(category), "item_type": _pk(item_type)}
+    found: dict[str, CirculationRule] = {}
+    for rule in rules:
+        if matches(rule, **ids):
+            # One rule per combination is a database constraint; should two arrive anyway,
+            # keep the first, so the answer does not depend on more than the input order.
+            found.setdefault(level_of(rule).key, rule)
+    considered = tuple(
+        Considered(lv, found[lv.key].pk if lv.key in found else None) for lv in SPECIFICITY
+    )
+    for lv in SPECIFICITY:
+        if lv.key in found:
+            return Explanation(Policy.from_rule(found[lv.key]), lv, considered)
+    raise NoRuleApplies()
+
+
+def policy_for(
+    *,
+    branch: Branch | int | None,
+    category: Model | int | None,
+    item_type: Model | int | None,
+    rules: Iterable[CirculationRule],
+) -> Policy:
+    """The policy of the most specific rule among `rules` for this branch, patron category
+    and item type. Raises NoRuleApplies when none matches."""
+    return explain_policy(branch=branch, category=category, item_type=item_type, rules=rules).policy
+
+
+class Calendar(Protocol):
+    """What due dates need of a branch calendar (libraries.hours.BranchCalendar fits)."""
+
+    def day(self, day: date) -> DayHours: ...
+
+
+def term_for(terms: Iterable[Term], day: date, *, branch: Branch | int | None = None) -> Term | None:
+    """The term containing `day` for `branch`: the branch's own term over a network-wide
+    one. `terms` may hold other branches' terms; they are skipped."""
+    branch_id = _pk(branch)
+    candidates = [
+        t for t in terms
+        if t.contains(day) and (t.branch_id is None or branch_id is None or t.branch_id == branch_id)
+    ]
+    candidates.sort(key=lambda t: (t.branch_id is None, t.starts_on))
+    return candidates[0] if candidates else None
+
+
+def due_date(
+    policy: Policy,
+    *,
+    branch_calendar: Calendar,
+    start: datetime,
+    renewal: bool = False,
+    terms: Sequence[Term] = (),
+    branch: Branch | int | None = None,
+) -> datetime:
+    """When a loan (or a renewal, with `renewal=True`) starting at the aware datetime `start`
+    is due under `policy`, in the current time zone. See the module docstring for the
+    calendar modes and terms. Raises ValueError for a policy that does not lend."""
+    period = policy.renewal_period if renewal and policy.renewal_period else policy.loan_period
+    if period <= 0:
+        raise ValueError("this policy does not lend items")
+    tz = timezone.get_current_timezone()
+    local_start = timezone.localtime(start, tz)
+    if policy.due_at_end_of_term:
+        term = term_for(terms, local_start.date(), branch=branch)
+        if term is not None:
+            day = max(term.fixed_due_date, local_start.date())
+            return datetime.combine(day, DUE_TIME, tzinfo=tz)
+    if policy.loan_unit == LoanUnit.HOURS:
+        return _hours_due(policy.calendar_mode, branch_calendar, local_start, period, tz)
+    day = _days_due(policy.calendar_mode, branch_calendar, local_start.date(), period)
+    return datetime.combine(day, DUE_TIME, tzinfo=tz)
+
+
+def _days_due(mode: str, cal: Calendar, start_day: date, days: int) -> date:
+    plain = start_day + timedelta(days=days)
+    if mode == CalendarMode.NEXT_OPEN_DAY:
+        for offset in range(CALENDAR_HORIZON_DAYS + 1):
+            candidate = plain + timedelta(days=offset)
+            if cal.day(candidate).is_open:
+                return candidate
+        return plain
+    if mode == CalendarMode.OPEN_DAYS:
+        counted, day = 0, start_day
+        for _step in range(days + CALENDAR_HORIZON_DAYS):
+            day += timedelta(days=1)
+            if cal.day(day).is_open:
+                counted += 1
+                if counted == days:
+                    return day
+        return plain
+    return plain
+
+
+def _hours_due(mode: str, cal: Calendar, start: datetime, hours: int, tz) -> datetime:
+    due = timezone.localtime(start + timedelta(hours=hours), tz)
+    if mode == CalendarMode.IGNORE or _open_at(cal, due):
+        return due
+    if mode == CalendarMode.OPEN_DAYS:
+        closing = _last_closing(cal, after=start, until=due, tz=tz)
+        if closing is not None:
+            return closing
+        # Lent while closed (an after-hours self-check) with no closing since: the first
+        # moment the branch is open again is the earliest sensible due time.
+    opening = _next_opening(cal, after=due, tz=tz)
+    return opening if opening is not None else due
+
+
+def _open_at(cal: Calendar, moment: datetime) -> bool:
+    # Due exactly at closing time is still a time the item can be handed back.
+    now = moment.time().replace(tzinfo=None)
+    return any(opens <= now <= closes for opens, closes in cal.day(moment.date()).periods)
+
+
+def _last_closing(cal: Calendar, *, after: datetime, until: datetime, tz) -> datetime | None:
+    day = until.date()
+    while day >= after.date():
+        for _opens, closes in sorted(cal.day(day).periods, reverse=True):
+            moment = datetime.combine(day, closes, tzinfo=tz)
+            if after < moment <= until:
+                return moment
+        day -= timedelta(days=1)
+    return None
+
+
+def _next_opening(cal: Calendar, *, after: datetime, tz) -> datetime | None:
+    for offset in range(CALENDAR_HORIZON_DAYS + 1):
+        day = after.date() + timedelta(days=offset)
+        for opens, _closes in sorted(cal.day(day).periods):
+            moment = datetime.combine(day, opens, tzinfo=tz)
+            if moment > after:
+                return moment
+    return None
+
+
+def _pk(value: Model | int | None) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    return value.pk
+
+
+# --- Loading ------------------------------------------------------------------------------
+
+
+def load_rules(
+    *, branch: Branch | int | None, category: Model | int | None, item_type: Model | int | None
+) -> list[CirculationRule]:
+    """The rules that could apply to this combination (at most one per level), in one query."""
+    ids = (_pk(branch), _pk(category), _pk(item_type))
+    q = Q()
+    for name, value in zip(("branch", "patron_category", "item_type"), ids, strict=True):
+        q &= Q(**{f"{name}__isnull": True}) | (Q(**{f"{name}_id": value}) if value else Q(pk__in=[]))
+    return list(CirculationRule.objects.filter(q).order_by("pk"))
+
+
+def load_policy(
+    *, branch: Branch | int | None, category: Model | int | None, item_type: Model | int | None
+) -> Policy:
+    """policy_for over the rules in the database. Raises NoRuleApplies."""
+    rules = load_rules(branch=branch, category=category, item_type=item_type)
+    return policy_for(branch=branch, category=category, item_type=item_type, rules=rules)
+
+
+def load_explanation(
+    *, branch: Branch | int | None, category: Model | int | None, item_type: Model | int | None
+) -> Explanation:
+    """explain_policy over the rules in the database. Raises NoRuleApplies."""
+    rules = load_rules(branch=branch, category=category, item_type=item_type)
+    return explain_policy(branch=branch, category=category, item_type=item_type, rules=rules)
+
+
+def load_terms(branch: Branch, day: date) -> list[Term]:
+    """The terms of the branch (its own and the network's) that contain `day`."""
+    return list(
+        Term.objects.filter(
+            Q(branch=branch) | Q(branch__isnull=True), network_id=branch.network_id,
+            starts_on__lte=day, ends_on__gte=day,
+        )
+    )
+
+
+def load_due_date(
+    policy: Policy, *, branch: Branch, start: datetime, renewal: bool = False
+) -> datetime:
+    """due_date with the branch's calendar and terms loaded for just the days it can need."""
+    first = timezone.localdate(start)
+    period = policy.renewal_period if renewal and policy.renewal_period else policy.loan_period
+    span_days = period if policy.loan_unit == LoanUnit.DAYS else period // 24 + 1
+    calendar = BranchCalendar(branch, first, first + timedelta(days=span_days + CALENDAR_HORIZON_DAYS + 1))
+    terms = load_terms(branch, first) if policy.due_at_end_of_term else []
+    return due_date(
+        policy, branch_calendar=calendar, start=start, renewal=renewal, terms=terms, branch=branch
+    )
