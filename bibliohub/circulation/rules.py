@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Protocol
 
@@ -295,7 +295,7 @@ def _days_due(mode: str, cal: Calendar, start_day: date, days: int) -> date:
     return plain
 
 
-def _hours_due(mode: str, cal: Calendar, start: datetime, hours: int, tz) -> datetime:
+def _hours_due(mode: str, cal: Calendar, start: datetime, hours: int, tz: tzinfo) -> datetime:
     due = timezone.localtime(start + timedelta(hours=hours), tz)
     if mode == CalendarMode.IGNORE or _open_at(cal, due):
         return due
@@ -315,7 +315,9 @@ def _open_at(cal: Calendar, moment: datetime) -> bool:
     return any(opens <= now <= closes for opens, closes in cal.day(moment.date()).periods)
 
 
-def _last_closing(cal: Calendar, *, after: datetime, until: datetime, tz) -> datetime | None:
+def _last_closing(
+    cal: Calendar, *, after: datetime, until: datetime, tz: tzinfo
+) -> datetime | None:
     day = until.date()
     while day >= after.date():
         for _opens, closes in sorted(cal.day(day).periods, reverse=True):
@@ -326,7 +328,7 @@ def _last_closing(cal: Calendar, *, after: datetime, until: datetime, tz) -> dat
     return None
 
 
-def _next_opening(cal: Calendar, *, after: datetime, tz) -> datetime | None:
+def _next_opening(cal: Calendar, *, after: datetime, tz: tzinfo) -> datetime | None:
     for offset in range(CALENDAR_HORIZON_DAYS + 1):
         day = after.date() + timedelta(days=offset)
         for opens, _closes in sorted(cal.day(day).periods):

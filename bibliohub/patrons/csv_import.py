@@ -274,19 +274,28 @@ def _register(
     for row in rows:
         details = row.details
         if details.date_of_birth is not None:
-            person = (details.family_name.lower(), details.given_names.lower(), details.date_of_birth)
+            person = (
+                details.family_name.strip().casefold(),
+                details.given_names.strip().casefold(),
+                details.date_of_birth,
+            )
             if person in people_seen:
                 report.errors.append(RowError(row.number, "", _(
                     "Row %(row)s is the same person (same name and date of birth)."
                 ) % {"row": people_seen[person]}))
                 continue
             people_seen[person] = row.number
-            existing = Patron.objects.filter(
-                network_id=branch.network_id,
-                family_name__iexact=details.family_name,
-                given_names__iexact=details.given_names,
-                date_of_birth=details.date_of_birth,
-            ).first()
+            # Names compared in Python: case-insensitive matching in SQLite covers only
+            # ASCII, and these files are full of Cyrillic, Vietnamese and Chinese names.
+            existing = next(
+                (
+                    p for p in Patron.objects.filter(
+                        network_id=branch.network_id, date_of_birth=details.date_of_birth
+                    ).only("family_name", "given_names", "card_barcode")
+                    if (p.family_name.casefold(), p.given_names.casefold()) == person[:2]
+                ),
+                None,
+            )
             if existing is not None:
                 report.errors.append(RowError(row.number, "", _(
                     "Already registered (card %(card)s)."

@@ -214,3 +214,12 @@ def test_the_command_refuses_unknown_codes(tmp_path, central, args, message):
     path.write_text(TERM_START, encoding="utf-8")
     with pytest.raises(CommandError, match=message):
         call_command("register_patrons", str(path), *args)
+
+
+def test_a_registered_person_is_recognised_whatever_the_letter_case(central, student_category):
+    first = "family_name,given_names,date_of_birth\nШевченко,Марія,2013-02-03\n"
+    assert _import(first, branch=central, category=student_category).written
+    again = _import(first.replace("Шевченко,Марія", "ШЕВЧЕНКО,марія"), branch=central,
+                    category=student_category)
+    assert [(e.row, e.column) for e in again.errors] == [(2, "")]
+    assert Patron.objects.count() == 1
