@@ -38,6 +38,16 @@ class _Sql:
     params: list
 
 
+def _filter_condition(f: _Sql, id_column: str, *, correlated: bool) -> str:
+    """A filter as a condition on `id_column`. After a full-text match the candidates are
+    already few, so each is checked by primary key (EXISTS); without text the filter itself
+    drives (IN)."""
+    if correlated:
+        where = f.sql.split(" WHERE ", 1)[1]
+        return f"EXISTS (SELECT 1 FROM search_facet f WHERE f.record_id = {id_column} AND {where})"
+    return f"{id_column} IN ({f.sql})"
+
+
 def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
 
@@ -88,7 +98,7 @@ def _matches(clauses: list[Clause], filters: list[_Sql], *, bound: int | None) -
     else:
         sql, params, id_column, joiner = "SELECT id FROM catalog_record", [], "id", " WHERE "
     for f in filters:
-        sql += f"{joiner}{id_column} IN ({f.sql})"
+        sql += f"{joiner}{_filter_condition(f, id_column, correlated=bool(clauses))}"
         params += f.params
         joiner = " AND "
     if bound is not None:
@@ -108,7 +118,7 @@ def _page_ids(cursor, query: SearchQuery, clauses: list[Clause], filters: list[_
         sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.source}"
         params = list(m.params)
         for f in filters:
-            sql += f" AND {m.id_column} IN ({f.sql})"
+            sql += f" AND {_filter_condition(f, m.id_column, correlated=True)}"
             params += f.params
         if bound is not None:
             sql += f" ORDER BY {m.id_column} DESC LIMIT {int(bound)}"

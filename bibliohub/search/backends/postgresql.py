@@ -78,7 +78,7 @@ class PostgreSQLBackend:
         return Match(
             source="search_document WHERE vector @@ %s::tsquery",
             params=[query],
-            id_column="record_id",
+            id_column="search_document.record_id",
             rank_columns="vector",
             order_by="ts_rank_cd(c.vector, %s::tsquery) DESC",
             order_params=[query],

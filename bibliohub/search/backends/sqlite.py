@@ -56,7 +56,7 @@ class SQLiteBackend:
         return Match(
             source="search_fts WHERE search_fts MATCH %s",
             params=[compile_fts5(clauses)],
-            id_column="rowid",
+            id_column="search_fts.rowid",
             # bm25 is lower for better matches.
             rank_columns="rank AS score",
             order_by="c.score ASC",
