@@ -77,6 +77,31 @@ def _marc8(data: bytes, troubles: list[str]) -> str:
     return text
 
 
+_new = object.__new__
+_tuple_new = tuple.__new__
+
+
+def _data_field(tag: str, ind1: str, ind2: str, subfields: list[Subfield]) -> Field:
+    # Field.__init__ re-checks what the decoder already knows; a million records notice.
+    field = _new(Field)
+    field.tag = tag
+    field._indicators = _tuple_new(Indicators, (ind1, ind2))
+    field.subfields = subfields
+    field.data = None
+    field.control_field = False
+    return field
+
+
+def _control_field(tag: str, data: str) -> Field:
+    field = _new(Field)
+    field.tag = tag
+    field._indicators = None
+    field.subfields = []
+    field.data = data
+    field.control_field = True
+    return field
+
+
 def _entry_map(leader: bytes, directory_length: int) -> tuple[int, int, int]:
     """Digits of (field length, starting position, implementation part) of each directory
     entry. MARC 21 fixes 4, 5, 0; a record we wrote overlong says otherwise in leader/20-22."""
@@ -163,22 +188,23 @@ def decode(chunk: bytes) -> tuple[Record, list[str]]:
     for tag, data in entries:
         if is_control_tag(tag):
             text = data.decode("utf-8") if utf8 else data.decode("latin-1")
-            fields.append(Field(tag=tag, data=text))
+            fields.append(_control_field(tag, text))
             continue
         if utf8:
             parts = data.decode("utf-8").split("\x1f")
-            subfields = [Subfield(part[:1], part[1:]) for part in parts[1:] if part]
+            subfields = [_tuple_new(Subfield, (part[:1], part[1:])) for part in parts[1:] if part]
             indicators = parts[0]
         else:
             raw_parts = data.split(b"\x1f")
             subfields = [
-                Subfield(part[:1].decode("latin-1"), _marc8(part[1:], troubles)) for part in raw_parts[1:] if part
+                _tuple_new(Subfield, (part[:1].decode("latin-1"), _marc8(part[1:], troubles)))
+                for part in raw_parts[1:] if part
             ]
             indicators = raw_parts[0].decode("latin-1")
         if len(indicators) != 2:
             odd_indicators.append(tag)
             indicators = (indicators + "  ")[:2]
-        fields.append(Field(tag=tag, indicators=Indicators(indicators[0], indicators[1]), subfields=subfields))
+        fields.append(_data_field(tag, indicators[0], indicators[1], subfields))
     if not fields:
         raise DecodeError(_("The record has no fields."))
     if odd_indicators:

@@ -79,6 +79,25 @@ def sniff(head: bytes) -> Literal["iso2709", "marcxml"]:
     raise NotMarcError(_("This is not a MARC file (neither ISO 2709 nor MARCXML)."))
 
 
+def probe(stream: BinaryIO, *, format: Format = "auto") -> Literal["iso2709", "marcxml"]:
+    """Check from its first bytes that `stream` is MARC (in `format`, when given) and return
+    which kind; raise NotMarcError otherwise. Reads from the current position."""
+    head = stream.read(1 << 16)
+    found = sniff(head)
+    if format != "auto" and found != format:
+        raise NotMarcError(_("This file is not %(format)s.") % {"format": "MARCXML" if format == "marcxml" else "ISO 2709"})
+    if found == "marcxml":
+        parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True)
+        try:
+            parser.feed(head)
+            root = next((element for _event, element in parser.read_events()), None)
+        except etree.XMLSyntaxError as exc:
+            raise NotMarcError(_("This is not a MARC file: the XML cannot be read (%(error)s).") % {"error": exc}) from exc
+        if root is not None and _local(root.tag) not in ("collection", "record"):
+            raise NotMarcError(_("This XML file is not MARCXML."))
+    return found
+
+
 def read_records(
     stream: BinaryIO, *, format: Format = "auto", name: str = ""
 ) -> Iterator[ReadRecord | Problem]:
@@ -250,7 +269,8 @@ def _read_marcxml(stream: _Prefixed, *, name: str) -> Iterator[ReadRecord | Prob
                     if local not in ("collection", "record"):
                         raise NotMarcError(_("This XML file is not MARCXML."))
                 continue
-            if local != "record" or element.getparent() is not None and _local(element.getparent().tag) not in ("collection", ""):
+            parent = element.getparent()
+            if local != "record" or (parent is not None and _local(parent.tag) != "collection"):
                 continue
             position += 1
             line = element.sourceline
@@ -262,7 +282,6 @@ def _read_marcxml(stream: _Prefixed, *, name: str) -> Iterator[ReadRecord | Prob
                 yield ReadRecord(position=position, record=record, line=line, warnings=warnings)
             # Keep memory flat: drop the record and everything before it.
             element.clear()
-            parent = element.getparent()
             if parent is not None:
                 while element.getprevious() is not None:
                     del parent[0]

@@ -1,0 +1,97 @@
+"""MARC import benchmark: generate N records with items in five languages as one ISO 2709 file
+(bibliohub.demo.generate),
+import them into a fresh SQLite database in a temporary directory, and report records per
+second and peak memory.
+
+    .venv/bin/python bench/import_marc.py                 # 1,000,000 records
+    .venv/bin/python bench/import_marc.py -n 100000 --keep /tmp/bench-marc
+
+Prints a markdown table row: | records | seconds | records/s | items | peak RSS MB | file MB |
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BRANCHES = ("central", "riverside", "hill", "school")
+
+
+def write_file(path: Path, count: int, seed: int) -> None:
+    """N realistic records in five languages with 952 items, from the demo generator."""
+    from bibliohub.demo.generate import iter_iso2709
+
+    with open(path, "wb") as out:
+        for chunk in iter_iso2709(count, seed=seed, branches=BRANCHES):
+            out.write(chunk)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--records", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--keep", metavar="DIR", help="Work in DIR and keep it (default: a temporary directory).")
+    parser.add_argument("--profile", metavar="FILE", help="Write a cProfile of the import to FILE.")
+    args = parser.parse_args()
+
+    work = Path(args.keep or tempfile.mkdtemp(prefix="bench-marc-"))
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ["BIBLIOHUB_VAR_DIR"] = str(work)
+    os.environ["BIBLIOHUB_DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibliohub.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from bibliohub.catalog.marc.importer import import_marc
+    from bibliohub.libraries.models import Branch, Network
+
+    try:
+        call_command("migrate", verbosity=0)
+        network = Network.objects.create(name="Bench network")
+        for code in BRANCHES:
+            Branch.objects.get_or_create(code=code, defaults={"network": network, "name": code.title()})
+        data = work / "records.mrc"
+        started = time.perf_counter()
+        write_file(data, args.records, args.seed)
+        generated = time.perf_counter() - started
+        print(f"generated {args.records:,} records ({data.stat().st_size / 1e6:.0f} MB) in {generated:.1f} s",
+              file=sys.stderr)
+
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        report = import_marc([data], at=timezone.now(), batch_size=args.batch_size)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rate = report.read / report.seconds
+        print(f"read {report.read:,}, created {report.created:,}, updated {report.updated:,}, "
+              f"skipped {report.skipped:,}, items {report.items:,}, problems {len(report.problems):,}",
+              file=sys.stderr)
+        print("| records | seconds | records/s | items | peak RSS MB | file MB |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        print(f"| {report.read:,} | {report.seconds:.1f} | {rate:,.0f} | {report.items:,} | {peak_mb:.0f} | "
+              f"{data.stat().st_size / 1e6:.0f} |")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
