@@ -133,7 +133,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "web/record.html",
         {
             "record": record,
-            "languages": [(code, language_name(code)) for code in record.languages],
+            "record_languages": [(code, language_name(code)) for code in record.languages],
             "items_by_branch": _group_by_branch(items),
             "availability": availability_for([record.pk]).get(record.pk, []),
             "marc_leader": marc.leader,

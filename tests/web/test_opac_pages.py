@@ -67,8 +67,16 @@ def test_record_page_shows_the_full_description(client, duong_kach_menh):
     html = response.content.decode()
     assert '<h1 id="record-title" lang="vi">Đường Kách Mệnh</h1>' in html
     for text in ("Nguyễn Ái Quốc", "Hà Nội", "Nhà xuất bản Chính trị Quốc gia", "1927", "Tái bản lần 3",
-                 "9786045712345", "Vietnamese", "Book", "Tập bài giảng cho lớp huấn luyện cán bộ."):
+                 "9786045712345", "Book", "Tập bài giảng cho lớp huấn luyện cán bộ."):
         assert text in html
+    assert "<dt>Languages</dt><dd>Vietnamese</dd>" in html
+
+
+def test_record_page_shows_decomposed_marc_text_composed(client, central):
+    record = make_record(title="Hué")  # e + combining acute, as some MARC sources send it
+    html = client.get(f"/record/{record.pk}/").content.decode()
+    details = html[html.index('<details class="marc">'):]
+    assert "Hué" in details and "Hué" not in details
 
 
 def test_record_page_links_authors_and_subjects_to_searches(client, duong_kach_menh):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
@@ -65,3 +67,10 @@ def audience_label(value: str) -> str:
 @register.filter
 def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key, "")
+
+
+@register.filter
+def nfc(text: str) -> str:
+    """Composed Unicode for display: MARC records often carry decomposed letters (e + combining
+    acute), which many monospace fonts draw as a letter and a detached accent."""
+    return unicodedata.normalize("NFC", text)
