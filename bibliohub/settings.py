@@ -171,6 +171,8 @@ TIME_ZONE = os.environ.get("BIBLIOHUB_TIME_ZONE", "Europe/Kyiv")
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves files found by the finders; it only needs the collected folder to exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
