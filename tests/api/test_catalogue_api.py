@@ -167,3 +167,17 @@ def test_openapi_document_describes_every_response_it_references(client):
     for path, ops in doc["paths"].items():
         assert "200" in ops["get"]["responses"], path
     assert {"SearchOut", "HitOut", "RecordOut", "ItemOut", "BranchOut", "Error"} <= set(schemas)
+
+
+def test_search_hits_carry_everything_the_command_line_json_has(client, indexed):
+    from bibliohub.search.management.commands.search import as_json
+    from bibliohub.search.service import search
+    from bibliohub.search.types import SearchQuery
+
+    cli = as_json(search(SearchQuery(text="duong kach menh")))
+    api = client.get("/api/v1/search", {"q": "duong kach menh"}).json()
+    assert api["total"] == cli["total"]
+    for cli_hit, api_hit in zip(cli["hits"], api["hits"], strict=True):
+        assert {k: api_hit[k] for k in cli_hit} == cli_hit
+    for name, values in cli["facets"].items():
+        assert [{k: v[k] for k in ("value", "label", "count")} for v in api["facets"][name]] == values

@@ -218,3 +218,16 @@ def test_an_item_on_the_hold_shelf_is_shown_as_waiting(client, central, book_typ
     html = client.get(f"/record/{record.pk}/").content.decode()
     assert "Waiting for a reader" in html
     assert "0 of 1 available at Central Library" in html
+
+
+def test_a_server_error_page_needs_no_database_or_request():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "<h1>Something went wrong</h1>" in html
+
+
+def test_record_page_points_to_its_machine_readable_forms(client, hong_lou_meng):
+    html = client.get(f"/record/{hong_lou_meng.pk}/").content.decode()
+    assert f'<link rel="alternate" type="application/marcxml+xml" href="/record/{hong_lou_meng.pk}/marc.xml">' in html
+    assert f'href="/api/v1/records/{hong_lou_meng.pk}"' in html
