@@ -24,7 +24,7 @@ from bibliohub.catalog.forms import (
     WithdrawForm,
     show_refusal,
 )
-from bibliohub.catalog.models import CatalogEvent, Item, Record
+from bibliohub.catalog.models import CatalogEvent, Item, ItemType, Record
 from bibliohub.search.types import SearchQuery
 
 PAGE_SIZE = 20
@@ -134,6 +134,8 @@ def item_add(request: HttpRequest, record_id: int) -> HttpResponse:
     initial = {"received_on": timezone.localdate(), "available_on": timezone.localdate()}
     if branches.count() == 1:
         initial["branch"] = branches.first()
+    if len(types := list(ItemType.objects.all()[:2])) == 1:
+        initial["item_type"] = types[0]
     form = ItemForm(initial=initial, branches=branches)
     return render(request, "catalog/item_form.html", {"form": form, "record": record, "item": None})
 
