@@ -291,3 +291,13 @@ def test_rebuild_indexes_everything_again(shelf):
     assert calls[-1] == (6, 6)
     assert found("lodz") == [shelf["lodz"].id]
     assert found("", filters={"language": ("eng",)}) == [shelf["peace"].id, shelf["war"].id]
+
+
+def test_matching_ids_lists_every_match_beyond_the_bound(shelf, settings):
+    from bibliohub.search.service import matching_ids
+
+    settings.SEARCH_EXACT_COUNT_LIMIT = 1
+    everything = [shelf[k].id for k in ("peace", "war", "honglou", "solom", "lodz", "duong")]
+    assert list(matching_ids(SearchQuery(text=""), chunk=4)) == everything
+    assert list(matching_ids(SearchQuery(text="war"), chunk=1)) == [shelf["peace"].id, shelf["war"].id]
+    assert list(matching_ids(SearchQuery(text="", filters={"language": ("eng",)}))) == [shelf["peace"].id, shelf["war"].id]
