@@ -271,6 +271,7 @@ def _register(
     rows: list[_Row], *, branch: Branch, staff: User | None, at: datetime, report: ImportReport
 ) -> None:
     people_seen: dict[tuple[str, str, date], int] = {}
+    registered = _registered_people(rows, branch=branch)
     for row in rows:
         details = row.details
         if details.date_of_birth is not None:
@@ -285,21 +286,11 @@ def _register(
                 ) % {"row": people_seen[person]}))
                 continue
             people_seen[person] = row.number
-            # Names compared in Python: case-insensitive matching in SQLite covers only
-            # ASCII, and these files are full of Cyrillic, Vietnamese and Chinese names.
-            existing = next(
-                (
-                    p for p in Patron.objects.filter(
-                        network_id=branch.network_id, date_of_birth=details.date_of_birth
-                    ).only("family_name", "given_names", "card_barcode")
-                    if (p.family_name.casefold(), p.given_names.casefold()) == person[:2]
-                ),
-                None,
-            )
+            existing = registered.get(person)
             if existing is not None:
                 report.errors.append(RowError(row.number, "", _(
                     "Already registered (card %(card)s)."
-                ) % {"card": existing.card_barcode or "—"}))
+                ) % {"card": existing or "—"}))
                 continue
         guardian = None
         if row.guardian_card:
@@ -332,6 +323,22 @@ def _register(
                 patron_id=None if report.dry_run else patron.pk,
             )
         )
+
+
+def _registered_people(rows: list[_Row], *, branch: Branch) -> dict[tuple[str, str, date], str]:
+    """The card numbers of patrons of the network already registered with a name and date of
+    birth found in the file, in one query. Names are compared case-folded in Python:
+    case-insensitive matching in SQLite covers only ASCII, and these files are full of
+    Cyrillic, Vietnamese and Chinese names."""
+    births = {row.details.date_of_birth for row in rows if row.details.date_of_birth}
+    if not births:
+        return {}
+    found = Patron.objects.filter(
+        network_id=branch.network_id, date_of_birth__in=births
+    ).values_list("family_name", "given_names", "date_of_birth", "card_barcode")
+    return {
+        (family.casefold(), given.casefold(), born): card for family, given, born, card in found
+    }
 
 
 def _parse_date(text: str) -> date | None:
