@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -640,11 +640,14 @@ def iter_iso2709(
     seed: int = 1,
     branches: Sequence[str] = DEFAULT_BRANCHES,
     items_per_record: tuple[int, int] = (1, 4),
+    exclude: Container[str] = frozenset(),
 ) -> Iterator[bytes]:
-    """The same records as generate_records, each encoded as UTF-8 ISO 2709 bytes."""
+    """The same records as generate_records, each encoded as UTF-8 ISO 2709 bytes, leaving
+    out those whose control number (001) is in `exclude` (records a catalogue already has)."""
     generator = _Generator(seed=seed, branches=branches, items_per_record=items_per_record)
     for leader, fields in generator.records(count):
-        yield _encode(leader, fields)
+        if fields[0][1] not in exclude:
+            yield _encode(leader, fields)
 
 
 def write_iso2709(

@@ -180,3 +180,9 @@ def test_written_file_parses_back_to_the_same_records(tmp_path):
     parsed = _read(data)
     assert len(parsed) == 2500
     assert [r.as_marc() for r in parsed[:50]] == [r.as_marc() for r in generate_records(50, seed=4)]
+
+
+def test_records_a_catalogue_already_has_can_be_left_out():
+    wanted = [r["001"].data for r in generate_records(20)]
+    kept = _read(b"".join(iter_iso2709(20, exclude=set(wanted[:15]))))
+    assert [r["001"].data for r in kept] == wanted[15:]
