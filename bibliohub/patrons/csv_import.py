@@ -131,15 +131,16 @@ def register_from_csv(
     if columns is None:
         return report
     report.rows = sum(1 for _n, values in body if any(v.strip() for v in values))
-    rows = _parse_rows(body, columns, report, category_default=category_default)
-    if report.errors:
-        return report
+    rows, bad_cards = _parse_rows(body, columns, report, category_default=category_default)
+    # The rows that parsed go through registration even when others did not (and are then
+    # rolled back), so that the report lists every error in one pass, database ones too.
     with transaction.atomic():
-        _register(rows, branch=branch, staff=staff, at=at, report=report)
+        _register(rows, branch=branch, staff=staff, at=at, report=report, bad_cards=bad_cards)
         if report.errors or dry_run:
             transaction.set_rollback(True)
     if report.errors:
         report.registered.clear()
+        report.errors.sort(key=lambda e: e.row)
     return report
 
 
@@ -196,11 +197,14 @@ def _parse_rows(
     report: ImportReport,
     *,
     category_default: PatronCategory | None,
-) -> list[_Row]:
+) -> tuple[list[_Row], set[str]]:
+    """The rows that parse, and the card numbers of the rows that do not (a row naming one of
+    those as its guardian is not reported again)."""
     categories = {c.code.lower(): c for c in PatronCategory.objects.all()}
     languages = {code.lower(): code for code, _name in settings.LANGUAGES}
     cards_seen: dict[str, int] = {}
     rows: list[_Row] = []
+    bad_cards: set[str] = set()
     for number, values in body:
         if not any(v.strip() for v in values):
             continue  # blank line, e.g. at the end of the file
@@ -244,6 +248,8 @@ def _parse_rows(
             fail("guardian_card", _("A patron cannot be their own guardian."))
         if errors:
             report.errors.extend(errors)
+            if card:
+                bad_cards.add(card)
             continue
         assert category is not None
         rows.append(
@@ -264,11 +270,17 @@ def _parse_rows(
                 guardian_card=guardian_card,
             )
         )
-    return rows
+    return rows, bad_cards
 
 
 def _register(
-    rows: list[_Row], *, branch: Branch, staff: User | None, at: datetime, report: ImportReport
+    rows: list[_Row],
+    *,
+    branch: Branch,
+    staff: User | None,
+    at: datetime,
+    report: ImportReport,
+    bad_cards: set[str],
 ) -> None:
     people_seen: dict[tuple[str, str, date], int] = {}
     registered = _registered_people(rows, branch=branch)
@@ -298,6 +310,8 @@ def _register(
                 network_id=branch.network_id, card_barcode=row.guardian_card
             ).first()
             if guardian is None:
+                if row.guardian_card in bad_cards:
+                    continue  # the guardian's own row is reported already
                 report.errors.append(RowError(row.number, "guardian_card", _(
                     "No patron has this card number (a guardian must be registered first, "
                     "or be on a row above)."

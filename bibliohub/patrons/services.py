@@ -59,12 +59,13 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def new_card_number(network: Network) -> str:
+def new_card_number(network: Network | int) -> str:
     """A card number no patron of `network` has, with a Luhn check digit."""
+    network_id = network if isinstance(network, int) else network.pk
     while True:
         body = CARD_PREFIX + "".join(str(secrets.randbelow(10)) for _ in range(CARD_RANDOM_DIGITS))
         number = body + luhn.calc_check_digit(body)
-        if not Patron.objects.filter(network=network, card_barcode=number).exists():
+        if not Patron.objects.filter(network_id=network_id, card_barcode=number).exists():
             return number
 
 
@@ -101,7 +102,7 @@ def register_patron(
     )
     patron.status = PatronStatus.ACTIVE
     patron.confirmed_at = at
-    patron.card_barcode = card_barcode.strip() or new_card_number(patron.network)
+    patron.card_barcode = card_barcode.strip() or new_card_number(patron.network_id)
     patron.card_expires_on = add_months(timezone.localdate(at), category.card_validity_months)
     _save_new(patron)
     _record(Kind.REGISTERED, patron, branch=branch, staff=staff, at=at)
@@ -147,7 +148,7 @@ def confirm_patron(
         raise NotPending()
     patron.status = PatronStatus.ACTIVE
     patron.confirmed_at = at
-    patron.card_barcode = card_barcode.strip() or new_card_number(patron.network)
+    patron.card_barcode = card_barcode.strip() or new_card_number(patron.network_id)
     patron.card_expires_on = add_months(
         timezone.localdate(at), patron.category.card_validity_months
     )

@@ -107,10 +107,9 @@ def test_the_same_card_or_person_twice_in_one_file_is_refused(central, student_c
         "li,wei,,2013-03-14\n"
     )
     report = _import(text, branch=central, category=student_category)
-    assert [(e.row, e.column) for e in report.errors] == [(3, "card_number")]
-    fixed = _import(text.replace("C1,2013-03-15", "C2,2013-03-15"), branch=central, category=student_category)
-    assert [(e.row, e.column) for e in fixed.errors] == [(4, "")]
-    assert "Row 2" in fixed.errors[0].message
+    assert [(e.row, e.column) for e in report.errors] == [(3, "card_number"), (4, "")]
+    assert all("Row 2" in e.message for e in report.errors)
+    assert not Patron.objects.exists()
 
 
 def test_a_guardian_may_be_registered_already_or_on_a_row_above(central, child_category, adult):
@@ -223,3 +222,26 @@ def test_a_registered_person_is_recognised_whatever_the_letter_case(central, stu
                     category=student_category)
     assert [(e.row, e.column) for e in again.errors] == [(2, "")]
     assert Patron.objects.count() == 1
+
+
+def test_every_error_is_reported_in_one_pass_in_row_order(central, student_category, adult):
+    text = (
+        "family_name,given_names,card_number,date_of_birth\n"
+        "Li,Wei,P0001,\n"  # taken: found by the database
+        "Zhang,Min,,31.02.2013\n"  # no such date: found while reading
+        "Wang,Fang,,\n"
+    )
+    report = _import(text, branch=central, category=student_category)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "card_number"), (3, "date_of_birth")]
+    assert list(Patron.objects.all()) == [adult]
+
+
+def test_a_child_whose_guardian_row_is_bad_is_not_reported_again(central, child_category):
+    text = (
+        "family_name,given_names,card_number,guardian_card,email\n"
+        "Hnatiuk,,G-1,,\n"
+        "Hnatiuk,Ostap,,G-1,\n"
+    )
+    report = _import(text, branch=central, category=child_category)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "given_names")]
+    assert not Patron.objects.exists()
