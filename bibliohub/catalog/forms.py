@@ -147,7 +147,10 @@ class BarcodeForm(forms.Form):
 
 
 class MarcUploadForm(forms.Form):
-    file = forms.FileField(label=_("MARC file"))
+    file = forms.FileField(
+        label=_("MARC file"),
+        help_text=_("MARC 21 (.mrc) or MARCXML. Files of more than a few thousand records load faster with the command bibliohub import-marc."),
+    )
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[
