@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 
 from django.utils.translation import gettext as _
 from pymarc import Field, Indicators, Leader, Record, Subfield
@@ -37,16 +38,25 @@ def is_control_tag(tag: str) -> bool:
     return tag < "010" and tag.isdigit()
 
 
+# In MARC-8 a byte above 0x7F is a special letter or a combining mark that precedes its base
+# letter, so four of them in a row do not happen; in a single-byte code page (Windows-1251,
+# DOS 866) every letter of a Cyrillic word is one.
+_CODE_PAGE_RUN = re.compile(rb"[\x80-\xff]{4}")
+
+
 def choose_encoding(leader09: str, body: bytes) -> tuple[str, str]:
     """Return ("utf-8" | "marc-8", warning or "") for the bytes of one record.
 
     Leaders lie: a record flagged MARC-8 whose bytes are valid UTF-8 with non-ASCII text was
     written by a system that forgot to set leader/09, and a record flagged UTF-8 whose bytes
-    are not valid UTF-8 is usually MARC-8 from a system that set it blindly."""
+    are not valid UTF-8 is usually MARC-8 from a system that set it blindly.
+    Raises DecodeError for text in neither (a national code page)."""
     if leader09 == "a":
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
+            if ESCAPE not in body and _CODE_PAGE_RUN.search(body):
+                raise DecodeError(_("The text is neither UTF-8 (as the leader says) nor MARC-8.")) from None
             return "marc-8", _("The leader says UTF-8 but the text is not valid UTF-8; read as MARC-8.")
         return "utf-8", ""
     if ESCAPE in body:
@@ -57,6 +67,10 @@ def choose_encoding(leader09: str, body: bytes) -> tuple[str, str]:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
+        if _CODE_PAGE_RUN.search(body):
+            raise DecodeError(
+                _("The text is neither MARC-8 (as the leader says) nor UTF-8; it looks like a national code page.")
+            ) from None
         return "marc-8", ""
     return "utf-8", _("The leader says MARC-8 but the text is UTF-8; read as UTF-8.")
 
@@ -100,6 +114,34 @@ def _control_field(tag: str, data: str) -> Field:
     field.data = data
     field.control_field = True
     return field
+
+
+_EACC_SEGMENT = re.compile(rb"(\x1b\$,?1)([^\x1b]*)")
+_NOT_EACC = re.compile(rb"[^\x20-\x7e]")
+
+
+def _split_marc8(data: bytes, troubles: list[str]) -> list[bytes]:
+    """The indicators and subfields of a MARC-8 data field.
+
+    A delimiter byte not followed by a subfield code (a space, an escape sequence) is a stray
+    byte in the text, not the start of a subfield, and is dropped; so are bytes that cannot be
+    part of a CJK (EACC) character. This is what YAZ does, and its output is our reference."""
+    parts = data.split(b"\x1f")
+    if len(parts) > 1 and any(not part or not 0x21 <= part[0] <= 0x7E for part in parts[1:]):
+        joined = [parts[0]]
+        for part in parts[1:]:
+            if part and 0x21 <= part[0] <= 0x7E:
+                joined.append(part)
+            elif part:
+                joined[-1] += part
+                troubles.append(_("A stray subfield delimiter was removed from the text."))
+        parts = joined
+    if b"\x1b$" in data:
+        cleaned = [_EACC_SEGMENT.sub(lambda m: m.group(1) + _NOT_EACC.sub(b"", m.group(2)), part) for part in parts]
+        if cleaned != parts:
+            troubles.append(_("Bytes that are not CJK characters were removed from CJK text."))
+        parts = cleaned
+    return parts
 
 
 def _entry_map(leader: bytes, directory_length: int) -> tuple[int, int, int]:
@@ -195,7 +237,7 @@ def decode(chunk: bytes) -> tuple[Record, list[str]]:
             subfields = [_tuple_new(Subfield, (part[:1], part[1:])) for part in parts[1:] if part]
             indicators = parts[0]
         else:
-            raw_parts = data.split(b"\x1f")
+            raw_parts = _split_marc8(data, troubles)
             subfields = [
                 _tuple_new(Subfield, (part[:1].decode("latin-1"), _marc8(part[1:], troubles)))
                 for part in raw_parts[1:] if part
@@ -209,11 +251,10 @@ def decode(chunk: bytes) -> tuple[Record, list[str]]:
         raise DecodeError(_("The record has no fields."))
     if odd_indicators:
         warnings.append(
-            _("Fields %(tags)s do not have two indicators; they were cut or padded to two.")
+            _("Fields %(tags)s do not start with two indicators and a subfield; what was in their place was dropped.")
             % {"tags": ", ".join(dict.fromkeys(odd_indicators))}
         )
-    if troubles:
-        warnings.append(troubles[0])
+    warnings.extend(dict.fromkeys(troubles))
     return record, warnings
 
 

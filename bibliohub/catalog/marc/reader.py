@@ -93,7 +93,7 @@ def probe(stream: BinaryIO, *, format: Format = "auto") -> Literal["iso2709", "m
             root = next((element for _event, element in parser.read_events()), None)
         except etree.XMLSyntaxError as exc:
             raise NotMarcError(_("This is not a MARC file: the XML cannot be read (%(error)s).") % {"error": exc}) from exc
-        if root is not None and _local(root.tag) not in ("collection", "record"):
+        if root is not None and not _is_marcxml_root(root.tag):
             raise NotMarcError(_("This XML file is not MARCXML."))
     return found
 
@@ -213,6 +213,13 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def _is_marcxml_root(tag: object) -> bool:
+    # Index Data's "turbomarc" also has a <collection>, in its own namespace.
+    return isinstance(tag, str) and tag in (
+        f"{{{MARCXML_NS}}}collection", f"{{{MARCXML_NS}}}record", "collection", "record"
+    )
+
+
 def _record_from_xml(element: etree._Element) -> tuple[Record, list[str]]:
     warnings: list[str] = []
     record = Record()
@@ -266,7 +273,7 @@ def _read_marcxml(stream: _Prefixed, *, name: str) -> Iterator[ReadRecord | Prob
             if event == "start":
                 if not checked_root:
                     checked_root = True
-                    if local not in ("collection", "record"):
+                    if not _is_marcxml_root(element.tag):
                         raise NotMarcError(_("This XML file is not MARCXML."))
                 continue
             parent = element.getparent()
