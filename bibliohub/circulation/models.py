@@ -9,6 +9,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bibliohub.catalog.models import ItemType
@@ -182,7 +183,11 @@ class Term(models.Model):
         verbose_name_plural = _("terms")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.starts_on}–{self.ends_on})"
+        return f"{self.display_name()} ({self.starts_on}–{self.ends_on})"
+
+    def display_name(self, language: str | None = None) -> str:
+        language = (language or get_language() or "en").lower()
+        return self.names.get(language) or self.names.get(language.split("-")[0]) or self.name
 
     @property
     def fixed_due_date(self) -> date:

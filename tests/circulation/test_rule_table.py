@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from bibliohub.catalog.models import ItemType
 from bibliohub.circulation import rules
@@ -177,4 +178,7 @@ def test_rules_and_terms_read_well_in_lists(rule_table, network):
     term = Term(network=network, name="Spring", starts_on=date(2027, 1, 12), ends_on=date(2027, 5, 31))
     assert term.fixed_due_date == date(2027, 5, 31)
     assert str(term) == "Spring (2027-01-12–2027-05-31)"
+    term.names = {"zh-hans": "春季学期"}
+    with translation.override("zh-hans"):
+        assert term.display_name() == "春季学期"
 
