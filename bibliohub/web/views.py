@@ -5,6 +5,7 @@ results in place. All state lives in the query string so that any page can be sh
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -37,6 +38,7 @@ MAX_PAGE = 100
 MAX_QUERY_LENGTH = 500
 MAX_VALUES_PER_FACET = 20
 HOME_NEW_COUNT = 6
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,16 @@ class Page:
     has_previous: bool
     has_next: bool
     count: int | None = None  # None when only "is there a next page" is known
+
+
+@dataclass(frozen=True)
+class FacetChoice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    # Stable across refreshes, so that htmx gives focus back to the checkbox a reader ticked.
+    dom_id: str
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,13 @@ def search(request: HttpRequest) -> HttpResponse:
         page_count = min(math.ceil(result.total / PAGE_SIZE), MAX_PAGE)
         context.update(
             result=result,
-            facets=[(name, result.facets.get(name, [])) for name in FACETS],
+            facets=[
+                (name, [
+                    FacetChoice(v.value, v.label, v.count, v.selected, f"f-{name}-{_UNSAFE_ID.sub('_', v.value)}")
+                    for v in result.facets.get(name, [])
+                ])
+                for name in FACETS
+            ],
             page=Page(
                 number=page_number,
                 has_previous=page_number > 1,
