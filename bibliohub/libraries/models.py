@@ -141,3 +141,30 @@ class CalendarException(models.Model):
 def _localised(names: dict[str, str], default: str, language: str | None) -> str:
     language = (language or get_language() or "en").lower()
     return names.get(language) or names.get(language.split("-")[0]) or default
+
+
+class LibraryEvent(models.Model):
+    """Who changed the network's calendar or branches, and when: the opening-hours history that
+    statistics ("public hours a week") and audits read."""
+
+    class Kind(models.TextChoices):
+        HOURS_SET = "hours_set", _("Regular hours changed")
+        EXCEPTION_ADDED = "exception_added", _("Dated change added")
+        EXCEPTION_REMOVED = "exception_removed", _("Dated change removed")
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    at = models.DateTimeField(db_index=True)
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    staff = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("network change")
+        verbose_name_plural = _("network changes")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -4,7 +4,6 @@ callers through bibliohub.accounts.access."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from itertools import pairwise
@@ -14,11 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bibliohub.accounts.models import User
-from bibliohub.libraries.models import Branch, CalendarException, Network, OpeningPeriod, Weekday
-
-# Until the libraries app has an event table, changes to the calendar are written to this log
-# with who, when and what, so they can be traced.
-log = logging.getLogger("bibliohub.libraries")
+from bibliohub.libraries.models import (
+    Branch,
+    CalendarException,
+    LibraryEvent,
+    Network,
+    OpeningPeriod,
+    Weekday,
+)
 
 Period = tuple[time, time]
 
@@ -80,9 +82,10 @@ def set_weekly_hours(
     Branch.objects.select_for_update().filter(pk=branch.pk).first()
     OpeningPeriod.objects.filter(branch=branch).delete()
     OpeningPeriod.objects.bulk_create(rows)
-    log.info(
-        "opening hours of %s set by %s at %s: %s", branch.code, staff.username, at.isoformat(),
-        [f"{Weekday(r.weekday).name} {r.opens:%H:%M}-{r.closes:%H:%M}" for r in rows],
+    LibraryEvent.objects.create(
+        kind=LibraryEvent.Kind.HOURS_SET, at=at, network_id=branch.network_id, branch=branch,
+        staff=staff,
+        detail={"week": [[r.weekday, f"{r.opens:%H:%M}", f"{r.closes:%H:%M}"] for r in rows]},
     )
     return list(OpeningPeriod.objects.filter(branch=branch))
 
@@ -128,10 +131,9 @@ def add_calendar_exception(
         network=network, branch=branch, date=day, closed=closed,
         opens=None if closed else opens, closes=None if closed else closes, reason=reason.strip(),
     )
-    log.info(
-        "calendar exception %s added by %s at %s: %s %s %s", exception.pk, staff.username,
-        at.isoformat(), branch.code if branch else "network", day.isoformat(),
-        "closed" if closed else f"{opens:%H:%M}-{closes:%H:%M}",
+    LibraryEvent.objects.create(
+        kind=LibraryEvent.Kind.EXCEPTION_ADDED, at=at, network=network, branch=branch, staff=staff,
+        detail=_exception_detail(exception),
     )
     return exception
 
@@ -142,9 +144,18 @@ def remove_calendar_exception(exception: CalendarException, *, staff: User, at: 
     CalendarChangeRefused for a day already past."""
     if exception.date < timezone.localdate(at):
         raise CalendarChangeRefused({"": [_("This day is already past and cannot be changed.")]})
-    log.info(
-        "calendar exception %s (%s %s) removed by %s at %s", exception.pk,
-        exception.branch.code if exception.branch_id else "network", exception.date.isoformat(),
-        staff.username, at.isoformat(),
+    LibraryEvent.objects.create(
+        kind=LibraryEvent.Kind.EXCEPTION_REMOVED, at=at, network_id=exception.network_id,
+        branch_id=exception.branch_id, staff=staff, detail=_exception_detail(exception),
     )
     exception.delete()
+
+
+def _exception_detail(exception: CalendarException) -> dict[str, object]:
+    return {
+        "date": exception.date.isoformat(),
+        "closed": exception.closed,
+        "opens": f"{exception.opens:%H:%M}" if exception.opens else None,
+        "closes": f"{exception.closes:%H:%M}" if exception.closes else None,
+        "reason": exception.reason,
+    }

@@ -195,3 +195,21 @@ def test_the_branch_list_shows_every_branchs_week_in_few_queries(client, riversi
     assert "66 public hours a week" in html and "35 public hours a week" in html
     assert reverse("staff:libraries:branch", args=["riverside"]) in html
     assert reverse("staff:libraries:branch", args=["central"]) not in html
+
+
+def test_every_calendar_change_leaves_an_event_with_who_and_when(riverside, manager, network):
+    from bibliohub.libraries.models import LibraryEvent
+
+    services.set_weekly_hours(riverside, week={1: [(time(10), time(18))]}, staff=manager, at=AT)
+    exception = services.add_calendar_exception(
+        network=network, branch=riverside, day=MONDAY, closed=True, reason="Inventory",
+        staff=manager, at=AT,
+    )
+    services.remove_calendar_exception(exception, staff=manager, at=AT)
+    events = list(LibraryEvent.objects.order_by("pk").values_list("kind", "branch_id", "staff_id"))
+    assert events == [
+        (LibraryEvent.Kind.HOURS_SET, riverside.pk, manager.pk),
+        (LibraryEvent.Kind.EXCEPTION_ADDED, riverside.pk, manager.pk),
+        (LibraryEvent.Kind.EXCEPTION_REMOVED, riverside.pk, manager.pk),
+    ]
+    assert LibraryEvent.objects.filter(kind=LibraryEvent.Kind.EXCEPTION_REMOVED).get().detail["reason"] == "Inventory"
