@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 import pymarc
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -53,13 +54,17 @@ def public_items(record_id: int) -> list[Item]:
     )
 
 
-def new_arrivals(*, branch_code: str = "", language: str = "") -> QuerySet[Record]:
-    """Records with a copy on the shelf now (at `branch_code` if given), in `language` (a MARC
-    code) if given, most recently catalogued first. A lazy queryset so that callers page it."""
+def new_arrivals(
+    *, since: datetime, branch_code: str = "", language: str = ""
+) -> QuerySet[Record]:
+    """Records catalogued after `since` with a copy on the shelf now (at `branch_code` if
+    given), in `language` (a MARC code) if given, most recently catalogued first. A lazy
+    queryset so that callers page it. `since` also bounds the work: a filter nothing matches
+    scans only the recent rows of the created_at index, not the whole catalogue."""
     on_shelf = Item.objects.filter(record_id=OuterRef("pk"), status__in=AVAILABLE_STATUSES)
     if branch_code:
         on_shelf = on_shelf.filter(branch__code=branch_code)
-    records = Record.objects.filter(Exists(on_shelf))
+    records = Record.objects.filter(Exists(on_shelf), created_at__gte=since)
     if language:
         # JSON containment is not available on SQLite; the quoted code inside the JSON text
         # is exact enough for three-letter MARC codes.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -38,6 +39,8 @@ MAX_PAGE = 100
 MAX_QUERY_LENGTH = 500
 MAX_VALUES_PER_FACET = 20
 HOME_NEW_COUNT = 6
+# What "new" means on the home page and /new/: catalogued in about the last six months.
+NEW_WINDOW = timedelta(days=183)
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -67,7 +70,7 @@ class BranchToday:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    records = list(new_arrivals()[:HOME_NEW_COUNT])
+    records = list(new_arrivals(since=timezone.now() - NEW_WINDOW)[:HOME_NEW_COUNT])
     availability = availability_for(r.pk for r in records)
     today = timezone.localdate()
     branches = [
@@ -190,7 +193,10 @@ def new_items(request: HttpRequest) -> HttpResponse:
         number = 1
     offset = (number - 1) * PAGE_SIZE
     # One row more than a page tells whether there is a next page without counting them all.
-    rows = list(new_arrivals(branch_code=branch_code, language=language)[offset : offset + PAGE_SIZE + 1])
+    since = timezone.now() - NEW_WINDOW
+    rows = list(
+        new_arrivals(since=since, branch_code=branch_code, language=language)[offset : offset + PAGE_SIZE + 1]
+    )
     records = rows[:PAGE_SIZE]
     availability = availability_for(r.pk for r in records)
     return render(

@@ -3,7 +3,7 @@ errors and the language of the interface."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ import pymarc
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from lxml import etree
 
 from bibliohub.catalog.models import ItemStatus
@@ -231,3 +232,11 @@ def test_record_page_points_to_its_machine_readable_forms(client, hong_lou_meng)
     html = client.get(f"/record/{hong_lou_meng.pk}/").content.decode()
     assert f'<link rel="alternate" type="application/marcxml+xml" href="/record/{hong_lou_meng.pk}/marc.xml">' in html
     assert f'href="/api/v1/records/{hong_lou_meng.pk}"' in html
+
+
+def test_a_title_catalogued_a_year_ago_is_no_longer_new(client, central, book_type):
+    add_items(make_record(title="Old favourite", created_at=timezone.now() - timedelta(days=365)), central, book_type)
+    add_items(make_record(title="Fresh arrival"), central, book_type)
+    for path in ("/", "/new/"):
+        html = client.get(path).content.decode()
+        assert "Fresh arrival" in html and "Old favourite" not in html
