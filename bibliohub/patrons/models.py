@@ -123,6 +123,11 @@ class Patron(models.Model):
             ),
         ]
         indexes = [
+            # The unique constraint above is a partial index, which SQLite does not use for
+            # "card_barcode = ?": the desk and self-check find patrons by card through this one.
+            models.Index(fields=["network", "card_barcode"], name="patron_card_lookup"),
+            # Finding a person already registered (CSV import) by date of birth.
+            models.Index(fields=["network", "date_of_birth"], name="patron_birth_lookup"),
             models.Index(fields=["home_branch", "school_class"]),
             models.Index(fields=["status", "created_at"]),
         ]
