@@ -1,6 +1,7 @@
 """Administration of patron data for administrators. Registration, blocks and erasure have
-their own services (with events); here the admin may correct details and edit categories, and
-cannot delete a patron (erasure goes through the service, which checks and records it)."""
+their own services (with events); here the admin may correct details and edit categories, but
+cannot add or delete a patron (registration and erasure go through the services, which check
+and record them)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ class PatronAdmin(admin.ModelAdmin):
         "reading_history_consent_at",
     ]
     inlines = [BlockInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Patron | None = None) -> bool:
         return False

@@ -43,16 +43,17 @@ def superuser_client(client, db):
     "name",
     ["patrons_patron_changelist", "patrons_patroncategory_changelist", "patrons_patronevent_changelist",
      "circulation_circulationrule_changelist", "circulation_term_changelist",
-     "circulation_circulationrule_add", "circulation_term_add", "patrons_patron_add"],
+     "circulation_circulationrule_add", "circulation_term_add", "patrons_patroncategory_add"],
 )
 def test_the_admin_pages_open(superuser_client, blocked_patron, name):
     assert superuser_client.get(reverse(f"admin:{name}")).status_code == 200
 
 
-def test_the_admin_shows_a_patron_with_blocks_but_cannot_delete_them(superuser_client, blocked_patron):
+def test_the_admin_shows_a_patron_with_blocks_but_cannot_add_or_delete_patrons(superuser_client, blocked_patron):
     url = reverse("admin:patrons_patron_change", args=[blocked_patron.pk])
     page = superuser_client.get(url)
     assert page.status_code == 200
     assert "Returned a damaged laptop" in page.content.decode()
     delete = superuser_client.get(reverse("admin:patrons_patron_delete", args=[blocked_patron.pk]))
     assert delete.status_code == 403
+    assert superuser_client.get(reverse("admin:patrons_patron_add")).status_code == 403
