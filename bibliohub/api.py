@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 
 from bibliohub.catalog.api import router as catalog_router
 from bibliohub.libraries.hours import week_schedule
@@ -69,3 +69,16 @@ def branches(request: HttpRequest) -> list[BranchOut]:
             )
         )
     return result
+
+
+# Added last, so that it only answers paths no router knows: clients of a JSON API get JSON
+# back for a mistyped path, not the OPAC's HTML page.
+fallback = Router()
+
+
+@fallback.api_operation(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    return api.create_response(request, {"detail": f"No such endpoint: /api/v1/{rest}"}, status=404)
+
+
+api.add_router("/", fallback)

@@ -181,3 +181,9 @@ def test_search_hits_carry_everything_the_command_line_json_has(client, indexed)
         assert {k: api_hit[k] for k in cli_hit} == cli_hit
     for name, values in cli["facets"].items():
         assert [{k: v[k] for k in ("value", "label", "count")} for v in api["facets"][name]] == values
+
+
+def test_an_unknown_api_path_answers_404_in_json(client, central):
+    response = client.get("/api/v1/recordz/1")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such endpoint: /api/v1/recordz/1"}
