@@ -19,11 +19,18 @@ class PatronCategoryAdmin(admin.ModelAdmin):
 
 
 class BlockInline(admin.TabularInline):
+    """Shown for reference: blocks are added and lifted through the services, which record
+    who did it."""
+
     model = Block
     fk_name = "patron"
     extra = 0
+    can_delete = False
     fields = ["reason", "starts_at", "ends_at", "lifted_at", "staff", "lifted_by"]
-    readonly_fields = ["staff", "lifted_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Patron | None = None) -> bool:
+        return False
 
 
 @admin.register(Patron)
