@@ -26,8 +26,7 @@ class BlockInline(admin.TabularInline):
     fk_name = "patron"
     extra = 0
     can_delete = False
-    fields = ["reason", "starts_at", "ends_at", "lifted_at", "staff", "lifted_by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("reason", "starts_at", "ends_at", "lifted_at", "staff", "lifted_by")
 
     def has_add_permission(self, request: HttpRequest, obj: Patron | None = None) -> bool:
         return False

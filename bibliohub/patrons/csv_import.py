@@ -351,7 +351,9 @@ def _registered_people(rows: list[_Row], *, branch: Branch) -> dict[tuple[str, s
         network_id=branch.network_id, date_of_birth__in=births
     ).values_list("family_name", "given_names", "date_of_birth", "card_barcode")
     return {
-        (family.casefold(), given.casefold(), born): card for family, given, born, card in found
+        (family.casefold(), given.casefold(), born): card
+        for family, given, born, card in found
+        if born is not None
     }
 
 
