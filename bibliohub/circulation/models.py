@@ -38,16 +38,31 @@ class CirculationRule(models.Model):
     rules.SPECIFICITY for the order)."""
 
     branch = models.ForeignKey(
-        Branch, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name=_("branch"), help_text=_("Empty: every branch."),
+        Branch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
+        help_text=_("Empty: every branch."),
     )
     patron_category = models.ForeignKey(
-        PatronCategory, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name=_("patron category"), help_text=_("Empty: every category."),
+        PatronCategory,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("patron category"),
+        help_text=_("Empty: every category."),
     )
     item_type = models.ForeignKey(
-        ItemType, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name=_("item type"), help_text=_("Empty: every item type."),
+        ItemType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item type"),
+        help_text=_("Empty: every item type."),
     )
 
     loan_period = models.PositiveIntegerField(
@@ -58,40 +73,61 @@ class CirculationRule(models.Model):
     )
     renewals_allowed = models.PositiveSmallIntegerField(_("renewals allowed"), default=2)
     renewal_period = models.PositiveIntegerField(
-        _("renewal period"), null=True, blank=True,
+        _("renewal period"),
+        null=True,
+        blank=True,
         help_text=_("In the same unit as the loan period. Empty: the loan period."),
     )
     max_loans = models.PositiveIntegerField(
-        _("maximum loans"), null=True, blank=True,
+        _("maximum loans"),
+        null=True,
+        blank=True,
         help_text=_("Items the patron may have out in all. Empty: no limit."),
     )
     max_loans_of_type = models.PositiveIntegerField(
-        _("maximum loans of this item type"), null=True, blank=True,
+        _("maximum loans of this item type"),
+        null=True,
+        blank=True,
         help_text=_("Empty: no limit."),
     )
     holds_allowed = models.BooleanField(_("holds allowed"), default=True)
     hold_pickup_days = models.PositiveSmallIntegerField(
-        _("days to pick up a hold"), default=7,
+        _("days to pick up a hold"),
+        default=7,
         help_text=_("How long a hold waits on the hold shelf."),
     )
     fine_per_day = models.DecimalField(
-        _("overdue fine per day"), max_digits=8, decimal_places=2, default=0,
+        _("overdue fine per day"),
+        max_digits=8,
+        decimal_places=2,
+        default=0,
         help_text=_("0: no overdue fines."),
     )
     grace_days = models.PositiveSmallIntegerField(
-        _("grace days"), default=0,
+        _("grace days"),
+        default=0,
         help_text=_("Days overdue before a fine is charged; once past them, every day counts."),
     )
     fine_cap = models.DecimalField(
-        _("maximum fine per loan"), max_digits=8, decimal_places=2, null=True, blank=True,
+        _("maximum fine per loan"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Empty: no maximum."),
     )
     max_fines_before_block = models.DecimalField(
-        _("fines that block borrowing"), max_digits=8, decimal_places=2, null=True, blank=True,
+        _("fines that block borrowing"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("A patron owing more than this cannot borrow. Empty: never blocks."),
     )
     calendar_mode = models.CharField(
-        _("closed days"), max_length=15, choices=CalendarMode.choices,
+        _("closed days"),
+        max_length=15,
+        choices=CalendarMode.choices,
         default=CalendarMode.NEXT_OPEN_DAY,
         help_text=_(
             "Count only open days: closed days do not count towards the loan period (hour "
@@ -101,7 +137,8 @@ class CirculationRule(models.Model):
         ),
     )
     due_at_end_of_term = models.BooleanField(
-        _("due at the end of term"), default=False,
+        _("due at the end of term"),
+        default=False,
         help_text=_("During a school term, loans are due on the term's due date instead."),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
@@ -145,8 +182,13 @@ class Term(models.Model):
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
     branch = models.ForeignKey(
-        Branch, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name=_("branch"), help_text=_("Empty: every branch of the network."),
+        Branch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
+        help_text=_("Empty: every branch of the network."),
     )
     name = models.CharField(_("name"), max_length=100)
     names = models.JSONField(_("name in each language"), default=dict, blank=True)
@@ -197,6 +239,8 @@ class Term(models.Model):
         return self.starts_on <= day <= self.ends_on
 
     def borrowing_open_on(self, day: date) -> bool:
-        return (self.borrowing_starts_on or self.starts_on) <= day <= (
-            self.borrowing_ends_on or self.ends_on
+        return (
+            (self.borrowing_starts_on or self.starts_on)
+            <= day
+            <= (self.borrowing_ends_on or self.ends_on)
         )

@@ -62,22 +62,58 @@ class Level:
 
 
 SPECIFICITY: tuple[Level, ...] = (
-    Level("branch_category_type", True, True, True,
-          gettext_lazy("this branch, this patron category and this item type")),
-    Level("branch_category", True, True, False,
-          gettext_lazy("this branch and this patron category, any item type")),
-    Level("branch_type", True, False, True,
-          gettext_lazy("this branch and this item type, any patron category")),
-    Level("branch", True, False, False,
-          gettext_lazy("this branch, any patron category and item type")),
-    Level("category_type", False, True, True,
-          gettext_lazy("this patron category and this item type, at any branch")),
-    Level("category", False, True, False,
-          gettext_lazy("this patron category, at any branch, any item type")),
-    Level("type", False, False, True,
-          gettext_lazy("this item type, at any branch, any patron category")),
-    Level("default", False, False, False,
-          gettext_lazy("the default rule: any branch, patron category and item type")),
+    Level(
+        "branch_category_type",
+        True,
+        True,
+        True,
+        gettext_lazy("this branch, this patron category and this item type"),
+    ),
+    Level(
+        "branch_category",
+        True,
+        True,
+        False,
+        gettext_lazy("this branch and this patron category, any item type"),
+    ),
+    Level(
+        "branch_type",
+        True,
+        False,
+        True,
+        gettext_lazy("this branch and this item type, any patron category"),
+    ),
+    Level(
+        "branch", True, False, False, gettext_lazy("this branch, any patron category and item type")
+    ),
+    Level(
+        "category_type",
+        False,
+        True,
+        True,
+        gettext_lazy("this patron category and this item type, at any branch"),
+    ),
+    Level(
+        "category",
+        False,
+        True,
+        False,
+        gettext_lazy("this patron category, at any branch, any item type"),
+    ),
+    Level(
+        "type",
+        False,
+        False,
+        True,
+        gettext_lazy("this item type, at any branch, any patron category"),
+    ),
+    Level(
+        "default",
+        False,
+        False,
+        False,
+        gettext_lazy("the default rule: any branch, patron category and item type"),
+    ),
 )
 
 
@@ -117,7 +153,8 @@ class Policy:
             grace_days=rule.grace_days,
             fine_cap=None if rule.fine_cap is None else Decimal(rule.fine_cap),
             max_fines_before_block=(
-                None if rule.max_fines_before_block is None
+                None
+                if rule.max_fines_before_block is None
                 else Decimal(rule.max_fines_before_block)
             ),
             calendar_mode=rule.calendar_mode,
@@ -178,13 +215,17 @@ class Explanation:
 
 def level_of(rule: CirculationRule) -> Level:
     """The specificity level a rule sits at, from which of its parts are set."""
-    shape = (rule.branch_id is not None, rule.patron_category_id is not None,
-             rule.item_type_id is not None)
+    shape = (
+        rule.branch_id is not None,
+        rule.patron_category_id is not None,
+        rule.item_type_id is not None,
+    )
     return next(lv for lv in SPECIFICITY if (lv.branch, lv.category, lv.item_type) == shape)
 
 
-def matches(rule: CirculationRule, *, branch: int | None, category: int | None,
-            item_type: int | None) -> bool:
+def matches(
+    rule: CirculationRule, *, branch: int | None, category: int | None, item_type: int | None
+) -> bool:
     return (
         (rule.branch_id is None or rule.branch_id == branch)
         and (rule.patron_category_id is None or rule.patron_category_id == category)
@@ -235,13 +276,17 @@ class Calendar(Protocol):
     def day(self, day: date) -> DayHours: ...
 
 
-def term_for(terms: Iterable[Term], day: date, *, branch: Branch | int | None = None) -> Term | None:
+def term_for(
+    terms: Iterable[Term], day: date, *, branch: Branch | int | None = None
+) -> Term | None:
     """The term containing `day` for `branch`: the branch's own term over a network-wide
     one. `terms` may hold other branches' terms; they are skipped."""
     branch_id = _pk(branch)
     candidates = [
-        t for t in terms
-        if t.contains(day) and (t.branch_id is None or branch_id is None or t.branch_id == branch_id)
+        t
+        for t in terms
+        if t.contains(day)
+        and (t.branch_id is None or branch_id is None or t.branch_id == branch_id)
     ]
     candidates.sort(key=lambda t: (t.branch_id is None, t.starts_on))
     return candidates[0] if candidates else None
@@ -354,7 +399,9 @@ def load_rules(
     ids = (_pk(branch), _pk(category), _pk(item_type))
     q = Q()
     for name, value in zip(("branch", "patron_category", "item_type"), ids, strict=True):
-        q &= Q(**{f"{name}__isnull": True}) | (Q(**{f"{name}_id": value}) if value else Q(pk__in=[]))
+        q &= Q(**{f"{name}__isnull": True}) | (
+            Q(**{f"{name}_id": value}) if value else Q(pk__in=[])
+        )
     return list(CirculationRule.objects.filter(q).order_by("pk"))
 
 
@@ -378,8 +425,10 @@ def load_terms(branch: Branch, day: date) -> list[Term]:
     """The terms of the branch (its own and the network's) that contain `day`."""
     return list(
         Term.objects.filter(
-            Q(branch=branch) | Q(branch__isnull=True), network_id=branch.network_id,
-            starts_on__lte=day, ends_on__gte=day,
+            Q(branch=branch) | Q(branch__isnull=True),
+            network_id=branch.network_id,
+            starts_on__lte=day,
+            ends_on__gte=day,
         )
     )
 
@@ -391,7 +440,9 @@ def load_due_date(
     first = timezone.localdate(start)
     period = policy.renewal_period if renewal and policy.renewal_period else policy.loan_period
     span_days = period if policy.loan_unit == LoanUnit.DAYS else period // 24 + 1
-    calendar = BranchCalendar(branch, first, first + timedelta(days=span_days + CALENDAR_HORIZON_DAYS + 1))
+    calendar = BranchCalendar(
+        branch, first, first + timedelta(days=span_days + CALENDAR_HORIZON_DAYS + 1)
+    )
     terms = load_terms(branch, first) if policy.due_at_end_of_term else []
     return due_date(
         policy, branch_calendar=calendar, start=start, renewal=renewal, terms=terms, branch=branch

@@ -35,15 +35,25 @@ class BlockInline(admin.TabularInline):
 @admin.register(Patron)
 class PatronAdmin(admin.ModelAdmin):
     list_display = [
-        "card_barcode", "family_name", "given_names", "category", "home_branch",
-        "school_class", "status", "card_expires_on",
+        "card_barcode",
+        "family_name",
+        "given_names",
+        "category",
+        "home_branch",
+        "school_class",
+        "status",
+        "card_expires_on",
     ]
     list_filter = ["status", "category", "home_branch"]
     search_fields = ["card_barcode", "family_name", "given_names", "email", "school_class"]
     list_select_related = ["category", "home_branch"]
     raw_id_fields = ["guardian"]
     readonly_fields = [
-        "network", "status", "created_at", "confirmed_at", "reading_history",
+        "network",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "reading_history",
         "reading_history_consent_at",
     ]
     inlines = [BlockInline]

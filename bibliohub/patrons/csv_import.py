@@ -43,8 +43,15 @@ from bibliohub.patrons.models import Patron, PatronCategory
 
 REQUIRED_COLUMNS = ("family_name", "given_names")
 OPTIONAL_COLUMNS = (
-    "card_number", "category", "class", "date_of_birth", "email", "phone", "address",
-    "language", "guardian_card",
+    "card_number",
+    "category",
+    "class",
+    "date_of_birth",
+    "email",
+    "phone",
+    "address",
+    "language",
+    "guardian_card",
 )
 # Where a refusal from register_patron lands in the file.
 _FIELD_TO_COLUMN = {
@@ -152,7 +159,9 @@ def _read_records(
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            report.errors.append(RowError(0, "", _("The file is not UTF-8 text; save it as CSV UTF-8.")))
+            report.errors.append(
+                RowError(0, "", _("The file is not UTF-8 text; save it as CSV UTF-8."))
+            )
             return None
     else:
         text = raw.removeprefix("\ufeff")
@@ -161,7 +170,9 @@ def _read_records(
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        report.errors.append(RowError(0, "", _("The file is not valid CSV: %(error)s") % {"error": exc}))
+        report.errors.append(
+            RowError(0, "", _("The file is not valid CSV: %(error)s") % {"error": exc})
+        )
         return None
     if not records or not any(cell.strip() for cell in records[0]):
         report.errors.append(RowError(1, "", _("The file has no header row.")))
@@ -176,9 +187,14 @@ def _check_header(
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
     for name in columns:
         if name not in known:
-            report.errors.append(RowError(1, name, _("Unknown column. Known columns: %(columns)s.") % {
-                "columns": ", ".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))
-            }))
+            report.errors.append(
+                RowError(
+                    1,
+                    name,
+                    _("Unknown column. Known columns: %(columns)s.")
+                    % {"columns": ", ".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))},
+                )
+            )
     seen: set[str] = set()
     for name in columns:
         if name in seen and name in known:
@@ -209,7 +225,9 @@ def _parse_rows(
         if not any(v.strip() for v in values):
             continue  # blank line, e.g. at the end of the file
         if len(values) > len(columns):
-            report.errors.append(RowError(number, "", _("This row has more fields than the header.")))
+            report.errors.append(
+                RowError(number, "", _("This row has more fields than the header."))
+            )
             continue
         cell = dict(zip(columns, (v.strip() for v in values), strict=False))
         errors: list[RowError] = []
@@ -236,11 +254,17 @@ def _parse_rows(
         if text := cell.get("language", ""):
             language = languages.get(text.lower().replace("_", "-"), "")
             if not language:
-                fail("language", _("Use one of: %(codes)s.") % {"codes": ", ".join(languages.values())})
+                fail(
+                    "language",
+                    _("Use one of: %(codes)s.") % {"codes": ", ".join(languages.values())},
+                )
         card = cell.get("card_number", "")
         if card:
             if card in cards_seen:
-                fail("card_number", _("Row %(row)s has the same card number.") % {"row": cards_seen[card]})
+                fail(
+                    "card_number",
+                    _("Row %(row)s has the same card number.") % {"row": cards_seen[card]},
+                )
             else:
                 cards_seen[card] = number
         guardian_card = cell.get("guardian_card", "")
@@ -293,16 +317,25 @@ def _register(
                 details.date_of_birth,
             )
             if person in people_seen:
-                report.errors.append(RowError(row.number, "", _(
-                    "Row %(row)s is the same person (same name and date of birth)."
-                ) % {"row": people_seen[person]}))
+                report.errors.append(
+                    RowError(
+                        row.number,
+                        "",
+                        _("Row %(row)s is the same person (same name and date of birth).")
+                        % {"row": people_seen[person]},
+                    )
+                )
                 continue
             people_seen[person] = row.number
             existing = registered.get(person)
             if existing is not None:
-                report.errors.append(RowError(row.number, "", _(
-                    "Already registered (card %(card)s)."
-                ) % {"card": existing or "—"}))
+                report.errors.append(
+                    RowError(
+                        row.number,
+                        "",
+                        _("Already registered (card %(card)s).") % {"card": existing or "—"},
+                    )
+                )
                 continue
         guardian = None
         if row.guardian_card:
@@ -312,15 +345,26 @@ def _register(
             if guardian is None:
                 if row.guardian_card in bad_cards:
                     continue  # the guardian's own row is reported already
-                report.errors.append(RowError(row.number, "guardian_card", _(
-                    "No patron has this card number (a guardian must be registered first, "
-                    "or be on a row above)."
-                )))
+                report.errors.append(
+                    RowError(
+                        row.number,
+                        "guardian_card",
+                        _(
+                            "No patron has this card number (a guardian must be registered first, "
+                            "or be on a row above)."
+                        ),
+                    )
+                )
                 continue
         try:
             patron = services.register_patron(
-                details, category=row.category, branch=branch, staff=staff, at=at,
-                card_barcode=row.card_number, guardian=guardian,
+                details,
+                category=row.category,
+                branch=branch,
+                staff=staff,
+                at=at,
+                card_barcode=row.card_number,
+                guardian=guardian,
             )
         except InvalidPatronData as exc:
             for name, messages in exc.errors.items():

@@ -41,7 +41,8 @@ class PatronCategory(models.Model):
         _("age band for statistics"), max_length=10, choices=AgeBand.choices, default=AgeBand.ANY
     )
     card_validity_months = models.PositiveSmallIntegerField(
-        _("card valid for (months)"), default=12,
+        _("card valid for (months)"),
+        default=12,
         help_text=_("How long a new or renewed card stays valid."),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -77,7 +78,9 @@ class Patron(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     address = models.TextField(_("address"), blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=10, choices=settings.LANGUAGES,
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
     home_branch = models.ForeignKey(
@@ -88,7 +91,11 @@ class Patron(models.Model):
     )
     card_expires_on = models.DateField(_("card expires"), null=True, blank=True)
     guardian = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="wards",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="wards",
         verbose_name=_("guardian"),
     )
     school_class = models.CharField(
@@ -108,7 +115,8 @@ class Patron(models.Model):
         ordering = ["family_name", "given_names", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["network", "card_barcode"], condition=~Q(card_barcode=""),
+                fields=["network", "card_barcode"],
+                condition=~Q(card_barcode=""),
                 name="patron_card_unique_in_network",
                 violation_error_code="card_taken",
                 violation_error_message=_("Another patron already has this card number."),
@@ -153,8 +161,12 @@ class Block(models.Model):
     patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="blocks")
     reason = models.TextField(_("reason"))
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("blocked by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("blocked by"),
     )
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(
@@ -162,8 +174,12 @@ class Block(models.Model):
     )
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
     lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("lifted by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
     )
 
     class Meta:

@@ -56,7 +56,9 @@ def add_months(day: date, months: int) -> date:
     29 February), as people expect of "valid for a year" or "for six months"."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def new_card_number(network: Network | int) -> str:
@@ -153,9 +155,7 @@ def confirm_patron(
         timezone.localdate(at), patron.category.card_validity_months
     )
     _validate(patron)
-    _save_existing(
-        patron, ["status", "confirmed_at", "card_barcode", "card_expires_on"]
-    )
+    _save_existing(patron, ["status", "confirmed_at", "card_barcode", "card_expires_on"])
     _record(Kind.CONFIRMED, patron, branch=branch, staff=staff, at=at)
     return patron
 
@@ -178,7 +178,11 @@ def renew_card(patron: Patron, *, branch: Branch, staff: User | None, at: dateti
     patron.card_expires_on = add_months(base, patron.category.card_validity_months)
     patron.save(update_fields=["card_expires_on"])
     _record(
-        Kind.CARD_RENEWED, patron, branch=branch, staff=staff, at=at,
+        Kind.CARD_RENEWED,
+        patron,
+        branch=branch,
+        staff=staff,
+        at=at,
         detail={"from": old.isoformat() if old else None, "to": patron.card_expires_on.isoformat()},
     )
     return patron
@@ -212,7 +216,11 @@ def add_block(
         patron=patron, reason=reason, staff=staff, starts_at=at, ends_at=ends_at
     )
     _record(
-        Kind.BLOCKED, patron, branch=branch, staff=staff, at=at,
+        Kind.BLOCKED,
+        patron,
+        branch=branch,
+        staff=staff,
+        at=at,
         detail={"block": block.pk, "until": ends_at.isoformat() if ends_at else None},
     )
     return block
@@ -232,7 +240,11 @@ def lift_block(block: Block, *, branch: Branch, staff: User, at: datetime) -> Bl
     block.lifted_by = staff
     block.save(update_fields=["lifted_at", "lifted_by"])
     _record(
-        Kind.BLOCK_LIFTED, block.patron, branch=branch, staff=staff, at=at,
+        Kind.BLOCK_LIFTED,
+        block.patron,
+        branch=branch,
+        staff=staff,
+        at=at,
         detail={"block": block.pk},
     )
     return block
@@ -276,13 +288,19 @@ def erase_patron(patron: Patron, *, branch: Branch, staff: User, at: datetime) -
     added to those reasons by the circulation service, which owns loans.
     Records an ERASED event with the category, age band and home branch.
     """
-    patron = Patron.objects.select_for_update().select_related("category", "home_branch").get(
-        pk=patron.pk
+    patron = (
+        Patron.objects.select_for_update()
+        .select_related("category", "home_branch")
+        .get(pk=patron.pk)
     )
     if reasons := selectors.erasure_refusals(patron):
         raise ErasureRefused(reasons)
     _record(
-        Kind.ERASED, patron, branch=branch, staff=staff, at=at,
+        Kind.ERASED,
+        patron,
+        branch=branch,
+        staff=staff,
+        at=at,
         detail={"home_branch": patron.home_branch.code},
     )
     patron.delete()  # events: SET_NULL; blocks: CASCADE; wards: guardian SET_NULL
@@ -313,7 +331,8 @@ def export_patron_data(
             "status": patron.status,
             "category": {"code": patron.category.code, "name": patron.category.display_name()},
             "home_branch": {
-                "code": patron.home_branch.code, "name": patron.home_branch.display_name()
+                "code": patron.home_branch.code,
+                "name": patron.home_branch.display_name(),
             },
             "card_expires_on": _iso(patron.card_expires_on),
             "reading_history": patron.reading_history,

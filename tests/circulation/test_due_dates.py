@@ -14,7 +14,11 @@ from bibliohub.circulation.models import CalendarMode, LoanUnit, Term
 from bibliohub.libraries.hours import DayHours
 
 KYIV = ZoneInfo("Europe/Kyiv")
-OPEN_DAYS, NEXT_OPEN_DAY, IGNORE = CalendarMode.OPEN_DAYS, CalendarMode.NEXT_OPEN_DAY, CalendarMode.IGNORE
+OPEN_DAYS, NEXT_OPEN_DAY, IGNORE = (
+    CalendarMode.OPEN_DAYS,
+    CalendarMode.NEXT_OPEN_DAY,
+    CalendarMode.IGNORE,
+)
 
 
 class WeekCalendar:
@@ -39,12 +43,25 @@ NEVER_OPEN = WeekCalendar({})
 TUESDAY = datetime(2026, 12, 1, 10, 0, tzinfo=KYIV)
 
 
-def policy(period: int, mode: str = NEXT_OPEN_DAY, unit: str = LoanUnit.DAYS, **values) -> rules.Policy:
+def policy(
+    period: int, mode: str = NEXT_OPEN_DAY, unit: str = LoanUnit.DAYS, **values
+) -> rules.Policy:
     base = rules.Policy(
-        rule_id=1, loan_period=period, loan_unit=unit, renewals_allowed=2, renewal_period=None,
-        max_loans=None, max_loans_of_type=None, holds_allowed=True, hold_pickup_days=7,
-        fine_per_day=Decimal("0"), grace_days=0, fine_cap=None, max_fines_before_block=None,
-        calendar_mode=mode, due_at_end_of_term=False,
+        rule_id=1,
+        loan_period=period,
+        loan_unit=unit,
+        renewals_allowed=2,
+        renewal_period=None,
+        max_loans=None,
+        max_loans_of_type=None,
+        holds_allowed=True,
+        hold_pickup_days=7,
+        fine_per_day=Decimal("0"),
+        grace_days=0,
+        fine_cap=None,
+        max_fines_before_block=None,
+        calendar_mode=mode,
+        due_at_end_of_term=False,
     )
     return replace(base, **values)
 
@@ -124,9 +141,12 @@ def test_a_loan_across_the_clock_change_is_still_due_at_local_end_of_day():
 
 def test_a_renewal_uses_the_renewal_period_when_there_is_one():
     p = policy(21, IGNORE, renewal_period=7)
-    assert rules.due_date(p, branch_calendar=CENTRAL, start=TUESDAY, renewal=True) == end_of(date(2026, 12, 8))
-    assert rules.due_date(replace(p, renewal_period=None), branch_calendar=CENTRAL, start=TUESDAY,
-                          renewal=True) == end_of(date(2026, 12, 22))
+    assert rules.due_date(p, branch_calendar=CENTRAL, start=TUESDAY, renewal=True) == end_of(
+        date(2026, 12, 8)
+    )
+    assert rules.due_date(
+        replace(p, renewal_period=None), branch_calendar=CENTRAL, start=TUESDAY, renewal=True
+    ) == end_of(date(2026, 12, 22))
 
 
 def test_a_policy_that_does_not_lend_has_no_due_date():
@@ -171,31 +191,54 @@ def test_hour_loans_follow_the_opening_hours(calendar, mode, hours, start, expec
 
 
 def test_an_hour_loan_that_can_never_be_returned_keeps_its_plain_due_time():
-    due = rules.due_date(policy(3, NEXT_OPEN_DAY, LoanUnit.HOURS), branch_calendar=NEVER_OPEN, start=TUESDAY)
+    due = rules.due_date(
+        policy(3, NEXT_OPEN_DAY, LoanUnit.HOURS), branch_calendar=NEVER_OPEN, start=TUESDAY
+    )
     assert due == TUESDAY + timedelta(hours=3)
 
 
-AUTUMN = Term(pk=1, network_id=1, branch_id=None, name="Autumn term",
-              starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 25))
-AUTUMN_AT_SCHOOL = Term(pk=2, network_id=1, branch_id=7, name="Autumn term (school)",
-                        starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 30), due_on=date(2026, 12, 18))
+AUTUMN = Term(
+    pk=1,
+    network_id=1,
+    branch_id=None,
+    name="Autumn term",
+    starts_on=date(2026, 9, 1),
+    ends_on=date(2026, 12, 25),
+)
+AUTUMN_AT_SCHOOL = Term(
+    pk=2,
+    network_id=1,
+    branch_id=7,
+    name="Autumn term (school)",
+    starts_on=date(2026, 9, 1),
+    ends_on=date(2026, 12, 30),
+    due_on=date(2026, 12, 18),
+)
 TERM_POLICY = policy(14, due_at_end_of_term=True)
 
 
 def test_in_term_a_school_loan_is_due_on_the_last_day_of_term():
-    due = rules.due_date(TERM_POLICY, branch_calendar=CENTRAL, start=at(1, 10, month=10), terms=[AUTUMN])
+    due = rules.due_date(
+        TERM_POLICY, branch_calendar=CENTRAL, start=at(1, 10, month=10), terms=[AUTUMN]
+    )
     assert due == end_of(date(2026, 12, 25))
 
 
 def test_the_branch_term_and_its_own_due_date_win_over_the_network_term():
     due = rules.due_date(
-        TERM_POLICY, branch_calendar=CENTRAL, start=at(1, 10, month=10),
-        terms=[AUTUMN, AUTUMN_AT_SCHOOL], branch=7,
+        TERM_POLICY,
+        branch_calendar=CENTRAL,
+        start=at(1, 10, month=10),
+        terms=[AUTUMN, AUTUMN_AT_SCHOOL],
+        branch=7,
     )
     assert due == end_of(date(2026, 12, 18))
     other = rules.due_date(
-        TERM_POLICY, branch_calendar=CENTRAL, start=at(1, 10, month=10),
-        terms=[AUTUMN, AUTUMN_AT_SCHOOL], branch=8,
+        TERM_POLICY,
+        branch_calendar=CENTRAL,
+        start=at(1, 10, month=10),
+        terms=[AUTUMN, AUTUMN_AT_SCHOOL],
+        branch=8,
     )
     assert other == end_of(date(2026, 12, 25))
 
@@ -214,7 +257,11 @@ def test_outside_every_term_the_loan_period_applies():
 
 def test_a_renewal_in_term_is_due_at_the_end_of_term_too():
     due = rules.due_date(
-        TERM_POLICY, branch_calendar=CENTRAL, start=at(20, 10, month=11), terms=[AUTUMN], renewal=True
+        TERM_POLICY,
+        branch_calendar=CENTRAL,
+        start=at(20, 10, month=11),
+        terms=[AUTUMN],
+        renewal=True,
     )
     assert due == end_of(date(2026, 12, 25))
 
@@ -226,11 +273,19 @@ def test_terms_are_ignored_by_a_rule_that_does_not_ask_for_them():
 
 @pytest.mark.parametrize(
     ("day", "open_"),
-    [(date(2026, 9, 1), False), (date(2026, 9, 8), True), (date(2026, 12, 10), True),
-     (date(2026, 12, 11), False)],
+    [
+        (date(2026, 9, 1), False),
+        (date(2026, 9, 8), True),
+        (date(2026, 12, 10), True),
+        (date(2026, 12, 11), False),
+    ],
 )
 def test_the_borrowing_window_of_a_term(day, open_):
-    term = Term(starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 25),
-                borrowing_starts_on=date(2026, 9, 8), borrowing_ends_on=date(2026, 12, 10))
+    term = Term(
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 12, 25),
+        borrowing_starts_on=date(2026, 9, 8),
+        borrowing_ends_on=date(2026, 12, 10),
+    )
     assert term.borrowing_open_on(day) is open_
     assert rules.term_for([term], day) is term

@@ -43,7 +43,10 @@ def rule_table(central, riverside, child_category, adult_category, book_type, dv
         "default": CirculationRule.objects.create(loan_period=21),
         "dvd": CirculationRule.objects.create(item_type=dvd_type, loan_period=7),
         "riverside_children_books": CirculationRule.objects.create(
-            branch=riverside, patron_category=child_category, item_type=book_type, loan_period=14,
+            branch=riverside,
+            patron_category=child_category,
+            item_type=book_type,
+            loan_period=14,
             due_at_end_of_term=True,
         ),
         "central_dvd": CirculationRule.objects.create(
@@ -89,9 +92,12 @@ def test_the_loader_fetches_only_the_candidate_rules_in_one_query(
     rule_table, riverside, child_category, book_type, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        candidates = rules.load_rules(branch=riverside, category=child_category, item_type=book_type)
+        candidates = rules.load_rules(
+            branch=riverside, category=child_category, item_type=book_type
+        )
     assert {r.pk for r in candidates} == {
-        rule_table["default"].pk, rule_table["riverside_children_books"].pk
+        rule_table["default"].pk,
+        rule_table["riverside_children_books"].pk,
     }
 
 
@@ -153,11 +159,17 @@ def test_an_hour_loan_at_a_branch_ends_by_its_closing_time(central, riverside):
 def test_a_school_loan_is_due_on_the_term_due_date_from_the_database(
     rule_table, riverside, central, network, child_category, book_type
 ):
-    Term.objects.create(network=network, name="Autumn", starts_on=date(2026, 9, 1),
-                        ends_on=date(2026, 12, 25))
-    Term.objects.create(network=network, branch=riverside, name="Autumn (Riverside)",
-                        starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 25),
-                        due_on=date(2026, 12, 19))
+    Term.objects.create(
+        network=network, name="Autumn", starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 25)
+    )
+    Term.objects.create(
+        network=network,
+        branch=riverside,
+        name="Autumn (Riverside)",
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 12, 25),
+        due_on=date(2026, 12, 19),
+    )
     policy = rules.load_policy(branch=riverside, category=child_category, item_type=book_type)
     start = datetime(2026, 10, 6, 11, 0, tzinfo=KYIV)
     assert rules.load_due_date(policy, branch=riverside, start=start) == datetime(
@@ -168,17 +180,19 @@ def test_a_school_loan_is_due_on_the_term_due_date_from_the_database(
 
 def test_a_term_must_end_after_it_starts(network):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Term.objects.create(network=network, name="Backwards", starts_on=date(2026, 9, 1),
-                            ends_on=date(2026, 8, 1))
+        Term.objects.create(
+            network=network, name="Backwards", starts_on=date(2026, 9, 1), ends_on=date(2026, 8, 1)
+        )
 
 
 def test_rules_and_terms_read_well_in_lists(rule_table, network):
     assert str(rule_table["riverside_children_books"]) == "Riverside Branch / Child / Book"
     assert str(rule_table["default"]) == "any / any / any"
-    term = Term(network=network, name="Spring", starts_on=date(2027, 1, 12), ends_on=date(2027, 5, 31))
+    term = Term(
+        network=network, name="Spring", starts_on=date(2027, 1, 12), ends_on=date(2027, 5, 31)
+    )
     assert term.fixed_due_date == date(2027, 5, 31)
     assert str(term) == "Spring (2027-01-12–2027-05-31)"
     term.names = {"zh-hans": "春季学期"}
     with translation.override("zh-hans"):
         assert term.display_name() == "春季学期"
-

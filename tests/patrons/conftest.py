@@ -19,7 +19,10 @@ AT = datetime(2026, 9, 1, 10, 0, tzinfo=KYIV)
 @pytest.fixture
 def adult_category(db) -> PatronCategory:
     return PatronCategory.objects.create(
-        code="adult", name="Adult", names={"uk": "Дорослий"}, age_band=AgeBand.ADULT,
+        code="adult",
+        name="Adult",
+        names={"uk": "Дорослий"},
+        age_band=AgeBand.ADULT,
         card_validity_months=12,
     )
 
@@ -49,11 +52,18 @@ def teacher_category(db) -> PatronCategory:
 def adult(central, adult_category, central_librarian) -> Patron:
     return services.register_patron(
         services.PatronDetails(
-            family_name="Kovalenko", given_names="Oksana", date_of_birth=date(1985, 4, 12),
-            email="oksana@example.org", phone="+380 44 123 4567", address="Khreshchatyk 1, Kyiv",
+            family_name="Kovalenko",
+            given_names="Oksana",
+            date_of_birth=date(1985, 4, 12),
+            email="oksana@example.org",
+            phone="+380 44 123 4567",
+            address="Khreshchatyk 1, Kyiv",
             language="uk",
         ),
-        category=adult_category, branch=central, staff=central_librarian, at=AT,
+        category=adult_category,
+        branch=central,
+        staff=central_librarian,
+        at=AT,
         card_barcode="P0001",
     )
 
@@ -62,11 +72,18 @@ def adult(central, adult_category, central_librarian) -> Patron:
 def child(central, child_category, central_librarian, adult) -> Patron:
     return services.register_patron(
         services.PatronDetails(
-            family_name="Kovalenko", given_names="Taras", date_of_birth=date(2017, 2, 3),
-            language="uk", school_class="3A",
+            family_name="Kovalenko",
+            given_names="Taras",
+            date_of_birth=date(2017, 2, 3),
+            language="uk",
+            school_class="3A",
         ),
-        category=child_category, branch=central, staff=central_librarian, at=AT,
-        card_barcode="P0002", guardian=adult,
+        category=child_category,
+        branch=central,
+        staff=central_librarian,
+        at=AT,
+        card_barcode="P0002",
+        guardian=adult,
     )
 
 
@@ -74,11 +91,17 @@ def child(central, child_category, central_librarian, adult) -> Patron:
 def blocked_patron(riverside, adult_category, riverside_librarian) -> Patron:
     patron = services.register_patron(
         services.PatronDetails(family_name="Nguyen", given_names="Van An", language="vi"),
-        category=adult_category, branch=riverside, staff=riverside_librarian, at=AT,
+        category=adult_category,
+        branch=riverside,
+        staff=riverside_librarian,
+        at=AT,
         card_barcode="P0003",
     )
     services.add_block(
-        patron, reason="Returned a damaged laptop", branch=riverside, staff=riverside_librarian,
+        patron,
+        reason="Returned a damaged laptop",
+        branch=riverside,
+        staff=riverside_librarian,
         at=AT,
     )
     return patron

@@ -20,7 +20,10 @@ def test_a_card_number_taken_between_check_and_insert_is_still_refused_cleanly(
     with pytest.raises(InvalidPatronData) as refused:
         services.register_patron(
             services.PatronDetails(family_name="Bondar", given_names="Iryna"),
-            category=adult_category, branch=central, staff=central_librarian, at=AT,
+            category=adult_category,
+            branch=central,
+            staff=central_librarian,
+            at=AT,
             card_barcode=adult.card_barcode,
         )
     assert "card_barcode" in refused.value.errors
@@ -41,15 +44,24 @@ def superuser_client(client, db):
 
 @pytest.mark.parametrize(
     "name",
-    ["patrons_patron_changelist", "patrons_patroncategory_changelist", "patrons_patronevent_changelist",
-     "circulation_circulationrule_changelist", "circulation_term_changelist",
-     "circulation_circulationrule_add", "circulation_term_add", "patrons_patroncategory_add"],
+    [
+        "patrons_patron_changelist",
+        "patrons_patroncategory_changelist",
+        "patrons_patronevent_changelist",
+        "circulation_circulationrule_changelist",
+        "circulation_term_changelist",
+        "circulation_circulationrule_add",
+        "circulation_term_add",
+        "patrons_patroncategory_add",
+    ],
 )
 def test_the_admin_pages_open(superuser_client, blocked_patron, name):
     assert superuser_client.get(reverse(f"admin:{name}")).status_code == 200
 
 
-def test_the_admin_shows_a_patron_with_blocks_but_cannot_add_or_delete_patrons(superuser_client, blocked_patron):
+def test_the_admin_shows_a_patron_with_blocks_but_cannot_add_or_delete_patrons(
+    superuser_client, blocked_patron
+):
     url = reverse("admin:patrons_patron_change", args=[blocked_patron.pk])
     page = superuser_client.get(url)
     assert page.status_code == 200

@@ -42,15 +42,21 @@ def test_a_manual_block_stops_borrowing_until_it_is_lifted(
 
 def test_a_block_with_an_end_date_ends_by_itself(adult, central, central_librarian):
     services.add_block(
-        adult, reason="Noise in the reading room", branch=central, staff=central_librarian,
-        at=AT, ends_at=AT + timedelta(days=7),
+        adult,
+        reason="Noise in the reading room",
+        branch=central,
+        staff=central_librarian,
+        at=AT,
+        ends_at=AT + timedelta(days=7),
     )
     assert selectors.blocks_for(adult, at=AT + timedelta(days=6)) == [BlockReason.MANUAL_BLOCK]
     assert selectors.blocks_for(adult, at=AT + timedelta(days=7)) == []
 
 
 def test_the_block_event_does_not_repeat_the_reason(adult, central, central_librarian):
-    services.add_block(adult, reason="Private matter", branch=central, staff=central_librarian, at=AT)
+    services.add_block(
+        adult, reason="Private matter", branch=central, staff=central_librarian, at=AT
+    )
     event = PatronEvent.objects.get(kind=Kind.BLOCKED)
     assert "Private matter" not in json.dumps(event.detail)
 
@@ -64,7 +70,11 @@ def test_a_block_needs_a_reason_and_an_end_after_its_start(
 ):
     with pytest.raises(InvalidPatronData) as refused:
         services.add_block(
-            adult, reason=reason, branch=central, staff=central_librarian, at=AT,
+            adult,
+            reason=reason,
+            branch=central,
+            staff=central_librarian,
+            at=AT,
             ends_at=None if ends_after is None else AT + ends_after,
         )
     assert field in refused.value.errors
@@ -83,7 +93,8 @@ def test_a_block_cannot_be_lifted_twice(blocked_patron, riverside, riverside_lib
 def test_every_reason_is_given_at_once(blocked_patron):
     expired = AT + timedelta(days=400)
     assert selectors.blocks_for(blocked_patron, at=expired) == [
-        BlockReason.CARD_EXPIRED, BlockReason.MANUAL_BLOCK
+        BlockReason.CARD_EXPIRED,
+        BlockReason.MANUAL_BLOCK,
     ]
 
 
@@ -127,7 +138,9 @@ def test_the_data_export_holds_everything_about_the_patron_as_json(
     assert data["children"] == [{"card_number": "P0002", "name": "Kovalenko, Taras"}]
     assert data["blocks"][0]["reason"] == "Lost card"
     assert [h["what"] for h in data["history"]] == [
-        Kind.REGISTERED, Kind.READING_HISTORY_ON, Kind.BLOCKED
+        Kind.REGISTERED,
+        Kind.READING_HISTORY_ON,
+        Kind.BLOCKED,
     ]
     assert "olena" not in json.dumps(data)  # staff are not named
     assert PatronEvent.objects.filter(patron=adult, kind=Kind.DATA_EXPORTED).exists()
@@ -174,7 +187,10 @@ def test_a_pending_child_keeps_the_registration_when_the_guardian_is_erased(
 ):
     pending = services.self_register(
         services.PatronDetails(family_name="Kovalenko", given_names="Ivan"),
-        category=child_category, home_branch=central, at=AT, guardian=adult,
+        category=child_category,
+        home_branch=central,
+        at=AT,
+        guardian=adult,
     )
     services.erase_patron(adult, branch=central, staff=central_librarian, at=AT)
     pending.refresh_from_db()

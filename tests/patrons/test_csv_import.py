@@ -36,13 +36,22 @@ def test_new_students_and_teachers_are_registered_at_term_start(
     assert report.rows == 3
     assert [r.row for r in report.registered] == [2, 3, 4]
     li, zhang, wang = (Patron.objects.get(family_name=n) for n in ("Li", "Zhang", "Wang"))
-    assert (li.category, li.school_class, li.date_of_birth) == (student_category, "7B", date(2013, 3, 14))
+    assert (li.category, li.school_class, li.date_of_birth) == (
+        student_category,
+        "7B",
+        date(2013, 3, 14),
+    )
     assert luhn.is_valid(li.card_barcode)  # generated with a check digit
     assert zhang.card_barcode == "S-7B-02" and zhang.date_of_birth == date(2013, 9, 14)
     assert wang.category == teacher_category
     assert {p.status for p in (li, zhang, wang)} == {PatronStatus.ACTIVE}
     assert {p.home_branch for p in (li, zhang, wang)} == {central}
-    assert PatronEvent.objects.filter(kind=PatronEvent.Kind.REGISTERED, staff=central_librarian).count() == 3
+    assert (
+        PatronEvent.objects.filter(
+            kind=PatronEvent.Kind.REGISTERED, staff=central_librarian
+        ).count()
+        == 3
+    )
     assert report.registered[0].card_number == li.card_barcode
 
 
@@ -58,14 +67,15 @@ def test_one_bad_row_means_nothing_is_imported_and_every_error_is_named(central,
     assert not report.ok and not report.written
     assert report.registered == []
     assert {(e.row, e.column) for e in report.errors} == {
-        (2, "date_of_birth"), (3, "given_names"), (4, "category"), (4, "language"),
+        (2, "date_of_birth"),
+        (3, "given_names"),
+        (4, "category"),
+        (4, "language"),
     }
     assert not Patron.objects.exists()
 
 
-def test_errors_found_by_the_database_also_roll_everything_back(
-    central, student_category, adult
-):
+def test_errors_found_by_the_database_also_roll_everything_back(central, student_category, adult):
     text = (
         "family_name,given_names,card_number,email\n"
         "Li,Wei,,\n"
@@ -78,7 +88,9 @@ def test_errors_found_by_the_database_also_roll_everything_back(
     assert not PatronEvent.objects.exclude(patron=adult).exists()
 
 
-def test_a_dry_run_checks_everything_and_writes_nothing(central, student_category, teacher_category):
+def test_a_dry_run_checks_everything_and_writes_nothing(
+    central, student_category, teacher_category
+):
     report = _import(TERM_START, branch=central, category=student_category, dry_run=True)
     assert report.ok and not report.written
     assert len(report.registered) == 3
@@ -128,7 +140,8 @@ def test_a_guardian_may_be_registered_already_or_on_a_row_above(central, child_c
 def test_an_unknown_guardian_is_an_error_in_that_column(central, child_category):
     report = _import(
         "family_name,given_names,guardian_card\nHnatiuk,Ostap,G-404\n",
-        branch=central, category=child_category,
+        branch=central,
+        category=child_category,
     )
     assert [(e.row, e.column) for e in report.errors] == [(2, "guardian_card")]
 
@@ -142,7 +155,9 @@ def test_an_unknown_guardian_is_an_error_in_that_column(central, child_category)
         ("family_name,given_names\nLi,Wei,extra\n", {(2, "")}),
     ],
 )
-def test_a_bad_header_or_shape_is_reported_before_any_row(central, student_category, text, expected):
+def test_a_bad_header_or_shape_is_reported_before_any_row(
+    central, student_category, text, expected
+):
     report = _import(text, branch=central, category=student_category)
     assert {(e.row, e.column) for e in report.errors} == expected
     assert not Patron.objects.exists()
@@ -156,7 +171,7 @@ def test_without_a_default_category_every_row_needs_one(central):
 def test_a_spreadsheet_export_with_a_byte_order_mark_and_blank_lines_is_read(
     central, student_category
 ):
-    text = "\ufefffamily_name,given_names,address\nLi,Wei,\"12 Garden St,\nFlat 3\"\n\nZhang,Min,\n"
+    text = '\ufefffamily_name,given_names,address\nLi,Wei,"12 Garden St,\nFlat 3"\n\nZhang,Min,\n'
     report = _import(text.encode("utf-8"), branch=central, category=student_category)
     assert report.written
     assert [r.row for r in report.registered] == [2, 4]
@@ -164,8 +179,11 @@ def test_a_spreadsheet_export_with_a_byte_order_mark_and_blank_lines_is_read(
 
 
 def test_a_file_that_is_not_utf8_is_refused_as_a_whole(central, student_category):
-    report = _import("family_name,given_names\nŁuczak,Zoë\n".encode("cp1250"), branch=central,
-                     category=student_category)
+    report = _import(
+        "family_name,given_names\nŁuczak,Zoë\n".encode("cp1250"),
+        branch=central,
+        category=student_category,
+    )
     assert [(e.row, e.column) for e in report.errors] == [(0, "")]
 
 
@@ -175,8 +193,15 @@ def test_the_command_registers_a_file_and_prints_json(
     path = tmp_path / "students.csv"
     path.write_text(TERM_START, encoding="utf-8")
     call_command(
-        "register_patrons", str(path), "--branch", "central", "--category", "student",
-        "--staff", "olena", "--json",
+        "register_patrons",
+        str(path),
+        "--branch",
+        "central",
+        "--category",
+        "student",
+        "--staff",
+        "olena",
+        "--json",
     )
     report = json.loads(capsys.readouterr().out)
     assert report["written"] and len(report["registered"]) == 3
@@ -184,10 +209,14 @@ def test_the_command_registers_a_file_and_prints_json(
     assert PatronEvent.objects.filter(staff=central_librarian).count() == 3
 
 
-def test_the_command_dry_run_writes_nothing(tmp_path, central, student_category, teacher_category, capsys):
+def test_the_command_dry_run_writes_nothing(
+    tmp_path, central, student_category, teacher_category, capsys
+):
     path = tmp_path / "students.csv"
     path.write_text(TERM_START, encoding="utf-8")
-    call_command("register_patrons", str(path), "--branch", "central", "--category", "student", "--dry-run")
+    call_command(
+        "register_patrons", str(path), "--branch", "central", "--category", "student", "--dry-run"
+    )
     assert "Dry run: 3 patrons would be registered" in capsys.readouterr().out
     assert not Patron.objects.exists()
 
@@ -218,8 +247,9 @@ def test_the_command_refuses_unknown_codes(tmp_path, central, args, message):
 def test_a_registered_person_is_recognised_whatever_the_letter_case(central, student_category):
     first = "family_name,given_names,date_of_birth\nШевченко,Марія,2013-02-03\n"
     assert _import(first, branch=central, category=student_category).written
-    again = _import(first.replace("Шевченко,Марія", "ШЕВЧЕНКО,марія"), branch=central,
-                    category=student_category)
+    again = _import(
+        first.replace("Шевченко,Марія", "ШЕВЧЕНКО,марія"), branch=central, category=student_category
+    )
     assert [(e.row, e.column) for e in again.errors] == [(2, "")]
     assert Patron.objects.count() == 1
 

@@ -43,26 +43,41 @@ def test_registration_records_who_registered_whom_where_and_when(
     )
     event = PatronEvent.objects.get(patron=patron)
     assert (event.kind, event.at, event.branch, event.staff) == (
-        Kind.REGISTERED, AT, central, central_librarian
+        Kind.REGISTERED,
+        AT,
+        central,
+        central_librarian,
     )
     assert (event.category, event.age_band) == (adult_category, "adult")
 
 
-def test_a_generated_card_number_has_a_valid_check_digit(central, adult_category, central_librarian):
+def test_a_generated_card_number_has_a_valid_check_digit(
+    central, adult_category, central_librarian
+):
     patron = services.register_patron(
         _details(), category=adult_category, branch=central, staff=central_librarian, at=AT
     )
     assert len(patron.card_barcode) == 14 and patron.card_barcode.startswith("2")
     assert luhn.is_valid(patron.card_barcode)
     assert services.is_generated_card_number(patron.card_barcode)
-    mistyped = patron.card_barcode[:-2] + str((int(patron.card_barcode[-2]) + 1) % 10) + patron.card_barcode[-1]
+    mistyped = (
+        patron.card_barcode[:-2]
+        + str((int(patron.card_barcode[-2]) + 1) % 10)
+        + patron.card_barcode[-1]
+    )
     assert not services.is_generated_card_number(mistyped)
 
 
-def test_the_home_branch_can_differ_from_the_desk(central, riverside, adult_category, central_librarian):
+def test_the_home_branch_can_differ_from_the_desk(
+    central, riverside, adult_category, central_librarian
+):
     patron = services.register_patron(
-        _details(), category=adult_category, branch=central, home_branch=riverside,
-        staff=central_librarian, at=AT,
+        _details(),
+        category=adult_category,
+        branch=central,
+        home_branch=riverside,
+        staff=central_librarian,
+        at=AT,
     )
     assert patron.home_branch == riverside
     assert PatronEvent.objects.get(patron=patron).branch == central
@@ -73,8 +88,12 @@ def test_a_card_number_cannot_be_given_to_two_patrons_of_the_network(
 ):
     with pytest.raises(InvalidPatronData) as refused:
         services.register_patron(
-            _details(), category=adult_category, branch=riverside, staff=central_librarian,
-            at=AT, card_barcode=adult.card_barcode,
+            _details(),
+            category=adult_category,
+            branch=riverside,
+            staff=central_librarian,
+            at=AT,
+            card_barcode=adult.card_barcode,
         )
     assert "card_barcode" in refused.value.errors
     assert Patron.objects.count() == 1
@@ -84,7 +103,11 @@ def test_another_network_may_use_the_same_card_number(adult, adult_category, cen
     other = Network.objects.create(name="Village Library")
     village = Branch.objects.create(network=other, code="village", name="Village")
     patron = services.register_patron(
-        _details(), category=adult_category, branch=village, staff=central_librarian, at=AT,
+        _details(),
+        category=adult_category,
+        branch=village,
+        staff=central_librarian,
+        at=AT,
         card_barcode=adult.card_barcode,
     )
     assert patron.card_barcode == adult.card_barcode
@@ -105,8 +128,12 @@ def test_bad_details_are_refused_naming_the_field(
 ):
     with pytest.raises(InvalidPatronData) as refused:
         services.register_patron(
-            _details(**overrides), category=adult_category, branch=central,
-            staff=central_librarian, at=AT, card_barcode=card,
+            _details(**overrides),
+            category=adult_category,
+            branch=central,
+            staff=central_librarian,
+            at=AT,
+            card_barcode=card,
         )
     assert field in refused.value.errors
     assert not Patron.objects.exists()
@@ -120,13 +147,15 @@ def test_a_child_is_registered_with_a_guardian_and_a_class(child, adult):
 
 
 def test_a_guardian_must_have_a_confirmed_registration(central, child_category, central_librarian):
-    parent = services.self_register(
-        _details(), category=child_category, home_branch=central, at=AT
-    )
+    parent = services.self_register(_details(), category=child_category, home_branch=central, at=AT)
     with pytest.raises(InvalidPatronData) as refused:
         services.register_patron(
-            _details(given_names="Zofia"), category=child_category, branch=central,
-            staff=central_librarian, at=AT, guardian=parent,
+            _details(given_names="Zofia"),
+            category=child_category,
+            branch=central,
+            staff=central_librarian,
+            at=AT,
+            guardian=parent,
         )
     assert "guardian" in refused.value.errors
 
@@ -154,7 +183,9 @@ def test_staff_confirm_a_self_registration_and_issue_the_card(
     assert patron.card_expires_on == date(2027, 9, 4)
     assert selectors.blocks_for(patron, at=later) == []
     assert not selectors.pending_registrations().exists()
-    assert PatronEvent.objects.filter(patron=patron, kind=Kind.CONFIRMED, staff=central_librarian).exists()
+    assert PatronEvent.objects.filter(
+        patron=patron, kind=Kind.CONFIRMED, staff=central_librarian
+    ).exists()
 
 
 def test_confirming_twice_is_refused(adult, central, central_librarian):
@@ -162,7 +193,9 @@ def test_confirming_twice_is_refused(adult, central, central_librarian):
         services.confirm_patron(adult, branch=central, staff=central_librarian, at=AT)
 
 
-def test_confirming_with_a_card_number_in_use_is_refused(adult, central, adult_category, central_librarian):
+def test_confirming_with_a_card_number_in_use_is_refused(
+    adult, central, adult_category, central_librarian
+):
     patron = services.self_register(_details(), category=adult_category, home_branch=central, at=AT)
     with pytest.raises(InvalidPatronData):
         services.confirm_patron(
@@ -175,7 +208,9 @@ def test_confirming_with_a_card_number_in_use_is_refused(adult, central, adult_c
 def test_a_card_is_valid_through_its_expiry_day_and_blocks_after_it(adult):
     last_day = datetime(2027, 9, 1, 23, 0, tzinfo=KYIV)
     assert selectors.blocks_for(adult, at=last_day) == []
-    assert selectors.blocks_for(adult, at=last_day + timedelta(hours=2)) == [BlockReason.CARD_EXPIRED]
+    assert selectors.blocks_for(adult, at=last_day + timedelta(hours=2)) == [
+        BlockReason.CARD_EXPIRED
+    ]
 
 
 def test_renewing_early_adds_the_period_to_the_current_expiry(adult, central, central_librarian):

@@ -33,7 +33,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         branch = Branch.objects.filter(code=options["branch"]).first()
         if branch is None:
-            raise CommandError(_("No branch has the code “%(code)s”.") % {"code": options["branch"]})
+            raise CommandError(
+                _("No branch has the code “%(code)s”.") % {"code": options["branch"]}
+            )
         category = None
         if options["category"]:
             category = PatronCategory.objects.filter(code=options["category"]).first()
@@ -45,15 +47,21 @@ class Command(BaseCommand):
         if options["staff"]:
             staff = User.objects.filter(username=options["staff"]).first()
             if staff is None:
-                raise CommandError(_("No staff user is called “%(name)s”.") % {"name": options["staff"]})
+                raise CommandError(
+                    _("No staff user is called “%(name)s”.") % {"name": options["staff"]}
+                )
         try:
             file = sys.stdin.buffer if options["file"] == "-" else open(options["file"], "rb")  # noqa: SIM115
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         with file:
             report = register_from_csv(
-                file, branch=branch, category_default=category, staff=staff,
-                at=timezone.now(), dry_run=options["dry_run"],
+                file,
+                branch=branch,
+                category_default=category,
+                staff=staff,
+                at=timezone.now(),
+                dry_run=options["dry_run"],
             )
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -83,6 +91,8 @@ class Command(BaseCommand):
                     count,
                 )
                 if report.dry_run
-                else ngettext("%(count)s patron registered.", "%(count)s patrons registered.", count)
+                else ngettext(
+                    "%(count)s patron registered.", "%(count)s patrons registered.", count
+                )
             ) % {"count": count}
             self.stdout.write(self.style.SUCCESS(message))
