@@ -61,60 +61,27 @@ class Level:
     label: Promise
 
 
+# fmt: off
 SPECIFICITY: tuple[Level, ...] = (
-    Level(
-        "branch_category_type",
-        True,
-        True,
-        True,
-        gettext_lazy("this branch, this patron category and this item type"),
-    ),
-    Level(
-        "branch_category",
-        True,
-        True,
-        False,
-        gettext_lazy("this branch and this patron category, any item type"),
-    ),
-    Level(
-        "branch_type",
-        True,
-        False,
-        True,
-        gettext_lazy("this branch and this item type, any patron category"),
-    ),
-    Level(
-        "branch", True, False, False, gettext_lazy("this branch, any patron category and item type")
-    ),
-    Level(
-        "category_type",
-        False,
-        True,
-        True,
-        gettext_lazy("this patron category and this item type, at any branch"),
-    ),
-    Level(
-        "category",
-        False,
-        True,
-        False,
-        gettext_lazy("this patron category, at any branch, any item type"),
-    ),
-    Level(
-        "type",
-        False,
-        False,
-        True,
-        gettext_lazy("this item type, at any branch, any patron category"),
-    ),
-    Level(
-        "default",
-        False,
-        False,
-        False,
-        gettext_lazy("the default rule: any branch, patron category and item type"),
-    ),
+    #      key                     branch category type
+    Level("branch_category_type",  True,  True,  True,
+          gettext_lazy("this branch, this patron category and this item type")),
+    Level("branch_category",       True,  True,  False,
+          gettext_lazy("this branch and this patron category, any item type")),
+    Level("branch_type",           True,  False, True,
+          gettext_lazy("this branch and this item type, any patron category")),
+    Level("branch",                True,  False, False,
+          gettext_lazy("this branch, any patron category and item type")),
+    Level("category_type",         False, True,  True,
+          gettext_lazy("this patron category and this item type, at any branch")),
+    Level("category",              False, True,  False,
+          gettext_lazy("this patron category, at any branch, any item type")),
+    Level("type",                  False, False, True,
+          gettext_lazy("this item type, at any branch, any patron category")),
+    Level("default",               False, False, False,
+          gettext_lazy("the default rule: any branch, patron category and item type")),
 )
+# fmt: on
 
 
 @dataclass(frozen=True)
