@@ -157,11 +157,11 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     offset = (params.page - 1) * params.limit
     if offset > MAX_OFFSET:
         raise HttpError(422, f"Results beyond the first {MAX_OFFSET} are not served; narrow the search.")
-    chosen = {
+    chosen: dict[str, list[str]] = {
         "language": params.language,
         "format": [str(f) for f in params.format],
         "branch": params.branch,
-        "availability": params.availability,
+        "availability": list(params.availability),
         "audience": [str(a) for a in params.audience],
         "year": params.year,
     }

@@ -222,7 +222,7 @@ def _group_by_branch(items: list[Item]) -> list[tuple[Branch, list[Item]]]:
 
 def _choice(enum: type[E], value: str | None, default: E) -> E:
     try:
-        return enum(value)
+        return enum(value or default)
     except ValueError:
         return default
 

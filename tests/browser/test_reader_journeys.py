@@ -9,6 +9,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from bibliohub.search.indexing import index_records
+from tests.web.builders import add_items, make_record
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -104,3 +107,20 @@ def test_the_skip_link_is_the_first_stop_and_moves_to_the_content(live_server, c
         expect(skip).to_be_in_viewport()
         page.keyboard.press("Enter")
         expect(page).to_have_url(re.compile(r"#main$"))
+
+
+def test_paging_through_results_in_place_keeps_the_address_shareable(live_server, central, book_type, open_browser):
+    records = [make_record(title=f"Lighthouse {n:02d}") for n in range(25)]
+    for record in records:
+        add_items(record, central, book_type)
+    index_records(r.pk for r in records)
+    with open_browser() as browser:
+        page = browser.new_page()
+        page.goto(live_server.url + "/search/?q=lighthouse")
+        expect(page.locator("ol.hits > li")).to_have_count(20)
+        page.locator("#page-next").click()
+        expect(page.locator("ol.hits > li")).to_have_count(5)
+        expect(page).to_have_url(re.compile(r"q=lighthouse&page=2"))
+        expect(page.locator("#page-prev")).to_be_visible()
+        page.reload()  # the address alone brings the reader back to the same page
+        expect(page.locator("ol.hits > li")).to_have_count(5)
