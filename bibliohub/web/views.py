@@ -4,17 +4,20 @@ results in place. All state lives in the query string so that any page can be sh
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
+import pymarc
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+from pymarc.exceptions import PymarcException
 
 from bibliohub.catalog.models import Item, Record
 from bibliohub.catalog.selectors import (
@@ -30,6 +33,7 @@ from bibliohub.search.service import search as run_search
 from bibliohub.search.types import FACETS, Field, SearchQuery, Sort
 from bibliohub.web.languages import known_codes, language_name
 
+logger = logging.getLogger(__name__)
 E = TypeVar("E", Field, Sort)
 
 PAGE_SIZE = 20
@@ -148,7 +152,13 @@ def search(request: HttpRequest) -> HttpResponse:
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(Record, pk=pk)
     items = public_items(record.pk)
-    marc = parsed_marc(record)
+    try:
+        marc: pymarc.Record | None = parsed_marc(record)
+    except PymarcException:
+        # The description comes from the extracted fields; one damaged MARC blob must not
+        # take the reader's page down with it, but the cataloguers need to hear of it.
+        logger.warning("record %s: stored MARC cannot be parsed", record.pk, exc_info=True)
+        marc = None
     return render(
         request,
         "web/record.html",
@@ -157,8 +167,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record_languages": [(code, language_name(code)) for code in record.languages],
             "items_by_branch": _group_by_branch(items),
             "availability": availability_for([record.pk]).get(record.pk, []),
-            "marc_leader": marc.leader,
-            "marc_fields": marc.fields,
+            "marc": marc,
         },
     )
 

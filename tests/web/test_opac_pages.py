@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
-from bibliohub.catalog.models import ItemStatus
+from bibliohub.catalog.models import ItemStatus, Record
 from bibliohub.libraries.models import CalendarException
 from tests.web.builders import add_items, make_record
 
@@ -240,3 +240,14 @@ def test_a_title_catalogued_a_year_ago_is_no_longer_new(client, central, book_ty
     for path in ("/", "/new/"):
         html = client.get(path).content.decode()
         assert "Fresh arrival" in html and "Old favourite" not in html
+
+
+def test_a_damaged_marc_record_still_shows_the_description(client, central, caplog):
+    record = make_record(title="Damaged but described")
+    Record.objects.filter(pk=record.pk).update(marc=b"not a MARC record")
+    response = client.get(f"/record/{record.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Damaged but described" in html
+    assert "cannot be shown" in html and '<details class="marc">' not in html
+    assert f"record {record.pk}: stored MARC cannot be parsed" in caplog.text
