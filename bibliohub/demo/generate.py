@@ -6,8 +6,8 @@ Chinese, Ukrainian, Polish and English in roughly equal shares, and a few other 
 Each record carries Koha-style 952 items spread across the branches.
 
 The same seed always gives the same records. Records are first built as plain tuples, which
-`write_iso2709` and `iter_iso2709` encode directly: a million records take a few minutes, where
-building pymarc objects for each would take several times longer.
+`write_iso2709` and `iter_iso2709` encode directly: a million records take one to three minutes
+on two cores, about half the time that building pymarc objects and encoding them would take.
 """
 
 from __future__ import annotations
@@ -579,22 +579,21 @@ def _call_number(kind: str, c: _Content, data: dict[str, Any] | None) -> str:
 
 def _encode(leader: str, fields: list[RawField]) -> bytes:
     """ISO 2709 in UTF-8 (leader 09 = a), without building pymarc objects."""
-    directory: list[bytes] = []
+    directory: list[str] = []
     bodies: list[bytes] = []
     offset = 0
     for f in fields:
         if len(f) == 2:
-            body = f[1].encode() + b"\x1e"  # type: ignore[misc]
+            body = (f[1] + "\x1e").encode()  # type: ignore[misc]
         else:
-            body = (f[1] + "".join(f"\x1f{code}{value}" for code, value in f[2]) + "\x1e").encode()  # type: ignore[misc]
-        directory.append(b"%s%04d%05d" % (f[0].encode(), len(body), offset))
+            body = (f[1] + "".join([f"\x1f{code}{value}" for code, value in f[2]]) + "\x1e").encode()  # type: ignore[misc]
+        directory.append(f"{f[0]}{len(body):04d}{offset:05d}")
         bodies.append(body)
         offset += len(body)
     base = 24 + 12 * len(fields) + 1
     total = base + offset + 1
-    return b"".join(
-        [f"{total:05d}{leader[5:12]}{base:05d}{leader[17:]}".encode(), *directory, b"\x1e", *bodies, b"\x1d"]
-    )
+    head = f"{total:05d}{leader[5:12]}{base:05d}{leader[17:]}{''.join(directory)}\x1e"
+    return b"".join([head.encode(), *bodies, b"\x1d"])
 
 
 def _to_pymarc(leader: str, fields: list[RawField]) -> pymarc.Record:
