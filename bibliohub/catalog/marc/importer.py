@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import time
-from collections.abc import Callable, Iterable
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from queue import Empty
 from typing import BinaryIO
 
 import pymarc
@@ -93,7 +96,9 @@ class ItemSpec:
 class _Pending:
     """A record of the batch on its way to the database."""
 
-    read: ReadRecord
+    position: int
+    offset: int | None
+    line: int | None
     file: str
     fields: RecordFields
     marc: bytes
@@ -195,6 +200,7 @@ def import_marc(
     at: datetime,
     progress: Callable[[int], None] | None = None,
     batch_size: int = 2000,
+    parallel: bool = True,
 ) -> ImportReport:
     """Load every record of `sources` (paths or binary streams) into the catalogue.
 
@@ -207,6 +213,7 @@ def import_marc(
     Writes one transaction per batch, a RECORD_CREATED or RECORD_UPDATED event per record,
     one IMPORT event with the summary at the end, and indexes each batch after it commits.
     Calls progress(records read so far) after each batch. Returns the ImportReport.
+    With `parallel`, a second process reads and decodes the files while this one writes.
     Raises MarcFileError, before writing anything, if a file cannot be opened or is not MARC.
     """
     started = time.perf_counter()
@@ -225,30 +232,15 @@ def import_marc(
 
     report = ImportReport()
     context = _Context(branch=branch, staff=staff, at=at)
-    for source in sources:
-        name = _name_of(source)
-        stream, owned = _open(source)
-        try:
-            batch: list[_Pending] = []
-            for item in read_records(stream, format=format, name=name):
-                report.read += 1
-                if isinstance(item, Problem):
-                    report.skipped += 1
-                    report.problems.append(item)
-                    continue
-                batch.append(_prepare(item, name, report))
-                if len(batch) >= batch_size:
-                    _write_batch(batch, context, report)
-                    batch = []
-                    if progress:
-                        progress(report.read)
-            if batch:
-                _write_batch(batch, context, report)
-                if progress:
-                    progress(report.read)
-        finally:
-            if owned:
-                stream.close()
+    batches = _parse_in_worker if parallel and _FORK is not None else _parse
+    for pending, problems, read in batches(sources, format=format, batch_size=batch_size):
+        report.read += read
+        report.skipped += sum(1 for p in problems if p.skipped)
+        report.problems.extend(problems)
+        if pending:
+            _write_batch(pending, context, report)
+        if progress:
+            progress(report.read)
 
     report.seconds = time.perf_counter() - started
     summary = report.to_dict()
@@ -278,7 +270,9 @@ class _Context:
             self.loaded = True
 
 
-def _prepare(read: ReadRecord, file: str, report: ImportReport) -> _Pending:
+def _prepare(read: ReadRecord, file: str) -> tuple[_Pending, list[Problem]]:
+    """Everything about one record that needs no database: its fields, its stored bytes, the
+    keys it is matched by, its items, and the notes about it."""
     record = read.record
     fields = extract_fields(record)
     item_fields = [f for f in record.fields if f.tag == ITEM_TAG]
@@ -287,35 +281,116 @@ def _prepare(read: ReadRecord, file: str, report: ImportReport) -> _Pending:
         # record does not carry a second, stale copy of them.
         record.fields = [f for f in record.fields if f.tag != ITEM_TAG]
     marc = iso2709.encode(record)
-    for warning in read.warnings:
-        report.problems.append(_problem(read, file, fields.control_number, warning, skipped=False))
+    pending = _Pending(
+        position=read.position, offset=read.offset, line=read.line, file=file, fields=fields,
+        marc=marc, keys=[], items=[item_from_952(f, default_type=fields.format) for f in item_fields],
+    )
+    notes = [_problem(pending, warning, skipped=False) for warning in read.warnings]
     if len(fields.control_number) > _CONTROL_MAX:
-        report.problems.append(_problem(
-            read, file, fields.control_number,
+        notes.append(_problem(
+            pending,
             _("The control number is longer than %(max)d characters and was cut.") % {"max": _CONTROL_MAX},
             skipped=False,
         ))
         fields.control_number = fields.control_number[:_CONTROL_MAX]
     fields.control_source = fields.control_source[:64]
-    keys = []
     if key := control_key(fields):
-        keys.append(key)
+        pending.keys.append(key)
     elif not fields.isbns:
         # Nothing identifies this record, so a fingerprint of its content does: loading the
         # same file twice then updates instead of duplicating.
-        keys.append("#" + hashlib.sha1(marc, usedforsecurity=False).hexdigest())
-    default_type = fields.format
-    return _Pending(
-        read=read, file=file, fields=fields, marc=marc, keys=keys,
-        items=[item_from_952(f, default_type=default_type) for f in item_fields],
-    )
+        pending.keys.append("#" + hashlib.sha1(marc, usedforsecurity=False).hexdigest())
+    return pending, notes
 
 
-def _problem(read: ReadRecord, file: str, control_number: str, reason: str, *, skipped: bool) -> Problem:
+def _problem(p: _Pending, reason: str, *, skipped: bool) -> Problem:
     return Problem(
-        file=file, position=read.position, reason=reason, offset=read.offset, line=read.line,
-        control_number=control_number, skipped=skipped,
+        file=p.file, position=p.position, reason=reason, offset=p.offset, line=p.line,
+        control_number=p.fields.control_number, skipped=skipped,
     )
+
+
+Batch = tuple[list[_Pending], list[Problem], int]
+
+
+def _parse(sources: list[Source], *, format: Format, batch_size: int) -> Iterator[Batch]:
+    """Read and prepare the records of every source: (records, problems, how many were read)
+    per batch; a batch never spans two files."""
+    for source in sources:
+        name = _name_of(source)
+        stream, owned = _open(source)
+        try:
+            pending: list[_Pending] = []
+            problems: list[Problem] = []
+            read = 0
+            try:
+                for item in read_records(stream, format=format, name=name):
+                    read += 1
+                    if isinstance(item, Problem):
+                        problems.append(item)
+                        continue
+                    prepared, notes = _prepare(item, name)
+                    pending.append(prepared)
+                    problems.extend(notes)
+                    if len(pending) >= batch_size:
+                        yield pending, problems, read
+                        pending, problems, read = [], [], 0
+            except NotMarcError as exc:
+                raise MarcFileError(name, str(exc)) from exc
+            if read:
+                yield pending, problems, read
+        finally:
+            if owned:
+                stream.close()
+
+
+try:
+    _FORK = multiprocessing.get_context("fork")
+except ValueError:  # no fork() on this platform
+    _FORK = None
+
+
+def _parse_worker(queue, sources: list[Source], format: Format, batch_size: int) -> None:
+    try:
+        for batch in _parse(sources, format=format, batch_size=batch_size):
+            queue.put(("batch", batch))
+        queue.put(("done", None))
+    except MarcFileError as exc:
+        queue.put(("file-error", (exc.file, exc.reason)))
+    except BaseException:
+        queue.put(("crash", traceback.format_exc()))
+
+
+def _parse_in_worker(sources: list[Source], *, format: Format, batch_size: int) -> Iterator[Batch]:
+    """_parse in a forked process, so that decoding and writing use both cores. A few batches
+    wait in the queue at most, which keeps the memory of both processes flat."""
+    if any(not isinstance(s, str | os.PathLike) for s in sources):
+        yield from _parse(sources, format=format, batch_size=batch_size)
+        return
+    queue = _FORK.Queue(maxsize=3)
+    worker = _FORK.Process(target=_parse_worker, args=(queue, sources, format, batch_size), daemon=True)
+    worker.start()
+    try:
+        while True:
+            try:
+                kind, payload = queue.get(timeout=5)
+            except Empty:
+                if not worker.is_alive():
+                    raise RuntimeError(f"the MARC reader process stopped (exit code {worker.exitcode})") from None
+                continue
+            if kind == "done":
+                return
+            if kind == "file-error":
+                raise MarcFileError(*payload)
+            if kind == "crash":
+                raise RuntimeError(f"the MARC reader process failed:\n{payload}")
+            yield payload
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join(timeout=5)
+        queue.close()
+        queue.cancel_join_thread()
 
 
 def _match(batch: list[_Pending]) -> list[_Pending]:
@@ -363,7 +438,8 @@ def _match(batch: list[_Pending]) -> list[_Pending]:
             # The same record twice in one batch: the later copy wins, the items add up.
             barcodes = {i.barcode for i in p.items}
             earlier.items = [i for i in earlier.items if i.barcode not in barcodes] + p.items
-            earlier.fields, earlier.marc, earlier.read = p.fields, p.marc, p.read
+            earlier.fields, earlier.marc = p.fields, p.marc
+            earlier.position, earlier.offset, earlier.line = p.position, p.offset, p.line
             earlier.keys = list(dict.fromkeys(earlier.keys + p.keys))
             p = earlier
         else:
@@ -540,7 +616,7 @@ def _write_items(cursor, pending: list[_Pending], context: _Context, report: Imp
                 "barcode": spec.barcode
             }
         if reason:
-            report.problems.append(_problem(p.read, p.file, p.fields.control_number, reason, skipped=False))
+            report.problems.append(_problem(p, reason, skipped=False))
             continue
         seen.add(spec.barcode)
         location_id = _location(branch_id, spec.location_code, context) if spec.location_code else None
