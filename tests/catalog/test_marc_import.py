@@ -300,3 +300,14 @@ def test_extra_fields_survive_the_import(tmp_path, at, central):
     import_marc([_write(tmp_path / "a.mrc", [record])], at=at)
     stored, _warnings = iso2709.decode(bytes(Record.objects.get().marc))
     assert stored["856"]["u"] == "https://example.org/x"
+
+
+def test_reading_in_a_second_process_gives_the_same_result_as_in_one(at, marc_data, central):
+    files = [marc_data / "pymarc" / "bad_records.mrc", marc_data / "yaz" / "marccol1.u8.marc"]
+    together = import_marc(files, at=at, parallel=True, batch_size=5)
+    rows = sorted(Record.objects.values_list("control_number", "title"))
+    Record.objects.all().delete()
+    alone = import_marc(files, at=at, parallel=False, batch_size=5)
+    assert sorted(Record.objects.values_list("control_number", "title")) == rows
+    assert (together.read, together.created, together.skipped) == (alone.read, alone.created, alone.skipped)
+    assert [str(p) for p in together.problems] == [str(p) for p in alone.problems]
