@@ -6,10 +6,12 @@ import re
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from bibliohub.catalog.models import ItemStatus
 from bibliohub.search.indexing import index_records
+from bibliohub.search.types import SearchQuery, SearchResult
 from tests.web.builders import add_items, make_record
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +135,16 @@ def test_the_results_page_does_a_bounded_number_of_queries(client, central, rive
         html = client.get("/search/", {"q": "lighthouse", "availability": "available"}).content.decode()
     assert html.count('class="hit"') == 20
     assert len(few.captured_queries) <= 15
+
+
+@pytest.mark.parametrize(
+    ("total", "exact", "text"),
+    [
+        (1, True, "1 result"),
+        (12345, True, "12,345 results"),
+        (10000, False, "About 10,000 results — the total is approximate"),
+    ],
+)
+def test_totals_are_written_for_people(total, exact, text):
+    result = SearchResult(total=total, total_is_exact=exact, hits=[], facets={}, query=SearchQuery())
+    assert render_to_string("web/_result_count.html", {"result": result}) == text
