@@ -5,6 +5,7 @@ second and peak memory.
 
     .venv/bin/python bench/import_marc.py                 # 1,000,000 records
     .venv/bin/python bench/import_marc.py -n 100000 --keep /tmp/bench-marc
+    .venv/bin/python bench/import_marc.py -n 50000 --compare-decoders    # pymarc vs ours
 
 Prints a markdown table row: | records | seconds | records/s | items | peak RSS MB | file MB |
 (peak RSS of the writing process; the reader process's own peak and the CPU seconds of both go
@@ -34,12 +35,33 @@ def write_file(path: Path, count: int, seed: int) -> None:
             out.write(chunk)
 
 
+def compare_decoders(path: Path, rounds: int = 3) -> None:
+    """Records per second of pymarc's MARCReader and of our reader over the same file, side by
+    side, best of `rounds` each (interleaved, so that noise from other work hits both)."""
+    import pymarc
+
+    from bibliohub.catalog.marc.reader import read_records
+
+    best = {"pymarc.MARCReader": 0.0, "bibliohub reader": 0.0}
+    for _round in range(rounds):
+        for name in best:
+            with open(path, "rb") as f:
+                started = time.perf_counter()
+                count = sum(1 for _r in (pymarc.MARCReader(f) if name.startswith("pymarc") else read_records(f)))
+                best[name] = max(best[name], count / (time.perf_counter() - started))
+    for name, rate in best.items():
+        print(f"{name}: {rate:,.0f} records/s", file=sys.stderr)
+    print(f"ratio: {best['bibliohub reader'] / best['pymarc.MARCReader']:.2f}x", file=sys.stderr)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--keep", metavar="DIR", help="Work in DIR and keep it (default: a temporary directory).")
+    parser.add_argument("--compare-decoders", action="store_true",
+                        help="Only time pymarc's reader against ours on the generated file.")
     parser.add_argument("--one-process", action="store_true", help="Read and write in one process.")
     parser.add_argument("--profile", metavar="FILE", help="Write a cProfile of the import to FILE.")
     args = parser.parse_args()
@@ -70,6 +92,10 @@ def main() -> int:
         generated = time.perf_counter() - started
         print(f"generated {args.records:,} records ({data.stat().st_size / 1e6:.0f} MB) in {generated:.1f} s",
               file=sys.stderr)
+
+        if args.compare_decoders:
+            compare_decoders(data)
+            return 0
 
         profiler = None
         if args.profile:
