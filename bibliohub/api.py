@@ -32,7 +32,9 @@ class Day(Schema):
     weekday: int = Field(description="0 is Monday.")
     open: bool
     periods: list[Period]
-    note: str = Field(description="Why the day differs from the regular week (a holiday), if it does.")
+    note: str = Field(
+        description="Why the day differs from the regular week (a holiday), if it does."
+    )
 
 
 class BranchOut(Schema):
@@ -47,7 +49,12 @@ class BranchOut(Schema):
     week: list[Day] = Field(description="Monday to Sunday of the current week, closures applied.")
 
 
-@api.get("/branches", response=list[BranchOut], tags=["libraries"], summary="Branches and this week's hours")
+@api.get(
+    "/branches",
+    response=list[BranchOut],
+    tags=["libraries"],
+    summary="Branches and this week's hours",
+)
 def branches(request: HttpRequest) -> list[BranchOut]:
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
@@ -56,13 +63,23 @@ def branches(request: HttpRequest) -> list[BranchOut]:
         week = week_schedule(branch, monday)
         result.append(
             BranchOut(
-                code=branch.code, name=branch.display_name(), is_central=branch.is_central,
-                address=branch.address, phone=branch.phone, email=branch.email,
-                website=branch.website, hours_this_week=sum(d.hours for d in week),
+                code=branch.code,
+                name=branch.display_name(),
+                is_central=branch.is_central,
+                address=branch.address,
+                phone=branch.phone,
+                email=branch.email,
+                website=branch.website,
+                hours_this_week=sum(d.hours for d in week),
                 week=[
                     Day(
-                        date=d.day.isoformat(), weekday=d.day.weekday(), open=d.is_open, note=d.reason,
-                        periods=[Period(opens=f"{o:%H:%M}", closes=f"{c:%H:%M}") for o, c in d.periods],
+                        date=d.day.isoformat(),
+                        weekday=d.day.weekday(),
+                        open=d.is_open,
+                        note=d.reason,
+                        periods=[
+                            Period(opens=f"{o:%H:%M}", closes=f"{c:%H:%M}") for o, c in d.periods
+                        ],
                     )
                     for d in week
                 ],
@@ -76,7 +93,9 @@ def branches(request: HttpRequest) -> list[BranchOut]:
 fallback = Router()
 
 
-@fallback.api_operation(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
+@fallback.api_operation(
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     return api.create_response(request, {"detail": f"No such endpoint: /api/v1/{rest}"}, status=404)
 

@@ -64,7 +64,9 @@ class FacetValueOut(Schema):
 
 class SearchOut(Schema):
     total: int
-    total_is_exact: bool = SchemaField(description="False when the total was capped and is a lower bound.")
+    total_is_exact: bool = SchemaField(
+        description="False when the total was capped and is a lower bound."
+    )
     facets_are_exact: bool
     offset: int
     limit: int
@@ -123,28 +125,47 @@ def search_out(result: SearchResult) -> SearchOut:
         limit=result.query.limit,
         hits=[
             HitOut(
-                id=h.record_id, title=h.title, subtitle=h.subtitle, authors=h.authors, year=h.year,
-                languages=h.languages, isbn=h.isbn, format=h.format,
+                id=h.record_id,
+                title=h.title,
+                subtitle=h.subtitle,
+                authors=h.authors,
+                year=h.year,
+                languages=h.languages,
+                isbn=h.isbn,
+                format=h.format,
                 availability=_availability(h.availability),
             )
             for h in result.hits
         ],
         facets={
-            name: [FacetValueOut(value=v.value, label=v.label, count=v.count, selected=v.selected) for v in values]
+            name: [
+                FacetValueOut(value=v.value, label=v.label, count=v.count, selected=v.selected)
+                for v in values
+            ]
             for name, values in result.facets.items()
         },
     )
 
 
 class SearchParams(Schema):
-    q: str = SchemaField("", max_length=500, description='Words, "quoted phrases" and prefixes author:, title:, subject:, isbn:.')
+    q: str = SchemaField(
+        "",
+        max_length=500,
+        description='Words, "quoted phrases" and prefixes author:, title:, subject:, isbn:.',
+    )
     field: Field = SchemaField(Field.ANY, description="Where unprefixed words are looked for.")
     language: list[str] = SchemaField([], description="MARC language codes (any of them).")
     format: list[Format] = SchemaField([], description="Formats (any of them).")
-    branch: list[str] = SchemaField([], description="Codes of branches holding a copy (any of them).")
-    availability: list[Literal["available"]] = SchemaField([], description="available: a copy on the shelf now.")
+    branch: list[str] = SchemaField(
+        [], description="Codes of branches holding a copy (any of them)."
+    )
+    availability: list[Literal["available"]] = SchemaField(
+        [], description="available: a copy on the shelf now."
+    )
     audience: list[Audience] = SchemaField([], description="Audiences (any of them).")
-    year: list[str] = SchemaField([], description="A year (1999) or a range (1990-1999), any of them.")
+    year: list[str] = SchemaField(
+        [], description="A year (1999) or a range (1990-1999), any of them."
+    )
     sort: Sort = Sort.RELEVANCE
     page: int = SchemaField(1, ge=1)
     limit: int = SchemaField(20, ge=1, le=MAX_LIMIT)
@@ -156,7 +177,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     """Filters combine with AND across facets and OR within one, like the OPAC's checkboxes."""
     offset = (params.page - 1) * params.limit
     if offset > MAX_OFFSET:
-        raise HttpError(422, f"Results beyond the first {MAX_OFFSET} are not served; narrow the search.")
+        raise HttpError(
+            422, f"Results beyond the first {MAX_OFFSET} are not served; narrow the search."
+        )
     chosen: dict[str, list[str]] = {
         "language": params.language,
         "format": [str(f) for f in params.format],
@@ -166,8 +189,12 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
         "year": params.year,
     }
     query = SearchQuery(
-        text=params.q.strip(), field=params.field, sort=params.sort, offset=offset,
-        limit=params.limit, with_facets=params.facets,
+        text=params.q.strip(),
+        field=params.field,
+        sort=params.sort,
+        offset=offset,
+        limit=params.limit,
+        with_facets=params.facets,
         filters={name: tuple(values) for name, values in chosen.items() if values},
     )
     return search_out(run_search(query))
@@ -185,31 +212,59 @@ def record(request: HttpRequest, record_id: int) -> RecordOut:
     r = _record(record_id)
     availability = availability_for([r.pk]).get(r.pk, [])
     return RecordOut(
-        id=r.pk, title=r.title, subtitle=r.subtitle, responsibility=r.responsibility,
-        authors=r.authors, subjects=r.subjects, isbns=r.isbns, issns=r.issns,
-        publisher=r.publisher, place=r.place, year=r.year, edition=r.edition, series=r.series,
-        summary=r.summary, languages=r.languages, format=r.format,
-        format_label=str(r.get_format_display()), audience=r.audience,
+        id=r.pk,
+        title=r.title,
+        subtitle=r.subtitle,
+        responsibility=r.responsibility,
+        authors=r.authors,
+        subjects=r.subjects,
+        isbns=r.isbns,
+        issns=r.issns,
+        publisher=r.publisher,
+        place=r.place,
+        year=r.year,
+        edition=r.edition,
+        series=r.series,
+        summary=r.summary,
+        languages=r.languages,
+        format=r.format,
+        format_label=str(r.get_format_display()),
+        audience=r.audience,
         audience_label=str(r.get_audience_display()) if r.audience else "",
         availability=[
-            BranchAvailabilityOut(branch=a.branch_code, branch_name=a.branch_name, available=a.available, total=a.total)
+            BranchAvailabilityOut(
+                branch=a.branch_code,
+                branch_name=a.branch_name,
+                available=a.available,
+                total=a.total,
+            )
             for a in availability
         ],
-        created_at=r.created_at.isoformat(), updated_at=r.updated_at.isoformat(),
+        created_at=r.created_at.isoformat(),
+        updated_at=r.updated_at.isoformat(),
     )
 
 
 def _item_out(item: Item) -> ItemOut:
     return ItemOut(
-        id=item.pk, branch=item.branch.code, branch_name=item.branch.display_name(),
+        id=item.pk,
+        branch=item.branch.code,
+        branch_name=item.branch.display_name(),
         location=item.location.display_name() if item.location else None,
-        call_number=item.call_number, item_type=item.item_type.display_name(),
-        status=item.status, status_label=str(item.get_status_display()),
-        available=item.is_available, public_note=item.public_note,
+        call_number=item.call_number,
+        item_type=item.item_type.display_name(),
+        status=item.status,
+        status_label=str(item.get_status_display()),
+        available=item.is_available,
+        public_note=item.public_note,
     )
 
 
-@router.get("/records/{int:record_id}/items", response={200: list[ItemOut], 404: Error}, summary="A record's copies")
+@router.get(
+    "/records/{int:record_id}/items",
+    response={200: list[ItemOut], 404: Error},
+    summary="A record's copies",
+)
 def items(request: HttpRequest, record_id: int) -> list[ItemOut]:
     if not Record.objects.filter(pk=record_id).exists():
         raise HttpError(404, f"No record with id {record_id}.")
@@ -226,14 +281,20 @@ def items(request: HttpRequest, record_id: int) -> list[ItemOut]:
                 "description": "MARCXML (format=marcxml, the default) or MARC-in-JSON (format=json).",
                 "content": {
                     MARCXML_TYPE: {"schema": {"type": "string"}},
-                    "application/json": {"schema": {"type": "object", "additionalProperties": True}},
+                    "application/json": {
+                        "schema": {"type": "object", "additionalProperties": True}
+                    },
                 },
             }
         }
     },
 )
-def marc(request: HttpRequest, record_id: int, format: Literal["marcxml", "json"] = "marcxml") -> HttpResponse:
+def marc(
+    request: HttpRequest, record_id: int, format: Literal["marcxml", "json"] = "marcxml"
+) -> HttpResponse:
     parsed = parsed_marc(_record(record_id))
     if format == "json":
-        return HttpResponse(json.dumps(parsed.as_dict(), ensure_ascii=False), content_type="application/json")
+        return HttpResponse(
+            json.dumps(parsed.as_dict(), ensure_ascii=False), content_type="application/json"
+        )
     return HttpResponse(marcxml_document(parsed), content_type=f"{MARCXML_TYPE}; charset=utf-8")

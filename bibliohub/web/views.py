@@ -108,8 +108,12 @@ def search_query_from(params: QueryDict) -> tuple[SearchQuery, int]:
         page = 1
     page = min(max(page, 1), MAX_PAGE)
     query = SearchQuery(
-        text=text, field=field, filters=filters, sort=sort,
-        offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+        text=text,
+        field=field,
+        filters=filters,
+        sort=sort,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
     return query, page
 
@@ -130,10 +134,19 @@ def search(request: HttpRequest) -> HttpResponse:
         context.update(
             result=result,
             facets=[
-                (name, [
-                    FacetChoice(v.value, v.label, v.count, v.selected, f"f-{name}-{_UNSAFE_ID.sub('_', v.value)}")
-                    for v in result.facets.get(name, [])
-                ])
+                (
+                    name,
+                    [
+                        FacetChoice(
+                            v.value,
+                            v.label,
+                            v.count,
+                            v.selected,
+                            f"f-{name}-{_UNSAFE_ID.sub('_', v.value)}",
+                        )
+                        for v in result.facets.get(name, [])
+                    ],
+                )
                 for name in FACETS
             ],
             page=Page(
@@ -184,7 +197,9 @@ def record_marc(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def record_marcxml(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(Record.objects.only("marc"), pk=pk)
-    response = HttpResponse(marcxml_document(parsed_marc(record)), content_type="application/marcxml+xml; charset=utf-8")
+    response = HttpResponse(
+        marcxml_document(parsed_marc(record)), content_type="application/marcxml+xml; charset=utf-8"
+    )
     response["Content-Disposition"] = f'inline; filename="record-{pk}.xml"'
     return response
 
@@ -204,7 +219,9 @@ def new_items(request: HttpRequest) -> HttpResponse:
     # One row more than a page tells whether there is a next page without counting them all.
     since = timezone.now() - NEW_WINDOW
     rows = list(
-        new_arrivals(since=since, branch_code=branch_code, language=language)[offset : offset + PAGE_SIZE + 1]
+        new_arrivals(since=since, branch_code=branch_code, language=language)[
+            offset : offset + PAGE_SIZE + 1
+        ]
     )
     records = rows[:PAGE_SIZE]
     availability = availability_for(r.pk for r in records)
@@ -217,7 +234,11 @@ def new_items(request: HttpRequest) -> HttpResponse:
             "branch_code": branch_code,
             "language": language,
             "language_choices": _language_choices(),
-            "page": Page(number=number, has_previous=number > 1, has_next=len(rows) > PAGE_SIZE and number < MAX_PAGE),
+            "page": Page(
+                number=number,
+                has_previous=number > 1,
+                has_next=len(rows) > PAGE_SIZE and number < MAX_PAGE,
+            ),
         },
     )
 

@@ -28,7 +28,9 @@ def test_search_returns_hits_with_availability_keyed_by_branch(client, indexed):
         "central": {"available": 2, "total": 3},
         "riverside": {"available": 0, "total": 1},
     }
-    assert {"language", "format", "branch", "availability", "audience", "year"} <= set(body["facets"])
+    assert {"language", "format", "branch", "availability", "audience", "year"} <= set(
+        body["facets"]
+    )
 
 
 def test_search_facets_carry_value_label_count_and_selection(client, indexed):
@@ -39,18 +41,27 @@ def test_search_facets_carry_value_label_count_and_selection(client, indexed):
 
 
 def test_search_filters_combine_like_the_opac(client, indexed):
-    body = client.get("/api/v1/search?branch=riverside&branch=central&availability=available").json()
+    body = client.get(
+        "/api/v1/search?branch=riverside&branch=central&availability=available"
+    ).json()
     assert {h["title"] for h in body["hits"]} == {"Đường Kách Mệnh", "红楼梦"}
 
 
 def test_search_pages_with_limit_and_page(client, indexed):
-    first = client.get("/api/v1/search", {"availability": "available", "limit": 1, "sort": "newest"}).json()
-    second = client.get("/api/v1/search", {"availability": "available", "limit": 1, "page": 2, "sort": "newest"}).json()
+    first = client.get(
+        "/api/v1/search", {"availability": "available", "limit": 1, "sort": "newest"}
+    ).json()
+    second = client.get(
+        "/api/v1/search", {"availability": "available", "limit": 1, "page": 2, "sort": "newest"}
+    ).json()
     assert first["total"] == 2 and first["limit"] == 1 and second["offset"] == 1
     assert [h["title"] for h in first["hits"] + second["hits"]] == ["红楼梦", "Đường Kách Mệnh"]
 
 
-@pytest.mark.parametrize("params", [{"limit": 101}, {"limit": 0}, {"page": 0}, {"sort": "sideways"}, {"format": "scroll"}])
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 101}, {"limit": 0}, {"page": 0}, {"sort": "sideways"}, {"format": "scroll"}],
+)
 def test_search_refuses_bad_parameters_with_422(client, central, params):
     response = client.get("/api/v1/search", params)
     assert response.status_code == 422
@@ -96,7 +107,10 @@ def test_marc_is_marcxml_by_default(client, hong_lou_meng):
     assert response["Content-Type"].startswith("application/marcxml+xml")
     root = etree.fromstring(response.content)
     ns = {"m": "http://www.loc.gov/MARC21/slim"}
-    assert root.xpath("string(m:datafield[@tag='100']/m:subfield[@code='a'])", namespaces=ns) == "曹雪芹"
+    assert (
+        root.xpath("string(m:datafield[@tag='100']/m:subfield[@code='a'])", namespaces=ns)
+        == "曹雪芹"
+    )
 
 
 def test_marc_in_json_on_request(client, hong_lou_meng):
@@ -119,19 +133,30 @@ def test_the_api_is_read_only(client, duong_kach_menh):
 
 
 def test_branches_with_this_weeks_hours_and_closures(client, network, central, riverside):
-    CalendarException.objects.create(network=network, date=date(2026, 11, 26), reason="Staff training")
-    with time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=ZoneInfo("Europe/Kyiv")), tick=False):
+    CalendarException.objects.create(
+        network=network, date=date(2026, 11, 26), reason="Staff training"
+    )
+    with time_machine.travel(
+        datetime(2026, 11, 25, 12, tzinfo=ZoneInfo("Europe/Kyiv")), tick=False
+    ):
         body = client.get("/api/v1/branches").json()
     by_code = {b["code"]: b for b in body}
     assert list(by_code) == ["central", "riverside"]
     week = by_code["central"]["week"]
     assert week[0]["date"] == "2026-11-23" and len(week) == 7
     assert week[0]["periods"] == [{"opens": "09:00", "closes": "20:00"}]
-    assert week[3] == {"date": "2026-11-26", "weekday": 3, "open": False, "periods": [], "note": "Staff training"}
+    assert week[3] == {
+        "date": "2026-11-26",
+        "weekday": 3,
+        "open": False,
+        "periods": [],
+        "note": "Staff training",
+    }
     assert week[6]["open"] is False  # Sunday
     assert by_code["central"]["hours_this_week"] == 11 * 5
     assert by_code["riverside"]["week"][1]["periods"] == [
-        {"opens": "10:00", "closes": "13:00"}, {"opens": "14:00", "closes": "18:00"},
+        {"opens": "10:00", "closes": "13:00"},
+        {"opens": "14:00", "closes": "18:00"},
     ]
 
 
@@ -141,8 +166,11 @@ def test_openapi_document_is_json_listing_every_path(client):
     doc = response.json()
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {
-        "/api/v1/search", "/api/v1/records/{record_id}", "/api/v1/records/{record_id}/items",
-        "/api/v1/records/{record_id}/marc", "/api/v1/branches",
+        "/api/v1/search",
+        "/api/v1/records/{record_id}",
+        "/api/v1/records/{record_id}/items",
+        "/api/v1/records/{record_id}/marc",
+        "/api/v1/branches",
     }
     assert all(set(ops) == {"get"} for ops in doc["paths"].values())
 
@@ -180,7 +208,9 @@ def test_search_hits_carry_everything_the_command_line_json_has(client, indexed)
     for cli_hit, api_hit in zip(cli["hits"], api["hits"], strict=True):
         assert {k: api_hit[k] for k in cli_hit} == cli_hit
     for name, values in cli["facets"].items():
-        assert [{k: v[k] for k in ("value", "label", "count")} for v in api["facets"][name]] == values
+        assert [
+            {k: v[k] for k in ("value", "label", "count")} for v in api["facets"][name]
+        ] == values
 
 
 def test_an_unknown_api_path_answers_404_in_json(client, central):

@@ -36,7 +36,9 @@ def _serious_violations(page: Page) -> list[str]:
     ]
 
 
-def test_a_vietnamese_reader_finds_duong_kach_menh_and_sees_copies_per_branch(live_server, indexed, open_browser):
+def test_a_vietnamese_reader_finds_duong_kach_menh_and_sees_copies_per_branch(
+    live_server, indexed, open_browser
+):
     with open_browser() as browser:
         page = browser.new_page()
         page.goto(live_server.url)
@@ -55,7 +57,9 @@ def test_a_vietnamese_reader_finds_duong_kach_menh_and_sees_copies_per_branch(li
         expect(where.nth(1)).to_contain_text("Riverside Branch")
 
 
-def test_a_chinese_reader_finds_hong_lou_meng_with_two_characters(live_server, indexed, open_browser):
+def test_a_chinese_reader_finds_hong_lou_meng_with_two_characters(
+    live_server, indexed, open_browser
+):
     with open_browser() as browser:
         page = browser.new_page()
         page.goto(live_server.url)
@@ -72,7 +76,9 @@ def test_a_chinese_reader_finds_hong_lou_meng_with_two_characters(live_server, i
         expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
 
-def test_facets_refresh_the_results_in_place_and_update_the_address(live_server, indexed, open_browser):
+def test_facets_refresh_the_results_in_place_and_update_the_address(
+    live_server, indexed, open_browser
+):
     with open_browser() as browser:
         page = browser.new_page()
         page.goto(live_server.url + "/search/?availability=available")
@@ -84,7 +90,9 @@ def test_facets_refresh_the_results_in_place_and_update_the_address(live_server,
         expect(page.locator("#f-language-chi")).to_be_focused()  # keyboard users keep their place
 
 
-def test_home_results_and_record_pages_have_no_serious_accessibility_violations(live_server, indexed, open_browser):
+def test_home_results_and_record_pages_have_no_serious_accessibility_violations(
+    live_server, indexed, open_browser
+):
     record = indexed[0]
     with open_browser() as browser:
         page = browser.new_page()
@@ -97,7 +105,9 @@ def test_home_results_and_record_pages_have_no_serious_accessibility_violations(
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
-def test_the_skip_link_is_the_first_stop_and_moves_to_the_content(live_server, central, open_browser):
+def test_the_skip_link_is_the_first_stop_and_moves_to_the_content(
+    live_server, central, open_browser
+):
     with open_browser() as browser:
         page = browser.new_page()
         page.goto(live_server.url)
@@ -109,7 +119,9 @@ def test_the_skip_link_is_the_first_stop_and_moves_to_the_content(live_server, c
         expect(page).to_have_url(re.compile(r"#main$"))
 
 
-def test_paging_through_results_in_place_keeps_the_address_shareable(live_server, central, book_type, open_browser):
+def test_paging_through_results_in_place_keeps_the_address_shareable(
+    live_server, central, book_type, open_browser
+):
     records = [make_record(title=f"Lighthouse {n:02d}") for n in range(25)]
     for record in records:
         add_items(record, central, book_type)

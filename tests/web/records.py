@@ -16,22 +16,47 @@ from tests.web.builders import add_items, make_record
 @pytest.fixture
 def duong_kach_menh(central, riverside, book_type) -> Record:
     record = make_record(
-        title="Đường Kách Mệnh", responsibility="Nguyễn Ái Quốc", authors=["Hồ Chí Minh"],
-        subjects=["Cách mạng", "Lịch sử Việt Nam"], year=1927, languages=["vie"],
-        isbns=["9786045712345"], publisher="Nhà xuất bản Chính trị Quốc gia", place="Hà Nội",
-        summary="Tập bài giảng cho lớp huấn luyện cán bộ.", edition="Tái bản lần 3",
+        title="Đường Kách Mệnh",
+        responsibility="Nguyễn Ái Quốc",
+        authors=["Hồ Chí Minh"],
+        subjects=["Cách mạng", "Lịch sử Việt Nam"],
+        year=1927,
+        languages=["vie"],
+        isbns=["9786045712345"],
+        publisher="Nhà xuất bản Chính trị Quốc gia",
+        place="Hà Nội",
+        summary="Tập bài giảng cho lớp huấn luyện cán bộ.",
+        edition="Tái bản lần 3",
         created_at=timezone.now() - timedelta(days=2),
     )
-    add_items(record, central, book_type, [ItemStatus.AVAILABLE, ItemStatus.AVAILABLE, ItemStatus.ON_LOAN], call_number="959.7 HCM")
-    add_items(record, riverside, book_type, [ItemStatus.ON_LOAN, ItemStatus.WITHDRAWN], call_number="959.7 HCM")
+    add_items(
+        record,
+        central,
+        book_type,
+        [ItemStatus.AVAILABLE, ItemStatus.AVAILABLE, ItemStatus.ON_LOAN],
+        call_number="959.7 HCM",
+    )
+    add_items(
+        record,
+        riverside,
+        book_type,
+        [ItemStatus.ON_LOAN, ItemStatus.WITHDRAWN],
+        call_number="959.7 HCM",
+    )
     return record
 
 
 @pytest.fixture
 def hong_lou_meng(central, book_type) -> Record:
     record = make_record(
-        title="红楼梦", authors=["曹雪芹"], subjects=["小说"], year=2008, languages=["chi"],
-        publisher="人民文学出版社", place="北京", created_at=timezone.now() - timedelta(days=1),
+        title="红楼梦",
+        authors=["曹雪芹"],
+        subjects=["小说"],
+        year=2008,
+        languages=["chi"],
+        publisher="人民文学出版社",
+        place="北京",
+        created_at=timezone.now() - timedelta(days=1),
     )
     add_items(record, central, book_type, [ItemStatus.AVAILABLE], call_number="I242.4 C12")
     return record
@@ -40,7 +65,10 @@ def hong_lou_meng(central, book_type) -> Record:
 @pytest.fixture
 def all_on_loan(riverside, book_type) -> Record:
     record = make_record(
-        title="Kobzar", authors=["Taras Shevchenko"], year=2014, languages=["ukr"],
+        title="Kobzar",
+        authors=["Taras Shevchenko"],
+        year=2014,
+        languages=["ukr"],
         created_at=timezone.now(),
     )
     add_items(record, riverside, book_type, [ItemStatus.ON_LOAN])

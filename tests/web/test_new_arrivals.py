@@ -21,9 +21,18 @@ def shelf(central, riverside, book_type):
     expected = []
     for n in range(17):
         # Pairs share a timestamp, so the walk has to order ties by id as well.
-        record = make_record(title=f"T{n:02d}", created_at=now - timedelta(minutes=n // 2), languages=["pol" if n % 4 else "vie"])
+        record = make_record(
+            title=f"T{n:02d}",
+            created_at=now - timedelta(minutes=n // 2),
+            languages=["pol" if n % 4 else "vie"],
+        )
         on_shelf = n % 3 != 0
-        add_items(record, central if n % 2 else riverside, book_type, [ItemStatus.AVAILABLE if on_shelf else ItemStatus.ON_LOAN])
+        add_items(
+            record,
+            central if n % 2 else riverside,
+            book_type,
+            [ItemStatus.AVAILABLE if on_shelf else ItemStatus.ON_LOAN],
+        )
         if on_shelf:
             expected.append(record)
     expected.sort(key=lambda r: (r.created_at, r.pk), reverse=True)
@@ -39,7 +48,9 @@ def test_pages_of_new_arrivals_join_up_without_gaps_or_repeats(shelf):
 def test_new_arrivals_filter_by_branch_and_language(shelf, central):
     since, expected = shelf
     at_central = new_arrivals(since=since, branch_code="central")
-    assert [r.pk for r in at_central] == [r.pk for r in expected if r.items.filter(branch=central).exists()]
+    assert [r.pk for r in at_central] == [
+        r.pk for r in expected if r.items.filter(branch=central).exists()
+    ]
     polish = new_arrivals(since=since, language="pol")
     assert [r.pk for r in polish] == [r.pk for r in expected if r.languages == ["pol"]]
 

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 KYIV = ZoneInfo("Europe/Kyiv")
 
 
-def test_home_lists_new_records_with_a_copy_on_the_shelf(client, duong_kach_menh, hong_lou_meng, all_on_loan):
+def test_home_lists_new_records_with_a_copy_on_the_shelf(
+    client, duong_kach_menh, hong_lou_meng, all_on_loan
+):
     html = client.get("/").content.decode()
     assert "Đường Kách Mệnh" in html
     assert "红楼梦" in html
@@ -39,10 +41,10 @@ def test_home_marks_catalogue_data_with_its_language(client, duong_kach_menh, ho
 def test_home_shows_each_branch_with_todays_hours(client, central, riverside):
     with time_machine.travel(datetime(2026, 11, 23, 12, tzinfo=KYIV), tick=False):  # a Monday
         html = client.get("/").content.decode()
-    central_part = html[html.index("Central Library"):html.index("Riverside Branch")]
+    central_part = html[html.index("Central Library") : html.index("Riverside Branch")]
     assert "Open today" in central_part
     assert "09:00" in central_part and "20:00" in central_part
-    assert "Closed today" in html[html.index("Riverside Branch"):]
+    assert "Closed today" in html[html.index("Riverside Branch") :]
     assert "/new/?branch=riverside" in html
 
 
@@ -67,8 +69,16 @@ def test_record_page_shows_the_full_description(client, duong_kach_menh):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<h1 id="record-title" lang="vi">Đường Kách Mệnh</h1>' in html
-    for text in ("Nguyễn Ái Quốc", "Hà Nội", "Nhà xuất bản Chính trị Quốc gia", "1927", "Tái bản lần 3",
-                 "9786045712345", "Book", "Tập bài giảng cho lớp huấn luyện cán bộ."):
+    for text in (
+        "Nguyễn Ái Quốc",
+        "Hà Nội",
+        "Nhà xuất bản Chính trị Quốc gia",
+        "1927",
+        "Tái bản lần 3",
+        "9786045712345",
+        "Book",
+        "Tập bài giảng cho lớp huấn luyện cán bộ.",
+    ):
         assert text in html
     assert "<dt>Languages</dt><dd>Vietnamese</dd>" in html
 
@@ -76,14 +86,14 @@ def test_record_page_shows_the_full_description(client, duong_kach_menh):
 def test_record_page_shows_decomposed_marc_text_composed(client, central):
     record = make_record(title="Hué")  # e + combining acute, as some MARC sources send it
     html = client.get(f"/record/{record.pk}/").content.decode()
-    details = html[html.index('<details class="marc">'):]
+    details = html[html.index('<details class="marc">') :]
     assert "Hué" in details and "Hué" not in details
 
 
 def test_record_page_links_authors_and_subjects_to_searches(client, duong_kach_menh):
     html = client.get(f"/record/{duong_kach_menh.pk}/").content.decode()
-    assert '/search/?q=H%E1%BB%93%20Ch%C3%AD%20Minh&amp;field=author' in html
-    assert '/search/?q=C%C3%A1ch%20m%E1%BA%A1ng&amp;field=subject' in html
+    assert "/search/?q=H%E1%BB%93%20Ch%C3%AD%20Minh&amp;field=author" in html
+    assert "/search/?q=C%C3%A1ch%20m%E1%BA%A1ng&amp;field=subject" in html
 
 
 def test_record_page_summarises_availability_per_branch(client, duong_kach_menh):
@@ -110,7 +120,7 @@ def test_record_page_shows_branch_names_in_the_readers_language(client, duong_ka
 
 def test_record_page_has_the_marc_fields_behind_a_disclosure(client, duong_kach_menh):
     html = client.get(f"/record/{duong_kach_menh.pk}/").content.decode()
-    details = html[html.index('<details class="marc">'):html.index("</details>")]
+    details = html[html.index('<details class="marc">') : html.index("</details>")]
     assert '<th scope="row">245</th>' in details
     assert '<td class="marc-ind">10</td>' in details
     assert "$a</span>" in details and "Đường Kách Mệnh" in details
@@ -139,7 +149,10 @@ def test_record_exports_as_marcxml(client, hong_lou_meng):
     root = etree.fromstring(response.content)
     ns = {"m": "http://www.loc.gov/MARC21/slim"}
     assert root.tag == "{http://www.loc.gov/MARC21/slim}record"
-    assert root.xpath("string(m:datafield[@tag='245']/m:subfield[@code='a'])", namespaces=ns) == "红楼梦"
+    assert (
+        root.xpath("string(m:datafield[@tag='245']/m:subfield[@code='a'])", namespaces=ns)
+        == "红楼梦"
+    )
 
 
 def test_export_of_an_unknown_record_is_404(client, central):
@@ -201,8 +214,8 @@ def test_choosing_a_language_is_remembered_in_a_cookie(client, central):
 
 def test_the_language_switcher_works_without_javascript(client, central):
     html = client.get("/").content.decode()
-    switcher = html[html.index('<form class="language"'):]
-    switcher = switcher[:switcher.index("</form>")]
+    switcher = html[html.index('<form class="language"') :]
+    switcher = switcher[: switcher.index("</form>")]
     assert 'action="/i18n/setlang/"' in switcher and 'method="post"' in switcher
     assert '<button type="submit">' in switcher
     assert "onchange" not in switcher  # changing the select alone must not leave the page
@@ -230,12 +243,19 @@ def test_a_server_error_page_needs_no_database_or_request():
 
 def test_record_page_points_to_its_machine_readable_forms(client, hong_lou_meng):
     html = client.get(f"/record/{hong_lou_meng.pk}/").content.decode()
-    assert f'<link rel="alternate" type="application/marcxml+xml" href="/record/{hong_lou_meng.pk}/marc.xml">' in html
+    assert (
+        f'<link rel="alternate" type="application/marcxml+xml" href="/record/{hong_lou_meng.pk}/marc.xml">'
+        in html
+    )
     assert f'href="/api/v1/records/{hong_lou_meng.pk}"' in html
 
 
 def test_a_title_catalogued_a_year_ago_is_no_longer_new(client, central, book_type):
-    add_items(make_record(title="Old favourite", created_at=timezone.now() - timedelta(days=365)), central, book_type)
+    add_items(
+        make_record(title="Old favourite", created_at=timezone.now() - timedelta(days=365)),
+        central,
+        book_type,
+    )
     add_items(make_record(title="Fresh arrival"), central, book_type)
     for path in ("/", "/new/"):
         html = client.get(path).content.decode()

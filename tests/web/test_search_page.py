@@ -43,12 +43,16 @@ def test_a_two_character_chinese_query_finds_the_novel(client, indexed):
 
 def test_facets_are_checkbox_groups_in_a_form_with_a_submit_button(client, indexed):
     html = client.get("/search/", {"availability": "available"}).content.decode()
-    form = html[html.index('<form id="refine"'):]
-    form = form[:form.index("</form>")]
+    form = html[html.index('<form id="refine"') :]
+    form = form[: form.index("</form>")]
     assert 'method="get"' in form and 'action="/search/"' in form
     assert "<legend>Language</legend>" in form and "<legend>Library</legend>" in form
-    assert re.search(r'<input type="checkbox" id="f-language-vie" name="language" value="vie">', form)
-    assert re.search(r'id="f-availability-available" name="availability" value="available" checked', form)
+    assert re.search(
+        r'<input type="checkbox" id="f-language-vie" name="language" value="vie">', form
+    )
+    assert re.search(
+        r'id="f-availability-available" name="availability" value="available" checked', form
+    )
     assert '<button type="submit">Apply</button>' in form
     assert 'hx-push-url="true"' in form
 
@@ -63,7 +67,9 @@ def test_a_picked_facet_value_filters_and_stays_checked(client, indexed):
 def test_the_sort_select_keeps_the_readers_choice(client, indexed):
     html = client.get("/search/", {"availability": "available", "sort": "title"}).content.decode()
     assert '<option value="title" selected>' in html
-    html = client.get("/search/", {"availability": "available", "sort": "nonsense"}).content.decode()
+    html = client.get(
+        "/search/", {"availability": "available", "sort": "nonsense"}
+    ).content.decode()
     assert '<option value="relevance" selected>' in html
 
 
@@ -114,7 +120,9 @@ def test_author_links_from_a_record_find_the_authors_books(client, indexed):
 
 def test_results_announce_their_count_to_screen_readers(client, indexed):
     html = client.get("/search/", {"q": "duong"}, HTTP_HX_REQUEST="true").content.decode()
-    assert re.search(r'<p id="results-status"[^>]*role="status" aria-live="polite">1 result</p>', html)
+    assert re.search(
+        r'<p id="results-status"[^>]*role="status" aria-live="polite">1 result</p>', html
+    )
     assert 'hx-select-oob="#results-status:innerHTML"' in html
 
 
@@ -126,13 +134,17 @@ def test_the_page_reflects_item_status_after_reindexing(client, indexed, central
     assert "1 of 1 available at Riverside Branch" in html
 
 
-def test_the_results_page_does_a_bounded_number_of_queries(client, central, riverside, book_type, django_assert_max_num_queries):
+def test_the_results_page_does_a_bounded_number_of_queries(
+    client, central, riverside, book_type, django_assert_max_num_queries
+):
     _many(central, book_type, 3, title="Lighthouse")
     with CaptureQueriesContext(connection) as few:
         client.get("/search/", {"q": "lighthouse", "availability": "available"})
     _many(riverside, book_type, 30, title="Lighthouse")
     with django_assert_max_num_queries(len(few.captured_queries)):
-        html = client.get("/search/", {"q": "lighthouse", "availability": "available"}).content.decode()
+        html = client.get(
+            "/search/", {"q": "lighthouse", "availability": "available"}
+        ).content.decode()
     assert html.count('class="hit"') == 20
     assert len(few.captured_queries) <= 15
 
@@ -146,5 +158,7 @@ def test_the_results_page_does_a_bounded_number_of_queries(client, central, rive
     ],
 )
 def test_totals_are_written_for_people(total, exact, text):
-    result = SearchResult(total=total, total_is_exact=exact, hits=[], facets={}, query=SearchQuery())
+    result = SearchResult(
+        total=total, total_is_exact=exact, hits=[], facets={}, query=SearchQuery()
+    )
     assert render_to_string("web/_result_count.html", {"result": result}) == text
