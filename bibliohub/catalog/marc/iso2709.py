@@ -18,6 +18,7 @@ import io
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pymarc import Field, Indicators, Leader, Record, Subfield
 from pymarc.marc8 import marc8_to_unicode
 
@@ -257,9 +258,13 @@ def decode(chunk: bytes) -> tuple[Record, list[str]]:
     if not fields:
         raise DecodeError(_("The record has no fields."))
     if odd_indicators:
+        tags = list(dict.fromkeys(odd_indicators))
         warnings.append(
-            _("Fields %(tags)s do not start with two indicators and a subfield; what was in their place was dropped.")
-            % {"tags": ", ".join(dict.fromkeys(odd_indicators))}
+            ngettext(
+                "Field %(tags)s does not start with two indicators and a subfield; what was in their place was dropped.",
+                "Fields %(tags)s do not start with two indicators and a subfield; what was in their place was dropped.",
+                len(tags),
+            ) % {"tags": ", ".join(tags)}
         )
     warnings.extend(dict.fromkeys(troubles))
     return record, warnings

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         if sys.stderr.isatty() and not options["json"]:
             from tqdm import tqdm
 
-            bar = tqdm(unit=" records", file=sys.stderr, smoothing=0.1)
+            bar = tqdm(unit=" " + _("records"), file=sys.stderr, smoothing=0.1)
 
         def progress(done: int) -> None:
             bar.update(done - bar.n)
