@@ -4,12 +4,14 @@ writes or shows what only staff may see (withdrawn and lost copies, prices, barc
 from __future__ import annotations
 
 import json
+import re
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import field_validator
 
 from bibliohub.catalog.models import Audience, Format, Item, Record
 from bibliohub.catalog.selectors import (
@@ -27,6 +29,7 @@ MAX_LIMIT = 100
 # Same bound as the OPAC: deep offsets cost the index more than any client gains.
 MAX_OFFSET = 2000
 MARCXML_TYPE = "application/marcxml+xml"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Error(Schema):
@@ -170,6 +173,16 @@ class SearchParams(Schema):
     page: int = SchemaField(1, ge=1)
     limit: int = SchemaField(20, ge=1, le=MAX_LIMIT)
     facets: bool = SchemaField(True, description="Whether to count facet values.")
+
+    @field_validator("q", "language", "branch", "year", mode="before")
+    @classmethod
+    def _without_control_characters(cls, value: object) -> object:
+        # They only arrive in hand-made URLs, and PostgreSQL refuses NUL in text.
+        if isinstance(value, str):
+            return _CONTROL.sub("", value)
+        if isinstance(value, list):
+            return [_CONTROL.sub("", v) if isinstance(v, str) else v for v in value]
+        return value
 
 
 @router.get("/search", response={200: SearchOut, 422: Error}, summary="Search the catalogue")

@@ -46,6 +46,8 @@ HOME_NEW_COUNT = 6
 # What "new" means on the home page and /new/: catalogued in about the last six months.
 NEW_WINDOW = timedelta(days=183)
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
+# Control characters only ever arrive in hand-made URLs; PostgreSQL refuses NUL in text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def search_query_from(params: QueryDict) -> tuple[SearchQuery, int]:
     """The SearchQuery and page number a results URL asks for. Unknown values fall back to
     defaults instead of failing: old bookmarks and hand-edited links still open a page."""
-    text = params.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    text = _CONTROL.sub(" ", params.get("q", "")).strip()[:MAX_QUERY_LENGTH]
     field = _choice(Field, params.get("field"), Field.ANY)
     sort = _choice(Sort, params.get("sort"), Sort.RELEVANCE)
     filters: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
-        values = tuple(dict.fromkeys(v.strip() for v in params.getlist(facet) if v.strip()))
+        cleaned = (_CONTROL.sub("", v).strip() for v in params.getlist(facet))
+        values = tuple(dict.fromkeys(v for v in cleaned if v))
         if values:
             filters[facet] = values[:MAX_VALUES_PER_FACET]
     try:
@@ -210,7 +213,7 @@ def new_items(request: HttpRequest) -> HttpResponse:
     branch_code = request.GET.get("branch", "")
     if branch_code and branch_code not in {b.code for b in branches}:
         branch_code = ""
-    language = request.GET.get("language", "").strip().lower()[:3]
+    language = _CONTROL.sub("", request.GET.get("language", "")).strip().lower()[:3]
     try:
         number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
     except ValueError:

@@ -217,3 +217,9 @@ def test_an_unknown_api_path_answers_404_in_json(client, central):
     response = client.get("/api/v1/recordz/1")
     assert response.status_code == 404
     assert response.json() == {"detail": "No such endpoint: /api/v1/recordz/1"}
+
+
+def test_search_ignores_control_characters_in_hand_made_urls(client, indexed):
+    response = client.get("/api/v1/search", {"q": "duong\x00", "language": "vie\x00"})
+    assert response.status_code == 200
+    assert [h["title"] for h in response.json()["hits"]] == ["Đường Kách Mệnh"]

@@ -162,3 +162,15 @@ def test_totals_are_written_for_people(total, exact, text):
         total=total, total_is_exact=exact, hits=[], facets={}, query=SearchQuery()
     )
     assert render_to_string("web/_result_count.html", {"result": result}) == text
+
+
+@pytest.mark.parametrize(
+    "text", ['"unclosed', "author:", "*", "))", "a AND", "NEAR(a b)", "nul\x00byte", "💡"]
+)
+def test_odd_queries_from_hand_made_urls_get_a_page_not_an_error(client, indexed, text):
+    response = client.get("/search/", {"q": text, "year": "abc", "language": "x\x00y"})
+    assert response.status_code == 200
+
+
+def test_control_characters_in_new_arrivals_filters_are_ignored(client, indexed):
+    assert client.get("/new/", {"language": "\x00vi", "branch": "\x00"}).status_code == 200
