@@ -5,7 +5,9 @@ chosen and what it means for a due date is in rules.py."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bibliohub.catalog.models import ItemType
 from bibliohub.libraries.models import Branch, Network
-from bibliohub.patrons.models import PatronCategory
+from bibliohub.patrons.models import AgeBand, PatronCategory
 
 
 class LoanUnit(models.TextChoices):
@@ -244,3 +246,447 @@ class Term(models.Model):
             <= day
             <= (self.borrowing_ends_on or self.ends_on)
         )
+
+
+# --- Circulation ----------------------------------------------------------------------------
+#
+# Loans, holds, transfers and fines, and the event row every operation appends. The rows
+# that identify a patron (loans, holds, fines) keep the patron's category, age band and home
+# branch where statistics need them, so that anonymisation and erasure can clear the patron
+# link and leave the counts intact.
+
+
+class LoanOutcome(models.TextChoices):
+    RETURNED = "returned", _("Returned")
+    LOST = "lost", _("Lost")
+    CLAIMS_RETURNED = "claims_returned", _("Claimed returned")
+
+
+class Loan(models.Model):
+    """One item lent to one patron. Open while `returned_at` is empty; at most one open loan
+    per item, enforced by the database so that two desks cannot both lend the same copy."""
+
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.PROTECT, related_name="loans", verbose_name=_("item")
+    )
+    # Cleared when the loan is anonymised (and when the patron is erased).
+    patron = models.ForeignKey(
+        "patrons.Patron",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="loans",
+        verbose_name=_("patron"),
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("lent at")
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lent by"),
+    )
+    desk = models.CharField(_("desk or terminal"), max_length=50, blank=True)
+    # The item type when lent: limits per type count open loans without joining items.
+    item_type = models.ForeignKey(ItemType, on_delete=models.PROTECT, related_name="+")
+    checked_out_at = models.DateTimeField(_("lent"))
+    due_at = models.DateTimeField(_("due"))
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    returned_branch = models.ForeignKey(
+        Branch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("returned at"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=LoanOutcome.choices, blank=True)
+    renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
+    auto_renew = models.BooleanField(_("renew automatically"), default=False)
+    # Kept after anonymisation for statistics.
+    category = models.ForeignKey(
+        PatronCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
+    home_branch = models.ForeignKey(
+        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-checked_out_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(returned_at__isnull=True),
+                name="loan_one_open_per_item",
+                violation_error_message=_("This item is already on loan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | ~Q(outcome=""),
+                name="loan_closed_has_outcome",
+            ),
+        ]
+        indexes = [
+            # Checkout counts a patron's open loans (overall, of one type, overdue) from this
+            # index alone, so the count stays cheap for a patron with a thousand loans.
+            models.Index(
+                fields=["patron", "returned_at", "item_type", "due_at"], name="loan_patron_open"
+            ),
+            models.Index(fields=["returned_at", "due_at"], name="loan_overdue"),
+            models.Index(fields=["item", "returned_at"], name="loan_item_open"),
+        ]
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.patron_id or '-'} ({self.checked_out_at:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_at is None
+
+
+class HoldStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for a copy")
+    IN_TRANSIT = "in_transit", _("On its way to the pickup branch")
+    READY = "ready", _("Ready to pick up")
+    FULFILLED = "fulfilled", _("Picked up")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Not picked up in time")
+
+
+ACTIVE_HOLD_STATUSES = (HoldStatus.WAITING, HoldStatus.IN_TRANSIT, HoldStatus.READY)
+
+
+class Hold(models.Model):
+    """A patron's request for a title (any copy) or one specific copy, picked up at a branch.
+    The queue of a title is in order of `placed_at` (first come, first served)."""
+
+    record = models.ForeignKey(
+        "catalog.Record", on_delete=models.CASCADE, related_name="holds", verbose_name=_("title")
+    )
+    item = models.ForeignKey(
+        "catalog.Item",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="item_holds",
+        verbose_name=_("specific copy"),
+        help_text=_("Empty: any copy of the title."),
+    )
+    patron = models.ForeignKey(
+        "patrons.Patron", on_delete=models.CASCADE, related_name="holds", verbose_name=_("patron")
+    )
+    pickup_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("pickup branch")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=HoldStatus.choices, default=HoldStatus.WAITING
+    )
+    placed_at = models.DateTimeField(_("placed"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The copy that will fill the hold, once one is returned or pulled from the shelf.
+    assigned_item = models.ForeignKey(
+        "catalog.Item",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_holds",
+        verbose_name=_("copy set aside"),
+    )
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("pick up by"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["placed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patron", "record"],
+                condition=Q(status__in=["waiting", "in_transit", "ready"]),
+                name="hold_one_active_per_patron_and_title",
+            ),
+            models.UniqueConstraint(
+                fields=["assigned_item"],
+                condition=Q(status__in=["in_transit", "ready"]),
+                name="hold_one_per_assigned_item",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["record", "status", "placed_at"], name="hold_queue"),
+            models.Index(fields=["pickup_branch", "status", "expires_at"], name="hold_shelf"),
+            models.Index(fields=["patron", "status"], name="hold_patron"),
+        ]
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} for {self.patron_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_HOLD_STATUSES
+
+
+class TransferReason(models.TextChoices):
+    RETURN_HOME = "return_home", _("Going back to its branch")
+    HOLD = "hold", _("For a hold")
+    MANUAL = "manual", _("Sent by staff")
+
+
+class Transfer(models.Model):
+    """An item travelling between branches. At most one open transfer per item."""
+
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.CASCADE, related_name="transfers", verbose_name=_("item")
+    )
+    from_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=TransferReason.choices)
+    hold = models.ForeignKey(
+        Hold, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    received_branch = models.ForeignKey(
+        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(received_at__isnull=True),
+                name="transfer_one_open_per_item",
+            )
+        ]
+        indexes = [models.Index(fields=["to_branch", "received_at"], name="transfer_incoming")]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.from_branch_id} → {self.to_branch_id}"
+
+
+class FineKind(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue")
+    LOST = "lost", _("Lost item")
+    DAMAGED = "damaged", _("Damaged item")
+    MANUAL = "manual", _("Other charge")
+
+
+class Fine(models.Model):
+    """A charge to a patron. An overdue fine grows while its loan is overdue (one per loan);
+    it is settled once paid in full or waived."""
+
+    patron = models.ForeignKey(
+        "patrons.Patron",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fines",
+        verbose_name=_("patron"),
+    )
+    loan = models.ForeignKey(
+        Loan, on_delete=models.SET_NULL, null=True, blank=True, related_name="fines"
+    )
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=FineKind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    paid = models.DecimalField(_("paid"), max_digits=10, decimal_places=2, default=0)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("charged"))
+    updated_at = models.DateTimeField(_("updated"))
+    waived_at = models.DateTimeField(_("waived"), null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    waived_reason = models.CharField(_("reason for waiving"), max_length=255, blank=True)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan"], condition=Q(kind="overdue"), name="fine_one_overdue_per_loan"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(paid__gte=0) & Q(paid__lte=models.F("amount")),
+                name="fine_amounts_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["patron", "settled_at"], name="fine_patron_open")]
+        verbose_name = _("fine")
+        verbose_name_plural = _("fines")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        if self.waived_at is not None:
+            return Decimal(0)
+        return Decimal(self.amount) - Decimal(self.paid)
+
+
+class Payment(models.Model):
+    """Money taken from a patron, applied to their oldest fines first; the receipt number is
+    what the patron is given."""
+
+    receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True)
+    patron = models.ForeignKey(
+        "patrons.Patron", on_delete=models.SET_NULL, null=True, blank=True, related_name="payments"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    desk = models.CharField(_("desk or terminal"), max_length=50, blank=True)
+    at = models.DateTimeField(_("paid"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")
+        ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class PaymentLine(models.Model):
+    """How much of a payment went to which fine: the lines of the receipt."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="lines")
+    fine = models.ForeignKey(Fine, on_delete=models.PROTECT, related_name="payment_lines")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.fine_id}: {self.amount}"
+
+
+class PrivacyPolicy(models.Model):
+    """How long a network keeps who borrowed what once it is returned (for patrons who did
+    not opt into a reading history). Without a row, DEFAULT_ANONYMISE_AFTER_DAYS applies."""
+
+    DEFAULT_ANONYMISE_AFTER_DAYS = 30
+
+    network = models.OneToOneField(Network, on_delete=models.CASCADE, related_name="+")
+    anonymise_after_days = models.PositiveSmallIntegerField(
+        _("forget returned loans after (days)"),
+        default=DEFAULT_ANONYMISE_AFTER_DAYS,
+        help_text=_("0: as soon as the item is returned."),
+    )
+
+    class Meta:
+        verbose_name = _("privacy policy")
+        verbose_name_plural = _("privacy policies")
+
+    def __str__(self) -> str:
+        return str(self.network)
+
+
+class CirculationEvent(models.Model):
+    """Who did what, where and when: one row per circulation operation, refusals included
+    (the unmet demand statistics count them). The rows hold no personal data beyond the
+    patron link, which anonymisation and erasure clear."""
+
+    class Kind(models.TextChoices):
+        CHECKOUT = "checkout", _("Checked out")
+        CHECKIN = "checkin", _("Checked in")
+        RENEW = "renew", _("Renewed")
+        HOLD_PLACED = "hold_placed", _("Hold placed")
+        HOLD_CANCELLED = "hold_cancelled", _("Hold cancelled")
+        HOLD_CHANGED = "hold_changed", _("Hold pickup branch changed")
+        HOLD_READY = "hold_ready", _("Hold ready to pick up")
+        HOLD_EXPIRED = "hold_expired", _("Hold not picked up")
+        TRANSFER_SENT = "transfer_sent", _("Sent to another branch")
+        TRANSFER_RECEIVED = "transfer_received", _("Received from another branch")
+        LOST = "lost", _("Marked lost")
+        DAMAGED = "damaged", _("Marked damaged")
+        CLAIMS_RETURNED = "claims_returned", _("Claimed returned")
+        FINE = "fine", _("Fine charged")
+        PAYMENT = "payment", _("Payment")
+        WAIVE = "waive", _("Fine waived")
+        REFUSAL = "refusal", _("Refused")
+        ANONYMISED = "anonymised", _("Returned loans anonymised")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(db_index=True)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    desk = models.CharField(max_length=50, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The title, kept for refusals and holds: unmet demand is counted per title.
+    record = models.ForeignKey(
+        "catalog.Record", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    patron = models.ForeignKey(
+        "patrons.Patron", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    loan = models.ForeignKey(
+        Loan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hold = models.ForeignKey(
+        Hold, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        PatronCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
+    # For a refusal, what was refused ("checkout", "renew", "hold") and every reason code;
+    # for an override, the reasons staff overrode and why.
+    action = models.CharField(max_length=20, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    override_reason = models.CharField(max_length=255, blank=True)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["kind", "at"], name="circ_event_kind_at"),
+            models.Index(fields=["branch", "at"], name="circ_event_branch_at"),
+        ]
+        verbose_name = _("circulation event")
+        verbose_name_plural = _("circulation events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -40,9 +40,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bibliohub.catalog.models import ItemStatus
+from bibliohub.circulation.errors import FROM_BLOCK, RefusalReason
 from bibliohub.circulation.models import CalendarMode, CirculationRule, LoanUnit, Term
 from bibliohub.libraries.hours import BranchCalendar, DayHours
 from bibliohub.libraries.models import Branch
+from bibliohub.patrons.errors import BlockReason
 
 # The minute a day loan falls due: the whole due day belongs to the patron.
 DUE_TIME = time(23, 59)
@@ -414,3 +417,158 @@ def load_due_date(
     return due_date(
         policy, branch_calendar=calendar, start=start, renewal=renewal, terms=terms, branch=branch
     )
+
+
+# --- Refusals and fines ---------------------------------------------------------------------
+#
+# Pure functions over the state one checkout, renewal or return needs; the services load that
+# state (in a handful of indexed queries) and pass it in.
+
+
+@dataclass(frozen=True)
+class PatronState:
+    """What limits and blocks need to know about a patron at one moment: the patron's own
+    blocks (pending, expired card, manual block) and counts over their open loans and fines."""
+
+    blocks: tuple[BlockReason, ...] = ()
+    open_loans: int = 0
+    open_loans_of_type: int = 0
+    overdue_loans: int = 0
+    fines_owed: Decimal = Decimal(0)
+
+
+def patron_refusals(policy: Policy | None, state: PatronState) -> list[RefusalReason]:
+    """The reasons a patron may not borrow at all now: their blocks, overdue items, and fines
+    over the policy's limit (owing exactly the limit still lets them borrow)."""
+    reasons = [FROM_BLOCK[b] for b in state.blocks]
+    if state.overdue_loans > 0:
+        reasons.append(RefusalReason.OVERDUE)
+    if (
+        policy is not None
+        and policy.max_fines_before_block is not None
+        and state.fines_owed > policy.max_fines_before_block
+    ):
+        reasons.append(RefusalReason.FINES_OVER_LIMIT)
+    return _unique(reasons)
+
+
+def checkout_refusals(
+    policy: Policy | None,
+    *,
+    patron: PatronState,
+    item_status: str,
+    held_for_another: bool,
+    borrowing_open: bool = True,
+) -> list[RefusalReason]:
+    """Every reason to refuse lending an item in `item_status` to a patron in `patron` state
+    under `policy` (None: no rule applies), in a stable order: patron first, then limits,
+    then the item. `held_for_another`: the first hold this copy could fill is another
+    reader's. `borrowing_open`: false outside a school term's borrowing window."""
+    reasons = patron_refusals(policy, patron)
+    if policy is None:
+        reasons.append(RefusalReason.NO_RULE)
+    else:
+        if not borrowing_open:
+            reasons.append(RefusalReason.OUTSIDE_BORROWING_WINDOW)
+        if policy.max_loans is not None and patron.open_loans >= policy.max_loans:
+            reasons.append(RefusalReason.LOAN_LIMIT)
+        if (
+            policy.max_loans_of_type is not None
+            and patron.open_loans_of_type >= policy.max_loans_of_type
+        ):
+            reasons.append(RefusalReason.TYPE_LIMIT)
+        if not policy.is_loanable:
+            reasons.append(RefusalReason.NOT_LOANABLE)
+    if item_status == ItemStatus.ON_LOAN:
+        reasons.append(RefusalReason.ITEM_ALREADY_ON_LOAN)
+    elif item_status == ItemStatus.REFERENCE:
+        reasons.append(RefusalReason.NOT_LOANABLE)
+    elif item_status not in (ItemStatus.AVAILABLE, ItemStatus.ON_HOLD_SHELF):
+        reasons.append(RefusalReason.ITEM_NOT_AVAILABLE)
+    if held_for_another:
+        reasons.append(RefusalReason.ITEM_ON_HOLD_FOR_ANOTHER)
+    return _unique(reasons)
+
+
+def renewal_refusals(
+    policy: Policy | None,
+    *,
+    patron: PatronState,
+    renewals: int,
+    loan_open: bool,
+    hold_waiting: bool,
+) -> list[RefusalReason]:
+    """Every reason to refuse renewing a loan that has been renewed `renewals` times. The
+    patron's overdue count must leave out the loan being renewed: renewing an overdue item is
+    how a reader sets it right, but other overdue items still block."""
+    reasons = patron_refusals(policy, patron)
+    if not loan_open:
+        reasons.append(RefusalReason.NOT_ON_LOAN)
+    if policy is None:
+        reasons.append(RefusalReason.NO_RULE)
+    elif renewals >= policy.renewals_allowed:
+        reasons.append(RefusalReason.NO_RENEWALS_LEFT)
+    if hold_waiting:
+        reasons.append(RefusalReason.HOLD_WAITING)
+    return _unique(reasons)
+
+
+def hold_refusals(
+    policy: Policy | None,
+    *,
+    patron: PatronState,
+    already_held: bool,
+    on_loan_to_patron: bool,
+    holdable_copies: int,
+) -> list[RefusalReason]:
+    """Every reason to refuse a hold: the patron's blocks, the policy, a hold the patron
+    already has on the title, the title already in their hands, and no copy to wait for."""
+    reasons = patron_refusals(policy, patron)
+    if policy is None:
+        reasons.append(RefusalReason.NO_RULE)
+    elif not policy.holds_allowed:
+        reasons.append(RefusalReason.HOLDS_NOT_ALLOWED)
+    if holdable_copies == 0:
+        reasons.append(RefusalReason.NO_HOLDABLE_COPY)
+    if already_held:
+        reasons.append(RefusalReason.ALREADY_HELD)
+    if on_loan_to_patron:
+        reasons.append(RefusalReason.ALREADY_ON_LOAN_TO_PATRON)
+    return _unique(reasons)
+
+
+def days_overdue(*, due_at: datetime, at: datetime) -> int:
+    """Started days past the due time: one minute late is one day."""
+    if at <= due_at:
+        return 0
+    late = at - due_at
+    return late.days + (1 if late % timedelta(days=1) else 0)
+
+
+def fine_for(policy: Policy, *, due_at: datetime, at: datetime) -> Decimal:
+    """The overdue fine for a loan due at `due_at` and returned (or still out) at `at`: nothing
+    within the grace days; past them, the fine per day for every day late (the grace days
+    included), up to the cap."""
+    days = days_overdue(due_at=due_at, at=at)
+    if policy.is_fine_free or days <= policy.grace_days:
+        return Decimal("0.00")
+    fine = policy.fine_per_day * days
+    if policy.fine_cap is not None:
+        fine = min(fine, policy.fine_cap)
+    return fine.quantize(Decimal("0.01"))
+
+
+def borrowing_open(
+    policy: Policy, *, terms: Sequence[Term], at: datetime, branch: Branch | int | None
+) -> bool:
+    """Whether a school rule lets the patron borrow at `at`: inside a term, only within its
+    borrowing window; outside every term (and under other rules), always."""
+    if not policy.due_at_end_of_term:
+        return True
+    day = timezone.localdate(at)
+    term = term_for(terms, day, branch=branch)
+    return term is None or term.borrowing_open_on(day)
+
+
+def _unique(reasons: list[RefusalReason]) -> list[RefusalReason]:
+    return list(dict.fromkeys(reasons))

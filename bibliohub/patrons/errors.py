@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BlockReason(models.TextChoices):
-    """Why a patron may not borrow, renew or place holds. Circulation adds the reasons that
-    come from loans (fines over the limit, overdue items) when it is built."""
+    """Why a patron may not borrow, renew or place holds. The last two come from loans and
+    fines, which circulation owns (see selectors.blocks_for)."""
 
     PENDING = "pending", _("The registration has not been confirmed by the library yet.")
     CARD_EXPIRED = "card_expired", _("The library card has expired.")
     MANUAL_BLOCK = "manual_block", _("The library has blocked this card.")
+    FINES_OVER_LIMIT = "fines_over_limit", _("The fines owed are over the limit.")
+    OVERDUE_ITEMS = "overdue_items", _("The patron has overdue items.")
 
     @property
     def message(self) -> str:
@@ -24,13 +26,14 @@ class BlockReason(models.TextChoices):
 
 
 class ErasureRefusal(models.TextChoices):
-    """Why a patron cannot be erased yet. Open loans and unpaid fines are added with the
-    circulation service, which owns them."""
+    """Why a patron cannot be erased yet."""
 
     GUARDIAN_OF_ACTIVE_CHILD = (
         "guardian_of_active_child",
         _("This patron is the guardian of a child with an active card."),
     )
+    OPEN_LOANS = "open_loans", _("This patron still has items on loan.")
+    UNPAID_FINES = "unpaid_fines", _("This patron still owes fines.")
 
     @property
     def message(self) -> str:

@@ -21,17 +21,29 @@ def active_blocks(patron: Patron, *, at: datetime) -> QuerySet[Block]:
     )
 
 
-def blocks_for(patron: Patron, *, at: datetime) -> list[BlockReason]:
-    """Every reason the patron may not borrow at `at`, most fundamental first; empty when
-    they may. One query at most (for manual blocks), so checkout can ask it every time."""
+def own_blocks(patron: Patron, *, at: datetime, manual_block: bool) -> list[BlockReason]:
+    """The blocks that come from the patron's own record (pending, expired card) and, as
+    `manual_block` says, a manual block in force; most fundamental first. For callers that
+    learn about manual blocks within a larger query (circulation's checkout)."""
     reasons: list[BlockReason] = []
     if patron.status == PatronStatus.PENDING:
         reasons.append(BlockReason.PENDING)
     if patron.card_expired_on(timezone.localdate(at)):
         reasons.append(BlockReason.CARD_EXPIRED)
-    if active_blocks(patron, at=at).exists():
+    if manual_block:
         reasons.append(BlockReason.MANUAL_BLOCK)
     return reasons
+
+
+def blocks_for(patron: Patron, *, at: datetime) -> list[BlockReason]:
+    """Every reason the patron may not borrow at `at`, most fundamental first; empty when
+    they may. Overdue items and fines over the limit come from circulation. One query (plus
+    one for the fine limit when the patron owes something), so checkout can ask every time."""
+    # Circulation owns loans and fines and depends on this app, so it is imported here, when
+    # asked, rather than at the top.
+    from bibliohub.circulation.selectors import blocks_for as with_loans
+
+    return with_loans(patron, at=at)
 
 
 def patron_by_card(card_barcode: str, *, network: Network | int) -> Patron | None:
@@ -66,9 +78,14 @@ def patrons_in_class(branch: Branch, school_class: str) -> QuerySet[Patron]:
 
 def erasure_refusals(patron: Patron) -> list[ErasureRefusal]:
     """Why `patron` cannot be erased now (empty when they can), so a screen can say so before
-    anyone presses the button. Open loans and unpaid fines join this list with the
-    circulation service, which owns them."""
+    anyone presses the button: a guardian of an active child, open loans, unpaid fines."""
+    from bibliohub.circulation.selectors import has_open_loans, has_unpaid_fines
+
     reasons: list[ErasureRefusal] = []
     if patron.wards.filter(status=PatronStatus.ACTIVE).exists():
         reasons.append(ErasureRefusal.GUARDIAN_OF_ACTIVE_CHILD)
+    if has_open_loans(patron):
+        reasons.append(ErasureRefusal.OPEN_LOANS)
+    if has_unpaid_fines(patron):
+        reasons.append(ErasureRefusal.UNPAID_FINES)
     return reasons

@@ -1,0 +1,317 @@
+"""Reads about loans, holds, transfers and fines, for the desk, the portal, SIP2 and the
+services themselves. Lists come with what they show already joined (no N+1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from bibliohub.catalog.models import Item, ItemStatus
+from bibliohub.circulation import rules
+from bibliohub.circulation.models import (
+    ACTIVE_HOLD_STATUSES,
+    Fine,
+    Hold,
+    HoldStatus,
+    Loan,
+    PrivacyPolicy,
+    Transfer,
+)
+from bibliohub.libraries.models import Branch, Network
+from bibliohub.patrons import selectors as patron_selectors
+from bibliohub.patrons.errors import BlockReason
+from bibliohub.patrons.models import Block, Patron
+
+
+def _count(qs: QuerySet) -> Coalesce:
+    return Coalesce(
+        Subquery(qs.order_by().values("patron").annotate(n=Count("pk")).values("n")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def patron_state_query(
+    patron: Patron | int, *, at: datetime, item_type_id: int | None = None
+) -> QuerySet[Patron]:
+    """The patron row with the counts limits and blocks need, as annotations: `n_open`,
+    `n_of_type`, `n_overdue`, `owed`, `manual_block`. Each count reads only the patron's
+    entries of an index (loans: patron, returned_at, item_type, due_at), never the loans."""
+    patron_id = patron if isinstance(patron, int) else patron.pk
+    open_loans = Loan.objects.filter(patron_id=OuterRef("pk"), returned_at__isnull=True)
+    owed = (
+        Fine.objects.filter(patron_id=OuterRef("pk"), settled_at__isnull=True)
+        .order_by()
+        .values("patron")
+        .annotate(s=Sum(F("amount") - F("paid")))
+        .values("s")[:1]
+    )
+    manual = Block.objects.filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=at),
+        Q(lifted_at__isnull=True) | Q(lifted_at__gt=at),
+        patron_id=OuterRef("pk"),
+        starts_at__lte=at,
+    )
+    return Patron.objects.filter(pk=patron_id).annotate(
+        n_open=_count(open_loans),
+        n_of_type=_count(open_loans.filter(item_type_id=item_type_id))
+        if item_type_id
+        else Value(0, output_field=IntegerField()),
+        n_overdue=_count(open_loans.filter(due_at__lt=at)),
+        owed=Coalesce(
+            Subquery(owed),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        ),
+        manual_block=Exists(manual),
+    )
+
+
+def state_of(patron: Patron, *, at: datetime) -> rules.PatronState:
+    """The PatronState of a patron fetched through patron_state_query."""
+    return rules.PatronState(
+        blocks=tuple(
+            patron_selectors.own_blocks(patron, at=at, manual_block=patron.manual_block)  # type: ignore[attr-defined]
+        ),
+        open_loans=patron.n_open,  # type: ignore[attr-defined]
+        open_loans_of_type=patron.n_of_type,  # type: ignore[attr-defined]
+        overdue_loans=patron.n_overdue,  # type: ignore[attr-defined]
+        fines_owed=Decimal(patron.owed),  # type: ignore[attr-defined]
+    )
+
+
+def patron_state(
+    patron: Patron | int, *, at: datetime, item_type_id: int | None = None
+) -> tuple[Patron, rules.PatronState]:
+    """The patron (fresh from the database) and their state at `at`, in one query."""
+    row = (
+        patron_state_query(patron, at=at, item_type_id=item_type_id)
+        .select_related("category")
+        .get()
+    )
+    return row, state_of(row, at=at)
+
+
+def blocks_for(patron: Patron, *, at: datetime) -> list[BlockReason]:
+    """Every reason the patron may not borrow at `at`, the patron's own blocks first, then
+    overdue items and fines over the limit. The limit is the one of the rule for their home
+    branch and category (any item type); the rule is only read when they owe something."""
+    row, state = patron_state(patron, at=at)
+    reasons = list(state.blocks)
+    if state.overdue_loans:
+        reasons.append(BlockReason.OVERDUE_ITEMS)
+    if state.fines_owed > 0:
+        try:
+            policy = rules.load_policy(
+                branch=row.home_branch_id, category=row.category_id, item_type=None
+            )
+        except rules.NoRuleApplies:
+            policy = None
+        if (
+            policy is not None
+            and policy.max_fines_before_block is not None
+            and state.fines_owed > policy.max_fines_before_block
+        ):
+            reasons.append(BlockReason.FINES_OVER_LIMIT)
+    return reasons
+
+
+def has_open_loans(patron: Patron) -> bool:
+    return Loan.objects.filter(patron=patron, returned_at__isnull=True).exists()
+
+
+def has_unpaid_fines(patron: Patron) -> bool:
+    return Fine.objects.filter(patron=patron, settled_at__isnull=True).exists()
+
+
+def open_loan_for(item: Item | int) -> Loan | None:
+    """The loan the item is out on, if any, with its patron."""
+    item_id = item if isinstance(item, int) else item.pk
+    return (
+        Loan.objects.select_related("patron")
+        .filter(item_id=item_id, returned_at__isnull=True)
+        .first()
+    )
+
+
+def loans_for(patron: Patron) -> QuerySet[Loan]:
+    """The patron's current loans, soonest due first, with item and title."""
+    return (
+        Loan.objects.filter(patron=patron, returned_at__isnull=True)
+        .select_related("item__record", "branch")
+        .order_by("due_at", "pk")
+    )
+
+
+def overdue_loans(branch: Branch | None, at: datetime) -> QuerySet[Loan]:
+    """Loans overdue at `at`, made at `branch` (every branch when None), most overdue first."""
+    qs = Loan.objects.filter(returned_at__isnull=True, due_at__lt=at)
+    if branch is not None:
+        qs = qs.filter(branch=branch)
+    return qs.select_related("item__record", "patron", "branch").order_by("due_at", "pk")
+
+
+def reading_history(patron: Patron) -> QuerySet[Loan]:
+    """The patron's returned loans, latest first; empty unless they opted into a history
+    (loans of everyone else are anonymised after return)."""
+    if not patron.reading_history:
+        return Loan.objects.none()
+    return (
+        Loan.objects.filter(patron=patron, returned_at__isnull=False)
+        .select_related("item__record")
+        .order_by("-returned_at", "-pk")
+    )
+
+
+def active_holds(patron: Patron) -> QuerySet[Hold]:
+    """The patron's holds still to be filled or picked up, oldest first."""
+    return (
+        Hold.objects.filter(patron=patron, status__in=ACTIVE_HOLD_STATUSES)
+        .select_related("record", "pickup_branch", "assigned_item")
+        .order_by("placed_at", "pk")
+    )
+
+
+def holds_for(patron: Patron) -> QuerySet[Hold]:
+    return active_holds(patron)
+
+
+def queue(record_id: int) -> QuerySet[Hold]:
+    """The waiting holds on a title in queue order: first placed, first served."""
+    return Hold.objects.filter(record_id=record_id, status=HoldStatus.WAITING).order_by(
+        "placed_at", "pk"
+    )
+
+
+def queue_position(hold: Hold) -> int | None:
+    """1 for the first in the queue of its title; None once the hold is no longer waiting."""
+    if hold.status != HoldStatus.WAITING:
+        return None
+    ahead = queue(hold.record_id).filter(
+        Q(placed_at__lt=hold.placed_at) | Q(placed_at=hold.placed_at, pk__lt=hold.pk)
+    )
+    return ahead.count() + 1
+
+
+def holds_on_record(record_id: int) -> int:
+    return Hold.objects.filter(record_id=record_id, status__in=ACTIVE_HOLD_STATUSES).count()
+
+
+def first_hold_for_item(item: Item) -> Hold | None:
+    """The hold this copy should go to: one it is already set aside for, else the first in
+    the queue that it can fill (a hold on the title, or on this very copy)."""
+    assigned = (
+        Hold.objects.filter(
+            assigned_item=item, status__in=[HoldStatus.IN_TRANSIT, HoldStatus.READY]
+        )
+        .select_related("patron")
+        .first()
+    )
+    if assigned is not None:
+        return assigned
+    return (
+        queue(item.record_id)
+        .filter(Q(item__isnull=True) | Q(item=item))
+        .select_related("patron")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ToPull:
+    hold: Hold
+    items: list[Item]
+
+
+def holds_to_pull(branch: Branch) -> list[ToPull]:
+    """Waiting holds that a copy on the shelves of `branch` can fill, in queue order, with
+    those copies: the list staff take round the shelves. Each copy is offered to the first
+    hold it can fill only."""
+    available = Item.objects.filter(
+        branch=branch, status=ItemStatus.AVAILABLE, record_id=OuterRef("record_id")
+    )
+    holds = (
+        Hold.objects.filter(status=HoldStatus.WAITING)
+        .filter(Exists(available))
+        .select_related("record", "patron", "pickup_branch", "item")
+        .order_by("placed_at", "pk")
+    )
+    holds = list(holds)
+    items: dict[int, list[Item]] = {}
+    for item in Item.objects.filter(
+        branch=branch, status=ItemStatus.AVAILABLE, record_id__in={h.record_id for h in holds}
+    ).order_by("call_number", "barcode"):
+        items.setdefault(item.record_id, []).append(item)
+    taken: set[int] = set()
+    result = []
+    for hold in holds:
+        fits = [
+            i
+            for i in items.get(hold.record_id, [])
+            if i.pk not in taken and (hold.item_id is None or hold.item_id == i.pk)
+        ]
+        if fits:
+            taken.add(fits[0].pk)
+            result.append(ToPull(hold, fits))
+    return result
+
+
+def hold_shelf(branch: Branch) -> QuerySet[Hold]:
+    """Holds ready for pickup at `branch`, those expiring first at the top."""
+    return (
+        Hold.objects.filter(pickup_branch=branch, status=HoldStatus.READY)
+        .select_related("record", "patron", "assigned_item")
+        .order_by("expires_at", "pk")
+    )
+
+
+def in_transit(branch: Branch, *, outgoing: bool = False) -> QuerySet[Transfer]:
+    """Items on their way to `branch` (or, with outgoing=True, sent from it), oldest first."""
+    qs = Transfer.objects.filter(received_at__isnull=True)
+    qs = qs.filter(from_branch=branch) if outgoing else qs.filter(to_branch=branch)
+    return qs.select_related("item__record", "from_branch", "to_branch", "hold").order_by(
+        "sent_at", "pk"
+    )
+
+
+def fines_for(patron: Patron) -> QuerySet[Fine]:
+    """The patron's unsettled fines, oldest first (the order payments settle them in)."""
+    return (
+        Fine.objects.filter(patron=patron, settled_at__isnull=True)
+        .select_related("item__record")
+        .order_by("created_at", "pk")
+    )
+
+
+def amount_owed(patron: Patron) -> Decimal:
+    total = Fine.objects.filter(patron=patron, settled_at__isnull=True).aggregate(
+        s=Sum(F("amount") - F("paid"))
+    )["s"]
+    return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def anonymise_delay(network: Network | int) -> int:
+    """Days after return before a loan forgets its patron, for the network."""
+    network_id = network if isinstance(network, int) else network.pk
+    days = (
+        PrivacyPolicy.objects.filter(network_id=network_id)
+        .values_list("anonymise_after_days", flat=True)
+        .first()
+    )
+    return PrivacyPolicy.DEFAULT_ANONYMISE_AFTER_DAYS if days is None else days
