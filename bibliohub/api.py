@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Router, Schema
 
 from bibliohub.catalog.api import router as catalog_router
-from bibliohub.libraries.hours import week_schedule
+from bibliohub.libraries.hours import calendars_for
 from bibliohub.libraries.models import Branch
 
 api = NinjaAPI(
@@ -58,9 +58,11 @@ class BranchOut(Schema):
 def branches(request: HttpRequest) -> list[BranchOut]:
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
+    active = list(Branch.objects.filter(is_active=True))
+    calendars = calendars_for(active, monday, monday + timedelta(days=6))
     result = []
-    for branch in Branch.objects.filter(is_active=True):
-        week = week_schedule(branch, monday)
+    for branch in active:
+        week = [calendars[branch.pk].day(monday + timedelta(days=i)) for i in range(7)]
         result.append(
             BranchOut(
                 code=branch.code,

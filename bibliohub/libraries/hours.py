@@ -5,10 +5,11 @@ open days) and room booking (only while open) ask these questions."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bibliohub.libraries.models import Branch, CalendarException, OpeningPeriod
@@ -32,22 +33,30 @@ class DayHours:
 
 
 class BranchCalendar:
-    """One branch's calendar loaded for a range of dates in two queries, answered in memory."""
+    """One branch's calendar loaded for a range of dates in two queries, answered in memory.
+    `calendars_for` loads many branches with the same two queries."""
 
-    def __init__(self, branch: Branch, start: date, end: date) -> None:
+    def __init__(
+        self,
+        branch: Branch,
+        start: date,
+        end: date,
+        *,
+        periods: list[OpeningPeriod] | None = None,
+        exceptions: list[CalendarException] | None = None,
+    ) -> None:
         self.branch = branch
         self.start, self.end = start, end
+        if periods is None:
+            periods = list(OpeningPeriod.objects.filter(branch=branch).order_by("weekday", "opens"))
+        if exceptions is None:
+            exceptions = list(_exceptions([branch], start, end))
         self.week: dict[int, list[Period]] = defaultdict(list)
-        for p in OpeningPeriod.objects.filter(branch=branch).order_by("weekday", "opens"):
+        for p in sorted(periods, key=lambda p: (p.weekday, p.opens)):
             self.week[p.weekday].append((p.opens, p.closes))
         # A branch's own exception wins over a network-wide one on the same date.
         self.exceptions: dict[date, CalendarException] = {}
-        rows = CalendarException.objects.filter(
-            Q(branch=branch) | Q(branch__isnull=True, network_id=branch.network_id),
-            date__gte=start,
-            date__lte=end,
-        ).order_by("branch_id")  # NULLs first on SQLite, last on PostgreSQL: settle it below
-        for row in rows:
+        for row in exceptions:
             current = self.exceptions.get(row.date)
             if current is None or current.branch_id is None:
                 self.exceptions[row.date] = row
@@ -60,6 +69,35 @@ class BranchCalendar:
                 return DayHours(day, (), exc.reason)
             return DayHours(day, ((exc.opens, exc.closes),), exc.reason)
         return DayHours(day, tuple(self.week.get(day.weekday(), ())))
+
+
+def _exceptions(branches: list[Branch], start: date, end: date) -> QuerySet[CalendarException]:
+    networks = {b.network_id for b in branches}
+    return CalendarException.objects.filter(
+        Q(branch__in=branches) | Q(branch__isnull=True, network_id__in=networks),
+        date__gte=start,
+        date__lte=end,
+    )
+
+
+def calendars_for(branches: Iterable[Branch], start: date, end: date) -> dict[int, BranchCalendar]:
+    """Calendars of every branch in `branches` for start..end, keyed by branch id, in two
+    queries whatever the number of branches (a page listing every branch's hours)."""
+    branches = list(branches)
+    periods: dict[int, list[OpeningPeriod]] = defaultdict(list)
+    for p in OpeningPeriod.objects.filter(branch__in=branches):
+        periods[p.branch_id].append(p)
+    exceptions = list(_exceptions(branches, start, end))
+    return {
+        b.pk: BranchCalendar(
+            b, start, end, periods=periods[b.pk],
+            exceptions=[
+                e for e in exceptions
+                if e.branch_id == b.pk or (e.branch_id is None and e.network_id == b.network_id)
+            ],
+        )
+        for b in branches
+    }
 
 
 def day_hours(branch: Branch, day: date) -> DayHours:

@@ -27,7 +27,7 @@ from bibliohub.catalog.selectors import (
     parsed_marc,
     public_items,
 )
-from bibliohub.libraries.hours import DayHours, day_hours
+from bibliohub.libraries.hours import DayHours, calendars_for
 from bibliohub.libraries.models import Branch
 from bibliohub.search.service import search as run_search
 from bibliohub.search.types import FACETS, Field, SearchQuery, Sort
@@ -79,10 +79,9 @@ def home(request: HttpRequest) -> HttpResponse:
     records = list(new_arrivals(since=timezone.now() - NEW_WINDOW)[:HOME_NEW_COUNT])
     availability = availability_for(r.pk for r in records)
     today = timezone.localdate()
-    branches = [
-        BranchToday(branch, day_hours(branch, today))
-        for branch in Branch.objects.filter(is_active=True)
-    ]
+    active = list(Branch.objects.filter(is_active=True))
+    calendars = calendars_for(active, today, today)
+    branches = [BranchToday(branch, calendars[branch.pk].day(today)) for branch in active]
     return render(
         request,
         "web/home.html",

@@ -72,3 +72,15 @@ def test_a_branch_closed_for_renovation_has_no_next_open_day_within_the_horizon(
     for offset in range(1, 15):
         CalendarException.objects.create(network=network, branch=riverside, date=date(2026, 12, offset))
     assert hours.next_open_day(riverside, date(2026, 11, 30), horizon_days=horizon) is None
+
+
+def test_calendars_for_many_branches_agree_with_one_branch_at_a_time(
+    central, riverside, network, django_assert_num_queries
+):
+    CalendarException.objects.create(network=network, date=MONDAY, reason="Holiday")
+    CalendarException.objects.create(network=network, branch=riverside, date=date(2026, 12, 8))
+    week = [date(2026, 12, 7 + i) for i in range(7)]
+    with django_assert_num_queries(2):
+        calendars = hours.calendars_for([central, riverside], week[0], week[-1])
+    for branch in (central, riverside):
+        assert [calendars[branch.pk].day(d) for d in week] == hours.week_schedule(branch, week[0])
