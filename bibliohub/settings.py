@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "bibliohub.patrons",
     "bibliohub.circulation",
     "bibliohub.demo",
+    "bibliohub.interop",
 ]
 
 MIDDLEWARE = [

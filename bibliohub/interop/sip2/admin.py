@@ -1,0 +1,53 @@
+"""Staff manage self-check terminal accounts in the admin: the password is typed once and
+stored hashed, never shown again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from bibliohub.interop.sip2.models import SelfCheckTerminal
+
+
+class TerminalForm(forms.ModelForm):
+    new_password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Type a password to set it; leave empty to keep the current one."),
+    )
+
+    class Meta:
+        model = SelfCheckTerminal
+        fields = ["login", "name", "branch", "language", "is_active"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.instance.pk and not data.get("new_password"):
+            self.add_error("new_password", _("A new terminal needs a password."))
+        return data
+
+    def save(self, commit: bool = True) -> SelfCheckTerminal:
+        terminal = super().save(commit=False)
+        if password := self.cleaned_data.get("new_password"):
+            terminal.set_password(password)
+        if commit:
+            terminal.save()
+        return terminal
+
+
+@admin.register(SelfCheckTerminal)
+class SelfCheckTerminalAdmin(admin.ModelAdmin):
+    form = TerminalForm
+    list_display = ["login", "name", "branch", "language", "is_active"]
+    list_filter = ["branch", "is_active", "language"]
+    search_fields = ["login", "name"]
+    list_select_related = ["branch"]
+
+    def get_fields(self, request: HttpRequest, obj: SelfCheckTerminal | None = None) -> list[str]:
+        return ["login", "new_password", "name", "branch", "language", "is_active"]

@@ -1,0 +1,62 @@
+"""Self-check terminal accounts: what a SIP2 machine logs in with, where it stands and the
+language its screen speaks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bibliohub.libraries.models import Branch
+
+# The login travels in a SIP2 field, where "|" ends a field.
+login_validator = RegexValidator(
+    r"^[A-Za-z0-9._-]+\Z", _("Use only letters, digits, dots, hyphens and underscores.")
+)
+
+
+class SelfCheckTerminal(models.Model):
+    login = models.CharField(
+        _("login"),
+        max_length=50,
+        unique=True,
+        validators=[login_validator],
+        help_text=_("The user name the machine sends when it logs in (SIP2 field CN)."),
+    )
+    password = models.CharField(_("password"), max_length=128)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Where the machine stands, e.g. Entrance hall.")
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        related_name="self_check_terminals",
+        verbose_name=_("branch"),
+        help_text=_("Loans, returns and payments made on this machine count for this branch."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the messages on the machine's screen."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("A machine that is not active cannot log in.")
+    )
+
+    class Meta:
+        ordering = ["branch", "login"]
+        verbose_name = _("self-check terminal")
+        verbose_name_plural = _("self-check terminals")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.login})"
+
+    def set_password(self, raw_password: str) -> None:
+        self.password = make_password(raw_password)
+
+    def check_password(self, raw_password: str) -> bool:
+        return check_password(raw_password, self.password)
