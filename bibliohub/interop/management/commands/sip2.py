@@ -1,0 +1,49 @@
+"""`bibliohub sip2 [--host 127.0.0.1] [--port 6001] [--tls-cert FILE --tls-key FILE]`: serve
+SIP2 2.00 to self-check machines until interrupted."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from bibliohub.interop.sip2.server import SipServer, tls_context
+
+
+class Command(BaseCommand):
+    help = "Serve SIP2 to self-check machines (terminal accounts are managed in the admin)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+        parser.add_argument("--port", type=int, default=6001)
+        parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="PEM certificate.")
+        parser.add_argument("--tls-key", type=Path, metavar="FILE", help="PEM private key.")
+
+    def handle(self, *args, **options) -> None:
+        cert, key = options["tls_cert"], options["tls_key"]
+        if bool(cert) != bool(key):
+            raise CommandError("--tls-cert and --tls-key go together.")
+        tls = None
+        if cert:
+            try:
+                tls = tls_context(cert, key)
+            except (OSError, ssl.SSLError) as exc:
+                raise CommandError(f"cannot load the TLS certificate or key: {exc}") from exc
+        logging.getLogger("bibliohub.sip2").setLevel(logging.INFO)
+        try:
+            server = SipServer((options["host"], options["port"]), tls=tls)
+        except OSError as exc:
+            raise CommandError(
+                f"cannot listen on {options['host']}:{options['port']}: {exc}"
+            ) from exc
+        scheme = "SIP2 over TLS" if tls else "SIP2"
+        print(f"{scheme} listening on {options['host']}:{server.port}", file=sys.stderr, flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()

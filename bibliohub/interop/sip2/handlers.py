@@ -1,0 +1,452 @@
+"""What the library answers a self-check: each SIP2 request is read, the patron or item is
+fetched, the same services as the staff screens are called (staff=None: a terminal never
+overrides) and the outcome, or every reason for a refusal, is put into the SIP2 response in
+the terminal's language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from bibliohub.catalog.models import Item, ItemStatus
+from bibliohub.circulation import selectors as circulation
+from bibliohub.circulation.models import HoldStatus
+from bibliohub.interop.sip2 import codec
+from bibliohub.interop.sip2.models import SelfCheckTerminal
+from bibliohub.patrons.errors import BlockReason
+from bibliohub.patrons.models import Patron
+from bibliohub.patrons.selectors import patron_by_card
+
+logger = logging.getLogger("bibliohub.sip2")
+
+# SIP2 language codes (spec, appendix "Language"); the ones not listed there are 000.
+SIP_LANGUAGES = {"en": "001", "pl": "017", "zh-hans": "019"}
+
+# Item status -> SIP2 circulation status (spec, item information response).
+CIRCULATION_STATUS = {
+    ItemStatus.AVAILABLE: "03",
+    ItemStatus.ON_LOAN: "04",
+    ItemStatus.IN_PROCESSING: "06",
+    ItemStatus.ON_HOLD_SHELF: "08",
+    ItemStatus.IN_TRANSIT: "10",
+    ItemStatus.LOST: "12",
+    ItemStatus.MISSING: "13",
+}
+OTHER_STATUS = "01"
+
+# Positions of the 14-character patron status field.
+CHARGE_DENIED, RENEWAL_DENIED, RECALL_DENIED, HOLD_DENIED = 0, 1, 2, 3
+CARD_LOST, TOO_MANY_CHARGED, TOO_MANY_OVERDUE = 4, 5, 6
+EXCESSIVE_FINES = 10
+
+# The most list entries one patron information response carries when the self-check does
+# not ask for a range: enough for a screen, short enough for clients that read one 4 KiB
+# chunk per response.
+DEFAULT_LIST_LENGTH = 10
+MAX_LIST_LENGTH = 50
+
+# Where "Y" in the summary field of a patron information request asks for each list.
+SUMMARY_LISTS = ("hold", "overdue", "charged", "fine", "recall", "unavailable")
+
+LOGIN_FAILURES_BEFORE_CLOSE = 3
+
+
+@dataclass
+class Session:
+    """One connection's state: who logged in, what to resend."""
+
+    peer: str
+    terminal: SelfCheckTerminal | None = None
+    login_failures: int = 0
+    last_request: bytes = b""
+    last_response: bytes = b""
+    close: bool = False  # set by a handler when the connection should end
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        return self.terminal.language if self.terminal else "en"
+
+
+M = TypeVar("M", bound=codec.Message)
+Handler = Callable[[Session, Any, datetime], codec.Message]
+HANDLERS: dict[type[codec.Message], Handler] = {}
+
+
+def handles(
+    message_type: type[M],
+) -> Callable[[Callable[[Session, M, datetime], codec.Message]], Any]:
+    def register(func: Callable[[Session, M, datetime], codec.Message]) -> Any:
+        HANDLERS[message_type] = func
+        return func
+
+    return register
+
+
+# The name of each request in the "supported messages" field of the ACS status.
+SUPPORTED_NAMES: dict[type[codec.Message], str] = {
+    codec.Login: "login",
+    codec.SCStatus: "sc_acs_status",
+    codec.PatronStatusRequest: "patron_status",
+    codec.PatronInformation: "patron_information",
+    codec.ItemInformation: "item_information",
+    codec.EndPatronSession: "end_patron_session",
+    codec.Checkout: "checkout",
+    codec.Checkin: "checkin",
+    codec.Renew: "renew",
+    codec.RenewAll: "renew_all",
+    codec.FeePaid: "fee_paid",
+    codec.Hold: "hold",
+}
+
+
+def supported() -> set[str]:
+    """What this server answers, for the ACS status: every request with a handler, and the
+    resend request, which the server answers itself."""
+    return {SUPPORTED_NAMES[t] for t in HANDLERS} | {"request_resend"}
+
+
+def handle(
+    session: Session, message: codec.Message, *, at: datetime | None = None
+) -> codec.Message:
+    """The response to `message`, in the terminal's language. Login first: before it, an SC
+    status gets an "offline" status and anything else closes the connection."""
+    at = at or timezone.now()
+    if session.terminal is None and not isinstance(message, (codec.Login, codec.SCStatus)):
+        logger.warning(
+            "SIP2 %s: %s before login; closing the connection", session.peer, message.command
+        )
+        session.close = True
+        return codec.LoginResponse(ok=False)
+    handler = HANDLERS.get(type(message))
+    if handler is None:
+        raise codec.UnknownCommand(message.command)
+    with translation.override(session.language):
+        return handler(session, message, at)
+
+
+def _local(at: datetime) -> datetime:
+    """SIP2 dates are sent in local time (blanks in the zone), which self-checks prefer."""
+    return timezone.localtime(at).replace(tzinfo=None)
+
+
+def _due(at: datetime) -> str:
+    return codec.format_date(_local(at))
+
+
+# --- Session --------------------------------------------------------------------------------
+
+
+@handles(codec.Login)
+def login(session: Session, message: codec.Login, at: datetime) -> codec.Message:
+    terminal = (
+        SelfCheckTerminal.objects.select_related("branch", "branch__network")
+        .filter(login=message.login_user_id, is_active=True, branch__is_active=True)
+        .first()
+    )
+    # Check a password even for an unknown login, so that timing does not tell which
+    # logins exist.
+    ok = (
+        terminal.check_password(message.login_password)
+        if terminal
+        else (SelfCheckTerminal(password="!").check_password(message.login_password))
+    )
+    if terminal is None or not ok:
+        session.login_failures += 1
+        logger.warning(
+            "SIP2 %s: login refused for %r (%d)",
+            session.peer,
+            message.login_user_id,
+            session.login_failures,
+        )
+        if session.login_failures >= LOGIN_FAILURES_BEFORE_CLOSE:
+            session.close = True
+        return codec.LoginResponse(ok=False)
+    session.terminal = terminal
+    session.login_failures = 0
+    logger.info(
+        "SIP2 %s: terminal %s logged in at %s", session.peer, terminal.login, terminal.branch.code
+    )
+    return codec.LoginResponse(ok=True)
+
+
+@handles(codec.SCStatus)
+def sc_status(session: Session, message: codec.SCStatus, at: datetime) -> codec.Message:
+    terminal = session.terminal
+    if terminal is None:
+        return codec.ACSStatus(
+            online_status=False,
+            checkin_ok=False,
+            checkout_ok=False,
+            acs_renewal_policy=False,
+            status_update_ok=False,
+            offline_ok=False,
+            timeout_period=30,
+            retries_allowed=3,
+            date_time_sync=_local(at),
+            institution_id="",
+            supported_messages=codec.supported_messages({"login", "sc_acs_status"}),
+            screen_message=(_("Log in first."),),
+        )
+    names = supported()
+    branch = terminal.branch
+    return codec.ACSStatus(
+        online_status=True,
+        checkin_ok="checkin" in names,
+        checkout_ok="checkout" in names,
+        acs_renewal_policy="renew" in names,
+        status_update_ok=False,
+        offline_ok=False,
+        timeout_period=30,  # tenths of a second
+        retries_allowed=3,
+        date_time_sync=_local(at),
+        institution_id=branch.code,
+        library_name=branch.display_name(terminal.language),
+        supported_messages=codec.supported_messages(names),
+        terminal_location=terminal.name,
+    )
+
+
+# --- Patrons --------------------------------------------------------------------------------
+
+
+def _patron(session: Session, card: str) -> Patron | None:
+    assert session.terminal is not None
+    return patron_by_card(card, network=session.terminal.branch.network_id)
+
+
+def _patron_status(reasons: list[BlockReason]) -> str:
+    """The 14 Y-or-blank flags: any block denies charging, renewing, recalls and holds (the
+    same reasons stop all four in circulation); fines and overdues also say which."""
+    flags = [" "] * 14
+    if reasons:
+        for position in (CHARGE_DENIED, RENEWAL_DENIED, RECALL_DENIED, HOLD_DENIED):
+            flags[position] = "Y"
+    if BlockReason.FINES_OVER_LIMIT in reasons:
+        flags[EXCESSIVE_FINES] = "Y"
+    if BlockReason.OVERDUE_ITEMS in reasons:
+        flags[TOO_MANY_OVERDUE] = "Y"
+    return "".join(flags)
+
+
+def _block_messages(reasons: list[BlockReason]) -> tuple[str, ...]:
+    return tuple(r.message for r in reasons)
+
+
+UNKNOWN_PATRON_STATUS = "Y" * 4 + " " * 10
+
+
+@handles(codec.PatronStatusRequest)
+def patron_status(
+    session: Session, message: codec.PatronStatusRequest, at: datetime
+) -> codec.Message:
+    patron = _patron(session, message.patron_identifier)
+    if patron is None:
+        return codec.PatronStatusResponse(
+            patron_status=UNKNOWN_PATRON_STATUS,
+            language="000",
+            transaction_date=_local(at),
+            institution_id=message.institution_id,
+            patron_identifier=message.patron_identifier,
+            personal_name="",
+            valid_patron="N",
+            screen_message=(_("This card is not known to the library."),),
+        )
+    reasons = circulation.blocks_for(patron, at=at)
+    summary = patron_summary(patron, at=at, lists=False)
+    return codec.PatronStatusResponse(
+        patron_status=_patron_status(reasons),
+        language=SIP_LANGUAGES.get(patron.language, "000"),
+        transaction_date=_local(at),
+        institution_id=message.institution_id,
+        patron_identifier=message.patron_identifier,
+        personal_name=patron.full_name,
+        valid_patron="Y",
+        fee_amount=summary.fee_amount,
+        screen_message=_block_messages(reasons),
+    )
+
+
+@dataclass
+class PatronSummary:
+    """What the patron has: item barcodes per SIP2 list, and the fines owed."""
+
+    hold: list[str] = field(default_factory=list)
+    overdue: list[str] = field(default_factory=list)
+    charged: list[str] = field(default_factory=list)
+    fine: list[str] = field(default_factory=list)
+    recall: list[str] = field(default_factory=list)
+    unavailable: list[str] = field(default_factory=list)
+    fee_amount: str | None = None
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def patron_summary(patron: Patron, *, at: datetime, lists: bool = True) -> PatronSummary:
+    """Loans, holds and fines of the patron as SIP2 lists: item barcodes for loans and for
+    holds ready to pick up, titles for holds still waiting, "amount kind: title" per fine.
+    With lists=False only the amount owed is read."""
+    summary = PatronSummary()
+    owed = circulation.amount_owed(patron)
+    summary.fee_amount = _amount(owed) if owed else None
+    if not lists:
+        return summary
+    for loan in circulation.loans_for(patron):
+        summary.charged.append(loan.item.barcode)
+        if loan.due_at < at:
+            summary.overdue.append(loan.item.barcode)
+    for hold in circulation.active_holds(patron):
+        if hold.status == HoldStatus.READY and hold.assigned_item is not None:
+            summary.hold.append(hold.assigned_item.barcode)
+        else:
+            summary.unavailable.append(hold.record.full_title)
+    for fine in circulation.fines_for(patron):
+        title = fine.item.record.full_title if fine.item else ""
+        text = f"{_amount(fine.amount - fine.paid)} {fine.get_kind_display()}"
+        summary.fine.append(f"{text}: {title}" if title else text)
+    return summary
+
+
+def _range(message: codec.PatronInformation) -> tuple[int, int]:
+    """The 1-based inclusive range of list entries asked for, bounded."""
+
+    def number(text: str | None, default: int) -> int:
+        try:
+            return max(1, int((text or "").strip()))
+        except ValueError:
+            return default
+
+    start = number(message.start_item, 1)
+    end = number(message.end_item, start + DEFAULT_LIST_LENGTH - 1)
+    return start, min(max(end, start), start + MAX_LIST_LENGTH - 1)
+
+
+@handles(codec.PatronInformation)
+def patron_information(
+    session: Session, message: codec.PatronInformation, at: datetime
+) -> codec.Message:
+    patron = _patron(session, message.patron_identifier)
+    if patron is None:
+        return codec.PatronInformationResponse(
+            patron_status=UNKNOWN_PATRON_STATUS,
+            language="000",
+            transaction_date=_local(at),
+            institution_id=message.institution_id,
+            patron_identifier=message.patron_identifier,
+            personal_name="",
+            valid_patron="N",
+            screen_message=(_("This card is not known to the library."),),
+        )
+    reasons = circulation.blocks_for(patron, at=at)
+    summary = patron_summary(patron, at=at)
+    # At most one list per response (the spec's advice); the first "Y" wins.
+    wanted = next(
+        (name for name, flag in zip(SUMMARY_LISTS, message.summary, strict=False) if flag == "Y"),
+        None,
+    )
+    start, end = _range(message)
+    lists: dict[str, tuple[str, ...]] = {}
+    if wanted:
+        lists[wanted] = tuple(getattr(summary, wanted)[start - 1 : end])
+    return codec.PatronInformationResponse(
+        patron_status=_patron_status(reasons),
+        language=SIP_LANGUAGES.get(patron.language, "000"),
+        transaction_date=_local(at),
+        hold_items_count=len(summary.hold),
+        overdue_items_count=len(summary.overdue),
+        charged_items_count=len(summary.charged),
+        fine_items_count=len(summary.fine),
+        recall_items_count=len(summary.recall),
+        unavailable_holds_count=len(summary.unavailable),
+        institution_id=message.institution_id,
+        patron_identifier=message.patron_identifier,
+        personal_name=patron.full_name,
+        valid_patron="Y",
+        fee_amount=summary.fee_amount,
+        hold_items=lists.get("hold", ()),
+        overdue_items=lists.get("overdue", ()),
+        charged_items=lists.get("charged", ()),
+        fine_items=lists.get("fine", ()),
+        recall_items=lists.get("recall", ()),
+        unavailable_hold_items=lists.get("unavailable", ()),
+        email_address=patron.email or None,
+        screen_message=_block_messages(reasons),
+    )
+
+
+@handles(codec.EndPatronSession)
+def end_patron_session(
+    session: Session, message: codec.EndPatronSession, at: datetime
+) -> codec.Message:
+    return codec.EndSessionResponse(
+        end_session=True,
+        transaction_date=_local(at),
+        institution_id=message.institution_id,
+        patron_identifier=message.patron_identifier,
+        screen_message=(_("Thank you. Goodbye."),),
+    )
+
+
+# --- Items ----------------------------------------------------------------------------------
+
+
+def _item(barcode: str) -> Item | None:
+    barcode = barcode.strip()
+    if not barcode:
+        return None
+    return (
+        Item.objects.select_related("record", "branch", "location", "item_type")
+        .defer("record__marc")
+        .filter(barcode=barcode)
+        .first()
+    )
+
+
+def item_details(item: Item) -> dict[str, Any]:
+    """Circulation facts of an item for an item information response: when it is due back,
+    how many readers wait for its title, until when it waits on the hold shelf."""
+    details: dict[str, Any] = {}
+    if item.status == ItemStatus.ON_LOAN and (loan := circulation.open_loan_for(item)):
+        details["due_date"] = _due(loan.due_at)
+    if waiting := circulation.holds_on_record(item.record_id):
+        details["hold_queue_length"] = str(waiting)
+    if item.status == ItemStatus.ON_HOLD_SHELF:
+        hold = circulation.first_hold_for_item(item)
+        if hold is not None and hold.expires_at is not None:
+            details["hold_pickup_date"] = _due(hold.expires_at)
+    return details
+
+
+@handles(codec.ItemInformation)
+def item_information(
+    session: Session, message: codec.ItemInformation, at: datetime
+) -> codec.Message:
+    item = _item(message.item_identifier)
+    if item is None:
+        return codec.ItemInformationResponse(
+            circulation_status=OTHER_STATUS,
+            transaction_date=_local(at),
+            item_identifier=message.item_identifier,
+            title_identifier="",
+            screen_message=(_("This item is not known to the library."),),
+        )
+    return codec.ItemInformationResponse(
+        circulation_status=CIRCULATION_STATUS.get(ItemStatus(item.status), OTHER_STATUS),
+        transaction_date=_local(at),
+        item_identifier=item.barcode,
+        title_identifier=item.record.full_title,
+        owner=item.branch.code,
+        permanent_location=item.branch.display_name(session.language),
+        current_location=item.branch.display_name(session.language),
+        screen_message=(item.public_note,) if item.public_note else (),
+        **item_details(item),
+    )
