@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -19,6 +20,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -97,14 +99,14 @@ def state_of(patron: Patron, *, at: datetime) -> rules.PatronState:
 
 
 def patron_state(
-    patron: Patron | int, *, at: datetime, item_type_id: int | None = None
+    patron: Patron | int, *, at: datetime, item_type_id: int | None = None, lock: bool = False
 ) -> tuple[Patron, rules.PatronState]:
-    """The patron (fresh from the database) and their state at `at`, in one query."""
-    row = (
-        patron_state_query(patron, at=at, item_type_id=item_type_id)
-        .select_related("category")
-        .get()
-    )
+    """The patron (fresh from the database, with category) and their state at `at`, in one
+    query; with lock=True the patron row stays locked to the end of the transaction."""
+    qs = patron_state_query(patron, at=at, item_type_id=item_type_id).select_related("category")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    row = qs.get()
     return row, state_of(row, at=at)
 
 
@@ -215,20 +217,21 @@ def holds_on_record(record_id: int) -> int:
 
 def first_hold_for_item(item: Item) -> Hold | None:
     """The hold this copy should go to: one it is already set aside for, else the first in
-    the queue that it can fill (a hold on the title, or on this very copy)."""
-    assigned = (
-        Hold.objects.filter(
-            assigned_item=item, status__in=[HoldStatus.IN_TRANSIT, HoldStatus.READY]
-        )
-        .select_related("patron")
-        .first()
-    )
-    if assigned is not None:
-        return assigned
+    the queue that it can fill (a hold on the title, or on this very copy). One query."""
     return (
-        queue(item.record_id)
-        .filter(Q(item__isnull=True) | Q(item=item))
-        .select_related("patron")
+        Hold.objects.filter(
+            Q(assigned_item=item, status__in=[HoldStatus.IN_TRANSIT, HoldStatus.READY])
+            | (
+                Q(record_id=item.record_id, status=HoldStatus.WAITING)
+                & (Q(item__isnull=True) | Q(item=item))
+            )
+        )
+        .select_related("patron__category", "pickup_branch")
+        .order_by(
+            Case(When(status=HoldStatus.WAITING, then=Value(1)), default=Value(0)),
+            "placed_at",
+            "pk",
+        )
         .first()
     )
 

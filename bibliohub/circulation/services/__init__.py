@@ -1,0 +1,58 @@
+"""The only writers of circulation: each service is one transaction that appends its
+CirculationEvent(s). The desk, the portal, the API, SIP2 and scheduled jobs call these."""
+
+from bibliohub.circulation.services.fines import (
+    accrue_fines,
+    charge_fine,
+    pay,
+    waive,
+)
+from bibliohub.circulation.services.holds import (
+    cancel_hold,
+    change_pickup,
+    expire_holds,
+    place_hold,
+)
+from bibliohub.circulation.services.loans import (
+    CheckinResult,
+    RenewAllResult,
+    auto_renew,
+    checkin,
+    checkout,
+    claims_returned,
+    mark_damaged,
+    mark_lost,
+    renew,
+    renew_all,
+)
+from bibliohub.circulation.services.privacy import anonymise_returned_loans
+from bibliohub.circulation.services.transfers import (
+    Arrival,
+    receive_transfer,
+    send_transfer,
+)
+
+__all__ = [
+    "Arrival",
+    "CheckinResult",
+    "RenewAllResult",
+    "accrue_fines",
+    "anonymise_returned_loans",
+    "auto_renew",
+    "cancel_hold",
+    "change_pickup",
+    "charge_fine",
+    "checkin",
+    "checkout",
+    "claims_returned",
+    "expire_holds",
+    "mark_damaged",
+    "mark_lost",
+    "pay",
+    "place_hold",
+    "receive_transfer",
+    "renew",
+    "renew_all",
+    "send_transfer",
+    "waive",
+]

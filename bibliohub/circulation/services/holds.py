@@ -1,0 +1,257 @@
+"""Holds: placing, cancelling, changing the pickup branch, and expiring holds left on the
+shelf. Copies reach holds when they are returned or pulled from the shelf and checked in
+(see transfers.route_item); the queue of a title is first come, first served."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from bibliohub.accounts.models import User
+from bibliohub.catalog.models import GONE_STATUSES, Item, ItemStatus, Record
+from bibliohub.circulation import rules, selectors
+from bibliohub.circulation.errors import HoldRefused, InvalidOperation, RefusalReason
+from bibliohub.circulation.models import ACTIVE_HOLD_STATUSES, Hold, HoldStatus, Loan
+from bibliohub.circulation.services import transfers
+from bibliohub.circulation.services._common import (
+    Kind,
+    can_override,
+    check_override,
+    record_event,
+)
+from bibliohub.libraries.models import Branch
+from bibliohub.patrons.models import Patron
+
+# Copies that can never come back to fill a hold.
+UNHOLDABLE = frozenset({*GONE_STATUSES, ItemStatus.WITHDRAWN, ItemStatus.REFERENCE})
+
+
+def place_hold(
+    *,
+    patron: Patron,
+    record: Record | None = None,
+    item: Item | None = None,
+    pickup_branch: Branch,
+    staff: User | None,
+    at: datetime,
+    desk: str = "",
+    override_reason: str | None = None,
+) -> Hold:
+    """Put `patron` in the queue for the title `record` (any copy) or for one copy `item`,
+    to pick up at `pickup_branch`, and return the hold. The rule of the pickup branch for
+    the patron's category and the copy's item type says whether holds are allowed (for a
+    title, if any of its copies may be held). Records a HOLD_PLACED event.
+
+    Refused with HoldRefused carrying every reason (the patron's blocks, holds not allowed,
+    no copy that could fill it, a hold already on the title, the title already on loan to
+    the patron), recorded as a REFUSAL event. Staff may override overridable reasons with
+    `override_reason`; a terminal or the portal (staff=None) never."""
+    if (record is None) == (item is None):
+        raise TypeError("place_hold takes a record or an item, not both")
+    override = check_override(staff, override_reason)
+    record_id = item.record_id if item is not None else record.pk  # type: ignore[union-attr]
+    refusal: HoldRefused | None = None
+    hold: Hold | None = None
+    with transaction.atomic():
+        patron, state = selectors.patron_state(patron, at=at, lock=True)
+        copies = Item.objects.filter(record_id=record_id).exclude(status__in=UNHOLDABLE)
+        if item is not None:
+            copies = copies.filter(pk=item.pk)
+        item_types = sorted(set(copies.values_list("item_type_id", flat=True)))
+        policy = None
+        for item_type in item_types:
+            try:
+                candidate = rules.load_policy(
+                    branch=pickup_branch, category=patron.category_id, item_type=item_type
+                )
+            except rules.NoRuleApplies:
+                continue
+            if policy is None or (candidate.holds_allowed and not policy.holds_allowed):
+                policy = candidate
+        if not item_types:
+            # Without a copy there is no item type to ask about; the refusal says why.
+            try:
+                policy = rules.load_policy(
+                    branch=pickup_branch, category=patron.category_id, item_type=None
+                )
+            except rules.NoRuleApplies:
+                policy = None
+        reasons = rules.hold_refusals(
+            policy,
+            patron=state,
+            already_held=Hold.objects.filter(
+                patron=patron, record_id=record_id, status__in=ACTIVE_HOLD_STATUSES
+            ).exists(),
+            on_loan_to_patron=Loan.objects.filter(
+                patron=patron, returned_at__isnull=True, item__record_id=record_id
+            ).exists(),
+            holdable_copies=len(item_types),
+        )
+        if reasons and not can_override(reasons, override):
+            refusal = HoldRefused(reasons, record_id=record_id)
+        else:
+            try:
+                with transaction.atomic():
+                    hold = Hold.objects.create(
+                        record_id=record_id,
+                        item=item,
+                        patron=patron,
+                        pickup_branch=pickup_branch,
+                        placed_at=at,
+                        placed_by=staff,
+                    )
+            except IntegrityError:
+                # Placed twice at once (a double click, two tabs): the unique index on active
+                # holds lets one through.
+                refusal = HoldRefused([RefusalReason.ALREADY_HELD], record_id=record_id)
+        if hold is not None:
+            record_event(
+                Kind.HOLD_PLACED,
+                at=at,
+                branch=pickup_branch,
+                staff=staff,
+                desk=desk,
+                item=item,
+                record_id=record_id,
+                patron=patron,
+                hold=hold,
+                reasons=reasons,
+                override_reason=override if reasons else "",
+            )
+        else:
+            assert refusal is not None
+            record_event(
+                Kind.REFUSAL,
+                at=at,
+                branch=pickup_branch,
+                staff=staff,
+                desk=desk,
+                item=item,
+                record_id=record_id,
+                patron=patron,
+                action=refusal.action,
+                reasons=refusal.reasons,
+                override_reason=override,
+            )
+    if refusal is not None:
+        raise refusal
+    assert hold is not None
+    return hold
+
+
+def _lock_active(hold: Hold) -> Hold:
+    hold = (
+        Hold.objects.select_for_update(of=("self",))
+        .select_related("patron__category", "pickup_branch")
+        .get(pk=hold.pk)
+    )
+    if not hold.is_active:
+        raise InvalidOperation(_("This hold is no longer active."))
+    return hold
+
+
+@transaction.atomic
+def cancel_hold(
+    *,
+    hold: Hold,
+    staff: User | None,
+    at: datetime,
+    branch: Branch | None = None,
+    reason: str = "",
+    desk: str = "",
+) -> Hold:
+    """Cancel an active hold (by the patron in the portal with staff=None, or at a desk) and
+    return it. A copy waiting on the hold shelf goes to the next reader or back to its
+    shelf; one in transit goes on and is routed when it arrives. Records HOLD_CANCELLED.
+    Raises InvalidOperation for a hold that is no longer active."""
+    hold = _lock_active(hold)
+    was_ready = hold.status == HoldStatus.READY
+    hold.status = HoldStatus.CANCELLED
+    hold.closed_at = at
+    hold.cancel_reason = reason
+    hold.save(update_fields=["status", "closed_at", "cancel_reason"])
+    record_event(
+        Kind.HOLD_CANCELLED,
+        at=at,
+        branch=branch,
+        staff=staff,
+        desk=desk,
+        record_id=hold.record_id,
+        patron=hold.patron,
+        hold=hold,
+        detail={"reason": reason} if reason else None,
+    )
+    if was_ready and hold.assigned_item_id is not None:
+        _reroute(hold, staff=staff, at=at)
+    return hold
+
+
+def _reroute(hold: Hold, *, staff: User | None, at: datetime) -> None:
+    # The copy is on the hold shelf of the pickup branch: it is "returned" there.
+    item = Item.objects.select_for_update().select_related("branch").get(pk=hold.assigned_item_id)
+    if item.status == ItemStatus.ON_HOLD_SHELF:
+        item.status = ItemStatus.AVAILABLE
+        transfers.route_item(item, branch=hold.pickup_branch, staff=staff, desk="", at=at)
+
+
+@transaction.atomic
+def change_pickup(
+    *,
+    hold: Hold,
+    pickup_branch: Branch,
+    staff: User | None,
+    at: datetime,
+    branch: Branch | None = None,
+) -> Hold:
+    """Move a waiting hold's pickup to `pickup_branch`, keeping its place in the queue.
+    Records HOLD_CHANGED. Raises InvalidOperation once a copy is on its way or waiting."""
+    hold = _lock_active(hold)
+    if hold.status != HoldStatus.WAITING:
+        raise InvalidOperation(
+            _("A copy is already on its way or waiting; cancel the hold to change the branch.")
+        )
+    previous = hold.pickup_branch
+    hold.pickup_branch = pickup_branch
+    hold.save(update_fields=["pickup_branch"])
+    record_event(
+        Kind.HOLD_CHANGED,
+        at=at,
+        branch=branch,
+        staff=staff,
+        record_id=hold.record_id,
+        patron=hold.patron,
+        hold=hold,
+        detail={"from": previous.code, "to": pickup_branch.code},
+    )
+    return hold
+
+
+@transaction.atomic
+def expire_holds(*, at: datetime) -> list[Hold]:
+    """Expire the holds whose pickup time has passed at `at` (scheduled) and send their
+    copies to the next reader or back to their shelves. Records HOLD_EXPIRED for each and
+    returns them."""
+    expired = list(
+        Hold.objects.select_for_update(of=("self",))
+        .select_related("patron__category", "pickup_branch")
+        .filter(status=HoldStatus.READY, expires_at__lt=at)
+        .order_by("expires_at", "pk")
+    )
+    for hold in expired:
+        hold.status = HoldStatus.EXPIRED
+        hold.closed_at = at
+        hold.save(update_fields=["status", "closed_at"])
+        record_event(
+            Kind.HOLD_EXPIRED,
+            at=at,
+            branch=hold.pickup_branch,
+            staff=None,
+            record_id=hold.record_id,
+            patron=hold.patron,
+            hold=hold,
+        )
+        if hold.assigned_item_id is not None:
+            _reroute(hold, staff=None, at=at)
+    return expired

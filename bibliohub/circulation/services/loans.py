@@ -1,0 +1,519 @@
+"""Lending and returning: checkout, checkin, renewals, and loans that end otherwise (lost,
+claimed returned).
+
+Which branch's rule applies: the branch of the desk or terminal that lends the item (Koha's
+default), whatever the item's own branch or the patron's home branch; a renewal keeps the
+rule of the branch that lent the item, wherever it is renewed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bibliohub.accounts.models import User
+from bibliohub.catalog.models import Item, ItemStatus
+from bibliohub.circulation import rules, selectors
+from bibliohub.circulation.errors import (
+    CheckoutRefused,
+    InvalidOperation,
+    RefusalReason,
+    RenewalRefused,
+)
+from bibliohub.circulation.models import (
+    CirculationEvent,
+    Fine,
+    FineKind,
+    Hold,
+    HoldStatus,
+    Loan,
+    LoanOutcome,
+)
+from bibliohub.circulation.services import transfers
+from bibliohub.circulation.services._common import (
+    Kind,
+    can_override,
+    check_override,
+    record_event,
+)
+from bibliohub.circulation.services.fines import accrue_overdue, charge
+from bibliohub.libraries.hours import BranchCalendar
+from bibliohub.libraries.models import Branch
+from bibliohub.patrons.models import Patron
+
+
+def _policy(*, branch: Branch | int, category: int | None, item_type: int) -> rules.Policy | None:
+    try:
+        return rules.load_policy(branch=branch, category=category, item_type=item_type)
+    except rules.NoRuleApplies:
+        return None
+
+
+def checkout(
+    *,
+    patron: Patron,
+    item: Item,
+    branch: Branch,
+    staff: User | None,
+    desk: str,
+    at: datetime,
+    override_reason: str | None = None,
+) -> Loan:
+    """Lend `item` to `patron` at `branch` and return the open loan, due by the rule of
+    `branch` (see the module docstring). Fills the patron's own hold on the title, if the
+    copy was for it. Records a CHECKOUT event (with the overridden reasons, if any).
+
+    Refused with CheckoutRefused carrying every reason; the refusal is recorded as a REFUSAL
+    event all the same (unmet demand is counted from them). When the copy is out
+    (ITEM_ALREADY_ON_LOAN), the refusal carries the record id to place a hold on. Staff may
+    override overridable reasons with `override_reason`; a terminal (staff=None) never:
+    OverrideNotAllowed. Of two desks lending the same copy at once, exactly one wins; the
+    other is refused with ITEM_ALREADY_ON_LOAN."""
+    override = check_override(staff, override_reason)
+    refusal: CheckoutRefused | None = None
+    with transaction.atomic():
+        # The item first, then the patron, everywhere: two desks wait for each other here
+        # instead of deadlocking.
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        patron, state = selectors.patron_state(
+            patron, at=at, item_type_id=item.item_type_id, lock=True
+        )
+        policy = _policy(branch=branch, category=patron.category_id, item_type=item.item_type_id)
+        terms = (
+            rules.load_terms(branch, timezone.localdate(at))
+            if policy is not None and policy.due_at_end_of_term
+            else []
+        )
+        hold = (
+            selectors.first_hold_for_item(item)
+            if item.status in (ItemStatus.AVAILABLE, ItemStatus.ON_HOLD_SHELF)
+            else None
+        )
+        reasons = rules.checkout_refusals(
+            policy,
+            patron=state,
+            item_status=item.status,
+            held_for_another=hold is not None and hold.patron_id != patron.pk,
+            borrowing_open=policy is None
+            or rules.borrowing_open(policy, terms=terms, at=at, branch=branch),
+        )
+        loan = None
+        if reasons and not can_override(reasons, override):
+            refusal = CheckoutRefused(reasons, record_id=item.record_id)
+        else:
+            assert policy is not None  # NO_RULE cannot be overridden
+            due_at = rules.due_date(
+                policy,
+                branch_calendar=_calendar(branch, at, policy),
+                start=at,
+                terms=terms,
+                branch=branch,
+            )
+            loan = Loan(
+                item=item,
+                patron=patron,
+                branch=branch,
+                staff=staff,
+                desk=desk,
+                item_type_id=item.item_type_id,
+                checked_out_at=at,
+                due_at=due_at,
+                category_id=patron.category_id,
+                age_band=patron.category.age_band,
+                home_branch_id=patron.home_branch_id,
+            )
+            try:
+                # The partial unique index on open loans is the last word when two desks
+                # race (a savepoint keeps the transaction usable to record the refusal).
+                with transaction.atomic():
+                    loan.save(force_insert=True)
+            except IntegrityError:
+                loan = None
+                refusal = CheckoutRefused(
+                    [RefusalReason.ITEM_ALREADY_ON_LOAN], record_id=item.record_id
+                )
+        if loan is not None:
+            item.status = ItemStatus.ON_LOAN
+            item.save(update_fields=["status"])
+            if hold is not None and hold.patron_id == patron.pk:
+                hold.status = HoldStatus.FULFILLED
+                hold.assigned_item = item
+                hold.closed_at = at
+                hold.save(update_fields=["status", "assigned_item", "closed_at"])
+            record_event(
+                Kind.CHECKOUT,
+                at=at,
+                branch=branch,
+                staff=staff,
+                desk=desk,
+                item=item,
+                patron=patron,
+                loan=loan,
+                hold=hold if hold is not None and hold.patron_id == patron.pk else None,
+                reasons=reasons,
+                override_reason=override if reasons else "",
+            )
+        else:
+            assert refusal is not None
+            record_event(
+                Kind.REFUSAL,
+                at=at,
+                branch=branch,
+                staff=staff,
+                desk=desk,
+                item=item,
+                patron=patron,
+                action=refusal.action,
+                reasons=refusal.reasons,
+                override_reason=override,
+            )
+    if refusal is not None:
+        raise refusal
+    assert loan is not None
+    return loan
+
+
+def _calendar(
+    branch: Branch, at: datetime, policy: rules.Policy, renewal: bool = False
+) -> BranchCalendar:
+    """The branch calendar over just the days a due date can need."""
+    first = timezone.localdate(at)
+    period = policy.renewal_period if renewal and policy.renewal_period else policy.loan_period
+    span = period if policy.loan_unit == "days" else period // 24 + 1
+    return BranchCalendar(
+        branch, first, first + timedelta(days=span + rules.CALENDAR_HORIZON_DAYS + 1)
+    )
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    """What a return did: the loan it closed (None if the item was not out), the overdue
+    fine it settled on, and where the item goes next (see transfers.route_item)."""
+
+    item: Item
+    loan: Loan | None
+    fine: Fine | None
+    hold: Hold | None
+    transfer: transfers.Transfer | None
+    received: transfers.Transfer | None = None
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def patron(self) -> Patron | None:
+        return self.loan.patron if self.loan is not None else None
+
+
+@transaction.atomic
+def checkin(
+    *, item: Item, branch: Branch, staff: User | None, desk: str, at: datetime
+) -> CheckinResult:
+    """Take `item` back at `branch` (any branch) and say where it goes. Closes its open
+    loan, with the overdue fine by the rule of the lending branch; receives it if it was in
+    transit; then the first hold it can fill takes it (hold shelf here, or in transit to the
+    pickup branch); else an item of another branch goes in transit home; else it is back on
+    the shelf. A patron without a reading history whose network forgets returned loans at
+    once (delay 0) is unlinked from the loan now. Records a CHECKIN event (and the events of
+    what followed). An item that was not on loan is still received and routed."""
+    item = Item.objects.select_for_update().select_related("branch").get(pk=item.pk)
+    loan = (
+        Loan.objects.select_for_update(of=("self",))
+        .select_related("patron__category")
+        .filter(item=item, returned_at__isnull=True)
+        .first()
+    )
+    fine = None
+    if loan is not None:
+        fine = accrue_overdue(loan, at=at, staff=staff)
+        loan.returned_at = at
+        loan.returned_branch = branch
+        loan.outcome = LoanOutcome.RETURNED
+        loan.save(update_fields=["returned_at", "returned_branch", "outcome"])
+    received = transfers.receive(item, branch=branch, staff=staff, desk=desk, at=at)
+    routing = transfers.route_item(item, branch=branch, staff=staff, desk=desk, at=at)
+    patron = loan.patron if loan is not None else None
+    if (
+        loan is not None
+        and patron is not None
+        and not patron.reading_history
+        and selectors.anonymise_delay(branch.network_id) == 0
+    ):
+        _anonymise(loan, at=at)
+        patron = None
+    record_event(
+        Kind.CHECKIN,
+        at=at,
+        branch=branch,
+        staff=staff,
+        desk=desk,
+        item=item,
+        patron=patron,
+        loan=loan,
+        amount=fine.amount if fine is not None else None,
+    )
+    return CheckinResult(
+        item=item,
+        loan=loan,
+        fine=fine,
+        hold=routing.hold,
+        transfer=routing.transfer,
+        received=received,
+    )
+
+
+def _anonymise(loan: Loan, *, at: datetime) -> None:
+    CirculationEvent.objects.filter(loan=loan).update(patron=None)
+    loan.patron = None
+    loan.anonymised_at = at
+    loan.save(update_fields=["patron", "anonymised_at"])
+
+
+def renew(
+    *,
+    loan: Loan,
+    branch: Branch,
+    staff: User | None,
+    desk: str,
+    at: datetime,
+    override_reason: str | None = None,
+) -> Loan:
+    """Extend `loan` by its rule's renewal period from `at` (never earlier than it was due)
+    and return it. The rule is that of the branch that lent the item. Records a RENEW event.
+
+    Refused with RenewalRefused carrying every reason (the patron's blocks, other overdue
+    items, no renewals left, a reader waiting for the title), recorded as a REFUSAL event.
+    Staff may override overridable reasons; a terminal never (OverrideNotAllowed)."""
+    override = check_override(staff, override_reason)
+    refusal: RenewalRefused | None = None
+    with transaction.atomic():
+        loan = (
+            Loan.objects.select_for_update(of=("self",))
+            .select_related("item", "branch")
+            .get(pk=loan.pk)
+        )
+        item = loan.item
+        patron = None
+        if loan.patron_id is None:
+            reasons = [RefusalReason.NOT_ON_LOAN]
+            policy = None
+        else:
+            patron, state = selectors.patron_state(loan.patron_id, at=at)
+            if loan.returned_at is None and loan.due_at < at:
+                state = replace(state, overdue_loans=state.overdue_loans - 1)
+            policy = _policy(
+                branch=loan.branch_id, category=patron.category_id, item_type=loan.item_type_id
+            )
+            hold_waiting = (
+                Hold.objects.filter(record_id=item.record_id, status=HoldStatus.WAITING)
+                .exclude(patron_id=patron.pk)
+                .filter(item__isnull=True)
+                .exists()
+                or Hold.objects.filter(item=item, status=HoldStatus.WAITING)
+                .exclude(patron_id=patron.pk)
+                .exists()
+            )
+            reasons = rules.renewal_refusals(
+                policy,
+                patron=state,
+                renewals=loan.renewals,
+                loan_open=loan.returned_at is None,
+                hold_waiting=hold_waiting,
+            )
+        if reasons and not can_override(reasons, override):
+            refusal = RenewalRefused(reasons, record_id=item.record_id)
+            record_event(
+                Kind.REFUSAL,
+                at=at,
+                branch=branch,
+                staff=staff,
+                desk=desk,
+                item=item,
+                patron=patron,
+                loan=loan,
+                action=refusal.action,
+                reasons=reasons,
+                override_reason=override,
+            )
+        else:
+            assert policy is not None
+            due_at = rules.due_date(
+                policy,
+                branch_calendar=_calendar(loan.branch, at, policy, renewal=True),
+                start=at,
+                renewal=True,
+                terms=rules.load_terms(loan.branch, timezone.localdate(at))
+                if policy.due_at_end_of_term
+                else [],
+                branch=loan.branch,
+            )
+            loan.due_at = max(due_at, loan.due_at)
+            loan.renewals += 1
+            loan.save(update_fields=["due_at", "renewals"])
+            record_event(
+                Kind.RENEW,
+                at=at,
+                branch=branch,
+                staff=staff,
+                desk=desk,
+                item=item,
+                patron=patron,
+                loan=loan,
+                reasons=reasons,
+                override_reason=override if reasons else "",
+            )
+    if refusal is not None:
+        raise refusal
+    return loan
+
+
+@dataclass(frozen=True)
+class RenewAllResult:
+    renewed: list[Loan]
+    refused: list[tuple[Loan, list[RefusalReason]]]
+
+
+def renew_all(
+    *, patron: Patron, branch: Branch, staff: User | None, desk: str, at: datetime
+) -> RenewAllResult:
+    """Renew every current loan of `patron`, each on its own (one transaction and one event
+    each), and say which were renewed and which refused with their reasons."""
+    renewed: list[Loan] = []
+    refused: list[tuple[Loan, list[RefusalReason]]] = []
+    for loan in list(selectors.loans_for(patron)):
+        try:
+            renewed.append(renew(loan=loan, branch=branch, staff=staff, desk=desk, at=at))
+        except RenewalRefused as e:
+            refused.append((loan, e.reasons))
+    return RenewAllResult(renewed, refused)
+
+
+def auto_renew(*, at: datetime, within: timedelta = timedelta(days=1)) -> RenewAllResult:
+    """Renew the loans that asked for automatic renewal and fall due within `within` of
+    `at` (scheduled daily). Refusals are recorded as usual; nothing is overridden."""
+    renewed: list[Loan] = []
+    refused: list[tuple[Loan, list[RefusalReason]]] = []
+    due = Loan.objects.filter(
+        returned_at__isnull=True, auto_renew=True, due_at__lte=at + within
+    ).select_related("branch")
+    for loan in list(due):
+        try:
+            renewed.append(
+                renew(loan=loan, branch=loan.branch, staff=None, desk="auto-renewal", at=at)
+            )
+        except RenewalRefused as e:
+            refused.append((loan, e.reasons))
+    return RenewAllResult(renewed, refused)
+
+
+def _close_open_loan(loan: Loan) -> Loan:
+    loan = (
+        Loan.objects.select_for_update(of=("self",))
+        .select_related("item", "patron__category")
+        .get(pk=loan.pk)
+    )
+    if loan.returned_at is not None:
+        raise InvalidOperation(_("This loan has already ended."))
+    return loan
+
+
+@transaction.atomic
+def mark_lost(*, loan: Loan, branch: Branch, staff: User | None, at: datetime) -> Loan:
+    """End `loan` as lost: the overdue fine stops growing at `at`, the item is lost, and its
+    price (if known) is charged to the patron as a LOST fine. Records a LOST event. Raises
+    InvalidOperation for a loan that has ended."""
+    loan = _close_open_loan(loan)
+    item = Item.objects.select_for_update().get(pk=loan.item_id)
+    accrue_overdue(loan, at=at, staff=staff)
+    loan.returned_at = at
+    loan.returned_branch = branch
+    loan.outcome = LoanOutcome.LOST
+    loan.save(update_fields=["returned_at", "returned_branch", "outcome"])
+    item.status = ItemStatus.LOST
+    item.save(update_fields=["status"])
+    if item.price and loan.patron is not None:
+        charge(
+            patron=loan.patron,
+            kind=FineKind.LOST,
+            amount=item.price,
+            loan=loan,
+            item=item,
+            branch=branch,
+            staff=staff,
+            at=at,
+        )
+    record_event(
+        Kind.LOST, at=at, branch=branch, staff=staff, item=item, patron=loan.patron, loan=loan
+    )
+    return loan
+
+
+@transaction.atomic
+def claims_returned(*, loan: Loan, branch: Branch, staff: User | None, at: datetime) -> Loan:
+    """End `loan` because the patron says they returned the item: the overdue fine stops
+    at `at` and the item is missing until it turns up (a checkin then routes it). Records a
+    CLAIMS_RETURNED event. Raises InvalidOperation for a loan that has ended."""
+    loan = _close_open_loan(loan)
+    item = Item.objects.select_for_update().get(pk=loan.item_id)
+    accrue_overdue(loan, at=at, staff=staff)
+    loan.returned_at = at
+    loan.returned_branch = branch
+    loan.outcome = LoanOutcome.CLAIMS_RETURNED
+    loan.save(update_fields=["returned_at", "returned_branch", "outcome"])
+    item.status = ItemStatus.MISSING
+    item.save(update_fields=["status"])
+    record_event(
+        Kind.CLAIMS_RETURNED,
+        at=at,
+        branch=branch,
+        staff=staff,
+        item=item,
+        patron=loan.patron,
+        loan=loan,
+    )
+    return loan
+
+
+@transaction.atomic
+def mark_damaged(
+    *,
+    item: Item,
+    branch: Branch,
+    staff: User,
+    at: datetime,
+    note: str = "",
+    patron: Patron | None = None,
+    amount: Decimal | None = None,
+) -> Item:
+    """Take a damaged item out of circulation (found at a return or on the shelf), charging
+    `patron` `amount` for it if both are given. Records a DAMAGED event. Raises
+    InvalidOperation for an item still on loan (check it in first)."""
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    if item.status == ItemStatus.ON_LOAN:
+        raise InvalidOperation(_("Check the item in before marking it damaged."))
+    item.status = ItemStatus.DAMAGED
+    item.save(update_fields=["status"])
+    if patron is not None and amount:
+        patron = Patron.objects.select_related("category").get(pk=patron.pk)
+        charge(
+            patron=patron,
+            kind=FineKind.DAMAGED,
+            amount=amount,
+            item=item,
+            branch=branch,
+            staff=staff,
+            at=at,
+            note=note,
+        )
+    record_event(
+        Kind.DAMAGED,
+        at=at,
+        branch=branch,
+        staff=staff,
+        item=item,
+        patron=patron,
+        detail={"note": note} if note else None,
+    )
+    return item
