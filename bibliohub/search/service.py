@@ -24,6 +24,12 @@ from bibliohub.search.types import FACETS, FacetValue, Hit, SearchQuery, SearchR
 
 # Values shown per facet; the rest are rarely useful to a reader and cost rendering time.
 FACET_SIZE = 30
+# Facets are counted over at most this many matches (settings.SEARCH_FACET_SAMPLE overrides):
+# reading each candidate's facet rows is the costliest step of a search (docs/search.md).
+FACET_SAMPLE = 1000
+# At most this many matches are ranked (settings.SEARCH_RANK_WINDOW overrides): bm25 and
+# ts_rank_cd cost grows with every match they score.
+RANK_WINDOW = 2000
 _YEAR = re.compile(r"^\s*(\d{1,4})\s*(?:-\s*(\d{1,4})\s*)?$")
 _ORDER = {
     Sort.YEAR_DESC: "r.year DESC NULLS LAST, r.id DESC",
@@ -112,29 +118,56 @@ def _count(cursor, matches: _Sql, limit: int) -> int:
     return cursor.fetchone()[0]
 
 
-def _page_ids(cursor, query: SearchQuery, clauses: list[Clause], filters: list[_Sql], bound: int | None) -> list[int]:
+def _ranked_ids(cursor, clauses: list[Clause], filters: list[_Sql], *, window: int | None, limit: int, offset: int) -> list[int]:
+    """A page of matches best first; with `window`, only the `window` newest matches are ranked."""
+    m = get_backend().match(clauses)
+    sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.source}"
+    params = list(m.params)
+    for f in filters:
+        sql += f" AND {_filter_condition(f, m.id_column, correlated=True)}"
+        params += f.params
+    if window is not None:
+        sql += f" ORDER BY {m.id_column} DESC LIMIT {int(window)}"
+    cursor.execute(
+        f"SELECT c.id FROM ({sql}) c ORDER BY {m.order_by}, c.id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
+        params + m.order_params,
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _page_ids(
+    cursor, query: SearchQuery, clauses: list[Clause], filters: list[_Sql], *, matched: int, bound: int | None
+) -> list[int]:
     limit, offset = max(0, int(query.limit)), max(0, int(query.offset))
+    if bound is not None:
+        limit = max(0, min(limit, bound - offset))
+    if limit == 0:
+        return []
     if clauses and query.sort == Sort.RELEVANCE:
-        m = get_backend().match(clauses)
-        sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.source}"
-        params = list(m.params)
-        for f in filters:
-            sql += f" AND {_filter_condition(f, m.id_column, correlated=True)}"
-            params += f.params
-        if bound is not None:
-            sql += f" ORDER BY {m.id_column} DESC LIMIT {int(bound)}"
-        cursor.execute(
-            f"SELECT c.id FROM ({sql}) c ORDER BY {m.order_by}, c.id DESC LIMIT {limit} OFFSET {offset}",
-            params + m.order_params,
-        )
-    else:
-        candidates = _matches(clauses, filters, bound=bound)
-        order = _ORDER.get(query.sort, _ORDER[Sort.NEWEST])
-        cursor.execute(
-            "SELECT r.id FROM catalog_record r LEFT JOIN search_document d ON d.record_id = r.id "
-            f"WHERE r.id IN ({candidates.sql}) ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-            candidates.params,
-        )
+        window = _rank_window() if bound is None else min(_rank_window(), bound)
+        if matched <= window:
+            return _ranked_ids(cursor, clauses, filters, window=None, limit=limit, offset=offset)
+        # Very common words: the newest `window` matches are ranked; pages past them go on
+        # with the older matches, newest first, so every match stays reachable.
+        ids: list[int] = []
+        if offset < window:
+            ids = _ranked_ids(cursor, clauses, filters, window=window, limit=min(limit, window - offset), offset=offset)
+        if len(ids) < limit:
+            rest = _matches(clauses, filters, bound=None)
+            start = max(offset, window)
+            cursor.execute(
+                f"SELECT t.id FROM ({rest.sql}) t ORDER BY t.id DESC LIMIT {limit - len(ids)} OFFSET {start}",
+                rest.params,
+            )
+            ids += [row[0] for row in cursor.fetchall()]
+        return ids
+    candidates = _matches(clauses, filters, bound=bound)
+    order = _ORDER.get(query.sort, _ORDER[Sort.NEWEST])
+    cursor.execute(
+        "SELECT r.id FROM catalog_record r LEFT JOIN search_document d ON d.record_id = r.id "
+        f"WHERE r.id IN ({candidates.sql}) ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+        candidates.params,
+    )
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -157,38 +190,52 @@ def _facet_counts(cursor, candidates: _Sql, facets: list[str]) -> dict[str, dict
     return counts
 
 
+def _rank_window() -> int:
+    return int(getattr(settings, "SEARCH_RANK_WINDOW", RANK_WINDOW))
+
+
+def _facet_sample() -> int:
+    return int(getattr(settings, "SEARCH_FACET_SAMPLE", FACET_SAMPLE))
+
+
 def _facets(
-    cursor, query: SearchQuery, clauses: list[Clause], limit: int, *, total_exact: bool
+    cursor, query: SearchQuery, clauses: list[Clause], limit: int, *, total: int
 ) -> tuple[dict[str, list[FacetValue]], bool]:
     """Facet values with counts. A facet the reader filtered on is counted without its own
-    filter, so that other values of it stay visible to widen the choice (OR within a facet)."""
+    filter, so that other values of it stay visible to widen the choice (OR within a facet).
+    Counts are exact when at most the facet sample matches; above it they are counted over
+    the newest sample of matches and scaled to the total (approximate, and said so)."""
     chosen = {f: tuple(v for v in query.filters.get(f, ()) if v) for f in FACETS}
-    exact = total_exact
+    sample = min(_facet_sample(), limit)
+    exact = True
 
-    def counted(without: str | None, facets: list[str]) -> dict[str, dict[str, int]]:
+    def counted(without: str | None, facets: list[str], matched: int | None = None) -> dict[str, dict[str, int]]:
         nonlocal exact
-        filters = {f: v for f, v in chosen.items() if f != without}
-        if without is not None:
-            unbounded = _matches(clauses, _filter_sql(filters), bound=None)
-            if _count(cursor, unbounded, limit) > limit:
-                exact = False
-        # The bound also caps an exact set (it is at most `limit` long), so one SQL serves both.
-        return _facet_counts(cursor, _matches(clauses, _filter_sql(filters), bound=limit), facets)
+        filters = _filter_sql({f: v for f, v in chosen.items() if f != without})
+        if matched is None:
+            matched = _count(cursor, _matches(clauses, filters, bound=None), limit)
+        counts = _facet_counts(cursor, _matches(clauses, filters, bound=sample), facets)
+        if matched > sample:
+            exact = False
+            scale = min(matched, limit) / sample
+            counts = {f: {v: max(1, round(c * scale)) for v, c in vc.items()} for f, vc in counts.items()}
+        return counts
 
-    counts = counted(None, [f for f in FACETS if not chosen[f]])
+    counts = counted(None, [f for f in FACETS if not chosen[f]], total)
     for facet in FACETS:
         if chosen[facet]:
             counts.update(counted(facet, [facet]))
     if chosen["branch"] and "availability" in counts and not chosen["availability"]:
         # With branches picked, "available" means available at one of them.
-        filters = _filter_sql(chosen)
+        candidates = _matches(clauses, _filter_sql(chosen), bound=sample)
         cursor.execute(
             f"SELECT count(DISTINCT record_id) FROM search_facet WHERE facet = 'available_at' "
-            f"AND value IN ({_marks(chosen['branch'])}) AND record_id IN "
-            f"({_matches(clauses, filters, bound=limit).sql})",
-            [*chosen["branch"], *_matches(clauses, filters, bound=limit).params],
+            f"AND value IN ({_marks(chosen['branch'])}) AND record_id IN ({candidates.sql})",
+            [*chosen["branch"], *candidates.params],
         )
         available = cursor.fetchone()[0]
+        if total > sample:
+            available = round(available * min(total, limit) / sample)
         counts["availability"] = {"available": available} if available else {}
     return {f: _facet_values(f, counts.get(f, {}), chosen[f]) for f in FACETS}, exact
 
@@ -277,11 +324,11 @@ def search(query: SearchQuery) -> SearchResult:
         total = _count(cursor, _matches(clauses, filters, bound=None), limit)
         exact = total <= limit
         bound = None if exact else limit
-        ids = _page_ids(cursor, query, clauses, filters, bound) if query.limit > 0 else []
+        ids = _page_ids(cursor, query, clauses, filters, matched=total, bound=bound)
         facets: dict[str, list[FacetValue]] = {}
         facets_exact = True
         if query.with_facets:
-            facets, facets_exact = _facets(cursor, query, clauses, limit, total_exact=exact)
+            facets, facets_exact = _facets(cursor, query, clauses, limit, total=total)
     return SearchResult(
         total=min(total, limit),
         total_is_exact=exact,

@@ -301,3 +301,25 @@ def test_matching_ids_lists_every_match_beyond_the_bound(shelf, settings):
     assert list(matching_ids(SearchQuery(text=""), chunk=4)) == everything
     assert list(matching_ids(SearchQuery(text="war"), chunk=1)) == [shelf["peace"].id, shelf["war"].id]
     assert list(matching_ids(SearchQuery(text="", filters={"language": ("eng",)}))) == [shelf["peace"].id, shelf["war"].id]
+
+
+def test_only_the_newest_matches_are_ranked_when_a_word_is_very_common(record_factory, settings):
+    older_title = record_factory("Bronte", created=1)
+    newer_subject = record_factory("Essays", subjects=["Bronte"], created=2)
+    newest_author = record_factory("Poems", authors=["Bronte, Anne"], created=3)
+    index_records([older_title.id, newer_subject.id, newest_author.id])
+    assert found("bronte") == [older_title.id, newest_author.id, newer_subject.id]
+    settings.SEARCH_RANK_WINDOW = 2
+    # The two newest are ranked; the older title match follows them, so paging reaches it.
+    assert found("bronte") == [newest_author.id, newer_subject.id, older_title.id]
+    assert found("bronte", offset=1, limit=2) == [newer_subject.id, older_title.id]
+    assert found("bronte", offset=2, limit=5) == [older_title.id]
+
+
+def test_facets_above_the_sample_are_scaled_to_the_total_and_flagged(shelf, settings):
+    settings.SEARCH_FACET_SAMPLE = 3
+    result = search(SearchQuery(text=""))
+    assert result.total_is_exact and not result.facets_are_exact
+    # Three newest records counted, scaled by 6/3.
+    assert sum(v.count for v in result.facets["language"]) == 6
+    assert {v.value: v.count for v in result.facets["language"]} == {"eng": 4, "chi": 2}
