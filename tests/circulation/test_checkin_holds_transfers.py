@@ -1,0 +1,338 @@
+"""Returns at any branch, holds and their queue, the hold shelf, transfers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bibliohub.catalog.models import ItemStatus
+from bibliohub.circulation import selectors, services
+from bibliohub.circulation.errors import HoldRefused, InvalidOperation, RefusalReason
+from bibliohub.circulation.models import CirculationRule, HoldStatus, Transfer, TransferReason
+from tests.circulation.conftest import AT, end_of, events, refresh
+
+R = RefusalReason
+
+
+@pytest.fixture
+def checkin(central, central_librarian):
+    def checkin_(item, *, at=AT + timedelta(days=1), branch=None, staff=None):
+        return services.checkin(
+            item=item,
+            branch=branch or central,
+            staff=staff or central_librarian,
+            desk="returns",
+            at=at,
+        )
+
+    return checkin_
+
+
+def hold_for(patron, record, branch, at=AT, item=None):
+    if item is not None:
+        return services.place_hold(
+            patron=patron, item=item, pickup_branch=branch, staff=None, at=at
+        )
+    return services.place_hold(
+        patron=patron, record=record, pickup_branch=branch, staff=None, at=at
+    )
+
+
+def test_a_return_closes_the_loan_and_puts_the_item_back(lend, checkin, reader, book, central):
+    loan = lend(reader, book)
+    result = checkin(book)
+    loan = refresh(loan)
+    assert result.loan == loan and loan.returned_at == AT + timedelta(days=1)
+    assert loan.outcome == "returned" and loan.returned_branch == central
+    assert refresh(book).status == ItemStatus.AVAILABLE
+    assert result.hold is None and result.transfer is None and result.fine is None
+    (event,) = events("checkin")
+    assert event.loan == loan and event.patron == reader and event.desk == "returns"
+
+
+def test_a_return_at_another_branch_sends_the_item_home(
+    lend, checkin, reader, book, central, riverside, riverside_librarian
+):
+    lend(reader, book)
+    result = checkin(book, branch=riverside, staff=riverside_librarian)
+    assert result.transfer is not None
+    transfer = result.transfer
+    assert (transfer.from_branch, transfer.to_branch) == (riverside, central)
+    assert transfer.reason == TransferReason.RETURN_HOME
+    assert refresh(book).status == ItemStatus.IN_TRANSIT
+    assert list(selectors.in_transit(central)) == [transfer]
+    assert list(selectors.in_transit(riverside, outgoing=True)) == [transfer]
+    assert events("transfer_sent")[0].branch == riverside
+    # Arriving home, it is back on the shelf.
+    arrival = services.receive_transfer(
+        item=book, branch=central, staff=None, at=AT + timedelta(days=2)
+    )
+    assert arrival.transfer.received_at == AT + timedelta(days=2)
+    assert refresh(book).status == ItemStatus.AVAILABLE
+    assert not selectors.in_transit(central).exists()
+    assert len(events("transfer_received")) == 1
+
+
+def test_a_waiting_hold_captures_the_returned_copy_at_its_pickup_branch(
+    lend, checkin, reader, second_reader, book, central
+):
+    lend(reader, book)
+    hold = hold_for(second_reader, book.record, central)
+    result = checkin(book)
+    hold = refresh(hold)
+    assert result.hold == hold and hold.status == HoldStatus.READY
+    assert hold.assigned_item == book and hold.ready_at == AT + timedelta(days=1)
+    assert hold.expires_at == end_of(date(2026, 12, 9))  # seven days to pick it up
+    assert refresh(book).status == ItemStatus.ON_HOLD_SHELF
+    assert list(selectors.hold_shelf(central)) == [hold]
+    assert events("hold_ready")[0].patron == second_reader
+
+
+def test_a_hold_for_another_branch_sends_the_copy_there_and_it_waits_on_arrival(
+    lend, checkin, reader, second_reader, book, central, riverside
+):
+    lend(reader, book)
+    hold = hold_for(second_reader, book.record, riverside)
+    result = checkin(book)
+    assert refresh(hold).status == HoldStatus.IN_TRANSIT
+    assert result.transfer.to_branch == riverside and result.transfer.reason == "hold"
+    arrival = services.receive_transfer(
+        item=book, branch=riverside, staff=None, at=AT + timedelta(days=2)
+    )
+    assert arrival.routing.hold == refresh(hold) and refresh(hold).status == HoldStatus.READY
+    assert refresh(book).status == ItemStatus.ON_HOLD_SHELF
+
+
+def test_checking_in_a_copy_in_transit_receives_it_too(
+    lend, checkin, reader, book, riverside, riverside_librarian
+):
+    lend(reader, book)
+    checkin(book, branch=riverside, staff=riverside_librarian)
+    result = checkin(book, at=AT + timedelta(days=3))
+    assert result.loan is None and result.received is not None
+    assert refresh(book).status == ItemStatus.AVAILABLE
+
+
+def test_the_queue_is_first_come_first_served(
+    lend, checkin, reader, second_reader, third_reader, book, central
+):
+    lend(reader, book)
+    later = hold_for(third_reader, book.record, central, at=AT + timedelta(minutes=5))
+    first = hold_for(second_reader, book.record, central, at=AT + timedelta(minutes=1))
+    assert [h.pk for h in selectors.queue(book.record_id)] == [first.pk, later.pk]
+    assert selectors.queue_position(first) == 1 and selectors.queue_position(later) == 2
+    checkin(book)
+    assert refresh(first).status == HoldStatus.READY
+    assert refresh(later).status == HoldStatus.WAITING
+    assert selectors.queue_position(refresh(later)) == 1
+
+
+def test_a_hold_on_one_copy_waits_for_that_copy(
+    lend, checkin, reader, second_reader, third_reader, make_item, make_record, central
+):
+    record = make_record()
+    copy1, copy2 = make_item(record=record), make_item(record=record)
+    lend(reader, copy1)
+    lend(third_reader, copy2)
+    hold = hold_for(second_reader, None, central, item=copy2)
+    assert checkin(copy1).hold is None
+    assert checkin(copy2).hold == hold
+
+
+def test_unclaimed_holds_expire_and_the_copy_goes_to_the_next_reader(
+    lend, checkin, reader, second_reader, third_reader, book, central
+):
+    lend(reader, book)
+    first = hold_for(second_reader, book.record, central)
+    second = hold_for(third_reader, book.record, central, at=AT + timedelta(minutes=1))
+    checkin(book)
+    assert services.expire_holds(at=AT + timedelta(days=8)) == []  # still within the week
+    expired = services.expire_holds(at=AT + timedelta(days=9))
+    assert expired == [refresh(first)] and refresh(first).status == HoldStatus.EXPIRED
+    assert refresh(second).status == HoldStatus.READY
+    assert refresh(second).assigned_item == book
+    assert refresh(book).status == ItemStatus.ON_HOLD_SHELF
+    assert len(events("hold_expired")) == 1
+
+
+def test_an_expired_hold_with_nobody_waiting_puts_the_copy_back(
+    lend, checkin, reader, second_reader, book, central
+):
+    lend(reader, book)
+    hold_for(second_reader, book.record, central)
+    checkin(book)
+    services.expire_holds(at=AT + timedelta(days=30))
+    assert refresh(book).status == ItemStatus.AVAILABLE
+
+
+def test_cancelling_a_ready_hold_frees_the_copy(
+    lend, checkin, reader, second_reader, book, central
+):
+    lend(reader, book)
+    hold = hold_for(second_reader, book.record, central)
+    checkin(book)
+    services.cancel_hold(hold=hold, staff=None, at=AT + timedelta(days=2), reason="Bought it")
+    assert refresh(hold).status == HoldStatus.CANCELLED
+    assert refresh(book).status == ItemStatus.AVAILABLE
+    assert events("hold_cancelled")[0].staff is None
+    with pytest.raises(InvalidOperation):
+        services.cancel_hold(hold=hold, staff=None, at=AT + timedelta(days=2))
+
+
+def test_the_pickup_branch_can_change_while_the_hold_waits(
+    lend, checkin, reader, second_reader, book, central, riverside
+):
+    lend(reader, book)
+    hold = hold_for(second_reader, book.record, central)
+    services.change_pickup(hold=hold, pickup_branch=riverside, staff=None, at=AT)
+    assert refresh(hold).pickup_branch == riverside
+    assert events("hold_changed")[0].detail == {"from": "central", "to": "riverside"}
+    checkin(book)
+    with pytest.raises(InvalidOperation):
+        services.change_pickup(hold=hold, pickup_branch=central, staff=None, at=AT)
+
+
+def test_hold_refusals_are_recorded(lend, reader, second_reader, book, central, default_rule):
+    hold_for(second_reader, book.record, central)
+    with pytest.raises(HoldRefused) as e:
+        hold_for(second_reader, book.record, central)
+    assert e.value.reasons == [R.ALREADY_HELD]
+    lend(reader, book, override_reason="Hold for someone else, but urgent")
+    with pytest.raises(HoldRefused) as e:
+        hold_for(reader, book.record, central)
+    assert e.value.reasons == [R.ALREADY_ON_LOAN_TO_PATRON]
+    default_rule.holds_allowed = False
+    default_rule.save()
+    with pytest.raises(HoldRefused) as e:
+        services.place_hold(
+            patron=refresh(reader), record=book.record, pickup_branch=central, staff=None, at=AT
+        )
+    assert R.HOLDS_NOT_ALLOWED in e.value.reasons
+    assert [ev.action for ev in events("refusal")] == ["hold", "hold", "hold"]
+
+
+def test_a_title_without_a_copy_to_wait_for_cannot_be_held(
+    reader, make_item, central, make_record
+):
+    record = make_record()
+    make_item(record=record, status=ItemStatus.WITHDRAWN)
+    with pytest.raises(HoldRefused) as e:
+        hold_for(reader, record, central)
+    assert e.value.reasons == [R.NO_HOLDABLE_COPY]
+
+
+def test_staff_can_place_a_hold_past_a_block_with_a_reason(
+    reader, book, central, central_librarian
+):
+    from bibliohub.patrons import services as patron_services
+
+    patron_services.add_block(
+        reader, reason="Unpaid", branch=central, staff=central_librarian, at=AT
+    )
+    with pytest.raises(HoldRefused):
+        hold_for(reader, book.record, central)
+    hold = services.place_hold(
+        patron=reader,
+        record=book.record,
+        pickup_branch=central,
+        staff=central_librarian,
+        at=AT,
+        override_reason="Settles on Friday",
+    )
+    event = events("hold_placed")[0]
+    assert event.hold == hold and event.reasons == ["patron_blocked_manual"]
+
+
+def test_holds_to_pull_lists_copies_on_the_shelf_for_waiting_holds(
+    reader, second_reader, make_item, make_record, central, riverside
+):
+    record = make_record()
+    here = make_item(record=record, branch=riverside)
+    make_item(record=record, branch=central, status=ItemStatus.ON_LOAN)
+    first = hold_for(reader, record, central)
+    hold_for(second_reader, record, central, at=AT + timedelta(minutes=1))
+    (pull,) = selectors.holds_to_pull(riverside)
+    assert pull.hold == first and pull.items == [here]
+    assert selectors.holds_to_pull(central) == []
+
+
+def test_sending_an_item_by_hand_and_what_cannot_be_sent(
+    lend, reader, book, make_item, central, riverside, central_librarian
+):
+    transfer = services.send_transfer(
+        item=book, to_branch=riverside, branch=central, staff=central_librarian, at=AT
+    )
+    assert transfer.reason == TransferReason.MANUAL
+    assert refresh(book).status == ItemStatus.IN_TRANSIT
+    with pytest.raises(InvalidOperation):
+        services.send_transfer(
+            item=book, to_branch=central, branch=riverside, staff=central_librarian, at=AT
+        )
+    other = make_item()
+    lend(reader, other)
+    with pytest.raises(InvalidOperation):
+        services.send_transfer(
+            item=other, to_branch=riverside, branch=central, staff=central_librarian, at=AT
+        )
+    with pytest.raises(InvalidOperation):
+        services.receive_transfer(item=other, branch=riverside, staff=None, at=AT)
+    assert Transfer.objects.count() == 1
+
+
+def test_lost_and_claims_returned_end_the_loan(
+    lend, reader, make_item, central, central_librarian
+):
+    lost_copy = make_item(price=Decimal("12.50"))
+    claimed = make_item()
+    lost_loan = lend(reader, lost_copy)
+    claimed_loan = lend(reader, claimed)
+    later = AT + timedelta(days=40)
+    services.mark_lost(loan=lost_loan, branch=central, staff=central_librarian, at=later)
+    services.claims_returned(
+        loan=claimed_loan, branch=central, staff=central_librarian, at=later
+    )
+    assert refresh(lost_loan).outcome == "lost" and refresh(lost_copy).status == "lost"
+    assert refresh(claimed_loan).outcome == "claims_returned"
+    assert refresh(claimed).status == ItemStatus.MISSING
+    kinds = sorted((f.kind, f.amount) for f in reader.fines.all())
+    assert kinds == [
+        ("lost", Decimal("12.50")),
+        ("overdue", Decimal("3.80")),
+        ("overdue", Decimal("3.80")),
+    ]
+    assert len(events("lost")) == 1 and len(events("claims_returned")) == 1
+    with pytest.raises(InvalidOperation):
+        services.mark_lost(loan=lost_loan, branch=central, staff=central_librarian, at=later)
+
+
+def test_a_damaged_item_leaves_circulation_and_can_be_charged(
+    lend, checkin, reader, book, central, central_librarian
+):
+    lend(reader, book)
+    with pytest.raises(InvalidOperation):
+        services.mark_damaged(item=book, branch=central, staff=central_librarian, at=AT)
+    checkin(book)
+    services.mark_damaged(
+        item=book,
+        branch=central,
+        staff=central_librarian,
+        at=AT + timedelta(days=1),
+        patron=reader,
+        amount=Decimal("4.00"),
+        note="Water damage",
+    )
+    assert refresh(book).status == ItemStatus.DAMAGED
+    assert reader.fines.get().kind == "damaged"
+    assert events("damaged")[0].patron == reader
+
+
+def test_the_hold_pickup_days_follow_the_rule(
+    lend, checkin, reader, second_reader, book, central
+):
+    CirculationRule.objects.create(branch=central, loan_period=21, hold_pickup_days=3)
+    lend(reader, book)
+    hold = hold_for(second_reader, book.record, central)
+    checkin(book)
+    assert refresh(hold).expires_at == end_of(date(2026, 12, 5))
