@@ -8,7 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,13 +199,15 @@ def pay(
     for fine in fines:
         if left <= 0:
             break
-        part = min(left, fine.outstanding)
+        outstanding = fine.outstanding
+        part = min(left, outstanding)
         if part <= 0:
             continue
         PaymentLine.objects.create(payment=payment, fine=fine, amount=part)
-        fine.paid = F("paid") + part
+        # The fines are locked above, so adding in Python cannot lose a concurrent payment.
+        fine.paid = Decimal(fine.paid) + part
         fine.updated_at = at
-        if part == fine.outstanding:
+        if part == outstanding:
             fine.settled_at = at
         fine.save(update_fields=["paid", "updated_at", "settled_at"])
         left -= part
