@@ -118,16 +118,18 @@ def _count(cursor, matches: _Sql, limit: int) -> int:
     return cursor.fetchone()[0]
 
 
-def _ranked_ids(cursor, clauses: list[Clause], filters: list[_Sql], *, window: int | None, limit: int, offset: int) -> list[int]:
-    """A page of matches best first; with `window`, only the `window` newest matches are ranked."""
+def _ranked_ids(cursor, clauses: list[Clause], filters: list[_Sql], *, lowest: int | None, limit: int, offset: int) -> list[int]:
+    """A page of matches best first; with `lowest`, only matches with an id at least that
+    (the newest ones) are ranked. Both backends skip the older part of their posting lists."""
     m = get_backend().match(clauses)
     sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.source}"
     params = list(m.params)
     for f in filters:
         sql += f" AND {_filter_condition(f, m.id_column, correlated=True)}"
         params += f.params
-    if window is not None:
-        sql += f" ORDER BY {m.id_column} DESC LIMIT {int(window)}"
+    if lowest is not None:
+        sql += f" AND {m.id_column} >= %s"
+        params.append(lowest)
     cursor.execute(
         f"SELECT c.id FROM ({sql}) c ORDER BY {m.order_by}, c.id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
         params + m.order_params,
@@ -135,38 +137,32 @@ def _ranked_ids(cursor, clauses: list[Clause], filters: list[_Sql], *, window: i
     return [row[0] for row in cursor.fetchall()]
 
 
-def _page_ids(
-    cursor, query: SearchQuery, clauses: list[Clause], filters: list[_Sql], *, matched: int, bound: int | None
-) -> list[int]:
+def _page_ids(cursor, query: SearchQuery, clauses: list[Clause], filters: list[_Sql], candidates: list[int]) -> list[int]:
+    """One page of `candidates` (every match, or the `limit` newest, newest first) in the
+    order the reader asked for."""
     limit, offset = max(0, int(query.limit)), max(0, int(query.offset))
-    if bound is not None:
-        limit = max(0, min(limit, bound - offset))
+    limit = max(0, min(limit, len(candidates) - offset))
     if limit == 0:
         return []
     if clauses and query.sort == Sort.RELEVANCE:
-        window = _rank_window() if bound is None else min(_rank_window(), bound)
-        if matched <= window:
-            return _ranked_ids(cursor, clauses, filters, window=None, limit=limit, offset=offset)
+        window = _rank_window()
+        if len(candidates) <= window:
+            return _ranked_ids(cursor, clauses, filters, lowest=candidates[-1], limit=limit, offset=offset)
         # Very common words: the newest `window` matches are ranked; pages past them go on
-        # with the older matches, newest first, so every match stays reachable.
+        # with the older matches, newest first, so every candidate stays reachable.
         ids: list[int] = []
         if offset < window:
-            ids = _ranked_ids(cursor, clauses, filters, window=window, limit=min(limit, window - offset), offset=offset)
-        if len(ids) < limit:
-            rest = _matches(clauses, filters, bound=None)
-            start = max(offset, window)
-            cursor.execute(
-                f"SELECT t.id FROM ({rest.sql}) t ORDER BY t.id DESC LIMIT {limit - len(ids)} OFFSET {start}",
-                rest.params,
+            ids = _ranked_ids(
+                cursor, clauses, filters, lowest=candidates[window - 1], limit=min(limit, window - offset), offset=offset
             )
-            ids += [row[0] for row in cursor.fetchall()]
-        return ids
-    candidates = _matches(clauses, filters, bound=bound)
-    order = _ORDER.get(query.sort, _ORDER[Sort.NEWEST])
+        start = max(offset, window)
+        return ids + candidates[start : start + limit - len(ids)]
+    if query.sort not in _ORDER:  # relevance without words: newest first, as listed
+        return candidates[offset : offset + limit]
     cursor.execute(
         "SELECT r.id FROM catalog_record r LEFT JOIN search_document d ON d.record_id = r.id "
-        f"WHERE r.id IN ({candidates.sql}) ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-        candidates.params,
+        f"WHERE r.id IN ({_marks(candidates)}) ORDER BY {_ORDER[query.sort]} LIMIT {limit} OFFSET {offset}",
+        candidates,
     )
     return [row[0] for row in cursor.fetchall()]
 
@@ -194,12 +190,16 @@ def _rank_window() -> int:
     return int(getattr(settings, "SEARCH_RANK_WINDOW", RANK_WINDOW))
 
 
+def _id_list(ids: list[int]) -> _Sql:
+    return _Sql(_marks(ids), list(ids)) if ids else _Sql("NULL", [])
+
+
 def _facet_sample() -> int:
     return int(getattr(settings, "SEARCH_FACET_SAMPLE", FACET_SAMPLE))
 
 
 def _facets(
-    cursor, query: SearchQuery, clauses: list[Clause], limit: int, *, total: int
+    cursor, query: SearchQuery, clauses: list[Clause], limit: int, *, candidates: list[int], matched: int
 ) -> tuple[dict[str, list[FacetValue]], bool]:
     """Facet values with counts. A facet the reader filtered on is counted without its own
     filter, so that other values of it stay visible to widen the choice (OR within a facet).
@@ -209,34 +209,30 @@ def _facets(
     sample = min(_facet_sample(), limit)
     exact = True
 
-    def counted(without: str | None, facets: list[str], matched: int | None = None) -> dict[str, dict[str, int]]:
+    def scaled(counts: dict[str, dict[str, int]], matched: int) -> dict[str, dict[str, int]]:
         nonlocal exact
-        filters = _filter_sql({f: v for f, v in chosen.items() if f != without})
-        if matched is None:
-            matched = _count(cursor, _matches(clauses, filters, bound=None), limit)
-        counts = _facet_counts(cursor, _matches(clauses, filters, bound=sample), facets)
-        if matched > sample:
-            exact = False
-            scale = min(matched, limit) / sample
-            counts = {f: {v: max(1, round(c * scale)) for v, c in vc.items()} for f, vc in counts.items()}
-        return counts
+        if matched <= sample:
+            return counts
+        exact = False
+        scale = min(matched, limit) / sample
+        return {f: {v: max(1, round(c * scale)) for v, c in vc.items()} for f, vc in counts.items()}
 
-    counts = counted(None, [f for f in FACETS if not chosen[f]], total)
+    sampled = _id_list(candidates[:sample])
+    counts = scaled(_facet_counts(cursor, sampled, [f for f in FACETS if not chosen[f]]), matched)
     for facet in FACETS:
         if chosen[facet]:
-            counts.update(counted(facet, [facet]))
+            filters = _filter_sql({f: v for f, v in chosen.items() if f != facet})
+            others = _count(cursor, _matches(clauses, filters, bound=None), limit)
+            counts.update(scaled(_facet_counts(cursor, _matches(clauses, filters, bound=sample), [facet]), others))
     if chosen["branch"] and "availability" in counts and not chosen["availability"]:
         # With branches picked, "available" means available at one of them.
-        candidates = _matches(clauses, _filter_sql(chosen), bound=sample)
         cursor.execute(
             f"SELECT count(DISTINCT record_id) FROM search_facet WHERE facet = 'available_at' "
-            f"AND value IN ({_marks(chosen['branch'])}) AND record_id IN ({candidates.sql})",
-            [*chosen["branch"], *candidates.params],
+            f"AND value IN ({_marks(chosen['branch'])}) AND record_id IN ({sampled.sql})",
+            [*chosen["branch"], *sampled.params],
         )
-        available = cursor.fetchone()[0]
-        if total > sample:
-            available = round(available * min(total, limit) / sample)
-        counts["availability"] = {"available": available} if available else {}
+        available = scaled({"availability": {"available": cursor.fetchone()[0]}}, matched)["availability"]
+        counts["availability"] = {k: v for k, v in available.items() if v}
     return {f: _facet_values(f, counts.get(f, {}), chosen[f]) for f in FACETS}, exact
 
 
@@ -321,14 +317,19 @@ def search(query: SearchQuery) -> SearchResult:
     clauses = parse(query.text, field=query.field)
     filters = _filter_sql(query.filters)
     with connection.cursor() as cursor:
-        total = _count(cursor, _matches(clauses, filters, bound=None), limit)
+        # The full-text match runs once here: the newest limit + 1 ids give the total, the
+        # ranking window, the facet sample and every page that is not ranked.
+        matches = _matches(clauses, filters, bound=limit + 1)
+        cursor.execute(matches.sql, matches.params)
+        candidates = [row[0] for row in cursor.fetchall()]
+        total = len(candidates)
         exact = total <= limit
-        bound = None if exact else limit
-        ids = _page_ids(cursor, query, clauses, filters, matched=total, bound=bound)
+        candidates = candidates[:limit]
+        ids = _page_ids(cursor, query, clauses, filters, candidates)
         facets: dict[str, list[FacetValue]] = {}
         facets_exact = True
         if query.with_facets:
-            facets, facets_exact = _facets(cursor, query, clauses, limit, total=total)
+            facets, facets_exact = _facets(cursor, query, clauses, limit, candidates=candidates, matched=total)
     return SearchResult(
         total=min(total, limit),
         total_is_exact=exact,
