@@ -213,9 +213,7 @@ def test_hold_refusals_are_recorded(lend, reader, second_reader, book, central, 
     assert [ev.action for ev in events("refusal")] == ["hold", "hold", "hold"]
 
 
-def test_a_title_without_a_copy_to_wait_for_cannot_be_held(
-    reader, make_item, central, make_record
-):
+def test_a_title_without_a_copy_to_wait_for_cannot_be_held(reader, make_item, central, make_record):
     record = make_record()
     make_item(record=record, status=ItemStatus.WITHDRAWN)
     with pytest.raises(HoldRefused) as e:
@@ -281,18 +279,14 @@ def test_sending_an_item_by_hand_and_what_cannot_be_sent(
     assert Transfer.objects.count() == 1
 
 
-def test_lost_and_claims_returned_end_the_loan(
-    lend, reader, make_item, central, central_librarian
-):
+def test_lost_and_claims_returned_end_the_loan(lend, reader, make_item, central, central_librarian):
     lost_copy = make_item(price=Decimal("12.50"))
     claimed = make_item()
     lost_loan = lend(reader, lost_copy)
     claimed_loan = lend(reader, claimed)
     later = AT + timedelta(days=40)
     services.mark_lost(loan=lost_loan, branch=central, staff=central_librarian, at=later)
-    services.claims_returned(
-        loan=claimed_loan, branch=central, staff=central_librarian, at=later
-    )
+    services.claims_returned(loan=claimed_loan, branch=central, staff=central_librarian, at=later)
     assert refresh(lost_loan).outcome == "lost" and refresh(lost_copy).status == "lost"
     assert refresh(claimed_loan).outcome == "claims_returned"
     assert refresh(claimed).status == ItemStatus.MISSING
@@ -328,9 +322,7 @@ def test_a_damaged_item_leaves_circulation_and_can_be_charged(
     assert events("damaged")[0].patron == reader
 
 
-def test_the_hold_pickup_days_follow_the_rule(
-    lend, checkin, reader, second_reader, book, central
-):
+def test_the_hold_pickup_days_follow_the_rule(lend, checkin, reader, second_reader, book, central):
     CirculationRule.objects.create(branch=central, loan_period=21, hold_pickup_days=3)
     lend(reader, book)
     hold = hold_for(second_reader, book.record, central)

@@ -64,9 +64,7 @@ def test_an_overdue_item_refuses_checkout():
     assert checkout(state=rules.PatronState(overdue_loans=1)) == [R.OVERDUE]
 
 
-@pytest.mark.parametrize(
-    ("owed", "refused"), [("9.99", False), ("10.00", False), ("10.01", True)]
-)
+@pytest.mark.parametrize(("owed", "refused"), [("9.99", False), ("10.00", False), ("10.01", True)])
 def test_fines_block_only_above_the_limit(owed, refused):
     reasons = checkout(state=rules.PatronState(fines_owed=Decimal(owed)))
     assert (R.FINES_OVER_LIMIT in reasons) is refused

@@ -18,9 +18,7 @@ from tests.circulation.conftest import AT, end_of, events, refresh
 
 
 def renew(loan, *, at, staff=None, **kw):
-    return services.renew(
-        loan=loan, branch=loan.branch, staff=staff, desk="kiosk 1", at=at, **kw
-    )
+    return services.renew(loan=loan, branch=loan.branch, staff=staff, desk="kiosk 1", at=at, **kw)
 
 
 def test_a_renewal_extends_the_loan_from_today_and_is_recorded(lend, reader, book):
@@ -68,9 +66,7 @@ def test_a_reader_waiting_stops_the_renewal_unless_staff_override(
     assert events("renew")[0].reasons == ["hold_waiting"]
 
 
-def test_an_overdue_loan_can_be_renewed_but_other_overdue_items_block(
-    lend, reader, make_item
-):
+def test_an_overdue_loan_can_be_renewed_but_other_overdue_items_block(lend, reader, make_item):
     first = lend(reader, make_item())
     second = lend(reader, make_item())
     late = AT + timedelta(days=25)
@@ -99,9 +95,7 @@ def test_renew_all_reports_each_loan(lend, reader, second_reader, make_item, cen
         patron=reader, branch=central, staff=None, desk="kiosk", at=AT + timedelta(days=1)
     )
     assert [loan.pk for loan in result.renewed] == [ok.pk]
-    assert [(loan.pk, reasons) for loan, reasons in result.refused] == [
-        (held.pk, [R.HOLD_WAITING])
-    ]
+    assert [(loan.pk, reasons) for loan, reasons in result.refused] == [(held.pk, [R.HOLD_WAITING])]
 
 
 def test_automatic_renewal_renews_loans_that_asked_for_it(lend, reader, make_item):
@@ -179,9 +173,7 @@ def test_a_payment_settles_the_oldest_fines_first_with_a_receipt(
     assert selectors.amount_owed(reader) == Decimal("1.00")
     assert list(selectors.fines_for(reader)) == [new]
     event = events("payment")[0]
-    assert event.amount == Decimal("4.00") and event.detail == {
-        "receipt": payment.receipt_number
-    }
+    assert event.amount == Decimal("4.00") and event.detail == {"receipt": payment.receipt_number}
 
 
 @pytest.mark.parametrize("amount", ["0", "-1", "5.01"])
@@ -190,9 +182,7 @@ def test_a_payment_of_nothing_or_more_than_owed_is_refused(
 ):
     charge(reader, "5.00", AT, central, central_librarian)
     with pytest.raises(InvalidOperation):
-        services.pay(
-            patron=reader, amount=Decimal(amount), staff=None, branch=central, at=AT
-        )
+        services.pay(patron=reader, amount=Decimal(amount), staff=None, branch=central, at=AT)
 
 
 def test_staff_waive_a_fine_with_a_reason(reader, central, central_librarian):
@@ -213,9 +203,7 @@ def test_staff_waive_a_fine_with_a_reason(reader, central, central_librarian):
 def test_a_waived_overdue_fine_stays_waived(lend, reader, book, central, central_librarian):
     loan = lend(reader, book)
     services.accrue_fines(at=loan.due_at + timedelta(days=5))
-    services.waive(
-        fine=Fine.objects.get(), reason="Flood", staff=central_librarian, at=AT
-    )
+    services.waive(fine=Fine.objects.get(), reason="Flood", staff=central_librarian, at=AT)
     services.accrue_fines(at=loan.due_at + timedelta(days=9))
     assert selectors.amount_owed(reader) == 0
 
@@ -258,9 +246,7 @@ def test_returned_loans_are_anonymised_after_the_delay_unless_opted_in(
     assert events("anonymised")[0].detail["loans"] == 1
 
 
-def test_with_no_delay_the_return_forgets_the_patron_at_once(
-    lend, reader, book, central, network
-):
+def test_with_no_delay_the_return_forgets_the_patron_at_once(lend, reader, book, central, network):
     PrivacyPolicy.objects.create(network=network, anonymise_after_days=0)
     loan = lend(reader, book)
     result = services.checkin(item=book, branch=central, staff=None, desk="", at=AT)
