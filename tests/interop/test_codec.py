@@ -293,3 +293,12 @@ def test_frames_end_with_cr_crlf_or_lf():
     frames, rest = codec.split_frames(b"9900802.00\r9900802.00\r\n9900802.00\n\n99008")
     assert frames == [b"9900802.00"] * 3
     assert rest == b"99008"
+
+
+def test_a_renew_all_without_its_date_is_read_as_undated():
+    # The PyPI Sip2 client leaves the transaction date out of renew all.
+    message = codec.decode(b"65AOcentral|AAP1001|BON|\r").message
+    assert message == codec.RenewAll(
+        transaction_date=None, institution_id="central", patron_identifier="P1001",
+        fee_acknowledged="N",
+    )  # fmt: skip

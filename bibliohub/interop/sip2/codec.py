@@ -750,8 +750,18 @@ def _parse(cls: type[Message], text: str) -> Message:
     layout = cls._layout
     values: dict[str, Any] = {}
     pos = 0
-    for name, kind, width in layout.fixed:
+    for index, (name, kind, width) in enumerate(layout.fixed):
         piece = text[pos : pos + width]
+        if (
+            kind == _DATE
+            and index == len(layout.fixed) - 1
+            and text[pos : pos + 2] in layout.by_code
+            and not _DATE_RE.fullmatch(piece)
+        ):
+            # A last fixed date left out, the variable fields starting in its place: the
+            # PyPI Sip2 client sends its renew all (65) so. Read as "no date".
+            values[name] = None
+            continue
         if len(piece) != width:
             raise MalformedMessage(
                 f"{cls.command}: message ends inside the fixed field {name} (at {pos + 2})"

@@ -10,16 +10,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from decimal import InvalidOperation as InvalidOperation_
 from typing import Any, TypeVar
 
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bibliohub.catalog.models import Item, ItemStatus
 from bibliohub.circulation import selectors as circulation
-from bibliohub.circulation.models import HoldStatus
+from bibliohub.circulation import services
+from bibliohub.circulation.errors import (
+    CheckoutRefused,
+    CirculationError,
+    HoldRefused,
+    RefusalReason,
+    Refused,
+    RenewalRefused,
+)
+from bibliohub.circulation.models import Hold as HoldModel
+from bibliohub.circulation.models import HoldStatus, Loan
 from bibliohub.interop.sip2 import codec
 from bibliohub.interop.sip2.models import SelfCheckTerminal
+from bibliohub.libraries.models import Branch
 from bibliohub.patrons.errors import BlockReason
 from bibliohub.patrons.models import Patron
 from bibliohub.patrons.selectors import patron_by_card
@@ -56,6 +69,9 @@ MAX_LIST_LENGTH = 50
 SUMMARY_LISTS = ("hold", "overdue", "charged", "fine", "recall", "unavailable")
 
 LOGIN_FAILURES_BEFORE_CLOSE = 3
+
+NOT_KNOWN_CARD = gettext_lazy("This card is not known to the library.")
+NOT_KNOWN_ITEM = gettext_lazy("This item is not known to the library.")
 
 
 @dataclass
@@ -257,7 +273,7 @@ def patron_status(
             patron_identifier=message.patron_identifier,
             personal_name="",
             valid_patron="N",
-            screen_message=(_("This card is not known to the library."),),
+            screen_message=(str(NOT_KNOWN_CARD),),
         )
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at, lists=False)
@@ -310,9 +326,9 @@ def patron_summary(patron: Patron, *, at: datetime, lists: bool = True) -> Patro
         else:
             summary.unavailable.append(hold.record.full_title)
     for fine in circulation.fines_for(patron):
-        title = fine.item.record.full_title if fine.item else ""
+        what = fine.item.record.full_title if fine.item else fine.note
         text = f"{_amount(fine.amount - fine.paid)} {fine.get_kind_display()}"
-        summary.fine.append(f"{text}: {title}" if title else text)
+        summary.fine.append(f"{text}: {what}" if what else text)
     return summary
 
 
@@ -344,7 +360,7 @@ def patron_information(
             patron_identifier=message.patron_identifier,
             personal_name="",
             valid_patron="N",
-            screen_message=(_("This card is not known to the library."),),
+            screen_message=(str(NOT_KNOWN_CARD),),
         )
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at)
@@ -437,7 +453,7 @@ def item_information(
             transaction_date=_local(at),
             item_identifier=message.item_identifier,
             title_identifier="",
-            screen_message=(_("This item is not known to the library."),),
+            screen_message=(str(NOT_KNOWN_ITEM),),
         )
     return codec.ItemInformationResponse(
         circulation_status=CIRCULATION_STATUS.get(ItemStatus(item.status), OTHER_STATUS),
@@ -450,3 +466,345 @@ def item_information(
         screen_message=(item.public_note,) if item.public_note else (),
         **item_details(item),
     )
+
+
+# --- Circulation ----------------------------------------------------------------------------
+#
+# Every call passes staff=None (a terminal never overrides) and the terminal's login as the
+# desk, so that statistics can tell the machines apart.
+
+
+def _terminal(session: Session) -> SelfCheckTerminal:
+    assert session.terminal is not None
+    return session.terminal
+
+
+def _day(at: datetime) -> str:
+    return formats.date_format(timezone.localtime(at), "SHORT_DATE_FORMAT")
+
+
+def _reasons(error: Refused) -> tuple[str, ...]:
+    return tuple(reason.message for reason in error.reasons)
+
+
+def _loan_refused(
+    response_type: type[codec.CheckoutResponse] | type[codec.RenewResponse],
+    message: codec.Checkout | codec.Renew,
+    at: datetime,
+    screen: tuple[str, ...],
+    item: Item | None = None,
+) -> codec.Message:
+    return response_type(
+        ok=False,
+        renewal_ok=False,
+        magnetic_media=None,
+        desensitize=False,
+        transaction_date=_local(at),
+        institution_id=message.institution_id,
+        patron_identifier=message.patron_identifier,
+        item_identifier=item.barcode if item else (message.item_identifier or ""),
+        title_identifier=item.record.full_title if item else "",
+        due_date="",
+        screen_message=screen,
+    )
+
+
+def _lent(
+    response_type: type[codec.CheckoutResponse] | type[codec.RenewResponse],
+    message: codec.Checkout | codec.Renew,
+    at: datetime,
+    loan: Loan,
+    item: Item,
+    renewed: bool,
+) -> codec.Message:
+    return response_type(
+        ok=True,
+        renewal_ok=renewed,
+        magnetic_media=None,
+        desensitize=True,
+        transaction_date=_local(at),
+        institution_id=message.institution_id,
+        patron_identifier=message.patron_identifier,
+        item_identifier=item.barcode,
+        title_identifier=item.record.full_title,
+        due_date=_due(loan.due_at),
+        screen_message=(_("Due back on %(date)s.") % {"date": _day(loan.due_at)},),
+    )
+
+
+@handles(codec.Checkout)
+def checkout(session: Session, message: codec.Checkout, at: datetime) -> codec.Message:
+    """Lend the item. An item already on loan to the same reader is renewed instead when
+    the self-check says it may renew (sc renewal policy Y), as the spec describes."""
+    terminal = _terminal(session)
+    if message.cancel == "Y":
+        return _loan_refused(
+            codec.CheckoutResponse, message, at, (_("This machine cannot undo a return."),)
+        )
+    patron = _patron(session, message.patron_identifier)
+    item = _item(message.item_identifier)
+    if patron is None or item is None:
+        screen = str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM)
+        return _loan_refused(codec.CheckoutResponse, message, at, (screen,), item)
+    try:
+        loan = services.checkout(
+            patron=patron, item=item, branch=terminal.branch, staff=None,
+            desk=terminal.login, at=at,
+        )  # fmt: skip
+    except CheckoutRefused as refusal:
+        current = (
+            circulation.open_loan_for(item)
+            if RefusalReason.ITEM_ALREADY_ON_LOAN in refusal.reasons
+            else None
+        )
+        if current is None or current.patron_id != patron.pk:
+            return _loan_refused(codec.CheckoutResponse, message, at, _reasons(refusal), item)
+        if not message.sc_renewal_policy:
+            return _loan_refused(
+                codec.CheckoutResponse, message, at, (_("You already have this item."),), item
+            )
+        try:
+            loan = services.renew(
+                loan=current, branch=terminal.branch, staff=None, desk=terminal.login, at=at
+            )
+        except RenewalRefused as renewal_refusal:
+            return _loan_refused(
+                codec.CheckoutResponse, message, at, _reasons(renewal_refusal), item
+            )
+        return _lent(codec.CheckoutResponse, message, at, loan, item, renewed=True)
+    except CirculationError as exc:
+        return _loan_refused(codec.CheckoutResponse, message, at, (str(exc),), item)
+    return _lent(codec.CheckoutResponse, message, at, loan, item, renewed=False)
+
+
+@handles(codec.Renew)
+def renew(session: Session, message: codec.Renew, at: datetime) -> codec.Message:
+    terminal = _terminal(session)
+    patron = _patron(session, message.patron_identifier)
+    item = _item(message.item_identifier or "")
+    if patron is None or item is None:
+        screen = str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM)
+        return _loan_refused(codec.RenewResponse, message, at, (screen,), item)
+    loan = circulation.open_loan_for(item)
+    if loan is None or loan.patron_id != patron.pk:
+        return _loan_refused(
+            codec.RenewResponse, message, at, (_("This item is not on loan to you."),), item
+        )
+    try:
+        loan = services.renew(
+            loan=loan, branch=terminal.branch, staff=None, desk=terminal.login, at=at
+        )
+    except RenewalRefused as refusal:
+        return _loan_refused(codec.RenewResponse, message, at, _reasons(refusal), item)
+    except CirculationError as exc:
+        return _loan_refused(codec.RenewResponse, message, at, (str(exc),), item)
+    return _lent(codec.RenewResponse, message, at, loan, item, renewed=True)
+
+
+@handles(codec.RenewAll)
+def renew_all(session: Session, message: codec.RenewAll, at: datetime) -> codec.Message:
+    terminal = _terminal(session)
+    patron = _patron(session, message.patron_identifier)
+    if patron is None:
+        return codec.RenewAllResponse(
+            ok=False, transaction_date=_local(at), institution_id=message.institution_id,
+            screen_message=(str(NOT_KNOWN_CARD),),
+        )  # fmt: skip
+    result = services.renew_all(
+        patron=patron, branch=terminal.branch, staff=None, desk=terminal.login, at=at
+    )
+    screen = [
+        f"{loan.item.barcode}: {' '.join(reason.message for reason in reasons)}"
+        for loan, reasons in result.refused
+    ]
+    if result.renewed:
+        screen.insert(0, _("Renewed: %(count)d.") % {"count": len(result.renewed)})
+    return codec.RenewAllResponse(
+        ok=True,
+        renewed_count=len(result.renewed),
+        unrenewed_count=len(result.refused),
+        transaction_date=_local(at),
+        institution_id=message.institution_id,
+        renewed_items=tuple(loan.item.barcode for loan in result.renewed),
+        unrenewed_items=tuple(loan.item.barcode for loan, _why in result.refused),
+        screen_message=tuple(screen),
+    )
+
+
+@handles(codec.Checkin)
+def checkin(session: Session, message: codec.Checkin, at: datetime) -> codec.Message:
+    """Take the item back. When it must not go back on the shelf (a reader is waiting for
+    it, or it belongs to another branch) the alert flag is set and the screen says where it
+    goes; the sort bin (CL) says the same in one word for sorting machines."""
+    terminal = _terminal(session)
+
+    def refused(screen: str, item: Item | None = None) -> codec.Message:
+        return codec.CheckinResponse(
+            ok=False, resensitize=False, magnetic_media=None, alert=False,
+            transaction_date=_local(at), institution_id=message.institution_id,
+            item_identifier=message.item_identifier,
+            permanent_location=item.branch.code if item else "",
+            title_identifier=item.record.full_title if item else None,
+            screen_message=(screen,),
+        )  # fmt: skip
+
+    if message.cancel == "Y":
+        return refused(_("This machine cannot undo a loan."))
+    item = _item(message.item_identifier)
+    if item is None:
+        return refused(str(NOT_KNOWN_ITEM))
+    try:
+        result = services.checkin(
+            item=item, branch=terminal.branch, staff=None, desk=terminal.login, at=at
+        )
+    except CirculationError as exc:
+        return refused(str(exc), item)
+    screen: list[str] = []
+    sort_bin = None
+    if result.hold is not None and result.transfer is None:
+        screen.append(_("Please leave this item at the desk: a reader is waiting for it."))
+        sort_bin = "hold"
+    elif result.transfer is not None:
+        screen.append(
+            _("Please leave this item at the desk: it goes to %(branch)s.")
+            % {"branch": result.transfer.to_branch.display_name(session.language)}
+        )
+        sort_bin = "transit"
+    if result.fine is not None and result.loan is not None:
+        screen.append(
+            _("Returned late: a fine of %(amount)s.") % {"amount": _amount(result.fine.amount)}
+        )
+    if not screen:
+        screen.append(_("Thank you. The item has been returned."))
+    patron = result.patron
+    return codec.CheckinResponse(
+        ok=True,
+        resensitize=True,
+        magnetic_media=None,
+        alert=sort_bin is not None,
+        transaction_date=_local(at),
+        institution_id=message.institution_id,
+        item_identifier=item.barcode,
+        permanent_location=item.branch.code,
+        title_identifier=item.record.full_title,
+        sort_bin=sort_bin,
+        patron_identifier=patron.card_barcode if patron is not None else None,
+        screen_message=tuple(screen),
+    )
+
+
+def _money(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation_:
+        return None
+    return value if value.is_finite() else None
+
+
+@handles(codec.FeePaid)
+def fee_paid(session: Session, message: codec.FeePaid, at: datetime) -> codec.Message:
+    """A payment taken by the machine, applied to the oldest fines first (the fee identifier
+    is not used: the service settles fines in that order everywhere)."""
+    terminal = _terminal(session)
+
+    def answer(accepted: bool, screen: str, transaction_id: str | None = None) -> codec.Message:
+        return codec.FeePaidResponse(
+            payment_accepted=accepted, transaction_date=_local(at),
+            institution_id=message.institution_id, patron_identifier=message.patron_identifier,
+            transaction_id=transaction_id, screen_message=(screen,),
+        )  # fmt: skip
+
+    patron = _patron(session, message.patron_identifier)
+    if patron is None:
+        return answer(False, str(NOT_KNOWN_CARD))
+    amount = _money(message.fee_amount)
+    if amount is None:
+        return answer(False, _("The amount is not a number."))
+    try:
+        payment = services.pay(
+            patron=patron, amount=amount, staff=None, branch=terminal.branch, at=at,
+            desk=terminal.login,
+        )  # fmt: skip
+    except CirculationError as exc:
+        return answer(False, str(exc))
+    return answer(
+        True,
+        _("Paid %(amount)s. Receipt %(receipt)s.")
+        % {"amount": _amount(payment.amount), "receipt": payment.receipt_number},
+        message.transaction_id or payment.receipt_number,
+    )
+
+
+# Hold types (BY): 3 is one specific copy; the others ask for any copy of the title.
+SPECIFIC_COPY = "3"
+
+
+@handles(codec.Hold)
+def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
+    """Place (+), cancel (-) or move to another pickup branch (*) a hold on the title of
+    the item given (AB), or on that copy for hold type 3. The pickup branch (BS) is a branch
+    code; the terminal's branch when empty."""
+    terminal = _terminal(session)
+    patron = _patron(session, message.patron_identifier)
+    item = _item(message.item_identifier or "")
+
+    def answer(ok: bool, screen: tuple[str, ...], placed: HoldModel | None = None) -> codec.Message:
+        position = circulation.queue_position(placed) if placed is not None else None
+        return codec.HoldResponse(
+            ok=ok,
+            available=bool(item and item.status == ItemStatus.AVAILABLE),
+            transaction_date=_local(at),
+            queue_position=str(position) if position else None,
+            pickup_location=placed.pickup_branch.code if placed is not None else None,
+            institution_id=message.institution_id,
+            patron_identifier=message.patron_identifier,
+            item_identifier=item.barcode if item else message.item_identifier,
+            title_identifier=item.record.full_title if item else message.title_identifier,
+            screen_message=screen,
+        )
+
+    if patron is None or item is None:
+        return answer(False, (str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM),))
+    pickup = terminal.branch
+    if (message.pickup_location or "").strip():
+        found = Branch.objects.filter(
+            code=message.pickup_location.strip(), network_id=terminal.branch.network_id,
+            is_active=True,
+        ).first()  # fmt: skip
+        if found is None:
+            return answer(
+                False, (_("There is no branch %(code)s.") % {"code": message.pickup_location},)
+            )
+        pickup = found
+    try:
+        if message.hold_mode == "+":
+            placed = services.place_hold(
+                patron=patron,
+                record=None if message.hold_type == SPECIFIC_COPY else item.record,
+                item=item if message.hold_type == SPECIFIC_COPY else None,
+                pickup_branch=pickup, staff=None, at=at, desk=terminal.login,
+            )  # fmt: skip
+            return answer(
+                True,
+                (_("Hold placed. Pick it up at %(branch)s.")
+                 % {"branch": placed.pickup_branch.display_name(session.language)},),
+                placed,
+            )  # fmt: skip
+        existing = circulation.active_holds(patron).filter(record_id=item.record_id).first()
+        if existing is None:
+            return answer(False, (_("You have no hold on this title."),))
+        if message.hold_mode == "-":
+            services.cancel_hold(
+                hold=existing, staff=None, at=at, branch=terminal.branch, desk=terminal.login
+            )
+            return answer(True, (_("Hold cancelled."),))
+        if message.hold_mode == "*":
+            changed = services.change_pickup(
+                hold=existing, pickup_branch=pickup, staff=None, at=at, branch=terminal.branch
+            )
+            return answer(True, (_("Hold changed."),), changed)
+        return answer(False, (_("Unknown hold mode."),))
+    except HoldRefused as refusal:
+        return answer(False, _reasons(refusal))
+    except CirculationError as exc:
+        return answer(False, (str(exc),))
