@@ -1,0 +1,99 @@
+"""Two desks lending the same copy at the same moment, with real concurrency: two threads,
+each with its own database connection, released together by a barrier. On SQLite this runs
+on a database file (WAL, as in production), not the shared in-memory test database."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from django.db import connection, connections
+
+from bibliohub.catalog.models import ItemStatus
+from bibliohub.circulation import services
+from bibliohub.circulation.errors import CheckoutRefused, RefusalReason
+from bibliohub.circulation.models import CirculationEvent, Loan
+from tests.circulation.conftest import AT, refresh
+
+
+@pytest.fixture
+def on_a_database_file(transactional_db, tmp_path: Path):
+    """For SQLite's in-memory test database, copy it to a file and point every new
+    connection there for the test; other databases are used as they are."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    settings = connection.settings_dict
+    memory_name = settings["NAME"]
+    path = tmp_path / "race.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    # Keep the in-memory database alive while the test's connections point elsewhere.
+    keeper = sqlite3.connect(memory_name, uri=True)
+    settings["NAME"] = str(path)
+    connection.close()  # only really closes once the name is no longer in-memory
+    try:
+        yield
+    finally:
+        connection.close()
+        settings["NAME"] = memory_name
+        connection.ensure_connection()  # before the keeper goes, or the database goes too
+        keeper.close()
+
+
+def race(*calls):
+    """Run the calls in threads released at the same moment; each outcome is a result or the
+    exception it raised."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            outcomes[i] = call()
+        except Exception as e:  # the outcome under test
+            outcomes[i] = e
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_desks_lending_the_same_copy_at_once_only_one_wins(
+    on_a_database_file,
+    attempt,
+    reader,
+    second_reader,
+    book,
+    central,
+    riverside,
+    central_librarian,
+    riverside_librarian,
+):
+    def at_desk(patron, branch, staff, desk):
+        return lambda: services.checkout(
+            patron=patron, item=book, branch=branch, staff=staff, desk=desk, at=AT
+        )
+
+    outcomes = race(
+        at_desk(reader, central, central_librarian, "desk 1"),
+        at_desk(second_reader, riverside, riverside_librarian, "desk 2"),
+    )
+    won = [o for o in outcomes if isinstance(o, Loan)]
+    lost = [o for o in outcomes if isinstance(o, CheckoutRefused)]
+    assert len(won) == 1 and len(lost) == 1, outcomes
+    assert lost[0].reasons == [RefusalReason.ITEM_ALREADY_ON_LOAN]
+    assert Loan.objects.filter(item=book, returned_at__isnull=True).count() == 1
+    assert refresh(book).status == ItemStatus.ON_LOAN
+    kinds = sorted(CirculationEvent.objects.values_list("kind", flat=True))
+    assert kinds == ["checkout", "refusal"]
