@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "bibliohub.search",
     "bibliohub.patrons",
     "bibliohub.circulation",
+    "bibliohub.spaces",
     "bibliohub.demo",
     "bibliohub.interop",
 ]
