@@ -207,6 +207,7 @@ class PatronEvent(models.Model):
         SELF_REGISTERED = "self_registered", _("Registered online")
         CONFIRMED = "confirmed", _("Registration confirmed")
         CARD_RENEWED = "card_renewed", _("Card renewed")
+        DETAILS_CHANGED = "details_changed", _("Details changed")
         BLOCKED = "blocked", _("Blocked")
         BLOCK_LIFTED = "block_lifted", _("Block lifted")
         READING_HISTORY_ON = "reading_history_on", _("Reading history turned on")

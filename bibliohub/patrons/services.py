@@ -189,6 +189,64 @@ def renew_card(patron: Patron, *, branch: Branch, staff: User | None, at: dateti
 
 
 @transaction.atomic
+def update_details(
+    patron: Patron,
+    details: PatronDetails,
+    *,
+    category: PatronCategory,
+    home_branch: Branch,
+    guardian: Patron | None,
+    branch: Branch,
+    staff: User | None,
+    at: datetime,
+) -> Patron:
+    """Replace the patron's details, category, home branch and guardian (the card number and
+    its expiry stay; `renew_card` extends the card).
+
+    Returns the patron; the DETAILS_CHANGED event names the fields that changed, not their
+    values, as those describe the person.
+    Raises InvalidPatronData naming each bad field (a guardian of another network, not yet
+    confirmed, or the patron themselves).
+    """
+    patron = Patron.objects.select_for_update().select_related("category").get(pk=patron.pk)
+    if guardian is not None and guardian.pk == patron.pk:
+        raise InvalidPatronData({"guardian": [_("A patron cannot be their own guardian.")]})
+    new = _new_patron(details, category=category, home_branch=home_branch, guardian=guardian, at=at)
+    if home_branch.network_id != patron.network_id:
+        raise InvalidPatronData({"home_branch": [_("Choose a branch of the patron's network.")]})
+    if details.date_of_birth and details.date_of_birth > timezone.localdate(at):
+        raise InvalidPatronData({"date_of_birth": [_("The date of birth is in the future.")]})
+    fields = [
+        "family_name",
+        "given_names",
+        "date_of_birth",
+        "email",
+        "phone",
+        "address",
+        "language",
+        "school_class",
+        "home_branch",
+        "category",
+        "guardian",
+    ]
+    changed = [f for f in fields if getattr(new, f) != getattr(patron, f)]
+    for name in changed:
+        setattr(patron, name, getattr(new, name))
+    _validate(patron)
+    if changed:
+        _save_existing(patron, changed)
+        _record(
+            Kind.DETAILS_CHANGED,
+            patron,
+            branch=branch,
+            staff=staff,
+            at=at,
+            detail={"fields": changed},
+        )
+    return patron
+
+
+@transaction.atomic
 def add_block(
     patron: Patron,
     *,
