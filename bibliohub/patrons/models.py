@@ -4,8 +4,10 @@ statistics read. Patrons are not staff users: they sign in to the OPAC with thei
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -110,6 +112,9 @@ class Patron(models.Model):
     )
     created_at = models.DateTimeField(_("registered"))
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # The PIN (or password) the patron signs in to the OPAC with, hashed by Django's password
+    # hashers; empty until one is chosen at registration or set at the desk.
+    pin = models.CharField(_("PIN"), max_length=128, blank=True, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_names", "pk"]
@@ -152,6 +157,18 @@ class Patron(models.Model):
     def card_expired_on(self, day: date) -> bool:
         """Whether the card is no longer valid on `day` (it is valid through its expiry day)."""
         return self.card_expires_on is not None and day > self.card_expires_on
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin)
+
+    def hash_pin(self, raw_pin: str) -> None:
+        """Keep `raw_pin` hashed in `pin` (not saved: the caller saves and records it)."""
+        self.pin = make_password(raw_pin)
+
+    def pin_matches(self, raw_pin: str) -> bool:
+        """Whether `raw_pin` is this patron's PIN. False when no PIN is set."""
+        return bool(self.pin) and check_password(raw_pin, self.pin)
 
 
 class Block(models.Model):
@@ -214,6 +231,7 @@ class PatronEvent(models.Model):
         READING_HISTORY_OFF = "reading_history_off", _("Reading history turned off")
         DATA_EXPORTED = "data_exported", _("Personal data exported")
         ERASED = "erased", _("Erased")
+        PIN_SET = "pin_set", _("PIN set")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     at = models.DateTimeField(db_index=True)
@@ -239,3 +257,86 @@ class PatronEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class NoticePolicy(models.Model):
+    """When a network sends its notices by e-mail. Without a row, the defaults apply."""
+
+    network = models.OneToOneField(Network, on_delete=models.CASCADE, related_name="+")
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("remind this many days before the due date"),
+        default=3,
+        help_text=_("0: no reminder before the due date."),
+    )
+    first_overdue_days = models.PositiveSmallIntegerField(
+        _("first overdue notice, days after the due date"), default=1
+    )
+    second_overdue_days = models.PositiveSmallIntegerField(
+        _("second overdue notice, days after the due date"), default=7
+    )
+    third_overdue_days = models.PositiveSmallIntegerField(
+        _("third overdue notice, days after the due date"), default=14
+    )
+    fines_threshold = models.DecimalField(
+        _("send a fines summary above"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("5.00"),
+    )
+    fines_repeat_days = models.PositiveSmallIntegerField(
+        _("days between fines summaries"), default=30
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_overdue_days__gte=1)
+                & Q(second_overdue_days__gt=models.F("first_overdue_days"))
+                & Q(third_overdue_days__gt=models.F("second_overdue_days")),
+                name="notice_policy_overdue_days_in_order",
+                violation_error_message=_(
+                    "Each overdue notice must come at least a day after the one before."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(fines_repeat_days__gte=1), name="notice_policy_fines_repeat_days"
+            ),
+        ]
+        verbose_name = _("notice policy")
+        verbose_name_plural = _("notice policies")
+
+    def __str__(self) -> str:
+        return str(self.network)
+
+
+class NoticeLog(models.Model):
+    """One notice sent by e-mail: what about (`key`, e.g. "loan:12:2026-12-22T23:59:00+02:00")
+    and when. A scheduled run skips what is already here, so nothing is sent twice. Removed
+    with the patron on erasure: it says what they borrowed."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE_1 = "overdue_1", _("First overdue notice")
+        OVERDUE_2 = "overdue_2", _("Second overdue notice")
+        OVERDUE_3 = "overdue_3", _("Third overdue notice")
+        HOLD_READY = "hold_ready", _("Hold ready")
+        HOLD_EXPIRED = "hold_expired", _("Hold expired")
+        FINES = "fines", _("Fines summary")
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("notice"), max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=100)
+    email = models.EmailField(_("sent to"))
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="notice_sent_once"),
+        ]
+        indexes = [models.Index(fields=["patron", "kind", "sent_at"], name="notice_patron")]
+        verbose_name = _("notice sent")
+        verbose_name_plural = _("notices sent")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
