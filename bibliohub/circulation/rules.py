@@ -34,7 +34,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Protocol
 
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy
 from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation.errors import FROM_BLOCK, RefusalReason
 from bibliohub.circulation.models import CalendarMode, CirculationRule, LoanUnit, Term
+from bibliohub.circulation.prepared import PreparedQuery
 from bibliohub.libraries.hours import BranchCalendar, DayHours
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.errors import BlockReason
@@ -362,17 +363,32 @@ def _pk(value: Model | int | None) -> int | None:
 # --- Loading ------------------------------------------------------------------------------
 
 
+def _rules_query(
+    *, branch: int | None, category: int | None, item_type: int | None
+) -> QuerySet[CirculationRule]:
+    q = Q()
+    for name, value in zip(
+        ("branch", "patron_category", "item_type"), (branch, category, item_type), strict=True
+    ):
+        q &= Q(**{f"{name}__isnull": True}) | (
+            Q(**{f"{name}_id": value}) if value else Q(pk__in=[])
+        )
+    return CirculationRule.objects.filter(q).order_by("pk")
+
+
+# Built once per shape (see prepared.py): every checkout asks for its rules.
+_RULES = PreparedQuery(_rules_query, branch=int, category=int, item_type=int)
+
+
 def load_rules(
     *, branch: Branch | int | None, category: Model | int | None, item_type: Model | int | None
 ) -> list[CirculationRule]:
     """The rules that could apply to this combination (at most one per level), in one query."""
-    ids = (_pk(branch), _pk(category), _pk(item_type))
-    q = Q()
-    for name, value in zip(("branch", "patron_category", "item_type"), ids, strict=True):
-        q &= Q(**{f"{name}__isnull": True}) | (
-            Q(**{f"{name}_id": value}) if value else Q(pk__in=[])
+    return list(
+        _RULES.objects(
+            CirculationRule, branch=_pk(branch), category=_pk(category), item_type=_pk(item_type)
         )
-    return list(CirculationRule.objects.filter(q).order_by("pk"))
+    )
 
 
 def load_policy(

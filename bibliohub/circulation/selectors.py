@@ -35,6 +35,7 @@ from bibliohub.circulation.models import (
     PrivacyPolicy,
     Transfer,
 )
+from bibliohub.circulation.prepared import PreparedQuery
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons import selectors as patron_selectors
 from bibliohub.patrons.errors import BlockReason
@@ -85,43 +86,56 @@ def patron_state_query(
     )
 
 
-def state_of(patron: Patron, *, at: datetime) -> rules.PatronState:
-    """The PatronState of a patron fetched through patron_state_query."""
+def _counts_query(*, patron_id: int, at: datetime, item_type_id: int | None) -> QuerySet[Patron]:
+    return patron_state_query(patron_id, at=at, item_type_id=item_type_id).values_list(
+        "n_open", "n_of_type", "n_overdue", "owed", "manual_block"
+    )
+
+
+# Built once: the ORM takes many times longer to build this query than the database takes
+# to answer it (see prepared.py).
+_COUNTS = PreparedQuery(_counts_query, patron_id=int, at=datetime, item_type_id=int)
+
+
+def _state(patron: Patron, *, at: datetime, item_type_id: int | None) -> rules.PatronState:
+    n_open, n_of_type, n_overdue, owed, manual = _COUNTS.rows(
+        patron_id=patron.pk, at=at, item_type_id=item_type_id
+    )[0]
     return rules.PatronState(
-        blocks=tuple(
-            patron_selectors.own_blocks(patron, at=at, manual_block=patron.manual_block)  # type: ignore[attr-defined]
-        ),
-        open_loans=patron.n_open,  # type: ignore[attr-defined]
-        open_loans_of_type=patron.n_of_type,  # type: ignore[attr-defined]
-        overdue_loans=patron.n_overdue,  # type: ignore[attr-defined]
-        fines_owed=Decimal(patron.owed),  # type: ignore[attr-defined]
+        blocks=tuple(patron_selectors.own_blocks(patron, at=at, manual_block=bool(manual))),
+        open_loans=n_open,
+        open_loans_of_type=n_of_type,
+        overdue_loans=n_overdue,
+        # SQLite answers a sum of decimals as a float: back to cents through its text.
+        fines_owed=Decimal(str(owed or 0)).quantize(Decimal("0.01")),
     )
 
 
 def patron_state(
     patron: Patron | int, *, at: datetime, item_type_id: int | None = None, lock: bool = False
 ) -> tuple[Patron, rules.PatronState]:
-    """The patron (fresh from the database, with category) and their state at `at`, in one
-    query; with lock=True the patron row stays locked to the end of the transaction."""
-    qs = patron_state_query(patron, at=at, item_type_id=item_type_id).select_related("category")
+    """The patron (fresh from the database, with category) and their state at `at`: two
+    queries, the counts reading only index entries. With lock=True the patron row stays
+    locked to the end of the transaction (limits hold when two desks serve one patron)."""
+    qs = Patron.objects.select_related("category")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    row = qs.get()
-    return row, state_of(row, at=at)
+    row = qs.get(pk=patron if isinstance(patron, int) else patron.pk)
+    return row, _state(row, at=at, item_type_id=item_type_id)
 
 
 def blocks_for(patron: Patron, *, at: datetime) -> list[BlockReason]:
     """Every reason the patron may not borrow at `at`, the patron's own blocks first, then
     overdue items and fines over the limit. The limit is the one of the rule for their home
     branch and category (any item type); the rule is only read when they owe something."""
-    row, state = patron_state(patron, at=at)
+    state = _state(patron, at=at, item_type_id=None)
     reasons = list(state.blocks)
     if state.overdue_loans:
         reasons.append(BlockReason.OVERDUE_ITEMS)
     if state.fines_owed > 0:
         try:
             policy = rules.load_policy(
-                branch=row.home_branch_id, category=row.category_id, item_type=None
+                branch=patron.home_branch_id, category=patron.category_id, item_type=None
             )
         except rules.NoRuleApplies:
             policy = None
@@ -215,25 +229,35 @@ def holds_on_record(record_id: int) -> int:
     return Hold.objects.filter(record_id=record_id, status__in=ACTIVE_HOLD_STATUSES).count()
 
 
-def first_hold_for_item(item: Item) -> Hold | None:
-    """The hold this copy should go to: one it is already set aside for, else the first in
-    the queue that it can fill (a hold on the title, or on this very copy). One query."""
+def _first_hold_query(*, item_id: int, record_id: int) -> QuerySet[Hold]:
     return (
         Hold.objects.filter(
-            Q(assigned_item=item, status__in=[HoldStatus.IN_TRANSIT, HoldStatus.READY])
+            Q(assigned_item_id=item_id, status__in=[HoldStatus.IN_TRANSIT, HoldStatus.READY])
             | (
-                Q(record_id=item.record_id, status=HoldStatus.WAITING)
-                & (Q(item__isnull=True) | Q(item=item))
+                Q(record_id=record_id, status=HoldStatus.WAITING)
+                & (Q(item__isnull=True) | Q(item_id=item_id))
             )
         )
-        .select_related("patron__category", "pickup_branch")
         .order_by(
             Case(When(status=HoldStatus.WAITING, then=Value(1)), default=Value(0)),
             "placed_at",
             "pk",
         )
-        .first()
+        .values_list("pk")[:1]
     )
+
+
+_FIRST_HOLD = PreparedQuery(_first_hold_query, item_id=int, record_id=int)
+
+
+def first_hold_for_item(item: Item) -> Hold | None:
+    """The hold this copy should go to: one it is already set aside for, else the first in
+    the queue that it can fill (a hold on the title, or on this very copy). One query when
+    there is none, as for most copies."""
+    found = _FIRST_HOLD.rows(item_id=item.pk, record_id=item.record_id)
+    if not found:
+        return None
+    return Hold.objects.select_related("patron__category", "pickup_branch").get(pk=found[0][0])
 
 
 @dataclass(frozen=True)
