@@ -6,13 +6,16 @@ the terminal's language."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from decimal import InvalidOperation as InvalidOperation_
 from typing import Any, TypeVar
 
+from django.db import connection
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -134,7 +137,6 @@ def handle(
 ) -> codec.Message:
     """The response to `message`, in the terminal's language. Login first: before it, an SC
     status gets an "offline" status and anything else closes the connection."""
-    at = at or timezone.now()
     if session.terminal is None and not isinstance(message, (codec.Login, codec.SCStatus)):
         logger.warning(
             "SIP2 %s: %s before login; closing the connection", session.peer, message.command
@@ -144,8 +146,19 @@ def handle(
     handler = HANDLERS.get(type(message))
     if handler is None:
         raise codec.UnknownCommand(message.command)
-    with translation.override(session.language):
-        return handler(session, message, at)
+    lock = _SQLITE_WRITER if type(message) in WRITES and connection.vendor == "sqlite" else None
+    with translation.override(session.language), lock or nullcontext():
+        return handler(session, message, at or timezone.now())
+
+
+# Requests whose handlers write.
+WRITES = frozenset(
+    {codec.Checkout, codec.Checkin, codec.Renew, codec.RenewAll, codec.FeePaid, codec.Hold}
+)
+# SQLite lets one writer in at a time and makes the others poll, sleeping longer and longer
+# (up to 100 ms a time) while they wait. The connections of this process queue here instead,
+# and each is woken the moment the one before has committed.
+_SQLITE_WRITER = threading.Lock()
 
 
 def _local(at: datetime) -> datetime:
@@ -419,12 +432,16 @@ def _item(barcode: str) -> Item | None:
     barcode = barcode.strip()
     if not barcode:
         return None
-    return (
-        Item.objects.select_related("record", "branch", "location", "item_type")
-        .defer("record__marc")
-        .filter(barcode=barcode)
-        .first()
-    )
+    # get() rather than first(): barcodes are unique, and first() would sort by the item's
+    # default ordering, which joins the branches for nothing.
+    try:
+        return (
+            Item.objects.select_related("record", "branch")
+            .defer("record__marc")
+            .get(barcode=barcode)
+        )
+    except Item.DoesNotExist:
+        return None
 
 
 def item_details(item: Item) -> dict[str, Any]:
