@@ -1,0 +1,267 @@
+"""SIP2 checkout round trips: concurrent self-check clients against `bibliohub sip2`.
+
+    .venv/bin/python bench/sip2.py                          # SQLite, 4 clients, 2,000 checkouts
+    .venv/bin/python bench/sip2.py --clients 4 -n 4000
+    url=$(scripts/pg-test-cluster.sh start /tmp/pg-bench-sip2 55448)
+    .venv/bin/python bench/sip2.py --db $url                 # a fresh database in that cluster
+
+A fresh database (SQLite in a temporary directory with the project's settings: WAL and
+synchronous=FULL, so every loan is on disk when it is confirmed; or a new database in the
+PostgreSQL cluster given) gets one branch, a default loan rule, one patron per client and N
+items. The server runs as its own process (`python -m bibliohub sip2`), as in production;
+each client logs in on its own connection and checks out its share of the items one after
+another, timing each round trip from the first byte sent to the CR of the answer (checksum
+and sequence number on, every answer read and checked). The first WARMUP round trips of each
+client are not counted. Prints throughput, percentiles and a markdown row for
+docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-terminal-password"
+WARMUP = 10
+SERVICE_CHECKOUTS = 200
+
+
+def _fresh_postgres(url: str) -> tuple[str, str]:
+    import psycopg
+
+    name = f"bench_sip2_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def _drop_postgres(url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _load(n: int, clients: int) -> None:
+    """Schema and data, through Django in this process."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.utils import timezone
+
+    from bibliohub.catalog.models import Item, ItemType, Record
+    from bibliohub.circulation.models import CirculationRule
+    from bibliohub.interop.sip2.models import SelfCheckTerminal
+    from bibliohub.libraries.models import Branch, Network
+    from bibliohub.patrons.models import Patron, PatronCategory, PatronStatus
+
+    call_command("migrate", verbosity=0)
+    now = timezone.now()
+    network = Network.objects.create(name="Bench network")
+    branch = Branch.objects.create(network=network, code="central", name="Central Library")
+    book = ItemType.objects.create(code="book", name="Book")
+    category = PatronCategory.objects.create(code="adult", name="Adult")
+    CirculationRule.objects.create(loan_period=21, renewals_allowed=2)
+    terminal = SelfCheckTerminal(login="bench", name="Bench", branch=branch)
+    terminal.set_password(PASSWORD)
+    terminal.save()
+    Patron.objects.bulk_create(
+        Patron(
+            network=network, card_barcode=c if isinstance(c, str) else f"P{c:04d}", family_name="Reader", given_names=str(c),
+            home_branch=branch, category=category, status=PatronStatus.ACTIVE,
+            card_expires_on=(now + timezone.timedelta(days=365)).date(), created_at=now,
+            confirmed_at=now,
+        )
+        for c in [*range(clients), "SERVICE"]
+    )  # fmt: skip
+    # A title per 20 copies, so that hold look-ups see realistic queues of copies.
+    records = Record.objects.bulk_create(
+        Record(marc=b"", title=f"Title {i}", created_at=now, updated_at=now)
+        for i in range(n // 20 + 1)
+    )
+    Item.objects.bulk_create(
+        (
+            Item(
+                record=records[i // 20], barcode=f"I{i:07d}", branch=branch, item_type=book,
+                created_at=now, updated_at=now,
+            )
+            for i in range(n)
+        ),
+        batch_size=1000,
+    )  # fmt: skip
+
+
+def _service_alone(barcodes: list[str]) -> list[float]:
+    """Seconds per call of the checkout service itself, in this process, for the same kind
+    of checkout: what SIP2 adds is the difference."""
+    from django.utils import timezone
+
+    from bibliohub.catalog.models import Item
+    from bibliohub.circulation import services
+    from bibliohub.libraries.models import Branch
+    from bibliohub.patrons.models import Patron
+
+    branch = Branch.objects.get(code="central")
+    patron = Patron.objects.select_related("category").get(card_barcode="SERVICE")
+    times = []
+    for i, barcode in enumerate(barcodes):
+        started = time.perf_counter()
+        item = Item.objects.get(barcode=barcode)
+        services.checkout(
+            patron=patron, item=item, branch=branch, staff=None, desk="bench", at=timezone.now()
+        )
+        if i >= WARMUP:
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def _start_server(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bibliohub", "sip2", "--port", "0"],
+        cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert server.stderr is not None
+    for line in server.stderr:
+        if "listening on" in line:
+            port = int(line.rsplit(":", 1)[1])
+            # Keep draining the server's log so that it never blocks on a full pipe.
+            threading.Thread(target=server.stderr.read, daemon=True).start()
+            return server, port
+    raise SystemExit(f"the SIP2 server did not start (exit {server.wait()})")
+
+
+class Client(threading.Thread):
+    def __init__(self, port: int, card: str, barcodes: list[str], start: threading.Barrier):
+        super().__init__(daemon=True)
+        self.port, self.card, self.barcodes, self.start_barrier = port, card, barcodes, start
+        self.times: list[float] = []
+        self.failures: list[str] = []
+
+    def round_trip(self, sock: socket.socket, frame: bytes) -> tuple[bytes, float]:
+        started = time.perf_counter()
+        sock.sendall(frame)
+        reply = b""
+        while not reply.endswith(b"\r"):
+            chunk = sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("server closed the connection")
+            reply += chunk
+        return reply, time.perf_counter() - started
+
+    def run(self) -> None:
+        from bibliohub.interop.sip2 import codec
+
+        with socket.create_connection(("127.0.0.1", self.port)) as sock:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            login = codec.encode(codec.Login(login_user_id="bench", login_password=PASSWORD))
+            reply, _ = self.round_trip(sock, login)
+            assert codec.decode(reply).message == codec.LoginResponse(ok=True), reply
+            self.start_barrier.wait()
+            for i, barcode in enumerate(self.barcodes):
+                frame = codec.encode(
+                    codec.Checkout(
+                        institution_id="central", patron_identifier=self.card,
+                        item_identifier=barcode, terminal_password="",
+                    ),
+                    sequence=i,
+                )  # fmt: skip
+                reply, elapsed = self.round_trip(sock, frame)
+                response = codec.decode(reply).message
+                assert isinstance(response, codec.CheckoutResponse), reply
+                if not response.ok:
+                    self.failures.append(f"{barcode}: {response.screen_message}")
+                if i >= WARMUP:
+                    self.times.append(elapsed)
+
+
+def _percentile(sorted_values: list[float], p: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, round(p / 100 * (len(sorted_values) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=2000, help="checkouts in all")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--db", help="postgres://… of a throwaway cluster (default: SQLite)")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-sip2-"))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bibliohub.settings", BIBLIOHUB_VAR_DIR=str(tmp))
+    env.setdefault("BIBLIOHUB_LOG_LEVEL", "WARNING")
+    pg_name = None
+    if args.db:
+        env["BIBLIOHUB_DATABASE_URL"], pg_name = _fresh_postgres(args.db)
+    else:
+        env["BIBLIOHUB_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ.update(env)
+    backend = "PostgreSQL" if args.db else "SQLite (WAL, synchronous=FULL)"
+    server = None
+    try:
+        _load(args.n + SERVICE_CHECKOUTS, args.clients)
+        alone = _service_alone([f"I{i:07d}" for i in range(args.n, args.n + SERVICE_CHECKOUTS)])
+        from django.db import connections
+
+        connections.close_all()
+        server, port = _start_server(env)
+        barrier = threading.Barrier(args.clients + 1)
+        per_client = args.n // args.clients
+        clients = [
+            Client(
+                port,
+                f"P{c:04d}",
+                [f"I{i:07d}" for i in range(c * per_client, (c + 1) * per_client)],
+                barrier,
+            )
+            for c in range(args.clients)
+        ]
+        for client in clients:
+            client.start()
+        barrier.wait()
+        started = time.perf_counter()
+        for client in clients:
+            client.join()
+        wall = time.perf_counter() - started
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+        if pg_name and args.db:
+            _drop_postgres(args.db, pg_name)
+
+    failures = [f for c in clients for f in c.failures]
+    if failures:
+        raise SystemExit(f"{len(failures)} checkouts refused, e.g. {failures[:3]}")
+    times = sorted(t for c in clients for t in c.times)
+    total = per_client * args.clients
+    ms = [t * 1000 for t in times]
+    throughput = total / wall
+    p50, p95, p99 = (_percentile(ms, p) for p in (50, 95, 99))
+    print(f"{backend}: {args.clients} clients, {total} checkouts in {wall:.2f} s")
+    print(f"throughput {throughput:.0f}/s; round trip p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+          f"p99 {p99:.1f} ms, max {ms[-1]:.1f} ms (mean {statistics.mean(ms):.1f} ms)")  # fmt: skip
+    alone_ms = sorted(t * 1000 for t in alone)
+    a50, a95 = _percentile(alone_ms, 50), _percentile(alone_ms, 95)
+    print(f"the checkout service alone, one caller in-process: p50 {a50:.1f} ms, p95 {a95:.1f} ms "
+          f"({1000 / statistics.mean(alone_ms):.0f}/s)")  # fmt: skip
+    print(
+        f"| SIP2 checkout round trip, {args.clients} clients, {backend} | {throughput:.0f}/s "
+        f"| {p95:.1f} ms | ≥ 300/s, p95 ≤ 20 ms |"
+    )
+
+
+if __name__ == "__main__":
+    main()
