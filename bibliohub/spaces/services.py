@@ -341,12 +341,14 @@ def _remind(booking: Booking, *, at: datetime) -> bool:
 
 
 def _lock(resource: Resource) -> Resource:
-    return Resource.objects.select_for_update().select_related("branch").get(pk=resource.pk)
+    return (
+        Resource.objects.select_for_update(of=("self",)).select_related("branch").get(pk=resource.pk)
+    )
 
 
 def _lock_booking(booking: Booking, *, expect: tuple[str, ...]) -> Booking:
     booking = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .select_related("resource__branch", "patron")
         .get(pk=booking.pk)
     )
