@@ -10,4 +10,6 @@ urlpatterns = [
     path("", staff_views.home, name="home"),
     path("catalogue/", include("bibliohub.catalog.urls")),
     path("branches/", include("bibliohub.libraries.urls")),
+    path("desk/", include("bibliohub.circulation.urls")),
+    path("patrons/", include("bibliohub.patrons.urls")),
 ]

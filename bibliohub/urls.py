@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("bibliohub.accounts.urls")),
     path("staff/", include("bibliohub.staff_urls")),
+    path("account/", include("bibliohub.portal.urls")),
     path("", include("bibliohub.web.urls")),
 ]

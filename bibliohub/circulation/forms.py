@@ -1,0 +1,157 @@
+"""Forms of the front desk and the rule screens. They parse and present; the circulation
+services decide what is allowed and refuse with reasons the views show in words."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bibliohub.circulation.models import CirculationRule, Term
+from bibliohub.libraries.models import Branch
+
+
+def _scan_field(label: str) -> forms.CharField:
+    # Scanners type fast and end with Enter; the browser must not offer earlier values.
+    return forms.CharField(
+        label=label,
+        max_length=50,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class DeskBranchForm(forms.Form):
+    branch = forms.ModelChoiceField(
+        label=_("Branch of this desk"), queryset=Branch.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: object, branches: QuerySet[Branch], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["branch"].queryset = branches
+
+
+class CardForm(forms.Form):
+    card = _scan_field(_("Patron card"))
+
+
+class ItemBarcodeForm(forms.Form):
+    barcode = _scan_field(_("Item barcode"))
+    override_reason = forms.CharField(
+        label=_("Reason for lending anyway"), required=False, max_length=255
+    )
+
+
+class SendForm(forms.Form):
+    barcode = _scan_field(_("Item barcode"))
+    to_branch = forms.ModelChoiceField(label=_("Send to"), queryset=Branch.objects.none())
+
+    def __init__(self, *args: object, branches: QuerySet[Branch], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["to_branch"].queryset = branches
+
+
+class PayForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount paid"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for waiving"), max_length=255)
+
+
+class OverrideForm(forms.Form):
+    override_reason = forms.CharField(label=_("Reason for overriding"), max_length=255)
+
+
+class DamagedForm(forms.Form):
+    note = forms.CharField(label=_("What is damaged"), required=False, max_length=255)
+    amount = forms.DecimalField(
+        label=_("Charge the last borrower"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text=_("Leave empty to charge nothing."),
+    )
+
+
+class ExplainForm(forms.Form):
+    card = forms.CharField(
+        label=_("Patron card"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    barcode = forms.CharField(
+        label=_("Item barcode"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class CirculationRuleForm(forms.ModelForm):
+    class Meta:
+        model = CirculationRule
+        fields = [
+            "branch",
+            "patron_category",
+            "item_type",
+            "loan_period",
+            "loan_unit",
+            "renewals_allowed",
+            "renewal_period",
+            "max_loans",
+            "max_loans_of_type",
+            "holds_allowed",
+            "hold_pickup_days",
+            "fine_per_day",
+            "grace_days",
+            "fine_cap",
+            "max_fines_before_block",
+            "calendar_mode",
+            "due_at_end_of_term",
+            "note",
+        ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in ("branch", "patron_category", "item_type"):
+            self.fields[name].empty_label = _("Any")
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = [
+            "branch",
+            "name",
+            "starts_on",
+            "ends_on",
+            "due_on",
+            "borrowing_starts_on",
+            "borrowing_ends_on",
+        ]
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in (
+                "starts_on",
+                "ends_on",
+                "due_on",
+                "borrowing_starts_on",
+                "borrowing_ends_on",
+            )
+        }
+
+    def __init__(self, *args: object, network_id: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.instance.network_id = network_id
+        self.fields["branch"].queryset = Branch.objects.filter(network_id=network_id)
+        self.fields["branch"].empty_label = _("Every branch")
+
+
+class EndOfTermForm(forms.Form):
+    school_class = forms.CharField(
+        label=_("Class or grade"), required=False, max_length=50, help_text=_("Empty: every class.")
+    )
