@@ -1,0 +1,123 @@
+"""Patron sign-in for the OPAC. A patron is not a Django user: the session holds the patron's
+id and a hash of their PIN hash, apart from staff authentication, so a librarian signed in to
+the staff screens and a patron signed in to the portal never stand in for each other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from bibliohub.patrons.models import Patron, PatronStatus
+
+PATRON_ID = "portal_patron_id"
+PIN_HASH = "portal_pin_hash"
+
+
+def _pin_hash(patron: Patron) -> str:
+    # Changing the PIN changes this, which ends every other session of the patron (as Django
+    # does for staff passwords).
+    return salted_hmac("bibliohub.portal.session", patron.pin, algorithm="sha256").hexdigest()
+
+
+def _credentials(card_number: str) -> dict[str, str]:
+    # django-axes counts failures per (user name, address) pair in the database, as for staff;
+    # the prefix keeps a card number from ever sharing a count with a staff user name.
+    return {"username": f"patron:{card_number}"}
+
+
+def is_locked_out(request: HttpRequest, card_number: str) -> bool:
+    return not AxesProxyHandler.is_allowed(request, _credentials(card_number))
+
+
+def authenticate(request: HttpRequest, *, card_number: str, pin: str) -> Patron | None:
+    """The active patron with this card and PIN, else None, counting the failure towards the
+    lockout. Call `is_locked_out` first."""
+    card_number = card_number.strip()
+    patron = None
+    if card_number and pin:
+        # Card numbers are unique within a network; the PIN tells apart the rare holder of
+        # the same number in another network of the same installation.
+        candidates = Patron.objects.select_related("category", "home_branch").filter(
+            card_barcode=card_number, status=PatronStatus.ACTIVE
+        )
+        patron = next((p for p in candidates if p.pin_matches(pin)), None)
+        if patron is None and not any(p.has_pin for p in candidates):
+            # Hash anyway, so that an unknown card answers as slowly as a wrong PIN.
+            make_password(pin)
+    if patron is None:
+        user_login_failed.send(
+            sender=__name__, credentials=_credentials(card_number), request=request
+        )
+        # This view shows its own lockout page; the axes middleware must not replace it.
+        request.axes_locked_out = False  # type: ignore[attr-defined]
+        return None
+    AxesProxyHandler.reset_attempts(
+        username=_credentials(card_number)["username"],
+        ip_address=getattr(request, "axes_ip_address", None),
+    )
+    return patron
+
+
+def sign_in(request: HttpRequest, patron: Patron) -> None:
+    """Keep `patron` signed in on this session, under a new session key (so a key planted
+    before sign-in is worth nothing after it)."""
+    request.session.cycle_key()
+    request.session[PATRON_ID] = patron.pk
+    request.session[PIN_HASH] = _pin_hash(patron)
+
+
+def sign_out(request: HttpRequest) -> None:
+    """End the patron's sign-in, leaving a staff login on the same browser alone."""
+    request.session.pop(PATRON_ID, None)
+    request.session.pop(PIN_HASH, None)
+    request.session.cycle_key()
+
+
+def current_patron(request: HttpRequest) -> Patron | None:
+    """The signed-in patron, still active and with the PIN they signed in with, else None."""
+    if hasattr(request, "_portal_patron"):
+        return request._portal_patron  # type: ignore[attr-defined]
+    patron = None
+    patron_id = request.session.get(PATRON_ID)
+    if patron_id is not None:
+        patron = (
+            Patron.objects.select_related("category", "home_branch")
+            .filter(pk=patron_id, status=PatronStatus.ACTIVE)
+            .first()
+        )
+        if patron is None or not constant_time_compare(
+            request.session.get(PIN_HASH, ""), _pin_hash(patron)
+        ):
+            patron = None
+            request.session.pop(PATRON_ID, None)
+            request.session.pop(PIN_HASH, None)
+    request._portal_patron = patron  # type: ignore[attr-defined]
+    return patron
+
+
+def patron_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Run `view(request, patron, ...)` for a signed-in patron; send anyone else to sign in
+    and back."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        patron = current_patron(request)
+        if patron is None:
+            next_url = (
+                request.get_full_path() if request.method == "GET" else reverse("portal:loans")
+            )
+            return HttpResponseRedirect(
+                f"{reverse('portal:sign-in')}?{urlencode({'next': next_url})}"
+            )
+        return view(request, patron, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,505 @@
+"""The patron portal on the OPAC: sign-in, self-registration and "my account". Each view
+parses its input, fetches only the signed-in patron's own rows (another patron's loan or hold
+is a 404), calls one patrons or circulation service with staff=None, and puts the outcome or
+every refusal reason into words."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from bibliohub.catalog.models import Record
+from bibliohub.circulation import selectors as circulation
+from bibliohub.circulation import services as circulation_services
+from bibliohub.circulation.errors import InvalidOperation, RefusalReason, Refused
+from bibliohub.circulation.models import Hold, HoldStatus, Loan
+from bibliohub.patrons import services as patron_services
+from bibliohub.patrons.errors import InvalidPatronData
+from bibliohub.patrons.models import Patron
+from bibliohub.portal import services, session
+from bibliohub.portal.forms import (
+    ChangePinForm,
+    ChildRegistrationForm,
+    DetailsForm,
+    PickupForm,
+    RegistrationForm,
+    SignInForm,
+)
+from bibliohub.portal.session import patron_required
+
+PORTAL_DESK = "portal"
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _use_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Show the pages in `language` from the next request on, as the language switcher does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def _refusal_text(reasons: list[RefusalReason]) -> str:
+    return " ".join(r.message for r in reasons)
+
+
+# --- Signing in -------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request, reverse("portal:loans"))
+    if session.current_patron(request) is not None and request.method == "GET":
+        return redirect(next_url)
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        card = form.cleaned_data["card_number"].strip()
+        if session.is_locked_out(request, card):
+            return _locked_out(request)
+        patron = session.authenticate(request, card_number=card, pin=form.cleaned_data["pin"])
+        if patron is None:
+            if session.is_locked_out(request, card):
+                return _locked_out(request)
+            form.add_error(None, _("The card number or the PIN is not right."))
+        else:
+            session.sign_in(request, patron)
+            translation.activate(patron.language)
+            return _use_language(HttpResponseRedirect(next_url), patron.language)
+    return render(request, "portal/sign_in.html", {"form": form, "next": next_url})
+
+
+def _locked_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/locked_out.html", status=429)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    session.sign_out(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("web:home")
+
+
+# --- Registering ------------------------------------------------------------------------------
+
+
+def _details(data: dict) -> patron_services.PatronDetails:
+    return patron_services.PatronDetails(
+        family_name=data["family_name"],
+        given_names=data["given_names"],
+        date_of_birth=data.get("date_of_birth"),
+        email=data.get("email", ""),
+        phone=data.get("phone", ""),
+        address=data.get("address", ""),
+        language=data["language"],
+        school_class=data.get("school_class", ""),
+    )
+
+
+def _put_errors(form, error: InvalidPatronData) -> None:
+    for field, texts in error.errors.items():
+        for text in texts:
+            form.add_error(field if field in form.fields else None, text)
+
+
+def _register(
+    request: HttpRequest, form: RegistrationForm, *, guardian: Patron | None
+) -> Patron | None:
+    """Self-register from a valid form with its PIN, or put the service's errors on the form."""
+    data = form.cleaned_data
+    try:
+        patron = patron_services.self_register(
+            _details(data),
+            category=data["category"],
+            home_branch=data["home_branch"],
+            at=_now(),
+            guardian=guardian,
+        )
+    except InvalidPatronData as error:
+        _put_errors(form, error)
+        return None
+    return services.set_pin(patron, pin=data["pin"], at=_now())
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegistrationForm(request.POST or None, initial={"language": translation.get_language()})
+    if request.method == "POST" and form.is_valid():
+        patron = _register(request, form, guardian=None)
+        if patron is not None:
+            return render(request, "portal/registered.html", {"registered": patron})
+    return render(request, "portal/register.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@patron_required
+def register_child(request: HttpRequest, patron: Patron) -> HttpResponse:
+    form = ChildRegistrationForm(
+        request.POST or None,
+        initial={
+            "family_name": patron.family_name,
+            "language": patron.language,
+            "home_branch": patron.home_branch_id,
+            "address": patron.address,
+            "phone": patron.phone,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        child = _register(request, form, guardian=patron)
+        if child is not None:
+            return render(
+                request,
+                "portal/registered.html",
+                {"registered": child, "patron": patron, "section": "details"},
+            )
+    return render(
+        request,
+        "portal/register_child.html",
+        {"form": form, "patron": patron, "section": "details"},
+    )
+
+
+# --- My loans ---------------------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@patron_required
+def loans(request: HttpRequest, patron: Patron) -> HttpResponse:
+    now = _now()
+    return render(
+        request,
+        "portal/loans.html",
+        {
+            "patron": patron,
+            "section": "loans",
+            "loans": list(circulation.loans_for(patron)),
+            "now": now,
+            "blocks": circulation.blocks_for(patron, at=now),
+        },
+    )
+
+
+@require_POST
+@patron_required
+def renew(request: HttpRequest, patron: Patron, loan_id: int) -> HttpResponse:
+    loan = get_object_or_404(
+        Loan.objects.select_related("item__record", "branch"),
+        pk=loan_id,
+        patron=patron,
+        returned_at__isnull=True,
+    )
+    title = loan.item.record.title
+    try:
+        loan = circulation_services.renew(
+            loan=loan, branch=loan.branch, staff=None, desk=PORTAL_DESK, at=_now()
+        )
+    except Refused as refusal:
+        messages.error(
+            request,
+            _("“%(title)s” was not renewed: %(reasons)s")
+            % {"title": title, "reasons": _refusal_text(refusal.reasons)},
+        )
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is renewed, now due %(due)s.")
+            % {"title": title, "due": _date(loan.due_at)},
+        )
+    return redirect("portal:loans")
+
+
+@require_POST
+@patron_required
+def renew_all(request: HttpRequest, patron: Patron) -> HttpResponse:
+    result = circulation_services.renew_all(
+        patron=patron, branch=patron.home_branch, staff=None, desk=PORTAL_DESK, at=_now()
+    )
+    if result.renewed:
+        messages.success(
+            request,
+            ngettext("%(count)d item renewed.", "%(count)d items renewed.", len(result.renewed))
+            % {"count": len(result.renewed)},
+        )
+    for loan, reasons in result.refused:
+        messages.error(
+            request,
+            _("“%(title)s” was not renewed: %(reasons)s")
+            % {"title": loan.item.record.title, "reasons": _refusal_text(reasons)},
+        )
+    if not result.renewed and not result.refused:
+        messages.info(request, _("You have nothing on loan to renew."))
+    return redirect("portal:loans")
+
+
+def _date(value: datetime) -> str:
+    return date_format(timezone.localtime(value), "DATE_FORMAT")
+
+
+# --- My holds ---------------------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@patron_required
+def holds(request: HttpRequest, patron: Patron) -> HttpResponse:
+    rows = []
+    for hold in circulation.active_holds(patron):
+        form = None
+        if hold.status == HoldStatus.WAITING:
+            form = PickupForm(
+                initial={"pickup_branch": hold.pickup_branch_id},
+                network_id=patron.network_id,
+                prefix=f"hold-{hold.pk}",
+            )
+        rows.append((hold, circulation.queue_position(hold), form))
+    return render(
+        request, "portal/holds.html", {"patron": patron, "section": "holds", "holds": rows}
+    )
+
+
+def _own_active_hold(patron: Patron, hold_id: int) -> Hold:
+    return get_object_or_404(
+        Hold.objects.select_related("record"),
+        pk=hold_id,
+        patron=patron,
+        status__in=[HoldStatus.WAITING, HoldStatus.IN_TRANSIT, HoldStatus.READY],
+    )
+
+
+@require_POST
+@patron_required
+def cancel_hold(request: HttpRequest, patron: Patron, hold_id: int) -> HttpResponse:
+    hold = _own_active_hold(patron, hold_id)
+    try:
+        circulation_services.cancel_hold(
+            hold=hold, staff=None, at=_now(), reason=_("Cancelled by the reader online")
+        )
+    except InvalidOperation as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Your hold on “%(title)s” is cancelled.") % {"title": hold.record.title}
+        )
+    return redirect("portal:holds")
+
+
+@require_POST
+@patron_required
+def change_pickup(request: HttpRequest, patron: Patron, hold_id: int) -> HttpResponse:
+    hold = _own_active_hold(patron, hold_id)
+    form = PickupForm(request.POST, network_id=patron.network_id, prefix=f"hold-{hold.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the libraries in the list."))
+        return redirect("portal:holds")
+    branch = form.cleaned_data["pickup_branch"]
+    try:
+        circulation_services.change_pickup(hold=hold, pickup_branch=branch, staff=None, at=_now())
+    except InvalidOperation as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” will wait for you at %(branch)s.")
+            % {"title": hold.record.title, "branch": branch.display_name()},
+        )
+    return redirect("portal:holds")
+
+
+@require_POST
+def place_hold(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = get_object_or_404(Record.objects.only("pk", "title"), pk=record_id)
+    record_url = reverse("web:record", args=[record.pk])
+    patron = session.current_patron(request)
+    if patron is None:
+        return redirect(f"{reverse('portal:sign-in')}?{urlencode({'next': record_url})}")
+    form = PickupForm(request.POST, network_id=patron.network_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the libraries in the list."))
+        return redirect(record_url)
+    branch = form.cleaned_data["pickup_branch"]
+    try:
+        circulation_services.place_hold(
+            patron=patron,
+            record=record,
+            pickup_branch=branch,
+            staff=None,
+            desk=PORTAL_DESK,
+            at=_now(),
+        )
+    except Refused as refusal:
+        messages.error(
+            request,
+            _("The hold was not placed: %(reasons)s") % {"reasons": _refusal_text(refusal.reasons)},
+        )
+        return redirect(record_url)
+    messages.success(
+        request,
+        _(
+            "You are in the queue for “%(title)s”; we will tell you when it waits for you at %(branch)s."
+        )
+        % {"title": record.title, "branch": branch.display_name()},
+    )
+    return redirect("portal:holds")
+
+
+# --- My fines, history, details, data ---------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@patron_required
+def fines(request: HttpRequest, patron: Patron) -> HttpResponse:
+    rows = list(circulation.fines_for(patron))
+    return render(
+        request,
+        "portal/fines.html",
+        {
+            "patron": patron,
+            "section": "fines",
+            "fines": rows,
+            "total": circulation.amount_owed(patron),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@patron_required
+def history(request: HttpRequest, patron: Patron) -> HttpResponse:
+    if request.method == "POST":
+        keep = request.POST.get("keep") == "yes"
+        patron = patron_services.set_reading_history(patron, keep=keep, at=_now())
+        messages.success(
+            request,
+            _("Your reading history is on: we keep what you return.")
+            if keep
+            else _("Your reading history is off: returned items are forgotten after a while."),
+        )
+        return redirect("portal:history")
+    return render(
+        request,
+        "portal/history.html",
+        {
+            "patron": patron,
+            "section": "history",
+            "loans": list(circulation.reading_history(patron)[:500]),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@patron_required
+def details(request: HttpRequest, patron: Patron) -> HttpResponse:
+    form = DetailsForm.for_patron(patron, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        current = patron_services.PatronDetails(
+            family_name=patron.family_name,
+            given_names=patron.given_names,
+            date_of_birth=patron.date_of_birth,
+            email=data["email"],
+            phone=data["phone"],
+            address=data["address"],
+            language=data["language"],
+            school_class=patron.school_class,
+        )
+        try:
+            patron = patron_services.update_details(
+                patron,
+                current,
+                category=patron.category,
+                home_branch=patron.home_branch,
+                guardian=patron.guardian,
+                branch=patron.home_branch,
+                staff=None,
+                at=_now(),
+            )
+        except InvalidPatronData as error:
+            _put_errors(form, error)
+        else:
+            translation.activate(patron.language)
+            messages.success(request, _("Your details are saved."))
+            return _use_language(redirect("portal:details"), patron.language)
+    return render(
+        request,
+        "portal/details.html",
+        {
+            "patron": patron,
+            "section": "details",
+            "form": form,
+            "pin_form": ChangePinForm(patron),
+            "children": list(patron.wards.order_by("given_names", "pk")),
+        },
+    )
+
+
+@never_cache
+@require_POST
+@patron_required
+def change_pin(request: HttpRequest, patron: Patron) -> HttpResponse:
+    form = ChangePinForm(patron, request.POST)
+    if form.is_valid():
+        patron = services.set_pin(patron, pin=form.cleaned_data["pin"], at=_now())
+        # The session was signed with the old PIN; sign this one in again under the new one.
+        session.sign_in(request, patron)
+        messages.success(request, _("Your new PIN is set."))
+        return redirect("portal:details")
+    return render(
+        request,
+        "portal/details.html",
+        {
+            "patron": patron,
+            "section": "details",
+            "form": DetailsForm.for_patron(patron),
+            "pin_form": form,
+            "children": list(patron.wards.order_by("given_names", "pk")),
+        },
+    )
+
+
+@never_cache
+@require_POST
+@patron_required
+def download_data(request: HttpRequest, patron: Patron) -> HttpResponse:
+    """Everything the library holds about the patron, as a JSON file. POST, because each
+    download is recorded."""
+    data = patron_services.export_patron_data(patron, at=_now())
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-library-data.json"'
+    return response

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.portal.world import (  # noqa: F401
+    OTHER_PIN,
+    PIN,
+    adult_category,
+    child_category,
+    default_rule,
+    lend,
+    make_item,
+    other_reader,
+    reader,
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_lockouts_left(db):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.all().delete()
+
+
+@pytest.fixture
+def signed_in(client, reader):  # noqa: F811
+    """A test client signed in as `reader`."""
+    response = client.post(reverse("portal:sign-in"), {"card_number": "P1001", "pin": PIN})
+    assert response.status_code == 302, response.content.decode()
+    return client
