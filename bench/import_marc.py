@@ -63,6 +63,8 @@ def main() -> int:
     parser.add_argument("--compare-decoders", action="store_true",
                         help="Only time pymarc's reader against ours on the generated file.")
     parser.add_argument("--one-process", action="store_true", help="Read and write in one process.")
+    parser.add_argument("--two-processes", action="store_true",
+                        help="Read in a second process even when no core is free (default: when one is).")
     parser.add_argument("--profile", metavar="FILE", help="Write a cProfile of the import to FILE.")
     args = parser.parse_args()
 
@@ -106,7 +108,8 @@ def main() -> int:
         before = resource.getrusage(resource.RUSAGE_SELF)
         cpu_before = before.ru_utime + before.ru_stime
         report = import_marc(
-            [data], at=timezone.now(), batch_size=args.batch_size, parallel=not args.one_process
+            [data], at=timezone.now(), batch_size=args.batch_size,
+            parallel=False if args.one_process else True if args.two_processes else None,
         )
         if profiler:
             profiler.disable()

@@ -105,6 +105,7 @@ class _Pending:
     keys: list[str]
     items: list[ItemSpec]
     record_id: int | None = None
+    row: list[object] = field(default_factory=list)  # marc and the extracted columns, ready for SQL
 
 
 def _name_of(source: Source) -> str:
@@ -200,7 +201,7 @@ def import_marc(
     at: datetime,
     progress: Callable[[int], None] | None = None,
     batch_size: int = 2000,
-    parallel: bool = True,
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Load every record of `sources` (paths or binary streams) into the catalogue.
 
@@ -213,7 +214,8 @@ def import_marc(
     Writes one transaction per batch, a RECORD_CREATED or RECORD_UPDATED event per record,
     one IMPORT event with the summary at the end, and indexes each batch after it commits.
     Calls progress(records read so far) after each batch. Returns the ImportReport.
-    With `parallel`, a second process reads and decodes the files while this one writes.
+    With `parallel`, a second process reads and decodes the files while this one writes;
+    None (the default) does so when a core is free for it (see _core_to_spare).
     Raises MarcFileError, before writing anything, if a file cannot be opened or is not MARC.
     """
     started = time.perf_counter()
@@ -232,6 +234,8 @@ def import_marc(
 
     report = ImportReport()
     context = _Context(branch=branch, staff=staff, at=at)
+    if parallel is None:
+        parallel = _core_to_spare()
     batches = _parse_in_worker if parallel and _FORK is not None else _parse
     for pending, problems, read in batches(sources, format=format, batch_size=batch_size):
         report.read += read
@@ -294,6 +298,9 @@ def _prepare(read: ReadRecord, file: str) -> tuple[_Pending, list[Problem]]:
         ))
         fields.control_number = fields.control_number[:_CONTROL_MAX]
     fields.control_source = fields.control_source[:64]
+    # Made here, in the reading process, so that the writing process only sends it.
+    values = fields.__dict__
+    pending.row = [marc, *(_json(values[c]) if c in _JSON_COLUMNS else values[c] for c in _RECORD_COLUMNS)]
     if key := control_key(fields):
         pending.keys.append(key)
     elif not fields.isbns:
@@ -348,6 +355,19 @@ try:
     _FORK = multiprocessing.get_context("fork")
 except ValueError:  # no fork() on this platform
     _FORK = None
+
+
+def _core_to_spare() -> bool:
+    """Whether a second process would get a core of its own. Measured on a 2-core machine: when
+    other work keeps the cores busy, the scheduler shares one slice between our two processes
+    and the handover between them makes the import slower than one process alone (about 1.5x
+    slower at a load average of 3.5); with a core free it is faster."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return False
+    return cores >= 2 and load <= cores - 1
 
 
 def _parse_worker(queue, sources: list[Source], format: Format, batch_size: int) -> None:
@@ -438,7 +458,7 @@ def _match(batch: list[_Pending]) -> list[_Pending]:
             # The same record twice in one batch: the later copy wins, the items add up.
             barcodes = {i.barcode for i in p.items}
             earlier.items = [i for i in earlier.items if i.barcode not in barcodes] + p.items
-            earlier.fields, earlier.marc = p.fields, p.marc
+            earlier.fields, earlier.marc, earlier.row = p.fields, p.marc, p.row
             earlier.position, earlier.offset, earlier.line = p.position, p.offset, p.line
             earlier.keys = list(dict.fromkeys(earlier.keys + p.keys))
             p = earlier
@@ -509,12 +529,7 @@ def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[list[object
 
 
 def _record_row(p: _Pending, at: object) -> list[object]:
-    values = p.fields.__dict__
-    row: list[object] = [p.marc]
-    for c in _RECORD_COLUMNS:
-        row.append(_json(values[c]) if c in _JSON_COLUMNS else values[c])
-    row.append(at)
-    return row
+    return [*p.row, at]
 
 
 def _write_records(cursor, pending: list[_Pending], context: _Context) -> tuple[list[_Pending], list[_Pending]]:
@@ -650,11 +665,14 @@ def _ensure_item_types(codes: set[str], context: _Context) -> None:
     context.item_types = dict(ItemType.objects.values_list("code", "id"))
 
 
-def _location(branch_id: int, code: str, context: _Context) -> int:
-    code = slugify(code)[:30] or "-"
-    key = (branch_id, code)
-    if key not in context.locations:
+def _location(branch_id: int, raw: str, context: _Context) -> int:
+    if (branch_id, raw) in context.locations:
+        return context.locations[(branch_id, raw)]
+    code = slugify(raw)[:30] or "-"
+    if (branch_id, code) not in context.locations:
         location, _created = Location.objects.get_or_create(branch_id=branch_id, code=code, defaults={"name": code})
-        context.locations[key] = location.pk
-    return context.locations[key]
+        context.locations[(branch_id, code)] = location.pk
+    # Remember the code as written too: slugify is slow and runs once per item otherwise.
+    context.locations[(branch_id, raw)] = context.locations[(branch_id, code)]
+    return context.locations[(branch_id, raw)]
 
