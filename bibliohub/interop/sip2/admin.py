@@ -24,7 +24,7 @@ class TerminalForm(forms.ModelForm):
 
     class Meta:
         model = SelfCheckTerminal
-        fields = ["login", "name", "branch", "language", "is_active"]
+        fields = ["login", "name", "branch", "language", "requires_pin", "is_active"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -44,10 +44,10 @@ class TerminalForm(forms.ModelForm):
 @admin.register(SelfCheckTerminal)
 class SelfCheckTerminalAdmin(admin.ModelAdmin):
     form = TerminalForm
-    list_display = ["login", "name", "branch", "language", "is_active"]
+    list_display = ["login", "name", "branch", "language", "requires_pin", "is_active"]
     list_filter = ["branch", "is_active", "language"]
     search_fields = ["login", "name"]
     list_select_related = ["branch"]
 
     def get_fields(self, request: HttpRequest, obj: SelfCheckTerminal | None = None) -> list[str]:
-        return ["login", "new_password", "name", "branch", "language", "is_active"]
+        return ["login", "new_password", "name", "branch", "language", "requires_pin", "is_active"]

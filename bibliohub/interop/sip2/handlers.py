@@ -251,6 +251,30 @@ def _patron(session: Session, card: str) -> Patron | None:
     return patron_by_card(card, network=session.terminal.branch.network_id)
 
 
+# Wrong PINs for one card on one connection before the machine stops asking.
+PIN_ATTEMPTS = 5
+
+
+def _pin_refusal(session: Session, patron: Patron, password: str | None) -> str | None:
+    """Why the patron cannot go on with this password (None when they can). A PIN is
+    checked when the terminal requires one or when the machine sends one; after
+    PIN_ATTEMPTS wrong ones for a card, the connection stops trying (a kiosk must not be a
+    way to guess PINs)."""
+    terminal = _terminal(session)
+    if not password and not terminal.requires_pin:
+        return None
+    failures: dict[int, int] = session.extra.setdefault("pin_failures", {})
+    if failures.get(patron.pk, 0) >= PIN_ATTEMPTS:
+        return _("Too many wrong PINs. Please ask at the desk.")
+    if not patron.has_pin:
+        return _("Ask at the desk for a PIN to use this machine.")
+    if not patron.pin_matches(password or ""):
+        failures[patron.pk] = failures.get(patron.pk, 0) + 1
+        logger.warning("SIP2 %s: wrong PIN for patron %s", session.peer, patron.pk)
+        return _("The PIN is not right.")
+    return None
+
+
 def _patron_status(reasons: list[BlockReason]) -> str:
     """The 14 Y-or-blank flags: any block denies charging, renewing, recalls and holds (the
     same reasons stop all four in circulation); fines and overdues also say which."""
@@ -288,6 +312,18 @@ def patron_status(
             valid_patron="N",
             screen_message=(str(NOT_KNOWN_CARD),),
         )
+    if refusal := _pin_refusal(session, patron, message.patron_password):
+        return codec.PatronStatusResponse(
+            patron_status=UNKNOWN_PATRON_STATUS,
+            language="000",
+            transaction_date=_local(at),
+            institution_id=message.institution_id,
+            patron_identifier=message.patron_identifier,
+            personal_name="",
+            valid_patron="Y",
+            valid_patron_password="N",
+            screen_message=(refusal,),
+        )
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at, lists=False)
     return codec.PatronStatusResponse(
@@ -298,6 +334,7 @@ def patron_status(
         patron_identifier=message.patron_identifier,
         personal_name=patron.full_name,
         valid_patron="Y",
+        valid_patron_password="Y" if message.patron_password else None,
         fee_amount=summary.fee_amount,
         screen_message=_block_messages(reasons),
     )
@@ -375,6 +412,18 @@ def patron_information(
             valid_patron="N",
             screen_message=(str(NOT_KNOWN_CARD),),
         )
+    if refusal := _pin_refusal(session, patron, message.patron_password):
+        return codec.PatronInformationResponse(
+            patron_status=UNKNOWN_PATRON_STATUS,
+            language="000",
+            transaction_date=_local(at),
+            institution_id=message.institution_id,
+            patron_identifier=message.patron_identifier,
+            personal_name="",
+            valid_patron="Y",
+            valid_patron_password="N",
+            screen_message=(refusal,),
+        )
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at)
     # At most one list per response (the spec's advice); the first "Y" wins.
@@ -400,6 +449,7 @@ def patron_information(
         patron_identifier=message.patron_identifier,
         personal_name=patron.full_name,
         valid_patron="Y",
+        valid_patron_password="Y" if message.patron_password else None,
         fee_amount=summary.fee_amount,
         hold_items=lists.get("hold", ()),
         overdue_items=lists.get("overdue", ()),
@@ -563,6 +613,8 @@ def checkout(session: Session, message: codec.Checkout, at: datetime) -> codec.M
     if patron is None or item is None:
         screen = str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM)
         return _loan_refused(codec.CheckoutResponse, message, at, (screen,), item)
+    if refusal := _pin_refusal(session, patron, message.patron_password):
+        return _loan_refused(codec.CheckoutResponse, message, at, (refusal,), item)
     try:
         loan = services.checkout(
             patron=patron, item=item, branch=terminal.branch, staff=None,
@@ -602,6 +654,8 @@ def renew(session: Session, message: codec.Renew, at: datetime) -> codec.Message
     if patron is None or item is None:
         screen = str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM)
         return _loan_refused(codec.RenewResponse, message, at, (screen,), item)
+    if refusal := _pin_refusal(session, patron, message.patron_password):
+        return _loan_refused(codec.RenewResponse, message, at, (refusal,), item)
     loan = circulation.open_loan_for(item)
     if loan is None or loan.patron_id != patron.pk:
         return _loan_refused(
@@ -622,10 +676,15 @@ def renew(session: Session, message: codec.Renew, at: datetime) -> codec.Message
 def renew_all(session: Session, message: codec.RenewAll, at: datetime) -> codec.Message:
     terminal = _terminal(session)
     patron = _patron(session, message.patron_identifier)
-    if patron is None:
+    refusal = (
+        str(NOT_KNOWN_CARD)
+        if patron is None
+        else _pin_refusal(session, patron, message.patron_password)
+    )
+    if patron is None or refusal:
         return codec.RenewAllResponse(
             ok=False, transaction_date=_local(at), institution_id=message.institution_id,
-            screen_message=(str(NOT_KNOWN_CARD),),
+            screen_message=(refusal,),
         )  # fmt: skip
     result = services.renew_all(
         patron=patron, branch=terminal.branch, staff=None, desk=terminal.login, at=at
@@ -734,6 +793,8 @@ def fee_paid(session: Session, message: codec.FeePaid, at: datetime) -> codec.Me
     patron = _patron(session, message.patron_identifier)
     if patron is None:
         return answer(False, str(NOT_KNOWN_CARD))
+    if refusal := _pin_refusal(session, patron, message.patron_password):
+        return answer(False, refusal)
     amount = _money(message.fee_amount)
     if amount is None:
         return answer(False, _("The amount is not a number."))
@@ -782,6 +843,8 @@ def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
 
     if patron is None or item is None:
         return answer(False, (str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM),))
+    if refusal := _pin_refusal(session, patron, message.patron_password):
+        return answer(False, (refusal,))
     pickup = terminal.branch
     if (message.pickup_location or "").strip():
         found = Branch.objects.filter(

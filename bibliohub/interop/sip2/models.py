@@ -43,6 +43,14 @@ class SelfCheckTerminal(models.Model):
         default=settings.LANGUAGE_CODE,
         help_text=_("The language of the messages on the machine's screen."),
     )
+    requires_pin = models.BooleanField(
+        _("patrons enter their PIN"),
+        default=False,
+        help_text=_(
+            "Patrons must type their PIN on this machine. Otherwise a PIN is checked only "
+            "when the machine sends one."
+        ),
+    )
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("A machine that is not active cannot log in.")
     )
