@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bibliohub.spaces",
     "bibliohub.demo",
     "bibliohub.interop",
+    "bibliohub.programs",
     "bibliohub.portal",
 ]
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("bibliohub.accounts.urls")),
     path("staff/", include("bibliohub.staff_urls")),
     path("account/", include("bibliohub.portal.urls")),
+    path("events/", include("bibliohub.programs.urls")),
     path("", include("bibliohub.web.urls")),
 ]

@@ -1,0 +1,174 @@
+"""Reads for the public calendar, the staff lists and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bibliohub.programs.models import (
+    Attendance,
+    Event,
+    EventAudience,
+    Occurrence,
+    OccurrenceStatus,
+    Registration,
+    RegistrationMode,
+    RegistrationStatus,
+    WalkInCount,
+)
+
+
+def calendar_occurrences(
+    *,
+    start: date,
+    end: date,
+    branch_code: str = "",
+    audience: str = "",
+    category_code: str = "",
+) -> QuerySet[Occurrence]:
+    """Published dates from `start` to `end` (inclusive, local days), cancelled ones included
+    so people see them crossed out, with what the calendar shows prefetched."""
+    zone = timezone.get_current_timezone()
+    occurrences = Occurrence.objects.filter(
+        event__is_published=True,
+        starts_at__gte=datetime.combine(start, time.min, tzinfo=zone),
+        starts_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+    if branch_code:
+        occurrences = occurrences.filter(event__branch__code=branch_code)
+    if audience:
+        occurrences = occurrences.filter(event__audiences__band=audience)
+    if category_code:
+        occurrences = occurrences.filter(event__categories__code=category_code)
+    return _with_event(occurrences.distinct().order_by("starts_at", "pk"))
+
+
+def _with_event(occurrences: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    return occurrences.select_related("event", "event__branch", "event__room").prefetch_related(
+        Prefetch("event__audiences", queryset=EventAudience.objects.order_by("band")),
+        "event__categories",
+    )
+
+
+def feed_occurrences(*, branch_code: str = "", audience: str = "", since: datetime) -> QuerySet[Occurrence]:
+    """What a subscribed calendar receives: every published date from a month before `since`
+    on (so a recently cancelled date still reaches subscribers as cancelled)."""
+    occurrences = Occurrence.objects.filter(
+        event__is_published=True, ends_at__gte=since - timedelta(days=31)
+    )
+    if branch_code:
+        occurrences = occurrences.filter(event__branch__code=branch_code)
+    if audience:
+        occurrences = occurrences.filter(event__audiences__band=audience)
+    return _with_event(occurrences.distinct().order_by("starts_at", "pk"))
+
+
+def places_taken(occurrence: Occurrence) -> tuple[int, int]:
+    """(places taken, people waiting) for the registration that `occurrence` belongs to."""
+    event = occurrence.event
+    if event.registration == RegistrationMode.SERIES:
+        registrations = Registration.objects.filter(event=event, occurrence__isnull=True)
+    else:
+        registrations = Registration.objects.filter(occurrence=occurrence)
+    counts = registrations.aggregate(
+        taken=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+    )
+    return counts["taken"], counts["waiting"]
+
+
+def series_places_taken(event: Event) -> int:
+    return Registration.objects.filter(
+        event=event, occurrence__isnull=True, status=RegistrationStatus.CONFIRMED
+    ).count()
+
+
+def registrations_for(occurrence: Occurrence) -> QuerySet[Registration]:
+    """Everyone registered for `occurrence` (its own registrations, or the series'), places
+    first, then the waiting list in order, then cancellations; with `attended` annotated."""
+    event = occurrence.event
+    if event.registration == RegistrationMode.SERIES:
+        registrations = Registration.objects.filter(event=event, occurrence__isnull=True)
+    else:
+        registrations = Registration.objects.filter(occurrence=occurrence)
+    return (
+        registrations.select_related("patron", "registered_by")
+        .annotate(attended=Count("attendances", filter=Q(attendances__occurrence=occurrence)))
+        .order_by("status", "waitlisted_at", "created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    registered: int
+    attended: int
+    walk_ins: dict[str, int]
+
+    @property
+    def walk_in_total(self) -> int:
+        return sum(self.walk_ins.values())
+
+    @property
+    def total(self) -> int:
+        return self.attended + self.walk_in_total
+
+    @property
+    def did_not_come(self) -> int:
+        return max(0, self.registered - self.attended)
+
+
+def attendance_summary(occurrence: Occurrence) -> AttendanceSummary:
+    """Registered against attended, and walk-ins by age band."""
+    registered, _waiting = places_taken(occurrence)
+    attended = Attendance.objects.filter(occurrence=occurrence).count()
+    walk_ins = dict(
+        WalkInCount.objects.filter(occurrence=occurrence).values_list("band", "count")
+    )
+    return AttendanceSummary(registered=registered, attended=attended, walk_ins=walk_ins)
+
+
+def staff_occurrences(*, branch_ids: list[int] | None, start: datetime, end: datetime) -> QuerySet[Occurrence]:
+    """Dates at the given branches (None: every branch) with places taken, waiting list,
+    check-ins and walk-ins counted in one query."""
+    occurrences = Occurrence.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if branch_ids is not None:
+        occurrences = occurrences.filter(event__branch_id__in=branch_ids)
+    return (
+        occurrences.select_related("event", "event__branch")
+        .annotate(
+            own_taken=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True
+            ),
+            own_waiting=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED), distinct=True
+            ),
+            # Subqueries, so the joins above do not multiply these.
+            checked_in=Coalesce(
+                Subquery(
+                    Attendance.objects.filter(occurrence=OuterRef("pk"))
+                    .values("occurrence").annotate(n=Count("pk")).values("n")
+                ),
+                0,
+            ),
+            walk_in_total=Coalesce(
+                Subquery(
+                    WalkInCount.objects.filter(occurrence=OuterRef("pk"))
+                    .values("occurrence").annotate(n=Sum("count")).values("n")
+                ),
+                0,
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def upcoming_dates(event: Event, *, at: datetime) -> QuerySet[Occurrence]:
+    return event.occurrences.filter(ends_at__gt=at).order_by("starts_at")
+
+
+def scheduled(occurrences: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    return occurrences.filter(status=OccurrenceStatus.SCHEDULED)

@@ -1,0 +1,314 @@
+"""Staff screens for events, scoped to the branches the member of staff works for: the list of
+dates, a new event, one date's registrations with check-in and walk-ins, exports, and contest
+entries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bibliohub.accounts import access
+from bibliohub.accounts.decorators import staff_required
+from bibliohub.patrons.models import Patron
+from bibliohub.programs import selectors, services
+from bibliohub.programs.errors import ProgramRefused
+from bibliohub.programs.forms import (
+    CancelDateForm,
+    EventForm,
+    OccurrenceChangeForm,
+    ResultForm,
+    StaffRegistrationForm,
+    WalkInForm,
+)
+from bibliohub.programs.models import Event, Occurrence, Registration, Submission
+
+
+def _occurrence_for_staff(user, occurrence_id: int) -> Occurrence:
+    """The date, if `user` works for its branch; 404 if it does not exist, 403 otherwise."""
+    occurrence = get_object_or_404(
+        Occurrence.objects.select_related("event", "event__branch", "event__room"), pk=occurrence_id
+    )
+    access.require_branch(user, occurrence.event.branch_id)
+    return occurrence
+
+
+def _event_for_staff(user, event_id: int) -> Event:
+    event = get_object_or_404(Event.objects.select_related("branch"), pk=event_id)
+    access.require_branch(user, event.branch_id)
+    return event
+
+
+@staff_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    """The next five weeks (or past four, with ?past=1) at this member of staff's branches."""
+    now = timezone.now()
+    past = request.GET.get("past") == "1"
+    start, end = (now - timedelta(days=28), now) if past else (now - timedelta(hours=12), now + timedelta(days=35))
+    branch_ids = None if request.user.is_network_wide else list(access.branches_for(request.user).values_list("pk", flat=True))
+    return render(request, "programs/staff/list.html", {
+        "occurrences": selectors.staff_occurrences(branch_ids=branch_ids, start=start, end=end),
+        "past": past,
+    })
+
+
+@staff_required
+def event_new(request: HttpRequest) -> HttpResponse:
+    branches = access.branches_for(request.user)
+    form = EventForm(request.POST or None, branches=branches)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        starts_at, ends_at = form.times
+        details = services.EventDetails(
+            title=d["title"], titles=form.translations("title"), description=d["description"],
+            descriptions=form.translations("description"), kind=d["kind"], format=d["format"],
+            audiences=d["audiences"], room=d["room"], place=d["place"], address=d["address"],
+            online_url=d["online_url"], presenters=form.presenter_list, categories=list(d["categories"]),
+            tags=form.tag_list, registration=d["registration"], capacity=d["capacity"],
+            waitlist=d["waitlist"], registration_opens_days=d["registration_opens_days"],
+            registration_closes_hours=d["registration_closes_hours"] or 0,
+            submissions_close_at=d["submissions_close_at"],
+        )
+        try:
+            event = services.create_event(
+                details, branch=d["branch"], starts_at=starts_at, ends_at=ends_at,
+                recurrence=d["recurrence"].strip(), organiser=request.user, staff=request.user,
+                at=timezone.now(),
+            )
+        except ProgramRefused as refusal:
+            for message in refusal.messages:
+                form.add_error("recurrence" if refusal.reasons[0] == "bad_recurrence" else None,
+                               f"{message} {refusal.detail}".strip())
+        else:
+            messages.success(request, _("The event is created with %(count)d date(s).") % {"count": event.occurrences.count()})
+            return redirect("staff:programs:occurrence", occurrence_id=event.occurrences.first().pk)
+    return render(request, "programs/staff/new.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@staff_required
+def occurrence_detail(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    return _render_occurrence(request, occurrence)
+
+
+def _render_occurrence(request, occurrence: Occurrence, *, status: int = 200, **forms) -> HttpResponse:
+    summary = selectors.attendance_summary(occurrence)
+    local_start, local_end = timezone.localtime(occurrence.starts_at), timezone.localtime(occurrence.ends_at)
+    context = {
+        "occurrence": occurrence,
+        "event": occurrence.event,
+        "registrations": selectors.registrations_for(occurrence),
+        "summary": summary,
+        "walk_in_form": forms.get("walk_in_form") or WalkInForm(initial_counts=summary.walk_ins),
+        "change_form": forms.get("change_form") or OccurrenceChangeForm(initial={
+            "day": local_start.date(), "starts": local_start.time(), "ends": local_end.time(), "note": occurrence.note,
+        }),
+        "cancel_form": CancelDateForm(),
+        "register_form": forms.get("register_form") or StaffRegistrationForm(),
+        "dates": occurrence.event.occurrences.all(),
+    }
+    return render(request, "programs/staff/occurrence.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def staff_register(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    """Register a patron (a child too: the guardian gets the messages) at the desk."""
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    form = StaffRegistrationForm(request.POST)
+    if form.is_valid():
+        patron = Patron.objects.select_related("guardian").filter(
+            network_id=occurrence.event.branch.network_id, card_barcode=form.cleaned_data["card_number"].strip()
+        ).first()
+        if patron is None:
+            form.add_error("card_number", _("No patron has this card number."))
+        else:
+            series = occurrence.event.registration == "series"
+            try:
+                registration = services.register(
+                    occurrence=None if series else occurrence, event=occurrence.event if series else None,
+                    attendee=services.Attendee(patron=patron, registered_by=patron.guardian),
+                    staff=request.user, at=timezone.now(),
+                )
+            except ProgramRefused as refusal:
+                for message in refusal.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("%(name)s: %(status)s.") % {
+                    "name": registration.attendee_name, "status": registration.get_status_display()})
+                return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
+    return _render_occurrence(request, occurrence, status=400, register_form=form)
+
+
+def _registration_of(occurrence: Occurrence, registration_id: int) -> Registration:
+    return get_object_or_404(Registration, pk=registration_id, event_id=occurrence.event_id)
+
+
+@staff_required
+@require_POST
+def check_in(request: HttpRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    registration = _registration_of(occurrence, registration_id)
+    if request.POST.get("undo"):
+        services.undo_check_in(registration, occurrence=occurrence, staff=request.user, at=timezone.now())
+    else:
+        services.check_in(registration, occurrence=occurrence, staff=request.user, at=timezone.now())
+    return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
+
+
+@staff_required
+@require_POST
+def cancel_registration(request: HttpRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    registration = _registration_of(occurrence, registration_id)
+    promoted = services.cancel_registration(registration, staff=request.user, at=timezone.now())
+    messages.success(request, _("Registration cancelled."))
+    if promoted:
+        messages.info(request, _("%(name)s moved from the waiting list to a place and is told by e-mail.") % {"name": promoted.attendee_name})
+    return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
+
+
+@staff_required
+@require_POST
+def walk_ins(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    form = WalkInForm(request.POST, initial_counts={})
+    if not form.is_valid():
+        return _render_occurrence(request, occurrence, status=400, walk_in_form=form)
+    services.record_walk_ins(occurrence, counts=form.counts, staff=request.user, at=timezone.now())
+    messages.success(request, _("Walk-ins saved."))
+    return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
+
+
+@staff_required
+@require_POST
+def close_attendance(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    missing = services.close_attendance(occurrence, staff=request.user, at=timezone.now())
+    messages.success(request, _("Attendance closed; %(count)d did not come.") % {"count": missing})
+    return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
+
+
+@staff_required
+@require_POST
+def change_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    form = OccurrenceChangeForm(request.POST)
+    if form.is_valid():
+        starts_at, ends_at = form.times
+        try:
+            services.change_occurrence(occurrence, starts_at=starts_at, ends_at=ends_at,
+                                       note=form.cleaned_data["note"], staff=request.user, at=timezone.now())
+        except ProgramRefused as refusal:
+            for message in refusal.messages:
+                form.add_error(None, f"{message} {refusal.detail}".strip())
+        else:
+            messages.success(request, _("This date is changed; people registered are told."))
+            return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
+    return _render_occurrence(request, occurrence, status=400, change_form=form)
+
+
+@staff_required
+@require_POST
+def cancel_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    form = CancelDateForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    services.cancel_occurrence(occurrence, note=note, staff=request.user, at=timezone.now())
+    messages.success(request, _("This date is cancelled; people registered are told."))
+    return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
+
+
+# --- Exports ----------------------------------------------------------------------------------
+
+
+def _export_rows(occurrence: Occurrence) -> tuple[list[str], list[list[object]]]:
+    header = [_("Name"), _("Contact"), _("E-mail"), _("Card number"), _("Age band"), _("Status"),
+              _("Registered"), _("Attended")]
+    rows = []
+    for r in selectors.registrations_for(occurrence):
+        rows.append([
+            r.attendee_name, r.contact_name, r.contact_email, r.patron.card_barcode if r.patron else "",
+            r.get_age_band_display(), r.get_status_display(),
+            timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"), _("yes") if r.attended else _("no"),
+        ])
+    return header, rows
+
+
+@staff_required
+def export(request: HttpRequest, occurrence_id: int, fmt: str) -> HttpResponse:
+    """The registration and attendance list of one date as CSV or XLSX."""
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    header, rows = _export_rows(occurrence)
+    summary = selectors.attendance_summary(occurrence)
+    name = f"event-{occurrence.event_id}-{timezone.localtime(occurrence.starts_at):%Y-%m-%d}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        # A UTF-8 byte order mark, so spreadsheet programs read Ukrainian and Vietnamese names.
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Registrations")[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    totals = book.create_sheet(_("Attendance")[:31])
+    totals.append([_("Registered"), summary.registered])
+    totals.append([_("Attended"), summary.attended])
+    totals.append([_("Did not come"), summary.did_not_come])
+    for band, count in summary.walk_ins.items():
+        totals.append([_("Walk-ins: %(band)s") % {"band": band}, count])
+    totals.append([_("Total present"), summary.total])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --- Contest entries --------------------------------------------------------------------------
+
+
+@staff_required
+def entries(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _event_for_staff(request.user, event_id)
+    submissions = event.submissions.all()
+    return render(request, "programs/staff/entries.html", {
+        "event": event,
+        "rows": [(s, ResultForm(prefix=str(s.pk), initial={"result": s.result, "rank": s.rank, "published": s.result_published}))
+                 for s in submissions],
+    })
+
+
+@staff_required
+@require_POST
+def entry_result(request: HttpRequest, event_id: int, submission_id: int) -> HttpResponse:
+    event = _event_for_staff(request.user, event_id)
+    submission = get_object_or_404(Submission, pk=submission_id, event=event)
+    form = ResultForm(request.POST, prefix=str(submission.pk))
+    if form.is_valid():
+        d = form.cleaned_data
+        services.record_result(submission, result=d["result"], rank=d["rank"], published=d["published"],
+                               staff=request.user, at=timezone.now())
+        messages.success(request, _("Result saved."))
+    else:
+        messages.error(request, _("The place must be a whole number from 1."))
+    return redirect("staff:programs:entries", event_id=event.pk)
+

@@ -1,0 +1,272 @@
+"""Public pages: the calendar, an event, registration, the registrant's own page (reached by
+a secret link), contest entries and iCalendar feeds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import groupby
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bibliohub.libraries.models import Branch
+from bibliohub.patrons.models import Patron
+from bibliohub.portal.session import current_patron
+from bibliohub.programs import ical, selectors, services
+from bibliohub.programs.errors import ProgramRefused
+from bibliohub.programs.forms import (
+    EntryForm,
+    FeedbackForm,
+    GuestRegistrationForm,
+    PatronRegistrationForm,
+)
+from bibliohub.programs.models import (
+    Attendance,
+    Audience,
+    Category,
+    Event,
+    EventKind,
+    Occurrence,
+    Registration,
+    RegistrationMode,
+    RegistrationStatus,
+)
+
+CALENDAR_DAYS = 31
+
+
+def _published_event(event_id: int) -> Event:
+    return get_object_or_404(
+        Event.objects.select_related("branch", "room").filter(is_published=True), pk=event_id
+    )
+
+
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Dates for the next month (or from a chosen day), filtered by branch, audience and
+    category, grouped by day."""
+    today = timezone.localdate()
+    try:
+        start = date.fromisoformat(request.GET.get("from", "")) if request.GET.get("from") else today
+    except ValueError:
+        start = today
+    filters = {
+        "branch_code": request.GET.get("branch", ""),
+        "audience": request.GET.get("audience", ""),
+        "category_code": request.GET.get("category", ""),
+    }
+    if filters["audience"] not in Audience.values:
+        filters["audience"] = ""
+    occurrences = list(
+        selectors.calendar_occurrences(start=start, end=start + timedelta(days=CALENDAR_DAYS - 1), **filters)
+    )
+    days = [
+        (day, list(items))
+        for day, items in groupby(occurrences, key=lambda o: timezone.localtime(o.starts_at).date())
+    ]
+    feed_query = "&".join(
+        f"{key}={value}" for key, value in (("branch", filters["branch_code"]), ("audience", filters["audience"])) if value
+    )
+    return render(request, "programs/calendar.html", {
+        "days": days,
+        "start": start,
+        "next_start": start + timedelta(days=CALENDAR_DAYS),
+        "filters": filters,
+        "branches": Branch.objects.filter(is_active=True),
+        "audiences": Audience.choices,
+        "categories": Category.objects.all(),
+        "feed_url": reverse("programs:feed") + (f"?{feed_query}" if feed_query else ""),
+    })
+
+
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _published_event(event_id)
+    at = timezone.now()
+    dates = []
+    for occurrence in selectors.upcoming_dates(event, at=at):
+        taken, waiting = selectors.places_taken(occurrence)
+        dates.append({"occurrence": occurrence, "taken": taken, "waiting": waiting,
+                      "left": None if event.capacity is None else max(0, event.capacity - taken)})
+    results = event.submissions.filter(result_published=True).order_by("rank", "submitted_at")
+    return render(request, "programs/event.html", {
+        "event": event,
+        "dates": dates,
+        "series_registration": event.registration == RegistrationMode.SERIES,
+        "takes_entries": event.kind != EventKind.PROGRAMME,
+        "results": results,
+    })
+
+
+def register(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    occurrence = get_object_or_404(
+        Occurrence.objects.select_related("event", "event__branch").filter(event__is_published=True),
+        pk=occurrence_id,
+    )
+    return _registration_page(request, event=occurrence.event, occurrence=occurrence)
+
+
+def register_series(request: HttpRequest, event_id: int) -> HttpResponse:
+    return _registration_page(request, event=_published_event(event_id), occurrence=None)
+
+
+def _registration_page(request: HttpRequest, *, event: Event, occurrence: Occurrence | None) -> HttpResponse:
+    """A signed-in patron chooses themselves or one of their children; anyone else registers
+    as a guest with a name and an e-mail address."""
+    patron = current_patron(request)
+    language = request.LANGUAGE_CODE
+    if patron is not None:
+        people = {str(patron.pk): patron, **{str(w.pk): w for w in patron.wards.all()}}
+        choices = [(pk, f"{p.given_names} {p.family_name}") for pk, p in people.items()]
+        form = PatronRegistrationForm(request.POST or None, choices=choices)
+    else:
+        form = GuestRegistrationForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        if patron is not None:
+            chosen: Patron = people[form.cleaned_data["attendee"]]
+            attendee = services.Attendee(
+                patron=chosen, registered_by=patron if chosen.pk != patron.pk else None
+            )
+        else:
+            d = form.cleaned_data
+            attendee = services.Attendee(
+                name=form.attendee_name, contact_name=d["contact_name"].strip(),
+                contact_email=d["contact_email"], language=language, age_band=d["age_band"],
+            )
+        try:
+            registration = services.register(
+                occurrence=occurrence, event=None if occurrence else event, attendee=attendee,
+                staff=None, at=timezone.now(),
+            )
+        except ProgramRefused as refusal:
+            for message in refusal.messages:
+                form.add_error(None, message)
+        else:
+            if registration.status == RegistrationStatus.WAITLISTED:
+                messages.info(request, _("All places are taken: you are on the waiting list. We will write if a place frees up."))
+            else:
+                messages.success(request, _("You are registered. We have sent a confirmation by e-mail."))
+            return redirect("programs:manage", token=registration.token)
+    taken = selectors.places_taken(occurrence)[0] if occurrence else selectors.series_places_taken(event)
+    return render(request, "programs/register.html", {
+        "event": event, "occurrence": occurrence, "form": form, "patron": patron,
+        "full": event.capacity is not None and taken >= event.capacity,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _registration_by_token(token: str) -> Registration:
+    registration = Registration.objects.select_related("event", "event__branch", "occurrence").filter(token=token).first()
+    if registration is None:
+        raise Http404(_("This link is not valid."))
+    return registration
+
+
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    """The registrant's page: status, cancellation, and feedback after attending."""
+    registration = _registration_by_token(token)
+    at = timezone.now()
+    attended = list(
+        Attendance.objects.filter(registration=registration, occurrence__ends_at__lte=at)
+        .select_related("occurrence").exclude(occurrence__feedback__registration=registration)
+    )
+    return render(request, "programs/manage.html", {
+        "registration": registration,
+        "event": registration.event,
+        "dates": ([registration.occurrence] if registration.occurrence else
+                  list(registration.event.occurrences.filter(ends_at__gt=at))),
+        "feedback_for": attended[0].occurrence if attended else None,
+        "feedback_form": FeedbackForm() if attended else None,
+    })
+
+
+@require_POST
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_by_token(token)
+    services.cancel_registration(registration, staff=None, at=timezone.now())
+    messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
+    return redirect("programs:manage", token=token)
+
+
+@require_POST
+def manage_feedback(request: HttpRequest, token: str, occurrence_id: int) -> HttpResponse:
+    registration = _registration_by_token(token)
+    occurrence = get_object_or_404(Occurrence, pk=occurrence_id, event=registration.event)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.leave_feedback(
+                registration, occurrence=occurrence, rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"], at=timezone.now(),
+            )
+        except ProgramRefused as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+    else:
+        messages.error(request, _("Choose a rating from 1 to 5."))
+    return redirect("programs:manage", token=token)
+
+
+def submit_entry(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _published_event(event_id)
+    if event.kind == EventKind.PROGRAMME:
+        raise Http404(_("This event does not take entries."))
+    patron = current_patron(request)
+    initial = {"author_name": f"{patron.given_names} {patron.family_name}", "contact_email": patron.email} if patron else None
+    form = EntryForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.submit_entry(
+                event, author_name=d["author_name"], contact_email=d["contact_email"], title=d["title"],
+                text=d["text"], file=d["file"], age_band=d["age_band"], patron=patron, at=timezone.now(),
+            )
+        except ProgramRefused as refusal:
+            for message in refusal.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Thank you: your entry is received."))
+            return redirect("programs:event", event_id=event.pk)
+    return render(request, "programs/entry.html", {"event": event, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _published_event(event_id)
+    occurrences = selectors._with_event(event.occurrences.all())
+    content = ical.calendar_bytes(
+        occurrences, name=event.display_title(), host=request.get_host().split(":")[0],
+        url_for=lambda e: request.build_absolute_uri(reverse("programs:event", args=[e.pk])),
+        at=timezone.now(),
+    )
+    return _ics_response(content, f"event-{event.pk}.ics")
+
+
+def feed_ics(request: HttpRequest) -> HttpResponse:
+    """A subscribable calendar of a branch and/or an audience (both optional)."""
+    branch_code = request.GET.get("branch", "")
+    audience = request.GET.get("audience", "")
+    if audience and audience not in Audience.values:
+        raise Http404
+    branch = get_object_or_404(Branch, code=branch_code) if branch_code else None
+    name_parts = [branch.display_name() if branch else _("All branches")]
+    if audience:
+        name_parts.append(str(Audience(audience).label))
+    content = ical.calendar_bytes(
+        selectors.feed_occurrences(branch_code=branch_code, audience=audience, since=timezone.now()),
+        name=" · ".join([_("Library events"), *name_parts]),
+        host=request.get_host().split(":")[0],
+        url_for=lambda e: request.build_absolute_uri(reverse("programs:event", args=[e.pk])),
+        at=timezone.now(),
+    )
+    return _ics_response(content, "events.ics")
