@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from bibliohub.circulation.models import CirculationRule, Term
+from bibliohub.circulation.models import (
+    CirculationEvent,
+    CirculationRule,
+    Fine,
+    Hold,
+    Loan,
+    Payment,
+    PrivacyPolicy,
+    Term,
+    Transfer,
+)
 
 
 @admin.register(CirculationRule)
@@ -61,3 +71,69 @@ class TermAdmin(admin.ModelAdmin):
     ]
     list_filter = ["branch"]
     date_hierarchy = "starts_on"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Loans, holds, fines and events change only through the circulation services (each
+    change records an event); the admin shows them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Loan)
+class LoanAdmin(ReadOnlyAdmin):
+    list_display = ["item", "patron", "branch", "checked_out_at", "due_at", "returned_at"]
+    list_filter = ["branch", "outcome"]
+    list_select_related = ["item", "patron", "branch"]
+    search_fields = ["item__barcode", "patron__card_barcode"]
+    date_hierarchy = "checked_out_at"
+
+
+@admin.register(Hold)
+class HoldAdmin(ReadOnlyAdmin):
+    list_display = ["record", "patron", "pickup_branch", "status", "placed_at", "expires_at"]
+    list_filter = ["status", "pickup_branch"]
+    list_select_related = ["record", "patron", "pickup_branch"]
+    search_fields = ["patron__card_barcode", "record__title"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = ["item", "from_branch", "to_branch", "reason", "sent_at", "received_at"]
+    list_filter = ["reason", "to_branch"]
+    list_select_related = ["item", "from_branch", "to_branch"]
+
+
+@admin.register(Fine)
+class FineAdmin(ReadOnlyAdmin):
+    list_display = ["patron", "kind", "amount", "paid", "created_at", "settled_at"]
+    list_filter = ["kind"]
+    list_select_related = ["patron"]
+    search_fields = ["patron__card_barcode"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["receipt_number", "patron", "amount", "branch", "at"]
+    list_select_related = ["patron", "branch"]
+    search_fields = ["receipt_number", "patron__card_barcode"]
+
+
+@admin.register(CirculationEvent)
+class CirculationEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "branch", "desk", "staff", "item", "reasons"]
+    list_filter = ["kind", "branch"]
+    list_select_related = ["branch", "staff", "item"]
+    date_hierarchy = "at"
+
+
+@admin.register(PrivacyPolicy)
+class PrivacyPolicyAdmin(admin.ModelAdmin):
+    list_display = ["network", "anonymise_after_days"]
