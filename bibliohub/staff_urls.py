@@ -10,6 +10,7 @@ urlpatterns = [
     path("", staff_views.home, name="home"),
     path("catalogue/", include("bibliohub.catalog.urls")),
     path("branches/", include("bibliohub.libraries.urls")),
+    path("spaces/", include("bibliohub.spaces.staff_urls")),
     path("events/", include("bibliohub.programs.staff_urls")),
     path("desk/", include("bibliohub.circulation.urls")),
     path("patrons/", include("bibliohub.patrons.urls")),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("bibliohub.accounts.urls")),
     path("staff/", include("bibliohub.staff_urls")),
+    path("spaces/", include("bibliohub.spaces.urls")),
     path("account/", include("bibliohub.portal.urls")),
     path("events/", include("bibliohub.programs.urls")),
     path("", include("bibliohub.web.urls")),

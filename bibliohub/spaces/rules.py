@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from bibliohub.libraries.hours import DayHours
@@ -15,21 +16,30 @@ from bibliohub.spaces.models import BookingRule, Resource
 def rule_for(resource: Resource) -> BookingRule:
     """The most specific rule for `resource`: its own, its type's, the default for its kind,
     or, when librarians have set none, the built-in defaults of BookingRule (unsaved)."""
-    rules = BookingRule.objects.filter(resource=resource)
-    if resource.resource_type_id:
-        rules = rules | BookingRule.objects.filter(resource_type_id=resource.resource_type_id)
-    rules = rules | BookingRule.objects.filter(
-        resource__isnull=True, resource_type__isnull=True, kind=resource.kind
+    candidates = BookingRule.objects.filter(
+        Q(resource=resource)
+        | Q(resource_type_id=resource.resource_type_id, resource_type__isnull=False)
+        | Q(resource__isnull=True, resource_type__isnull=True, kind=resource.kind)
     )
-    found = list(rules)
-    for matches in (
-        lambda r: r.resource_id == resource.pk,
-        lambda r: r.resource_type_id is not None,
-        lambda r: True,
-    ):
-        for rule in found:
-            if matches(rule):
-                return rule
+    return pick_rule(list(candidates), resource)
+
+
+def rules_for(resources: list[Resource]) -> dict[int, BookingRule]:
+    """The rule of each resource, keyed by its id, in one query (rule tables are small)."""
+    every = list(BookingRule.objects.all())
+    return {r.pk: pick_rule(every, r) for r in resources}
+
+
+def pick_rule(candidates: list[BookingRule], resource: Resource) -> BookingRule:
+    for rule in candidates:
+        if rule.resource_id == resource.pk:
+            return rule
+    for rule in candidates:
+        if rule.resource_type_id is not None and rule.resource_type_id == resource.resource_type_id:
+            return rule
+    for rule in candidates:
+        if rule.resource_id is None and rule.resource_type_id is None and rule.kind == resource.kind:
+            return rule
     return BookingRule(kind=resource.kind)
 
 

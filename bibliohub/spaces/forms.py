@@ -1,0 +1,87 @@
+"""Forms for booking: a patron picking a length on the OPAC, staff booking for anyone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bibliohub.spaces.models import BookingStatus, Kind
+
+
+def _length_label(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return str(_("%(m)d minutes") % {"m": rest})
+    if not rest:
+        return str(_("%(h)d h") % {"h": hours})
+    return str(_("%(h)d h %(m)d min") % {"h": hours, "m": rest})
+
+
+class PatronBookingForm(forms.Form):
+    """The start comes from the slot chosen; the patron picks how long."""
+
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    minutes = forms.TypedChoiceField(label=_("How long"), coerce=int)
+    attendees = forms.IntegerField(label=_("Number of people"), min_value=1, required=False)
+    purpose = forms.CharField(label=_("What for (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args: object, lengths: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].choices = [(m, _length_label(m)) for m in lengths]
+
+
+class StaffBookingForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    card = forms.CharField(
+        label=_("Patron's card number"), max_length=30, required=False,
+        help_text=_("Leave empty for a group or organisation."),
+    )
+    group_name = forms.CharField(label=_("Group or organisation"), max_length=200, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=50, required=False)
+    language = forms.ChoiceField(
+        label=_("Language for messages"), choices=[("", "—"), *settings.LANGUAGES], required=False
+    )
+    attendees = forms.IntegerField(label=_("Number of people"), min_value=1, required=False)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+    override = forms.BooleanField(
+        label=_("Book even if it goes past the rules (limits, length, how far ahead)"), required=False
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("card", "").strip() and not data.get("group_name", "").strip():
+            raise forms.ValidationError(_("Give a patron's card number or the name of a group."))
+        return data
+
+    def times(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        day = self.cleaned_data["day"]
+        return (
+            datetime.combine(day, self.cleaned_data["start"], tzinfo=tz),
+            datetime.combine(day, self.cleaned_data["end"], tzinfo=tz),
+        )
+
+
+class BookingFilterForm(forms.Form):
+    branch = forms.ChoiceField(label=_("Branch"), required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *BookingStatus.choices]
+    )
+    kind = forms.ChoiceField(label=_("Rooms or equipment"), required=False,
+                             choices=[("", _("Both")), *Kind.choices])
+
+    def __init__(self, *args: object, branches: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].choices = [("", _("All my branches"))] + [
+            (b.code, b.display_name()) for b in branches
+        ]

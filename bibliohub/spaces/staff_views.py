@@ -1,0 +1,154 @@
+"""Staff screens under /staff/spaces/: the bookings of one's branches (with approval,
+check-in, return and cancellation), a day of every room, booking for anyone, exports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bibliohub.accounts import access
+from bibliohub.accounts.decorators import staff_required
+from bibliohub.patrons.selectors import patron_by_card
+from bibliohub.spaces import export, selectors, services
+from bibliohub.spaces.errors import BookingRefused, InvalidOperation
+from bibliohub.spaces.forms import BookingFilterForm, StaffBookingForm
+from bibliohub.spaces.models import Booking, Resource
+
+# Lists on screen stop here; the export has every row.
+SCREEN_ROWS = 500
+
+
+@staff_required
+def booking_list(request: HttpRequest) -> HttpResponse:
+    branches = list(access.branches_for(request.user))
+    form = BookingFilterForm(request.GET or None, branches=branches)
+    today = timezone.localdate()
+    filters = {"start": today, "end": today + timedelta(days=13)}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "branch": next((b for b in branches if b.code == data["branch"]), None),
+            "start": data["start"] or (None if data["end"] else today),
+            "end": data["end"],
+            "status": data["status"] or None,
+            "kind": data["kind"] or None,
+        }
+    bookings = selectors.bookings_for_staff(request.user, **filters)
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        name = f"bookings-{today:%Y%m%d}.{fmt}"
+        if fmt == "csv":
+            response = HttpResponse(export.to_csv(bookings), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                export.to_xlsx(bookings),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    rows = list(bookings[: SCREEN_ROWS + 1])
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(request, "spaces/staff/bookings.html", {
+        "form": form,
+        "bookings": rows[:SCREEN_ROWS],
+        "more": len(rows) > SCREEN_ROWS,
+        "waiting": selectors.waiting_for_approval(request.user).count(),
+        "query": query.urlencode(),
+    })
+
+
+@staff_required
+def day(request: HttpRequest) -> HttpResponse:
+    """Every room and piece of equipment of one branch on one day, with its bookings."""
+    branches = list(access.branches_for(request.user))
+    branch = next((b for b in branches if b.code == request.GET.get("branch")), None)
+    branch = branch or (branches[0] if branches else None)
+    the_day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    resources = list(selectors.staff_resources(request.user, branch=branch)) if branch else []
+    views = selectors.day_view(resources, the_day, at=timezone.now())
+    return render(request, "spaces/staff/day.html", {
+        "branches": branches, "branch": branch, "day": the_day, "views": views,
+        "previous_day": the_day - timedelta(days=1), "next_day": the_day + timedelta(days=1),
+    })
+
+
+@staff_required
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    """Book a room or equipment for a patron (by card) or an outside group."""
+    resource = get_object_or_404(Resource.objects.select_related("branch"), pk=pk, is_active=True)
+    access.require_branch(request.user, resource.branch)
+    initial = {"day": parse_date(request.GET.get("date") or "") or timezone.localdate()}
+    form = StaffBookingForm(request.POST or None, initial=initial)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        patron = None
+        if data["card"].strip():
+            patron = patron_by_card(data["card"].strip(), network=resource.branch.network_id)
+            if patron is None:
+                form.add_error("card", _("No patron has this card number."))
+        if not form.errors:
+            start, end = form.times()
+            try:
+                services.book(
+                    resource=resource, start=start, end=end, at=timezone.now(), patron=patron,
+                    group_name=data["group_name"], contact_name=data["contact_name"],
+                    contact_email=data["contact_email"], contact_phone=data["contact_phone"],
+                    language=data["language"], attendees=data["attendees"],
+                    purpose=data["purpose"], staff=request.user, override=data["override"],
+                )
+            except BookingRefused as refused:
+                refusal = refused
+            else:
+                messages.success(request, _("Booked."))
+                return redirect(f"{_day_url(resource)}&date={start.date():%Y-%m-%d}")
+    return render(request, "spaces/staff/book.html", {
+        "resource": resource, "form": form, "refusal": refusal,
+    })
+
+
+ACTIONS = {
+    "approve": (services.approve, _("Approved.")),
+    "check-in": (services.check_in, _("Checked in.")),
+    "returned": (services.mark_returned, _("Marked as returned.")),
+    "cancel": (services.cancel, _("Cancelled.")),
+}
+
+
+@staff_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    booking = get_object_or_404(Booking.objects.select_related("resource__branch"), pk=pk)
+    access.require_branch(request.user, booking.resource.branch)
+    now = timezone.now()
+    try:
+        if action == "decline":
+            services.decline(booking, staff=request.user, at=now, note=request.POST.get("note", ""))
+            done = _("Declined.")
+        elif action in ACTIONS:
+            service, done = ACTIONS[action]
+            service(booking, staff=request.user, at=now)
+        else:
+            return HttpResponse(status=404)
+    except InvalidOperation:
+        messages.error(request, _("This cannot be done to the booking in its present state."))
+    else:
+        messages.success(request, str(done))
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("staff:spaces:bookings")
+
+
+def _day_url(resource: Resource) -> str:
+    return f"{reverse('staff:spaces:day')}?branch={resource.branch.code}"
