@@ -81,7 +81,7 @@ class PreparedQuery:
 
     def objects(self, model: type[Model], *, using: str = "default", **values: Any) -> RawQuerySet:
         sql, params = self._sql(using, values)
-        return model.objects.raw(sql, params, using=using)
+        return model._default_manager.raw(sql, params, using=using)
 
 
 def _same(param: Any, stand_in: Any) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -86,8 +87,11 @@ def patron_state_query(
     )
 
 
-def _counts_query(*, patron_id: int, at: datetime, item_type_id: int | None) -> QuerySet[Patron]:
-    return patron_state_query(patron_id, at=at, item_type_id=item_type_id).values_list(
+def _counts_query(
+    *, patron_id: int, at: datetime, item_type_id: int | None
+) -> QuerySet[Patron, tuple[Any, ...]]:
+    # The names are annotations of patron_state_query, which the type checker cannot see.
+    return patron_state_query(patron_id, at=at, item_type_id=item_type_id).values_list(  # type: ignore[misc]
         "n_open", "n_of_type", "n_overdue", "owed", "manual_block"
     )
 
@@ -229,7 +233,7 @@ def holds_on_record(record_id: int) -> int:
     return Hold.objects.filter(record_id=record_id, status__in=ACTIVE_HOLD_STATUSES).count()
 
 
-def _first_hold_query(*, item_id: int, record_id: int) -> QuerySet[Hold]:
+def _first_hold_query(*, item_id: int, record_id: int) -> QuerySet[Hold, tuple[int]]:
     return (
         Hold.objects.filter(
             Q(assigned_item_id=item_id, status__in=[HoldStatus.IN_TRANSIT, HoldStatus.READY])
@@ -273,13 +277,12 @@ def holds_to_pull(branch: Branch) -> list[ToPull]:
     available = Item.objects.filter(
         branch=branch, status=ItemStatus.AVAILABLE, record_id=OuterRef("record_id")
     )
-    holds = (
+    holds = list(
         Hold.objects.filter(status=HoldStatus.WAITING)
         .filter(Exists(available))
         .select_related("record", "patron", "pickup_branch", "item")
         .order_by("placed_at", "pk")
     )
-    holds = list(holds)
     items: dict[int, list[Item]] = {}
     for item in Item.objects.filter(
         branch=branch, status=ItemStatus.AVAILABLE, record_id__in={h.record_id for h in holds}

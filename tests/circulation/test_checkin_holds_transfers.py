@@ -328,3 +328,16 @@ def test_the_hold_pickup_days_follow_the_rule(lend, checkin, reader, second_read
     hold = hold_for(second_reader, book.record, central)
     checkin(book)
     assert refresh(hold).expires_at == end_of(date(2026, 12, 5))
+
+
+def test_current_and_overdue_loans_are_listed_soonest_due_first(
+    lend, reader, second_reader, make_item, riverside, riverside_librarian
+):
+    later = lend(reader, make_item(), at=AT + timedelta(days=2))
+    sooner = lend(reader, make_item())
+    elsewhere = lend(second_reader, make_item(), branch=riverside, staff=riverside_librarian)
+    assert list(selectors.loans_for(reader)) == [sooner, later]
+    late = AT + timedelta(days=22)
+    assert list(selectors.overdue_loans(None, late)) == [sooner, elsewhere]
+    assert list(selectors.overdue_loans(riverside, late)) == [elsewhere]
+    assert list(selectors.overdue_loans(None, AT + timedelta(days=1))) == []

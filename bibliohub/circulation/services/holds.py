@@ -190,6 +190,7 @@ def cancel_hold(
 
 def _reroute(hold: Hold, *, staff: User | None, at: datetime) -> None:
     # The copy is on the hold shelf of the pickup branch: it is "returned" there.
+    assert hold.assigned_item_id is not None
     item = Item.objects.select_for_update().select_related("branch").get(pk=hold.assigned_item_id)
     if item.status == ItemStatus.ON_HOLD_SHELF:
         item.status = ItemStatus.AVAILABLE
