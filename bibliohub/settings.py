@@ -202,9 +202,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 # --- Search ---------------------------------------------------------------------------------
-# Above this many matches, facet counts are computed over a bounded sample and flagged as
-# approximate, so that very common words cost no more than a rare one.
+# Very common words must cost no more than rare ones (docs/search.md): totals are exact up to
+# this many matches and approximate above; relevance ranks the newest RANK_WINDOW matches;
+# facets are counted over the newest FACET_SAMPLE matches and scaled to the total above it.
 SEARCH_EXACT_COUNT_LIMIT = int(os.environ.get("BIBLIOHUB_SEARCH_EXACT_COUNT_LIMIT", "10000"))
+SEARCH_RANK_WINDOW = int(os.environ.get("BIBLIOHUB_SEARCH_RANK_WINDOW", "2000"))
+SEARCH_FACET_SAMPLE = int(os.environ.get("BIBLIOHUB_SEARCH_FACET_SAMPLE", "1000"))
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("BIBLIOHUB_EMAIL_HOST", "localhost")
