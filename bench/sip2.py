@@ -4,6 +4,7 @@
     .venv/bin/python bench/sip2.py --clients 4 -n 4000
     url=$(scripts/pg-test-cluster.sh start /tmp/pg-bench-sip2 55448)
     .venv/bin/python bench/sip2.py --db $url                 # a fresh database in that cluster
+    .venv/bin/python bench/sip2.py --db $url --workers 2     # two server processes
 
 A fresh database (SQLite in a temporary directory with the project's settings: WAL and
 synchronous=FULL, so every loan is on disk when it is confirmed; or a new database in the
@@ -129,9 +130,9 @@ def _service_alone(barcodes: list[str]) -> list[float]:
     return times
 
 
-def _start_server(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def _start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "bibliohub", "sip2", "--port", "0"],
+        [sys.executable, "-m", "bibliohub", "sip2", "--port", "0", "--workers", str(workers)],
         cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     assert server.stderr is not None
@@ -196,6 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=2000, help="checkouts in all")
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
     parser.add_argument("--db", help="postgres://… of a throwaway cluster (default: SQLite)")
     args = parser.parse_args()
 
@@ -209,6 +211,8 @@ def main() -> None:
         env["BIBLIOHUB_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     os.environ.update(env)
     backend = "PostgreSQL" if args.db else "SQLite (WAL, synchronous=FULL)"
+    if args.workers > 1:
+        backend += f", {args.workers} server processes"
     server = None
     try:
         _load(args.n + SERVICE_CHECKOUTS, args.clients)
@@ -216,7 +220,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        server, port = _start_server(env)
+        server, port = _start_server(env, args.workers)
         barrier = threading.Barrier(args.clients + 1)
         per_client = args.n // args.clients
         clients = [

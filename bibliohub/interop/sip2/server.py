@@ -8,15 +8,18 @@ answer (SIP2 has no error response) and the connection carries on with the next 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
+import signal
 import socket
 import socketserver
 import ssl
 import threading
 from pathlib import Path
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, connections
 
 from bibliohub.interop.sip2 import codec, handlers
 
@@ -128,6 +131,9 @@ class SipServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
 
     def get_request(self) -> tuple[socket.socket, object]:
         sock, address = super().get_request()
+        # With several worker processes the listening socket does not block (see
+        # serve_in_processes); the connections themselves do.
+        sock.setblocking(True)
         if self.tls is not None:
             # The handshake happens in the connection's own thread (on first read), so a
             # slow or broken client does not hold up the others.
@@ -153,3 +159,43 @@ def start_in_thread(host: str = "127.0.0.1", port: int = 0) -> tuple[SipServer, 
     thread = threading.Thread(target=server.serve_forever, name="sip2", daemon=True)
     thread.start()
     return server, thread
+
+
+def serve_in_processes(server: SipServer, workers: int) -> None:
+    """Serve from `workers` forked processes sharing the listening socket, each with its
+    own threads and database connections, so that the Python work of answering uses every
+    core. Returns when interrupted (SIGINT or SIGTERM), after stopping the workers."""
+    # Whichever worker accepts a connection first gets it; the others find nothing to
+    # accept and go back to waiting, which they do only on a socket that does not block.
+    server.socket.setblocking(False)
+    connections.close_all()  # a database connection must never cross a fork
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us
+            try:
+                server.serve_forever()
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while children:
+            pid, _status = os.wait()
+            children.remove(pid)
+            logger.error("SIP2 worker %d ended; %d left", pid, len(children))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)

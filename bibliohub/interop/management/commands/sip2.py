@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
-from bibliohub.interop.sip2.server import SipServer, tls_context
+from bibliohub.interop.sip2.server import SipServer, serve_in_processes, tls_context
 
 
 class Command(BaseCommand):
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=6001)
         parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="PEM certificate.")
         parser.add_argument("--tls-key", type=Path, metavar="FILE", help="PEM private key.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Processes serving connections (PostgreSQL only; one per core is plenty).",
+        )
 
     def handle(self, *args, **options) -> None:
         cert, key = options["tls_cert"], options["tls_key"]
@@ -32,6 +39,13 @@ class Command(BaseCommand):
                 tls = tls_context(cert, key)
             except (OSError, ssl.SSLError) as exc:
                 raise CommandError(f"cannot load the TLS certificate or key: {exc}") from exc
+        workers = options["workers"]
+        if workers < 1:
+            raise CommandError("--workers must be 1 or more.")
+        if workers > 1 and connection.vendor == "sqlite":
+            # SQLite takes one writer at a time; writers in other processes would poll for
+            # the lock instead of queueing (see handlers.WRITES).
+            raise CommandError("--workers above 1 needs PostgreSQL; SQLite serves from one.")
         logging.getLogger("bibliohub.sip2").setLevel(logging.INFO)
         try:
             server = SipServer((options["host"], options["port"]), tls=tls)
@@ -42,7 +56,10 @@ class Command(BaseCommand):
         scheme = "SIP2 over TLS" if tls else "SIP2"
         print(f"{scheme} listening on {options['host']}:{server.port}", file=sys.stderr, flush=True)
         try:
-            server.serve_forever()
+            if workers > 1:
+                serve_in_processes(server, workers)
+            else:
+                server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
