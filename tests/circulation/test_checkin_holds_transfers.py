@@ -341,3 +341,16 @@ def test_current_and_overdue_loans_are_listed_soonest_due_first(
     assert list(selectors.overdue_loans(None, late)) == [sooner, elsewhere]
     assert list(selectors.overdue_loans(riverside, late)) == [elsewhere]
     assert list(selectors.overdue_loans(None, AT + timedelta(days=1))) == []
+
+
+def test_lending_a_copy_from_the_hold_shelf_by_override_puts_its_reader_back_in_the_queue(
+    lend, checkin, reader, second_reader, third_reader, book, central
+):
+    lend(reader, book)
+    hold = hold_for(second_reader, book.record, central)
+    checkin(book)
+    lend(third_reader, book, override_reason="Reading-room event")
+    hold = refresh(hold)
+    assert hold.status == HoldStatus.WAITING and hold.assigned_item is None
+    assert hold.expires_at is None and selectors.queue_position(hold) == 1
+    assert checkin(book, at=AT + timedelta(days=3)).hold == hold

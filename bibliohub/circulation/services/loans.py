@@ -144,6 +144,13 @@ def checkout(
                 hold.assigned_item = item
                 hold.closed_at = at
                 hold.save(update_fields=["status", "assigned_item", "closed_at"])
+            elif hold is not None and hold.assigned_item_id == item.pk:
+                # Lent past another reader's hold by override: that reader goes back to
+                # waiting, at their place in the queue, for the next copy.
+                hold.status = HoldStatus.WAITING
+                hold.assigned_item = None
+                hold.ready_at = hold.expires_at = None
+                hold.save(update_fields=["status", "assigned_item", "ready_at", "expires_at"])
             record_event(
                 Kind.CHECKOUT,
                 at=at,
