@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "bibliohub.interop",
     "bibliohub.programs",
     "bibliohub.portal",
+    "bibliohub.community",
 ]
 
 MIDDLEWARE = [
