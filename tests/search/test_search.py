@@ -265,6 +265,23 @@ def test_the_index_follows_an_item_status_change(shelf):
     assert hit.available_count == 0
 
 
+def test_refreshing_holdings_moves_a_record_between_available_and_not(shelf, riverside):
+    from bibliohub.search.indexing import refresh_holdings
+
+    item = shelf["duong"].items.get()
+    item.status = ItemStatus.ON_LOAN
+    item.save()
+    refresh_holdings([shelf["duong"].id])
+    assert shelf["duong"].id not in found("", filters={"availability": ("available",)})
+    assert shelf["duong"].id in found("duong")  # the text index is untouched
+    item.status = ItemStatus.AVAILABLE
+    item.branch = riverside
+    item.save()
+    refresh_holdings([shelf["duong"].id])
+    assert shelf["duong"].id in found("", filters={"availability": ("available",), "branch": ("riverside",)})
+    assert shelf["duong"].id not in found("", filters={"branch": ("central",)})
+
+
 def test_the_index_follows_a_record_edit(shelf):
     record = shelf["lodz"]
     record.title = "Kraków i okolice"
