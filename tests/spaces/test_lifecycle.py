@@ -3,6 +3,7 @@ the messages people get, and rooms held for programme events."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -201,3 +202,16 @@ def test_event_bookings_are_never_released_for_want_of_check_in(study_room, cent
     services.reserve_for_event(room=study_room, start=local(1, 10), end=local(1, 11), occurrence_id=5,
                                staff=central_librarian, at=AT)
     assert services.release_unused(at=local(1, 12)) == 0
+
+
+def test_the_scheduled_command_releases_and_reminds(reader, patron_book, clock):
+    import json
+
+    from django.core.management import call_command
+
+    patron_book(reader, local(1, 10), local(1, 11))
+    patron_book(reader, local(2, 9), local(2, 10))
+    clock.move_to(local(1, 10, 20))
+    out = io.StringIO()
+    call_command("spaces_scheduled", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"released": 1, "reminded": 1}

@@ -1,0 +1,32 @@
+"""`bibliohub spaces-scheduled`: release bookings nobody checked in and send booking reminders.
+Run it every few minutes (cron, a systemd timer); each run does only what is due."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bibliohub.spaces.services import release_unused, send_reminders
+
+
+class Command(BaseCommand):
+    help = "Release room and equipment bookings nobody checked in, and send reminders that are due."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true", help="Print the counts as JSON.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        at = timezone.now()
+        released = release_unused(at=at)
+        reminded = send_reminders(at=at)
+        if options["json"]:
+            self.stdout.write(json.dumps({"released": released, "reminded": reminded}))
+        else:
+            self.stdout.write(
+                _("%(released)d unused bookings released, %(reminded)d reminders sent.")
+                % {"released": released, "reminded": reminded}
+            )
