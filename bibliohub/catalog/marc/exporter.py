@@ -138,15 +138,10 @@ def export_marc(
     return report
 
 
-def search_ids(text: str, *, page: int = 500) -> Iterator[int]:
-    """Ids of every record the search service finds for `text`, page by page."""
-    from bibliohub.search.service import search  # search depends on catalog, not back
+def search_ids(text: str) -> Iterator[int]:
+    """Ids of every record the search service matches for `text`: all of them, not only the
+    bounded window a reader's results page ranks."""
+    from bibliohub.search.service import matching_ids  # search depends on catalog, not back
     from bibliohub.search.types import SearchQuery
 
-    offset = 0
-    while True:
-        result = search(SearchQuery(text=text, offset=offset, limit=page, with_facets=False))
-        yield from (hit.record_id for hit in result.hits)
-        if len(result.hits) < page:
-            return
-        offset += page
+    yield from matching_ids(SearchQuery(text=text))
