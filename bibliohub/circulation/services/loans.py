@@ -7,7 +7,7 @@ rule of the branch that lent the item, wherever it is renewed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -199,7 +199,9 @@ def _calendar(
 @dataclass(frozen=True)
 class CheckinResult:
     """What a return did: the loan it closed (None if the item was not out), the overdue
-    fine it settled on, and where the item goes next (see transfers.route_item)."""
+    fine it settled on, the transfer it ended if the item was in transit (`received`), and
+    where the item goes next: to `hold`, with `transfer` when that is elsewhere, or home with
+    `transfer` (see transfers.route_item)."""
 
     item: Item
     loan: Loan | None
@@ -207,7 +209,6 @@ class CheckinResult:
     hold: Hold | None
     transfer: transfers.Transfer | None
     received: transfers.Transfer | None = None
-    messages: list[str] = field(default_factory=list)
 
     @property
     def patron(self) -> Patron | None:
