@@ -120,3 +120,11 @@ def sip_server(transactional_db) -> Iterator[SipServer]:
     server.shutdown()
     server.server_close()
     thread.join(5)
+
+
+@pytest.fixture(autouse=True)
+def _no_login_pause(monkeypatch):
+    """Wrong terminal passwords are answered at once, except where a test says otherwise."""
+    from bibliohub.interop.sip2 import handlers
+
+    monkeypatch.setattr(handlers, "LOGIN_FAILURE_DELAY", 0)

@@ -4,10 +4,11 @@ client drives it as a kiosk would, and pysip2 decodes every response strictly.""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
-from bibliohub.interop.sip2 import codec
+from bibliohub.interop.sip2 import codec, handlers
 
 from .conftest import TERMINAL_PASSWORD
 from .sip_clients import RawClient, sip2_client, strict
@@ -52,13 +53,18 @@ def test_library_name_is_in_the_terminals_language(client, ukrainian_terminal):
     assert status.library_name == "Центральна бібліотека"
 
 
-def test_a_wrong_password_is_refused_and_three_close_the_connection(raw, terminal, caplog):
+def test_a_wrong_password_is_refused_and_three_close_the_connection(
+    raw, terminal, caplog, monkeypatch
+):
+    monkeypatch.setattr(handlers, "LOGIN_FAILURE_DELAY", 0.2)
+    started = time.monotonic()
     bad = codec.Login(login_user_id="sc-central-1", login_password="guess")
     with caplog.at_level(logging.WARNING, logger="bibliohub.sip2"):
         for sequence in range(3):
             raw.send(codec.encode(bad, sequence=sequence))
             assert strict(raw.read()).ok == "0"
     assert raw.closed()
+    assert time.monotonic() - started >= 0.6
     assert "login refused for 'sc-central-1'" in caplog.text
     assert "guess" not in caplog.text
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bibliohub.interop.sip2.models import SelfCheckTerminal
@@ -26,9 +25,9 @@ class TerminalForm(forms.ModelForm):
         model = SelfCheckTerminal
         fields = ["login", "name", "branch", "language", "requires_pin", "is_active"]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         data = super().clean()
-        if not self.instance.pk and not data.get("new_password"):
+        if not self.instance.pk and not (data or {}).get("new_password"):
             self.add_error("new_password", _("A new terminal needs a password."))
         return data
 
@@ -49,5 +48,4 @@ class SelfCheckTerminalAdmin(admin.ModelAdmin):
     search_fields = ["login", "name"]
     list_select_related = ["branch"]
 
-    def get_fields(self, request: HttpRequest, obj: SelfCheckTerminal | None = None) -> list[str]:
-        return ["login", "new_password", "name", "branch", "language", "requires_pin", "is_active"]
+    fields = ["login", "new_password", "name", "branch", "language", "requires_pin", "is_active"]

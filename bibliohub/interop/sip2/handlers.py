@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ MAX_LIST_LENGTH = 50
 SUMMARY_LISTS = ("hold", "overdue", "charged", "fine", "recall", "unavailable")
 
 LOGIN_FAILURES_BEFORE_CLOSE = 3
+LOGIN_FAILURE_DELAY = 1.0  # seconds
 
 NOT_KNOWN_CARD = gettext_lazy("This card is not known to the library.")
 NOT_KNOWN_ITEM = gettext_lazy("This item is not known to the library.")
@@ -188,6 +190,9 @@ def login(session: Session, message: codec.Login, at: datetime) -> codec.Message
         else (SelfCheckTerminal(password="!").check_password(message.login_password))
     )
     if terminal is None or not ok:
+        # A pause before each "no" makes guessing terminal passwords slow, even over many
+        # connections at once (each waits in its own thread).
+        time.sleep(LOGIN_FAILURE_DELAY)
         session.login_failures += 1
         logger.warning(
             "SIP2 %s: login refused for %r (%d)",
@@ -312,7 +317,7 @@ def patron_status(
             valid_patron="N",
             screen_message=(str(NOT_KNOWN_CARD),),
         )
-    if refusal := _pin_refusal(session, patron, message.patron_password):
+    if pin_problem := _pin_refusal(session, patron, message.patron_password):
         return codec.PatronStatusResponse(
             patron_status=UNKNOWN_PATRON_STATUS,
             language="000",
@@ -322,7 +327,7 @@ def patron_status(
             personal_name="",
             valid_patron="Y",
             valid_patron_password="N",
-            screen_message=(refusal,),
+            screen_message=(pin_problem,),
         )
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at, lists=False)
@@ -412,7 +417,7 @@ def patron_information(
             valid_patron="N",
             screen_message=(str(NOT_KNOWN_CARD),),
         )
-    if refusal := _pin_refusal(session, patron, message.patron_password):
+    if pin_problem := _pin_refusal(session, patron, message.patron_password):
         return codec.PatronInformationResponse(
             patron_status=UNKNOWN_PATRON_STATUS,
             language="000",
@@ -422,7 +427,7 @@ def patron_information(
             personal_name="",
             valid_patron="Y",
             valid_patron_password="N",
-            screen_message=(refusal,),
+            screen_message=(pin_problem,),
         )
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at)
@@ -613,8 +618,8 @@ def checkout(session: Session, message: codec.Checkout, at: datetime) -> codec.M
     if patron is None or item is None:
         screen = str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM)
         return _loan_refused(codec.CheckoutResponse, message, at, (screen,), item)
-    if refusal := _pin_refusal(session, patron, message.patron_password):
-        return _loan_refused(codec.CheckoutResponse, message, at, (refusal,), item)
+    if pin_problem := _pin_refusal(session, patron, message.patron_password):
+        return _loan_refused(codec.CheckoutResponse, message, at, (pin_problem,), item)
     try:
         loan = services.checkout(
             patron=patron, item=item, branch=terminal.branch, staff=None,
@@ -654,8 +659,8 @@ def renew(session: Session, message: codec.Renew, at: datetime) -> codec.Message
     if patron is None or item is None:
         screen = str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM)
         return _loan_refused(codec.RenewResponse, message, at, (screen,), item)
-    if refusal := _pin_refusal(session, patron, message.patron_password):
-        return _loan_refused(codec.RenewResponse, message, at, (refusal,), item)
+    if pin_problem := _pin_refusal(session, patron, message.patron_password):
+        return _loan_refused(codec.RenewResponse, message, at, (pin_problem,), item)
     loan = circulation.open_loan_for(item)
     if loan is None or loan.patron_id != patron.pk:
         return _loan_refused(
@@ -676,15 +681,15 @@ def renew(session: Session, message: codec.Renew, at: datetime) -> codec.Message
 def renew_all(session: Session, message: codec.RenewAll, at: datetime) -> codec.Message:
     terminal = _terminal(session)
     patron = _patron(session, message.patron_identifier)
-    refusal = (
+    problem = (
         str(NOT_KNOWN_CARD)
         if patron is None
         else _pin_refusal(session, patron, message.patron_password)
     )
-    if patron is None or refusal:
+    if patron is None or problem:
         return codec.RenewAllResponse(
             ok=False, transaction_date=_local(at), institution_id=message.institution_id,
-            screen_message=(refusal,),
+            screen_message=(problem or "",),
         )  # fmt: skip
     result = services.renew_all(
         patron=patron, branch=terminal.branch, staff=None, desk=terminal.login, at=at
@@ -793,8 +798,8 @@ def fee_paid(session: Session, message: codec.FeePaid, at: datetime) -> codec.Me
     patron = _patron(session, message.patron_identifier)
     if patron is None:
         return answer(False, str(NOT_KNOWN_CARD))
-    if refusal := _pin_refusal(session, patron, message.patron_password):
-        return answer(False, refusal)
+    if pin_problem := _pin_refusal(session, patron, message.patron_password):
+        return answer(False, pin_problem)
     amount = _money(message.fee_amount)
     if amount is None:
         return answer(False, _("The amount is not a number."))
@@ -843,12 +848,12 @@ def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
 
     if patron is None or item is None:
         return answer(False, (str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM),))
-    if refusal := _pin_refusal(session, patron, message.patron_password):
-        return answer(False, (refusal,))
+    if pin_problem := _pin_refusal(session, patron, message.patron_password):
+        return answer(False, (pin_problem,))
     pickup = terminal.branch
-    if (message.pickup_location or "").strip():
+    if pickup_code := (message.pickup_location or "").strip():
         found = Branch.objects.filter(
-            code=message.pickup_location.strip(), network_id=terminal.branch.network_id,
+            code=pickup_code, network_id=terminal.branch.network_id,
             is_active=True,
         ).first()  # fmt: skip
         if found is None:

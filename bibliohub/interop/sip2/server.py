@@ -47,6 +47,9 @@ class Connection(socketserver.BaseRequestHandler):
         host, port = self.client_address[:2]
         self.session = handlers.Session(peer=f"{host}:{port}")
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # Self-checks keep a connection open for hours, mostly idle; keepalives let the
+        # system notice a machine that was switched off and end its thread.
+        self.request.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
 
     def handle(self) -> None:
         close_old_connections()
