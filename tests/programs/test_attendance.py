@@ -1,0 +1,154 @@
+"""After (and just before) the event: reminders, check-in, walk-ins by age band, registered
+against attended, no-shows, feedback, and contest entries with results."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from bibliohub.programs import selectors, services
+from bibliohub.programs.errors import ProgramRefused, Reason
+from bibliohub.programs.models import (
+    AttendanceEvent,
+    Audience,
+    EventKind,
+    ProgramPolicy,
+    RegistrationEvent,
+    RegistrationMode,
+)
+from tests.programs.conftest import AT, guest
+
+AKind = AttendanceEvent.Kind
+
+
+def test_reminders_go_once_to_people_with_a_place_a_day_before(
+    story_time, register_guest, django_capture_on_commit_callbacks
+):
+    first = story_time.occurrences.first()
+    register_guest(first, "Anna A")
+    register_guest(first, "Borys B", language="uk")
+    register_guest(first, "Chi C")  # waiting list: no reminder
+    mail.outbox.clear()
+    two_days_before = first.starts_at - timedelta(hours=48)
+    assert services.send_reminders(at=two_days_before) == 0
+    day_before = first.starts_at - timedelta(hours=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders(at=day_before) == 2
+        assert services.send_reminders(at=day_before + timedelta(hours=1)) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "borys@example.org"]
+    assert RegistrationEvent.objects.filter(kind=RegistrationEvent.Kind.REMINDED, occurrence=first).count() == 2
+
+
+def test_a_series_registration_is_reminded_of_every_date(make_event, central):
+    ProgramPolicy.objects.create(network=central.network, reminder_hours=48)
+    event = make_event(registration=RegistrationMode.SERIES)
+    services.register(event=event, attendee=guest("Anna A"), staff=None, at=AT)
+    first, second = event.occurrences.all()[:2]
+    assert services.send_reminders(at=first.starts_at - timedelta(hours=47)) == 1
+    assert services.send_reminders(at=second.starts_at - timedelta(hours=47)) == 1
+
+
+def test_registered_and_attended_are_counted_apart_with_walk_ins_by_age_band(
+    story_time, register_guest, central_librarian
+):
+    first = story_time.occurrences.first()
+    anna = register_guest(first, "Anna A", age_band=Audience.EARLY_YEARS)
+    register_guest(first, "Borys B")
+    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
+    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)  # twice: once
+    services.record_walk_ins(first, counts={Audience.EARLY_YEARS: 3, Audience.ADULTS: 4}, staff=central_librarian, at=first.ends_at)
+    services.record_walk_ins(first, counts={Audience.ADULTS: 2}, staff=central_librarian, at=first.ends_at)
+    summary = selectors.attendance_summary(first)
+    assert (summary.registered, summary.attended, summary.did_not_come) == (2, 1, 1)
+    assert summary.walk_ins == {Audience.EARLY_YEARS: 3, Audience.ADULTS: 2}
+    assert summary.total == 6
+    rows = AttendanceEvent.objects.order_by("pk").values_list("kind", "age_band", "count")
+    assert list(rows) == [
+        (AKind.CHECKED_IN, Audience.EARLY_YEARS, 1),
+        (AKind.WALK_INS, Audience.EARLY_YEARS, 3),
+        (AKind.WALK_INS, Audience.ADULTS, 4),
+        (AKind.WALK_INS, Audience.ADULTS, -2),
+    ]
+    listed = selectors.staff_occurrences(branch_ids=None, start=AT, end=AT + timedelta(days=12)).get()
+    assert (listed.own_taken, listed.own_waiting, listed.checked_in, listed.walk_in_total) == (2, 0, 1, 5)
+
+
+def test_an_undone_check_in_is_recorded_too(story_time, register_guest, central_librarian):
+    first = story_time.occurrences.first()
+    anna = register_guest(first, "Anna A")
+    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
+    services.undo_check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
+    assert selectors.attendance_summary(first).attended == 0
+    assert list(AttendanceEvent.objects.order_by("pk").values_list("count", flat=True)) == [1, -1]
+
+
+def test_closing_attendance_records_the_no_shows_once(story_time, register_guest, central_librarian):
+    first = story_time.occurrences.first()
+    anna = register_guest(first, "Anna A")
+    borys = register_guest(first, "Borys B")
+    register_guest(first, "Chi C")  # on the waiting list: not a no-show
+    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
+    assert services.close_attendance(first, staff=central_librarian, at=first.ends_at) == 1
+    assert services.close_attendance(first, staff=central_librarian, at=first.ends_at) == 0
+    assert list(RegistrationEvent.objects.filter(kind=RegistrationEvent.Kind.NO_SHOW).values_list("registration", flat=True)) == [borys.pk]
+
+
+def test_feedback_is_taken_from_people_who_came_after_the_event(story_time, register_guest, central_librarian):
+    first = story_time.occurrences.first()
+    anna = register_guest(first, "Anna A")
+    borys = register_guest(first, "Borys B")
+    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
+    with pytest.raises(ProgramRefused) as early:
+        services.leave_feedback(anna, occurrence=first, rating=5, comment="", at=first.starts_at)
+    assert early.value.reasons == [Reason.NOT_FINISHED]
+    with pytest.raises(ProgramRefused) as absent:
+        services.leave_feedback(borys, occurrence=first, rating=1, comment="", at=first.ends_at)
+    assert absent.value.reasons == [Reason.NOT_ATTENDED]
+    services.leave_feedback(anna, occurrence=first, rating=4, comment="Lovely songs", at=first.ends_at)
+    feedback = services.leave_feedback(anna, occurrence=first, rating=5, comment=" Lovely songs! ", at=first.ends_at)
+    assert (feedback.rating, feedback.comment) == (5, "Lovely songs!")
+    assert first.feedback.count() == 1
+
+
+@pytest.fixture
+def essay_contest(make_event):
+    return make_event(
+        kind=EventKind.CONTEST, title="Essay contest: my library", titles={}, recurrence="",
+        registration=RegistrationMode.NONE, audiences=[Audience.TEENS],
+        submissions_close_at=AT + timedelta(days=5),
+    )
+
+
+def test_a_contest_takes_entries_as_text_or_a_file_until_it_closes(essay_contest, central_librarian, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    typed = services.submit_entry(
+        essay_contest, author_name="Iryna", contact_email="iryna@example.org", title="Why I read",
+        text="Because…", file=None, age_band=Audience.TEENS, patron=None, at=AT,
+    )
+    attached = services.submit_entry(
+        essay_contest, author_name="Wei", contact_email="wei@example.org", title="我的图书馆",
+        text="", file=SimpleUploadedFile("essay.pdf", b"%PDF-1.4 essay"), age_band=Audience.TEENS,
+        patron=None, at=AT,
+    )
+    assert attached.file.read() == b"%PDF-1.4 essay"
+    with pytest.raises(ProgramRefused) as empty:
+        services.submit_entry(essay_contest, author_name="X", contact_email="x@example.org", title="T",
+                              text="  ", file=None, age_band="", patron=None, at=AT)
+    assert empty.value.reasons == [Reason.EMPTY_ENTRY]
+    with pytest.raises(ProgramRefused) as late:
+        services.submit_entry(essay_contest, author_name="X", contact_email="x@example.org", title="T",
+                              text="text", file=None, age_band="", patron=None, at=AT + timedelta(days=6))
+    assert late.value.reasons == [Reason.ENTRIES_CLOSED]
+    services.record_result(typed, result="First prize", rank=1, published=True, staff=central_librarian, at=AT)
+    typed.refresh_from_db()
+    assert (typed.result, typed.rank, typed.result_published, typed.result_by) == ("First prize", 1, True, central_librarian)
+
+
+def test_an_ordinary_event_takes_no_entries(story_time):
+    with pytest.raises(ProgramRefused) as refused:
+        services.submit_entry(story_time, author_name="X", contact_email="", title="T", text="t",
+                              file=None, age_band="", patron=None, at=AT)
+    assert refused.value.reasons == [Reason.NOT_A_CONTEST]
