@@ -1,0 +1,242 @@
+"""Patron screens at the desk: find, register with a printable card, edit, renew the card,
+blocks, confirming online registrations, erasure with its refusals, the data download and
+registration from a CSV file."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from bibliohub.patrons import services as patron_services
+from bibliohub.patrons.models import Patron, PatronEvent, PatronStatus
+from tests.desk.conftest import AT
+
+
+def _details(**values):
+    data = {
+        "family_name": "Бондаренко",
+        "given_names": "Ірина",
+        "language": "uk",
+        "email": "iryna@example.org",
+    }
+    data.update(values)
+    return data
+
+
+def test_find_a_patron_by_name_card_or_e_mail(desk, reader, second_reader):
+    url = reverse("staff:patrons:search")
+    by_card = desk.get(url, {"q": "P0002"})
+    assert by_card.status_code == 302
+    assert by_card["Location"] == reverse("staff:patrons:detail", args=[second_reader.pk])
+    page = desk.get(url, {"q": "kovalenko"}).content.decode()
+    assert "Kovalenko, Test" in page and "Tran, Test" not in page
+    Patron.objects.filter(pk=second_reader.pk).update(email="tran@example.org")
+    assert (
+        "Tran, Test"
+        in desk.get(url, {"q": "TRAN@example.org"}, HTTP_HX_REQUEST="true").content.decode()
+    )
+    assert "No patron matches." in desk.get(url, {"q": "nobody"}).content.decode()
+
+
+def test_register_at_the_desk_issues_a_card_to_print_with_a_barcode(
+    desk, central, adult_category, central_librarian
+):
+    response = desk.post(
+        reverse("staff:patrons:register"),
+        _details(category=adult_category.pk, home_branch=central.pk),
+    )
+    assert response.status_code == 302
+    patron = Patron.objects.get(family_name="Бондаренко")
+    assert patron.status == PatronStatus.ACTIVE and patron.card_barcode
+    assert response["Location"] == reverse("staff:patrons:card", args=[patron.pk])
+    card = desk.get(response["Location"]).content.decode()
+    assert "<svg" in card and "<?xml" not in card
+    assert f'aria-label="Barcode of card number {patron.card_barcode}"' in card
+    event = PatronEvent.objects.get(kind="registered", patron=patron)
+    assert event.branch == central and event.staff == central_librarian
+
+
+def test_a_card_number_already_taken_is_refused_next_to_its_field(
+    desk, reader, central, adult_category
+):
+    response = desk.post(
+        reverse("staff:patrons:register"),
+        _details(category=adult_category.pk, home_branch=central.pk, card_number="P0001"),
+    )
+    assert response.status_code == 400
+    assert "Another patron already has this card number." in response.content.decode()
+
+
+def test_a_child_is_registered_with_a_guardian_and_both_pages_link_each_other(
+    desk, reader, central, adult_category
+):
+    desk.post(
+        reverse("staff:patrons:register"),
+        _details(
+            family_name="Kovalenko",
+            given_names="Taras",
+            category=adult_category.pk,
+            home_branch=central.pk,
+            guardian_card="P0001",
+        ),
+    )
+    child = Patron.objects.get(given_names="Taras")
+    assert child.guardian == reader
+    assert (
+        "Guardian of"
+        in desk.get(reverse("staff:patrons:detail", args=[reader.pk])).content.decode()
+    )
+    bad = desk.post(
+        reverse("staff:patrons:register"),
+        _details(category=adult_category.pk, home_branch=central.pk, guardian_card="P404"),
+    )
+    assert bad.status_code == 400 and "No patron has this card number." in bad.content.decode()
+
+
+def test_the_patron_page_shows_loans_holds_fines_and_events(desk, reader, book, lend):
+    lend(reader, book)
+    page = desk.get(reverse("staff:patrons:detail", args=[reader.pk])).content.decode()
+    assert "1 item on loan" in page and book.barcode in page
+    assert "Registered at the desk" in page
+    assert "Cannot be erased now:" in page and "This patron still has items on loan." in page
+
+
+def test_edit_details_records_which_fields_changed(desk, reader, central):
+    url = reverse("staff:patrons:edit", args=[reader.pk])
+    assert desk.get(url).status_code == 200
+    response = desk.post(
+        url,
+        {
+            "family_name": "Kovalenko",
+            "given_names": "Test",
+            "category": reader.category_id,
+            "home_branch": central.pk,
+            "language": "vi",
+            "email": "new@example.org",
+        },
+    )
+    assert response.status_code == 302
+    reader.refresh_from_db()
+    assert reader.language == "vi" and reader.email == "new@example.org"
+    event = PatronEvent.objects.get(kind="details_changed")
+    assert sorted(event.detail["fields"]) == ["email", "language"]
+
+
+def test_renew_the_card(desk, reader):
+    before = reader.card_expires_on
+    desk.post(reverse("staff:patrons:renew_card", args=[reader.pk]))
+    reader.refresh_from_db()
+    assert reader.card_expires_on > before
+
+
+def test_block_with_a_reason_and_lift_the_block(desk, reader):
+    url = reverse("staff:patrons:block", args=[reader.pk])
+    assert desk.post(url, {"reason": "  "}).status_code == 400
+    assert desk.post(url, {"reason": "Damaged three books"}).status_code == 302
+    block = reader.blocks.get()
+    page = desk.get(reverse("staff:patrons:detail", args=[reader.pk])).content.decode()
+    assert "Damaged three books" in page and "The library has blocked this card." in page
+    desk.post(reverse("staff:patrons:lift_block", args=[block.pk]))
+    block.refresh_from_db()
+    assert block.lifted_at is not None
+    again = desk.post(reverse("staff:patrons:lift_block", args=[block.pk]), follow=True)
+    assert "This block has already been lifted." in again.content.decode()
+
+
+def test_an_online_registration_is_confirmed_and_gets_its_card(desk, central, adult_category):
+    pending = patron_services.self_register(
+        patron_services.PatronDetails(family_name="Lewandowska", given_names="Anna", language="pl"),
+        category=adult_category,
+        home_branch=central,
+        at=AT,
+    )
+    listing = desk.get(reverse("staff:patrons:pending")).content.decode()
+    assert "Lewandowska, Anna" in listing
+    response = desk.post(
+        reverse("staff:patrons:confirm", args=[pending.pk]), {"card_number": "P5555"}
+    )
+    assert response["Location"] == reverse("staff:patrons:card", args=[pending.pk])
+    pending.refresh_from_db()
+    assert pending.status == PatronStatus.ACTIVE and pending.card_barcode == "P5555"
+    assert (
+        "No registration is waiting." in desk.get(reverse("staff:patrons:pending")).content.decode()
+    )
+
+
+def test_erasure_shows_every_refusal_and_then_erases(desk, reader, book, lend):
+    loan = lend(reader, book)
+    url = reverse("staff:patrons:erase", args=[reader.pk])
+    page = desk.get(url).content.decode()
+    assert (
+        "The patron cannot be erased yet:" in page
+        and "This patron still has items on loan." in page
+    )
+    assert desk.post(url, {"confirm": "on"}).status_code == 400
+    from bibliohub.circulation import services
+
+    services.checkin(item=book, branch=loan.branch, staff=None, desk="x", at=AT)
+    assert desk.post(url, {}).status_code == 400  # not confirmed
+    assert desk.post(url, {"confirm": "on"}).status_code == 302
+    assert not Patron.objects.filter(pk=reader.pk).exists()
+    assert PatronEvent.objects.filter(kind="erased").count() == 1
+
+
+def test_staff_of_another_branch_cannot_erase_the_patron(client, riverside_librarian, reader):
+    client.force_login(riverside_librarian)
+    assert client.get(reverse("staff:patrons:erase", args=[reader.pk])).status_code == 403
+
+
+def test_the_patrons_data_downloads_as_json_and_the_export_is_recorded(desk, reader):
+    assert desk.get(reverse("staff:patrons:data", args=[reader.pk])).status_code == 405
+    response = desk.post(reverse("staff:patrons:data", args=[reader.pk]))
+    assert response["Content-Type"].startswith("application/json")
+    assert 'filename="patron-P0001.json"' in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["patron"]["card_number"] == "P0001"
+    assert PatronEvent.objects.filter(kind="data_exported", patron=reader).exists()
+
+
+CSV_GOOD = "family_name,given_names,class,date_of_birth\nШевченко,Тарас,7B,2013-03-09\nNguyễn,An,7B,2013-05-01\n"
+CSV_BAD = (
+    "family_name,given_names,class,date_of_birth\nШевченко,Тарас,7B,09.03.2013\n,An,7B,31.02.2013\n"
+)
+
+
+def _upload(client, text: str, *, register: bool, category, branch):
+    data = {
+        "file": SimpleUploadedFile("class.csv", text.encode()),
+        "category": category.pk,
+        "home_branch": branch.pk,
+    }
+    if register:
+        data["register"] = "on"
+    return client.post(reverse("staff:patrons:csv_upload"), data)
+
+
+def test_csv_registration_checks_first_and_then_registers_everyone(desk, central, adult_category):
+    dry = _upload(desk, CSV_GOOD, register=False, category=adult_category, branch=central)
+    assert dry.status_code == 200
+    assert "The file is right: 2 patrons would be registered" in dry.content.decode()
+    assert not Patron.objects.exists()
+    done = _upload(desk, CSV_GOOD, register=True, category=adult_category, branch=central)
+    assert "2 patrons registered" in done.content.decode()
+    assert Patron.objects.filter(school_class="7B", status=PatronStatus.ACTIVE).count() == 2
+
+
+def test_a_csv_with_errors_reports_each_row_and_saves_nothing(desk, central, adult_category):
+    response = _upload(desk, CSV_BAD, register=True, category=adult_category, branch=central)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "2 problems found: nothing was saved" in html
+    assert (
+        "This value is required." in html and "Write the date as YYYY-MM-DD or DD.MM.YYYY." in html
+    )
+    assert not Patron.objects.exists()
+
+
+def test_csv_registration_is_for_the_users_own_branches(desk, riverside, adult_category):
+    response = _upload(desk, CSV_GOOD, register=True, category=adult_category, branch=riverside)
+    assert response.status_code == 400  # not a choice for a librarian of the central library
+    assert not Patron.objects.exists()
