@@ -1,0 +1,83 @@
+"""A parent registers her child for story time in a real browser, with the interface in
+Ukrainian, and the pages on the way have no serious accessibility problems."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from bibliohub.programs import services
+from bibliohub.programs.models import Registration, RegistrationStatus
+from tests.browser.conftest import CHROMIUM, chromium
+from tests.programs.conftest import story_time_details
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.fixture
+def next_weeks_story_time(central, central_librarian, story_category):
+    # The live server reads the real clock, so the event is a week from today.
+    day = timezone.localdate() + timedelta(days=7)
+    start = datetime.combine(day, time(11), tzinfo=timezone.get_current_timezone())
+    return services.create_event(
+        story_time_details(categories=[story_category], capacity=10), branch=central,
+        starts_at=start, ends_at=start + timedelta(minutes=45), recurrence="FREQ=WEEKLY;COUNT=2",
+        organiser=central_librarian, staff=central_librarian, at=timezone.now(),
+    )
+
+
+def test_a_parent_registers_her_child_for_story_time_in_ukrainian(live_server, next_weeks_story_time):
+    import shutil
+
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(live_server.url + "/events/")
+        page.select_option("#language-select", "uk")
+        page.locator("form.language button[type=submit]").click()
+        expect(page.locator("html")).to_have_attribute("lang", "uk")
+        assert _serious_violations(page) == []
+
+        page.locator("ul.dates a", has_text="Казкова година").first.click()
+        expect(page.locator("h1")).to_have_text("Казкова година")
+        expect(page.locator("h1")).to_have_attribute("lang", "uk")
+        expect(page.locator(".description")).to_contain_text("Казки й пісні")
+        assert _serious_violations(page) == []
+
+        page.locator("a[href$='/register/']").first.click()
+        page.wait_for_url(re.compile(r"/events/dates/\d+/register/"))
+        page.fill("#id_contact_name", "Оксана Шевченко")
+        page.fill("#id_contact_email", "oksana@example.org")
+        page.check("input[name=attending][value=child]")
+        page.fill("#id_child_name", "Тарас")
+        expect(page.locator("#id_age_band")).to_have_value("0-5")
+        assert _serious_violations(page) == []
+        page.locator("main form button[type=submit]").click()
+
+        page.wait_for_url(re.compile(r"/events/registration/[\w-]+/$"))
+        expect(page.locator("html")).to_have_attribute("lang", "uk")
+        expect(page.locator(".attendee")).to_have_text("Тарас")
+        expect(page.locator(".messages")).to_be_visible()
+        assert _serious_violations(page) == []
+
+    registration = Registration.objects.get()
+    assert registration.attendee_name == "Тарас"
+    assert registration.contact_email == "oksana@example.org"
+    assert registration.language == "uk"  # her messages come in Ukrainian
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert registration.occurrence == next_weeks_story_time.occurrences.first()
