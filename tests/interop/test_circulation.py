@@ -215,3 +215,53 @@ def test_a_retransmitted_checkout_is_answered_again_not_done_twice(
         assert CirculationEvent.objects.filter(kind__in=["checkout", "refusal"]).count() == 1
     finally:
         raw.close()
+
+
+def test_screen_messages_follow_the_terminals_language(
+    sip_server, tmp_path, ukrainian_terminal, default_rule, reader, items
+):
+    client = sip2_client(sip_server.port, tmp_path)
+    try:
+        assert ask(client, client.sip_login_request("sc-central-uk", TERMINAL_PASSWORD)).ok == "1"
+        client.patron = "P1001"
+        lent = ask(client, client.sip_checkout_request("I0001"))
+        due = timezone.localtime(Loan.objects.get().due_at)
+        # Dates as Ukrainian readers write them; the wording itself is translated with the
+        # rest of the interface.
+        assert f"{due:%d.%m.%Y}" in lent.screen_message[0]
+    finally:
+        client.disconnect()
+
+
+def test_patron_information_sends_the_range_of_items_asked_for(
+    sip_server, terminal, default_rule, reader, items
+):
+    for barcode in ("I0001", "I0002", "I0003"):
+        services.checkout(
+            patron=reader, item=items[{"I0001": "kobzar", "I0002": "dune", "I0003": "dune_riverside"}[barcode]],
+            branch=items["kobzar"].branch, staff=None, desk="test", at=timezone.now(),
+        )  # fmt: skip
+    raw = RawClient(sip_server.port)
+    try:
+        raw.send(
+            codec.encode(
+                codec.Login(login_user_id="sc-central-1", login_password=TERMINAL_PASSWORD),
+                sequence=0,
+            )
+        )
+        assert strict(raw.read()).ok == "1"
+        raw.send(
+            codec.encode(
+                codec.PatronInformation(
+                    summary="  Y       ", institution_id="central", patron_identifier="P1001",
+                    start_item="2", end_item="3",
+                ),
+                sequence=1,
+            )
+        )  # fmt: skip
+        info = strict(raw.read())
+        assert info.charged_items_count == "0003"
+        assert len(info.charged_items) == 2
+        assert info.hold_items == info.overdue_items == ()
+    finally:
+        raw.close()
