@@ -1,0 +1,76 @@
+"""A librarian lends two items with the keyboard only, in headless Chromium: log in, scan the
+card, scan two barcodes one after the other without touching the mouse; the focus stays in
+the barcode field and each result appears above it. No serious accessibility problems."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from bibliohub.circulation.models import Loan
+from tests.browser.conftest import open_browser  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def _focused_name(page: Page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.name")
+
+
+def test_a_librarian_lends_two_items_by_keyboard_only(
+    live_server, open_browser, reader, make_item, central_librarian
+):  # noqa: F811
+    first, second = make_item(), make_item()
+    login = f"{live_server.url}{reverse('accounts:login')}?next={reverse('staff:circulation:checkout_start')}"
+    with open_browser() as browser:
+        page = browser.new_page()
+        page.goto(login)
+        page.keyboard.type("olena")  # the user name field has the focus
+        page.keyboard.press("Tab")
+        page.keyboard.type("correct horse battery")
+        page.keyboard.press("Enter")
+        expect(page.locator("h1")).to_have_text("Lend")
+        assert _focused_name(page) == "card"
+        page.keyboard.type("P0001")
+        page.keyboard.press("Enter")
+        expect(page.locator("h1")).to_have_text("Lend to Kovalenko, Test")
+        assert _focused_name(page) == "barcode"
+
+        results = page.locator("#results > li")
+        page.keyboard.type(first.barcode)
+        page.keyboard.press("Enter")
+        expect(results).to_have_count(1)
+        expect(results.nth(0)).to_contain_text(f"Lent: Kobzar ({first.barcode})")
+        expect(page.locator("#id_barcode")).to_have_value("")
+        expect(page.locator("#id_barcode")).to_be_focused()
+        page.keyboard.type(second.barcode)
+        page.keyboard.press("Enter")
+        expect(results).to_have_count(2)
+        expect(results.nth(1)).to_contain_text(f"Lent: Kobzar ({second.barcode})")
+        expect(results.nth(1)).to_contain_text("due 2026-12-22")
+        expect(page.locator("#id_barcode")).to_be_focused()
+        expect(page.locator("#loans-heading")).to_have_text("2 items on loan")
+        # A copy already out: the refusal says why, and the focus is back for the next scan.
+        page.keyboard.type(first.barcode)
+        page.keyboard.press("Enter")
+        expect(results).to_have_count(3)
+        expect(results.nth(2)).to_contain_text("This item is already on loan.")
+        expect(page.locator("#id_barcode")).to_be_focused()
+
+        assert _serious_violations(page) == []
+        page.goto(f"{live_server.url}{reverse('staff:circulation:checkin')}")
+        assert _serious_violations(page) == []
+        page.goto(f"{live_server.url}{reverse('staff:patrons:detail', args=[reader.pk])}")
+        assert _serious_violations(page) == []
+    assert Loan.objects.filter(patron=reader, returned_at__isnull=True).count() == 2
