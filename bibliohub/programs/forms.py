@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.community.models import Partner
 from bibliohub.libraries.models import Branch
 from bibliohub.programs.models import (
     Audience,
@@ -170,6 +171,10 @@ class EventForm(forms.Form):
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     categories = forms.ModelMultipleChoiceField(
         label=_("Categories"), queryset=Category.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Co-hosted with"), queryset=Partner.objects.filter(is_active=True), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas."))

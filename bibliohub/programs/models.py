@@ -121,6 +121,9 @@ class Event(models.Model):
         related_name="organised_events", verbose_name=_("organiser"),
     )
     presenters = models.JSONField(_("presenters"), default=list, blank=True)
+    partners = models.ManyToManyField(
+        "community.Partner", blank=True, related_name="events", verbose_name=_("co-hosted with")
+    )
     categories = models.ManyToManyField(
         Category, blank=True, related_name="events", verbose_name=_("categories")
     )

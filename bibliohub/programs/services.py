@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bibliohub.accounts.models import User
+from bibliohub.community.models import Partner
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 from bibliohub.programs import rules
@@ -67,6 +68,7 @@ class EventDetails:
     online_url: str = ""
     presenters: Sequence[str] = ()
     categories: Sequence[Category] = ()
+    partners: Sequence[Partner] = ()
     tags: Sequence[str] = ()
     registration: str = RegistrationMode.PER_OCCURRENCE
     capacity: int | None = None
@@ -147,6 +149,7 @@ def create_event(
         created_by=staff,
     )
     event.categories.set(details.categories)
+    event.partners.set(details.partners)
     EventAudience.objects.bulk_create(
         EventAudience(event=event, band=band) for band in dict.fromkeys(details.audiences)
     )

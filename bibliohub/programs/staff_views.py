@@ -71,6 +71,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
             descriptions=form.translations("description"), kind=d["kind"], format=d["format"],
             audiences=d["audiences"], room=d["room"], place=d["place"], address=d["address"],
             online_url=d["online_url"], presenters=form.presenter_list, categories=list(d["categories"]),
+            partners=list(d["partners"]),
             tags=form.tag_list, registration=d["registration"], capacity=d["capacity"],
             waitlist=d["waitlist"], registration_opens_days=d["registration_opens_days"],
             registration_closes_hours=d["registration_closes_hours"] or 0,

@@ -152,3 +152,23 @@ def test_an_ordinary_event_takes_no_entries(story_time):
         services.submit_entry(story_time, author_name="X", contact_email="", title="T", text="t",
                               file=None, age_band="", patron=None, at=AT)
     assert refused.value.reasons == [Reason.NOT_A_CONTEST]
+
+
+def test_the_scheduled_command_sends_the_reminders_that_are_due(
+    story_time, register_guest, django_capture_on_commit_callbacks
+):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first = story_time.occurrences.first()
+    register_guest(first, "Anna A")
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("programs_scheduled", "--at", (first.starts_at - timedelta(hours=3)).isoformat(),
+                     "--json", stdout=out)
+    assert json.loads(out.getvalue())["reminded"] == 1
+    [reminder] = mail.outbox
+    assert reminder.subject == "Reminder: Story time"
+    assert "Children's room, Central Library" in reminder.body

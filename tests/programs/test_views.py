@@ -246,3 +246,16 @@ def test_a_librarian_moves_and_cancels_one_date(client, story_time, central_libr
     second.refresh_from_db()
     assert first.is_cancelled and first.note == "Staff training"
     assert second.changed and second.starts_at.isoformat() == "2026-12-20T10:00:00+00:00"
+
+
+def test_an_event_co_hosted_with_a_partner_names_them_on_its_page(client, make_event, central):
+    from datetime import date
+
+    from bibliohub.community.models import Partner
+
+    museum = Partner.objects.create(network=central.network, name="City Museum", names={"uk": "Міський музей"},
+                                    kind=Partner._meta.get_field("kind").choices[0][0], since=date(2024, 1, 1))
+    event = make_event(recurrence="", partners=[museum])
+    assert list(museum.events.all()) == [event]
+    client.cookies["bibliohub_language"] = "uk"
+    assert "Міський музей" in client.get(reverse("programs:event", args=[event.pk])).content.decode()
