@@ -248,6 +248,8 @@ def log_hours(
 
     Raises CommunityRefused (no consent, a day still to come) or ValidationError (minutes
     outside one day)."""
+    # Consent as it is now, not as the caller's copy last saw it.
+    volunteer = Volunteer.objects.get(pk=volunteer.pk)
     reasons: list[Reason] = []
     if not volunteer.has_consented:
         reasons.append(Reason.NO_CONSENT)
