@@ -75,7 +75,7 @@ def day(request: HttpRequest) -> HttpResponse:
     branch = branch or (branches[0] if branches else None)
     the_day = parse_date(request.GET.get("date") or "") or timezone.localdate()
     resources = list(selectors.staff_resources(request.user, branch=branch)) if branch else []
-    views = selectors.day_view(resources, the_day, at=timezone.now())
+    views = selectors.day_view(resources, the_day, at=timezone.now(), with_bookings=True)
     return render(request, "spaces/staff/day.html", {
         "branches": branches, "branch": branch, "day": the_day, "views": views,
         "previous_day": the_day - timedelta(days=1), "next_day": the_day + timedelta(days=1),
