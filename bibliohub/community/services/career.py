@@ -199,6 +199,7 @@ def match_request(
 
     Raises CommunityRefused when the request is finished or the mentor inactive."""
     request = _locked(request)
+    mentor = Mentor.objects.get(pk=mentor.pk)
     reasons = []
     if request.status in {RequestStatus.MET, RequestStatus.CLOSED}:
         reasons.append(Reason.REQUEST_FINISHED)
