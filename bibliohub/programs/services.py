@@ -446,8 +446,10 @@ def send_reminders(*, at: datetime) -> int:
     """Remind everyone with a place at a date starting within the network's reminder period
     (24 hours unless the policy says otherwise) who has not been reminded of that date.
     The scheduled job calls this; returns how many reminders were sent. Each reminder is its
-    own transaction, so a mail failure leaves the others done and is retried next run."""
+    own transaction, so a mail failure leaves the others done and is retried next run; the
+    failure itself is raised after the others are sent."""
     sent = 0
+    failure: Exception | None = None
     horizon = at + timedelta(hours=max(_reminder_hours(), 1))
     dates = Occurrence.objects.filter(
         status=OccurrenceStatus.SCHEDULED, starts_at__gt=at, starts_at__lte=horizon,
@@ -465,10 +467,19 @@ def send_reminders(*, at: datetime) -> int:
             .exclude(pk__in=reminded)
         )
         for registration in due:
-            with transaction.atomic():
-                _record(RKind.REMINDED, registration, occurrence=occurrence, staff=None, at=at)
-                _notify(registration, "programs/email/reminder", occurrence=occurrence)
+            # Sent inside the transaction: if the mail server refuses, the "reminded" row is
+            # rolled back and the next run tries again.
+            try:
+                with transaction.atomic():
+                    _record(RKind.REMINDED, registration, occurrence=occurrence, staff=None, at=at)
+                    send_message("programs/email/reminder", _message_context(registration, occurrence),
+                                 to=registration.contact_email, language=registration.language)
+            except Exception as error:  # reported once the others are sent
+                failure = failure or error
+                continue
             sent += 1
+    if failure is not None:
+        raise failure
     return sent
 
 
@@ -662,16 +673,19 @@ def _notify(registration: Registration, template_prefix: str, *, occurrence: Occ
     rolled-back registration sends nothing."""
     if not registration.contact_email:
         return
-    event = registration.event
-    context = {
-        "registration": registration,
-        "event": event,
-        "occurrence": occurrence,
-        "branch": event.branch,
-        "manage_url": getattr(settings, "SITE_URL", "") + manage_path(registration),
-        "language": registration.language,
-    }
+    context = _message_context(registration, occurrence)
     to, language = registration.contact_email, registration.language
+    # robust: the registration stands even if the mail server is down; the failure is logged.
     transaction.on_commit(
-        lambda: send_message(template_prefix, context, to=to, language=language)
+        lambda: send_message(template_prefix, context, to=to, language=language), robust=True
     )
+
+
+def _message_context(registration: Registration, occurrence: Occurrence | None) -> dict[str, object]:
+    return {
+        "registration": registration,
+        "event": registration.event,
+        "occurrence": occurrence,
+        "branch": registration.event.branch,
+        "manage_url": getattr(settings, "SITE_URL", "") + manage_path(registration),
+    }

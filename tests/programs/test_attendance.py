@@ -172,3 +172,25 @@ def test_the_scheduled_command_sends_the_reminders_that_are_due(
     [reminder] = mail.outbox
     assert reminder.subject == "Reminder: Story time"
     assert "Children's room, Central Library" in reminder.body
+
+
+def test_a_reminder_the_mail_server_refused_is_sent_on_the_next_run(story_time, register_guest, monkeypatch):
+    first = story_time.occurrences.first()
+    register_guest(first, "Anna A")
+    register_guest(first, "Borys B")
+    real_send = services.send_message
+    calls = []
+
+    def refuse_anna(prefix, context, *, to, language):
+        calls.append(to)
+        if to == "anna@example.org" and calls.count(to) == 1:
+            raise ConnectionRefusedError("mail server down")
+        real_send(prefix, context, to=to, language=language)
+
+    monkeypatch.setattr(services, "send_message", refuse_anna)
+    at = first.starts_at - timedelta(hours=5)
+    with pytest.raises(ConnectionRefusedError):
+        services.send_reminders(at=at)
+    assert [m.to for m in mail.outbox] == [["borys@example.org"]]
+    assert services.send_reminders(at=at + timedelta(minutes=30)) == 1
+    assert [m.to for m in mail.outbox] == [["borys@example.org"], ["anna@example.org"]]
