@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -27,7 +28,7 @@ from bibliohub.circulation import services as circulation_services
 from bibliohub.circulation.errors import InvalidOperation, RefusalReason, Refused
 from bibliohub.circulation.models import Hold, HoldStatus, Loan
 from bibliohub.patrons import services as patron_services
-from bibliohub.patrons.errors import InvalidPatronData
+from bibliohub.patrons.errors import BlockReason, InvalidPatronData
 from bibliohub.patrons.models import Patron
 from bibliohub.portal import services, session
 from bibliohub.portal.forms import (
@@ -68,8 +69,30 @@ def _use_language(response: HttpResponse, language: str) -> HttpResponse:
     return response
 
 
+# The reasons as a patron reads them about themselves; the others read well as they are.
+_TO_THE_PATRON = {
+    RefusalReason.PATRON_BLOCKED_PENDING: _lazy("Your registration has not been confirmed yet."),
+    RefusalReason.PATRON_BLOCKED_MANUAL: _lazy(
+        "The library has blocked your card; ask at the desk."
+    ),
+    RefusalReason.CARD_EXPIRED: _lazy("Your library card has expired; renew it at the desk."),
+    RefusalReason.FINES_OVER_LIMIT: _lazy("You owe more in fines than the limit."),
+    RefusalReason.OVERDUE: _lazy("You have overdue items; return them first."),
+    RefusalReason.LOAN_LIMIT: _lazy("You have as many loans as you may have."),
+    RefusalReason.ALREADY_HELD: _lazy("You already have a hold on this title."),
+    RefusalReason.ALREADY_ON_LOAN_TO_PATRON: _lazy("You already have this title on loan."),
+}
+_BLOCK_TO_THE_PATRON = {
+    BlockReason.PENDING: _TO_THE_PATRON[RefusalReason.PATRON_BLOCKED_PENDING],
+    BlockReason.MANUAL_BLOCK: _TO_THE_PATRON[RefusalReason.PATRON_BLOCKED_MANUAL],
+    BlockReason.CARD_EXPIRED: _TO_THE_PATRON[RefusalReason.CARD_EXPIRED],
+    BlockReason.FINES_OVER_LIMIT: _TO_THE_PATRON[RefusalReason.FINES_OVER_LIMIT],
+    BlockReason.OVERDUE_ITEMS: _TO_THE_PATRON[RefusalReason.OVERDUE],
+}
+
+
 def _refusal_text(reasons: list[RefusalReason]) -> str:
-    return " ".join(r.message for r in reasons)
+    return " ".join(str(_TO_THE_PATRON.get(r, r.message)) for r in reasons)
 
 
 # --- Signing in -------------------------------------------------------------------------------
@@ -206,7 +229,9 @@ def loans(request: HttpRequest, patron: Patron) -> HttpResponse:
             "section": "loans",
             "loans": list(circulation.loans_for(patron)),
             "now": now,
-            "blocks": circulation.blocks_for(patron, at=now),
+            "blocks": [
+                _BLOCK_TO_THE_PATRON.get(b, b.label) for b in circulation.blocks_for(patron, at=now)
+            ],
         },
     )
 

@@ -135,7 +135,7 @@ def test_a_refused_hold_says_why_on_the_record_page(signed_in, reader, make_item
     )
     assert response.redirect_chain[-1][0] == reverse("web:record", args=[item.record_id])
     assert "The hold was not placed" in _messages(response)
-    assert "already has this title on loan" in _messages(response)
+    assert "You already have this title on loan." in _messages(response)
     assert not Hold.objects.exists()
 
 
@@ -279,3 +279,4 @@ def test_overdue_loans_are_marked_and_blocks_explained(signed_in, reader, make_i
     page = signed_in.get(reverse("portal:loans")).content.decode()
     assert "overdue" in page
     assert "You cannot borrow or renew at the moment" in page
+    assert "You have overdue items; return them first." in page

@@ -5,6 +5,7 @@ loans. Run it from cron or a systemd timer, as often as hourly; every step is sa
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 from collections.abc import Callable
@@ -23,10 +24,16 @@ def _moment(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"--at: not an ISO 8601 date and time: {value!r}") from error
+        # argparse turns this into a one-line usage error (and call_command into CommandError).
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {value!r}") from error
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
+
+
+def _by_kind(counts: dict[str, int]) -> str:
+    kinds = [f"{kind} {counts[kind]}" for kind in notices.TEMPLATES if counts.get(kind)]
+    return f" ({', '.join(kinds)})" if kinds else ""
 
 
 class Command(BaseCommand):
@@ -110,11 +117,7 @@ class Command(BaseCommand):
             "  notices: "
             + part(
                 "notices",
-                lambda d: (
-                    f"{d['sent']} sent ("
-                    + ", ".join(f"{k} {d[k]}" for k in notices.TEMPLATES if d.get(k))
-                    + f"), {d['failed']} failed"
-                ),
+                lambda d: f"{d['sent']} sent{_by_kind(d)}, {d['failed']} failed",
             ),
             "  returned loans anonymised: " + part("anonymised", lambda d: str(d["loans"])),
         ]
