@@ -188,3 +188,25 @@ def test_a_message_split_across_reads_is_put_back_together(raw, terminal):
     raw.send(frame[:7])
     raw.send(frame[7:])
     assert strict(raw.read()).ok == "1"
+
+
+def test_an_error_while_answering_is_logged_and_the_connection_goes_on(
+    raw, terminal, caplog, monkeypatch
+):
+    def broken(session, message, at):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setitem(handlers.HANDLERS, codec.ItemInformation, broken)
+    login = codec.Login(login_user_id="sc-central-1", login_password=TERMINAL_PASSWORD)
+    raw.send(codec.encode(login, sequence=0))
+    assert strict(raw.read()).ok == "1"
+    with caplog.at_level(logging.ERROR, logger="bibliohub.sip2"):
+        raw.send(
+            codec.encode(
+                codec.ItemInformation(institution_id="c", item_identifier="I1"), sequence=1
+            )
+        )
+        raw.send(codec.encode(codec.SCStatus(), sequence=2))
+        assert strict(raw.read()).online_status == "Y"
+    assert "error answering" in caplog.text
+    assert "the database went away" in caplog.text

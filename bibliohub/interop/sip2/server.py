@@ -106,19 +106,20 @@ class Connection(socketserver.BaseRequestHandler):
             return session.last_response
         try:
             response = handlers.handle(session, message)
+            reply = codec.encode(
+                response,
+                sequence=decoded.sequence,
+                error_detection=decoded.checksummed or decoded.sequence is not None,
+                encoding=ENCODING,
+            )
         except codec.UnknownCommand as exc:
             logger.warning("SIP2 %s: %s; not answered", session.peer, exc)
             return b""
         except Exception:
+            # A bug or a lost database must not end the kiosk's connection: it can retry.
             logger.exception("SIP2 %s: error answering %s", session.peer, _excerpt(frame))
             close_old_connections()
             return b""
-        reply = codec.encode(
-            response,
-            sequence=decoded.sequence,
-            error_detection=decoded.checksummed or decoded.sequence is not None,
-            encoding=ENCODING,
-        )
         session.last_request = frame
         session.last_response = reply
         return reply
