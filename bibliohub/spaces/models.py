@@ -305,6 +305,9 @@ class Booking(models.Model):
         ]
         indexes = [
             models.Index(fields=["resource", "start"]),
+            # The overlap check asks "ends after T and starts before U": on (resource, end)
+            # it reads only bookings still to come, however long the room's history.
+            models.Index(fields=["resource", "end"], name="booking_resource_end"),
             models.Index(fields=["patron", "start"]),
             models.Index(fields=["status", "start"]),
             models.Index(fields=["occurrence_id"]),
