@@ -214,6 +214,8 @@ SEARCH_FACET_SAMPLE = int(os.environ.get("BIBLIOHUB_SEARCH_FACET_SAMPLE", "1000"
 EMAIL_HOST = os.environ.get("BIBLIOHUB_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("BIBLIOHUB_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("BIBLIOHUB_EMAIL_FROM", "library@localhost")
+# The public address of the site, for links in e-mails (a guest's link to cancel).
+SITE_URL = os.environ.get("BIBLIOHUB_SITE_URL", "http://localhost:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ from bibliohub.programs.models import (
     Event,
     EventKind,
     Format,
+    ProgramPolicy,
     RegistrationMode,
 )
 from bibliohub.spaces.models import Room
@@ -147,6 +148,22 @@ class OccurrenceChangeForm(forms.Form):
     def times(self) -> tuple[datetime, datetime]:
         d = self.cleaned_data
         return _aware(d["day"], d["starts"]), _aware(d["day"], d["ends"])
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, required=False, help_text=_("Leave empty for no limit."))
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = ProgramPolicy
+        fields = ["no_show_rule", "no_show_limit", "no_show_period_days", "no_show_pause_days", "reminder_hours"]
+
+    def clean_no_show_limit(self) -> int:
+        value = self.cleaned_data["no_show_limit"]
+        if value < 1:
+            raise forms.ValidationError(_("Allow at least one missed event."))
+        return value
 
 
 class CancelDateForm(forms.Form):

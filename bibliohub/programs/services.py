@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from bibliohub.accounts.models import User
 from bibliohub.community.models import Partner
-from bibliohub.libraries.models import Branch
+from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons.models import Patron
 from bibliohub.programs import rules
 from bibliohub.programs.errors import ProgramRefused, Reason, RegistrationRefused
@@ -439,6 +439,33 @@ def _promote(event: Event, occurrence: Occurrence | None, *, at: datetime) -> li
     return chosen
 
 
+@transaction.atomic
+def set_policy(
+    network: Network,
+    *,
+    no_show_rule: bool,
+    no_show_limit: int,
+    no_show_period_days: int,
+    no_show_pause_days: int,
+    reminder_hours: int,
+    staff: User | None,
+    at: datetime,
+) -> ProgramPolicy:
+    """Save `network`'s programme choices (the no-show rule, when reminders go) and return
+    them. A limit of missed events below 1 would pause everyone: ValueError."""
+    if no_show_limit < 1:
+        raise ValueError("the no-show limit is at least 1")
+    policy, _ = ProgramPolicy.objects.update_or_create(
+        network=network,
+        defaults={
+            "no_show_rule": no_show_rule, "no_show_limit": no_show_limit,
+            "no_show_period_days": no_show_period_days, "no_show_pause_days": no_show_pause_days,
+            "reminder_hours": reminder_hours,
+        },
+    )
+    return policy
+
+
 # --- Reminders and no-shows (scheduled job) ---------------------------------------------------
 
 
@@ -687,5 +714,5 @@ def _message_context(registration: Registration, occurrence: Occurrence | None) 
         "event": registration.event,
         "occurrence": occurrence,
         "branch": registration.event.branch,
-        "manage_url": getattr(settings, "SITE_URL", "") + manage_path(registration),
+        "manage_url": settings.SITE_URL + manage_path(registration),
     }

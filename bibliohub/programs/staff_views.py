@@ -9,6 +9,7 @@ import io
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,18 +18,21 @@ from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
 from bibliohub.accounts.decorators import staff_required
+from bibliohub.libraries.models import Network
 from bibliohub.patrons.models import Patron
 from bibliohub.programs import selectors, services
 from bibliohub.programs.errors import ProgramRefused
 from bibliohub.programs.forms import (
     CancelDateForm,
+    CapacityForm,
     EventForm,
     OccurrenceChangeForm,
+    PolicyForm,
     ResultForm,
     StaffRegistrationForm,
     WalkInForm,
 )
-from bibliohub.programs.models import Event, Occurrence, Registration, Submission
+from bibliohub.programs.models import Event, Occurrence, ProgramPolicy, Registration, Submission
 
 
 def _occurrence_for_staff(user, occurrence_id: int) -> Occurrence:
@@ -113,6 +117,7 @@ def _render_occurrence(request, occurrence: Occurrence, *, status: int = 200, **
             "day": local_start.date(), "starts": local_start.time(), "ends": local_end.time(), "note": occurrence.note,
         }),
         "cancel_form": CancelDateForm(),
+        "capacity_form": CapacityForm(initial={"capacity": occurrence.event.capacity}),
         "register_form": forms.get("register_form") or StaffRegistrationForm(),
         "dates": occurrence.event.occurrences.all(),
     }
@@ -226,6 +231,37 @@ def cancel_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     services.cancel_occurrence(occurrence, note=note, staff=request.user, at=timezone.now())
     messages.success(request, _("This date is cancelled; people registered are told."))
     return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
+
+
+@staff_required
+@require_POST
+def change_capacity(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    """More (or fewer) places for the whole event; more places go to the waiting list first."""
+    occurrence = _occurrence_for_staff(request.user, occurrence_id)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        promoted = services.change_capacity(occurrence.event, capacity=form.cleaned_data["capacity"],
+                                            staff=request.user, at=timezone.now())
+        messages.success(request, _("Places saved; %(count)d moved from the waiting list.") % {"count": len(promoted)})
+    else:
+        messages.error(request, _("Places must be a whole number from 1, or empty for no limit."))
+    return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
+
+
+@staff_required
+def policy(request: HttpRequest) -> HttpResponse:
+    """The network's no-show rule and reminder time: for network managers."""
+    if not access.can_manage_network(request.user):
+        raise PermissionDenied(_("Only network managers can change the rules for events."))
+    network = get_object_or_404(Network.objects.order_by("pk")[:1])
+    current = ProgramPolicy.objects.filter(network=network).first() or ProgramPolicy(network=network)
+    form = PolicyForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.set_policy(network, **form.cleaned_data, staff=request.user, at=timezone.now())
+        messages.success(request, _("The rules for events are saved."))
+        return redirect("staff:programs:policy")
+    return render(request, "programs/staff/policy.html", {"form": form, "network": network},
+                  status=400 if request.method == "POST" else 200)
 
 
 # --- Exports ----------------------------------------------------------------------------------

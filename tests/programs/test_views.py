@@ -259,3 +259,40 @@ def test_an_event_co_hosted_with_a_partner_names_them_on_its_page(client, make_e
     assert list(museum.events.all()) == [event]
     client.cookies["bibliohub_language"] = "uk"
     assert "Міський музей" in client.get(reverse("programs:event", args=[event.pk])).content.decode()
+
+
+def test_more_places_from_the_staff_screen_promote_the_waiting_list(client, story_time, central_librarian, register_guest):
+    occurrence = story_time.occurrences.first()
+    for name in ["Anna A", "Borys B", "Chi C"]:
+        register_guest(occurrence, name)
+    client.force_login(central_librarian)
+    client.post(reverse("staff:programs:capacity", args=[occurrence.pk]), {"capacity": "3"})
+    assert Registration.objects.get(attendee_name="Chi C").status == RegistrationStatus.CONFIRMED
+
+
+def test_only_network_managers_switch_on_the_no_show_rule(client, central, central_librarian, manager):
+    client.force_login(central_librarian)
+    assert client.get(reverse("staff:programs:policy")).status_code == 403
+    client.force_login(manager)
+    assert client.get(reverse("staff:programs:policy")).status_code == 200
+    response = client.post(reverse("staff:programs:policy"), {
+        "no_show_rule": "on", "no_show_limit": "2", "no_show_period_days": "60", "no_show_pause_days": "14",
+        "reminder_hours": "48",
+    })
+    assert response.status_code == 302
+    policy = central.network.program_policy
+    assert (policy.no_show_rule, policy.no_show_limit, policy.reminder_hours) == (True, 2, 48)
+    refused = client.post(reverse("staff:programs:policy"), {
+        "no_show_rule": "on", "no_show_limit": "0", "no_show_period_days": "60", "no_show_pause_days": "14",
+        "reminder_hours": "48",
+    })
+    assert refused.status_code == 400
+
+
+def test_the_confirmation_links_to_the_registrants_page_on_the_public_site(
+    story_time, register_guest, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://library.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        anna = register_guest(story_time.occurrences.first(), "Anna A")
+    assert f"https://library.example/events/registration/{anna.token}/" in mail.outbox[0].body
