@@ -101,7 +101,11 @@ def _counts_query(
 _COUNTS = PreparedQuery(_counts_query, patron_id=int, at=datetime, item_type_id=int)
 
 
-def _state(patron: Patron, *, at: datetime, item_type_id: int | None) -> rules.PatronState:
+def state_for(
+    patron: Patron, *, at: datetime, item_type_id: int | None = None
+) -> rules.PatronState:
+    """The patron's blocks and counts at `at`, in one query over index entries; loans of
+    `item_type_id` are counted only when it is given (otherwise 0)."""
     n_open, n_of_type, n_overdue, owed, manual = _COUNTS.rows(
         patron_id=patron.pk, at=at, item_type_id=item_type_id
     )[0]
@@ -115,24 +119,28 @@ def _state(patron: Patron, *, at: datetime, item_type_id: int | None) -> rules.P
     )
 
 
-def patron_state(
-    patron: Patron | int, *, at: datetime, item_type_id: int | None = None, lock: bool = False
-) -> tuple[Patron, rules.PatronState]:
-    """The patron (fresh from the database, with category) and their state at `at`: two
-    queries, the counts reading only index entries. With lock=True the patron row stays
+def fresh_patron(patron: Patron | int, *, lock: bool = False) -> Patron:
+    """The patron as the database has it now, with category; with lock=True the row stays
     locked to the end of the transaction (limits hold when two desks serve one patron)."""
     qs = Patron.objects.select_related("category")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    row = qs.get(pk=patron if isinstance(patron, int) else patron.pk)
-    return row, _state(row, at=at, item_type_id=item_type_id)
+    return qs.get(pk=patron if isinstance(patron, int) else patron.pk)
+
+
+def patron_state(
+    patron: Patron | int, *, at: datetime, item_type_id: int | None = None, lock: bool = False
+) -> tuple[Patron, rules.PatronState]:
+    """fresh_patron and state_for together: two queries."""
+    row = fresh_patron(patron, lock=lock)
+    return row, state_for(row, at=at, item_type_id=item_type_id)
 
 
 def blocks_for(patron: Patron, *, at: datetime) -> list[BlockReason]:
     """Every reason the patron may not borrow at `at`, the patron's own blocks first, then
     overdue items and fines over the limit. The limit is the one of the rule for their home
     branch and category (any item type); the rule is only read when they owe something."""
-    state = _state(patron, at=at, item_type_id=None)
+    state = state_for(patron, at=at)
     reasons = list(state.blocks)
     if state.overdue_loans:
         reasons.append(BlockReason.OVERDUE_ITEMS)

@@ -79,10 +79,14 @@ def checkout(
         # The item first, then the patron, everywhere: two desks wait for each other here
         # instead of deadlocking.
         item = Item.objects.select_for_update().get(pk=item.pk)
-        patron, state = selectors.patron_state(
-            patron, at=at, item_type_id=item.item_type_id, lock=True
-        )
+        patron = selectors.fresh_patron(patron, lock=True)
         policy = _policy(branch=branch, category=patron.category_id, item_type=item.item_type_id)
+        # Loans of the item's type are counted only under a rule that limits them: the count
+        # reads every open loan's index entry, the others do not need to.
+        type_limited = policy is not None and policy.max_loans_of_type is not None
+        state = selectors.state_for(
+            patron, at=at, item_type_id=item.item_type_id if type_limited else None
+        )
         terms = (
             rules.load_terms(branch, timezone.localdate(at))
             if policy is not None and policy.due_at_end_of_term
