@@ -109,7 +109,7 @@ def _setup(loans_for_heavy: int, rounds: int) -> dict:
 
 def _p(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def main() -> None:
