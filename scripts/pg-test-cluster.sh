@@ -22,7 +22,9 @@ start)
     echo "postgres://bibliohub@127.0.0.1:$port/postgres"
     ;;
 stop)
-    as_pg "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null || true
+    if [[ -f $dir/data/postmaster.pid ]]; then
+        as_pg "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null || true
+    fi
     rm -rf "$dir"
     ;;
 esac
