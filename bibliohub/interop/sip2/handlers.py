@@ -163,6 +163,12 @@ WRITES = frozenset(
 _SQLITE_WRITER = threading.Lock()
 
 
+def _terminal(session: Session) -> SelfCheckTerminal:
+    """The logged-in terminal (handle() lets nothing but login and status through before)."""
+    assert session.terminal is not None
+    return session.terminal
+
+
 def _local(at: datetime) -> datetime:
     """SIP2 dates are sent in local time (blanks in the zone), which self-checks prefer."""
     return timezone.localtime(at).replace(tzinfo=None)
@@ -251,9 +257,23 @@ def sc_status(session: Session, message: codec.SCStatus, at: datetime) -> codec.
 # --- Patrons --------------------------------------------------------------------------------
 
 
-def _patron(session: Session, card: str) -> Patron | None:
-    assert session.terminal is not None
-    return patron_by_card(card, network=session.terminal.branch.network_id)
+# A self-check serves one patron at a time: the card is read, then item after item. The
+# patron found for a card is kept for the connection's next requests for a short while
+# (until the patron session ends); whatever decides a loan (blocks, limits, fines, holds)
+# the services read afresh every time.
+PATRON_REUSE_SECONDS = 60.0
+
+
+def _patron(session: Session, card: str, *, fresh: bool = False) -> Patron | None:
+    terminal = _terminal(session)
+    card = card.strip()
+    now = time.monotonic()
+    kept = session.extra.get("patron")
+    if not fresh and kept and kept[0] == card and now - kept[2] < PATRON_REUSE_SECONDS:
+        return kept[1]
+    patron = patron_by_card(card, network=terminal.branch.network_id)
+    session.extra["patron"] = (card, patron, now) if patron is not None else None
+    return patron
 
 
 # Wrong PINs for one card on one connection before the machine stops asking.
@@ -305,7 +325,7 @@ UNKNOWN_PATRON_STATUS = "Y" * 4 + " " * 10
 def patron_status(
     session: Session, message: codec.PatronStatusRequest, at: datetime
 ) -> codec.Message:
-    patron = _patron(session, message.patron_identifier)
+    patron = _patron(session, message.patron_identifier, fresh=True)
     if patron is None:
         return codec.PatronStatusResponse(
             patron_status=UNKNOWN_PATRON_STATUS,
@@ -405,7 +425,7 @@ def _range(message: codec.PatronInformation) -> tuple[int, int]:
 def patron_information(
     session: Session, message: codec.PatronInformation, at: datetime
 ) -> codec.Message:
-    patron = _patron(session, message.patron_identifier)
+    patron = _patron(session, message.patron_identifier, fresh=True)
     if patron is None:
         return codec.PatronInformationResponse(
             patron_status=UNKNOWN_PATRON_STATUS,
@@ -471,6 +491,7 @@ def patron_information(
 def end_patron_session(
     session: Session, message: codec.EndPatronSession, at: datetime
 ) -> codec.Message:
+    session.extra.pop("patron", None)
     return codec.EndSessionResponse(
         end_session=True,
         transaction_date=_local(at),
@@ -544,11 +565,6 @@ def item_information(
 #
 # Every call passes staff=None (a terminal never overrides) and the terminal's login as the
 # desk, so that statistics can tell the machines apart.
-
-
-def _terminal(session: Session) -> SelfCheckTerminal:
-    assert session.terminal is not None
-    return session.terminal
 
 
 def _day(at: datetime) -> str:
