@@ -81,6 +81,21 @@ def places_taken(occurrence: Occurrence) -> tuple[int, int]:
     return counts["taken"], counts["waiting"]
 
 
+def places_by_date(event: Event, occurrences: list[Occurrence]) -> dict[int | None, tuple[int, int]]:
+    """(places taken, people waiting) for each of `occurrences` in one query; for an event
+    registered as a series, under the key None."""
+    registrations = Registration.objects.filter(event=event)
+    if event.registration == RegistrationMode.SERIES:
+        registrations = registrations.filter(occurrence__isnull=True)
+    else:
+        registrations = registrations.filter(occurrence__in=occurrences)
+    rows = registrations.values("occurrence").annotate(
+        taken=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+    )
+    return {row["occurrence"]: (row["taken"], row["waiting"]) for row in rows}
+
+
 def series_places_taken(event: Event) -> int:
     return Registration.objects.filter(
         event=event, occurrence__isnull=True, status=RegistrationStatus.CONFIRMED

@@ -22,4 +22,5 @@ urlpatterns = [
     path("dates/<int:occurrence_id>/export.<str:fmt>", views.export, name="export"),
     path("<int:event_id>/entries/", views.entries, name="entries"),
     path("<int:event_id>/entries/<int:submission_id>/", views.entry_result, name="entry_result"),
+    path("<int:event_id>/entries/<int:submission_id>/file/", views.entry_file, name="entry_file"),
 ]

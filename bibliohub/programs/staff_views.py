@@ -4,13 +4,11 @@ entries."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +18,7 @@ from bibliohub.accounts import access
 from bibliohub.accounts.decorators import staff_required
 from bibliohub.libraries.models import Network
 from bibliohub.patrons.models import Patron
-from bibliohub.programs import selectors, services
+from bibliohub.programs import exports, selectors, services
 from bibliohub.programs.errors import ProgramRefused
 from bibliohub.programs.forms import (
     CancelDateForm,
@@ -32,7 +30,14 @@ from bibliohub.programs.forms import (
     StaffRegistrationForm,
     WalkInForm,
 )
-from bibliohub.programs.models import Event, Occurrence, ProgramPolicy, Registration, Submission
+from bibliohub.programs.models import (
+    Event,
+    Occurrence,
+    ProgramPolicy,
+    Registration,
+    RegistrationMode,
+    Submission,
+)
 
 
 def _occurrence_for_staff(user, occurrence_id: int) -> Occurrence:
@@ -57,10 +62,20 @@ def event_list(request: HttpRequest) -> HttpResponse:
     past = request.GET.get("past") == "1"
     start, end = (now - timedelta(days=28), now) if past else (now - timedelta(hours=12), now + timedelta(days=35))
     branch_ids = None if request.user.is_network_wide else list(access.branches_for(request.user).values_list("pk", flat=True))
-    return render(request, "programs/staff/list.html", {
-        "occurrences": selectors.staff_occurrences(branch_ids=branch_ids, start=start, end=end),
-        "past": past,
-    })
+    occurrences = selectors.staff_occurrences(branch_ids=branch_ids, start=start, end=end)
+    if fmt := request.GET.get("format"):
+        header = [_("Date"), _("Starts"), _("Event"), _("Branch"), _("Format"), _("Audience"), _("Status"),
+                  _("Places"), _("Places taken"), _("Waiting"), _("Checked in"), _("Walk-ins")]
+        rows = [
+            [f"{timezone.localtime(o.starts_at):%Y-%m-%d}", f"{timezone.localtime(o.starts_at):%H:%M}",
+             o.event.display_title(), o.event.branch.display_name(), o.event.get_format_display(),
+             ", ".join(str(a.get_band_display()) for a in o.event.audiences.all()), o.get_status_display(),
+             o.event.capacity, *((o.own_taken, o.own_waiting) if o.event.registration == RegistrationMode.PER_OCCURRENCE else ("", "")),
+             o.checked_in, o.walk_in_total]
+            for o in occurrences.prefetch_related("event__audiences")
+        ]
+        return exports.download([(_("Events"), header, rows)], name="events", fmt=fmt)
+    return render(request, "programs/staff/list.html", {"occurrences": occurrences, "past": past})
 
 
 @staff_required
@@ -282,42 +297,22 @@ def _export_rows(occurrence: Occurrence) -> tuple[list[str], list[list[object]]]
 
 @staff_required
 def export(request: HttpRequest, occurrence_id: int, fmt: str) -> HttpResponse:
-    """The registration and attendance list of one date as CSV or XLSX."""
+    """The registration and attendance list of one date as CSV or XLSX (with a second sheet
+    of totals: registered, attended, walk-ins by age band)."""
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     header, rows = _export_rows(occurrence)
     summary = selectors.attendance_summary(occurrence)
+    totals = [
+        [_("Registered"), summary.registered],
+        [_("Attended"), summary.attended],
+        [_("Did not come"), summary.did_not_come],
+        *([_("Walk-ins: %(band)s") % {"band": band}, count] for band, count in summary.walk_ins.items()),
+        [_("Total present"), summary.total],
+    ]
     name = f"event-{occurrence.event_id}-{timezone.localtime(occurrence.starts_at):%Y-%m-%d}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        # A UTF-8 byte order mark, so spreadsheet programs read Ukrainian and Vietnamese names.
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Registrations")[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    totals = book.create_sheet(_("Attendance")[:31])
-    totals.append([_("Registered"), summary.registered])
-    totals.append([_("Attended"), summary.attended])
-    totals.append([_("Did not come"), summary.did_not_come])
-    for band, count in summary.walk_ins.items():
-        totals.append([_("Walk-ins: %(band)s") % {"band": band}, count])
-    totals.append([_("Total present"), summary.total])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return exports.download(
+        [(_("Registrations"), header, rows), (_("Attendance"), [_("Count"), ""], totals)], name=name, fmt=fmt
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 # --- Contest entries --------------------------------------------------------------------------
@@ -349,3 +344,15 @@ def entry_result(request: HttpRequest, event_id: int, submission_id: int) -> Htt
         messages.error(request, _("The place must be a whole number from 1."))
     return redirect("staff:programs:entries", event_id=event.pk)
 
+
+
+@staff_required
+def entry_file(request: HttpRequest, event_id: int, submission_id: int) -> FileResponse:
+    """An entry's attached file, for the staff of the event's branch only: entries are not
+    public until the jury publishes a result, and then only the title and name are."""
+    event = _event_for_staff(request.user, event_id)
+    submission = get_object_or_404(Submission, pk=submission_id, event=event)
+    if not submission.file:
+        raise Http404
+    return FileResponse(submission.file.open("rb"), as_attachment=True,
+                        filename=submission.file.name.rsplit("/", 1)[-1])

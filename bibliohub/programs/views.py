@@ -86,9 +86,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _published_event(event_id)
     at = timezone.now()
+    occurrences = list(selectors.upcoming_dates(event, at=at))
+    places = selectors.places_by_date(event, occurrences)
     dates = []
-    for occurrence in selectors.upcoming_dates(event, at=at):
-        taken, waiting = selectors.places_taken(occurrence)
+    for occurrence in occurrences:
+        taken, waiting = places.get(occurrence.pk, (0, 0))
         dates.append({"occurrence": occurrence, "taken": taken, "waiting": waiting,
                       "left": None if event.capacity is None else max(0, event.capacity - taken)})
     results = event.submissions.filter(result_published=True).order_by("rank", "submitted_at")

@@ -296,3 +296,54 @@ def test_the_confirmation_links_to_the_registrants_page_on_the_public_site(
     with django_capture_on_commit_callbacks(execute=True):
         anna = register_guest(story_time.occurrences.first(), "Anna A")
     assert f"https://library.example/events/registration/{anna.token}/" in mail.outbox[0].body
+
+
+def _queries(client, url, **query) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url, query).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_calendar_and_an_event_page_cost_the_same_queries_for_more_dates(client, make_event, register_guest):
+    few = make_event(recurrence="FREQ=WEEKLY;COUNT=2")
+    register_guest(few.occurrences.first(), "Anna A")
+    calendar_few = _queries(client, reverse("programs:calendar"), **{"from": "2026-12-12"})
+    event_few = _queries(client, reverse("programs:event", args=[few.pk]))
+    many = make_event(recurrence="FREQ=DAILY;COUNT=20", title="Daily rhymes", titles={})
+    for occurrence in many.occurrences.all()[:5]:
+        register_guest(occurrence, "Anna A")
+    make_event(recurrence="FREQ=WEEKLY;COUNT=4", title="Teen club", titles={}, audiences=[Audience.TEENS])
+    assert _queries(client, reverse("programs:calendar"), **{"from": "2026-12-12"}) == calendar_few
+    assert _queries(client, reverse("programs:event", args=[many.pk])) == event_few
+
+
+def test_the_list_of_dates_downloads_and_a_formula_in_a_name_stays_text(client, story_time, central_librarian, register_guest):
+    occurrence = story_time.occurrences.first()
+    register_guest(occurrence, "=HYPERLINK(\"http://evil.example\")")
+    client.force_login(central_librarian)
+    listing = client.get(reverse("staff:programs:list"), {"format": "csv"}).content.decode("utf-8-sig").splitlines()
+    assert listing[0].startswith("Date,Starts,Event,Branch") and len(listing) == 1 + 4
+    assert listing[1].startswith("2026-12-12,11:00,Story time,Central Library")
+    registrations = client.get(reverse("staff:programs:export", args=[occurrence.pk, "csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in registrations
+    assert client.get(reverse("staff:programs:export", args=[occurrence.pk, "pdf"])).status_code == 404
+
+
+def test_an_entrys_file_is_for_the_branchs_staff_only(client, make_event, central_librarian, riverside_librarian, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    contest = make_event(kind="contest", recurrence="", registration="none", title="Essay contest", titles={})
+    entry = services.submit_entry(contest, author_name="Iryna", contact_email="i@example.org", title="Why I read",
+                                  text="", file=SimpleUploadedFile("essay.txt", b"Because."), age_band="12-18",
+                                  patron=None, at=AT)
+    url = reverse("staff:programs:entry_file", args=[contest.pk, entry.pk])
+    client.force_login(riverside_librarian)
+    assert client.get(url).status_code == 403
+    client.force_login(central_librarian)
+    response = client.get(url)
+    assert b"".join(response.streaming_content) == b"Because."
+    assert "Why I read" in client.get(reverse("staff:programs:entries", args=[contest.pk])).content.decode()
