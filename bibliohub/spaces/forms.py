@@ -85,3 +85,50 @@ class BookingFilterForm(forms.Form):
         self.fields["branch"].choices = [("", _("All my branches"))] + [
             (b.code, b.display_name()) for b in branches
         ]
+
+
+class ResourceForm(forms.ModelForm):
+    """A room or piece of equipment, with its name in each interface language."""
+
+    class Meta:
+        from bibliohub.spaces.models import Resource
+
+        model = Resource
+        fields = ["branch", "kind", "resource_type", "code", "name", "description", "capacity",
+                  "features", "accessibility", "photo", "photo_alt", "is_public", "is_active",
+                  "sort_order"]
+        widgets = {"features": forms.CheckboxSelectMultiple,
+                   "description": forms.Textarea(attrs={"rows": 3}),
+                   "accessibility": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, branches, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+        self.fields["branch"].empty_label = None
+        names = self.instance.names or {}
+        for code, language in settings.LANGUAGES:
+            if code == settings.LANGUAGE_CODE:
+                continue
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=_("Name in %(language)s") % {"language": language}, max_length=200,
+                required=False, initial=names.get(code, ""),
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.instance.names = {
+            code: data[f"name_{code}"].strip()
+            for code, _language in settings.LANGUAGES
+            if code != settings.LANGUAGE_CODE and data.get(f"name_{code}", "").strip()
+        }
+        return data
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        from bibliohub.spaces.models import BookingRule
+
+        model = BookingRule
+        fields = ["slot_minutes", "max_minutes", "max_minutes_per_day", "max_minutes_per_week",
+                  "max_days_ahead", "buffer_minutes", "needs_approval", "checkin_minutes",
+                  "reminder_hours"]

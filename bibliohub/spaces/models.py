@@ -350,6 +350,8 @@ class BookingEvent(models.Model):
         RELEASED = "released", _("Released")
         REMINDED = "reminded", _("Reminder sent")
         REFUSED = "refused", _("Refused")
+        ROOM_CHANGED = "room_changed", _("Room or equipment changed")
+        RULE_CHANGED = "rule_changed", _("Booking rules changed")
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     at = models.DateTimeField(db_index=True)

@@ -452,3 +452,54 @@ def _record(
         minutes=rules.minutes(booking.start, booking.end) if booking else 0,
         detail=detail or {},
     )
+
+
+# --- setting up rooms and rules -----------------------------------------------------------
+
+
+@transaction.atomic
+def save_resource(
+    resource: Resource, *, features: list | None = None, staff: User, at: datetime
+) -> Resource:
+    """Create or update a room or piece of equipment (its fields as set on `resource`, and its
+    features when given) and record who changed what. Bookings already made stay as they
+    are: a room made staff-only keeps the patrons' bookings it has."""
+    new = resource.pk is None
+    changed = sorted(_changed_fields(resource)) if not new else ["created"]
+    resource.full_clean(validate_unique=True)
+    resource.save()
+    if features is not None:
+        resource.features.set(features)
+    _record(Kind.ROOM_CHANGED, resource=resource, at=at, staff=staff, detail={"fields": changed})
+    return resource
+
+
+@transaction.atomic
+def save_rule(rule: BookingRule, *, staff: User, at: datetime) -> BookingRule:
+    """Create or update a booking rule. New limits apply to bookings made from now on."""
+    changed = sorted(_changed_fields(rule)) if rule.pk else ["created"]
+    rule.full_clean()
+    rule.save()
+    resource = rule.resource
+    _record(Kind.RULE_CHANGED, resource=resource, at=at, staff=staff,
+            detail={"fields": changed, "rule": rule.pk})
+    return rule
+
+
+@transaction.atomic
+def remove_rule(rule: BookingRule, *, staff: User, at: datetime) -> None:
+    """Drop a room's own rule: the type's or the default rule applies again."""
+    resource = rule.resource
+    pk = rule.pk
+    rule.delete()
+    _record(Kind.RULE_CHANGED, resource=resource, at=at, staff=staff, detail={"removed": pk})
+
+
+def _changed_fields(obj: Resource | BookingRule) -> set[str]:
+    if obj.pk is None:
+        return set()
+    before = type(obj)._base_manager.filter(pk=obj.pk).values().first() or {}
+    return {
+        f.attname for f in obj._meta.concrete_fields
+        if f.attname in before and before[f.attname] != getattr(obj, f.attname)
+    }

@@ -20,7 +20,7 @@ from bibliohub.accounts.decorators import staff_required
 from bibliohub.patrons.selectors import patron_by_card
 from bibliohub.spaces import export, selectors, services
 from bibliohub.spaces.errors import BookingRefused, InvalidOperation
-from bibliohub.spaces.forms import BookingFilterForm, StaffBookingForm
+from bibliohub.spaces.forms import BookingFilterForm, ResourceForm, RuleForm, StaffBookingForm
 from bibliohub.spaces.models import Booking, Resource
 
 # Lists on screen stop here; the export has every row.
@@ -152,3 +152,46 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _day_url(resource: Resource) -> str:
     return f"{reverse('staff:spaces:day')}?branch={resource.branch.code}"
+
+
+@staff_required
+def resource_list(request: HttpRequest) -> HttpResponse:
+    resources = (
+        Resource.objects.filter(branch__in=access.branches_for(request.user))
+        .select_related("branch", "resource_type", "rule")
+        .order_by("branch__sort_order", "branch__code", "kind", "sort_order", "code")
+    )
+    return render(request, "spaces/staff/resources.html", {"resources": resources})
+
+
+@staff_required
+def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or change a room or piece of equipment of one's branches, and its own booking
+    rules (when it should not follow its type's)."""
+    branches = access.branches_for(request.user)
+    resource = None
+    if pk is not None:
+        resource = get_object_or_404(Resource.objects.select_related("branch"), pk=pk)
+        access.require_branch(request.user, resource.branch)
+    form = ResourceForm(request.POST or None, request.FILES or None, instance=resource, branches=branches)
+    own_rule = getattr(resource, "rule", None) if resource else None
+    rule_form = RuleForm(request.POST or None, instance=own_rule, prefix="rule")
+    wants_own_rule = request.POST.get("own_rule") == "on" if request.method == "POST" else own_rule is not None
+    if request.method == "POST" and form.is_valid() and (not wants_own_rule or rule_form.is_valid()):
+        now = timezone.now()
+        access.require_branch(request.user, form.cleaned_data["branch"])
+        saved = services.save_resource(
+            form.save(commit=False), features=list(form.cleaned_data["features"]),
+            staff=request.user, at=now,
+        )
+        if wants_own_rule:
+            rule = rule_form.save(commit=False)
+            rule.resource, rule.kind = saved, saved.kind
+            services.save_rule(rule, staff=request.user, at=now)
+        elif own_rule is not None:
+            services.remove_rule(own_rule, staff=request.user, at=now)
+        messages.success(request, _("Saved."))
+        return redirect("staff:spaces:resources")
+    return render(request, "spaces/staff/resource_form.html", {
+        "form": form, "rule_form": rule_form, "resource": resource, "own_rule": wants_own_rule,
+    })
