@@ -12,6 +12,7 @@ urlpatterns = [
     path("branches/", include("bibliohub.libraries.urls")),
     path("spaces/", include("bibliohub.spaces.staff_urls")),
     path("events/", include("bibliohub.programs.staff_urls")),
+    path("community/", include("bibliohub.community.staff_urls")),
     path("desk/", include("bibliohub.circulation.urls")),
     path("patrons/", include("bibliohub.patrons.urls")),
 ]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("spaces/", include("bibliohub.spaces.urls")),
     path("account/", include("bibliohub.portal.urls")),
     path("events/", include("bibliohub.programs.urls")),
+    path("community/", include("bibliohub.community.urls")),
     path("", include("bibliohub.web.urls")),
 ]

@@ -117,3 +117,21 @@ def private_mentor(network, central, manager):
             email="taras@example.org", branches=[central],
         ),
     )
+
+
+@pytest.fixture
+def sign_in_patron(client):
+    """Sign `patron` in to the OPAC on the test client, as the portal's sign-in does."""
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from bibliohub.portal.session import sign_in
+
+    def sign_in_(patron: Patron) -> None:
+        request = RequestFactory().get("/")
+        request.session = client.session
+        sign_in(request, patron)
+        request.session.save()
+        client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+
+    return sign_in_
