@@ -22,8 +22,8 @@ def recipient(booking: Booking) -> tuple[str, str]:
 
 
 def notify(booking: Booking, what: str) -> None:
-    """Queue the `what` message (confirmed, requested, approved, declined, reminder,
-    released) for after the commit."""
+    """Queue the `what` message (confirmed, requested, approved, declined, cancelled,
+    reminder, released) for after the commit."""
     to, language = recipient(booking)
     if not to:
         return

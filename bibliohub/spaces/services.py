@@ -217,8 +217,8 @@ def cancel(
     booking: Booking, *, at: datetime, staff: User | None = None, patron: Patron | None = None
 ) -> Booking:
     """Cancel a booking that has not been used yet; the time becomes free. A patron cancels
-    only their own booking and only before it starts; staff cancel any. Raises
-    InvalidOperation otherwise."""
+    only their own booking and only before it starts; staff cancel any, and the person is
+    told. Raises InvalidOperation otherwise."""
     booking = _lock_booking(booking, expect=(BookingStatus.REQUESTED, BookingStatus.CONFIRMED))
     if staff is None:
         if patron is None or booking.patron_id != patron.pk:
@@ -229,6 +229,8 @@ def cancel(
     booking.cancelled_at = at
     booking.save(update_fields=["status", "cancelled_at"])
     _record(Kind.CANCELLED, booking=booking, at=at, staff=staff, patron=patron)
+    if staff is not None:
+        notify(booking, "cancelled")  # the library cancelled it: the person must know
     return booking
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 from bibliohub.portal.session import current_patron
-from bibliohub.spaces import selectors, services
+from bibliohub.spaces import rules, selectors, services
 from bibliohub.spaces.errors import BookingRefused, InvalidOperation
 from bibliohub.spaces.forms import PatronBookingForm
 from bibliohub.spaces.models import Booking, Resource
@@ -62,7 +62,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     if patron is None:
         return HttpResponseRedirect(_sign_in_url(request))
     resource = _public(pk)
-    rule = selectors.rules.rule_for(resource)
+    rule = rules.rule_for(resource)
     form = PatronBookingForm(
         request.POST if request.method == "POST" else {"start": request.GET.get("start", "")},
         lengths=selectors.lengths(rule),

@@ -215,3 +215,24 @@ def test_the_scheduled_command_releases_and_reminds(reader, patron_book, clock):
     out = io.StringIO()
     call_command("spaces_scheduled", "--json", stdout=out)
     assert json.loads(out.getvalue()) == {"released": 1, "reminded": 1}
+
+
+def test_the_patron_is_told_when_the_library_cancels_their_booking(
+    reader, patron_book, central_librarian, django_capture_on_commit_callbacks
+):
+    booking = patron_book(reader, local(2, 10), local(2, 11))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(booking, staff=central_librarian, at=AT)
+    [message] = mail.outbox
+    assert message.to == ["kovalenko@example.org"] and "cancelled" in message.subject.lower()
+    assert "Study room 1" in message.body
+
+
+def test_messages_name_the_room_in_the_recipients_language(
+    second_reader, patron_book, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        patron_book(second_reader, local(2, 10), local(2, 11))
+    [message] = mail.outbox
+    assert message.to == ["tran@example.org"]
+    assert "Phòng học 1" in message.subject and "Phòng học 1" in message.body
