@@ -266,3 +266,35 @@ class EventForm(forms.Form):
     @property
     def presenter_list(self) -> list[str]:
         return _lines(self.cleaned_data.get("presenters", ""))
+
+
+class EventEditForm(EventForm):
+    """The same fields as a new event, without the dates, the way people register and the
+    number of places (each has its own action)."""
+
+    WITHOUT = ("branch", "day", "starts", "ends", "recurrence", "registration", "capacity")
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        initial = {
+            "kind": event.kind, "title": event.title, "description": event.description,
+            "audiences": event.audience_bands, "format": event.format, "room": event.room_id,
+            "place": event.place, "address": event.address, "online_url": event.online_url,
+            "categories": list(event.categories.all()), "partners": list(event.partners.all()),
+            "tags": ", ".join(event.tags), "presenters": "\n".join(event.presenters),
+            "waitlist": event.waitlist, "registration_opens_days": event.registration_opens_days,
+            "registration_closes_hours": event.registration_closes_hours,
+            "submissions_close_at": event.submissions_close_at,
+            **{f"title_{code}": text for code, text in event.titles.items()},
+            **{f"description_{code}": text for code, text in event.descriptions.items()},
+        }
+        super().__init__(*args, initial=initial, branches=Branch.objects.filter(pk=event.branch_id), **kwargs)
+        self.event = event
+        for name in self.WITHOUT:
+            del self.fields[name]
+        self.fields["is_published"] = forms.BooleanField(
+            label=_("Shown to the public"), required=False, initial=event.is_published
+        )
+
+    def clean(self) -> dict[str, Any]:
+        self.cleaned_data["branch"] = self.event.branch
+        return super().clean()

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -160,6 +160,52 @@ def create_event(
     if details.room is not None:
         for occurrence in occurrences:
             _book_room(occurrence, room=details.room, staff=staff, at=at)
+    return event
+
+
+# What update_event may change; dates change one by one (change_occurrence), places through
+# change_capacity (which promotes from the waiting list).
+_EDITABLE = (
+    "kind", "title", "titles", "description", "descriptions", "format", "room", "place", "address",
+    "online_url", "presenters", "tags", "registration_opens_days", "registration_closes_hours",
+    "waitlist", "submissions_close_at", "is_published",
+)
+
+
+@transaction.atomic
+def update_event(event: Event, details: EventDetails, *, staff: User | None, at: datetime) -> Event:
+    """Change what an event says about itself (titles, place, audiences, categories…) and
+    return it. A new room is booked for every date still to come (the old one freed); dates,
+    places and the way people register stay as they are.
+
+    Raises ProgramRefused(ROOM_TAKEN) when the new room is not free for one of the dates;
+    ValueError without an audience."""
+    if not details.audiences:
+        raise ValueError("an event needs at least one audience")
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    old_room_id = event.room_id
+    for name in _EDITABLE:
+        value = getattr(details, name)
+        if name in {"titles", "descriptions"}:
+            value = dict(value)
+        elif name in {"presenters", "tags"}:
+            value = list(value)
+        setattr(event, name, value)
+    event.save(update_fields=list(_EDITABLE))
+    event.categories.set(details.categories)
+    event.partners.set(details.partners)
+    EventAudience.objects.filter(event=event).exclude(band__in=details.audiences).delete()
+    for band in details.audiences:
+        EventAudience.objects.get_or_create(event=event, band=band)
+    if event.room_id != old_room_id:
+        coming = event.occurrences.filter(status=OccurrenceStatus.SCHEDULED, starts_at__gt=at)
+        for occurrence in coming:
+            if event.room is None:
+                spaces.release_for_event(occurrence_id=occurrence.pk, staff=staff, at=at)
+            else:
+                _book_room(occurrence, room=event.room, staff=staff, at=at)
+    # Calendars that subscribed should refresh what they show.
+    event.occurrences.filter(starts_at__gt=at).update(sequence=models.F("sequence") + 1)
     return event
 
 

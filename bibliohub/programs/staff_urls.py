@@ -20,6 +20,7 @@ urlpatterns = [
     path("dates/<int:occurrence_id>/change/", views.change_date, name="change"),
     path("dates/<int:occurrence_id>/cancel/", views.cancel_date, name="cancel"),
     path("dates/<int:occurrence_id>/export.<str:fmt>", views.export, name="export"),
+    path("<int:event_id>/edit/", views.event_edit, name="edit"),
     path("<int:event_id>/entries/", views.entries, name="entries"),
     path("<int:event_id>/entries/<int:submission_id>/", views.entry_result, name="entry_result"),
     path("<int:event_id>/entries/<int:submission_id>/file/", views.entry_file, name="entry_file"),

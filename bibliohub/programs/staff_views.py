@@ -23,6 +23,7 @@ from bibliohub.programs.errors import ProgramRefused
 from bibliohub.programs.forms import (
     CancelDateForm,
     CapacityForm,
+    EventEditForm,
     EventForm,
     OccurrenceChangeForm,
     PolicyForm,
@@ -85,17 +86,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         starts_at, ends_at = form.times
-        details = services.EventDetails(
-            title=d["title"], titles=form.translations("title"), description=d["description"],
-            descriptions=form.translations("description"), kind=d["kind"], format=d["format"],
-            audiences=d["audiences"], room=d["room"], place=d["place"], address=d["address"],
-            online_url=d["online_url"], presenters=form.presenter_list, categories=list(d["categories"]),
-            partners=list(d["partners"]),
-            tags=form.tag_list, registration=d["registration"], capacity=d["capacity"],
-            waitlist=d["waitlist"], registration_opens_days=d["registration_opens_days"],
-            registration_closes_hours=d["registration_closes_hours"] or 0,
-            submissions_close_at=d["submissions_close_at"],
-        )
+        details = _details_from(form, capacity=d["capacity"], registration=d["registration"])
         try:
             event = services.create_event(
                 details, branch=d["branch"], starts_at=starts_at, ends_at=ends_at,
@@ -110,6 +101,40 @@ def event_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The event is created with %(count)d date(s).") % {"count": event.occurrences.count()})
             return redirect("staff:programs:occurrence", occurrence_id=event.occurrences.first().pk)
     return render(request, "programs/staff/new.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _details_from(form: EventForm, *, capacity: int | None, registration: str, published: bool = True) -> services.EventDetails:
+    d = form.cleaned_data
+    return services.EventDetails(
+        title=d["title"], titles=form.translations("title"), description=d["description"],
+        descriptions=form.translations("description"), kind=d["kind"], format=d["format"],
+        audiences=d["audiences"], room=d["room"], place=d["place"], address=d["address"],
+        online_url=d["online_url"], presenters=form.presenter_list, categories=list(d["categories"]),
+        partners=list(d["partners"]), tags=form.tag_list, registration=registration, capacity=capacity,
+        waitlist=d["waitlist"], registration_opens_days=d["registration_opens_days"],
+        registration_closes_hours=d["registration_closes_hours"] or 0,
+        submissions_close_at=d["submissions_close_at"], is_published=published,
+    )
+
+
+@staff_required
+def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _event_for_staff(request.user, event_id)
+    form = EventEditForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        details = _details_from(form, capacity=event.capacity, registration=event.registration,
+                                published=form.cleaned_data["is_published"])
+        try:
+            services.update_event(event, details, staff=request.user, at=timezone.now())
+        except ProgramRefused as refusal:
+            for message in refusal.messages:
+                form.add_error("room", f"{message} {refusal.detail}".strip())
+        else:
+            messages.success(request, _("The event is saved."))
+            next_date = selectors.upcoming_dates(event, at=timezone.now()).first() or event.occurrences.last()
+            return redirect("staff:programs:occurrence", occurrence_id=next_date.pk)
+    return render(request, "programs/staff/edit.html", {"form": form, "event": event},
                   status=400 if request.method == "POST" else 200)
 
 

@@ -125,3 +125,26 @@ def test_moving_a_date_outside_opening_hours_is_refused_and_nothing_changes(make
                                    staff=central_librarian, at=AT)
     occurrence.refresh_from_db()
     assert timezone.localtime(occurrence.starts_at, KYIV).hour == 11 and occurrence.sequence == 0
+
+
+def test_editing_an_event_moves_its_coming_dates_to_the_new_room_and_refreshes_feeds(
+    make_event, hall, central, central_librarian
+):
+    from dataclasses import replace
+
+    from tests.programs.conftest import story_time_details
+
+    event = make_event(room=hall)
+    first = event.occurrences.first()
+    garden = Room.objects.create(branch=central, code="garden", name="Reading garden", capacity=30)
+    BookingRule.objects.create(resource=garden, slot_minutes=15, max_minutes=480, max_days_ahead=365)
+    details = replace(story_time_details(), room=garden, title="Story time in the garden",
+                      audiences=["0-5", "6-11"])
+    # Edited after the first date: only the three still to come move.
+    services.update_event(event, details, staff=central_librarian, at=first.ends_at)
+    event.refresh_from_db()
+    assert event.title == "Story time in the garden" and sorted(event.audience_bands) == ["0-5", "6-11"]
+    active = Booking.objects.exclude(status="cancelled")
+    assert active.filter(resource=hall).count() == 1  # the date already past stays where it was
+    assert active.filter(resource=garden).count() == 3
+    assert list(event.occurrences.values_list("sequence", flat=True)) == [0, 1, 1, 1]

@@ -347,3 +347,20 @@ def test_an_entrys_file_is_for_the_branchs_staff_only(client, make_event, centra
     response = client.get(url)
     assert b"".join(response.streaming_content) == b"Because."
     assert "Why I read" in client.get(reverse("staff:programs:entries", args=[contest.pk])).content.decode()
+
+
+def test_a_librarian_edits_her_event_and_not_another_branchs(client, story_time, central_librarian, riverside_librarian):
+    client.force_login(riverside_librarian)
+    assert client.get(reverse("staff:programs:edit", args=[story_time.pk])).status_code == 403
+    client.force_login(central_librarian)
+    page = client.get(reverse("staff:programs:edit", args=[story_time.pk])).content.decode()
+    assert "Казкова година" in page  # the Ukrainian title, ready to edit
+    response = client.post(reverse("staff:programs:edit", args=[story_time.pk]), {
+        "kind": "programme", "title": "Story time", "title_uk": "Казкова година", "title_pl": "Godzina bajek",
+        "audiences": ["0-5"], "format": Format.ON_SITE, "place": "Children's room", "waitlist": "on",
+        "registration_closes_hours": "0", "is_published": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    story_time.refresh_from_db()
+    assert story_time.titles == {"en": "Story time", "uk": "Казкова година", "pl": "Godzina bajek"}
+    assert story_time.occurrences.count() == 4 and story_time.capacity == 2
