@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -160,17 +161,19 @@ def _register(
     """Self-register from a valid form with its PIN, or put the service's errors on the form."""
     data = form.cleaned_data
     try:
-        patron = patron_services.self_register(
-            _details(data),
-            category=data["category"],
-            home_branch=data["home_branch"],
-            at=_now(),
-            guardian=guardian,
-        )
+        # One transaction: never a registration without the PIN its owner chose.
+        with transaction.atomic():
+            patron = patron_services.self_register(
+                _details(data),
+                category=data["category"],
+                home_branch=data["home_branch"],
+                at=_now(),
+                guardian=guardian,
+            )
+            return services.set_pin(patron, pin=data["pin"], at=_now())
     except InvalidPatronData as error:
         _put_errors(form, error)
         return None
-    return services.set_pin(patron, pin=data["pin"], at=_now())
 
 
 @never_cache

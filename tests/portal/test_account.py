@@ -280,3 +280,22 @@ def test_overdue_loans_are_marked_and_blocks_explained(signed_in, reader, make_i
     assert "overdue" in page
     assert "You cannot borrow or renew at the moment" in page
     assert "You have overdue items; return them first." in page
+
+
+def test_my_loans_page_costs_the_same_queries_for_two_or_twelve_loans(
+    signed_in, reader, make_item, lend
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert signed_in.get(reverse("portal:loans")).status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        lend(reader, make_item())
+    few = queries()
+    for _ in range(10):
+        lend(reader, make_item())
+    assert queries() == few
