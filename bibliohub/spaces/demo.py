@@ -105,11 +105,12 @@ EQUIPMENT: dict[str, list[tuple[str, str, str]]] = {
 }
 
 # (branch, room, days from today, start hour, hours, group, contact phone, language, people).
-# Phones, not e-mail addresses: loading the demo sends no mail.
+# Phones, not e-mail addresses: loading the demo sends no mail. Daytime hours, clear of the
+# demo programmes' evening and after-school events in the same rooms.
 GROUP_BOOKINGS = [
-    ("central", "meeting", 1, 17, 2, "Riverton English conversation club", "+1 555 0201", "vi", 12),
+    ("central", "meeting", 1, 14, 2, "Riverton English conversation club", "+1 555 0201", "vi", 12),
     ("central", "meeting", 3, 10, 2, "Small business advice clinic", "+1 555 0202", "en", 8),
-    ("riverside", "community", 2, 16, 2, "Ukrainian families' support group", "+1 555 0203", "uk", 10),
+    ("riverside", "community", 2, 11, 2, "Ukrainian families' support group", "+1 555 0203", "uk", 10),
     ("central", "study-2", 2, 15, 2, "Secondary school maths tutoring", "+1 555 0204", "pl", 5),
 ]
 
