@@ -309,9 +309,25 @@ def _block_messages(patron: Patron, *, at: datetime) -> list[str]:
 
 def _loans_context(request: HttpRequest, patron: Patron, *, at: datetime) -> dict[str, Any]:
     """One page of the patron's current loans (never all of a patron with a thousand)."""
-    paginator = Paginator(
-        selectors.loans_for(patron).select_related("item__record", "branch"), LOANS_PER_PAGE
+    # The whole MARC record and the other long fields of the title are not shown here.
+    loans = (
+        selectors.loans_for(patron)
+        .select_related(None)
+        .select_related("item__record")
+        .only(
+            "pk",
+            "due_at",
+            "renewals",
+            "checked_out_at",
+            "patron_id",
+            "item__id",
+            "item__barcode",
+            "item__record__id",
+            "item__record__title",
+            "item__record__subtitle",
+        )
     )
+    paginator = Paginator(loans, LOANS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return {"loans_page": page, "now": at}
 
@@ -441,16 +457,17 @@ LOAN_OUTCOMES = {
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def loan_outcome(request: HttpRequest, loan_id: int, outcome: str) -> HttpResponse:
-    """Confirm, then end a loan as lost or claimed returned."""
-    if outcome not in LOAN_OUTCOMES:
-        raise Http404
+def loan_outcome(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """End a loan otherwise than by a return: lost, or claimed returned (`outcome`)."""
     loan = get_object_or_404(
         Loan.objects.select_related("item__record", "patron__category"),
         pk=loan_id,
         patron__network_id=_desk(request).network_id,
     )
     if request.method == "POST":
+        outcome = request.POST.get("outcome", "")
+        if outcome not in LOAN_OUTCOMES:
+            return render(request, "circulation/loan_outcome.html", {"loan": loan}, status=400)
         service, done = LOAN_OUTCOMES[outcome]
         try:
             service(loan=loan, branch=_desk(request), staff=request.user, at=timezone.now())
@@ -459,7 +476,7 @@ def loan_outcome(request: HttpRequest, loan_id: int, outcome: str) -> HttpRespon
         else:
             messages.success(request, done % {"title": loan.item.record.full_title})
         return redirect("staff:circulation:checkout", patron_id=loan.patron_id)
-    return render(request, "circulation/loan_outcome.html", {"loan": loan, "outcome": outcome})
+    return render(request, "circulation/loan_outcome.html", {"loan": loan})
 
 
 # --- Checkin --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import open_browser  # noqa: F401
 from tests.circulation.conftest import (  # noqa: F401
     AT,
     KYIV,

@@ -10,7 +10,6 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from bibliohub.circulation.models import Loan
-from tests.browser.conftest import open_browser  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +29,7 @@ def _focused_name(page: Page) -> str:
 
 def test_a_librarian_lends_two_items_by_keyboard_only(
     live_server, open_browser, reader, make_item, central_librarian
-):  # noqa: F811
+):
     first, second = make_item(), make_item()
     login = f"{live_server.url}{reverse('accounts:login')}?next={reverse('staff:circulation:checkout_start')}"
     with open_browser() as browser:

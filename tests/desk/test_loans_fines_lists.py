@@ -62,17 +62,14 @@ def test_a_loan_ends_as_lost_or_claimed_returned_after_confirming(
 ):
     item = make_item(price=Decimal("15.00"))
     loan = lend(reader, item)
-    url = reverse("staff:circulation:loan_outcome", args=[loan.pk, outcome])
+    url = reverse("staff:circulation:loan_outcome", args=[loan.pk])
     assert desk.get(url).status_code == 200
-    assert desk.post(url).status_code == 302
+    assert desk.post(url, {"outcome": "stolen"}).status_code == 400
+    assert desk.post(url, {"outcome": outcome}).status_code == 302
     loan.refresh_from_db()
     item.refresh_from_db()
     assert loan.outcome == outcome and item.status == status
     assert Fine.objects.filter(patron=reader, kind="lost").exists() == (outcome == "lost")
-    assert (
-        desk.get(reverse("staff:circulation:loan_outcome", args=[loan.pk, "stolen"])).status_code
-        == 404
-    )
 
 
 def test_a_payment_settles_the_oldest_fines_and_prints_a_receipt(
