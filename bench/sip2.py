@@ -5,6 +5,7 @@
     url=$(scripts/pg-test-cluster.sh start /tmp/pg-bench-sip2 55448)
     .venv/bin/python bench/sip2.py --db $url                 # a fresh database in that cluster
     .venv/bin/python bench/sip2.py --db $url --workers 2     # two server processes
+    .venv/bin/python bench/sip2.py --handler-ratio            # the SIP2 layer's own cost
 
 A fresh database (SQLite in a temporary directory with the project's settings: WAL and
 synchronous=FULL, so every loan is on disk when it is confirmed; or a new database in the
@@ -130,6 +131,49 @@ def _service_alone(barcodes: list[str]) -> list[float]:
     return times
 
 
+def _handler_ratio(first: int, rounds: int = 10, per_round: int = 100) -> tuple[float, float]:
+    """Median milliseconds per checkout through the SIP2 layer in-process (decode, handler,
+    encode: no network, no threads) and through the service directly, interleaved in rounds
+    so that a busy machine slows both alike."""
+    from django.utils import timezone
+
+    from bibliohub.catalog.models import Item
+    from bibliohub.circulation import services
+    from bibliohub.interop.sip2 import codec, handlers
+    from bibliohub.interop.sip2.models import SelfCheckTerminal
+    from bibliohub.patrons.models import Patron
+
+    session = handlers.Session(peer="bench")
+    session.terminal = SelfCheckTerminal.objects.select_related("branch").get()
+    branch = session.terminal.branch
+    patron = Patron.objects.select_related("category").get(card_barcode="SERVICE")
+
+    def via_sip2(i: int) -> None:
+        request = codec.Checkout(
+            institution_id="central", patron_identifier="P0000", item_identifier=f"I{i:07d}"
+        )
+        frame = codec.encode(request, sequence=i)
+        reply = codec.encode(handlers.handle(session, codec.decode(frame).message), sequence=i)
+        assert reply.startswith(b"121"), reply
+
+    def direct(i: int) -> None:
+        item = Item.objects.get(barcode=f"I{i:07d}")
+        services.checkout(
+            patron=patron, item=item, branch=branch, staff=None, desk="bench", at=timezone.now()
+        )
+
+    runs: dict[str, list[float]] = {"sip2": [], "direct": []}
+    i = first
+    for _ in range(rounds):
+        for name, call in (("sip2", via_sip2), ("direct", direct)):
+            started = time.perf_counter()
+            for _ in range(per_round):
+                call(i)
+                i += 1
+            runs[name].append((time.perf_counter() - started) / per_round * 1000)
+    return statistics.median(runs["sip2"]), statistics.median(runs["direct"])
+
+
 def _start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
     server = subprocess.Popen(
         [sys.executable, "-m", "bibliohub", "sip2", "--port", "0", "--workers", str(workers)],
@@ -197,6 +241,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=2000, help="checkouts in all")
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument(
+        "--handler-ratio",
+        action="store_true",
+        help="only compare the SIP2 layer in-process with the service, 1,000 checkouts each",
+    )
     parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
     parser.add_argument("--db", help="postgres://… of a throwaway cluster (default: SQLite)")
     args = parser.parse_args()
@@ -215,6 +264,15 @@ def main() -> None:
         backend += f", {args.workers} server processes"
     server = None
     try:
+        if args.handler_ratio:
+            _load(2000, 1)
+            sip2_ms, direct_ms = _handler_ratio(0)
+            print(
+                f"{backend}, in-process, median of 10 interleaved rounds of 100: through SIP2 "
+                f"{sip2_ms:.1f} ms, service alone {direct_ms:.1f} ms per checkout "
+                f"(ratio {sip2_ms / direct_ms:.2f})"
+            )
+            return
         _load(args.n + SERVICE_CHECKOUTS, args.clients)
         alone = _service_alone([f"I{i:07d}" for i in range(args.n, args.n + SERVICE_CHECKOUTS)])
         from django.db import connections
