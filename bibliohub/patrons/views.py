@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bibliohub.accounts import access
 from bibliohub.circulation import selectors as circulation_selectors
-from bibliohub.circulation.views import desk_required
+from bibliohub.circulation.views import desk_required, loan_list
 from bibliohub.patrons import selectors, services
 from bibliohub.patrons.csv_import import register_from_csv
 from bibliohub.patrons.errors import (
@@ -135,7 +135,7 @@ def detail(request: HttpRequest, patron_id: int) -> HttpResponse:
     """Everything about one patron at a glance; loans one page at a time."""
     patron = _patron(request, patron_id)
     at = timezone.now()
-    loans = Paginator(circulation_selectors.loans_for(patron), 50).get_page(request.GET.get("page"))
+    loans = Paginator(loan_list(patron), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "patrons/detail.html",
