@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from bibliohub.circulation.models import Loan
+from tests.desk.conftest import AT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +74,52 @@ def test_a_librarian_lends_two_items_by_keyboard_only(
         page.goto(f"{live_server.url}{reverse('staff:patrons:detail', args=[reader.pk])}")
         assert _serious_violations(page) == []
     assert Loan.objects.filter(patron=reader, returned_at__isnull=True).count() == 2
+
+
+def test_the_other_desk_screens_have_no_serious_accessibility_problems(
+    live_server, open_browser, reader, book, lend, central, central_librarian, default_rule
+):
+    from decimal import Decimal
+
+    from bibliohub.circulation import services
+
+    lend(reader, book)
+    services.charge_fine(
+        patron=reader,
+        amount=Decimal("2.00"),
+        note="Card",
+        branch=central,
+        staff=central_librarian,
+        at=AT,
+    )
+    pages = [
+        reverse("staff:circulation:home"),
+        reverse("staff:patrons:search") + "?q=Kovalenko",
+        reverse("staff:patrons:register"),
+        reverse("staff:patrons:detail", args=[reader.pk]),
+        reverse("staff:patrons:card", args=[reader.pk]),
+        reverse("staff:patrons:block", args=[reader.pk]),
+        reverse("staff:patrons:erase", args=[reader.pk]),
+        reverse("staff:patrons:csv_upload"),
+        reverse("staff:circulation:fines", args=[reader.pk]),
+        reverse("staff:circulation:transit"),
+        reverse("staff:circulation:hold_shelf"),
+        reverse("staff:circulation:holds_to_pull"),
+        reverse("staff:circulation:rules"),
+        reverse("staff:circulation:terms"),
+        reverse("staff:circulation:explain") + f"?card=P0001&barcode={book.barcode}",
+        reverse("staff:circulation:end_of_term"),
+    ]
+    found = {}
+    with open_browser() as browser:
+        page = browser.new_page()
+        page.goto(f"{live_server.url}{reverse('accounts:login')}")
+        page.fill("#id_username", "olena")
+        page.fill("#id_password", "correct horse battery")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/staff/")
+        for path in pages:
+            page.goto(f"{live_server.url}{path}")
+            if problems := _serious_violations(page):
+                found[path] = problems
+    assert found == {}
