@@ -237,7 +237,7 @@ def change_occurrence(
     Returns the occurrence with its sequence raised, so calendar feeds replace it."""
     if ends_at <= starts_at:
         raise ValueError("an event ends after it starts")
-    occurrence = Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
+    occurrence = Occurrence.objects.select_for_update(of=("self",)).select_related("event").get(pk=occurrence.pk)
     moved = (occurrence.starts_at, occurrence.ends_at) != (starts_at, ends_at)
     occurrence.starts_at, occurrence.ends_at, occurrence.note = starts_at, ends_at, note
     occurrence.changed = True
@@ -257,7 +257,7 @@ def cancel_occurrence(
 ) -> Occurrence:
     """Cancel one date: it stays in the calendar marked cancelled (feeds send STATUS:CANCELLED),
     its own registrations are cancelled and everyone registered is told."""
-    occurrence = Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
+    occurrence = Occurrence.objects.select_for_update(of=("self",)).select_related("event").get(pk=occurrence.pk)
     if occurrence.is_cancelled:
         return occurrence
     occurrence.status = OccurrenceStatus.CANCELLED
@@ -307,13 +307,16 @@ def register(
     # Two people taking the last place at once: the lock on the date (or on the series) makes
     # the second wait until the first has committed, then count again.
     if occurrence is not None:
-        occurrence = Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
+        occurrence = (
+            Occurrence.objects.select_for_update(of=("self",))
+            .select_related("event", "event__branch").get(pk=occurrence.pk)
+        )
         event = occurrence.event
         taken = Registration.objects.filter(occurrence=occurrence)
         dates = [occurrence]
     else:
         assert event is not None
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        event = Event.objects.select_for_update(of=("self",)).select_related("branch").get(pk=event.pk)
         taken = Registration.objects.filter(event=event, occurrence__isnull=True)
         dates = list(event.occurrences.filter(status=OccurrenceStatus.SCHEDULED))
     reasons = _registration_refusals(
@@ -625,7 +628,7 @@ def close_attendance(occurrence: Occurrence, *, staff: User | None, at: datetime
     """Declare the check-in list complete: everyone with a place who was not checked in is
     recorded as a no-show (what the no-show rule counts). Returns how many. Closing twice
     records nothing more."""
-    occurrence = Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
+    occurrence = Occurrence.objects.select_for_update(of=("self",)).select_related("event").get(pk=occurrence.pk)
     if occurrence.attendance_closed_at is not None:
         return 0
     occurrence.attendance_closed_at = at
