@@ -146,10 +146,11 @@ def request_mentoring(
     patron: Patron | None = None,
     wished_mentor: Mentor | None = None,
     at: datetime,
+    notify: bool = True,
 ) -> MentoringRequest:
     """Ask `branch` for a mentoring appointment and return the request. A signed-in patron's
     name, e-mail and language fill what is left blank. The person gets an acknowledgement
-    by e-mail in their language after the commit.
+    by e-mail in their language after the commit, unless `notify` is False.
 
     Raises CommunityRefused when the wished-for mentor is not publicly listed or not taking
     requests; ValidationError without a name or an e-mail address."""
@@ -178,7 +179,8 @@ def request_mentoring(
         detail={"request": request.pk, "topic": request.topic, "patron": bool(patron),
                 "wished_mentor": wished_mentor.pk if wished_mentor else None},
     )
-    _notify(request, "received")
+    if notify:
+        _notify(request, "received")
     return request
 
 
