@@ -97,3 +97,30 @@ def test_two_desks_lending_the_same_copy_at_once_only_one_wins(
     assert refresh(book).status == ItemStatus.ON_LOAN
     kinds = sorted(CirculationEvent.objects.values_list("kind", flat=True))
     assert kinds == ["checkout", "refusal"]
+
+
+def test_two_desks_cannot_take_one_patron_past_the_loan_limit_together(
+    on_a_database_file,
+    reader,
+    make_item,
+    default_rule,
+    central,
+    riverside,
+    central_librarian,
+    riverside_librarian,
+):
+    default_rule.max_loans = 1
+    default_rule.save()
+    first, second = make_item(), make_item()
+    outcomes = race(
+        lambda: services.checkout(
+            patron=reader, item=first, branch=central, staff=central_librarian, desk="1", at=AT
+        ),
+        lambda: services.checkout(
+            patron=reader, item=second, branch=riverside, staff=riverside_librarian, desk="2", at=AT
+        ),
+    )
+    lost = [o for o in outcomes if isinstance(o, CheckoutRefused)]
+    assert sum(isinstance(o, Loan) for o in outcomes) == 1, outcomes
+    assert len(lost) == 1 and lost[0].reasons == [RefusalReason.LOAN_LIMIT]
+    assert Loan.objects.filter(patron=reader, returned_at__isnull=True).count() == 1
