@@ -159,6 +159,7 @@ def loan_notices(*, at: datetime, settings: dict[int, NoticeSettings]) -> list[N
         )
         .filter(_with_address())
         .select_related("item__record", "branch", *_patron_fields())
+        .defer("item__record__marc")
         .order_by("patron_id", "due_at", "pk")
     )
     wanted: list[tuple[str, Loan]] = []
@@ -207,6 +208,7 @@ def hold_notices(*, at: datetime) -> list[Notice]:
             holds.filter(patron__status=PatronStatus.ACTIVE)
             .filter(_with_address())
             .select_related("record", "pickup_branch", "assigned_item", *_patron_fields())
+            .defer("record__marc")
             .order_by("pk")
         ):
             moment = hold.ready_at if kind == Kind.HOLD_READY else hold.closed_at
@@ -260,6 +262,7 @@ def fines_notices(*, at: datetime, settings: dict[int, NoticeSettings]) -> list[
         fines = list(
             Fine.objects.filter(patron=patron, settled_at__isnull=True, waived_at__isnull=True)
             .select_related("item__record")
+            .defer("item__record__marc")
             .order_by("created_at", "pk")
         )
         notices.append(

@@ -43,6 +43,8 @@ from bibliohub.portal.forms import (
 from bibliohub.portal.session import patron_required
 
 PORTAL_DESK = "portal"
+# Lists show the title; the whole MARC record it is extracted from stays in the database.
+_NO_MARC_LOAN = ("item__record__marc",)
 
 
 def _now() -> datetime:
@@ -230,7 +232,7 @@ def loans(request: HttpRequest, patron: Patron) -> HttpResponse:
         {
             "patron": patron,
             "section": "loans",
-            "loans": list(circulation.loans_for(patron)),
+            "loans": list(circulation.loans_for(patron).defer(*_NO_MARC_LOAN)),
             "now": now,
             "blocks": [
                 _BLOCK_TO_THE_PATRON.get(b, b.label) for b in circulation.blocks_for(patron, at=now)
@@ -303,7 +305,7 @@ def _date(value: datetime) -> str:
 @patron_required
 def holds(request: HttpRequest, patron: Patron) -> HttpResponse:
     rows = []
-    for hold in circulation.active_holds(patron):
+    for hold in circulation.active_holds(patron).defer("record__marc"):
         form = None
         if hold.status == HoldStatus.WAITING:
             form = PickupForm(
@@ -409,7 +411,7 @@ def place_hold(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_safe
 @patron_required
 def fines(request: HttpRequest, patron: Patron) -> HttpResponse:
-    rows = list(circulation.fines_for(patron))
+    rows = list(circulation.fines_for(patron).defer(*_NO_MARC_LOAN))
     return render(
         request,
         "portal/fines.html",
@@ -442,7 +444,7 @@ def history(request: HttpRequest, patron: Patron) -> HttpResponse:
         {
             "patron": patron,
             "section": "history",
-            "loans": list(circulation.reading_history(patron)[:500]),
+            "loans": list(circulation.reading_history(patron).defer(*_NO_MARC_LOAN)[:500]),
         },
     )
 
