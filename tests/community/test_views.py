@@ -280,3 +280,50 @@ def test_cataloguers_without_branches_see_every_branch_list(client, role, db, sc
     user = User.objects.create_user(username="cat", password="x", role=role)
     client.force_login(user)
     assert client.get(reverse("staff:community:partners")).status_code == 200
+
+
+def test_every_staff_page_opens(client, manager, everything, anna, school, listed_mentor):
+    from bibliohub.community.models import CareerResource, Shift
+
+    client.force_login(manager)
+    shift, resource = Shift.objects.get(), CareerResource.objects.get()
+    request = MentoringRequest.objects.get()
+    referral = school.referrals.get()
+    urls = [
+        reverse("staff:community:home"), reverse("staff:community:partner_new"),
+        reverse("staff:community:partner_edit", args=[school.pk]),
+        reverse("staff:community:contact_new", args=[school.pk]),
+        reverse("staff:community:agreement_new", args=[school.pk]),
+        reverse("staff:community:activity_new", args=[school.pk]),
+        reverse("staff:community:referral_new"), reverse("staff:community:referral_outcome", args=[referral.pk]),
+        reverse("staff:community:volunteer_new"), reverse("staff:community:volunteer", args=[anna.pk]),
+        reverse("staff:community:volunteer_edit", args=[anna.pk]),
+        reverse("staff:community:shift_new"), reverse("staff:community:shift", args=[shift.pk]),
+        reverse("staff:community:hours_new"), reverse("staff:community:resource_new"),
+        reverse("staff:community:resource_edit", args=[resource.pk]),
+        reverse("staff:community:mentor_new"), reverse("staff:community:mentor_edit", args=[listed_mentor.pk]),
+        reverse("staff:community:request", args=[request.pk]),
+    ]
+    for url in urls:
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="uk").status_code == 200, url
+
+
+def test_the_partner_list_costs_the_same_queries_for_three_partners_or_thirty(
+    client, manager, network, central, django_assert_max_num_queries
+):
+    from bibliohub.community.models import PartnerKind as K
+
+    client.force_login(manager)
+
+    def add(n):
+        for _ in range(n):
+            p = partners.save_partner(None, network=network, staff=None, at=AT, details=partners.PartnerDetails(
+                name=f"Partner {Partner.objects.count()}", kind=K.NGO, since=date(2026, 1, 1), branches=[central]))
+            partners.save_contact(None, partner=p, name="Someone", staff=None, at=AT)
+
+    add(3)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("staff:community:partners"), {"format": "xlsx"})
+    add(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("staff:community:partners"), {"format": "xlsx"})
