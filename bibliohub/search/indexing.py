@@ -7,7 +7,8 @@ set-based query or one executemany per chunk of records, never a query per recor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 
 from django.db import connection, transaction
 
@@ -38,7 +39,22 @@ def _join_tokens(values: Iterable[str]) -> list[str]:
     return result
 
 
-def _facets(row: dict, holdings: list[tuple[str, str]]) -> list[tuple[str, str]]:
+@lru_cache(maxsize=50_000)
+def _repeated_tokens(value: str) -> tuple[str, ...]:
+    # Names, subjects, publishers and places recur across thousands of records; titles and
+    # summaries rarely do, so they are not cached.
+    return tuple(tokens(value))
+
+
+def _join_repeated(values: Iterable[str]) -> list[str]:
+    result: list[str] = []
+    for value in values:
+        if value:
+            result.extend(_repeated_tokens(value))
+    return result
+
+
+def _facets(row: Mapping, holdings: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """(facet, value) pairs of one record; `holdings` are (branch code, status) of its copies
     that still count as part of the collection."""
     facets = {("language", code.lower()[:64]) for code in row["languages"] if code}
@@ -70,7 +86,11 @@ def _index_chunk(cursor, backend, ids: list[int], branch_codes: dict[int, str], 
         backend.delete(cursor, ids)
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM search_facet WHERE record_id IN ({marks})", ids)
+    _write(cursor, backend, records, holdings)
 
+
+def _write(cursor, backend, records: Iterable[Mapping], holdings: Mapping[int, list[tuple[str, str]]]) -> None:
+    """Insert the index rows of `records` (none of them indexed yet)."""
     rows: list[IndexRow] = []
     facet_rows: list[tuple[int, str, str]] = []
     for r in records:
@@ -79,21 +99,33 @@ def _index_chunk(cursor, backend, ids: list[int], branch_codes: dict[int, str], 
                 record_id=r["id"],
                 sort_title=sort_key(r["title"]),
                 title=_join_tokens((r["title"], r["subtitle"])),
-                author=_join_tokens(r["authors"]),
-                subject=_join_tokens(r["subjects"]),
-                other=_join_tokens(
-                    (r["series"], r["publisher"], r["place"], r["responsibility"], r["edition"], r["summary"])
-                ),
+                author=_join_repeated(r["authors"]),
+                subject=_join_repeated(r["subjects"]),
+                other=_join_repeated((r["series"], r["publisher"], r["place"]))
+                + _join_tokens((r["responsibility"], r["edition"], r["summary"])),
                 isbn=index_isbn_tokens(r["isbns"]),
             )
         )
-        facet_rows.extend((r["id"], facet, value) for facet, value in _facets(r, holdings[r["id"]]))
+        facet_rows.extend((r["id"], facet, value) for facet, value in _facets(r, holdings.get(r["id"], ())))
     if rows:
         backend.write(cursor, rows, replace=False)
     if facet_rows:
-        cursor.executemany(
-            "INSERT INTO search_facet (record_id, facet, value) VALUES (%s, %s, %s)", facet_rows
-        )
+        cursor.executemany("INSERT INTO search_facet (record_id, facet, value) VALUES (%s, %s, %s)", facet_rows)
+
+
+def index_new(*, records: list[Mapping], holdings: Mapping[int, list[tuple[str, str]]]) -> None:
+    """Index records that are not in the index yet from values the caller already holds, so
+    that the MARC importer does not read back what it has just written. Each of `records` maps
+    "id" and the extracted fields of Record (title, authors, isbns …) to their stored values;
+    `holdings` gives each record's copies that count, as (branch code, status). Writes the
+    full text, sort key and facet rows inside the caller's transaction if there is one.
+    A record that is already indexed raises IntegrityError: use index_records for those."""
+    if not records:
+        return
+    backend = get_backend()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(records), CHUNK):
+            _write(cursor, backend, records[start : start + CHUNK], holdings)
 
 
 def index_records(ids: Iterable[int]) -> None:

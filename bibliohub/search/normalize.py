@@ -16,7 +16,6 @@ splits or folds search text.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -58,11 +57,18 @@ def _fold_table() -> dict[int, str | None]:
     return table
 
 
+# Planes that can hold combining marks: the Basic and Supplementary Multilingual Planes and
+# the Supplementary Special-purpose Plane (variation selectors). The others are ideographs,
+# private use or unassigned; skipping them makes importing this module (every process that
+# searches or indexes) about five times faster.
+_MARK_PLANES = (0x00000, 0x10000, 0xE0000)
+
+
 def _mark_ranges() -> str:
     """Every combining mark as a regex class body, so that a word keeps its marks."""
     ranges: list[str] = []
     start = prev = None
-    for cp in range(sys.maxunicode + 1):
+    for cp in (cp for plane in _MARK_PLANES for cp in range(plane, plane + 0x10000)):
         if unicodedata.category(chr(cp)).startswith("M"):
             if prev is not None and cp == prev + 1:
                 prev = cp

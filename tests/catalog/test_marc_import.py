@@ -311,3 +311,35 @@ def test_reading_in_a_second_process_gives_the_same_result_as_in_one(at, marc_da
     assert sorted(Record.objects.values_list("control_number", "title")) == rows
     assert (together.read, together.created, together.skipped) == (alone.read, alone.created, alone.skipped)
     assert [str(p) for p in together.problems] == [str(p) for p in alone.problems]
+
+
+def _index_snapshot() -> tuple[list, list]:
+    from django.db import connection
+
+    facets = sorted(Facet.objects.values_list("record_id", "facet", "value"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT record_id, sort_title, vector::text FROM search_document ORDER BY record_id")
+        else:
+            cursor.execute(
+                "SELECT d.record_id, d.sort_title, f.title, f.author, f.subject, f.other, f.isbn "
+                "FROM search_document d JOIN search_fts f ON f.rowid = d.record_id ORDER BY d.record_id"
+            )
+        return facets, cursor.fetchall()
+
+
+def test_new_records_are_indexed_as_a_reindex_from_the_tables_would_index_them(tmp_path, at, central, riverside):
+    from bibliohub.search.indexing import index_records
+
+    records = [
+        make_record(control="c1", title="Łódź i okolice", isbn="9788301000001", items=[
+            {"a": "central", "p": "B1"}, {"a": "riverside", "p": "B2", "7": "1"}, {"a": "riverside", "p": "B3", "0": "1"},
+        ]),
+        make_record(control="c2", title="Đường Kách Mệnh", isbn="83-01-00000-1", items=[{"a": "riverside", "p": "B4", "1": "1"}]),
+        make_record(control="c3", title="西游记"),
+    ]
+    import_marc([_write(tmp_path / "a.mrc", records)], at=at)
+    written = _index_snapshot()
+    assert ("available_at", "central") in {(f, v) for _r, f, v in written[0]}
+    index_records(Record.objects.values_list("id", flat=True))
+    assert _index_snapshot() == written

@@ -128,3 +128,13 @@ def test_what_a_reader_types_meets_what_was_catalogued(typed, catalogued):
 def test_sort_key_sorts_letters_with_their_base_letter():
     assert sort_key("Łódź i okolice") < sort_key("Marzec") < sort_key("Żółw")
     assert sort_key("The   War!") == "the war"
+
+
+def test_every_combining_mark_lies_in_a_plane_the_word_pattern_covers():
+    import sys
+    import unicodedata
+
+    from bibliohub.search.normalize import _MARK_PLANES
+
+    planes = {cp >> 16 for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)).startswith("M")}
+    assert planes <= {plane >> 16 for plane in _MARK_PLANES}

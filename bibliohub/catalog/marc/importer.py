@@ -8,6 +8,8 @@ and running it again updates those records instead of adding them twice.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -38,7 +40,15 @@ from bibliohub.catalog.marc.reader import (
     probe,
     read_records,
 )
-from bibliohub.catalog.models import CatalogEvent, Identifier, Item, ItemStatus, ItemType, Record
+from bibliohub.catalog.models import (
+    GONE_STATUSES,
+    CatalogEvent,
+    Identifier,
+    Item,
+    ItemStatus,
+    ItemType,
+    Record,
+)
 from bibliohub.libraries.models import Branch, Location
 
 Source = str | os.PathLike | BinaryIO
@@ -237,14 +247,17 @@ def import_marc(
     if parallel is None:
         parallel = _core_to_spare()
     batches = _parse_in_worker if parallel and _FORK is not None else _parse
-    for pending, problems, read in batches(sources, format=format, batch_size=batch_size):
-        report.read += read
-        report.skipped += sum(1 for p in problems if p.skipped)
-        report.problems.extend(problems)
-        if pending:
-            _write_batch(pending, context, report)
-        if progress:
-            progress(report.read)
+    with _collect_per_batch() as collect:
+        for pending, problems, read in batches(sources, format=format, batch_size=batch_size):
+            report.read += read
+            report.skipped += sum(1 for p in problems if p.skipped)
+            report.problems.extend(problems)
+            if pending:
+                _write_batch(pending, context, report)
+            if progress:
+                progress(report.read)
+            del pending, problems
+            collect()
 
     report.seconds = time.perf_counter() - started
     summary = report.to_dict()
@@ -256,6 +269,35 @@ def import_marc(
     return report
 
 
+@contextlib.contextmanager
+def _collect_per_batch() -> Iterator[Callable[[], None]]:
+    """Collect garbage once per batch instead of whenever allocations pass the threshold.
+
+    A batch keeps a few hundred thousand objects alive at once, so the automatic collector
+    runs again and again over the same live objects: about a fifth of the import's CPU time
+    (measured, 20,000 records). Objects that existed before the import are frozen, so each
+    collection visits only what the import made; cyclic garbage (a few per record) is freed
+    after every batch, which keeps memory flat. Restores the collector as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    batches = 0
+
+    def collect() -> None:
+        nonlocal batches
+        batches += 1
+        # The youngest generation each batch; everything every tenth, because whatever was
+        # alive at a young collection (the batch being written) moves to an older one.
+        gc.collect(0 if batches % 10 else 2)
+
+    try:
+        yield collect
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass
 class _Context:
     branch: Branch | None
@@ -265,6 +307,12 @@ class _Context:
     locations: dict[tuple[int, str], int] = field(default_factory=dict)
     item_types: dict[str, int] = field(default_factory=dict)
     loaded: bool = False
+
+    def branch_codes(self) -> dict[int, str]:
+        codes = {pk: code for code, pk in self.branches.items()}
+        if self.branch is not None:
+            codes[self.branch.pk] = self.branch.code
+        return codes
 
     def load(self) -> None:
         if not self.loaded:
@@ -372,8 +420,11 @@ def _core_to_spare() -> bool:
 
 def _parse_worker(queue, sources: list[Source], format: Format, batch_size: int) -> None:
     try:
-        for batch in _parse(sources, format=format, batch_size=batch_size):
-            queue.put(("batch", batch))
+        with _collect_per_batch() as collect:
+            for batch in _parse(sources, format=format, batch_size=batch_size):
+                queue.put(("batch", batch))
+                del batch
+                collect()
         queue.put(("done", None))
     except MarcFileError as exc:
         queue.put(("file-error", (exc.file, exc.reason)))
@@ -473,18 +524,25 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
     context.load()
     pending = _match(batch)
     duplicates = len(batch) - len(pending)
+    holdings: dict[int, list[tuple[str, str]]] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         created, updated = _write_records(cursor, pending, context)
         _write_identifiers(cursor, pending, updated_ids=[p.record_id for p in updated])
-        items = _write_items(cursor, pending, context, report)
+        items = _write_items(cursor, pending, context, report, holdings)
         _write_events(cursor, created, updated, context)
     report.created += len(created)
     report.updated += len(updated) + duplicates
     report.items += items
-    # After commit, so that the index never shows a batch that was rolled back.
-    from bibliohub.search.indexing import index_records  # search depends on catalog, not back
+    # After commit, so that the index never shows a batch that was rolled back. A new record
+    # is indexed from what this batch wrote (its fields and its items are all here); an
+    # updated one may keep items from elsewhere, so it is read back from the tables.
+    from bibliohub.search.indexing import (  # search depends on catalog, not back
+        index_new,
+        index_records,
+    )
 
-    index_records([p.record_id for p in pending])
+    index_new(records=[{**p.fields.__dict__, "id": p.record_id} for p in created], holdings=holdings)
+    index_records([p.record_id for p in updated])
 
 
 # The write path below speaks SQL directly: the ORM spends more time preparing a million
@@ -591,8 +649,13 @@ _ITEM_COLUMNS = (
 )
 
 
-def _write_items(cursor, pending: list[_Pending], context: _Context, report: ImportReport) -> int:
-    """Create or update the items of the batch; returns how many were written."""
+def _write_items(
+    cursor, pending: list[_Pending], context: _Context, report: ImportReport,
+    holdings: dict[int, list[tuple[str, str]]],
+) -> int:
+    """Create or update the items of the batch; returns how many were written. Adds (branch
+    code, status) of every written item that still counts as a copy to `holdings`, by record
+    id, for the search index."""
     specs = [(p, spec) for p in pending for spec in p.items]
     if not specs:
         return 0
@@ -612,6 +675,7 @@ def _write_items(cursor, pending: list[_Pending], context: _Context, report: Imp
     new: list[list[object]] = []
     changed: list[list[object]] = []
     seen: set[str] = set()
+    codes = context.branch_codes()
     for p, spec in specs:
         reason = ""
         branch_id = context.branches.get(spec.branch_code)
@@ -644,6 +708,8 @@ def _write_items(cursor, pending: list[_Pending], context: _Context, report: Imp
             ops.adapt_decimalfield_value(spec.price, 10, 2), ops.adapt_datefield_value(spec.received_on),
             spec.public_note, at,
         ]
+        if status not in GONE_STATUSES:
+            holdings.setdefault(p.record_id, []).append((codes[branch_id], status))
         if spec.barcode in existing:
             changed.append([*row[2:], existing[spec.barcode][0]])
         else:
