@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bibliohub.programs.models import (
     Attendance,
+    AttendanceEvent,
     Event,
     EventAudience,
     Occurrence,
@@ -187,3 +188,37 @@ def upcoming_dates(event: Event, *, at: datetime) -> QuerySet[Occurrence]:
 
 def scheduled(occurrences: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
     return occurrences.filter(status=OccurrenceStatus.SCHEDULED)
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Dates held and people present over a period, by format and age band, read from the
+    attendance event rows (check-ins and walk-in counts), as the yearly statistics need."""
+
+    dates_held: dict[str, int]  # format -> dates not cancelled
+    present: dict[tuple[str, str], int]  # (format, age band) -> people
+
+    @property
+    def total_present(self) -> int:
+        return sum(self.present.values())
+
+
+def participation(*, branch_ids: list[int] | None, start: datetime, end: datetime) -> Participation:
+    """What happened between `start` and `end` (by the dates' start) at the given branches
+    (None: all). Age band "" is a registrant whose age nobody gave."""
+    occurrences = Occurrence.objects.filter(
+        starts_at__gte=start, starts_at__lt=end, status=OccurrenceStatus.SCHEDULED
+    )
+    rows = AttendanceEvent.objects.filter(occurrence__starts_at__gte=start, occurrence__starts_at__lt=end)
+    if branch_ids is not None:
+        occurrences = occurrences.filter(event__branch_id__in=branch_ids)
+        rows = rows.filter(branch_id__in=branch_ids)
+    held = dict(occurrences.values_list("event__format").annotate(n=Count("pk")).values_list("event__format", "n"))
+    present = {
+        (row["occurrence__event__format"], row["age_band"]): row["n"]
+        for row in rows.exclude(kind=AttendanceEvent.Kind.CLOSED)
+        .values("occurrence__event__format", "age_band")
+        .annotate(n=Sum("count"))
+        if row["n"]
+    }
+    return Participation(dates_held=held, present=present)

@@ -9,6 +9,7 @@ app_name = "programs"
 urlpatterns = [
     path("", views.calendar, name="calendar"),
     path("feed.ics", views.feed_ics, name="feed"),
+    path("mine/", views.mine, name="mine"),
     path("<int:event_id>/", views.event_detail, name="event"),
     path("<int:event_id>.ics", views.event_ics, name="event_ics"),
     path("<int:event_id>/register/", views.register_series, name="register_series"),

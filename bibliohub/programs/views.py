@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
-from bibliohub.portal.session import current_patron
+from bibliohub.portal.session import current_patron, patron_required
 from bibliohub.programs import ical, selectors, services
 from bibliohub.programs.errors import ProgramRefused
 from bibliohub.programs.forms import (
@@ -157,6 +158,19 @@ def _registration_page(request: HttpRequest, *, event: Event, occurrence: Occurr
         "event": event, "occurrence": occurrence, "form": form, "patron": patron,
         "full": event.capacity is not None and taken >= event.capacity,
     }, status=400 if request.method == "POST" else 200)
+
+
+@patron_required
+def mine(request: HttpRequest, patron: Patron) -> HttpResponse:
+    """A signed-in patron's registrations and their children's, still to come."""
+    registrations = (
+        Registration.objects.filter(Q(patron=patron) | Q(registered_by=patron))
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .filter(Q(occurrence__ends_at__gt=timezone.now()) | Q(occurrence__isnull=True))
+        .select_related("event", "event__branch", "event__room", "occurrence")
+        .order_by("occurrence__starts_at", "created_at")
+    )
+    return render(request, "programs/mine.html", {"registrations": registrations, "patron": patron})
 
 
 def _registration_by_token(token: str) -> Registration:

@@ -194,3 +194,28 @@ def test_a_reminder_the_mail_server_refused_is_sent_on_the_next_run(story_time, 
     assert [m.to for m in mail.outbox] == [["borys@example.org"]]
     assert services.send_reminders(at=at + timedelta(minutes=30)) == 1
     assert [m.to for m in mail.outbox] == [["borys@example.org"], ["anna@example.org"]]
+
+
+def test_participation_for_the_year_reads_the_event_rows_by_format_and_age_band(
+    make_event, register_guest, central_librarian, riverside
+):
+    from bibliohub.programs.models import Format
+
+    story_time = make_event()
+    online = make_event(recurrence="", title="Online author talk", titles={}, format=Format.ONLINE,
+                        audiences=[Audience.ADULTS], online_url="https://meet.example/talk")
+    first, second = story_time.occurrences.all()[:2]
+    anna = register_guest(first, "Anna A", age_band=Audience.EARLY_YEARS)
+    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
+    services.record_walk_ins(first, counts={Audience.EARLY_YEARS: 2, Audience.ADULTS: 3}, staff=central_librarian, at=first.ends_at)
+    services.record_walk_ins(online.occurrences.get(), counts={Audience.ADULTS: 40}, staff=central_librarian, at=AT)
+    services.cancel_occurrence(second, note="", staff=central_librarian, at=AT)
+    services.close_attendance(first, staff=central_librarian, at=first.ends_at)
+    year = selectors.participation(branch_ids=None, start=AT, end=AT + timedelta(days=365))
+    assert year.dates_held == {Format.ON_SITE: 3, Format.ONLINE: 1}
+    assert year.present == {
+        (Format.ON_SITE, Audience.EARLY_YEARS): 3, (Format.ON_SITE, Audience.ADULTS): 3,
+        (Format.ONLINE, Audience.ADULTS): 40,
+    }
+    assert year.total_present == 46
+    assert selectors.participation(branch_ids=[riverside.pk], start=AT, end=AT + timedelta(days=365)).total_present == 0

@@ -364,3 +364,15 @@ def test_a_librarian_edits_her_event_and_not_another_branchs(client, story_time,
     story_time.refresh_from_db()
     assert story_time.titles == {"en": "Story time", "uk": "Казкова година", "pl": "Godzina bajek"}
     assert story_time.occurrences.count() == 4 and story_time.capacity == 2
+
+
+def test_a_signed_in_parent_sees_her_childs_registrations_and_only_hers(client, story_time, parent, child, register_guest):
+    register_guest(story_time.occurrences.first(), "Someone Else")
+    services.register(occurrence=story_time.occurrences.first(), attendee=services.Attendee(patron=child, registered_by=parent),
+                      staff=None, at=AT)
+    assert client.get(reverse("programs:mine")).status_code == 302  # to sign in
+    parent.hash_pin("2468")
+    parent.save()
+    client.post(reverse("portal:sign-in"), {"card_number": parent.card_barcode, "pin": "2468"})
+    page = client.get(reverse("programs:mine")).content.decode()
+    assert "Taras Shevchenko" in page and "Someone Else" not in page
