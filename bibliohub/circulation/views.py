@@ -182,6 +182,10 @@ def checkout_start(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["card"], network=_desk(request).network_id
         )
         if patron is not None:
+            # A new patron at the desk: the results kept for the one before are done with.
+            # (a session has keys() but cannot be iterated itself)
+            for key in [k for k in request.session.keys() if k.startswith("desk:checkout:")]:  # noqa: SIM118
+                del request.session[key]
             return redirect("staff:circulation:checkout", patron_id=patron.pk)
         form.add_error(
             "card",
@@ -400,7 +404,8 @@ def renew(request: HttpRequest, patron_id: int) -> HttpResponse:
             [(loan, [r.value for r in reasons]) for loan, reasons in outcome.refused],
         )
     else:
-        ids = request.POST.getlist("loans") or request.POST.getlist("loan")
+        # A row's own Renew button sends `loan`; the buttons under the list send the ticks.
+        ids = request.POST.getlist("loan") or request.POST.getlist("loans")
         chosen = list(selectors.loans_for(patron).filter(pk__in=[i for i in ids if i.isdigit()]))
         if not chosen:
             messages.error(request, _("Tick the loans to renew first."))

@@ -228,3 +228,11 @@ def test_an_item_returned_at_the_desk_can_be_marked_damaged_and_charged(desk, re
     book.refresh_from_db()
     assert book.status == ItemStatus.DAMAGED
     assert reader.fines.get().amount == 12.5
+
+
+def test_scanning_the_next_patrons_card_starts_a_fresh_list(desk, reader, second_reader, book):
+    scan(desk, reader, book.barcode)
+    desk.get(reverse("staff:circulation:checkout_start"), {"card": "P0002"})
+    assert not [k for k in desk.session.keys() if k.startswith("desk:checkout:")]  # noqa: SIM118
+    page = desk.get(reverse("staff:circulation:checkout", args=[second_reader.pk])).content.decode()
+    assert book.barcode not in page
