@@ -315,7 +315,8 @@ def register(
         taken = Registration.objects.filter(occurrence=occurrence)
         dates = [occurrence]
     else:
-        assert event is not None
+        if event is None:
+            raise ValueError("register for a date or for a whole series")
         event = Event.objects.select_for_update(of=("self",)).select_related("branch").get(pk=event.pk)
         taken = Registration.objects.filter(event=event, occurrence__isnull=True)
         dates = list(event.occurrences.filter(status=OccurrenceStatus.SCHEDULED))
@@ -471,6 +472,10 @@ def _promote(event: Event, occurrence: Occurrence | None, *, at: datetime) -> li
     the lock on the date (or the series)."""
     if occurrence is not None and (occurrence.is_cancelled or occurrence.starts_at <= at):
         return []
+    if occurrence is None and not event.occurrences.filter(
+        status=OccurrenceStatus.SCHEDULED, starts_at__gt=at
+    ).exists():
+        return []  # the series is over: a place now is worth nothing
     taken = Registration.objects.filter(event=event, occurrence=occurrence)
     confirmed = taken.filter(status=RegistrationStatus.CONFIRMED).count()
     free = None if event.capacity is None else max(0, event.capacity - confirmed)
@@ -574,7 +579,10 @@ def _reminder_hours(network_id: int | None = None) -> int:
 def check_in(
     registration: Registration, *, occurrence: Occurrence, staff: User | None, at: datetime
 ) -> Attendance:
-    """Mark a registrant as present at `occurrence`; checking in twice returns the first."""
+    """Mark a registrant as present at `occurrence`; checking in twice returns the first.
+    Raises ValueError for a registration that is not for this date (or its series)."""
+    if registration.event_id != occurrence.event_id or registration.occurrence_id not in {None, occurrence.pk}:
+        raise ValueError("this registration is for another date")
     existing = Attendance.objects.filter(occurrence=occurrence, registration=registration).first()
     if existing:
         return existing

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -195,7 +196,10 @@ def staff_register(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 
 
 def _registration_of(occurrence: Occurrence, registration_id: int) -> Registration:
-    return get_object_or_404(Registration, pk=registration_id, event_id=occurrence.event_id)
+    return get_object_or_404(
+        Registration.objects.filter(Q(occurrence=occurrence) | Q(occurrence__isnull=True)),
+        pk=registration_id, event_id=occurrence.event_id,
+    )
 
 
 @staff_required

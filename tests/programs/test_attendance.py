@@ -219,3 +219,10 @@ def test_participation_for_the_year_reads_the_event_rows_by_format_and_age_band(
     }
     assert year.total_present == 46
     assert selectors.participation(branch_ids=[riverside.pk], start=AT, end=AT + timedelta(days=365)).total_present == 0
+
+
+def test_a_registration_is_checked_in_only_at_its_own_date(story_time, register_guest, central_librarian):
+    first, second = story_time.occurrences.all()[:2]
+    anna = register_guest(first, "Anna A")
+    with pytest.raises(ValueError):
+        services.check_in(anna, occurrence=second, staff=central_librarian, at=second.starts_at)
