@@ -81,3 +81,29 @@ def test_a_parent_registers_her_child_for_story_time_in_ukrainian(live_server, n
     assert registration.language == "uk"  # her messages come in Ukrainian
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.occurrence == next_weeks_story_time.occurrences.first()
+
+
+def test_a_librarian_checks_in_a_registrant_and_sees_registered_against_attended(
+    live_server, next_weeks_story_time, central_librarian
+):
+    import shutil
+
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    occurrence = next_weeks_story_time.occurrences.first()
+    for name in ("Anna Kowalska", "Bảo Nguyễn"):
+        services.register(occurrence=occurrence, staff=None, at=timezone.now(),
+                          attendee=services.Attendee(name=name, contact_name=name, age_band="0-5"))
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/staff/events/dates/{occurrence.pk}/")
+        page.fill("#id_username", central_librarian.username)
+        page.fill("#id_password", "correct horse battery")
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator("h1")).to_have_text("Story time")
+        expect(page.locator("#registered-count")).to_have_text("2 / 10")
+        expect(page.locator("#attended-count")).to_have_text("0")
+        page.get_by_role("button", name="Check in Bảo Nguyễn").click()
+        expect(page.locator("#attended-count")).to_have_text("1")
+        expect(page.get_by_role("button", name="Undo check-in Bảo Nguyễn")).to_be_visible()
+        assert _serious_violations(page) == []
