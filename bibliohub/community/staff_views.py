@@ -442,7 +442,7 @@ def volunteer_sign_up(request: HttpRequest, pk: int, shift_pk: int) -> HttpRespo
         _refused(request, refused)
     else:
         messages.success(request, _("Signed up."))
-    return redirect(request.POST.get("next") or reverse("staff:community:volunteer", args=[pk]))
+    return redirect("staff:community:volunteer", pk)
 
 
 # --- shifts -----------------------------------------------------------------------------------
@@ -602,7 +602,9 @@ def hours_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         _refused(request, refused)
     else:
         messages.success(request, _("Hours confirmed.") if decision == "confirm" else _("Hours not confirmed."))
-    return redirect(f"{reverse('staff:community:hours')}?{request.POST.get('query', '')}")
+    # Back to the same filtered list; only the query string is taken from the form.
+    query = request.POST.get("query", "").lstrip("?").replace("/", "%2F")
+    return redirect(f"{reverse('staff:community:hours')}?{query}")
 
 
 @staff_required
