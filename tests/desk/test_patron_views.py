@@ -240,3 +240,20 @@ def test_csv_registration_is_for_the_users_own_branches(desk, riverside, adult_c
     response = _upload(desk, CSV_GOOD, register=True, category=adult_category, branch=riverside)
     assert response.status_code == 400  # not a choice for a librarian of the central library
     assert not Patron.objects.exists()
+
+
+def test_a_patron_cannot_be_made_their_own_guardian(desk, reader, central):
+    url = reverse("staff:patrons:edit", args=[reader.pk])
+    data = {
+        "family_name": "Kovalenko",
+        "given_names": "Test",
+        "category": reader.category_id,
+        "home_branch": central.pk,
+        "language": "en",
+        "guardian_card": "P0001",
+    }
+    response = desk.post(url, data)
+    assert response.status_code == 400
+    assert "A patron cannot be their own guardian." in response.content.decode()
+    reader.refresh_from_db()
+    assert reader.guardian is None
