@@ -13,6 +13,16 @@ from bibliohub.libraries.models import Branch, Location, Network, OpeningPeriod
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Each test starts in the default language, whatever the test before it activated."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
