@@ -70,14 +70,25 @@ def rows(loans: Iterable[Loan], *, at: datetime) -> Iterator[list[object]]:
         ]
 
 
+# A cell starting with one of these is a formula to a spreadsheet program; names and titles
+# come from readers (online registration) and catalogues, so they are kept as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> object:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def as_csv(loans: Iterable[Loan], *, at: datetime) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header())
     for row in rows(loans, at=at):
-        writer.writerow(
-            [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
-        )
+        writer.writerow([_csv_cell(value) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -88,10 +99,21 @@ def as_xlsx(loans: Iterable[Loan], *, at: datetime) -> bytes:
     sheet = book.create_sheet(_("Loans by class")[:31])
     sheet.append(header())
     for row in rows(loans, at=at):
-        sheet.append(row)
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _xlsx_cell(sheet: object, value: object) -> object:
+    """openpyxl writes a string starting with "=" as a formula; such a value stays text."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def download(loans: QuerySet[Loan], *, fmt: str, branch: Branch, at: datetime) -> HttpResponse:

@@ -173,3 +173,16 @@ def test_the_end_of_term_xlsx_parses_back(desk, class_loans):
     assert rows[0][0] == "Class" and len(rows) == 3
     assert {r[1] for r in rows[1:]} == {"Nguyễn", "Шевченко"}
     assert rows[1][7].date() == date(2026, 12, 22)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_both_files(desk, class_loans):
+    from bibliohub.patrons.models import Patron
+
+    Patron.objects.filter(pk=class_loans[0].pk).update(family_name="=HYPERLINK(1)")
+    response = desk.get(reverse("staff:circulation:end_of_term"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert "'=HYPERLINK(1)" in [r[1] for r in rows]
+    response = desk.get(reverse("staff:circulation:end_of_term"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)")
+    assert cell.data_type == "s"
