@@ -11,7 +11,7 @@ since the ORM writes different SQL for them ("IS NULL", or a branch left out).""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connections
@@ -19,7 +19,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import RawQuerySet
 
 # Stand-ins: values no real argument takes. Integers are negative ids; datetimes fall on the
-# first seconds of 1901.
+# first seconds of 1901, dates in February 1901.
 _INT_BASE = -987_650_000
 
 
@@ -28,12 +28,14 @@ def _stand_in(kind: type, index: int) -> Any:
         return _INT_BASE - index
     if kind is datetime:
         return datetime(1901, 1, 1, 0, 0, index, tzinfo=UTC)
+    if kind is date:
+        return date(1901, 2, 1 + index)
     raise TypeError(f"no stand-in for {kind}")
 
 
 class PreparedQuery:
     """`build(**arguments)` returns the queryset; `arguments` names each argument's type
-    (int or datetime). Call `rows(...)` for value tuples or `objects(Model, ...)` for model
+    (int, datetime or date). Call `rows(...)` for value tuples or `objects(Model, ...)` for model
     instances of a query over that model's own columns."""
 
     def __init__(self, build: Callable[..., QuerySet], **arguments: type) -> None:
@@ -71,6 +73,8 @@ class PreparedQuery:
     def _adapt(connection, value: Any) -> Any:
         if isinstance(value, datetime):
             return connection.ops.adapt_datetimefield_value(value)
+        if isinstance(value, date):
+            return connection.ops.adapt_datefield_value(value)
         return value
 
     def rows(self, *, using: str = "default", **values: Any) -> list[tuple]:

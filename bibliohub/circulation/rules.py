@@ -45,7 +45,7 @@ from bibliohub.circulation.errors import FROM_BLOCK, RefusalReason
 from bibliohub.circulation.models import CalendarMode, CirculationRule, LoanUnit, Term
 from bibliohub.circulation.prepared import PreparedQuery
 from bibliohub.libraries.hours import BranchCalendar, DayHours
-from bibliohub.libraries.models import Branch
+from bibliohub.libraries.models import Branch, CalendarException, OpeningPeriod
 from bibliohub.patrons.errors import BlockReason
 
 # The minute a day loan falls due: the whole due day belongs to the patron.
@@ -419,19 +419,64 @@ def load_terms(branch: Branch, day: date) -> list[Term]:
     )
 
 
+def _periods_query(*, branch: int) -> QuerySet[OpeningPeriod]:
+    return OpeningPeriod.objects.filter(branch_id=branch)
+
+
+def _exceptions_query(
+    *, branch: int, network: int, start: date, end: date
+) -> QuerySet[CalendarException]:
+    # The rows libraries.hours reads for one branch: its own and its network's closures.
+    return CalendarException.objects.filter(
+        Q(branch_id=branch) | Q(branch__isnull=True, network_id=network),
+        date__gte=start,
+        date__lte=end,
+    )
+
+
+# Built once (see prepared.py): every checkout and renewal reads its branch calendar.
+_PERIODS = PreparedQuery(_periods_query, branch=int)
+_EXCEPTIONS = PreparedQuery(_exceptions_query, branch=int, network=int, start=date, end=date)
+
+
+def load_calendar(
+    policy: Policy, *, branch: Branch, start: datetime, renewal: bool = False
+) -> BranchCalendar:
+    """The branch calendar over just the days a due date under `policy` can need, in two
+    queries."""
+    first = timezone.localdate(start)
+    period = policy.renewal_period if renewal and policy.renewal_period else policy.loan_period
+    span_days = period if policy.loan_unit == LoanUnit.DAYS else period // 24 + 1
+    last = first + timedelta(days=span_days + CALENDAR_HORIZON_DAYS + 1)
+    return BranchCalendar(
+        branch,
+        first,
+        last,
+        periods=list(_PERIODS.objects(OpeningPeriod, branch=branch.pk)),
+        exceptions=list(
+            _EXCEPTIONS.objects(
+                CalendarException,
+                branch=branch.pk,
+                network=branch.network_id,
+                start=first,
+                end=last,
+            )
+        ),
+    )
+
+
 def load_due_date(
     policy: Policy, *, branch: Branch, start: datetime, renewal: bool = False
 ) -> datetime:
     """due_date with the branch's calendar and terms loaded for just the days it can need."""
-    first = timezone.localdate(start)
-    period = policy.renewal_period if renewal and policy.renewal_period else policy.loan_period
-    span_days = period if policy.loan_unit == LoanUnit.DAYS else period // 24 + 1
-    calendar = BranchCalendar(
-        branch, first, first + timedelta(days=span_days + CALENDAR_HORIZON_DAYS + 1)
-    )
-    terms = load_terms(branch, first) if policy.due_at_end_of_term else []
+    terms = load_terms(branch, timezone.localdate(start)) if policy.due_at_end_of_term else []
     return due_date(
-        policy, branch_calendar=calendar, start=start, renewal=renewal, terms=terms, branch=branch
+        policy,
+        branch_calendar=load_calendar(policy, branch=branch, start=start, renewal=renewal),
+        start=start,
+        renewal=renewal,
+        terms=terms,
+        branch=branch,
     )
 
 

@@ -41,7 +41,6 @@ from bibliohub.circulation.services._common import (
     record_event,
 )
 from bibliohub.circulation.services.fines import accrue_overdue, charge
-from bibliohub.libraries.hours import BranchCalendar
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 
@@ -112,7 +111,7 @@ def checkout(
             assert policy is not None  # NO_RULE cannot be overridden
             due_at = rules.due_date(
                 policy,
-                branch_calendar=_calendar(branch, at, policy),
+                branch_calendar=rules.load_calendar(policy, branch=branch, start=at),
                 start=at,
                 terms=terms,
                 branch=branch,
@@ -186,18 +185,6 @@ def checkout(
         raise refusal
     assert loan is not None
     return loan
-
-
-def _calendar(
-    branch: Branch, at: datetime, policy: rules.Policy, renewal: bool = False
-) -> BranchCalendar:
-    """The branch calendar over just the days a due date can need."""
-    first = timezone.localdate(at)
-    period = policy.renewal_period if renewal and policy.renewal_period else policy.loan_period
-    span = period if policy.loan_unit == "days" else period // 24 + 1
-    return BranchCalendar(
-        branch, first, first + timedelta(days=span + rules.CALENDAR_HORIZON_DAYS + 1)
-    )
 
 
 @dataclass(frozen=True)
@@ -353,7 +340,9 @@ def renew(
             assert policy is not None
             due_at = rules.due_date(
                 policy,
-                branch_calendar=_calendar(loan.branch, at, policy, renewal=True),
+                branch_calendar=rules.load_calendar(
+                    policy, branch=loan.branch, start=at, renewal=True
+                ),
                 start=at,
                 renewal=True,
                 terms=rules.load_terms(loan.branch, timezone.localdate(at))
