@@ -44,6 +44,10 @@ class Match:
 
 class Backend(Protocol):
     vendor: str
+    # Whether the full-text index yields matches in record id order, so that "the newest N
+    # matches" stops after N of them (FTS5). If not (GIN), the service asks for the newest
+    # matches window by window of ids, so that a common word does not visit every match.
+    matches_in_id_order: bool
 
     def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None: ...
 

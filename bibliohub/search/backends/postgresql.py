@@ -58,6 +58,7 @@ def compile_tsquery(clauses: list[Clause]) -> str:
 
 class PostgreSQLBackend:
     vendor = "postgresql"
+    matches_in_id_order = False
 
     def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
         if replace:

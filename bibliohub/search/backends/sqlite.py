@@ -23,6 +23,7 @@ def compile_fts5(clauses: list[Clause]) -> str:
 
 class SQLiteBackend:
     vendor = "sqlite"
+    matches_in_id_order = True
 
     def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
         if replace:
