@@ -16,6 +16,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -25,9 +26,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from bibliohub.accounts import access
 from bibliohub.accounts.decorators import staff_required
@@ -87,24 +89,40 @@ def desk_branch(request: HttpRequest) -> Branch | None:
 
 def desk_required(view: View) -> View:
     """Staff only, working at a desk branch (`request.desk_branch`); sends the user to choose
-    the branch first when they work at several."""
+    the branch first when they work at several. A scan sent by htmx after the session ended
+    (or before a branch was chosen) turns the whole page to the login or branch page instead
+    of putting that page into the list of results."""
 
     @staff_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def at_desk(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         branch = desk_branch(request)
         if branch is None:
             if not access.branches_for(request.user).exists():
                 raise PermissionDenied(
                     _("No branch is assigned to you, so you cannot work at a desk.")
                 )
-            return redirect(
-                f"{reverse('staff:circulation:choose_desk')}?next={request.get_full_path()}"
-            )
+            return _whole_page_to(request, reverse("staff:circulation:choose_desk"))
         request.desk_branch = branch  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.htmx and not request.user.is_authenticated:
+            return _whole_page_to(request, reverse(settings.LOGIN_URL))
+        return at_desk(request, *args, **kwargs)
+
     return wrapper
+
+
+def _whole_page_to(request: HttpRequest, url: str) -> HttpResponse:
+    """Send the browser to `url`, to come back afterwards to the page it is on."""
+    if request.htmx:
+        back = request.htmx.current_url_abs_path
+    else:  # a form sent to a screen that only takes POST cannot be come back to
+        back = request.get_full_path() if request.method == "GET" else ""
+    target = f"{url}?{urlencode({'next': back or ''})}"
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
 
 
 @staff_required

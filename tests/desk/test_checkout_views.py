@@ -236,3 +236,15 @@ def test_scanning_the_next_patrons_card_starts_a_fresh_list(desk, reader, second
     assert not [k for k in desk.session.keys() if k.startswith("desk:checkout:")]  # noqa: SIM118
     page = desk.get(reverse("staff:circulation:checkout", args=[second_reader.pk])).content.decode()
     assert book.barcode not in page
+
+
+def test_a_scan_after_the_session_ended_sends_the_whole_page_to_the_login(client, reader, book):
+    url = reverse("staff:circulation:checkout", args=[reader.pk])
+    response = client.post(
+        url,
+        {"barcode": book.barcode},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{url}",
+    )
+    assert response["HX-Redirect"] == f"{reverse('accounts:login')}?next={url.replace('/', '%2F')}"
+    assert not Loan.objects.exists()
