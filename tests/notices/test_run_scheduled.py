@@ -112,6 +112,8 @@ def test_the_jobs_run_in_order_and_say_what_they_did(
     # Renewed first, so only the other loan is fined and told it is overdue.
     assert "loans owing overdue fines: 1" in text
     assert "notices: 2 sent (overdue_2 1, hold_expired 1), 0 failed" in text
+    assert "room bookings: 0 released unused, 0 reminded" in text
+    assert "event reminders: 0" in text
     hold.refresh_from_db()
     assert hold.status == HoldStatus.EXPIRED
     subjects = {m["To"]: _subject(m) for m in smtp.messages}

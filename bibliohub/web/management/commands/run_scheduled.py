@@ -1,7 +1,9 @@
-"""`bibliohub run-scheduled [--at ISO] [--json]`: the daily jobs of circulation, in order:
-automatic renewals (before anything is found overdue), hold expiry, fine accrual, notices
-(after the three above, so they tell the state of things), then anonymisation of returned
-loans. Run it from cron or a systemd timer, as often as hourly; every step is safe to repeat."""
+"""`bibliohub run-scheduled [--at ISO] [--json]`: the network's scheduled jobs, in order:
+automatic renewals (before anything is found overdue), hold expiry, fine accrual, circulation
+notices (after the three above, so they tell the state of things), anonymisation of returned
+loans, then room bookings (release the unused ones, reminders) and event reminders. Run it
+from cron or a systemd timer every few minutes; every step is safe to repeat. It lives in the
+web app because it spans every domain app (they do not depend on one another this way)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from bibliohub.circulation import notices, services
+from bibliohub.programs import services as programs
+from bibliohub.spaces import services as spaces
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +42,8 @@ def _by_kind(counts: dict[str, int]) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Run the scheduled circulation jobs: automatic renewals, hold expiry, fine accrual, "
-        "notices by e-mail and anonymisation of returned loans."
+        "Run the scheduled jobs: automatic renewals, hold expiry, fine accrual, notices by "
+        "e-mail, anonymisation of returned loans, room bookings and event reminders."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -94,6 +98,14 @@ class Command(BaseCommand):
             "anonymised",
             lambda: {"loans": services.anonymise_returned_loans(at=at, delay_days=delay)},
         )
+        step(
+            "rooms",
+            lambda: {
+                "released": spaces.release_unused(at=at),
+                "reminded": spaces.send_reminders(at=at),
+            },
+        )
+        step("event_reminders", lambda: {"sent": programs.send_reminders(at=at)})
 
         if options["json"]:
             self.stdout.write(json.dumps(outcome, indent=2))
@@ -120,5 +132,8 @@ class Command(BaseCommand):
                 lambda d: f"{d['sent']} sent{_by_kind(d)}, {d['failed']} failed",
             ),
             "  returned loans anonymised: " + part("anonymised", lambda d: str(d["loans"])),
+            "  room bookings: "
+            + part("rooms", lambda d: f"{d['released']} released unused, {d['reminded']} reminded"),
+            "  event reminders: " + part("event_reminders", lambda d: str(d["sent"])),
         ]
         return "\n".join(lines)
