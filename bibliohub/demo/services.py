@@ -1,5 +1,7 @@
 """The demo network: four libraries with their hours, holidays, shelving locations, item types,
-one member of staff per role and a generated multilingual catalogue.
+one member of staff per role and a generated multilingual catalogue; then its readers and
+their loans (demo/circulation.py), rooms, programmes and community partners (each app's own
+demo module), so that everything can be tried at once.
 
 Loading is idempotent: whatever already exists is left as it is (a librarian may have changed
 the demo's hours), and only what is missing is added, so running it twice changes nothing.
@@ -18,6 +20,8 @@ from django.utils import timezone
 from bibliohub.accounts.models import Role, User
 from bibliohub.catalog.marc.importer import import_marc
 from bibliohub.catalog.models import ItemType, Record
+from bibliohub.community.demo import load_demo_community
+from bibliohub.demo.circulation import load_demo_circulation
 from bibliohub.demo.generate import (
     DEFAULT_BRANCHES,
     ITEM_TYPES,
@@ -28,6 +32,8 @@ from bibliohub.demo.generate import (
 from bibliohub.libraries.hours import weekly_hours
 from bibliohub.libraries.models import Branch, CalendarException, Location, Network
 from bibliohub.libraries.services import add_calendar_exception, set_weekly_hours
+from bibliohub.programs.demo import load_demo_programmes
+from bibliohub.spaces.demo import load_demo_spaces
 
 NETWORK_NAME = "Bibliohub Demo Library Network"
 NETWORK_NAMES = {
@@ -149,6 +155,9 @@ def load_demo(
 
     Existing branches, hours, locations, item types and users are never changed. Holidays are
     added for their next occurrence after `at` unless that day already has an exception.
+    Patrons, rules, the self-check terminal and a circulation history follow (loans need the
+    catalogue), then rooms, programmes and community partners: rooms before programmes, which
+    book them for their events.
     Raises ValueError for a negative record count.
     """
     if records < 0:
@@ -164,6 +173,10 @@ def load_demo(
         report.records_imported = result.created
         report.added.append(f"{result.created} records with {result.items} items")
     report.records_total = demo_record_count()
+    report.added += load_demo_circulation(report.network, at=at)
+    report.added += load_demo_spaces(report.network, at=at)
+    report.added += load_demo_programmes(report.network, at=at)
+    report.added += load_demo_community(report.network, at=at)
     return report
 
 

@@ -1,9 +1,12 @@
-"""`bibliohub demo`: load the demo library network (idempotent) and print how to sign in."""
+"""`bibliohub demo`: load the demo library network (idempotent) and print how to sign in: staff
+logins, the self-check terminal, demo patrons with their PIN and items to try."""
 
 from __future__ import annotations
 
 import json
 import sys
+import unicodedata
+from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bibliohub.accounts.models import Role
+from bibliohub.demo.circulation import item_summary, patron_summary, terminal_summary
 from bibliohub.demo.services import (
     LOGINS,
     branch_summary,
@@ -26,7 +30,9 @@ ADDRESS = "http://127.0.0.1:8000/"
 class Command(BaseCommand):
     help = (
         "Load the demo library network: four libraries with opening hours and holidays, staff "
-        "accounts for every role and a generated catalogue. Running it again adds only what is missing."
+        "accounts for every role, a generated catalogue, patrons with loans and holds, a "
+        "self-check terminal, rooms, programmes and partners. Running it again adds only what "
+        "is missing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,13 +44,17 @@ class Command(BaseCommand):
             "--if-empty", action="store_true",
             help="Do nothing when the database already has a library network.",
         )
-        parser.add_argument("--json", action="store_true", help="Print the logins and branches as JSON.")
+        parser.add_argument(
+            "--json", action="store_true",
+            help="Print the logins, branches, terminal, demo patrons and items as JSON.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["records"] < 0:
             raise CommandError(_("The number of records cannot be negative."))
         loaded = False
         records_imported = 0
+        at = timezone.now()
         if options["if_empty"] and Network.objects.exists():
             network = demo_network()
         else:
@@ -59,16 +69,19 @@ class Command(BaseCommand):
 
             try:
                 report = load_demo(
-                    records=options["records"], at=timezone.now(),
+                    records=options["records"], at=at,
                     progress=progress if bar is not None else None,
                 )
             finally:
                 if bar is not None:
                     bar.close()
             network, loaded, records_imported = report.network, bool(report.added), report.records_imported
+            if options["verbosity"] > 1 and not options["json"]:
+                for line in report.added:
+                    self.stdout.write(f"  + {line}")
 
         if options["json"]:
-            self.stdout.write(json.dumps(self._as_json(network, loaded, records_imported), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(self._as_json(network, loaded, records_imported, at), ensure_ascii=False, indent=2))
             return
         if network is None:
             self.stdout.write(_("The database already has a library network; the demo was not loaded."))
@@ -81,6 +94,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("The demo network is already there; nothing was changed."))
         self._print_logins(network)
+        self._print_circulation(network, at)
 
     def _print_logins(self, network: Network) -> None:
         self.stdout.write("")
@@ -94,9 +108,49 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<{width}}  {login.password:<16}  {Role(login.role).label} ({where})")
         self.stdout.write(_("These passwords are public: change them before real use."))
 
-    def _as_json(self, network: Network | None, loaded: bool, records_imported: int) -> dict[str, object]:
+    def _print_circulation(self, network: Network, at: datetime) -> None:
+        terminal = terminal_summary()
+        if terminal is not None:
+            self.stdout.write("")
+            self.stdout.write(
+                _("Self-check (SIP2): start it with `bibliohub sip2`, then connect to %(host)s:%(port)s "
+                  "as %(login)s / %(password)s (%(branch)s).")
+                % {**terminal, "branch": network.branches.get(code=terminal["branch"]).name}
+            )
+        people = patron_summary(network, at=at)
+        if people:
+            self.stdout.write("")
+            self.stdout.write(_("Demo patrons (card number / PIN), for the portal and self-check:"))
+            width = max(_width(str(p["name"])) for p in people)
+            for p in people:
+                name = str(p["name"])
+                padding = " " * (width - _width(name))
+                self.stdout.write(f"  {p['card_number']}  {p['pin'] or '-':<6}  {name}{padding}  {p['about']}")
+        items = item_summary(network, at=at)
+        lines = [(item["barcode"], _("available"), item["title"]) for item in items["available"]]
+        if items["on_loan"]:
+            lines.append((items["on_loan"]["barcode"], _("on loan"), items["on_loan"]["title"]))
+        if items["on_hold"]:
+            lines.append((items["on_hold"]["barcode"], _("on the hold shelf for someone else"), items["on_hold"]["title"]))
+        if lines:
+            self.stdout.write("")
+            self.stdout.write(_("Items at the central library to try:"))
+            for barcode, state, title in lines:
+                self.stdout.write(f"  {barcode}  {state}: {title[:60]}")
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    def _as_json(
+        self, network: Network | None, loaded: bool, records_imported: int, at: datetime
+    ) -> dict[str, object]:
         if network is None:
-            return {"loaded": False, "network": None, "address": ADDRESS, "branches": [], "logins": []}
+            return {
+                "loaded": False, "network": None, "address": ADDRESS, "branches": [], "logins": [],
+                "terminal": None, "patrons": [], "items": {"available": [], "on_loan": None, "on_hold": None},
+            }
         return {
             "loaded": loaded,
             "network": network.name,
@@ -108,4 +162,7 @@ class Command(BaseCommand):
                  "branches": list(login.branches)}
                 for login in LOGINS
             ],
+            "terminal": terminal_summary(),
+            "patrons": patron_summary(network, at=at),
+            "items": item_summary(network, at=at),
         }
