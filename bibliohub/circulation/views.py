@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -478,8 +479,11 @@ def _safe(request: HttpRequest, url: str | None) -> bool:
 
 
 LOAN_OUTCOMES = {
-    "lost": (services.mark_lost, _("Marked lost: %(title)s.")),
-    "claims_returned": (services.claims_returned, _("Recorded as claimed returned: %(title)s.")),
+    "lost": (services.mark_lost, gettext_lazy("Marked lost: %(title)s.")),
+    "claims_returned": (
+        services.claims_returned,
+        gettext_lazy("Recorded as claimed returned: %(title)s."),
+    ),
 }
 
 
@@ -502,7 +506,7 @@ def loan_outcome(request: HttpRequest, loan_id: int) -> HttpResponse:
         except InvalidOperation as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, done % {"title": loan.item.record.full_title})
+            messages.success(request, str(done) % {"title": loan.item.record.full_title})
         return redirect("staff:circulation:checkout", patron_id=loan.patron_id)
     return render(request, "circulation/loan_outcome.html", {"loan": loan})
 
