@@ -97,10 +97,12 @@ def _filter_sql(filters: dict[str, tuple[str, ...]]) -> list[_Sql]:
 
 
 def _matches(
-    clauses: list[Clause], filters: list[_Sql], *, bound: int | None, ids: tuple[int, int] | None = None
+    clauses: list[Clause], filters: list[_Sql], *, bound: int | None, ids: tuple[int, int] | None = None,
+    newest: int | None = None,
 ) -> _Sql:
     """SQL selecting `id` of every match (or, with `bound`, of the `bound` newest matches);
-    with `ids` (low, high), only of matches with low < id <= high."""
+    with `ids` (low, high), only of matches with low < id <= high; with `newest`, only of
+    matches among the `newest` highest ids in the index."""
     if clauses:
         m = get_backend().match(clauses)
         sql, params, id_column = f"SELECT {m.id_column} AS id FROM {m.source}", list(m.params), m.id_column
@@ -114,6 +116,9 @@ def _matches(
     if ids is not None:
         sql += f"{joiner}{id_column} > %s AND {id_column} <= %s"
         params += list(ids)
+    if newest is not None:
+        sql += f"{joiner}{id_column} > (SELECT max(record_id) FROM search_document) - %s"
+        params.append(newest)
     if bound is not None:
         sql += f" ORDER BY {id_column} DESC LIMIT {int(bound)}"
     return _Sql(sql, params)
@@ -138,19 +143,28 @@ def _newest_ids(cursor, clauses: list[Clause], filters: list[_Sql], bound: int) 
         matches = _matches(clauses, filters, bound=bound)
         cursor.execute(matches.sql, matches.params)
         return [row[0] for row in cursor.fetchall()]
+    # The first window in the same query as the highest id: a common word is done in one.
+    first = _matches(clauses, filters, bound=bound, newest=FIRST_WINDOW)
+    cursor.execute(first.sql, first.params)
+    ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) >= bound:
+        return ids
     cursor.execute("SELECT max(record_id) FROM search_document")
     top = cursor.fetchone()[0] or 0
-    ids: list[int] = []
-    high, width = top, FIRST_WINDOW
+    # A record added in between moves the top: never count a match twice.
+    seen = set(ids)
+    high = low = max(0, top - FIRST_WINDOW)
+    share = len(ids) / (top - low) if top > low else 0
+    width = FIRST_WINDOW
     while high > 0 and len(ids) < bound:
-        low = max(0, high - width)
-        window = _matches(clauses, filters, bound=bound - len(ids), ids=(low, high))
-        cursor.execute(window.sql, window.params)
-        ids += [row[0] for row in cursor.fetchall()]
         need = bound - len(ids)
-        share = len(ids) / (top - low)
         # No match yet: widen eightfold. Otherwise as many ids as should hold what is missing.
         width = max(1, FIRST_WINDOW // 16, int(need / share * _WINDOW_MARGIN)) if share else 8 * max(1, width)
+        low = max(0, high - width)
+        window = _matches(clauses, filters, bound=need, ids=(low, high))
+        cursor.execute(window.sql, window.params)
+        ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
+        share = len(ids) / (top - low)
         high = low
     return ids
 
