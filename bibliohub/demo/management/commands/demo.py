@@ -139,10 +139,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {barcode}  {state}: {title[:60]}")
 
 
-def _width(text: str) -> int:
-    """Columns `text` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
     def _as_json(
         self, network: Network | None, loaded: bool, records_imported: int, at: datetime
     ) -> dict[str, object]:
@@ -166,3 +162,8 @@ def _width(text: str) -> int:
             "patrons": patron_summary(network, at=at),
             "items": item_summary(network, at=at),
         }
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
