@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,3 +93,14 @@ def end_of_day(day: date) -> datetime:
 def days_after(at: datetime, days: int) -> datetime:
     """The end of the local day `days` after `at`."""
     return end_of_day(timezone.localdate(at) + timedelta(days=days))
+
+
+def save_item_status(item: Item, status: str) -> None:
+    """Change the copy's status and, once the transaction commits, its record's holdings in
+    the search index, so that "available now" in the OPAC follows the desk."""
+    from bibliohub.search.indexing import refresh_holdings  # search reads circulation's result
+
+    item.status = status
+    item.save(update_fields=["status"])
+    record_id = item.record_id
+    transaction.on_commit(lambda: refresh_holdings([record_id]))

@@ -39,6 +39,7 @@ from bibliohub.circulation.services._common import (
     can_override,
     check_override,
     record_event,
+    save_item_status,
 )
 from bibliohub.circulation.services.fines import accrue_overdue, charge
 from bibliohub.libraries.models import Branch
@@ -140,8 +141,7 @@ def checkout(
                     [RefusalReason.ITEM_ALREADY_ON_LOAN], record_id=item.record_id
                 )
         if loan is not None:
-            item.status = ItemStatus.ON_LOAN
-            item.save(update_fields=["status"])
+            save_item_status(item, ItemStatus.ON_LOAN)
             if hold is not None and hold.patron_id == patron.pk:
                 hold.status = HoldStatus.FULFILLED
                 hold.assigned_item = item
@@ -432,8 +432,7 @@ def mark_lost(*, loan: Loan, branch: Branch, staff: User | None, at: datetime) -
     loan.returned_branch = branch
     loan.outcome = LoanOutcome.LOST
     loan.save(update_fields=["returned_at", "returned_branch", "outcome"])
-    item.status = ItemStatus.LOST
-    item.save(update_fields=["status"])
+    save_item_status(item, ItemStatus.LOST)
     if item.price and loan.patron is not None:
         charge(
             patron=loan.patron,
@@ -463,8 +462,7 @@ def claims_returned(*, loan: Loan, branch: Branch, staff: User | None, at: datet
     loan.returned_branch = branch
     loan.outcome = LoanOutcome.CLAIMS_RETURNED
     loan.save(update_fields=["returned_at", "returned_branch", "outcome"])
-    item.status = ItemStatus.MISSING
-    item.save(update_fields=["status"])
+    save_item_status(item, ItemStatus.MISSING)
     record_event(
         Kind.CLAIMS_RETURNED,
         at=at,
@@ -494,8 +492,7 @@ def mark_damaged(
     item = Item.objects.select_for_update().get(pk=item.pk)
     if item.status == ItemStatus.ON_LOAN:
         raise InvalidOperation(_("Check the item in before marking it damaged."))
-    item.status = ItemStatus.DAMAGED
-    item.save(update_fields=["status"])
+    save_item_status(item, ItemStatus.DAMAGED)
     if patron is not None and amount:
         patron = Patron.objects.select_related("category").get(pk=patron.pk)
         charge(

@@ -14,7 +14,7 @@ from bibliohub.catalog.models import Item, ItemStatus
 from bibliohub.circulation import rules, selectors
 from bibliohub.circulation.errors import InvalidOperation
 from bibliohub.circulation.models import Hold, HoldStatus, Transfer, TransferReason
-from bibliohub.circulation.services._common import Kind, days_after, record_event
+from bibliohub.circulation.services._common import Kind, days_after, record_event, save_item_status
 from bibliohub.libraries.models import Branch
 
 # Statuses in which an item that turns up at a desk is put back into circulation. Damaged,
@@ -113,8 +113,7 @@ def route_item(
 
 
 def _set_status(item: Item, status: str) -> None:
-    item.status = status
-    item.save(update_fields=["status"])
+    save_item_status(item, status)
 
 
 def _send(
