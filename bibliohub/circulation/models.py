@@ -644,6 +644,7 @@ class CirculationEvent(models.Model):
         WAIVE = "waive", _("Fine waived")
         REFUSAL = "refusal", _("Refused")
         ANONYMISED = "anonymised", _("Returned loans anonymised")
+        POLICY_CHANGED = "policy_changed", _("Circulation rule or term changed")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     at = models.DateTimeField(db_index=True)

@@ -854,7 +854,7 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
     rule = get_object_or_404(CirculationRule, pk=rule_id) if rule_id else None
     form = CirculationRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_rule(form.save(commit=False), staff=request.user, at=timezone.now())
         messages.success(request, _("Rule saved."))
         return redirect("staff:circulation:rules")
     return render(
@@ -897,7 +897,7 @@ def term_edit(request: HttpRequest, term_id: int | None = None) -> HttpResponse:
     term = get_object_or_404(Term, pk=term_id, network_id=network_id) if term_id else None
     form = TermForm(request.POST or None, instance=term, network_id=network_id)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_term(form.save(commit=False), staff=request.user, at=timezone.now())
         messages.success(request, _("Term saved."))
         return redirect("staff:circulation:terms")
     return render(

@@ -25,6 +25,7 @@ from bibliohub.circulation.services.loans import (
     renew,
     renew_all,
 )
+from bibliohub.circulation.services.policy import save_rule, save_term
 from bibliohub.circulation.services.privacy import anonymise_returned_loans
 from bibliohub.circulation.services.transfers import (
     Arrival,
@@ -53,6 +54,8 @@ __all__ = [
     "receive_transfer",
     "renew",
     "renew_all",
+    "save_rule",
+    "save_term",
     "send_transfer",
     "waive",
 ]
