@@ -279,6 +279,16 @@ def test_sending_an_item_by_hand_and_what_cannot_be_sent(
     assert Transfer.objects.count() == 1
 
 
+def test_an_item_sent_by_hand_stays_at_the_branch_it_was_sent_to(
+    book, central, riverside, central_librarian, riverside_librarian
+):
+    services.send_transfer(item=book, to_branch=riverside, branch=central, staff=central_librarian, at=AT)
+    arrival = services.receive_transfer(item=book, branch=riverside, staff=riverside_librarian, at=AT)
+    book = refresh(book)
+    assert arrival.routing.transfer is None
+    assert (book.branch, book.status, book.location) == (riverside, ItemStatus.AVAILABLE, None)
+
+
 def test_lost_and_claims_returned_end_the_loan(lend, reader, make_item, central, central_librarian):
     lost_copy = make_item(price=Decimal("12.50"))
     claimed = make_item()

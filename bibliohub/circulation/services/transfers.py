@@ -219,10 +219,19 @@ def receive_transfer(
     *, item: Item, branch: Branch, staff: User | None, at: datetime, desk: str = ""
 ) -> Arrival:
     """Receive an item in transit at `branch` and send it on where it is needed (see
-    route_item): a hold's pickup branch receiving it puts it on the hold shelf. Raises
-    InvalidOperation when the item is not in transit."""
+    route_item): a hold's pickup branch receiving it puts it on the hold shelf. An item sent
+    by hand (a rotating collection) arriving where it was sent now belongs to that branch, so
+    it is not sent straight back. Raises InvalidOperation when the item is not in transit."""
     item = Item.objects.select_for_update().select_related("branch").get(pk=item.pk)
     transfer = receive(item, branch=branch, staff=staff, desk=desk, at=at)
     if transfer is None:
         raise InvalidOperation(_("This item is not in transit."))
+    if (
+        transfer.reason == TransferReason.MANUAL
+        and transfer.to_branch_id == branch.pk
+        and item.branch_id != branch.pk
+    ):
+        item.branch = branch
+        item.location = None  # the old shelving location belongs to the old branch
+        item.save(update_fields=["branch", "location"])
     return Arrival(transfer, route_item(item, branch=branch, staff=staff, desk=desk, at=at))
