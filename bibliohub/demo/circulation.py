@@ -144,8 +144,9 @@ del P
 assert len({p.key for p in PATRONS}) == len(PATRONS)
 
 # The patrons printed with their PIN, each showing something a desk or a terminal does: the
-# first one can borrow anything on the printed list. Only they get the demo PIN: with the
-# default password hasher each PIN costs about a second to hash.
+# first one can borrow anything on the printed list. Only they get the demo PIN: the default
+# password hasher takes a fifth of a second of CPU a PIN (a second on a busy machine), and
+# forty of them would double the time the demo takes to load.
 PRINTED = ("lan", "emily", "piotr", "fang", "wei", "oksana", "marko", "zihan")
 
 

@@ -173,6 +173,17 @@ def test_the_history_is_made_through_the_circulation_services():
 
 
 @pytest.mark.django_db
+def test_the_history_waits_for_a_catalogue_and_comes_once_there_is_one():
+    load_demo(records=0, at=AT)
+    assert not CirculationEvent.objects.exists() and not Block.objects.exists()
+    load_demo(records=RECORDS, at=AT)
+    assert Loan.objects.exists() and Block.objects.count() == 1
+    before = _counts()
+    load_demo(records=RECORDS, at=AT + timedelta(days=1))
+    assert _counts() == before
+
+
+@pytest.mark.django_db
 def test_school_loans_are_due_on_the_last_day_of_term():
     load_demo(records=RECORDS, at=AT)
     term = Term.objects.get(branch__code="school", starts_on__lte=AT.date(), ends_on__gte=AT.date())

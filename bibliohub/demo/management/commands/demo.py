@@ -127,7 +127,10 @@ class Command(BaseCommand):
                 padding = " " * (width - _width(name))
                 self.stdout.write(f"  {p['card_number']}  {p['pin'] or '-':<6}  {name}{padding}  {p['about']}")
         items = item_summary(network, at=at)
-        lines = [(item["barcode"], _("available"), item["title"]) for item in items["available"]]
+        lines = [
+            (item["barcode"], _("available (%(type)s)") % {"type": item["item_type"]}, item["title"])
+            for item in items["available"]
+        ]
         if items["on_loan"]:
             lines.append((items["on_loan"]["barcode"], _("on loan"), items["on_loan"]["title"]))
         if items["on_hold"]:
