@@ -200,7 +200,7 @@ def load_demo_circulation(network: Network, *, at: datetime) -> list[str]:
                 set_pin(patron, pin=DEMO_PIN, branch=patron.home_branch, staff=admin, at=at)
                 added.append(f"PIN for {card_number(_plan(key))}")
         if not _has_history(people.values()):
-            added += _history(people, branches, at=at)
+            added += _history(people, branches, admin=admin, at=at)
     return added
 
 
@@ -324,18 +324,21 @@ class _Shelf:
 
     def take(self, branch: Branch, item_type: str = "book") -> Item | None:
         held = Hold.objects.filter(record_id=OuterRef("record_id"), status__in=ACTIVE_HOLD_STATUSES)
-        for item in (
+        item = (
             Item.objects.filter(branch=branch, status=ItemStatus.AVAILABLE, item_type__code=item_type)
             .exclude(record_id__in=self.used_records)
             .exclude(Exists(held))
-            .order_by("barcode")[:20]
-        ):
+            .order_by("barcode")
+            .first()
+        )
+        if item is not None:
             self.used_records.add(item.record_id)
-            return item
-        return None
+        return item
 
 
-def _history(people: dict[str, Patron], branches: dict[str, Branch], *, at: datetime) -> list[str]:
+def _history(
+    people: dict[str, Patron], branches: dict[str, Branch], *, admin: User, at: datetime
+) -> list[str]:
     """Loans, returns, holds, a block and fines, in the order they happened."""
     added: list[str] = []
     central, north, school = branches.get("central"), branches.get("north"), branches.get("school")
@@ -343,9 +346,14 @@ def _history(people: dict[str, Patron], branches: dict[str, Branch], *, at: date
         return added
     if not Item.objects.filter(branch=central, status=ItemStatus.AVAILABLE).exists():
         return added  # no catalogue yet (--records 0): the history waits for one
-    staff = {code: User.objects.filter(username=code).first() for code in ("central", "north", "school")}
+    # Each library's own librarian at its desk (the administrator if one was renamed).
+    staff = {
+        code: User.objects.filter(username=code).first() or admin for code in ("central", "north", "school")
+    }
     shelf = _Shelf()
-    days = lambda n: at - timedelta(days=n)  # noqa: E731
+
+    def days(n: int) -> datetime:
+        return at - timedelta(days=n)
 
     def lend(key: str, branch: Branch, when: datetime, item_type: str = "book") -> Loan | None:
         item = shelf.take(branch, item_type)
@@ -379,7 +387,7 @@ def _history(people: dict[str, Patron], branches: dict[str, Branch], *, at: date
         added.append(f"hold on {loan.item.barcode}'s title for {card_number(_plan(key))}")
         return placed
 
-    # Oksana keeps a reading history: what she read in the autumn stays on her account.
+    # Oksana keeps a reading history: the books she has returned stay on her account.
     if "oksana" in people:
         patrons.set_reading_history(people["oksana"], keep=True, branch=central, at=days(85))
     give_back(lend("oksana", central, days(60)), central, days(45))
@@ -394,16 +402,16 @@ def _history(people: dict[str, Patron], branches: dict[str, Branch], *, at: date
     if "piotr" in people:
         patrons.add_block(
             people["piotr"], reason="Two damaged books: please speak to a librarian.",
-            branch=central, staff=staff["central"] or User.objects.get(username="admin"), at=days(20),
+            branch=central, staff=staff["central"], at=days(20),
         )
         added.append(f"block on {card_number(_plan('piotr'))}")
     if "anna" in people:
         circulation.charge_fine(
             patron=people["anna"], amount=Decimal("2.00"), note="Replacement library card",
-            branch=central, staff=staff["central"] or User.objects.get(username="admin"), at=days(15),
+            branch=central, staff=staff["central"], at=days(15),
         )
         added.append(f"fine for {card_number(_plan('anna'))}")
-    # Hùng brings back yesterday a book Wang Fang asked for: it waits for her on the hold shelf.
+    # Hùng brought back yesterday a book Wang Fang asked for: it waits for her on the hold shelf.
     for_fang = lend("hung", central, days(12))
     hold("fang", for_fang, days(8))
     give_back(for_fang, central, days(1))
