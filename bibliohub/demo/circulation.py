@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -433,7 +434,7 @@ def patron_summary(network: Network, *, at: datetime) -> list[dict[str, object]]
     """The printed demo patrons with what is worth trying with each, for the command."""
     people = demo_patrons()
     today = timezone.localdate(at)
-    rows = []
+    rows: list[dict[str, object]] = []
     for key in PRINTED:
         patron = people.get(key)
         if patron is None or patron.network_id != network.pk:
@@ -490,7 +491,13 @@ def _about(patron: Patron, flags: list[str]) -> str:
     return "; ".join(texts[flag] for flag in flags)
 
 
-def item_summary(network: Network, *, at: datetime) -> dict[str, object]:
+class ItemsToTry(TypedDict):
+    available: list[dict[str, str]]
+    on_loan: dict[str, str | None] | None  # with "due" and the borrower's card number
+    on_hold: dict[str, str | None] | None  # with the card number it is "held_for"
+
+
+def item_summary(network: Network, *, at: datetime) -> ItemsToTry:
     """Copies at the central library to try at a terminal: some anyone may borrow, one on
     loan and one waiting on the hold shelf for another reader."""
     central = Branch.objects.filter(network=network, is_central=True).first()
@@ -525,12 +532,14 @@ def item_summary(network: Network, *, at: datetime) -> dict[str, object]:
         .order_by("pk")
         .first()
     )
-    return {
-        "available": available,
-        "on_loan": loan and {**_item(loan.item), "due": timezone.localtime(loan.due_at).isoformat(),
-                             "patron": loan.patron.card_barcode if loan.patron else None},
-        "on_hold": ready and {**_item(ready.assigned_item), "held_for": ready.patron.card_barcode},
-    }
+    on_loan: dict[str, str | None] | None = None
+    if loan is not None:
+        on_loan = {**_item(loan.item), "due": timezone.localtime(loan.due_at).isoformat(),
+                   "patron": loan.patron.card_barcode if loan.patron else None}
+    on_hold: dict[str, str | None] | None = None
+    if ready is not None and ready.assigned_item is not None:
+        on_hold = {**_item(ready.assigned_item), "held_for": ready.patron.card_barcode}
+    return {"available": available, "on_loan": on_loan, "on_hold": on_hold}
 
 
 def _item(item: Item) -> dict[str, str]:

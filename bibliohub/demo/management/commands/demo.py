@@ -65,6 +65,7 @@ class Command(BaseCommand):
                 bar = tqdm(total=options["records"], unit=" records", file=sys.stderr)
 
             def progress(done: int) -> None:
+                assert bar is not None
                 bar.update(done - bar.n)
 
             try:
@@ -131,10 +132,10 @@ class Command(BaseCommand):
             (item["barcode"], _("available (%(type)s)") % {"type": item["item_type"]}, item["title"])
             for item in items["available"]
         ]
-        if items["on_loan"]:
-            lines.append((items["on_loan"]["barcode"], _("on loan"), items["on_loan"]["title"]))
-        if items["on_hold"]:
-            lines.append((items["on_hold"]["barcode"], _("on the hold shelf for someone else"), items["on_hold"]["title"]))
+        if on_loan := items["on_loan"]:
+            lines.append((str(on_loan["barcode"]), _("on loan"), str(on_loan["title"])))
+        if on_hold := items["on_hold"]:
+            lines.append((str(on_hold["barcode"]), _("on the hold shelf for someone else"), str(on_hold["title"])))
         if lines:
             self.stdout.write("")
             self.stdout.write(_("Items at the central library to try:"))
