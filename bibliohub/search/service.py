@@ -156,16 +156,19 @@ def _newest_ids(cursor, clauses: list[Clause], filters: list[_Sql], bound: int) 
     high = low = max(0, top - FIRST_WINDOW)
     share = len(ids) / (top - low) if top > low else 0
     width = FIRST_WINDOW
-    while high > 0 and len(ids) < bound:
-        need = bound - len(ids)
-        # No match yet: widen eightfold. Otherwise as many ids as should hold what is missing.
-        width = max(1, FIRST_WINDOW // 16, int(need / share * _WINDOW_MARGIN)) if share else 8 * max(1, width)
-        low = max(0, high - width)
-        window = _matches(clauses, filters, bound=need, ids=(low, high))
-        cursor.execute(window.sql, window.params)
-        ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
-        share = len(ids) / (top - low)
-        high = low
+    if high <= 0:
+        return ids
+    with get_backend().id_windows(cursor):
+        while high > 0 and len(ids) < bound:
+            need = bound - len(ids)
+            # No match yet: widen eightfold. Otherwise as many ids as should hold what is missing.
+            width = max(1, FIRST_WINDOW // 16, int(need / share * _WINDOW_MARGIN)) if share else 8 * max(1, width)
+            low = max(0, high - width)
+            window = _matches(clauses, filters, bound=need, ids=(low, high))
+            cursor.execute(window.sql, window.params)
+            ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
+            share = len(ids) / (top - low)
+            high = low
     return ids
 
 

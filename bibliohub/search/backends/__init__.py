@@ -5,6 +5,7 @@ streams and answers "which records match, and how well"."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,6 +55,10 @@ class Backend(Protocol):
     def delete(self, cursor, ids: list[int]) -> None: ...
 
     def clear(self, cursor) -> None: ...
+
+    def id_windows(self, cursor) -> AbstractContextManager[None]:
+        """Around the queries of windows after the first (service._newest_ids)."""
+        ...
 
     def match(self, clauses: list[Clause]) -> Match: ...
 
