@@ -82,9 +82,10 @@ def test_overdue_notices_follow_one_another_then_stop(reader, make_item, lend, n
         kinds += [k for k, n in report.sent.items() if n]
     assert kinds == [Kind.OVERDUE_1, Kind.OVERDUE_2, Kind.OVERDUE_3]
     subjects = [m.subject for m in mail.outbox]
-    assert subjects[0].startswith("Overdue since")
-    assert subjects[1].startswith("Second reminder")
-    assert subjects[2].startswith("Last reminder")
+    # The reader asked for Polish.
+    assert subjects[0].startswith("Przetrzymanie od")
+    assert subjects[1].startswith("Drugie upomnienie")
+    assert subjects[2].startswith("Ostatnie upomnienie")
 
 
 def test_the_network_sets_the_days(reader, make_item, lend, now, network):
@@ -110,7 +111,7 @@ def test_a_hold_ready_says_where_and_until_when(
     assert report.sent[Kind.HOLD_READY] == 1
     (message,) = mail.outbox
     assert "Riverside Branch" in message.subject and "Solaris" in message.subject
-    assert "Waiting for you at" in message.body or "waiting for you at" in message.body
+    assert "czeka na odbiór w filii Riverside Branch" in message.body  # in the reader's Polish
     expiry = timezone.localtime(hold.expires_at)
     assert str(expiry.day) in message.body and str(expiry.year) in message.body
     assert _sent(now).total == 0
