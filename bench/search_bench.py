@@ -206,7 +206,7 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def run(count: int, seed: int, repeat: int, compare_one_query: bool = False) -> None:
+def run(count: int, seed: int, repeat: int) -> None:
     from django.db import connection
 
     from bibliohub.catalog.models import Record
@@ -231,24 +231,12 @@ def run(count: int, seed: int, repeat: int, compare_one_query: bool = False) -> 
     def service(text: str):
         return search(SearchQuery(text=text, limit=20))
 
-    def one_query(text: str):
-        # The service as it was before the id windows: the newest matches in one query.
-        walked = type(backend).matches_in_id_order
-        type(backend).matches_in_id_order = True
-        try:
-            return search(SearchQuery(text=text, limit=20))
-        finally:
-            type(backend).matches_in_id_order = walked
-
     for _kind, text in queries:  # warm the caches once
         service(text)
         bare(text)
     timings: dict[str, list[float]] = {"service": [], "bare": []}
-    if compare_one_query:
-        timings["one query"] = []
     by_kind: dict[str, list[float]] = {}
     bare_by_kind: dict[str, list[float]] = {}
-    one_by_kind: dict[str, list[float]] = {}
     inexact = 0
     for _ in range(repeat):
         for kind, text in queries:
@@ -260,10 +248,6 @@ def run(count: int, seed: int, repeat: int, compare_one_query: bool = False) -> 
             t2 = time.perf_counter()
             timings["service"].append((t1 - t0) * 1000)
             timings["bare"].append((t2 - t1) * 1000)
-            if compare_one_query:
-                one_query(text)
-                timings["one query"].append((time.perf_counter() - t2) * 1000)
-                one_by_kind.setdefault(kind, []).append(timings["one query"][-1])
             by_kind.setdefault(kind, []).append((t1 - t0) * 1000)
             bare_by_kind.setdefault(kind, []).append((t2 - t1) * 1000)
             inexact += not result.total_is_exact
@@ -272,26 +256,20 @@ def run(count: int, seed: int, repeat: int, compare_one_query: bool = False) -> 
     print("| query | median ms | p95 ms | max ms |")
     print("|---|---|---|---|")
     for name, values in timings.items():
-        label = {
-            "service": "service (hits, availability, facets)", "bare": "bare full-text top 20",
-            "one query": "service, newest matches in one query (before the id windows)",
-        }[name]
+        label = "service (hits, availability, facets)" if name == "service" else "bare full-text top 20"
         print(f"| {label} | {statistics.median(values):.1f} | {_percentile(values, 95):.1f} | {max(values):.1f} |")
     print(
         f"ratio service/bare: median {statistics.median(timings['service']) / statistics.median(timings['bare']):.2f}, "
         f"p95 {_percentile(timings['service'], 95) / _percentile(timings['bare'], 95):.2f}; "
         f"{inexact / repeat:.0f} of {len(queries)} queries matched more than the exact-count limit"
     )
-    extra = " one query median | one query p95 |" if compare_one_query else ""
-    print(f"| kind | n | service median | service p95 | bare median | bare p95 |{extra}")
-    print("|---|---|---|---|---|---|" + "---|---|" * bool(extra))
+    print("| kind | n | service median | service p95 | bare median | bare p95 |")
+    print("|---|---|---|---|---|---|")
     for kind, values in sorted(by_kind.items()):
         b = bare_by_kind[kind]
-        o = one_by_kind.get(kind)
         print(
             f"| {kind} | {len(values) // repeat} | {statistics.median(values):.1f} | {_percentile(values, 95):.1f} "
             f"| {statistics.median(b):.1f} | {_percentile(b, 95):.1f} |"
-            + (f" {statistics.median(o):.1f} | {_percentile(o, 95):.1f} |" if o else "")
         )
 
 
@@ -305,8 +283,6 @@ def main() -> None:
     p_run = sub.add_parser("run")
     p_run.add_argument("-q", "--queries", type=int, default=200)
     p_run.add_argument("--repeat", type=int, default=3)
-    p_run.add_argument("--compare-one-query", action="store_true",
-                       help="Also time the service with the newest matches selected in one query, alternating.")
     args = parser.parse_args()
 
     os.environ["BIBLIOHUB_DATABASE_URL"] = args.db
@@ -320,7 +296,7 @@ def main() -> None:
     if args.action == "load":
         load(args.count, args.seed)
     else:
-        run(args.queries, args.seed, args.repeat, args.compare_one_query)
+        run(args.queries, args.seed, args.repeat)
 
 
 if __name__ == "__main__":

@@ -96,13 +96,8 @@ def _filter_sql(filters: dict[str, tuple[str, ...]]) -> list[_Sql]:
     return result
 
 
-def _matches(
-    clauses: list[Clause], filters: list[_Sql], *, bound: int | None, ids: tuple[int, int] | None = None,
-    newest: int | None = None,
-) -> _Sql:
-    """SQL selecting `id` of every match (or, with `bound`, of the `bound` newest matches);
-    with `ids` (low, high), only of matches with low < id <= high; with `newest`, only of
-    matches among the `newest` highest ids in the index."""
+def _matches(clauses: list[Clause], filters: list[_Sql], *, bound: int | None) -> _Sql:
+    """SQL selecting `id` of every match (or, with `bound`, of the `bound` newest matches)."""
     if clauses:
         m = get_backend().match(clauses)
         sql, params, id_column = f"SELECT {m.id_column} AS id FROM {m.source}", list(m.params), m.id_column
@@ -113,63 +108,9 @@ def _matches(
         sql += f"{joiner}{_filter_condition(f, id_column, correlated=bool(clauses))}"
         params += f.params
         joiner = " AND "
-    if ids is not None:
-        sql += f"{joiner}{id_column} > %s AND {id_column} <= %s"
-        params += list(ids)
-    if newest is not None:
-        sql += f"{joiner}{id_column} > (SELECT max(record_id) FROM search_document) - %s"
-        params.append(newest)
     if bound is not None:
         sql += f" ORDER BY {id_column} DESC LIMIT {int(bound)}"
     return _Sql(sql, params)
-
-
-# Ids the first window covers when the index yields matches unordered (PostgreSQL's GIN).
-FIRST_WINDOW = 20_000
-# Each later window is sized from the share of ids that matched so far, with this margin.
-_WINDOW_MARGIN = 1.25
-
-
-def _newest_ids(cursor, clauses: list[Clause], filters: list[_Sql], bound: int) -> list[int]:
-    """Ids of the `bound` newest matches, newest first.
-
-    A GIN index finds every match of a word but in no useful order, so "the newest 10,001
-    matches of a word in 40 % of the catalogue" would visit 400,000 rows to sort them by id.
-    Instead the ids are walked from the newest down in windows: the first covers
-    FIRST_WINDOW ids, each next one is sized from the share of ids that matched so far, so
-    a common word stops after about `bound` matches and a rare one needs two or three
-    queries of few rows each (docs/search.md, "PostgreSQL")."""
-    if not clauses or get_backend().matches_in_id_order:
-        matches = _matches(clauses, filters, bound=bound)
-        cursor.execute(matches.sql, matches.params)
-        return [row[0] for row in cursor.fetchall()]
-    # The first window in the same query as the highest id: a common word is done in one.
-    first = _matches(clauses, filters, bound=bound, newest=FIRST_WINDOW)
-    cursor.execute(first.sql, first.params)
-    ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) >= bound:
-        return ids
-    cursor.execute("SELECT max(record_id) FROM search_document")
-    top = cursor.fetchone()[0] or 0
-    # A record added in between moves the top: never count a match twice.
-    seen = set(ids)
-    high = low = max(0, top - FIRST_WINDOW)
-    share = len(ids) / (top - low) if top > low else 0
-    width = FIRST_WINDOW
-    if high <= 0:
-        return ids
-    with get_backend().id_windows(cursor):
-        while high > 0 and len(ids) < bound:
-            need = bound - len(ids)
-            # No match yet: widen eightfold. Otherwise as many ids as should hold what is missing.
-            width = max(1, FIRST_WINDOW // 16, int(need / share * _WINDOW_MARGIN)) if share else 8 * max(1, width)
-            low = max(0, high - width)
-            window = _matches(clauses, filters, bound=need, ids=(low, high))
-            cursor.execute(window.sql, window.params)
-            ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
-            share = len(ids) / (top - low)
-            high = low
-    return ids
 
 
 def _count(cursor, matches: _Sql, limit: int) -> int:
@@ -282,8 +223,7 @@ def _facets(
         if chosen[facet]:
             filters = _filter_sql({f: v for f, v in chosen.items() if f != facet})
             others = _count(cursor, _matches(clauses, filters, bound=None), limit)
-            newest = _id_list(_newest_ids(cursor, clauses, filters, sample))
-            counts.update(scaled(_facet_counts(cursor, newest, [facet]), others))
+            counts.update(scaled(_facet_counts(cursor, _matches(clauses, filters, bound=sample), [facet]), others))
     if chosen["branch"] and "availability" in counts and not chosen["availability"]:
         # With branches picked, "available" means available at one of them.
         cursor.execute(
@@ -379,7 +319,9 @@ def search(query: SearchQuery) -> SearchResult:
     with connection.cursor() as cursor:
         # The full-text match runs once here: the newest limit + 1 ids give the total, the
         # ranking window, the facet sample and every page that is not ranked.
-        candidates = _newest_ids(cursor, clauses, filters, limit + 1)
+        matches = _matches(clauses, filters, bound=limit + 1)
+        cursor.execute(matches.sql, matches.params)
+        candidates = [row[0] for row in cursor.fetchall()]
         total = len(candidates)
         exact = total <= limit
         candidates = candidates[:limit]

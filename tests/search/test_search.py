@@ -340,28 +340,3 @@ def test_facets_above_the_sample_are_scaled_to_the_total_and_flagged(shelf, sett
     # Three newest records counted, scaled by 6/3.
     assert sum(v.count for v in result.facets["language"]) == 6
     assert {v.value: v.count for v in result.facets["language"]} == {"eng": 4, "chi": 2}
-
-
-@pytest.mark.parametrize("first_window", [1, 3, 1000])
-def test_walking_ids_window_by_window_finds_the_same_newest_matches(record_factory, settings, monkeypatch, first_window):
-    from bibliohub.search import service
-    from bibliohub.search.backends import get_backend
-
-    # Matches thin out towards the older records, and some windows hold none at all.
-    records = [
-        record_factory(f"{'river' if i % 7 == 0 or i > 30 else 'lake'} {i}", languages=["eng" if i % 2 else "pol"], created=i)
-        for i in range(40)
-    ]
-    index_records([r.id for r in records])
-    rivers = [r.id for r in reversed(records) if r.title.startswith("river")]
-    settings.SEARCH_EXACT_COUNT_LIMIT = 12
-    expected = {
-        "found": found("river", limit=20, sort=Sort.NEWEST),
-        "total": search(SearchQuery(text="river")).total,
-        "facets": search(SearchQuery(text="river", filters={"language": ("eng",)})).facets["language"],
-    }
-    monkeypatch.setattr(service, "FIRST_WINDOW", first_window)
-    monkeypatch.setattr(type(get_backend()), "matches_in_id_order", False)
-    assert found("river", limit=20, sort=Sort.NEWEST) == expected["found"] == rivers[:12]
-    assert search(SearchQuery(text="river")).total == expected["total"] == 12
-    assert search(SearchQuery(text="river", filters={"language": ("eng",)})).facets["language"] == expected["facets"]

@@ -5,7 +5,6 @@ streams and answers "which records match, and how well"."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -45,20 +44,12 @@ class Match:
 
 class Backend(Protocol):
     vendor: str
-    # Whether the full-text index yields matches in record id order, so that "the newest N
-    # matches" stops after N of them (FTS5). If not (GIN), the service asks for the newest
-    # matches window by window of ids, so that a common word does not visit every match.
-    matches_in_id_order: bool
 
     def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None: ...
 
     def delete(self, cursor, ids: list[int]) -> None: ...
 
     def clear(self, cursor) -> None: ...
-
-    def id_windows(self, cursor) -> AbstractContextManager[None]:
-        """Around the queries of windows after the first (service._newest_ids)."""
-        ...
 
     def match(self, clauses: list[Clause]) -> Match: ...
 

@@ -5,11 +5,6 @@ is ts_rank_cd with its default weights {0.1, 0.2, 0.4, 1.0} for D, C, B, A."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
-from django.db import transaction
-
 from bibliohub.search.backends import IndexRow, Match
 from bibliohub.search.query import Clause
 from bibliohub.search.types import Field
@@ -63,7 +58,6 @@ def compile_tsquery(clauses: list[Clause]) -> str:
 
 class PostgreSQLBackend:
     vendor = "postgresql"
-    matches_in_id_order = False
 
     def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
         if replace:
@@ -79,21 +73,6 @@ class PostgreSQLBackend:
 
     def clear(self, cursor) -> None:
         cursor.execute("DELETE FROM search_document")
-
-    @contextlib.contextmanager
-    def id_windows(self, cursor) -> Iterator[None]:
-        """Plan the queries inside for wide id windows: the GIN matches ANDed with a bitmap of
-        the id range. Otherwise the planner, pricing a tsquery test as cheap, walks the
-        primary key through the whole window and tests every row: 90 ms instead of 38 for
-        a word in 2.6 % of a million records over 480,000 ids (EXPLAIN ANALYZE). The setting
-        is local to this block's transaction and put back at its end."""
-        with transaction.atomic():
-            cursor.execute("SELECT current_setting('enable_indexscan'), set_config('enable_indexscan', 'off', true)")
-            before = cursor.fetchone()[0]
-            try:
-                yield
-            finally:
-                cursor.execute("SELECT set_config('enable_indexscan', %s, true)", [before])
     def match(self, clauses: list[Clause]) -> Match:
         query = compile_tsquery(clauses)
         return Match(

@@ -3,9 +3,6 @@ field; ranking is the table's configured bm25 (weights set by migration 0002).""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 from bibliohub.search.backends import IndexRow, Match
 from bibliohub.search.query import Clause
 from bibliohub.search.types import Field
@@ -26,7 +23,6 @@ def compile_fts5(clauses: list[Clause]) -> str:
 
 class SQLiteBackend:
     vendor = "sqlite"
-    matches_in_id_order = True
 
     def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
         if replace:
@@ -45,11 +41,6 @@ class SQLiteBackend:
                 for r in rows
             ],
         )
-
-    @contextlib.contextmanager
-    def id_windows(self, cursor) -> Iterator[None]:
-        # FTS5 yields matches in id order, so the service never walks windows here.
-        yield
 
     def delete(self, cursor, ids: list[int]) -> None:
         if ids:
