@@ -7,6 +7,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.catalog.models import Audience, ItemType
 from bibliohub.catalog.services import (
@@ -152,7 +153,7 @@ class MarcUploadForm(forms.Form):
         help_text=_("MARC 21 (.mrc) or MARCXML. Files of more than a few thousand records load faster with the command bibliohub import-marc."),
     )
     format = forms.ChoiceField(
-        label=_("Format"),
+        label=pgettext_lazy("MARC file", "Format"),
         choices=[
             ("auto", _("Recognise automatically")),
             ("iso2709", _("MARC 21 (ISO 2709)")),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bibliohub.catalog.models import ItemType
@@ -257,7 +257,7 @@ class Term(models.Model):
 
 
 class LoanOutcome(models.TextChoices):
-    RETURNED = "returned", _("Returned")
+    RETURNED = "returned", pgettext_lazy("circulation", "Returned")
     LOST = "lost", _("Lost")
     CLAIMS_RETURNED = "claims_returned", _("Claimed returned")
 
@@ -358,7 +358,7 @@ class HoldStatus(models.TextChoices):
     IN_TRANSIT = "in_transit", _("On its way to the pickup branch")
     READY = "ready", _("Ready to pick up")
     FULFILLED = "fulfilled", _("Picked up")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("hold", "Cancelled")
     EXPIRED = "expired", _("Not picked up in time")
 
 
@@ -627,7 +627,7 @@ class CirculationEvent(models.Model):
 
     class Kind(models.TextChoices):
         CHECKOUT = "checkout", _("Checked out")
-        CHECKIN = "checkin", _("Checked in")
+        CHECKIN = "checkin", pgettext_lazy("circulation", "Checked in")
         RENEW = "renew", _("Renewed")
         HOLD_PLACED = "hold_placed", _("Hold placed")
         HOLD_CANCELLED = "hold_cancelled", _("Hold cancelled")

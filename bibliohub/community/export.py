@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.community.models import Partner, Topic
 from bibliohub.libraries.models import Weekday
@@ -56,7 +57,7 @@ def _primary_contact(partner: Partner) -> str:
 
 PARTNERS = Table(
     _("Partners"),
-    [_("Name"), _("Type"), _("Partner since"), _("Branches"), _("What they offer"), _("Main contact"),
+    [pgettext_lazy("organisation", "Name"), _("Type"), _("Partner since"), _("Branches"), _("What they offer"), _("Main contact"),
      _("E-mail"), _("Phone"), _("Website"), _("Active")],
     lambda p: [p.display_name(), p.get_kind_display(), p.since, _names(p.branches.all()), p.offers,
                _primary_contact(p), p.email, p.phone, p.website, _yes(p.is_active)],
@@ -80,7 +81,7 @@ REFERRALS = Table(
 
 VOLUNTEERS = Table(
     _("Volunteers"),
-    [_("Name"), _("Card number"), _("E-mail"), _("Phone"), _("Branches"), _("Skills"),
+    [pgettext_lazy("person", "Name"), _("Card number"), _("E-mail"), _("Phone"), _("Branches"), _("Skills"),
      _("Days available"), _("Availability"), _("Agreed to data use"), _("Active")],
     lambda v: [v.name, v.patron.card_barcode if v.patron_id else "", v.email, v.phone,
                _names(v.branches.all()), _names(v.skills.all()), _weekdays(v.available_days),
@@ -90,7 +91,7 @@ VOLUNTEERS = Table(
 SHIFTS = Table(
     _("Volunteer shifts"),
     [_("Branch"), _("Title"), _("Starts"), _("Ends"), _("Volunteers needed"), _("Signed up"),
-     _("Volunteers"), _("Cancelled")],
+     _("Volunteers"), pgettext_lazy("volunteer shift", "Cancelled")],
     lambda s: [s.branch.display_name(), s.title, _local(s.starts_at), _local(s.ends_at), s.capacity,
                s.signed_up, ", ".join(x.volunteer.name for x in s.live_signups),
                _yes(s.is_cancelled)],
@@ -107,7 +108,7 @@ HOURS = Table(
 
 HOURS_TOTALS = Table(
     _("Volunteer hours totals"),
-    [_("For"), _("Hours"), _("Minutes"), _("Entries")],
+    [pgettext_lazy("volunteer hours", "For"), _("Hours"), _("Minutes"), pgettext_lazy("volunteer hours", "Entries")],
     lambda t: [t.label, t.hours, t.minutes, t.entries],
 )
 
@@ -121,7 +122,7 @@ RESOURCES = Table(
 
 MENTORS = Table(
     _("Businesses and mentors"),
-    [_("Name"), _("Type"), _("Organisation"), _("Topics"), _("What they can help with"),
+    [pgettext_lazy("mentor or business", "Name"), _("Type"), _("Organisation"), _("Topics"), _("What they can help with"),
      _("Languages spoken"), _("Branches"), _("E-mail"), _("Phone"), _("Website"),
      _("How they want to be contacted"), _("Agreed to be listed publicly"),
      _("Takes mentoring requests"), _("Active")],
@@ -133,7 +134,7 @@ MENTORS = Table(
 
 REQUESTS = Table(
     _("Mentoring requests"),
-    [_("Asked"), _("Branch"), _("Name"), _("E-mail"), _("Phone"), _("Topic"),
+    [_("Asked"), _("Branch"), pgettext_lazy("person", "Name"), _("E-mail"), _("Phone"), _("Topic"),
      _("What you would like help with"), _("Status"), _("Mentor"), _("Appointment"),
      _("How it went")],
     lambda r: [_local(r.created_at), r.branch.display_name(), r.name, r.email, r.phone,

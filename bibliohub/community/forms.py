@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.community.models import (
     ActivityKind,
@@ -66,7 +67,7 @@ class _Translations:
 
 
 class PartnerForm(_Translations, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Type"), choices=PartnerKind.choices)
     since = forms.DateField(label=_("Partner since"), widget=DATE)
     branches = BranchesField(label=_("Branches"), queryset=Branch.objects.none())
@@ -89,7 +90,7 @@ class PartnerForm(_Translations, forms.Form):
             })
         super().__init__(*args, **kwargs)
         self.fields["branches"].queryset = branches
-        self.add_translations("name", _("Name"), partner.names if partner else {})
+        self.add_translations("name", pgettext_lazy("organisation", "Name"), partner.names if partner else {})
 
     def details(self, branches: list[Branch]) -> PartnerDetails:
         d = self.cleaned_data
@@ -102,7 +103,7 @@ class PartnerForm(_Translations, forms.Form):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     role = forms.CharField(label=_("Role"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
@@ -163,7 +164,7 @@ class OutcomeForm(forms.Form):
 class VolunteerForm(forms.Form):
     card = forms.CharField(label=_("Card number"), max_length=30, required=False,
                            help_text=_("If the volunteer has a library card: name and contact details come from it."))
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
@@ -215,8 +216,8 @@ class ShiftForm(forms.Form):
     branch = BranchChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
     day = forms.DateField(label=_("Date"), widget=DATE)
-    starts = forms.TimeField(label=_("From"), widget=TIME)
-    ends = forms.TimeField(label=_("Until"), widget=TIME)
+    starts = forms.TimeField(label=pgettext_lazy("time range", "From"), widget=TIME)
+    ends = forms.TimeField(label=pgettext_lazy("time range", "Until"), widget=TIME)
     capacity = forms.IntegerField(label=_("Volunteers needed"), min_value=1, initial=1)
     description = forms.CharField(label=_("What to do"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     skills = forms.ModelMultipleChoiceField(label=_("Skills wanted"), queryset=Skill.objects.all(),
@@ -294,7 +295,7 @@ class ResourceForm(_Translations, forms.Form):
 
 class MentorForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=MentorKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("mentor or business", "Name"), max_length=200)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=Partner.objects.none(),
                                      required=False)

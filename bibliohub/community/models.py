@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bibliohub.libraries.models import Branch, Network
@@ -319,7 +319,7 @@ class Shift(models.Model):
 
 class SignupStatus(models.TextChoices):
     SIGNED_UP = "signed_up", _("Signed up")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("volunteer shift", "Cancelled")
 
 
 class ShiftSignup(models.Model):
@@ -350,7 +350,7 @@ class ShiftSignup(models.Model):
 
 class HoursStatus(models.TextChoices):
     LOGGED = "logged", _("Waiting for confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("volunteer hours", "Confirmed")
     REJECTED = "rejected", _("Not confirmed")
 
 

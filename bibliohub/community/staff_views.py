@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
@@ -297,8 +298,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             _branch_choices(request),
             _choice_filter("direction", _("Direction"), Direction.choices, request.GET.get("direction")),
             _choice_filter("outcome", _("Outcome"), ReferralOutcome.choices, request.GET.get("outcome")),
-            {"name": "start", "label": _("From"), "date": True, "value": request.GET.get("start", "")},
-            {"name": "end", "label": _("Until"), "date": True, "value": request.GET.get("end", "")},
+            {"name": "start", "label": pgettext("date range", "From"), "date": True, "value": request.GET.get("start", "")},
+            {"name": "end", "label": pgettext("date range", "Until"), "date": True, "value": request.GET.get("end", "")},
         ],
         actions=[(reverse("staff:community:referral_new"), _("Log a referral"))],
     )
@@ -463,8 +464,8 @@ def shift_list(request: HttpRequest) -> HttpResponse:
         title=_("Volunteer shifts"), link="staff:community:shift",
         filters=[
             _branch_choices(request),
-            {"name": "start", "label": _("From"), "date": True, "value": start.isoformat()},
-            {"name": "end", "label": _("Until"), "date": True, "value": request.GET.get("end", "")},
+            {"name": "start", "label": pgettext("date range", "From"), "date": True, "value": start.isoformat()},
+            {"name": "end", "label": pgettext("date range", "Until"), "date": True, "value": request.GET.get("end", "")},
         ],
         actions=[(reverse("staff:community:shift_new"), _("New shift"))],
     )

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.community.models import Partner
 from bibliohub.libraries.models import Branch
@@ -181,7 +182,7 @@ class EventForm(forms.Form):
     audiences = forms.MultipleChoiceField(
         label=_("Audience"), choices=Audience.choices, widget=forms.CheckboxSelectMultiple
     )
-    format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
+    format = forms.ChoiceField(label=pgettext_lazy("event format", "Format"), choices=Format.choices)
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
     place = forms.CharField(label=_("Place in the branch"), max_length=200, required=False)
     address = forms.CharField(label=_("Address away from the library"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

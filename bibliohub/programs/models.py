@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bibliohub.libraries.models import Branch, Network
@@ -203,7 +203,7 @@ class EventAudience(models.Model):
 
 class OccurrenceStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
 
 
 class Occurrence(models.Model):
@@ -245,7 +245,7 @@ class Occurrence(models.Model):
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Has a place")
     WAITLISTED = "waitlisted", _("On the waiting list")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
 
 
 class Registration(models.Model):
@@ -312,7 +312,7 @@ class RegistrationEvent(models.Model):
         REGISTERED = "registered", _("Registered")
         WAITLISTED = "waitlisted", _("Put on the waiting list")
         PROMOTED = "promoted", _("Moved from the waiting list to a place")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
         REMINDED = "reminded", _("Reminder sent")
         NO_SHOW = "no_show", _("Did not come")
 
@@ -389,7 +389,7 @@ class AttendanceEvent(models.Model):
     """Every check-in, undone check-in and walk-in count, with who recorded it."""
 
     class Kind(models.TextChoices):
-        CHECKED_IN = "checked_in", _("Checked in")
+        CHECKED_IN = "checked_in", pgettext_lazy("event attendance", "Checked in")
         CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
         WALK_INS = "walk_ins", _("Walk-ins counted")
         CLOSED = "closed", _("Attendance closed")

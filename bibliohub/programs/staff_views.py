@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
@@ -66,8 +67,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     branch_ids = None if request.user.is_network_wide else list(access.branches_for(request.user).values_list("pk", flat=True))
     occurrences = selectors.staff_occurrences(branch_ids=branch_ids, start=start, end=end)
     if fmt := request.GET.get("format"):
-        header = [_("Date"), _("Starts"), _("Event"), _("Branch"), _("Format"), _("Audience"), _("Status"),
-                  _("Places"), _("Places taken"), _("Waiting"), _("Checked in"), _("Walk-ins")]
+        header = [_("Date"), _("Starts"), _("Event"), _("Branch"), pgettext("event format", "Format"), _("Audience"), _("Status"),
+                  _("Places"), _("Places taken"), _("Waiting"), pgettext("event attendance", "Checked in"), _("Walk-ins")]
         rows = [
             [f"{timezone.localtime(o.starts_at):%Y-%m-%d}", f"{timezone.localtime(o.starts_at):%H:%M}",
              o.event.display_title(), o.event.branch.display_name(), o.event.get_format_display(),
@@ -312,7 +313,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 
 def _export_rows(occurrence: Occurrence) -> tuple[list[str], list[list[object]]]:
-    header = [_("Name"), _("Contact"), _("E-mail"), _("Card number"), _("Age band"), _("Status"),
+    header = [pgettext("person", "Name"), _("Contact"), _("E-mail"), _("Card number"), _("Age band"), _("Status"),
               _("Registered"), _("Attended")]
     rows = []
     for r in selectors.registrations_for(occurrence):

@@ -8,15 +8,16 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bibliohub.spaces.models import Booking
 
 
 def headers() -> list[str]:
     return [
-        _("Branch"), _("Room or equipment"), _("Date"), _("From"), _("Until"), _("Minutes"),
-        _("Status"), _("For"), _("Card number"), _("Contact e-mail"), _("Number of people"),
-        _("Purpose"), _("Event occurrence"), _("Booked by"), _("Booked"), _("Checked in"),
+        _("Branch"), _("Room or equipment"), _("Date"), pgettext("time range", "From"), pgettext("time range", "Until"), _("Minutes"),
+        _("Status"), pgettext("room booking", "For"), _("Card number"), _("Contact e-mail"), _("Number of people"),
+        _("Purpose"), _("Event occurrence"), _("Booked by"), pgettext("when booked", "Booked"), pgettext("room booking", "Checked in"),
     ]
 
 

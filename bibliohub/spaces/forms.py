@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.spaces.models import BookingStatus, Kind
 
@@ -36,8 +37,8 @@ class PatronBookingForm(forms.Form):
 
 class StaffBookingForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(label=pgettext_lazy("time range", "From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=pgettext_lazy("time range", "Until"), widget=forms.TimeInput(attrs={"type": "time"}))
     card = forms.CharField(
         label=_("Patron's card number"), max_length=30, required=False,
         help_text=_("Leave empty for a group or organisation."),
@@ -72,8 +73,8 @@ class StaffBookingForm(forms.Form):
 
 class BookingFilterForm(forms.Form):
     branch = forms.ChoiceField(label=_("Branch"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=pgettext_lazy("date range", "Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), *BookingStatus.choices]
     )

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bibliohub.libraries.models import Branch
@@ -238,10 +238,10 @@ class BookingRule(models.Model):
 
 class BookingStatus(models.TextChoices):
     REQUESTED = "requested", _("Waiting for approval")
-    CONFIRMED = "confirmed", _("Confirmed")
-    CHECKED_IN = "checked_in", _("Checked in")
-    RETURNED = "returned", _("Returned")
-    CANCELLED = "cancelled", _("Cancelled")
+    CONFIRMED = "confirmed", pgettext_lazy("room booking", "Confirmed")
+    CHECKED_IN = "checked_in", pgettext_lazy("room booking", "Checked in")
+    RETURNED = "returned", pgettext_lazy("room booking", "Returned")
+    CANCELLED = "cancelled", pgettext_lazy("room booking", "Cancelled")
     DECLINED = "declined", _("Declined")
     RELEASED = "released", _("Released (nobody came)")
 
@@ -339,14 +339,14 @@ class BookingEvent(models.Model):
     statistics (hours booked, no-shows, refused demand) read these."""
 
     class Kind(models.TextChoices):
-        BOOKED = "booked", _("Booked")
+        BOOKED = "booked", pgettext_lazy("room booking", "Booked")
         REQUESTED = "requested", _("Requested")
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
         MOVED = "moved", _("Moved")
-        CANCELLED = "cancelled", _("Cancelled")
-        CHECKED_IN = "checked_in", _("Checked in")
-        RETURNED = "returned", _("Returned")
+        CANCELLED = "cancelled", pgettext_lazy("room booking", "Cancelled")
+        CHECKED_IN = "checked_in", pgettext_lazy("room booking", "Checked in")
+        RETURNED = "returned", pgettext_lazy("room booking", "Returned")
         RELEASED = "released", _("Released")
         REMINDED = "reminded", _("Reminder sent")
         REFUSED = "refused", _("Refused")

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 from pymarc.exceptions import PymarcException
 
@@ -282,7 +283,7 @@ def _sort_label(sort: Sort) -> str:
 def _facet_titles() -> dict[str, str]:
     return {
         "language": _("Language"),
-        "format": _("Format"),
+        "format": pgettext("material type", "Format"),
         "branch": _("Library"),
         "availability": _("Availability"),
         "audience": _("Audience"),
