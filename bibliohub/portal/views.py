@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -74,16 +74,20 @@ def _use_language(response: HttpResponse, language: str) -> HttpResponse:
 
 # The reasons as a patron reads them about themselves; the others read well as they are.
 _TO_THE_PATRON = {
-    RefusalReason.PATRON_BLOCKED_PENDING: _lazy("Your registration has not been confirmed yet."),
-    RefusalReason.PATRON_BLOCKED_MANUAL: _lazy(
+    RefusalReason.PATRON_BLOCKED_PENDING: gettext_lazy(
+        "Your registration has not been confirmed yet."
+    ),
+    RefusalReason.PATRON_BLOCKED_MANUAL: gettext_lazy(
         "The library has blocked your card; ask at the desk."
     ),
-    RefusalReason.CARD_EXPIRED: _lazy("Your library card has expired; renew it at the desk."),
-    RefusalReason.FINES_OVER_LIMIT: _lazy("You owe more in fines than the limit."),
-    RefusalReason.OVERDUE: _lazy("You have overdue items; return them first."),
-    RefusalReason.LOAN_LIMIT: _lazy("You have as many loans as you may have."),
-    RefusalReason.ALREADY_HELD: _lazy("You already have a hold on this title."),
-    RefusalReason.ALREADY_ON_LOAN_TO_PATRON: _lazy("You already have this title on loan."),
+    RefusalReason.CARD_EXPIRED: gettext_lazy(
+        "Your library card has expired; renew it at the desk."
+    ),
+    RefusalReason.FINES_OVER_LIMIT: gettext_lazy("You owe more in fines than the limit."),
+    RefusalReason.OVERDUE: gettext_lazy("You have overdue items; return them first."),
+    RefusalReason.LOAN_LIMIT: gettext_lazy("You have as many loans as you may have."),
+    RefusalReason.ALREADY_HELD: gettext_lazy("You already have a hold on this title."),
+    RefusalReason.ALREADY_ON_LOAN_TO_PATRON: gettext_lazy("You already have this title on loan."),
 }
 _BLOCK_TO_THE_PATRON = {
     BlockReason.PENDING: _TO_THE_PATRON[RefusalReason.PATRON_BLOCKED_PENDING],

@@ -224,7 +224,8 @@ def test_the_patron_is_told_when_the_library_cancels_their_booking(
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel(booking, staff=central_librarian, at=AT)
     [message] = mail.outbox
-    assert message.to == ["kovalenko@example.org"] and "cancelled" in message.subject.lower()
+    # The patron reads Ukrainian.
+    assert message.to == ["kovalenko@example.org"] and "скасовано" in message.subject.lower()
     assert "Study room 1" in message.body
 
 
