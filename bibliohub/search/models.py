@@ -23,10 +23,18 @@ class Document(models.Model):
 class Facet(models.Model):
     """One facet value of one record: ("language", "ukr"), ("branch", "central"),
     ("availability", "available"), ("available_at", "central"), ("year", "1999") …
-    Filters read it by (facet, value); facet counts read it by record."""
+    Filters read it by (facet, value); facet counts read it by record.
+
+    On SQLite the table is WITHOUT ROWID (migration 0003): the rows live in the primary-key
+    B-tree itself, so a bulk import maintains two B-trees per facet row instead of four.
+    Django knows nothing of that clause: a later migration that makes SQLite rebuild this
+    table must repeat it (see migration 0003)."""
 
     pk = models.CompositePrimaryKey("record_id", "facet", "value")
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="+", db_constraint=True)
+    # No index of its own: the primary key starts with record_id and serves lookups by record.
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="+", db_constraint=True, db_index=False
+    )
     facet = models.CharField(max_length=16)
     value = models.CharField(max_length=64)
 
