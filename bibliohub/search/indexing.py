@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection, transaction
@@ -54,9 +55,8 @@ def _join_repeated(values: Iterable[str]) -> list[str]:
     return result
 
 
-def _facets(row: Mapping, holdings: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(facet, value) pairs of one record; `holdings` are (branch code, status) of its copies
-    that still count as part of the collection."""
+def _record_facets(row: Mapping) -> tuple[tuple[str, str], ...]:
+    """The (facet, value) pairs of one record that do not depend on its copies."""
     facets = {("language", code.lower()[:64]) for code in row["languages"] if code}
     facets.add(("format", row["format"]))
     if row["audience"]:
@@ -64,12 +64,45 @@ def _facets(row: Mapping, holdings: Iterable[tuple[str, str]]) -> list[tuple[str
     if row["year"] is not None:
         # Zero-padded so that a year range is a string range too.
         facets.add(("year", f"{row['year']:04d}"))
+    return tuple(sorted(facets))
+
+
+def _holding_facets(holdings: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (facet, value) pairs from a record's copies that still count as part of the
+    collection, given as (branch code, status)."""
+    facets: set[tuple[str, str]] = set()
     for branch_code, status in holdings:
         facets.add(("branch", branch_code))
         if status in AVAILABLE_STATUSES:
             facets.add(("availability", "available"))
             facets.add(("available_at", branch_code))
-    return sorted(facets)
+    return facets
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What the index stores for one record, apart from its id and its copies: the backend's
+    full-text values and the facets of the record itself. Made without the database, so that
+    an import can make it in its reading process and its writing process only inserts."""
+
+    values: tuple
+    facets: tuple[tuple[str, str], ...]
+
+
+def prepare(row: Mapping, backend=None) -> Prepared:
+    """Prepared index values of a record from its extracted fields (title, authors, isbns …,
+    as Record stores them); `backend` defaults to the default database's."""
+    index_row = IndexRow(
+        record_id=0,
+        sort_title=sort_key(row["title"]),
+        title=_join_tokens((row["title"], row["subtitle"])),
+        author=_join_repeated(row["authors"]),
+        subject=_join_repeated(row["subjects"]),
+        other=_join_repeated((row["series"], row["publisher"], row["place"]))
+        + _join_tokens((row["responsibility"], row["edition"], row["summary"])),
+        isbn=index_isbn_tokens(row["isbns"]),
+    )
+    return Prepared((backend or get_backend()).prepare(index_row), _record_facets(row))
 
 
 def _index_chunk(cursor, backend, ids: list[int], branch_codes: dict[int, str], *, replace: bool) -> None:
@@ -86,46 +119,49 @@ def _index_chunk(cursor, backend, ids: list[int], branch_codes: dict[int, str], 
         backend.delete(cursor, ids)
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM search_facet WHERE record_id IN ({marks})", ids)
-    _write(cursor, backend, records, holdings)
+    _write(cursor, backend, [(r["id"], prepare(r, backend)) for r in records], holdings)
 
 
-def _write(cursor, backend, records: Iterable[Mapping], holdings: Mapping[int, list[tuple[str, str]]]) -> None:
-    """Insert the index rows of `records` (none of them indexed yet)."""
-    rows: list[IndexRow] = []
+def _write(
+    cursor, backend, documents: list[tuple[int, Prepared]], holdings: Mapping[int, list[tuple[str, str]]]
+) -> None:
+    """Insert the index rows of `documents`, (record id, Prepared) pairs of records not
+    indexed yet."""
+    rows: list[tuple] = []
     facet_rows: list[tuple[int, str, str]] = []
-    for r in records:
-        rows.append(
-            IndexRow(
-                record_id=r["id"],
-                sort_title=sort_key(r["title"]),
-                title=_join_tokens((r["title"], r["subtitle"])),
-                author=_join_repeated(r["authors"]),
-                subject=_join_repeated(r["subjects"]),
-                other=_join_repeated((r["series"], r["publisher"], r["place"]))
-                + _join_tokens((r["responsibility"], r["edition"], r["summary"])),
-                isbn=index_isbn_tokens(r["isbns"]),
-            )
-        )
-        facet_rows.extend((r["id"], facet, value) for facet, value in _facets(r, holdings.get(r["id"], ())))
+    for record_id, prepared in documents:
+        rows.append((record_id, *prepared.values))
+        copies = holdings.get(record_id)
+        # Sorted, so that rows arrive in primary-key order.
+        facets = sorted(_holding_facets(copies).union(prepared.facets)) if copies else prepared.facets
+        facet_rows.extend((record_id, facet, value) for facet, value in facets)
     if rows:
-        backend.write(cursor, rows, replace=False)
+        backend.write_prepared(cursor, rows)
     if facet_rows:
         cursor.executemany("INSERT INTO search_facet (record_id, facet, value) VALUES (%s, %s, %s)", facet_rows)
 
 
-def index_new(*, records: list[Mapping], holdings: Mapping[int, list[tuple[str, str]]]) -> None:
-    """Index records that are not in the index yet from values the caller already holds, so
-    that the MARC importer does not read back what it has just written. Each of `records` maps
-    "id" and the extracted fields of Record (title, authors, isbns …) to their stored values;
-    `holdings` gives each record's copies that count, as (branch code, status). Writes the
-    full text, sort key and facet rows inside the caller's transaction if there is one.
-    A record that is already indexed raises IntegrityError: use index_records for those."""
-    if not records:
+def index_prepared(*, documents: list[tuple[int, Prepared]], holdings: Mapping[int, list[tuple[str, str]]]) -> None:
+    """Index records that are not in the index yet from (record id, prepare(fields)) pairs,
+    so that the MARC importer neither reads back what it has just written nor tokenises in
+    its writing process. `holdings` gives each record's copies that count, as (branch code,
+    status). Writes the full text, sort key and facet rows inside the caller's transaction
+    if there is one. A record that is already indexed raises IntegrityError: use
+    index_records for those."""
+    if not documents:
         return
     backend = get_backend()
     with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(records), CHUNK):
-            _write(cursor, backend, records[start : start + CHUNK], holdings)
+        for start in range(0, len(documents), CHUNK):
+            _write(cursor, backend, documents[start : start + CHUNK], holdings)
+
+
+def index_new(*, records: list[Mapping], holdings: Mapping[int, list[tuple[str, str]]]) -> None:
+    """Index records that are not in the index yet from values the caller already holds. Each
+    of `records` maps "id" and the extracted fields of Record (title, authors, isbns …) to
+    their stored values; otherwise as index_prepared."""
+    backend = get_backend()
+    index_prepared(documents=[(r["id"], prepare(r, backend)) for r in records], holdings=holdings)
 
 
 def index_records(ids: Iterable[int]) -> None:

@@ -328,7 +328,10 @@ def _index_snapshot() -> tuple[list, list]:
         return facets, cursor.fetchall()
 
 
-def test_new_records_are_indexed_as_a_reindex_from_the_tables_would_index_them(tmp_path, at, central, riverside):
+@pytest.mark.parametrize("parallel", [True, False], ids=["read-in-a-second-process", "read-in-one-process"])
+def test_new_records_are_indexed_as_a_reindex_from_the_tables_would_index_them(
+    tmp_path, at, central, riverside, parallel
+):
     from bibliohub.search.indexing import index_records
 
     records = [
@@ -338,7 +341,7 @@ def test_new_records_are_indexed_as_a_reindex_from_the_tables_would_index_them(t
         make_record(control="c2", title="Đường Kách Mệnh", isbn="83-01-00000-1", items=[{"a": "riverside", "p": "B4", "1": "1"}]),
         make_record(control="c3", title="西游记"),
     ]
-    import_marc([_write(tmp_path / "a.mrc", records)], at=at)
+    import_marc([_write(tmp_path / "a.mrc", records)], at=at, parallel=parallel)
     written = _index_snapshot()
     assert ("available_at", "central") in {(f, v) for _r, f, v in written[0]}
     index_records(Record.objects.values_list("id", flat=True))

@@ -45,6 +45,15 @@ class Match:
 class Backend(Protocol):
     vendor: str
 
+    def prepare(self, row: IndexRow) -> tuple:
+        """The values this backend stores for `row`, after its record id, ready for SQL. Needs
+        no database, so an import can run it in its reading process."""
+        ...
+
+    def write_prepared(self, cursor, rows: list[tuple]) -> None:
+        """Insert (record id, *prepare(row)) rows for records not indexed yet."""
+        ...
+
     def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None: ...
 
     def delete(self, cursor, ids: list[int]) -> None: ...

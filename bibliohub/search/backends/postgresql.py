@@ -59,13 +59,18 @@ def compile_tsquery(clauses: list[Clause]) -> str:
 class PostgreSQLBackend:
     vendor = "postgresql"
 
+    def prepare(self, row: IndexRow) -> tuple:
+        return (row.sort_title, tsvector_literal(row))
+
+    def write_prepared(self, cursor, rows: list[tuple]) -> None:
+        cursor.executemany(
+            "INSERT INTO search_document (record_id, sort_title, vector) VALUES (%s, %s, %s::tsvector)", rows
+        )
+
     def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
         if replace:
             self.delete(cursor, [r.record_id for r in rows])
-        cursor.executemany(
-            "INSERT INTO search_document (record_id, sort_title, vector) VALUES (%s, %s, %s::tsvector)",
-            [(r.record_id, r.sort_title, tsvector_literal(r)) for r in rows],
-        )
+        self.write_prepared(cursor, [(r.record_id, *self.prepare(r)) for r in rows])
 
     def delete(self, cursor, ids: list[int]) -> None:
         if ids:

@@ -24,23 +24,26 @@ def compile_fts5(clauses: list[Clause]) -> str:
 class SQLiteBackend:
     vendor = "sqlite"
 
-    def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
-        if replace:
-            self.delete(cursor, [r.record_id for r in rows])
+    def prepare(self, row: IndexRow) -> tuple:
+        # sort key, then the five FTS5 columns as space-separated tokens
+        return (
+            row.sort_title, " ".join(row.title), " ".join(row.author), " ".join(row.subject),
+            " ".join(row.other), " ".join(row.isbn),
+        )
+
+    def write_prepared(self, cursor, rows: list[tuple]) -> None:
         cursor.executemany(
-            "INSERT INTO search_document (record_id, sort_title) VALUES (%s, %s)",
-            [(r.record_id, r.sort_title) for r in rows],
+            "INSERT INTO search_document (record_id, sort_title) VALUES (%s, %s)", [r[:2] for r in rows]
         )
         cursor.executemany(
             "INSERT INTO search_fts (rowid, title, author, subject, other, isbn) VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                (
-                    r.record_id, " ".join(r.title), " ".join(r.author), " ".join(r.subject),
-                    " ".join(r.other), " ".join(r.isbn),
-                )
-                for r in rows
-            ],
+            [(r[0], *r[2:]) for r in rows],
         )
+
+    def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
+        if replace:
+            self.delete(cursor, [r.record_id for r in rows])
+        self.write_prepared(cursor, [(r.record_id, *self.prepare(r)) for r in rows])
 
     def delete(self, cursor, ids: list[int]) -> None:
         if ids:
