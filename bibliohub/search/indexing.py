@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connection, transaction
 
@@ -79,11 +79,12 @@ def _holding_facets(holdings: Iterable[tuple[str, str]]) -> set[tuple[str, str]]
     return facets
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(NamedTuple):
     """What the index stores for one record, apart from its id and its copies: the backend's
     full-text values and the facets of the record itself. Made without the database, so that
-    an import can make it in its reading process and its writing process only inserts."""
+    an import can make it in its reading process and its writing process only inserts. A
+    named tuple, since it crosses between processes: it unpickles in a third of the time a
+    dataclass does."""
 
     values: tuple
     facets: tuple[tuple[str, str], ...]
