@@ -16,7 +16,6 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import RawQuerySet
 
 # Stand-ins: values no real argument takes. Integers are negative ids; datetimes fall on the
 # first seconds of 1901, dates in February 1901.
@@ -33,6 +32,20 @@ def _stand_in(kind: type, index: int) -> Any:
     raise TypeError(f"no stand-in for {kind}")
 
 
+class _Compiled:
+    """One variant of a prepared query: its SQL, where each argument goes among the
+    parameters, and what the ORM would do to each column of a row it reads."""
+
+    __slots__ = ("attnames", "compiler", "converters", "slots", "sql")
+
+    def __init__(self, sql, slots, compiler, converters, attnames) -> None:
+        self.sql = sql
+        self.slots = slots
+        self.compiler = compiler
+        self.converters = converters
+        self.attnames = attnames
+
+
 class PreparedQuery:
     """`build(**arguments)` returns the queryset; `arguments` names each argument's type
     (int, datetime or date). Call `rows(...)` for value tuples or `objects(Model, ...)` for model
@@ -41,17 +54,19 @@ class PreparedQuery:
     def __init__(self, build: Callable[..., QuerySet], **arguments: type) -> None:
         self.build = build
         self.arguments = arguments
-        self._compiled: dict[tuple, tuple[str, list[tuple[bool, Any]]]] = {}
+        self._compiled: dict[tuple, _Compiled] = {}
 
-    def _sql(self, using: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
+    def _prepare(self, using: str, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
         connection = connections[using]
         variant = (connection.vendor, *(values[name] is None for name in self.arguments))
-        if variant not in self._compiled:
+        compiled = self._compiled.get(variant)
+        if compiled is None:
             stand_ins = {
                 name: None if values[name] is None else _stand_in(kind, i)
                 for i, (name, kind) in enumerate(self.arguments.items())
             }
-            sql, params = self.build(**stand_ins).query.get_compiler(using).as_sql()
+            compiler = self.build(**stand_ins).query.get_compiler(using)
+            sql, params = compiler.as_sql()
             adapted = {
                 name: self._adapt(connection, value)
                 for name, value in stand_ins.items()
@@ -61,13 +76,19 @@ class PreparedQuery:
             for param in params:
                 name = next((n for n, a in adapted.items() if _same(param, a)), None)
                 slots.append((True, name) if name is not None else (False, param))
-            self._compiled[variant] = (sql, slots)
-        sql, slots = self._compiled[variant]
+            columns = [column for column, _, _ in compiler.select]
+            attnames = [getattr(getattr(c, "target", None), "attname", None) for c in columns]
+            compiled = _Compiled(sql, slots, compiler, compiler.get_converters(columns), attnames)
+            self._compiled[variant] = compiled
         params = [
             self._adapt(connection, values[value]) if is_argument else value
-            for is_argument, value in slots
+            for is_argument, value in compiled.slots
         ]
-        return sql, params
+        return compiled, params
+
+    def _sql(self, using: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
+        compiled, params = self._prepare(using, values)
+        return compiled.sql, params
 
     @staticmethod
     def _adapt(connection, value: Any) -> Any:
@@ -77,17 +98,82 @@ class PreparedQuery:
             return connection.ops.adapt_datefield_value(value)
         return value
 
+    def _execute(self, using: str, values: dict[str, Any]) -> tuple[_Compiled, list[tuple]]:
+        compiled, params = self._prepare(using, values)
+        with connections[using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters and rows:
+            rows = [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
+        return compiled, rows
+
     def rows(self, *, using: str = "default", **values: Any) -> list[tuple]:
+        """The rows as the database returns them (no conversion of the ORM's)."""
         sql, params = self._sql(using, values)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def objects(self, model: type[Model], *, using: str = "default", **values: Any) -> RawQuerySet:
-        sql, params = self._sql(using, values)
-        return model._default_manager.raw(sql, params, using=using)
+    def objects(self, model: type[Model], *, using: str = "default", **values: Any) -> list:
+        """Instances of `model` for a query over its own columns (all of them, as the ORM
+        selects them), with the values converted as the ORM would."""
+        compiled, rows = self._execute(using, values)
+        return [model.from_db(using, compiled.attnames, row) for row in rows]
+
+    def first_with_related(
+        self, model: type[Model], related: str, *, using: str = "default", **values: Any
+    ) -> Model | None:
+        """The first row of a query over `model` with select_related(`related`) (one foreign
+        key), as a `model` instance with the related instance attached; None if no row."""
+        compiled, rows = self._execute(using, values)
+        if not rows:
+            return None
+        row = rows[0]
+        field = model._meta.get_field(related)
+        n = len(model._meta.concrete_fields)
+        instance = model.from_db(using, compiled.attnames[:n], row[:n])
+        if row[n] is not None:
+            field.set_cached_value(  # type: ignore[union-attr]
+                instance,
+                field.related_model.from_db(using, compiled.attnames[n:], row[n:]),  # type: ignore[union-attr]
+            )
+        return instance
 
 
 def _same(param: Any, stand_in: Any) -> bool:
     # An int stand-in must not match a boolean or an equal float by accident.
     return type(param) is type(stand_in) and param == stand_in
+
+
+_INSERTS: dict[tuple[str, type[Model]], tuple[str, list, bool]] = {}
+
+
+def insert(obj: Model, *, using: str = "default") -> None:
+    """Insert `obj` (a new instance with an automatic primary key) in one statement and set
+    its primary key: what save(force_insert=True) does, without building the query each time.
+    Sends no signals; fields' pre_save (auto_now, defaults) and value conversion run as in
+    save()."""
+    connection = connections[using]
+    model = type(obj)
+    key = (connection.vendor, model)
+    if key not in _INSERTS:
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if f is not meta.pk]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        returning = connection.features.can_return_columns_from_insert
+        sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({marks})"
+        if returning:
+            sql += f" RETURNING {connection.ops.quote_name(meta.pk.column)}"
+        _INSERTS[key] = (sql, fields, returning)
+    sql, fields, returning = _INSERTS[key]
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            pk = cursor.fetchone()[0]
+        else:
+            pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = using

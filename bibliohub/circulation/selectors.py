@@ -119,13 +119,29 @@ def state_for(
     )
 
 
+def _patron_query(*, patron_id: int) -> QuerySet[Patron]:
+    return Patron.objects.select_related("category").filter(pk=patron_id)
+
+
+def _locked_patron_query(*, patron_id: int) -> QuerySet[Patron]:
+    return _patron_query(patron_id=patron_id).select_for_update(of=("self",))
+
+
+# Built once: every checkout and renewal reads the patron (see prepared.py).
+_PATRON = PreparedQuery(_patron_query, patron_id=int)
+_LOCKED_PATRON = PreparedQuery(_locked_patron_query, patron_id=int)
+
+
 def fresh_patron(patron: Patron | int, *, lock: bool = False) -> Patron:
     """The patron as the database has it now, with category; with lock=True the row stays
-    locked to the end of the transaction (limits hold when two desks serve one patron)."""
-    qs = Patron.objects.select_related("category")
-    if lock:
-        qs = qs.select_for_update(of=("self",))
-    return qs.get(pk=patron if isinstance(patron, int) else patron.pk)
+    locked to the end of the transaction (limits hold when two desks serve one patron).
+    Raises Patron.DoesNotExist."""
+    found = (_LOCKED_PATRON if lock else _PATRON).first_with_related(
+        Patron, "category", patron_id=patron if isinstance(patron, int) else patron.pk
+    )
+    if found is None:
+        raise Patron.DoesNotExist("Patron matching query does not exist.")
+    return found  # type: ignore[return-value]
 
 
 def patron_state(

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item
 from bibliohub.circulation.errors import OverrideNotAllowed, RefusalReason
 from bibliohub.circulation.models import CirculationEvent, Hold, Loan
+from bibliohub.circulation.prepared import insert
 from bibliohub.circulation.rules import DUE_TIME
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
@@ -49,7 +50,7 @@ def record_event(
         category_id, age_band = loan.category_id, loan.age_band
     if record_id is None and item is not None:
         record_id = item.record_id
-    return CirculationEvent.objects.create(
+    event = CirculationEvent(
         kind=kind,
         at=at,
         branch=branch,
@@ -68,6 +69,8 @@ def record_event(
         amount=amount,
         detail=detail or {},
     )
+    insert(event)  # one prepared INSERT: every circulation action appends one of these
+    return event
 
 
 def check_override(staff: User | None, override_reason: str | None) -> str:
@@ -96,11 +99,18 @@ def days_after(at: datetime, days: int) -> datetime:
 
 
 def save_item_status(item: Item, status: str) -> None:
-    """Change the copy's status and, once the transaction commits, its record's holdings in
-    the search index, so that "available now" in the OPAC follows the desk."""
+    """Change the copy's status and, in the same transaction, its record's holdings in the
+    search index, so that "available now" in the OPAC follows the desk. In the transaction,
+    not after it: a second transaction would cost a checkout a second durable commit."""
     from bibliohub.search.indexing import refresh_holdings  # search reads circulation's result
 
     item.status = status
-    item.save(update_fields=["status"])
-    record_id = item.record_id
-    transaction.on_commit(lambda: refresh_holdings([record_id]))
+    # What item.save(update_fields=["status"]) writes, without building the query each time.
+    with connection.cursor() as cursor:
+        cursor.execute(_SET_ITEM_STATUS, [status, item.pk])
+    refresh_holdings([item.record_id])
+
+
+_SET_ITEM_STATUS = 'UPDATE "{}" SET "{}" = %s WHERE "{}" = %s'.format(
+    Item._meta.db_table, Item._meta.get_field("status").column, Item._meta.pk.column
+)
