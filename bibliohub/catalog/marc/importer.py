@@ -116,7 +116,6 @@ class _Pending:
     items: list[ItemSpec]
     record_id: int | None = None
     row: list[object] = field(default_factory=list)  # marc and the extracted columns, ready for SQL
-    index: object = None  # bibliohub.search.indexing.Prepared: its tokens and facets, ready for SQL
 
 
 def _name_of(source: Source) -> str:
@@ -350,11 +349,6 @@ def _prepare(read: ReadRecord, file: str) -> tuple[_Pending, list[Problem]]:
     # Made here, in the reading process, so that the writing process only sends it.
     values = fields.__dict__
     pending.row = [marc, *(_json(values[c]) if c in _JSON_COLUMNS else values[c] for c in _RECORD_COLUMNS)]
-    # Tokenising is the costliest part of indexing; made here, it runs beside the writing
-    # process when a second process reads.
-    from bibliohub.search.indexing import prepare  # search depends on catalog, not back
-
-    pending.index = prepare(values)
     if key := control_key(fields):
         pending.keys.append(key)
     elif not fields.isbns:
@@ -515,7 +509,7 @@ def _match(batch: list[_Pending]) -> list[_Pending]:
             # The same record twice in one batch: the later copy wins, the items add up.
             barcodes = {i.barcode for i in p.items}
             earlier.items = [i for i in earlier.items if i.barcode not in barcodes] + p.items
-            earlier.fields, earlier.marc, earlier.row, earlier.index = p.fields, p.marc, p.row, p.index
+            earlier.fields, earlier.marc, earlier.row = p.fields, p.marc, p.row
             earlier.position, earlier.offset, earlier.line = p.position, p.offset, p.line
             earlier.keys = list(dict.fromkeys(earlier.keys + p.keys))
             p = earlier
@@ -543,11 +537,11 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
     # is indexed from what this batch wrote (its fields and its items are all here); an
     # updated one may keep items from elsewhere, so it is read back from the tables.
     from bibliohub.search.indexing import (  # search depends on catalog, not back
-        index_prepared,
+        index_new,
         index_records,
     )
 
-    index_prepared(documents=[(p.record_id, p.index) for p in created], holdings=holdings)
+    index_new(records=[{**p.fields.__dict__, "id": p.record_id} for p in created], holdings=holdings)
     index_records([p.record_id for p in updated])
 
 
