@@ -118,18 +118,24 @@ def _count(cursor, matches: _Sql, limit: int) -> int:
     return cursor.fetchone()[0]
 
 
-def _ranked_ids(cursor, clauses: list[Clause], filters: list[_Sql], *, lowest: int | None, limit: int, offset: int) -> list[int]:
-    """A page of matches best first; with `lowest`, only matches with an id at least that
-    (the newest ones) are ranked. Both backends skip the older part of their posting lists."""
+def _ranked_ids(
+    cursor, clauses: list[Clause], filters: list[_Sql], *, candidates: list[int], limit: int, offset: int
+) -> list[int]:
+    """A page of `candidates` (matches of `clauses` and `filters`, newest first, none older
+    than the oldest matches wanted) best first. Backends that can rank a list of ids read only
+    those rows; the others match again, skipping the older part of their posting lists."""
     m = get_backend().match(clauses)
-    sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.source}"
-    params = list(m.params)
-    for f in filters:
-        sql += f" AND {_filter_condition(f, m.id_column, correlated=True)}"
-        params += f.params
-    if lowest is not None:
+    if m.among is not None:
+        sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.among}"
+        params: list = [list(candidates)]
+    else:
+        sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.source}"
+        params = list(m.params)
+        for f in filters:
+            sql += f" AND {_filter_condition(f, m.id_column, correlated=True)}"
+            params += f.params
         sql += f" AND {m.id_column} >= %s"
-        params.append(lowest)
+        params.append(candidates[-1])
     cursor.execute(
         f"SELECT c.id FROM ({sql}) c ORDER BY {m.order_by}, c.id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
         params + m.order_params,
@@ -147,13 +153,13 @@ def _page_ids(cursor, query: SearchQuery, clauses: list[Clause], filters: list[_
     if clauses and query.sort == Sort.RELEVANCE:
         window = _rank_window()
         if len(candidates) <= window:
-            return _ranked_ids(cursor, clauses, filters, lowest=candidates[-1], limit=limit, offset=offset)
+            return _ranked_ids(cursor, clauses, filters, candidates=candidates, limit=limit, offset=offset)
         # Very common words: the newest `window` matches are ranked; pages past them go on
         # with the older matches, newest first, so every candidate stays reachable.
         ids: list[int] = []
         if offset < window:
             ids = _ranked_ids(
-                cursor, clauses, filters, lowest=candidates[window - 1], limit=min(limit, window - offset), offset=offset
+                cursor, clauses, filters, candidates=candidates[:window], limit=min(limit, window - offset), offset=offset
             )
         start = max(offset, window)
         return ids + candidates[start : start + limit - len(ids)]

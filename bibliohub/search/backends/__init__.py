@@ -32,7 +32,11 @@ class Match:
 
     `source` is a FROM … WHERE … fragment whose rows are the matches, `id_column` names the
     record id in it, `rank_columns` are extra columns an inner query must select so that an
-    outer query can order by `order_by` (best first) over an alias `c`."""
+    outer query can order by `order_by` (best first) over an alias `c`.
+
+    `among`, when the backend has it, is a FROM … WHERE … fragment taking one parameter, a
+    list of record ids already known to match, whose rows can be ranked the same way without
+    matching again."""
 
     source: str
     params: list
@@ -40,6 +44,7 @@ class Match:
     rank_columns: str
     order_by: str
     order_params: list
+    among: str | None = None
 
 
 class Backend(Protocol):

@@ -87,4 +87,7 @@ class PostgreSQLBackend:
             rank_columns="vector",
             order_by="ts_rank_cd(c.vector, %s::tsquery) DESC",
             order_params=[query],
+            # GIN returns matches unordered, so matching again to rank the newest ones reads
+            # every match's row a second time; by primary key only the ranked rows are read.
+            among="search_document WHERE record_id = ANY(%s)",
         )
