@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
 
 from bibliohub.catalog.models import Item
 from bibliohub.circulation import rules, selectors
-from bibliohub.circulation.models import CirculationRule, Loan
-from bibliohub.circulation.prepared import PreparedQuery
+from bibliohub.circulation.models import CirculationEvent, CirculationRule, Loan
+from bibliohub.circulation.prepared import PreparedQuery, insert
+from bibliohub.patrons.models import Patron
 from tests.circulation.conftest import AT
 
 
@@ -48,3 +53,53 @@ def test_the_first_hold_is_found_for_each_copy(reader, second_reader, make_item,
     )
     assert selectors.first_hold_for_item(a) is None
     assert selectors.first_hold_for_item(Item.objects.get(pk=b.pk)) == hold
+
+
+def _values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+def test_a_prepared_patron_is_the_orm_patron_with_its_category_attached(
+    reader, django_assert_num_queries
+):
+    expected = Patron.objects.select_related("category").get(pk=reader.pk)
+    for lock in (False, True):
+        with transaction.atomic():
+            patron = selectors.fresh_patron(reader, lock=lock)
+        assert _values(patron) == _values(expected)
+        assert patron.created_at.tzinfo is not None
+        with django_assert_num_queries(0):
+            assert _values(patron.category) == _values(expected.category)
+
+
+def test_a_missing_patron_is_said_to_be_missing(db):
+    with pytest.raises(Patron.DoesNotExist):
+        selectors.fresh_patron(987_654)
+
+
+def test_a_prepared_copy_is_the_orm_copy(make_item):
+    from bibliohub.circulation.services.loans import _locked_item
+
+    item = make_item(price=Decimal("12.50"))
+    with transaction.atomic():
+        assert _values(_locked_item(item.pk)) == _values(Item.objects.get(pk=item.pk))
+        with pytest.raises(Item.DoesNotExist):
+            _locked_item(987_654)
+
+
+def test_an_inserted_row_reads_back_as_it_was_written(reader, make_item, central):
+    item = make_item()
+    event = CirculationEvent(
+        kind=CirculationEvent.Kind.REFUSAL,
+        at=AT,
+        branch=central,
+        item=item,
+        record_id=item.record_id,
+        patron=reader,
+        reasons=["card_expired"],
+        amount=Decimal("1.20"),
+        detail={"note": "ß and ё"},
+    )
+    insert(event)
+    assert event.pk is not None and not event._state.adding
+    assert _values(CirculationEvent.objects.get(pk=event.pk)) == _values(event)
