@@ -211,6 +211,17 @@ def refresh_holdings(record_ids: Iterable[int]) -> None:
     delete, insert = _refresh_sql(len(ids))
     # No savepoint: inside a caller's transaction a failure fails the caller anyway.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two desks lending two copies of one title at once: each would read the other's
+            # copy as still on the shelf and leave "available" behind. Taking the title's row
+            # makes the second refresh wait and read the first one's committed loan. Every
+            # caller locks items first and the title last, so this adds no deadlock. (SQLite
+            # runs one writer at a time and needs no lock.)
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"SELECT id FROM catalog_record WHERE id IN ({marks}) ORDER BY id FOR NO KEY UPDATE",
+                ids,
+            )
         cursor.execute(delete, ids)
         cursor.execute(insert, ids * 3)
 
