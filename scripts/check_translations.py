@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 
 LOCALE = Path(__file__).resolve().parent.parent / "bibliohub" / "locale"
-LANGUAGES = ("vi", "zh_Hans", "uk", "pl")
+LANGUAGES = ("en", "vi", "zh_Hans", "uk", "pl")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]*\}|%[sd]")
 
 
