@@ -10,6 +10,7 @@ import pytest
 from bibliohub.accounts.models import Role, User
 from bibliohub.catalog.models import ItemType
 from bibliohub.libraries.models import Branch, Location, Network, OpeningPeriod
+from tests.concurrency import on_a_database_file  # noqa: F401 (a fixture for every test folder)
 
 
 @pytest.fixture(autouse=True)

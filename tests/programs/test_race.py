@@ -9,7 +9,7 @@ import pytest
 from bibliohub.programs import services
 from bibliohub.programs.errors import Reason, RegistrationRefused
 from bibliohub.programs.models import Registration, RegistrationEvent, RegistrationStatus
-from tests.circulation.test_concurrency import on_a_database_file, race  # noqa: F401
+from tests.concurrency import race
 from tests.programs.conftest import AT, guest
 
 
@@ -18,7 +18,7 @@ def _taking(occurrence, name):
 
 
 @pytest.mark.parametrize("attempt", range(3))
-def test_two_people_taking_the_last_place_at_once_only_one_gets_it(on_a_database_file, attempt, make_event):  # noqa: F811
+def test_two_people_taking_the_last_place_at_once_only_one_gets_it(on_a_database_file, attempt, make_event):
     event = make_event(capacity=1, waitlist=False, recurrence="")
     occurrence = event.occurrences.get()
     outcomes = race(_taking(occurrence, "Anna A"), _taking(occurrence, "Borys B"))
@@ -30,7 +30,7 @@ def test_two_people_taking_the_last_place_at_once_only_one_gets_it(on_a_database
     assert RegistrationEvent.objects.count() == 1
 
 
-def test_with_a_waiting_list_the_second_of_two_at_once_waits(on_a_database_file, make_event):  # noqa: F811
+def test_with_a_waiting_list_the_second_of_two_at_once_waits(on_a_database_file, make_event):
     event = make_event(capacity=1, recurrence="")
     occurrence = event.occurrences.get()
     outcomes = race(_taking(occurrence, "Anna A"), _taking(occurrence, "Borys B"))

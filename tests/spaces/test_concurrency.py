@@ -5,72 +5,24 @@ room's row lock does the work."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from bibliohub.spaces import services
 from bibliohub.spaces.errors import BookingReason, BookingRefused
 from bibliohub.spaces.models import Booking, BookingEvent
+from tests.concurrency import race
 from tests.spaces.conftest import AT, local
-
-
-@pytest.fixture
-def shared_database(transactional_db, tmp_path):
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    settings = connection.settings_dict
-    memory_name = settings["NAME"]
-    connection.ensure_connection()
-    target = sqlite3.connect(tmp_path / "rooms.sqlite3")
-    connection.connection.backup(target)
-    target.close()
-    keep_alive = sqlite3.connect(memory_name, uri=True)
-    settings["NAME"] = str(tmp_path / "rooms.sqlite3")
-    connection.close()
-    try:
-        yield
-    finally:
-        connection.close()
-        settings["NAME"] = memory_name
-        connection.ensure_connection()
-        keep_alive.close()
-
-
-def at_once(*calls):
-    """Each call's result, or the exception it raised, with all calls started together."""
-    start = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            start.wait()
-            outcomes[i] = call()
-        except Exception as e:  # the outcome under test
-            outcomes[i] = e
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_patrons_booking_the_last_slot_at_once_only_one_gets_it(
-    shared_database, attempt, reader, second_reader, study_room
+    on_a_database_file, attempt, reader, second_reader, study_room
 ):
     def book(patron):
         return lambda: services.book(resource=study_room, start=local(1, 19), end=local(1, 20),
                                      patron=patron, at=AT)
 
-    outcomes = at_once(book(reader), book(second_reader))
+    outcomes = race(book(reader), book(second_reader))
     won = [o for o in outcomes if isinstance(o, Booking)]
     lost = [o for o in outcomes if isinstance(o, BookingRefused)]
     assert len(won) == 1 and len(lost) == 1, outcomes
@@ -81,9 +33,9 @@ def test_two_patrons_booking_the_last_slot_at_once_only_one_gets_it(
 
 
 def test_an_event_and_a_patron_racing_for_a_room_do_not_both_get_it(
-    shared_database, reader, study_room, central_librarian
+    on_a_database_file, reader, study_room, central_librarian
 ):
-    outcomes = at_once(
+    outcomes = race(
         lambda: services.book(resource=study_room, start=local(2, 10), end=local(2, 11),
                               patron=reader, at=AT),
         lambda: services.reserve_for_event(room=study_room, start=local(2, 10, 30),
@@ -95,10 +47,10 @@ def test_an_event_and_a_patron_racing_for_a_room_do_not_both_get_it(
 
 
 def test_one_patron_booking_two_rooms_at_once_cannot_pass_the_daily_limit(
-    shared_database, reader, study_room, second_study_room
+    on_a_database_file, reader, study_room, second_study_room
 ):
     # 120 minutes each, 180 a day: only one of the two fits.
-    outcomes = at_once(
+    outcomes = race(
         lambda: services.book(resource=study_room, start=local(2, 10), end=local(2, 12),
                               patron=reader, at=AT),
         lambda: services.book(resource=second_study_room, start=local(2, 14), end=local(2, 16),
