@@ -321,34 +321,42 @@ def _block_messages(reasons: list[BlockReason]) -> tuple[str, ...]:
 UNKNOWN_PATRON_STATUS = "Y" * 4 + " " * 10
 
 
+def _patron_refused(
+    response: type[codec.PatronStatusResponse] | type[codec.PatronInformationResponse],
+    session: Session,
+    patron: Patron | None,
+    message: codec.PatronStatusRequest | codec.PatronInformation,
+    at: datetime,
+) -> codec.Message | None:
+    """The answer to a patron status or information request for an unknown card or a wrong
+    PIN (which never reveals the patron's details), or None when the patron may be told."""
+    pin_valid: str | None
+    if patron is None:
+        valid, pin_valid, screen = "N", None, str(NOT_KNOWN_CARD)
+    elif pin_problem := _pin_refusal(session, patron, message.patron_password):
+        valid, pin_valid, screen = "Y", "N", pin_problem
+    else:
+        return None
+    return response(
+        patron_status=UNKNOWN_PATRON_STATUS,
+        language="000",
+        transaction_date=_local(at),
+        institution_id=message.institution_id,
+        patron_identifier=message.patron_identifier,
+        personal_name="",
+        valid_patron=valid,
+        valid_patron_password=pin_valid,
+        screen_message=(screen,),
+    )
+
+
 @handles(codec.PatronStatusRequest)
 def patron_status(
     session: Session, message: codec.PatronStatusRequest, at: datetime
 ) -> codec.Message:
     patron = _patron(session, message.patron_identifier, fresh=True)
-    if patron is None:
-        return codec.PatronStatusResponse(
-            patron_status=UNKNOWN_PATRON_STATUS,
-            language="000",
-            transaction_date=_local(at),
-            institution_id=message.institution_id,
-            patron_identifier=message.patron_identifier,
-            personal_name="",
-            valid_patron="N",
-            screen_message=(str(NOT_KNOWN_CARD),),
-        )
-    if pin_problem := _pin_refusal(session, patron, message.patron_password):
-        return codec.PatronStatusResponse(
-            patron_status=UNKNOWN_PATRON_STATUS,
-            language="000",
-            transaction_date=_local(at),
-            institution_id=message.institution_id,
-            patron_identifier=message.patron_identifier,
-            personal_name="",
-            valid_patron="Y",
-            valid_patron_password="N",
-            screen_message=(pin_problem,),
-        )
+    if refused := _patron_refused(codec.PatronStatusResponse, session, patron, message, at):
+        return refused
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at, lists=False)
     return codec.PatronStatusResponse(
@@ -426,29 +434,8 @@ def patron_information(
     session: Session, message: codec.PatronInformation, at: datetime
 ) -> codec.Message:
     patron = _patron(session, message.patron_identifier, fresh=True)
-    if patron is None:
-        return codec.PatronInformationResponse(
-            patron_status=UNKNOWN_PATRON_STATUS,
-            language="000",
-            transaction_date=_local(at),
-            institution_id=message.institution_id,
-            patron_identifier=message.patron_identifier,
-            personal_name="",
-            valid_patron="N",
-            screen_message=(str(NOT_KNOWN_CARD),),
-        )
-    if pin_problem := _pin_refusal(session, patron, message.patron_password):
-        return codec.PatronInformationResponse(
-            patron_status=UNKNOWN_PATRON_STATUS,
-            language="000",
-            transaction_date=_local(at),
-            institution_id=message.institution_id,
-            patron_identifier=message.patron_identifier,
-            personal_name="",
-            valid_patron="Y",
-            valid_patron_password="N",
-            screen_message=(pin_problem,),
-        )
+    if refused := _patron_refused(codec.PatronInformationResponse, session, patron, message, at):
+        return refused
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at)
     # At most one list per response (the spec's advice); the first "Y" wins.
