@@ -73,7 +73,10 @@ def test_a_cataloguer_fixes_a_record_and_adds_a_copy_by_keyboard(live_server, wo
     record = world
     with _page() as page:
         _log_in(page, live_server.url)
-        page.keyboard.type("lisova")  # the quick search box has the focus
+        # The quick search box takes the focus once the page has loaded; type only then, or
+        # the first keystroke can land before it does.
+        page.wait_for_function("document.activeElement && document.activeElement.tagName === 'INPUT'")
+        page.keyboard.type("lisova")
         page.keyboard.press("Enter")
         page.get_by_role("link", name="Lisova pisnia").click()
         expect(page.locator("h1")).to_have_text("Lisova pisnia")
