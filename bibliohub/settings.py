@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -128,6 +129,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("BIBLIOHUB_TEST_SQLITE") or None}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run through bibliohub.db.repeated_cursor (the checkout's, among others) are
+    # prepared on the server after five runs on a connection: planned once, not every time.
+    # Off for a pooler that cannot keep prepared statements (PgBouncer in transaction mode
+    # before 1.21). Every other query is bound on the client, as Django does by default.
+    _prepare = os.environ.get("BIBLIOHUB_DATABASE_PREPARE", "on").lower()
+    if _prepare not in ("on", "off"):
+        raise ImproperlyConfigured(f"BIBLIOHUB_DATABASE_PREPARE must be on or off, not {_prepare!r}")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5 if _prepare == "on" else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.db import connection, transaction
 
 from bibliohub.catalog.models import AVAILABLE_STATUSES, GONE_STATUSES, Item, Record
+from bibliohub.db import repeated_cursor
 from bibliohub.libraries.models import Branch
 from bibliohub.search.backends import IndexRow, get_backend
 from bibliohub.search.normalize import sort_key, tokens
@@ -210,7 +211,7 @@ def refresh_holdings(record_ids: Iterable[int]) -> None:
         return
     delete, insert = _refresh_sql(len(ids))
     # No savepoint: inside a caller's transaction a failure fails the caller anyway.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), repeated_cursor() as cursor:
         if connection.vendor == "postgresql":
             # Two desks lending two copies of one title at once: each would read the other's
             # copy as still on the shelf and leave "available" behind. Taking the title's row

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from bibliohub.circulation.errors import OverrideNotAllowed, RefusalReason
 from bibliohub.circulation.models import CirculationEvent, Hold, Loan
 from bibliohub.circulation.prepared import insert
 from bibliohub.circulation.rules import DUE_TIME
+from bibliohub.db import repeated_cursor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 
@@ -106,7 +106,7 @@ def save_item_status(item: Item, status: str) -> None:
 
     item.status = status
     # What item.save(update_fields=["status"]) writes, without building the query each time.
-    with connection.cursor() as cursor:
+    with repeated_cursor() as cursor:
         cursor.execute(_SET_ITEM_STATUS, [status, item.pk])
     refresh_holdings([item.record_id])
 
