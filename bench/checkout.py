@@ -11,6 +11,10 @@ Each database gets a fresh network, a default rule, patrons and copies, then two
     1000 loans    checkouts for one patron who has 1,000 current loans at the start (a
                   new such patron each round; the loans made in the round add to them)
 
+`--desks N` lends from N desks at once, each a process of its own with its own patrons and
+copies, started together for each scenario; "per s" is then the checkouts of all desks over
+the time from the first start to the last end, and the latencies are those of every desk.
+
 Each `--db` runs in its own process (Django has one default database per process); the table
 at the end puts them side by side. "cpu ms" is the CPU time of the benchmark process per
 checkout (Django and the SQLite library; a PostgreSQL server's own work is not in it): on a
@@ -48,7 +52,8 @@ def _setup(args: argparse.Namespace) -> dict:
 
     call_command("migrate", verbosity=0)
     at = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
-    tag = str(int(time.time() * 1000))  # rerunnable against the same database
+    # Rerunnable against the same database, and unique among desks set up at the same moment.
+    tag = f"{int(time.time() * 1000)}p{os.getpid()}"
     network = Network.objects.create(name=f"Bench {tag}")
     branch = Branch.objects.create(network=network, code=f"b{tag}", name="Bench branch")
     OpeningPeriod.objects.bulk_create(
@@ -138,6 +143,7 @@ def _setup(args: argparse.Namespace) -> dict:
 def _time(calls) -> dict:
     durations = []
     cpu = time.process_time()
+    started = time.time()
     start = time.perf_counter()
     for call in calls:
         t = time.perf_counter()
@@ -145,16 +151,29 @@ def _time(calls) -> dict:
         durations.append(time.perf_counter() - t)
     wall = time.perf_counter() - start
     cpu = time.process_time() - cpu
-    durations.sort()
+    return {"durations": durations, "started": started, "ended": started + wall, "cpu": cpu}
+
+
+def _summary(timings: list[dict]) -> dict:
+    """One scenario of one round, over every desk: checkouts a second from the first desk's
+    start to the last desk's end, latencies of all desks together."""
+    durations = sorted(d for t in timings for d in t["durations"])
+    wall = max(t["ended"] for t in timings) - min(t["started"] for t in timings)
     return {
         "n": len(durations),
         "per_second": len(durations) / wall,
         "p50_ms": statistics.median(durations) * 1000,
         "p95_ms": durations[int(0.95 * (len(durations) - 1))] * 1000,
         "max_ms": durations[-1] * 1000,
-        # This process only: on a shared machine, the part of the time that is ours.
-        "cpu_ms": cpu / len(durations) * 1000,
+        # The desks' own processes: on a shared machine, the part of the time that is ours.
+        "cpu_ms": sum(t["cpu"] for t in timings) / len(durations) * 1000,
     }
+
+
+def _wait_for_go(phase: str) -> None:
+    """With several desks: say this desk is ready for `phase` and wait until every desk is."""
+    print(f"ready {phase}", flush=True)
+    sys.stdin.readline()
 
 
 def worker(args: argparse.Namespace) -> dict:
@@ -185,16 +204,59 @@ def worker(args: argparse.Namespace) -> dict:
     # Warm up the connection and caches before either scenario is timed.
     for k in range(20):
         lend(patrons[k % len(patrons)], k)()
-    results = {"durability": world["durability"]}
-    rounds = []
+    results: dict = {"durability": world["durability"], "rounds": []}
     for r in range(args.rounds):
+        _wait_for_go(f"spread {r}")
         spread = _time(lend(patrons[k % len(patrons)], k) for k in range(args.n))
+        _wait_for_go(f"heavy {r}")
         heavy = _time(lend(world["heavy"][r], k) for k in range(args.n))
-        rounds.append((spread, heavy))
-    results["spread"] = _merge([s for s, _ in rounds])
-    results["heavy"] = _merge([h for _, h in rounds])
+        results["rounds"].append((spread, heavy))
     results["heavy_open_loans"] = patron_state(world["heavy"][0], at=at)[1].open_loans
     return results
+
+
+def run_desks(db: str, args: argparse.Namespace) -> dict:
+    """`args.desks` desk processes on database `db`, each with its own patrons and copies,
+    started together for every scenario of every round."""
+    command = [sys.executable, __file__, "--worker", "--db", db, "-n", str(args.n),
+               "--loans", str(args.loans), "--patrons", str(args.patrons),
+               "--rounds", str(args.rounds)]  # fmt: skip
+
+    def ready(desk: subprocess.Popen) -> None:
+        line = desk.stdout.readline()
+        if not line.startswith("ready"):
+            raise SystemExit(f"a desk stopped before its work: {line!r}")
+
+    # The first desk migrates a fresh database alone; the others set up once it is ready.
+    desks = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)]
+    ready(desks[0])
+    desks += [
+        subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(args.desks - 1)
+    ]
+    for phase in range(2 * args.rounds):
+        for desk in desks[1:] if phase == 0 else desks:
+            ready(desk)
+        for desk in desks:  # every desk is ready: go
+            desk.stdin.write("go\n")
+            desk.stdin.flush()
+    outputs = []
+    for desk in desks:
+        out, _ = desk.communicate()
+        if desk.returncode:
+            raise SystemExit(f"a desk failed with exit code {desk.returncode}")
+        outputs.append(json.loads(out.strip().splitlines()[-1]))
+    rounds = [
+        (_summary([o["rounds"][r][0] for o in outputs]), _summary([o["rounds"][r][1] for o in outputs]))
+        for r in range(args.rounds)
+    ]
+    return {
+        "durability": outputs[0]["durability"],
+        "desks": args.desks,
+        "spread": _merge([s for s, _ in rounds]),
+        "heavy": _merge([h for _, h in rounds]),
+        "heavy_open_loans": outputs[0]["heavy_open_loans"],
+    }
 
 
 def _merge(runs: list[dict]) -> dict:
@@ -209,6 +271,7 @@ def main() -> None:
     parser.add_argument("--loans", type=int, default=1000, help="current loans of the patron")
     parser.add_argument("--patrons", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--desks", type=int, default=1, help="desks lending at the same time")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -218,15 +281,9 @@ def main() -> None:
     for db in args.db:
         if db.startswith("sqlite:///"):
             Path(db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", "--db", db, "-n", str(args.n),
-             "--loans", str(args.loans), "--patrons", str(args.patrons),
-             "--rounds", str(args.rounds)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        results[db.split(":")[0]] = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"checkouts through the service, {args.n} per scenario and round, median of "
-          f"{args.rounds} rounds; load: {os.getloadavg()[0]:.2f}")  # fmt: skip
+        results[db.split(":")[0]] = run_desks(db, args)
+    print(f"checkouts through the service, {args.n} per desk, scenario and round, {args.desks} "
+          f"desk(s) at once, median of {args.rounds} rounds; load: {os.getloadavg()[0]:.2f}")  # fmt: skip
     print(f"{'database':<10} {'scenario':<12} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'max ms':>8} {'cpu ms':>8}  durability")  # fmt: skip
     for name, res in results.items():
