@@ -165,15 +165,18 @@ def _page_ids(cursor, query: SearchQuery, clauses: list[Clause], filters: list[_
         return ids + candidates[start : start + limit - len(ids)]
     if query.sort not in _ORDER:  # relevance without words: newest first, as listed
         return candidates[offset : offset + limit]
+    among = _among_ids(candidates, "r.id")
     cursor.execute(
         "SELECT r.id FROM catalog_record r LEFT JOIN search_document d ON d.record_id = r.id "
-        f"WHERE r.id IN ({_marks(candidates)}) ORDER BY {_ORDER[query.sort]} LIMIT {limit} OFFSET {offset}",
-        candidates,
+        f"WHERE {among.sql} ORDER BY {_ORDER[query.sort]} LIMIT {limit} OFFSET {offset}",
+        among.params,
     )
     return [row[0] for row in cursor.fetchall()]
 
 
-def _facet_counts(cursor, candidates: _Sql, facets: list[str]) -> dict[str, dict[str, int]]:
+def _facet_counts(cursor, among: _Sql, facets: list[str]) -> dict[str, dict[str, int]]:
+    """Counts of each value of `facets` over the records of `among` (a condition on
+    record_id)."""
     counts: dict[str, dict[str, int]] = {f: {} for f in facets}
     if not facets:
         return counts
@@ -182,9 +185,8 @@ def _facet_counts(cursor, candidates: _Sql, facets: list[str]) -> dict[str, dict
     # planner a facet list that tempts it to scan the (facet, value) index instead.
     only = " AND facet = %s" if len(facets) == 1 else ""
     cursor.execute(
-        f"SELECT facet, value, count(*) FROM search_facet WHERE record_id IN ({candidates.sql}){only} "
-        "GROUP BY facet, value",
-        [*candidates.params, *facets[:1]] if only else candidates.params,
+        f"SELECT facet, value, count(*) FROM search_facet WHERE {among.sql}{only} GROUP BY facet, value",
+        [*among.params, *facets[:1]] if only else among.params,
     )
     for facet, value, count in cursor.fetchall():
         if facet in counts:
@@ -196,8 +198,17 @@ def _rank_window() -> int:
     return int(getattr(settings, "SEARCH_RANK_WINDOW", RANK_WINDOW))
 
 
-def _id_list(ids: list[int]) -> _Sql:
-    return _Sql(_marks(ids), list(ids)) if ids else _Sql("NULL", [])
+def _among_ids(ids: list[int], column: str = "record_id") -> _Sql:
+    """`column` is one of `ids`. On PostgreSQL one array parameter: a list of 1,000
+    placeholders takes PostgreSQL longer to plan than the counting takes to run (6-7 ms
+    against 3.5 ms for the whole facet query over a million records)."""
+    if connection.vendor == "postgresql":
+        return _Sql(f"{column} = ANY(%s)", [list(ids)])
+    return _Sql(f"{column} IN ({_marks(ids)})", list(ids)) if ids else _Sql(f"{column} IN (NULL)", [])
+
+
+def _among_matches(matches: _Sql) -> _Sql:
+    return _Sql(f"record_id IN ({matches.sql})", matches.params)
 
 
 def _facet_sample() -> int:
@@ -223,18 +234,19 @@ def _facets(
         scale = min(matched, limit) / sample
         return {f: {v: max(1, round(c * scale)) for v, c in vc.items()} for f, vc in counts.items()}
 
-    sampled = _id_list(candidates[:sample])
+    sampled = _among_ids(candidates[:sample])
     counts = scaled(_facet_counts(cursor, sampled, [f for f in FACETS if not chosen[f]]), matched)
     for facet in FACETS:
         if chosen[facet]:
             filters = _filter_sql({f: v for f, v in chosen.items() if f != facet})
             others = _count(cursor, _matches(clauses, filters, bound=None), limit)
-            counts.update(scaled(_facet_counts(cursor, _matches(clauses, filters, bound=sample), [facet]), others))
+            sampled_others = _among_matches(_matches(clauses, filters, bound=sample))
+            counts.update(scaled(_facet_counts(cursor, sampled_others, [facet]), others))
     if chosen["branch"] and "availability" in counts and not chosen["availability"]:
         # With branches picked, "available" means available at one of them.
         cursor.execute(
             f"SELECT count(DISTINCT record_id) FROM search_facet WHERE facet = 'available_at' "
-            f"AND value IN ({_marks(chosen['branch'])}) AND record_id IN ({sampled.sql})",
+            f"AND value IN ({_marks(chosen['branch'])}) AND {sampled.sql}",
             [*chosen["branch"], *sampled.params],
         )
         available = scaled({"availability": {"available": cursor.fetchone()[0]}}, matched)["availability"]
