@@ -247,6 +247,19 @@ def test_the_database_refuses_a_second_open_loan_of_one_copy(lend, reader, secon
         )
 
 
+def test_an_open_loan_the_item_status_does_not_show_still_refuses_the_checkout(
+    lend, reader, second_reader, book
+):
+    # The unique index is the last word: a copy marked available by mistake while its loan
+    # is open is refused, the refusal is recorded and the first loan stays the only one.
+    first = lend(reader, book)
+    book.__class__.objects.filter(pk=book.pk).update(status=ItemStatus.AVAILABLE)
+    assert refused(lend, second_reader, book).reasons == [R.ITEM_ALREADY_ON_LOAN]
+    assert list(Loan.objects.filter(item=book, returned_at__isnull=True)) == [first]
+    assert events("refusal")[-1].patron_id == second_reader.pk
+    assert refresh(book).status == ItemStatus.AVAILABLE  # nothing of the refused loan written
+
+
 def test_checkout_cost_does_not_grow_with_the_patron_loans(
     lend, reader, make_item, django_assert_max_num_queries
 ):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,10 @@ def _policy(*, branch: Branch | int, category: int | None, item_type: int) -> ru
         return rules.load_policy(branch=branch, category=category, item_type=item_type)
     except rules.NoRuleApplies:
         return None
+
+
+# The conflict target of the loan_one_open_per_item constraint (circulation/models.py).
+_ONE_OPEN_LOAN_PER_ITEM = '("item_id") WHERE "returned_at" IS NULL'
 
 
 def _locked_item_query(*, item_id: int):
@@ -148,17 +152,10 @@ def checkout(
                 age_band=patron.category.age_band,
                 home_branch_id=patron.home_branch_id,
             )
-            try:
-                # The partial unique index on open loans is the last word when two desks
-                # race. PostgreSQL aborts the whole transaction on the violation, so a
-                # savepoint keeps it usable to record the refusal; SQLite undoes only the
-                # failing statement and needs none (two statements fewer per loan).
-                if connection.vendor == "sqlite":
-                    insert(loan)
-                else:
-                    with transaction.atomic():
-                        insert(loan)
-            except IntegrityError:
+            # The partial unique index on open loans is the last word when two desks race:
+            # the loser's row is not inserted, and its transaction goes on to record the
+            # refusal (no savepoint: two statements fewer per loan on PostgreSQL).
+            if not insert(loan, unless_conflict=_ONE_OPEN_LOAN_PER_ITEM):
                 loan = None
                 refusal = CheckoutRefused(
                     [RefusalReason.ITEM_ALREADY_ON_LOAN], record_id=item.record_id
