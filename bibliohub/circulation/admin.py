@@ -53,7 +53,15 @@ class CirculationRuleAdmin(admin.ModelAdmin):
         (_("Holds"), {"fields": ["holds_allowed", "hold_pickup_days"]}),
         (
             _("Fines"),
-            {"fields": ["fine_per_day", "grace_days", "fine_cap", "max_fines_before_block"]},
+            {
+                "fields": [
+                    "fine_per_day",
+                    "grace_days",
+                    "fine_days",
+                    "fine_cap",
+                    "max_fines_before_block",
+                ]
+            },
         ),
     ]
 

@@ -108,6 +108,7 @@ class CirculationRuleForm(forms.ModelForm):
             "hold_pickup_days",
             "fine_per_day",
             "grace_days",
+            "fine_days",
             "fine_cap",
             "max_fines_before_block",
             "calendar_mode",

@@ -34,6 +34,14 @@ class CalendarMode(models.TextChoices):
     IGNORE = "ignore", _("Ignore the calendar")
 
 
+class FineDays(models.TextChoices):
+    """Which days overdue fines count (Koha's finesCalendar, Evergreen's "charge fines on
+    closed days"): readers do not expect to be fined for days the library was closed."""
+
+    OPEN_DAYS = "open_days", _("Only days the branch is open")
+    ALL_DAYS = "all_days", _("Every day, closed days included")
+
+
 class CirculationRule(models.Model):
     """A complete loan policy for one (branch, category, item type) combination; an empty
     part means "any". The most specific rule that matches wins as a whole (see
@@ -108,7 +116,10 @@ class CirculationRule(models.Model):
     grace_days = models.PositiveSmallIntegerField(
         _("grace days"),
         default=0,
-        help_text=_("Days overdue before a fine is charged; once past them, every day counts."),
+        help_text=_(
+            "Fined days overdue before a fine is charged; once past them, every fined day "
+            "counts."
+        ),
     )
     fine_cap = models.DecimalField(
         _("maximum fine per loan"),
@@ -117,6 +128,17 @@ class CirculationRule(models.Model):
         null=True,
         blank=True,
         help_text=_("Empty: no maximum."),
+    )
+    fine_days = models.CharField(
+        _("days fined"),
+        max_length=10,
+        choices=FineDays.choices,
+        default=FineDays.OPEN_DAYS,
+        help_text=_(
+            "Only days the branch is open: a day on which the lending branch is closed is not "
+            "fined (for hour loans, nor is time outside opening hours). Every day: closed days "
+            "are fined too."
+        ),
     )
     max_fines_before_block = models.DecimalField(
         _("fines that block borrowing"),

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Protocol
 
 from django.db.models import Model, Q, QuerySet
@@ -42,7 +42,13 @@ from django.utils.translation import gettext_lazy
 
 from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation.errors import FROM_BLOCK, RefusalReason
-from bibliohub.circulation.models import CalendarMode, CirculationRule, LoanUnit, Term
+from bibliohub.circulation.models import (
+    CalendarMode,
+    CirculationRule,
+    FineDays,
+    LoanUnit,
+    Term,
+)
 from bibliohub.circulation.prepared import PreparedQuery
 from bibliohub.libraries.hours import BranchCalendar, DayHours
 from bibliohub.libraries.models import Branch, CalendarException, OpeningPeriod
@@ -107,6 +113,7 @@ class Policy:
     max_fines_before_block: Decimal | None
     calendar_mode: str
     due_at_end_of_term: bool
+    fine_days: str
 
     @classmethod
     def from_rule(cls, rule: CirculationRule) -> Policy:
@@ -130,6 +137,7 @@ class Policy:
             ),
             calendar_mode=rule.calendar_mode,
             due_at_end_of_term=rule.due_at_end_of_term,
+            fine_days=rule.fine_days,
         )
 
     @property
@@ -465,6 +473,26 @@ def load_calendar(
     )
 
 
+def load_fine_calendar(branch: Branch, *, due_at: datetime, at: datetime) -> BranchCalendar:
+    """The lending branch's calendar from the due day to the day of `at`, for fined_days, in
+    two queries whatever the number of days."""
+    return BranchCalendar(
+        branch,
+        timezone.localdate(due_at),
+        timezone.localdate(at),
+        periods=list(_PERIODS.objects(OpeningPeriod, branch=branch.pk)),
+        exceptions=list(
+            _EXCEPTIONS.objects(
+                CalendarException,
+                branch=branch.pk,
+                network=branch.network_id,
+                start=timezone.localdate(due_at),
+                end=timezone.localdate(at),
+            )
+        ),
+    )
+
+
 def load_due_date(
     policy: Policy, *, branch: Branch, start: datetime, renewal: bool = False
 ) -> datetime:
@@ -606,12 +634,60 @@ def days_overdue(*, due_at: datetime, at: datetime) -> int:
     return late.days + (1 if late % timedelta(days=1) else 0)
 
 
-def fine_for(policy: Policy, *, due_at: datetime, at: datetime) -> Decimal:
-    """The overdue fine for a loan due at `due_at` and returned (or still out) at `at`: nothing
-    within the grace days; past them, the fine per day for every day late (the grace days
-    included), up to the cap."""
+def fined_days(
+    policy: Policy, *, due_at: datetime, at: datetime, calendar: Calendar | None = None
+) -> int:
+    """How many days of a loan due at `due_at` and returned (or still out) at `at` are fined.
+    Every started day late, unless the policy fines only days the branch is open: then only
+    the days on which the lending branch was open at some moment of the overdue time count
+    (a closed day, and for hour loans the hours outside opening hours, cost nothing), and
+    never more than every started day. `calendar` (of the lending branch, from the due day
+    to the day of `at`) is required for that. Raises ValueError without it."""
     days = days_overdue(due_at=due_at, at=at)
-    if policy.is_fine_free or days <= policy.grace_days:
+    if days == 0 or policy.fine_days != FineDays.OPEN_DAYS:
+        return days
+    if calendar is None:
+        raise ValueError("counting only open days needs the branch calendar")
+    return _open_days_late(calendar, due_at=due_at, at=at, most=_days_worth_counting(policy, days))
+
+
+def _days_worth_counting(policy: Policy, days: int) -> int:
+    # Past the cap more days change nothing: a loan overdue for years stops counting there.
+    if policy.fine_cap is None or policy.fine_per_day <= 0:
+        return days
+    to_cap = int((policy.fine_cap / policy.fine_per_day).to_integral_value(rounding=ROUND_CEILING))
+    return min(days, max(to_cap, policy.grace_days + 1))
+
+
+def _open_days_late(cal: Calendar, *, due_at: datetime, at: datetime, most: int) -> int:
+    """The local days from the due day to the day of `at` with opening hours that overlap the
+    overdue time (due_at, at], at most `most`."""
+    tz = timezone.get_current_timezone()
+    start, end = timezone.localtime(due_at, tz), timezone.localtime(at, tz)
+    counted, day = 0, start.date()
+    while day <= end.date() and counted < most:
+        for opens, closes in cal.day(day).periods:
+            if (
+                datetime.combine(day, opens, tzinfo=tz) < end
+                and datetime.combine(day, closes, tzinfo=tz) > start
+            ):
+                counted += 1
+                break
+        day += timedelta(days=1)
+    return counted
+
+
+def fine_for(
+    policy: Policy, *, due_at: datetime, at: datetime, calendar: Calendar | None = None
+) -> Decimal:
+    """The overdue fine for a loan due at `due_at` and returned (or still out) at `at`: nothing
+    within the grace days; past them, the fine per day for every fined day (the grace days
+    included), up to the cap. Which days are fined: see fined_days (a policy that fines
+    only open days needs the lending branch's `calendar`)."""
+    if policy.is_fine_free or at <= due_at:
+        return Decimal("0.00")
+    days = fined_days(policy, due_at=due_at, at=at, calendar=calendar)
+    if days <= policy.grace_days:
         return Decimal("0.00")
     fine = policy.fine_per_day * days
     if policy.fine_cap is not None:

@@ -62,6 +62,7 @@ def policy(
         max_fines_before_block=None,
         calendar_mode=mode,
         due_at_end_of_term=False,
+        fine_days="all_days",
     )
     return replace(base, **values)
 

@@ -35,6 +35,7 @@ POLICY = rules.Policy(
     max_fines_before_block=Decimal("10.00"),
     calendar_mode="next_open_day",
     due_at_end_of_term=False,
+    fine_days="all_days",
 )
 CLEAN = rules.PatronState()
 

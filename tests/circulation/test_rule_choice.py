@@ -145,6 +145,7 @@ def test_the_policy_carries_every_value_of_the_rule():
         max_fines_before_block=Decimal("25.00"),
         calendar_mode=CalendarMode.OPEN_DAYS,
         due_at_end_of_term=True,
+        fine_days="all_days",
     )
     policy = rules.policy_for(branch=BRANCH, category=CATEGORY, item_type=TYPE, rules=[row])
     assert policy == rules.Policy(
@@ -163,6 +164,7 @@ def test_the_policy_carries_every_value_of_the_rule():
         max_fines_before_block=Decimal("25.00"),
         calendar_mode="open_days",
         due_at_end_of_term=True,
+        fine_days="all_days",
     )
     assert policy.is_loanable and not policy.is_fine_free
 

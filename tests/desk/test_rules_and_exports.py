@@ -25,6 +25,7 @@ def _rule_form(**values):
         "fine_per_day": "0.10",
         "grace_days": "0",
         "calendar_mode": "next_open_day",
+        "fine_days": "open_days",
         "holds_allowed": "on",
     }
     data.update(values)

@@ -15,8 +15,9 @@ from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item
 from bibliohub.circulation import rules, selectors
 from bibliohub.circulation.errors import InvalidOperation
-from bibliohub.circulation.models import Fine, FineKind, Loan, Payment, PaymentLine
+from bibliohub.circulation.models import Fine, FineDays, FineKind, Loan, Payment, PaymentLine
 from bibliohub.circulation.services._common import Kind, record_event
+from bibliohub.libraries.hours import BranchCalendar, calendars_for
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 
@@ -88,11 +89,18 @@ def charge_fine(
 
 
 def accrue_overdue(
-    loan: Loan, *, at: datetime, staff: User | None = None, policy: rules.Policy | None = None
+    loan: Loan,
+    *,
+    at: datetime,
+    staff: User | None = None,
+    policy: rules.Policy | None = None,
+    calendar: BranchCalendar | None = None,
 ) -> Fine | None:
     """Bring the overdue fine of `loan` up to `at` under the rule of the branch that lent it
     (inside the caller's transaction) and return it; None while nothing is due. The fine only
-    grows: once waived it stays waived, and a paid fine that grows is open again."""
+    grows: once waived it stays waived, and a paid fine that grows is open again. Under a
+    rule that fines only open days, the lending branch's calendar is read unless `calendar`
+    (covering the due day to the day of `at`) is given."""
     if loan.patron_id is None or loan.due_at >= at:
         return None
     if policy is None:
@@ -102,7 +110,12 @@ def accrue_overdue(
             )
         except rules.NoRuleApplies:
             return None
-    amount = rules.fine_for(policy, due_at=loan.due_at, at=at)
+    if policy.is_fine_free:
+        amount = Decimal("0.00")
+    else:
+        if calendar is None and policy.fine_days == FineDays.OPEN_DAYS:
+            calendar = rules.load_fine_calendar(loan.branch, due_at=loan.due_at, at=at)
+        amount = rules.fine_for(policy, due_at=loan.due_at, at=at, calendar=calendar)
     fine = Fine.objects.select_for_update().filter(loan=loan, kind=FineKind.OVERDUE).first()
     if fine is None:
         if amount <= 0:
@@ -133,11 +146,20 @@ def accrue_fines(*, at: datetime) -> int:
     fines record a FINE event; growing ones do not (the checkin records the final amount)."""
     policies: dict[tuple[int, int | None, int], rules.Policy | None] = {}
     owing = 0
-    loans = (
+    loans = list(
         Loan.objects.select_for_update(of=("self",))
         .filter(returned_at__isnull=True, due_at__lt=at, patron__isnull=False)
         .select_related("branch", "item")
         .order_by("pk")
+    )
+    if not loans:
+        return 0
+    # Every lending branch's calendar over the whole overdue span, in two queries (not two
+    # per loan): rules that fine only open days read them.
+    calendars = calendars_for(
+        {loan.branch_id: loan.branch for loan in loans}.values(),
+        timezone.localdate(min(loan.due_at for loan in loans)),
+        timezone.localdate(at),
     )
     for loan in loans:
         key = (loan.branch_id, loan.category_id, loan.item_type_id)
@@ -149,7 +171,8 @@ def accrue_fines(*, at: datetime) -> int:
         policy = policies[key]
         if policy is None or policy.is_fine_free:
             continue
-        if accrue_overdue(loan, at=at, policy=policy) is not None:
+        calendar = calendars[loan.branch_id]
+        if accrue_overdue(loan, at=at, policy=policy, calendar=calendar) is not None:
             owing += 1
     return owing
 
