@@ -38,7 +38,7 @@ def repeated_cursor(using: str = "default") -> Iterator[CursorWrapper]:
         with connection.cursor() as cursor:
             yield cursor
         return
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
 
     # What connection.cursor() does, with the server-binding cursor class instead of the
     # connection's default one.
@@ -46,6 +46,6 @@ def repeated_cursor(using: str = "default") -> Iterator[CursorWrapper]:
     connection.ensure_connection()
     with connection.wrap_database_errors:
         raw = ServerBindingCursor(connection.connection)
-    cursor = connection._prepare_cursor(raw)
+    cursor = connection._prepare_cursor(raw)  # type: ignore[attr-defined]
     with cursor:
         yield cursor
