@@ -6,6 +6,7 @@
     .venv/bin/python bench/sip2.py --db $url                 # a fresh database in that cluster
     .venv/bin/python bench/sip2.py --db $url --workers 2     # two server processes
     .venv/bin/python bench/sip2.py --handler-ratio            # the SIP2 layer's own cost
+    .venv/bin/python bench/sip2.py --pin                      # every checkout carries the PIN
 
 A fresh database (SQLite in a temporary directory with the project's settings: WAL and
 synchronous=FULL, so every loan is on disk when it is confirmed; or a new database in the
@@ -57,7 +58,10 @@ def _drop_postgres(url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _load(n: int, clients: int) -> None:
+PIN = "2468"
+
+
+def _load(n: int, clients: int, *, pin: bool = False) -> None:
     """Schema and data, through Django in this process."""
     import django
     from django.core.management import call_command
@@ -81,7 +85,7 @@ def _load(n: int, clients: int) -> None:
     terminal = SelfCheckTerminal(login="bench", name="Bench", branch=branch)
     terminal.set_password(PASSWORD)
     terminal.save()
-    Patron.objects.bulk_create(
+    patrons = Patron.objects.bulk_create(
         Patron(
             network=network, card_barcode=c if isinstance(c, str) else f"P{c:04d}", family_name="Reader", given_names=str(c),
             home_branch=branch, category=category, status=PatronStatus.ACTIVE,
@@ -90,6 +94,10 @@ def _load(n: int, clients: int) -> None:
         )
         for c in [*range(clients), "SERVICE"]
     )  # fmt: skip
+    if pin:
+        for patron in patrons:
+            patron.hash_pin(PIN)
+        Patron.objects.bulk_update(patrons, ["pin"])
     # A title per 20 copies, so that hold look-ups see realistic queues of copies.
     records = Record.objects.bulk_create(
         Record(marc=b"", title=f"Title {i}", created_at=now, updated_at=now)
@@ -190,9 +198,12 @@ def _start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, 
 
 
 class Client(threading.Thread):
-    def __init__(self, port: int, card: str, barcodes: list[str], start: threading.Barrier):
+    def __init__(
+        self, port: int, card: str, barcodes: list[str], start: threading.Barrier, *, pin: str = ""
+    ):
         super().__init__(daemon=True)
         self.port, self.card, self.barcodes, self.start_barrier = port, card, barcodes, start
+        self.pin = pin
         self.times: list[float] = []
         self.failures: list[str] = []
 
@@ -221,6 +232,7 @@ class Client(threading.Thread):
                     codec.Checkout(
                         institution_id="central", patron_identifier=self.card,
                         item_identifier=barcode, terminal_password="",
+                        patron_password=self.pin or None,
                     ),
                     sequence=i,
                 )  # fmt: skip
@@ -248,6 +260,10 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
     parser.add_argument("--db", help="postgres://… of a throwaway cluster (default: SQLite)")
+    parser.add_argument(
+        "--pin", action="store_true",
+        help="patrons have PINs and every checkout sends it (AD), as many self-check machines do",
+    )  # fmt: skip
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-sip2-"))
@@ -262,6 +278,8 @@ def main() -> None:
     backend = "PostgreSQL" if args.db else "SQLite (WAL, synchronous=FULL)"
     if args.workers > 1:
         backend += f", {args.workers} server processes"
+    if args.pin:
+        backend += ", PIN sent with every checkout"
     server = None
     try:
         if args.handler_ratio:
@@ -273,7 +291,7 @@ def main() -> None:
                 f"(ratio {sip2_ms / direct_ms:.2f})"
             )
             return
-        _load(args.n + SERVICE_CHECKOUTS, args.clients)
+        _load(args.n + SERVICE_CHECKOUTS, args.clients, pin=args.pin)
         alone = _service_alone([f"I{i:07d}" for i in range(args.n, args.n + SERVICE_CHECKOUTS)])
         from django.db import connections
 
@@ -287,6 +305,7 @@ def main() -> None:
                 f"P{c:04d}",
                 [f"I{i:07d}" for i in range(c * per_client, (c + 1) * per_client)],
                 barrier,
+                pin=PIN if args.pin else "",
             )
             for c in range(args.clients)
         ]
