@@ -85,3 +85,66 @@ def test_a_pin_sent_to_a_terminal_that_does_not_require_one_is_still_checked(
         assert ask(client, client.sip_patron_status_request()).valid_patron_password == "N"
     finally:
         client.disconnect()
+
+
+@pytest.fixture
+def pin_checks(monkeypatch):
+    """How many times the slow PIN hash was computed."""
+    from bibliohub.patrons.models import Patron
+
+    calls: list[str] = []
+    original = Patron.pin_matches
+
+    def counted(self, raw_pin):
+        calls.append(raw_pin)
+        return original(self, raw_pin)
+
+    monkeypatch.setattr(Patron, "pin_matches", counted)
+    return calls
+
+
+def test_a_pin_sent_with_every_checkout_is_hashed_once_per_connection(
+    kiosk, reader_with_pin, items, pin_checks
+):
+    kiosk.patronpwd = "4321"
+    for barcode in ("I0001", "I0002", "I0003"):
+        assert ask(kiosk, kiosk.sip_checkout_request(barcode)).ok == "1"
+    assert pin_checks == ["4321"]
+    assert Loan.objects.count() == 3
+
+
+def test_a_wrong_pin_after_a_right_one_is_still_refused(kiosk, reader_with_pin, items, pin_checks):
+    kiosk.patronpwd = "4321"
+    assert ask(kiosk, kiosk.sip_checkout_request("I0001")).ok == "1"
+    kiosk.patronpwd = "4322"
+    refused = ask(kiosk, kiosk.sip_checkout_request("I0002"))
+    assert (refused.ok, refused.screen_message) == ("0", ("The PIN is not right.",))
+    assert pin_checks == ["4321", "4322"]
+
+
+def test_a_pin_changed_since_it_was_checked_is_checked_again(
+    kiosk, reader_with_pin, items, pin_checks
+):
+    kiosk.patronpwd = "4321"
+    assert ask(kiosk, kiosk.sip_patron_status_request()).valid_patron_password == "Y"
+    reader_with_pin.hash_pin("8765")
+    reader_with_pin.save(update_fields=["pin"])
+    assert ask(kiosk, kiosk.sip_patron_status_request()).valid_patron_password == "N"
+    kiosk.patronpwd = "8765"
+    assert ask(kiosk, kiosk.sip_patron_status_request()).valid_patron_password == "Y"
+    assert pin_checks == ["4321", "4321", "8765"]
+
+
+def test_a_checked_pin_is_not_taken_on_another_connection(
+    sip_server, tmp_path, pin_terminal, reader_with_pin, items, pin_checks
+):
+    CirculationRule.objects.create(loan_period=21)
+    for _ in range(2):
+        client = sip2_client(sip_server.port, tmp_path)
+        try:
+            assert ask(client, client.sip_login_request("sc-central-1", TERMINAL_PASSWORD)).ok == "1"
+            client.patron, client.patronpwd = "P1001", "4321"
+            assert ask(client, client.sip_patron_status_request()).valid_patron_password == "Y"
+        finally:
+            client.disconnect()
+    assert pin_checks == ["4321", "4321"]

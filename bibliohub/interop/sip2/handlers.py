@@ -5,7 +5,10 @@ the terminal's language."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -278,6 +281,17 @@ def _patron(session: Session, card: str, *, fresh: bool = False) -> Patron | Non
 
 # Wrong PINs for one card on one connection before the machine stops asking.
 PIN_ATTEMPTS = 5
+# Many self-check machines send the PIN with every message of a patron's session. A PIN
+# hash is made slow on purpose (Django's PBKDF2: about a quarter of a second of CPU on our
+# 2-core machine), so each checkout would cost that much again: a PIN found right on this
+# connection is taken as right for this long when the same PIN comes again, unless the
+# patron's PIN has changed since. Only a keyed digest of it is kept, in memory, per connection.
+PIN_REUSE_SECONDS = 300.0
+
+
+def _pin_digest(session: Session, password: str) -> bytes:
+    key = session.extra.setdefault("pin_key", secrets.token_bytes(32))
+    return hmac.new(key, password.encode(), hashlib.sha256).digest()
 
 
 def _pin_refusal(session: Session, patron: Patron, password: str | None) -> str | None:
@@ -293,10 +307,22 @@ def _pin_refusal(session: Session, patron: Patron, password: str | None) -> str 
         return _("Too many wrong PINs. Please ask at the desk.")
     if not patron.has_pin:
         return _("Ask at the desk for a PIN to use this machine.")
+    digest = _pin_digest(session, password or "")
+    checked: dict[int, tuple[str, bytes, float]] = session.extra.setdefault("pins_checked", {})
+    kept = checked.get(patron.pk)
+    now = time.monotonic()
+    if (
+        kept is not None
+        and kept[0] == patron.pin
+        and hmac.compare_digest(kept[1], digest)
+        and now - kept[2] < PIN_REUSE_SECONDS
+    ):
+        return None
     if not patron.pin_matches(password or ""):
         failures[patron.pk] = failures.get(patron.pk, 0) + 1
         logger.warning("SIP2 %s: wrong PIN for patron %s", session.peer, patron.pk)
         return _("The PIN is not right.")
+    checked[patron.pk] = (patron.pin, digest, now)
     return None
 
 
