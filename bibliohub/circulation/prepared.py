@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 from bibliohub.db import repeated_cursor
 
@@ -32,6 +33,8 @@ def _stand_in(kind: type, index: int) -> Any:
         return datetime(1901, 1, 1, 0, 0, index, tzinfo=UTC)
     if kind is date:
         return date(1901, 2, 1 + index)
+    if kind is str:
+        return f"\u2063stand-in {index}\u2063"
     raise TypeError(f"no stand-in for {kind}")
 
 
@@ -51,7 +54,7 @@ class _Compiled:
 
 class PreparedQuery:
     """`build(**arguments)` returns the queryset; `arguments` names each argument's type
-    (int, datetime or date). Call `rows(...)` for value tuples or `objects(Model, ...)` for model
+    (int, str, datetime or date). Call `rows(...)` for value tuples or `objects(Model, ...)` for model
     instances of a query over that model's own columns."""
 
     def __init__(self, build: Callable[..., QuerySet], **arguments: type) -> None:
@@ -122,6 +125,25 @@ class PreparedQuery:
         selects them), with the values converted as the ORM would."""
         compiled, rows = self._execute(using, values)
         return [model.from_db(using, compiled.attnames, row) for row in rows]
+
+    def instances(self, *, using: str = "default", **values: Any) -> list:
+        """Model instances as the queryset itself would give them, with the objects of its
+        select_related attached and its deferred fields left out (Django's own way of
+        turning rows into objects)."""
+        compiled, rows = self._execute(using, values)
+        compiler = compiled.compiler
+        klass_info, select = compiler.klass_info, compiler.select
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        attnames = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        result = []
+        for row in rows:
+            instance = klass_info["model"].from_db(using, attnames, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            result.append(instance)
+        return result
 
     def first_with_related(
         self, model: type[Model], related: str, *, using: str = "default", **values: Any

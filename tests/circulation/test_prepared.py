@@ -103,3 +103,30 @@ def test_an_inserted_row_reads_back_as_it_was_written(reader, make_item, central
     insert(event)
     assert event.pk is not None and not event._state.adding
     assert _values(CirculationEvent.objects.get(pk=event.pk)) == _values(event)
+
+
+def _item_by_barcode(*, barcode: str):
+    return (
+        Item.objects.select_related("record", "branch")
+        .defer("record__marc")
+        .filter(barcode=barcode)
+        .order_by()
+    )
+
+
+def test_instances_come_with_their_related_objects_and_deferred_fields_as_the_orm_gives_them(
+    make_item, django_assert_num_queries
+):
+    items = [make_item(), make_item()]
+    prepared = PreparedQuery(_item_by_barcode, barcode=str)
+    for item in items:
+        expected = _item_by_barcode(barcode=item.barcode).get()
+        with django_assert_num_queries(1):
+            (found,) = prepared.instances(barcode=item.barcode)
+            assert _values(found) == _values(expected)
+            assert found.record.title == expected.record.title
+            assert found.branch.code == expected.branch.code
+        assert "marc" in found.record.get_deferred_fields()
+    assert prepared.instances(barcode="no such barcode") == []
+    # A value that looks like the stand-in or SQL is just a value.
+    assert prepared.instances(barcode="' OR 1=1 --") == []
