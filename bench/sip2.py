@@ -72,13 +72,17 @@ def _load(n: int, clients: int, *, pin: bool = False) -> None:
     from bibliohub.catalog.models import Item, ItemType, Record
     from bibliohub.circulation.models import CirculationRule
     from bibliohub.interop.sip2.models import SelfCheckTerminal
-    from bibliohub.libraries.models import Branch, Network
+    from bibliohub.libraries.models import Branch, Network, OpeningPeriod
     from bibliohub.patrons.models import Patron, PatronCategory, PatronStatus
 
     call_command("migrate", verbosity=0)
     now = timezone.now()
     network = Network.objects.create(name="Bench network")
     branch = Branch.objects.create(network=network, code="central", name="Central Library")
+    # Opening hours as a real branch has them: the due date is fitted to them.
+    OpeningPeriod.objects.bulk_create(
+        OpeningPeriod(branch=branch, weekday=d, opens="09:00", closes="20:00") for d in range(6)
+    )
     book = ItemType.objects.create(code="book", name="Book")
     category = PatronCategory.objects.create(code="adult", name="Adult")
     CirculationRule.objects.create(loan_period=21, renewals_allowed=2)
