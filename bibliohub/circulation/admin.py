@@ -50,7 +50,10 @@ class CirculationRuleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Holds"), {"fields": ["holds_allowed", "hold_pickup_days"]}),
+        (
+            _("Holds"),
+            {"fields": ["holds_allowed", "hold_pickup_days", "renew_if_other_copies"]},
+        ),
         (
             _("Fines"),
             {

@@ -106,6 +106,7 @@ class CirculationRuleForm(forms.ModelForm):
             "max_loans_of_type",
             "holds_allowed",
             "hold_pickup_days",
+            "renew_if_other_copies",
             "fine_per_day",
             "grace_days",
             "fine_days",

@@ -101,6 +101,14 @@ class CirculationRule(models.Model):
         help_text=_("Empty: no limit."),
     )
     holds_allowed = models.BooleanField(_("holds allowed"), default=True)
+    renew_if_other_copies = models.BooleanField(
+        _("renew when other copies can fill the holds"),
+        default=True,
+        help_text=_(
+            "Let a loan be renewed while readers wait for its title, if other copies on the "
+            "shelf can fill every waiting hold. A hold on this very copy always stops a renewal."
+        ),
+    )
     hold_pickup_days = models.PositiveSmallIntegerField(
         _("days to pick up a hold"),
         default=7,

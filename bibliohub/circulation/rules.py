@@ -114,6 +114,7 @@ class Policy:
     calendar_mode: str
     due_at_end_of_term: bool
     fine_days: str
+    renew_if_other_copies: bool
 
     @classmethod
     def from_rule(cls, rule: CirculationRule) -> Policy:
@@ -138,6 +139,7 @@ class Policy:
             calendar_mode=rule.calendar_mode,
             due_at_end_of_term=rule.due_at_end_of_term,
             fine_days=rule.fine_days,
+            renew_if_other_copies=rule.renew_if_other_copies,
         )
 
     @property
@@ -600,6 +602,32 @@ def renewal_refusals(
     if hold_waiting:
         reasons.append(RefusalReason.HOLD_WAITING)
     return _unique(reasons)
+
+
+@dataclass(frozen=True)
+class HoldsOnTitle:
+    """What a renewal must know of other readers' waiting holds: those on the very copy on
+    loan, those on its title (any copy), and the other copies that could fill them instead
+    (on the shelf, holdable, not set aside or wanted for another hold)."""
+
+    on_this_copy: int = 0
+    on_title: int = 0
+    other_copies: int = 0
+
+
+def hold_blocks_renewal(policy: Policy | None, holds: HoldsOnTitle) -> bool:
+    """Whether other readers' holds stop a renewal: a hold on this copy always does; holds on
+    the title do unless the policy renews while other copies can fill every one of them
+    (Koha's AllowRenewalIfOtherItemsAvailable)."""
+    if holds.on_this_copy:
+        return True
+    if not holds.on_title:
+        return False
+    return not (
+        policy is not None
+        and policy.renew_if_other_copies
+        and holds.other_copies >= holds.on_title
+    )
 
 
 def hold_refusals(

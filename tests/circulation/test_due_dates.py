@@ -63,6 +63,7 @@ def policy(
         calendar_mode=mode,
         due_at_end_of_term=False,
         fine_days="all_days",
+        renew_if_other_copies=True,
     )
     return replace(base, **values)
 

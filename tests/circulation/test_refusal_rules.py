@@ -36,6 +36,7 @@ POLICY = rules.Policy(
     calendar_mode="next_open_day",
     due_at_end_of_term=False,
     fine_days="all_days",
+    renew_if_other_copies=True,
 )
 CLEAN = rules.PatronState()
 

@@ -146,6 +146,7 @@ def test_the_policy_carries_every_value_of_the_rule():
         calendar_mode=CalendarMode.OPEN_DAYS,
         due_at_end_of_term=True,
         fine_days="all_days",
+        renew_if_other_copies=False,
     )
     policy = rules.policy_for(branch=BRANCH, category=CATEGORY, item_type=TYPE, rules=[row])
     assert policy == rules.Policy(
@@ -165,6 +166,7 @@ def test_the_policy_carries_every_value_of_the_rule():
         calendar_mode="open_days",
         due_at_end_of_term=True,
         fine_days="all_days",
+        renew_if_other_copies=False,
     )
     assert policy.is_loanable and not policy.is_fine_free
 

@@ -325,15 +325,7 @@ def renew(
             policy = _policy(
                 branch=loan.branch_id, category=patron.category_id, item_type=loan.item_type_id
             )
-            hold_waiting = (
-                Hold.objects.filter(record_id=item.record_id, status=HoldStatus.WAITING)
-                .exclude(patron_id=patron.pk)
-                .filter(item__isnull=True)
-                .exists()
-                or Hold.objects.filter(item=item, status=HoldStatus.WAITING)
-                .exclude(patron_id=patron.pk)
-                .exists()
-            )
+            hold_waiting = _holds_block_renewal(loan, item=item, patron=patron, policy=policy)
             reasons = rules.renewal_refusals(
                 policy,
                 patron=state,
@@ -388,6 +380,40 @@ def renew(
     if refusal is not None:
         raise refusal
     return loan
+
+
+def _holds_block_renewal(
+    loan: Loan, *, item: Item, patron: Patron, policy: rules.Policy | None
+) -> bool:
+    """Whether other readers' waiting holds stop this renewal (see rules.hold_blocks_renewal).
+    One query; copies of another item type than the loan's are holdable if their rule at the
+    lending branch lends them and allows holds, which costs a query per such type, only when
+    the copies of the loan's own type are not enough."""
+    found = selectors.renewal_holds(item, patron_id=patron.pk)
+    free = 0
+    if policy is not None and policy.is_loanable and policy.holds_allowed:
+        free = found.free_same_type
+    if (
+        found.free_other_types
+        and found.on_title > free
+        and not found.on_this_copy
+        and policy is not None
+        and policy.renew_if_other_copies
+    ):
+        for item_type_id, n in selectors.free_copies_by_type(item).items():
+            if item_type_id == item.item_type_id:
+                continue
+            other = _policy(
+                branch=loan.branch_id, category=patron.category_id, item_type=item_type_id
+            )
+            if other is not None and other.is_loanable and other.holds_allowed:
+                free += n
+    return rules.hold_blocks_renewal(
+        policy,
+        rules.HoldsOnTitle(
+            on_this_copy=found.on_this_copy, on_title=found.on_title, other_copies=free
+        ),
+    )
 
 
 @dataclass(frozen=True)
