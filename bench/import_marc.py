@@ -6,6 +6,8 @@ second and peak memory.
     .venv/bin/python bench/import_marc.py                 # 1,000,000 records
     .venv/bin/python bench/import_marc.py -n 100000 --keep /tmp/bench-marc
     .venv/bin/python bench/import_marc.py -n 50000 --compare-decoders    # pymarc vs ours
+    .venv/bin/python bench/import_marc.py -n 100000 --file /tmp/imp/100k.mrc --two-processes
+        # generates the file once if it is missing, then imports it as it is every time
 
 Prints a markdown table row: | records | seconds | records/s | items | peak RSS MB | file MB |
 (peak RSS of the writing process; the reader process's own peak and the CPU seconds of both go
@@ -54,6 +56,27 @@ def compare_decoders(path: Path, rounds: int = 3) -> None:
     print(f"ratio: {best['bibliohub reader'] / best['pymarc.MARCReader']:.2f}x", file=sys.stderr)
 
 
+def profile_reader(path: str) -> None:
+    """Run the reading process under cProfile and write its statistics to `path` when it ends.
+    The process is forked, so replacing its entry point here is enough."""
+    import cProfile
+
+    from bibliohub.catalog.marc import importer
+
+    worker = importer._parse_worker
+
+    def profiled(*args: object) -> None:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            worker(*args)
+        finally:
+            profiler.disable()
+            profiler.dump_stats(path)
+
+    importer._parse_worker = profiled
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--records", type=int, default=1_000_000)
@@ -65,7 +88,12 @@ def main() -> int:
     parser.add_argument("--one-process", action="store_true", help="Read and write in one process.")
     parser.add_argument("--two-processes", action="store_true",
                         help="Read in a second process even when no core is free (default: when one is).")
+    parser.add_argument("--file", metavar="PATH",
+                        help="Import this ISO 2709 file (-n and --seed are ignored); when it does not exist, "
+                             "generate it there first and keep it for the next run.")
     parser.add_argument("--profile", metavar="FILE", help="Write a cProfile of the import to FILE.")
+    parser.add_argument("--profile-reader", metavar="FILE",
+                        help="Write a cProfile of the reading process (two processes) to FILE.")
     args = parser.parse_args()
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="bench-marc-"))
@@ -88,12 +116,16 @@ def main() -> int:
         network = Network.objects.create(name="Bench network")
         for code in BRANCHES:
             Branch.objects.get_or_create(code=code, defaults={"network": network, "name": code.title()})
-        data = work / "records.mrc"
-        started = time.perf_counter()
-        write_file(data, args.records, args.seed)
-        generated = time.perf_counter() - started
-        print(f"generated {args.records:,} records ({data.stat().st_size / 1e6:.0f} MB) in {generated:.1f} s",
-              file=sys.stderr)
+        data = Path(args.file) if args.file else work / "records.mrc"
+        if not args.file or not data.exists():
+            data.parent.mkdir(parents=True, exist_ok=True)
+            started = time.perf_counter()
+            write_file(data, args.records, args.seed)
+            generated = time.perf_counter() - started
+            print(f"generated {args.records:,} records ({data.stat().st_size / 1e6:.0f} MB) in {generated:.1f} s",
+                  file=sys.stderr)
+        if args.profile_reader:
+            profile_reader(args.profile_reader)
 
         if args.compare_decoders:
             compare_decoders(data)
