@@ -140,20 +140,27 @@ def _write(
         cursor.executemany("INSERT INTO search_facet (record_id, facet, value) VALUES (%s, %s, %s)", facet_rows)
 
 
-def index_new(*, records: list[Mapping], holdings: Mapping[int, list[tuple[str, str]]]) -> None:
+def index_new(
+    *, documents: list[tuple[int, tuple, tuple[tuple[str, str], ...]]],
+    holdings: Mapping[int, list[tuple[str, str]]],
+) -> None:
     """Index records that are not in the index yet from values the caller already holds, so
-    that the MARC importer does not read back what it has just written. Each of `records` maps
-    "id" and the extracted fields of Record (title, authors, isbns …) to their stored values;
-    `holdings` gives each record's copies that count, as (branch code, status). Writes the
-    full text, sort key and facet rows inside the caller's transaction if there is one.
+    that the MARC importer does not read back what it has just written. Each of `documents` is
+    (record id, values, facets) with the two parts of prepare() made from the record's stored
+    fields (the importer prepares them in its reading process); `holdings` gives each
+    record's copies that count, as (branch code, status). Writes the full text, sort key and
+    facet rows inside the caller's transaction if there is one.
     A record that is already indexed raises IntegrityError: use index_records for those."""
-    if not records:
+    if not documents:
         return
     backend = get_backend()
     with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(records), CHUNK):
-            chunk = records[start : start + CHUNK]
-            _write(cursor, backend, [(r["id"], prepare(r, backend)) for r in chunk], holdings)
+        for start in range(0, len(documents), CHUNK):
+            _write(
+                cursor, backend,
+                [(rid, Prepared(values, facets)) for rid, values, facets in documents[start : start + CHUNK]],
+                holdings,
+            )
 
 
 def index_records(ids: Iterable[int]) -> None:

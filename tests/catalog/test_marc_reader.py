@@ -431,3 +431,38 @@ def test_encoding_then_decoding_keeps_every_field_and_subfield():
         again, warnings = iso2709.decode(iso2709.encode(read.record))
         assert warnings == []
         assert _flat(again) == _flat(read.record)
+
+
+def test_fields_kept_as_read_are_exactly_what_encoding_the_record_again_gives():
+    kept = again = 0
+    for name in _data_files():
+        if EXPECTED[name] is NOT_MARC:
+            continue
+        for read in _records(MARC_DATA / name):
+            if read.field_bytes is None:
+                again += 1
+                continue
+            kept += 1
+            assert iso2709.encode_fields(str(read.record.leader), read.record.fields, read.field_bytes) == (
+                iso2709.encode(read.record)
+            ), name
+    # Both kinds occur in the shared files: UTF-8 records as they are, MARC-8 ones converted.
+    assert kept > 100
+    assert again > 10
+
+
+@pytest.mark.parametrize(
+    ("field", "why"),
+    [
+        (b"10\x1fa\x1f\x1fbSecond", "an empty subfield"),
+        (b"1\x1faTitle", "one indicator"),
+    ],
+)
+def test_a_field_that_encoding_would_change_is_not_kept_as_read(field, why):
+    directory = b"001000400000" + b"245%04d00004" % (len(field) + 1) + b"\x1e"
+    body = b"id1\x1e" + field + b"\x1e\x1d"
+    base = 24 + len(directory)
+    chunk = b"%05dnam a22%05d i 4500" % (base + len(body), base) + directory + body
+    record, _warnings, field_bytes = iso2709.decode_keeping_fields(chunk)
+    assert field_bytes is None, why
+    assert record["245"] is not None

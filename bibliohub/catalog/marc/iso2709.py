@@ -163,6 +163,15 @@ def decode(chunk: bytes) -> tuple[Record, list[str]]:
     Unicode with leader/09 set to "a". Returns the record and the repairs made, in words.
 
     Raises DecodeError when the record cannot be read."""
+    record, warnings, _raw = decode_keeping_fields(chunk)
+    return record, warnings
+
+
+def decode_keeping_fields(chunk: bytes) -> tuple[Record, list[str], list[bytes] | None]:
+    """decode, and also each field of the record as `encode` would write it (its bytes with the
+    field terminator), taken from `chunk` as it is, or None when the record needed any repair or
+    conversion and so must be encoded again. The importer stores these bytes instead of
+    encoding every field of every record once more (see encode_fields)."""
     warnings: list[str] = []
     if len(chunk) < 25:
         raise DecodeError(_("The record is shorter than a leader."))
@@ -235,6 +244,10 @@ def decode(chunk: bytes) -> tuple[Record, list[str]]:
     utf8 = encoding == "utf-8"
     odd_indicators: list[str] = []
     troubles: list[str] = []
+    # UTF-8 text decodes and encodes back to the same bytes, so a field whose subfields all
+    # survive the split (no empty one) and whose indicators are two characters is written by
+    # encode exactly as it stands in `chunk`.
+    as_is = utf8 and not warnings
     for tag, data in entries:
         if is_control_tag(tag):
             text = data.decode("utf-8") if utf8 else data.decode("latin-1")
@@ -244,6 +257,8 @@ def decode(chunk: bytes) -> tuple[Record, list[str]]:
             parts = data.decode("utf-8").split("\x1f")
             subfields = [_tuple_new(Subfield, (part[:1], part[1:])) for part in parts[1:] if part]
             indicators = parts[0]
+            if as_is and len(subfields) != len(parts) - 1:
+                as_is = False
         else:
             raw_parts = _split_marc8(data, troubles)
             subfields = [
@@ -267,7 +282,10 @@ def decode(chunk: bytes) -> tuple[Record, list[str]]:
             ) % {"tags": ", ".join(tags)}
         )
     warnings.extend(dict.fromkeys(troubles))
-    return record, warnings
+    if not as_is or odd_indicators:
+        return record, warnings, None
+    # Tags are three Latin-1 characters from the directory, as encode writes them.
+    return record, warnings, [data + b"\x1e" for _tag, data in entries]
 
 
 def control_number_of(chunk: bytes) -> str:
@@ -299,8 +317,13 @@ def _field_bytes(field: Field) -> bytes:
 def encode(record: Record) -> bytes:
     """The record as UTF-8 ISO 2709 with leader/09 "a". Records too long for MARC 21 get the
     wider entry map described at the top of this module instead of being cut."""
-    datas = [_field_bytes(field) for field in record.fields]
-    tags = [field.tag.rjust(3, "0")[:3].encode("latin-1", "replace") for field in record.fields]
+    return encode_fields(str(record.leader), record.fields, [_field_bytes(field) for field in record.fields])
+
+
+def encode_fields(leader: str, fields: list[Field], datas: list[bytes]) -> bytes:
+    """encode, given the bytes of every field already (each ending with its terminator), in the
+    order of `fields`."""
+    tags = [field.tag.rjust(3, "0")[:3].encode("latin-1", "replace") for field in fields]
     offsets = []
     offset = 0
     for data in datas:
@@ -320,7 +343,6 @@ def encode(record: Record) -> bytes:
     if base > MAX_LENGTH:
         raise ValueError("A record with this many fields cannot be written as ISO 2709.")
     total = base + data_length
-    leader = str(record.leader)
     if len(leader) != 24:
         leader = (leader + " " * 24)[:24]
     length_text = b"%05d" % total if total <= MAX_LENGTH and length_w == 4 and offset_w == 5 else OVERLONG_LENGTH

@@ -67,6 +67,9 @@ class ReadRecord:
     offset: int | None = None
     line: int | None = None
     warnings: list[str] = dataclasses.field(default_factory=list)
+    # Each field of `record` as iso2709.encode would write it, when the file had it so already
+    # (see iso2709.decode_keeping_fields); None otherwise.
+    field_bytes: list[bytes] | None = None
 
 
 def sniff(head: bytes) -> Literal["iso2709", "marcxml"]:
@@ -195,7 +198,7 @@ def _read_iso2709(head: bytes, stream: BinaryIO, *, name: str) -> Iterator[ReadR
                 warnings.append(_("The record length in the leader is wrong."))
         pos += len(chunk)
         try:
-            record, repairs = iso2709.decode(chunk)
+            record, repairs, field_bytes = iso2709.decode_keeping_fields(chunk)
         except iso2709.DecodeError as exc:
             yield Problem(name, position, str(exc), offset=offset, control_number=iso2709.control_number_of(chunk))
             continue
@@ -206,7 +209,9 @@ def _read_iso2709(head: bytes, stream: BinaryIO, *, name: str) -> Iterator[ReadR
             )
             continue
         warnings.extend(repairs)
-        yield ReadRecord(position=position, record=record, offset=offset, warnings=warnings)
+        yield ReadRecord(
+            position=position, record=record, offset=offset, warnings=warnings, field_bytes=field_bytes
+        )
 
 
 def _local(tag: object) -> str:
