@@ -80,6 +80,20 @@ class DamagedForm(forms.Form):
     )
 
 
+def not_needed_after_field() -> forms.DateField:
+    """The optional day after which a reader no longer wants a title they hold."""
+    return forms.DateField(
+        label=_("Not needed after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Empty: until it is filled or cancelled."),
+    )
+
+
+class HoldDateForm(forms.Form):
+    not_needed_after = not_needed_after_field()
+
+
 class ExplainForm(forms.Form):
     card = forms.CharField(
         label=_("Patron card"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "off"})

@@ -125,8 +125,7 @@ class CirculationRule(models.Model):
         _("grace days"),
         default=0,
         help_text=_(
-            "Fined days overdue before a fine is charged; once past them, every fined day "
-            "counts."
+            "Fined days overdue before a fine is charged; once past them, every fined day counts."
         ),
     )
     fine_cap = models.DecimalField(
@@ -435,6 +434,14 @@ class Hold(models.Model):
     )
     ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
     expires_at = models.DateTimeField(_("pick up by"), null=True, blank=True)
+    # Koha's "not needed after" (expiration date): a hold still waiting for a copy after this
+    # day ends; one whose copy is already set aside keeps its pickup days.
+    not_needed_after = models.DateField(
+        _("not needed after"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: until the hold is filled or cancelled."),
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason"), max_length=255, blank=True)
 
@@ -456,6 +463,7 @@ class Hold(models.Model):
             models.Index(fields=["record", "status", "placed_at"], name="hold_queue"),
             models.Index(fields=["pickup_branch", "status", "expires_at"], name="hold_shelf"),
             models.Index(fields=["patron", "status"], name="hold_patron"),
+            models.Index(fields=["status", "not_needed_after"], name="hold_not_needed_after"),
         ]
         verbose_name = _("hold")
         verbose_name_plural = _("holds")
@@ -466,6 +474,12 @@ class Hold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_HOLD_STATUSES
+
+    @property
+    def expired_unneeded(self) -> bool:
+        """Ended because its "not needed after" day passed before a copy was set aside (a
+        hold that expires on the hold shelf has been ready)."""
+        return self.status == HoldStatus.EXPIRED and self.ready_at is None
 
 
 class TransferReason(models.TextChoices):
@@ -661,7 +675,7 @@ class CirculationEvent(models.Model):
         RENEW = "renew", _("Renewed")
         HOLD_PLACED = "hold_placed", _("Hold placed")
         HOLD_CANCELLED = "hold_cancelled", _("Hold cancelled")
-        HOLD_CHANGED = "hold_changed", _("Hold pickup branch changed")
+        HOLD_CHANGED = "hold_changed", _("Hold changed")
         HOLD_READY = "hold_ready", _("Hold ready to pick up")
         HOLD_EXPIRED = "hold_expired", _("Hold not picked up")
         TRANSFER_SENT = "transfer_sent", _("Sent to another branch")

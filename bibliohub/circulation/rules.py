@@ -624,9 +624,7 @@ def hold_blocks_renewal(policy: Policy | None, holds: HoldsOnTitle) -> bool:
     if not holds.on_title:
         return False
     return not (
-        policy is not None
-        and policy.renew_if_other_copies
-        and holds.other_copies >= holds.on_title
+        policy is not None and policy.renew_if_other_copies and holds.other_copies >= holds.on_title
     )
 
 

@@ -4,7 +4,7 @@ services themselves. Lists come with what they show already joined (no N+1)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.timezone import localdate
 
 from bibliohub.catalog.models import Item, ItemStatus
 from bibliohub.circulation import rules
@@ -282,9 +283,11 @@ def _free_copies(*, record_id: int, item_id: int) -> QuerySet[Item]:
 
 
 def _renewal_holds_query(
-    *, item_id: int, record_id: int, patron_id: int, item_type_id: int
+    *, item_id: int, record_id: int, patron_id: int, item_type_id: int, today: date
 ) -> QuerySet[Item, tuple[Any, ...]]:
-    others = Hold.objects.filter(status=HoldStatus.WAITING).exclude(patron_id=patron_id)
+    others = Hold.objects.filter(still_needed(today), status=HoldStatus.WAITING).exclude(
+        patron_id=patron_id
+    )
     free = _free_copies(record_id=record_id, item_id=item_id)
     return (
         Item.objects.filter(pk=item_id)
@@ -300,7 +303,7 @@ def _renewal_holds_query(
 
 # Built once: a reader renewing a thousand loans at once asks this a thousand times.
 _RENEWAL_HOLDS = PreparedQuery(
-    _renewal_holds_query, item_id=int, record_id=int, patron_id=int, item_type_id=int
+    _renewal_holds_query, item_id=int, record_id=int, patron_id=int, item_type_id=int, today=date
 )
 
 
@@ -316,13 +319,15 @@ class RenewalHolds:
     free_other_types: int
 
 
-def renewal_holds(item: Item, *, patron_id: int) -> RenewalHolds:
-    """The holds and free copies a renewal of `item` by `patron_id` must weigh, in one query."""
+def renewal_holds(item: Item, *, patron_id: int, at: datetime) -> RenewalHolds:
+    """The holds (still needed at `at`) and free copies a renewal of `item` by `patron_id`
+    must weigh, in one query."""
     (row,) = _RENEWAL_HOLDS.rows(
         item_id=item.pk,
         record_id=item.record_id,
         patron_id=patron_id,
         item_type_id=item.item_type_id,
+        today=localdate(at),
     )
     return RenewalHolds(*(int(n) for n in row))
 
@@ -342,13 +347,20 @@ def holds_on_record(record_id: int) -> int:
     return Hold.objects.filter(record_id=record_id, status__in=ACTIVE_HOLD_STATUSES).count()
 
 
-def _first_hold_query(*, item_id: int, record_id: int) -> QuerySet[Hold, tuple[int]]:
+def still_needed(on: date) -> Q:
+    """Holds whose reader still wants the title on the local day `on` (no "not needed
+    after" day, or not past it)."""
+    return Q(not_needed_after__isnull=True) | Q(not_needed_after__gte=on)
+
+
+def _first_hold_query(*, item_id: int, record_id: int, today: date) -> QuerySet[Hold, tuple[int]]:
     return (
         Hold.objects.filter(
             Q(assigned_item_id=item_id, status__in=[HoldStatus.IN_TRANSIT, HoldStatus.READY])
             | (
                 Q(record_id=record_id, status=HoldStatus.WAITING)
                 & (Q(item__isnull=True) | Q(item_id=item_id))
+                & still_needed(today)
             )
         )
         .order_by(
@@ -360,14 +372,14 @@ def _first_hold_query(*, item_id: int, record_id: int) -> QuerySet[Hold, tuple[i
     )
 
 
-_FIRST_HOLD = PreparedQuery(_first_hold_query, item_id=int, record_id=int)
+_FIRST_HOLD = PreparedQuery(_first_hold_query, item_id=int, record_id=int, today=date)
 
 
-def first_hold_for_item(item: Item) -> Hold | None:
-    """The hold this copy should go to: one it is already set aside for, else the first in
-    the queue that it can fill (a hold on the title, or on this very copy). One query when
-    there is none, as for most copies."""
-    found = _FIRST_HOLD.rows(item_id=item.pk, record_id=item.record_id)
+def first_hold_for_item(item: Item, *, at: datetime) -> Hold | None:
+    """The hold this copy should go to at `at`: one it is already set aside for, else the
+    first in the queue that it can fill (a hold on the title, or on this very copy) and that
+    is still needed. One query when there is none, as for most copies."""
+    found = _FIRST_HOLD.rows(item_id=item.pk, record_id=item.record_id, today=localdate(at))
     if not found:
         return None
     return Hold.objects.select_related("patron__category", "pickup_branch").get(pk=found[0][0])
@@ -379,15 +391,15 @@ class ToPull:
     items: list[Item]
 
 
-def holds_to_pull(branch: Branch) -> list[ToPull]:
-    """Waiting holds that a copy on the shelves of `branch` can fill, in queue order, with
-    those copies: the list staff take round the shelves. Each copy is offered to the first
-    hold it can fill only."""
+def holds_to_pull(branch: Branch, *, at: datetime) -> list[ToPull]:
+    """Waiting holds, still needed at `at`, that a copy on the shelves of `branch` can fill,
+    in queue order, with those copies: the list staff take round the shelves. Each copy is
+    offered to the first hold it can fill only."""
     available = Item.objects.filter(
         branch=branch, status=ItemStatus.AVAILABLE, record_id=OuterRef("record_id")
     )
     holds = list(
-        Hold.objects.filter(status=HoldStatus.WAITING)
+        Hold.objects.filter(still_needed(localdate(at)), status=HoldStatus.WAITING)
         .filter(Exists(available))
         .select_related("record", "patron", "pickup_branch", "item")
         .order_by("placed_at", "pk")

@@ -50,6 +50,7 @@ from bibliohub.circulation.forms import (
     DeskBranchForm,
     EndOfTermForm,
     ExplainForm,
+    HoldDateForm,
     ItemBarcodeForm,
     PayForm,
     SendForm,
@@ -377,6 +378,10 @@ def place_hold(request: HttpRequest, patron_id: int) -> HttpResponse:
     patron = _patron_at_desk(request, patron_id)
     record = get_object_or_404(Record, pk=request.POST.get("record_id") or 0)
     override = request.POST.get("override_reason", "").strip() or None
+    dates = HoldDateForm(request.POST)
+    if not dates.is_valid():
+        messages.error(request, _("No hold placed: the day it is not needed after is not a date."))
+        return redirect("staff:circulation:checkout", patron_id=patron.pk)
     try:
         hold = services.place_hold(
             patron=patron,
@@ -386,7 +391,10 @@ def place_hold(request: HttpRequest, patron_id: int) -> HttpResponse:
             at=timezone.now(),
             desk=DESK_NAME,
             override_reason=override,
+            not_needed_after=dates.cleaned_data["not_needed_after"],
         )
+    except InvalidOperation as error:
+        messages.error(request, _("No hold placed: %(reasons)s") % {"reasons": str(error)})
     except Refused as refusal:
         messages.error(
             request,
@@ -650,7 +658,7 @@ def holds_to_pull(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "circulation/holds_to_pull.html",
-        {"pulls": selectors.holds_to_pull(_desk(request))},
+        {"pulls": selectors.holds_to_pull(_desk(request), at=timezone.now())},
     )
 
 
@@ -1001,7 +1009,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         "circulation/desk_home.html",
         {
             "branch": branch,
-            "n_to_pull": len(selectors.holds_to_pull(branch)),
+            "n_to_pull": len(selectors.holds_to_pull(branch, at=timezone.now())),
             "n_on_shelf": selectors.hold_shelf(branch).count(),
             "n_incoming": selectors.in_transit(branch).count(),
             "n_branches": access.branches_for(request.user).count(),

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.circulation.forms import not_needed_after_field
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron, PatronCategory
 from bibliohub.portal.services import MAX_PIN_LENGTH, MIN_PIN_LENGTH
@@ -168,8 +169,13 @@ class ChangePinForm(_NewPinMixin):
         return pin
 
 
+class NotNeededAfterForm(forms.Form):
+    not_needed_after = not_needed_after_field()
+
+
 class PickupForm(forms.Form):
     pickup_branch = BranchChoiceField(label=_("Pick up at"), queryset=Branch.objects.none())
+    not_needed_after = not_needed_after_field()
 
     def __init__(self, *args: Any, network_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

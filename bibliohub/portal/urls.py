@@ -16,6 +16,11 @@ urlpatterns = [
     path("holds/place/<int:record_id>/", views.place_hold, name="place-hold"),
     path("holds/<int:hold_id>/cancel/", views.cancel_hold, name="cancel-hold"),
     path("holds/<int:hold_id>/pickup/", views.change_pickup, name="change-pickup"),
+    path(
+        "holds/<int:hold_id>/not-needed-after/",
+        views.change_not_needed_after,
+        name="change-not-needed-after",
+    ),
     path("fines/", views.fines, name="fines"),
     path("history/", views.history, name="history"),
     path("details/", views.details, name="details"),

@@ -35,6 +35,7 @@ from bibliohub.portal.forms import (
     ChangePinForm,
     ChildRegistrationForm,
     DetailsForm,
+    NotNeededAfterForm,
     PickupForm,
     RegistrationForm,
     SignInForm,
@@ -309,14 +310,17 @@ def _date(value: datetime) -> str:
 def holds(request: HttpRequest, patron: Patron) -> HttpResponse:
     rows = []
     for hold in circulation.active_holds(patron).defer("record__marc"):
-        form = None
+        form = date_form = None
         if hold.status == HoldStatus.WAITING:
             form = PickupForm(
                 initial={"pickup_branch": hold.pickup_branch_id},
                 network_id=patron.network_id,
                 prefix=f"hold-{hold.pk}",
             )
-        rows.append((hold, circulation.queue_position(hold), form))
+            date_form = NotNeededAfterForm(
+                initial={"not_needed_after": hold.not_needed_after}, prefix=f"date-{hold.pk}"
+            )
+        rows.append((hold, circulation.queue_position(hold), form, date_form))
     return render(
         request, "portal/holds.html", {"patron": patron, "section": "holds", "holds": rows}
     )
@@ -371,6 +375,34 @@ def change_pickup(request: HttpRequest, patron: Patron, hold_id: int) -> HttpRes
 
 
 @require_POST
+@patron_required
+def change_not_needed_after(request: HttpRequest, patron: Patron, hold_id: int) -> HttpResponse:
+    hold = _own_active_hold(patron, hold_id)
+    form = NotNeededAfterForm(request.POST, prefix=f"date-{hold.pk}")
+    if not form.is_valid():
+        messages.error(
+            request, _("Give the day you no longer need it as a date, or leave it empty.")
+        )
+        return redirect("portal:holds")
+    day = form.cleaned_data["not_needed_after"]
+    try:
+        circulation_services.change_not_needed_after(
+            hold=hold, not_needed_after=day, staff=None, at=_now(), desk=PORTAL_DESK
+        )
+    except InvalidOperation as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("You will wait for “%(title)s” until %(day)s.")
+            % {"title": hold.record.title, "day": date_format(day, "DATE_FORMAT")}
+            if day is not None
+            else _("You will wait for “%(title)s” until it comes.") % {"title": hold.record.title},
+        )
+    return redirect("portal:holds")
+
+
+@require_POST
 def place_hold(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(Record.objects.only("pk", "title"), pk=record_id)
     record_url = reverse("web:record", args=[record.pk])
@@ -379,7 +411,12 @@ def place_hold(request: HttpRequest, record_id: int) -> HttpResponse:
         return redirect(f"{reverse('portal:sign-in')}?{urlencode({'next': record_url})}")
     form = PickupForm(request.POST, network_id=patron.network_id)
     if not form.is_valid():
-        messages.error(request, _("Choose one of the libraries in the list."))
+        if "not_needed_after" in form.errors:
+            messages.error(
+                request, _("Give the day you no longer need it as a date, or leave it empty.")
+            )
+        else:
+            messages.error(request, _("Choose one of the libraries in the list."))
         return redirect(record_url)
     branch = form.cleaned_data["pickup_branch"]
     try:
@@ -390,12 +427,16 @@ def place_hold(request: HttpRequest, record_id: int) -> HttpResponse:
             staff=None,
             desk=PORTAL_DESK,
             at=_now(),
+            not_needed_after=form.cleaned_data["not_needed_after"],
         )
     except Refused as refusal:
         messages.error(
             request,
             _("The hold was not placed: %(reasons)s") % {"reasons": _refusal_text(refusal.reasons)},
         )
+        return redirect(record_url)
+    except InvalidOperation as error:
+        messages.error(request, _("The hold was not placed: %(reasons)s") % {"reasons": error})
         return redirect(record_url)
     messages.success(
         request,

@@ -251,9 +251,9 @@ def test_holds_to_pull_lists_copies_on_the_shelf_for_waiting_holds(
     make_item(record=record, branch=central, status=ItemStatus.ON_LOAN)
     first = hold_for(reader, record, central)
     hold_for(second_reader, record, central, at=AT + timedelta(minutes=1))
-    (pull,) = selectors.holds_to_pull(riverside)
+    (pull,) = selectors.holds_to_pull(riverside, at=AT)
     assert pull.hold == first and pull.items == [here]
-    assert selectors.holds_to_pull(central) == []
+    assert selectors.holds_to_pull(central, at=AT) == []
 
 
 def test_sending_an_item_by_hand_and_what_cannot_be_sent(

@@ -104,12 +104,16 @@ def test_a_return_is_not_fined_for_the_branch_s_holiday(
     loan = lend(reader, book)  # due Tuesday 22 December at 23:59
     CalendarException.objects.create(network=network, date=date(2026, 12, 25), reason="Christmas")
     returned = loan.due_at + timedelta(days=5)  # Sunday 27th at 23:59: five started days
-    result = services.checkin(item=book, branch=central, staff=central_librarian, desk="", at=returned)
+    result = services.checkin(
+        item=book, branch=central, staff=central_librarian, desk="", at=returned
+    )
     # 23rd, 24th and 26th: three fined days, the last two past the two days' grace.
     assert result.fine.amount == Decimal("0.60")
 
 
-def test_a_rule_fining_every_day_fines_closed_days(lend, reader, book, central, network, default_rule):
+def test_a_rule_fining_every_day_fines_closed_days(
+    lend, reader, book, central, network, default_rule
+):
     default_rule.fine_days = FineDays.ALL_DAYS
     default_rule.save()
     loan = lend(reader, book)
@@ -129,11 +133,14 @@ def test_scheduled_fines_read_each_branch_calendar_once(
     with CaptureQueriesContext(connection) as queries:
         assert services.accrue_fines(at=at) == 4
     calendar_reads = [
-        q["sql"] for q in queries if "libraries_openingperiod" in q["sql"]
-        or "libraries_calendarexception" in q["sql"]
+        q["sql"]
+        for q in queries
+        if "libraries_openingperiod" in q["sql"] or "libraries_calendarexception" in q["sql"]
     ]
     assert len(calendar_reads) == 2  # every branch, every day: two queries
-    assert Fine.objects.count() == 4 and all(f.amount == Decimal("5.00") for f in Fine.objects.all())
+    assert Fine.objects.count() == 4 and all(
+        f.amount == Decimal("5.00") for f in Fine.objects.all()
+    )
 
 
 def test_the_rule_screens_show_and_edit_the_days_fined(
@@ -147,4 +154,7 @@ def test_the_rule_screens_show_and_edit_the_days_fined(
         reverse("staff:circulation:explain"), {"card": reader.card_barcode, "barcode": book.barcode}
     ).content.decode()
     assert "Days fined" in page and "Only days the branch is open" in page
-    assert "Only days the branch is open" in client.get(reverse("staff:circulation:rules")).content.decode()
+    assert (
+        "Only days the branch is open"
+        in client.get(reverse("staff:circulation:rules")).content.decode()
+    )

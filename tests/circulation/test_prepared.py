@@ -47,12 +47,12 @@ def test_the_first_hold_is_found_for_each_copy(reader, second_reader, make_item,
     from bibliohub.circulation import services
 
     a, b = make_item(), make_item()
-    assert selectors.first_hold_for_item(a) is None
+    assert selectors.first_hold_for_item(a, at=AT) is None
     hold = services.place_hold(
         patron=second_reader, record=b.record, pickup_branch=central, staff=None, at=AT
     )
-    assert selectors.first_hold_for_item(a) is None
-    assert selectors.first_hold_for_item(Item.objects.get(pk=b.pk)) == hold
+    assert selectors.first_hold_for_item(a, at=AT) is None
+    assert selectors.first_hold_for_item(Item.objects.get(pk=b.pk), at=AT) == hold
 
 
 def _values(instance) -> dict:

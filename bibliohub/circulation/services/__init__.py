@@ -9,6 +9,7 @@ from bibliohub.circulation.services.fines import (
 )
 from bibliohub.circulation.services.holds import (
     cancel_hold,
+    change_not_needed_after,
     change_pickup,
     expire_holds,
     place_hold,
@@ -41,6 +42,7 @@ __all__ = [
     "anonymise_returned_loans",
     "auto_renew",
     "cancel_hold",
+    "change_not_needed_after",
     "change_pickup",
     "charge_fine",
     "checkin",

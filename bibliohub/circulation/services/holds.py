@@ -4,9 +4,11 @@ shelf. Copies reach holds when they are returned or pulled from the shelf and ch
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bibliohub.accounts.models import User
@@ -38,9 +40,12 @@ def place_hold(
     at: datetime,
     desk: str = "",
     override_reason: str | None = None,
+    not_needed_after: date | None = None,
 ) -> Hold:
     """Put `patron` in the queue for the title `record` (any copy) or for one copy `item`,
-    to pick up at `pickup_branch`, and return the hold. The rule of the pickup branch for
+    to pick up at `pickup_branch`, and return the hold. With `not_needed_after`, the hold
+    ends if no copy is set aside for it by the end of that day (see expire_holds); raises
+    InvalidOperation for a day already past. The rule of the pickup branch for
     the patron's category and the copy's item type says whether holds are allowed (for a
     title, if any of its copies may be held). Records a HOLD_PLACED event.
 
@@ -51,6 +56,7 @@ def place_hold(
     if (record is None) == (item is None):
         raise TypeError("place_hold takes a record or an item, not both")
     override = check_override(staff, override_reason)
+    _check_not_needed_after(not_needed_after, at=at)
     record_id = item.record_id if item is not None else record.pk  # type: ignore[union-attr]
     refusal: HoldRefused | None = None
     hold: Hold | None = None
@@ -101,6 +107,7 @@ def place_hold(
                         pickup_branch=pickup_branch,
                         placed_at=at,
                         placed_by=staff,
+                        not_needed_after=not_needed_after,
                     )
             except IntegrityError:
                 # Placed twice at once (a double click, two tabs): the unique index on active
@@ -139,6 +146,11 @@ def place_hold(
         raise refusal
     assert hold is not None
     return hold
+
+
+def _check_not_needed_after(day: date | None, *, at: datetime) -> None:
+    if day is not None and day < timezone.localdate(at):
+        raise InvalidOperation(_("The day after which the hold is not needed has already passed."))
 
 
 def _lock_active(hold: Hold) -> Hold:
@@ -230,17 +242,64 @@ def change_pickup(
 
 
 @transaction.atomic
+def change_not_needed_after(
+    *,
+    hold: Hold,
+    not_needed_after: date | None,
+    staff: User | None,
+    at: datetime,
+    branch: Branch | None = None,
+    desk: str = "",
+) -> Hold:
+    """Set, move or clear (None) the day after which a waiting hold is not needed, and
+    return the hold. Records HOLD_CHANGED with the days before and after. Raises
+    InvalidOperation for a day already past, or once a copy is on its way or waiting (it
+    then keeps its pickup days)."""
+    _check_not_needed_after(not_needed_after, at=at)
+    hold = _lock_active(hold)
+    if hold.status != HoldStatus.WAITING:
+        raise InvalidOperation(
+            _("A copy is already on its way or waiting; it stays until its pickup date.")
+        )
+    previous = hold.not_needed_after
+    hold.not_needed_after = not_needed_after
+    hold.save(update_fields=["not_needed_after"])
+    record_event(
+        Kind.HOLD_CHANGED,
+        at=at,
+        branch=branch,
+        staff=staff,
+        desk=desk,
+        record_id=hold.record_id,
+        patron=hold.patron,
+        hold=hold,
+        detail={
+            "not_needed_after": {
+                "from": previous.isoformat() if previous else None,
+                "to": not_needed_after.isoformat() if not_needed_after else None,
+            }
+        },
+    )
+    return hold
+
+
+@transaction.atomic
 def expire_holds(*, at: datetime) -> list[Hold]:
-    """Expire the holds whose pickup time has passed at `at` (scheduled) and send their
-    copies to the next reader or back to their shelves. Records HOLD_EXPIRED for each and
-    returns them."""
+    """Expire, at `at` (scheduled), the holds whose pickup time has passed, sending their
+    copies to the next reader or back to their shelves, and the holds still waiting for a
+    copy after their "not needed after" day. Records HOLD_EXPIRED for each (with the reason
+    in its detail) and returns them; the hold-expired notice tells each reader."""
     expired = list(
         Hold.objects.select_for_update(of=("self",))
         .select_related("patron__category", "pickup_branch")
-        .filter(status=HoldStatus.READY, expires_at__lt=at)
-        .order_by("expires_at", "pk")
+        .filter(
+            Q(status=HoldStatus.READY, expires_at__lt=at)
+            | Q(status=HoldStatus.WAITING, not_needed_after__lt=timezone.localdate(at))
+        )
+        .order_by("pk")
     )
     for hold in expired:
+        unneeded = hold.status == HoldStatus.WAITING
         hold.status = HoldStatus.EXPIRED
         hold.closed_at = at
         hold.save(update_fields=["status", "closed_at"])
@@ -252,6 +311,7 @@ def expire_holds(*, at: datetime) -> list[Hold]:
             record_id=hold.record_id,
             patron=hold.patron,
             hold=hold,
+            detail={"reason": "not_needed_after"} if unneeded else None,
         )
         if hold.assigned_item_id is not None:
             _reroute(hold, staff=None, at=at)

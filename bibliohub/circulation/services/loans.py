@@ -115,7 +115,7 @@ def checkout(
             else []
         )
         hold = (
-            selectors.first_hold_for_item(item)
+            selectors.first_hold_for_item(item, at=at)
             if item.status in (ItemStatus.AVAILABLE, ItemStatus.ON_HOLD_SHELF)
             else None
         )
@@ -325,7 +325,9 @@ def renew(
             policy = _policy(
                 branch=loan.branch_id, category=patron.category_id, item_type=loan.item_type_id
             )
-            hold_waiting = _holds_block_renewal(loan, item=item, patron=patron, policy=policy)
+            hold_waiting = _holds_block_renewal(
+                loan, item=item, patron=patron, policy=policy, at=at
+            )
             reasons = rules.renewal_refusals(
                 policy,
                 patron=state,
@@ -383,13 +385,13 @@ def renew(
 
 
 def _holds_block_renewal(
-    loan: Loan, *, item: Item, patron: Patron, policy: rules.Policy | None
+    loan: Loan, *, item: Item, patron: Patron, policy: rules.Policy | None, at: datetime
 ) -> bool:
     """Whether other readers' waiting holds stop this renewal (see rules.hold_blocks_renewal).
     One query; copies of another item type than the loan's are holdable if their rule at the
     lending branch lends them and allows holds, which costs a query per such type, only when
     the copies of the loan's own type are not enough."""
-    found = selectors.renewal_holds(item, patron_id=patron.pk)
+    found = selectors.renewal_holds(item, patron_id=patron.pk, at=at)
     free = 0
     if policy is not None and policy.is_loanable and policy.holds_allowed:
         free = found.free_same_type

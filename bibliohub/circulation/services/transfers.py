@@ -63,7 +63,7 @@ def route_item(
         return Routing()
     if item.status not in ROUTABLE:
         return Routing()
-    hold = selectors.first_hold_for_item(item)
+    hold = selectors.first_hold_for_item(item, at=at)
     if hold is not None:
         hold.assigned_item = item
         if hold.pickup_branch_id == branch.pk:

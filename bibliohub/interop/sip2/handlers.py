@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from decimal import InvalidOperation as InvalidOperation_
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +38,7 @@ from bibliohub.circulation.errors import (
 from bibliohub.circulation.models import Hold as HoldModel
 from bibliohub.circulation.models import HoldStatus, Loan
 from bibliohub.circulation.prepared import PreparedQuery
+from bibliohub.circulation.rules import DUE_TIME
 from bibliohub.interop.sip2 import codec
 from bibliohub.interop.sip2.models import SelfCheckTerminal
 from bibliohub.libraries.models import Branch
@@ -542,7 +543,7 @@ def _item(barcode: str) -> Item | None:
     return found[0] if found else None
 
 
-def item_details(item: Item) -> dict[str, Any]:
+def item_details(item: Item, *, at: datetime) -> dict[str, Any]:
     """Circulation facts of an item for an item information response: when it is due back,
     how many readers wait for its title, until when it waits on the hold shelf."""
     details: dict[str, Any] = {}
@@ -551,7 +552,7 @@ def item_details(item: Item) -> dict[str, Any]:
     if waiting := circulation.holds_on_record(item.record_id):
         details["hold_queue_length"] = str(waiting)
     if item.status == ItemStatus.ON_HOLD_SHELF:
-        hold = circulation.first_hold_for_item(item)
+        hold = circulation.first_hold_for_item(item, at=at)
         if hold is not None and hold.expires_at is not None:
             details["hold_pickup_date"] = _due(hold.expires_at)
     return details
@@ -579,7 +580,7 @@ def item_information(
         permanent_location=item.branch.display_name(session.language),
         current_location=item.branch.display_name(session.language),
         screen_message=(item.public_note,) if item.public_note else (),
-        **item_details(item),
+        **item_details(item, at=at),
     )
 
 
@@ -860,21 +861,36 @@ def fee_paid(session: Session, message: codec.FeePaid, at: datetime) -> codec.Me
 SPECIFIC_COPY = "3"
 
 
+def _not_needed_after(text: str | None) -> date | None:
+    """The local day of an expiration date (BW); None when blank. Raises MalformedMessage."""
+    moment = codec.parse_date(text or "")
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        return timezone.localdate(moment)
+    return moment.date()
+
+
 @handles(codec.Hold)
 def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
-    """Place (+), cancel (-) or move to another pickup branch (*) a hold on the title of
-    the item given (AB), or on that copy for hold type 3. The pickup branch (BS) is a branch
-    code; the terminal's branch when empty."""
+    """Place (+), cancel (-) or change (*) a hold on the title of the item given (AB), or on
+    that copy for hold type 3. The pickup branch (BS) is a branch code; the terminal's
+    branch when empty. The expiration date (BW) is the day after which the reader no longer
+    needs the title; a change (*) with BW sets that day as well as the pickup branch."""
     terminal = _terminal(session)
     patron = _patron(session, message.patron_identifier)
     item = _item(message.item_identifier or "")
 
     def answer(ok: bool, screen: tuple[str, ...], placed: HoldModel | None = None) -> codec.Message:
         position = circulation.queue_position(placed) if placed is not None else None
+        until = placed.not_needed_after if placed is not None else None
         return codec.HoldResponse(
             ok=ok,
             available=bool(item and item.status == ItemStatus.AVAILABLE),
             transaction_date=_local(at),
+            expiration_date=codec.format_date(datetime.combine(until, DUE_TIME))
+            if until is not None
+            else None,
             queue_position=str(position) if position else None,
             pickup_location=placed.pickup_branch.code if placed is not None else None,
             institution_id=message.institution_id,
@@ -900,12 +916,17 @@ def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
             )
         pickup = found
     try:
+        not_needed_after = _not_needed_after(message.expiration_date)
+    except codec.MalformedMessage:
+        return answer(False, (_("The expiration date is not a date."),))
+    try:
         if message.hold_mode == "+":
             placed = services.place_hold(
                 patron=patron,
                 record=None if message.hold_type == SPECIFIC_COPY else item.record,
                 item=item if message.hold_type == SPECIFIC_COPY else None,
                 pickup_branch=pickup, staff=None, at=at, desk=terminal.login,
+                not_needed_after=not_needed_after,
             )  # fmt: skip
             return answer(
                 True,
@@ -922,9 +943,15 @@ def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
             )
             return answer(True, (_("Hold cancelled."),))
         if message.hold_mode == "*":
-            changed = services.change_pickup(
-                hold=existing, pickup_branch=pickup, staff=None, at=at, branch=terminal.branch
-            )
+            with transaction.atomic():
+                changed = services.change_pickup(
+                    hold=existing, pickup_branch=pickup, staff=None, at=at, branch=terminal.branch
+                )
+                if not_needed_after is not None:
+                    changed = services.change_not_needed_after(
+                        hold=changed, not_needed_after=not_needed_after, staff=None, at=at,
+                        branch=terminal.branch, desk=terminal.login,
+                    )  # fmt: skip
             return answer(True, (_("Hold changed."),), changed)
         return answer(False, (_("Unknown hold mode."),))
     except HoldRefused as refusal:
