@@ -13,6 +13,7 @@ from bibliohub.circulation.models import (
     Loan,
     Payment,
     PrivacyPolicy,
+    Refund,
     Term,
     Transfer,
 )
@@ -109,7 +110,15 @@ class LoanAdmin(ReadOnlyAdmin):
 
 @admin.register(Hold)
 class HoldAdmin(ReadOnlyAdmin):
-    list_display = ["record", "patron", "pickup_branch", "status", "placed_at", "expires_at"]
+    list_display = [
+        "record",
+        "patron",
+        "pickup_branch",
+        "status",
+        "placed_at",
+        "expires_at",
+        "not_needed_after",
+    ]
     list_filter = ["status", "pickup_branch"]
     list_select_related = ["record", "patron", "pickup_branch"]
     search_fields = ["patron__card_barcode", "record__title"]
@@ -134,6 +143,13 @@ class FineAdmin(ReadOnlyAdmin):
 class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["receipt_number", "patron", "amount", "branch", "at"]
     list_select_related = ["patron", "branch"]
+    search_fields = ["receipt_number", "patron__card_barcode"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["patron", "amount", "created_at", "paid_out_at", "receipt_number"]
+    list_select_related = ["patron"]
     search_fields = ["receipt_number", "patron__card_barcode"]
 
 

@@ -540,6 +540,14 @@ class FineKind(models.TextChoices):
     MANUAL = "manual", _("Other charge")
 
 
+class WaivedBecause(models.TextChoices):
+    """Why a fine was waived: by staff (who give their reason), or cancelled by Bibliohub
+    because the lost copy it charged for turned up."""
+
+    STAFF = "", _("Waived by staff")
+    FOUND = "found", _("Cancelled: the copy was found")
+
+
 class Fine(models.Model):
     """A charge to a patron. An overdue fine grows while its loan is overdue (one per loan);
     it is settled once paid in full or waived."""
@@ -572,6 +580,9 @@ class Fine(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     waived_reason = models.CharField(_("reason for waiving"), max_length=255, blank=True)
+    waived_because = models.CharField(
+        _("waived because"), max_length=10, choices=WaivedBecause.choices, blank=True
+    )
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
 
     class Meta:
@@ -627,6 +638,60 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_number
+
+
+class Refund(models.Model):
+    """Money the library owes a patron back: what they had paid of a lost-item charge when
+    the copy turned up (Koha's refund of a lost item found). Staff pay it out at a desk,
+    which gives a receipt; until then the patron sees it on their fines page."""
+
+    patron = models.ForeignKey(
+        "patrons.Patron",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="refunds",
+        verbose_name=_("patron"),
+    )
+    fine = models.OneToOneField(
+        Fine, on_delete=models.PROTECT, related_name="refund", verbose_name=_("charge refunded")
+    )
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField(_("due since"))
+    branch = models.ForeignKey(
+        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paid_out_at = models.DateTimeField(_("paid out"), null=True, blank=True)
+    paid_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paid_out_branch = models.ForeignKey(
+        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="refund_receipt_number_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["patron", "paid_out_at"], name="refund_patron_open")]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return f"{self.amount} → {self.patron_id or '-'}"
 
 
 class PaymentLine(models.Model):
@@ -686,6 +751,9 @@ class CirculationEvent(models.Model):
         FINE = "fine", _("Fine charged")
         PAYMENT = "payment", _("Payment")
         WAIVE = "waive", _("Fine waived")
+        LOST_CHARGE_CANCELLED = "lost_cancelled", _("Lost charge cancelled: copy found")
+        REFUND = "refund", _("Refund due")
+        REFUND_PAID = "refund_paid", _("Refund paid out")
         REFUSAL = "refusal", _("Refused")
         ANONYMISED = "anonymised", _("Returned loans anonymised")
         POLICY_CHANGED = "policy_changed", _("Circulation rule or term changed")

@@ -36,7 +36,9 @@ from bibliohub.circulation.models import (
     HoldStatus,
     Loan,
     PrivacyPolicy,
+    Refund,
     Transfer,
+    WaivedBecause,
 )
 from bibliohub.circulation.prepared import PreparedQuery
 from bibliohub.libraries.models import Branch, Network
@@ -447,6 +449,27 @@ def fines_for(patron: Patron) -> QuerySet[Fine]:
         Fine.objects.filter(patron=patron, settled_at__isnull=True)
         .select_related("item__record")
         .order_by("created_at", "pk")
+    )
+
+
+def refunds_due(patron: Patron) -> QuerySet[Refund]:
+    """What the library owes the patron back and has not paid out yet, oldest first."""
+    return (
+        Refund.objects.filter(patron=patron, paid_out_at__isnull=True)
+        .select_related("item__record", "fine")
+        .defer("item__record__marc")
+        .order_by("created_at", "pk")
+    )
+
+
+def found_charges(patron: Patron, *, since: datetime) -> QuerySet[Fine]:
+    """The patron's lost-item charges cancelled since `since` because the copy turned up,
+    latest first."""
+    return (
+        Fine.objects.filter(patron=patron, waived_because=WaivedBecause.FOUND, waived_at__gte=since)
+        .select_related("item__record")
+        .defer("item__record__marc")
+        .order_by("-waived_at", "-pk")
     )
 
 

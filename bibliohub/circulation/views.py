@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -57,7 +58,7 @@ from bibliohub.circulation.forms import (
     TermForm,
     WaiveForm,
 )
-from bibliohub.circulation.models import CirculationRule, Fine, Loan, Payment, Term
+from bibliohub.circulation.models import CirculationRule, Fine, Loan, Payment, Refund, Term
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons import selectors as patron_selectors
 from bibliohub.patrons.models import Patron
@@ -579,6 +580,13 @@ def _return(request: HttpRequest, form: ItemBarcodeForm) -> dict[str, Any] | Non
         else "",
         "status": outcome.item.get_status_display(),
     }
+    if outcome.found is not None and outcome.found.changed:
+        refunds = outcome.found.refunds
+        result.update(
+            lost_cancelled=str(outcome.found.cancelled) if outcome.found.cancelled else "",
+            refund=str(sum((r.amount for r in refunds), Decimal(0))) if refunds else "",
+            refund_patron_id=refunds[0].patron_id if refunds else None,
+        )
     if hold is not None and transfer is None:
         result.update(
             where="hold_shelf",
@@ -789,6 +797,7 @@ def fines(request: HttpRequest, patron_id: int) -> HttpResponse:
             "owed": owed,
             "form": form,
             "waive_form": WaiveForm(),
+            "refunds": list(selectors.refunds_due(patron)),
         },
         status=400 if form.errors else 200,
     )
@@ -830,8 +839,40 @@ def receipt(request: HttpRequest, payment_id: int) -> HttpResponse:
         pk=payment_id,
         branch__network_id=_desk(request).network_id,
     )
-    lines = payment.lines.select_related("fine__item__record")
+    lines = payment.lines.select_related("fine__item__record", "fine__refund")
     return render(request, "circulation/receipt.html", {"payment": payment, "lines": lines})
+
+
+@desk_required
+@require_POST
+def pay_out_refund(request: HttpRequest, refund_id: int) -> HttpResponse:
+    """Give the patron back what they paid for a lost copy that turned up; then the receipt."""
+    refund = get_object_or_404(Refund, pk=refund_id, patron__network_id=_desk(request).network_id)
+    try:
+        refund = services.pay_out_refund(
+            refund=refund,
+            staff=request.user,
+            branch=_desk(request),
+            at=timezone.now(),
+            desk=DESK_NAME,
+        )
+    except InvalidOperation as error:
+        messages.error(request, str(error))
+        return redirect("staff:circulation:fines", patron_id=refund.patron_id)
+    return redirect("staff:circulation:refund_receipt", refund_id=refund.pk)
+
+
+@desk_required
+def refund_receipt(request: HttpRequest, refund_id: int) -> HttpResponse:
+    refund = get_object_or_404(
+        Refund.objects.select_related(
+            "patron", "paid_out_branch", "item__record", "fine__loan"
+        ).defer("item__record__marc"),
+        pk=refund_id,
+        paid_out_at__isnull=False,
+        paid_out_branch__network_id=_desk(request).network_id,
+    )
+    return render(request, "circulation/refund_receipt.html", {"refund": refund})
 
 
 # --- Rules and terms ------------------------------------------------------------------------

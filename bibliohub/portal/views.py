@@ -6,7 +6,7 @@ every refusal reason into words."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,6 +43,8 @@ from bibliohub.portal.forms import (
 from bibliohub.portal.session import patron_required
 
 PORTAL_DESK = "portal"
+# How long a lost-item charge cancelled because the copy turned up stays on "My fines".
+FOUND_CHARGES_SHOWN = timedelta(days=90)
 # Lists show the title; the whole MARC record it is extracted from stays in the database.
 _NO_MARC_LOAN = ("item__record__marc",)
 
@@ -464,6 +466,10 @@ def fines(request: HttpRequest, patron: Patron) -> HttpResponse:
             "section": "fines",
             "fines": rows,
             "total": circulation.amount_owed(patron),
+            "refunds": list(circulation.refunds_due(patron)),
+            "found": list(
+                circulation.found_charges(patron, since=_now() - FOUND_CHARGES_SHOWN)[:50]
+            ),
         },
     )
 

@@ -2,9 +2,11 @@
 CirculationEvent(s). The desk, the portal, the API, SIP2 and scheduled jobs call these."""
 
 from bibliohub.circulation.services.fines import (
+    LostFound,
     accrue_fines,
     charge_fine,
     pay,
+    pay_out_refund,
     waive,
 )
 from bibliohub.circulation.services.holds import (
@@ -37,6 +39,7 @@ from bibliohub.circulation.services.transfers import (
 __all__ = [
     "Arrival",
     "CheckinResult",
+    "LostFound",
     "RenewAllResult",
     "accrue_fines",
     "anonymise_returned_loans",
@@ -52,6 +55,7 @@ __all__ = [
     "mark_damaged",
     "mark_lost",
     "pay",
+    "pay_out_refund",
     "place_hold",
     "receive_transfer",
     "renew",

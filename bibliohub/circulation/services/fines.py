@@ -4,6 +4,7 @@ patrons pay (oldest fines first, with a receipt) and staff waive with a reason."
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,7 +16,16 @@ from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item
 from bibliohub.circulation import rules, selectors
 from bibliohub.circulation.errors import InvalidOperation
-from bibliohub.circulation.models import Fine, FineDays, FineKind, Loan, Payment, PaymentLine
+from bibliohub.circulation.models import (
+    Fine,
+    FineDays,
+    FineKind,
+    Loan,
+    Payment,
+    PaymentLine,
+    Refund,
+    WaivedBecause,
+)
 from bibliohub.circulation.services._common import Kind, record_event
 from bibliohub.libraries.hours import BranchCalendar, calendars_for
 from bibliohub.libraries.models import Branch
@@ -283,3 +293,126 @@ def waive(
         detail={"fine": fine.pk},
     )
     return fine
+
+
+@dataclass(frozen=True)
+class LostFound:
+    """What turning up did to a lost copy's charges: the unpaid amount cancelled and the
+    refunds now owed to the patrons who had paid."""
+
+    cancelled: Decimal = Decimal("0.00")
+    refunds: list[Refund] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.cancelled or self.refunds)
+
+
+def settle_found_copy(
+    item: Item, *, at: datetime, branch: Branch, staff: User | None, desk: str = ""
+) -> LostFound:
+    """A copy marked lost has turned up (inside the caller's transaction, which holds the
+    item's lock): what is unpaid of its lost-item charge is cancelled, with the copy found as
+    the reason, and what the patron had paid of it becomes a refund staff pay out (see
+    pay_out_refund). Records LOST_CHARGE_CANCELLED and REFUND events with the acting staff
+    and branch. The overdue fine up to the loss stays: the copy was late all the same."""
+    charges = (
+        Fine.objects.select_for_update(of=("self",))
+        .select_related("patron__category")
+        .filter(item=item, kind=FineKind.LOST, waived_at__isnull=True, refund__isnull=True)
+        .order_by("pk")
+    )
+    cancelled = Decimal("0.00")
+    refunds: list[Refund] = []
+    for fine in charges:
+        unpaid, paid = fine.outstanding, Decimal(fine.paid)
+        if unpaid > 0:
+            fine.waived_at = at
+            fine.waived_by = staff
+            fine.waived_because = WaivedBecause.FOUND
+            fine.settled_at = at
+            fine.updated_at = at
+            fine.save(
+                update_fields=[
+                    "waived_at",
+                    "waived_by",
+                    "waived_because",
+                    "settled_at",
+                    "updated_at",
+                ]
+            )
+            cancelled += unpaid
+            record_event(
+                Kind.LOST_CHARGE_CANCELLED,
+                at=at,
+                branch=branch,
+                staff=staff,
+                desk=desk,
+                item=item,
+                patron=fine.patron,
+                loan=fine.loan,
+                amount=unpaid,
+                detail={"fine": fine.pk},
+            )
+        if paid > 0 and fine.patron is not None:
+            refund = Refund.objects.create(
+                patron=fine.patron,
+                fine=fine,
+                item=item,
+                amount=paid,
+                created_at=at,
+                branch=branch,
+                staff=staff,
+            )
+            refunds.append(refund)
+            record_event(
+                Kind.REFUND,
+                at=at,
+                branch=branch,
+                staff=staff,
+                desk=desk,
+                item=item,
+                patron=fine.patron,
+                loan=fine.loan,
+                amount=paid,
+                detail={"fine": fine.pk, "refund": refund.pk},
+            )
+    return LostFound(cancelled=cancelled, refunds=refunds)
+
+
+@transaction.atomic
+def pay_out_refund(
+    *, refund: Refund, staff: User, branch: Branch, at: datetime, desk: str = ""
+) -> Refund:
+    """Hand `refund` to its patron at `branch` and return it with its receipt number.
+    Records a REFUND_PAID event. Raises InvalidOperation without staff (a self-check has no
+    cash to give) or for a refund already paid out."""
+    if staff is None:
+        raise InvalidOperation(_("Only staff can pay out a refund."))
+    refund = (
+        Refund.objects.select_for_update(of=("self",))
+        .select_related("patron__category")
+        .get(pk=refund.pk)
+    )
+    if refund.paid_out_at is not None:
+        raise InvalidOperation(_("This refund has already been paid out."))
+    refund.paid_out_at = at
+    refund.paid_out_by = staff
+    refund.paid_out_branch = branch
+    # The payment receipts' pattern with R for refund: branch, local date, the refund's id.
+    refund.receipt_number = (
+        f"{branch.code.upper()}-{timezone.localdate(at):%Y%m%d}-R{refund.pk:06d}"
+    )
+    refund.save(update_fields=["paid_out_at", "paid_out_by", "paid_out_branch", "receipt_number"])
+    record_event(
+        Kind.REFUND_PAID,
+        at=at,
+        branch=branch,
+        staff=staff,
+        desk=desk,
+        item=refund.item,
+        patron=refund.patron,
+        amount=refund.amount,
+        detail={"refund": refund.pk, "receipt": refund.receipt_number},
+    )
+    return refund

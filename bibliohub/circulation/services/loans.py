@@ -42,7 +42,12 @@ from bibliohub.circulation.services._common import (
     record_event,
     save_item_status,
 )
-from bibliohub.circulation.services.fines import accrue_overdue, charge
+from bibliohub.circulation.services.fines import (
+    LostFound,
+    accrue_overdue,
+    charge,
+    settle_found_copy,
+)
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 
@@ -220,6 +225,8 @@ class CheckinResult:
     hold: Hold | None
     transfer: transfers.Transfer | None
     received: transfers.Transfer | None = None
+    # A copy marked lost that turned up: its charge cancelled or owed back.
+    found: LostFound | None = None
 
     @property
     def patron(self) -> Patron | None:
@@ -231,7 +238,8 @@ def checkin(
     *, item: Item, branch: Branch, staff: User | None, desk: str, at: datetime
 ) -> CheckinResult:
     """Take `item` back at `branch` (any branch) and say where it goes. Closes its open
-    loan, with the overdue fine by the rule of the lending branch; receives it if it was in
+    loan, with the overdue fine by the rule of the lending branch; for a copy marked lost,
+    cancels or refunds its lost charge (fines.settle_found_copy); receives it if it was in
     transit; then the first hold it can fill takes it (hold shelf here, or in transit to the
     pickup branch); else an item of another branch goes in transit home; else it is back on
     the shelf. A patron without a reading history whose network forgets returned loans at
@@ -251,6 +259,11 @@ def checkin(
         loan.returned_branch = branch
         loan.outcome = LoanOutcome.RETURNED
         loan.save(update_fields=["returned_at", "returned_branch", "outcome"])
+    found = (
+        settle_found_copy(item, at=at, branch=branch, staff=staff, desk=desk)
+        if item.status == ItemStatus.LOST
+        else None
+    )
     received = transfers.receive(item, branch=branch, staff=staff, desk=desk, at=at)
     routing = transfers.route_item(item, branch=branch, staff=staff, desk=desk, at=at)
     patron = loan.patron if loan is not None else None
@@ -280,6 +293,7 @@ def checkin(
         hold=routing.hold,
         transfer=routing.transfer,
         received=received,
+        found=found,
     )
 
 
