@@ -154,7 +154,9 @@ def index_new(
     if not documents:
         return
     backend = get_backend()
-    with transaction.atomic(), connection.cursor() as cursor:
+    # No savepoint: releasing one is not free on SQLite, once a batch, and a failure here
+    # fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(documents), CHUNK):
             _write(
                 cursor, backend,

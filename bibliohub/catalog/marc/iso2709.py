@@ -323,22 +323,23 @@ def encode(record: Record) -> bytes:
 def encode_fields(leader: str, fields: list[Field], datas: list[bytes]) -> bytes:
     """encode, given the bytes of every field already (each ending with its terminator), in the
     order of `fields`."""
-    tags = [field.tag.rjust(3, "0")[:3].encode("latin-1", "replace") for field in fields]
-    offsets = []
-    offset = 0
-    for data in datas:
-        offsets.append(offset)
-        offset += len(data)
+    lengths = [len(data) for data in datas]
+    offset = sum(lengths)
     data_length = offset + 1
-    longest = max((len(d) for d in datas), default=0)
+    longest = max(lengths, default=0)
     length_w, offset_w = 4, 5
     if longest > 9_999 or offset > 99_999:
         length_w = max(4, len(str(longest)))
         offset_w = max(5, len(str(offset)))
-    directory = b"".join(
-        tag + b"%0*d%0*d" % (length_w, len(data), offset_w, start)
-        for tag, data, start in zip(tags, datas, offsets, strict=True)
-    ) + b"\x1e"
+    entry = "%s%0*d%0*d"
+    entries: list[str] = []
+    start = 0
+    for field, length in zip(fields, lengths, strict=True):
+        # One str format per field, encoded once for the whole directory (ASCII digits and
+        # Latin-1 tags), is the cheapest way Python has to build it.
+        entries.append(entry % (field.tag.rjust(3, "0")[:3], length_w, length, offset_w, start))
+        start += length
+    directory = "".join(entries).encode("latin-1", "replace") + b"\x1e"
     base = 24 + len(directory)
     if base > MAX_LENGTH:
         raise ValueError("A record with this many fields cannot be written as ISO 2709.")
