@@ -6,6 +6,7 @@ most recently added matches and the result says its total and facets are not exa
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,8 +97,17 @@ def _filter_sql(filters: dict[str, tuple[str, ...]]) -> list[_Sql]:
     return result
 
 
-def _matches(clauses: list[Clause], filters: list[_Sql], *, bound: int | None) -> _Sql:
-    """SQL selecting `id` of every match (or, with `bound`, of the `bound` newest matches)."""
+def _matches(
+    clauses: list[Clause],
+    filters: list[_Sql],
+    *,
+    bound: int | None,
+    ids: tuple[int, int] | None = None,
+    fenced: bool = False,
+) -> _Sql:
+    """SQL selecting `id` of every match (or, with `bound`, of the `bound` newest matches).
+    `ids` = (low, high) keeps to record ids low <= id < high. `fenced` makes the database
+    find every match first and then take the newest (see _newest_matches)."""
     if clauses:
         m = get_backend().match(clauses)
         sql, params, id_column = f"SELECT {m.id_column} AS id FROM {m.source}", list(m.params), m.id_column
@@ -108,9 +118,54 @@ def _matches(clauses: list[Clause], filters: list[_Sql], *, bound: int | None) -
         sql += f"{joiner}{_filter_condition(f, id_column, correlated=bool(clauses))}"
         params += f.params
         joiner = " AND "
+    if ids is not None:
+        # Literal values, so that PostgreSQL leaves out the partitions outside the range
+        # when it plans the query.
+        sql += f"{joiner}{id_column} >= {int(ids[0])} AND {id_column} < {int(ids[1])}"
     if bound is not None:
-        sql += f" ORDER BY {id_column} DESC LIMIT {int(bound)}"
+        if fenced:
+            sql = f"SELECT id FROM ({sql} OFFSET 0) fenced ORDER BY id DESC LIMIT {int(bound)}"
+        else:
+            sql += f" ORDER BY {id_column} DESC LIMIT {int(bound)}"
     return _Sql(sql, params)
+
+
+def _newest_matches(cursor, clauses: list[Clause], filters: list[_Sql], bound: int) -> list[int]:
+    """Ids of the `bound` newest matches, newest first. A backend whose table is partitioned
+    in bands of record ids is searched from the newest band back, and stops as soon as it
+    has `bound` (docs/search.md): a word in 3 % of a million records then costs the matches
+    of its three newest bands, not all 30,000 of them.
+
+    In the newest band the database may walk the ids backwards or sort the band's matches,
+    whichever it prices lower: either costs at most one band. Further back, the next range
+    is as many bands as the share of matches seen so far says are needed (all the rest when
+    none matched: a rare word takes two queries), and it is searched fenced: every match of
+    the range found through the full-text index, then sorted. Walking several bands' ids
+    backwards is what the planner would otherwise pick for a word it expects to fill the
+    bound early, and that is what made common words slow."""
+    m = get_backend().match(clauses)
+    if m.partition_size is None:
+        matches = _matches(clauses, filters, bound=bound)
+        cursor.execute(matches.sql, matches.params)
+        return [row[0] for row in cursor.fetchall()]
+    band = m.partition_size
+    cursor.execute("SELECT max(record_id) FROM search_document")
+    top = cursor.fetchone()[0]
+    if top is None:
+        return []
+    high, low = top + 1, (top // band) * band
+    found: list[int] = []
+    while True:
+        matches = _matches(
+            clauses, filters, bound=bound - len(found), ids=(low, high), fenced=high - low > band
+        )
+        cursor.execute(matches.sql, matches.params)
+        found += [row[0] for row in cursor.fetchall()]
+        if len(found) >= bound or low <= 0:
+            return found[:bound]
+        density = len(found) / (top + 1 - low)
+        bands = math.ceil((bound - len(found)) / (density * band)) if found else low // band
+        high, low = low, max(0, low - max(1, bands) * band)
 
 
 def _count(cursor, matches: _Sql, limit: int) -> int:
@@ -125,9 +180,22 @@ def _ranked_ids(
     than the oldest matches wanted) best first. Backends that can rank a list of ids read only
     those rows; the others match again, skipping the older part of their posting lists."""
     m = get_backend().match(clauses)
-    if m.among is not None:
+    params: list
+    if m.among_band is not None and m.partition_size is not None:
+        # Each band's ids from its own partition: through the parent table PostgreSQL would
+        # spend longer planning (which partitions might hold which of 2,000 ids) than
+        # reading them.
+        bands: dict[int, list[int]] = {}
+        for record_id in candidates:
+            bands.setdefault(record_id // m.partition_size, []).append(record_id)
+        sql = " UNION ALL ".join(
+            f"SELECT record_id AS id, {m.rank_columns} FROM {m.among_band.format(band=band)}"
+            for band in bands
+        )
+        params = list(bands.values())
+    elif m.among is not None:
         sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.among}"
-        params: list = [list(candidates)]
+        params = [list(candidates)]
     else:
         sql = f"SELECT {m.id_column} AS id, {m.rank_columns} FROM {m.source}"
         params = list(m.params)
@@ -337,9 +405,12 @@ def search(query: SearchQuery) -> SearchResult:
     with connection.cursor() as cursor:
         # The full-text match runs once here: the newest limit + 1 ids give the total, the
         # ranking window, the facet sample and every page that is not ranked.
-        matches = _matches(clauses, filters, bound=limit + 1)
-        cursor.execute(matches.sql, matches.params)
-        candidates = [row[0] for row in cursor.fetchall()]
+        if clauses:
+            candidates = _newest_matches(cursor, clauses, filters, limit + 1)
+        else:
+            matches = _matches(clauses, filters, bound=limit + 1)
+            cursor.execute(matches.sql, matches.params)
+            candidates = [row[0] for row in cursor.fetchall()]
         total = len(candidates)
         exact = total <= limit
         candidates = candidates[:limit]

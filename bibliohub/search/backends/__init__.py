@@ -36,7 +36,11 @@ class Match:
 
     `among`, when the backend has it, is a FROM … WHERE … fragment taking one parameter, a
     list of record ids already known to match, whose rows can be ranked the same way without
-    matching again."""
+    matching again.
+
+    `partition_size`, when the backend partitions its table by record id in bands of that
+    many ids, lets the newest matches be looked for band by band, newest first; then
+    `among_band` is `among` for the ids of one band, with "{band}" for its number."""
 
     source: str
     params: list
@@ -45,6 +49,8 @@ class Match:
     order_by: str
     order_params: list
     among: str | None = None
+    partition_size: int | None = None
+    among_band: str | None = None
 
 
 class Backend(Protocol):

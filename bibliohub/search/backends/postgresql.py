@@ -1,7 +1,13 @@
 """PostgreSQL: a tsvector per record in `search_document.vector` (GIN index), built from the
 normaliser's tokens as a tsvector literal, so PostgreSQL's own parser and dictionaries never
 touch the text. Weights: A title, B author, C subject, D the rest (ISBNs included); ranking
-is ts_rank_cd with its default weights {0.1, 0.2, 0.4, 1.0} for D, C, B, A."""
+is ts_rank_cd with its default weights {0.1, 0.2, 0.4, 1.0} for D, C, B, A.
+
+The table is partitioned by record id in bands of PARTITION_SIZE ids (search migration 0004),
+each band with its own GIN index, so that the newest matches of a common word are found in
+the newest bands without visiting the older ones (docs/search.md, "Bounding the cost").
+A band's partition is created when the first record of the band before it is indexed, so a
+partition always exists ahead of the records being written."""
 
 from __future__ import annotations
 
@@ -17,6 +23,30 @@ ISBN_PREFIX = "isbn:"
 _FIELD_GAP = 100
 _MAX_POSITION = 16383
 _MAX_LEXEME = 500
+# Record ids per partition of search_document: a million records make eight bands.
+PARTITION_SIZE = 131_072
+
+
+PARTITION_PREFIX = "search_document_p"
+
+
+def partition_name(band: int) -> str:
+    return f"{PARTITION_PREFIX}{band}"
+
+
+def ensure_partitions(cursor, up_to_id: int) -> None:
+    """Make sure the partitions for every record id up to `up_to_id`, and the band after it,
+    exist. Costs one catalogue query when they do; creating one takes a short exclusive
+    lock on the table, once per PARTITION_SIZE records."""
+    last = up_to_id // PARTITION_SIZE + 1
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [partition_name(last)])
+    if cursor.fetchone()[0]:
+        return  # partitions are made in order from band 0, so the ones below exist too
+    for band in range(last + 1):
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {partition_name(band)} PARTITION OF search_document "
+            f"FOR VALUES FROM ({band * PARTITION_SIZE}) TO ({(band + 1) * PARTITION_SIZE})"
+        )
 
 
 def _quote(token: str) -> str:
@@ -63,6 +93,9 @@ class PostgreSQLBackend:
         return (row.sort_title, tsvector_literal(row))
 
     def write_prepared(self, cursor, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        ensure_partitions(cursor, max(r[0] for r in rows))
         cursor.executemany(
             "INSERT INTO search_document (record_id, sort_title, vector) VALUES (%s, %s, %s::tsvector)", rows
         )
@@ -90,4 +123,6 @@ class PostgreSQLBackend:
             # GIN returns matches unordered, so matching again to rank the newest ones reads
             # every match's row a second time; by primary key only the ranked rows are read.
             among="search_document WHERE record_id = ANY(%s)",
+            partition_size=PARTITION_SIZE,
+            among_band=PARTITION_PREFIX + "{band} WHERE record_id = ANY(%s)",
         )
