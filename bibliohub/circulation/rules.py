@@ -690,15 +690,19 @@ def _open_days_late(cal: Calendar, *, due_at: datetime, at: datetime, most: int)
     overdue time (due_at, at], at most `most`."""
     tz = timezone.get_current_timezone()
     start, end = timezone.localtime(due_at, tz), timezone.localtime(at, tz)
-    counted, day = 0, start.date()
-    while day <= end.date() and counted < most:
-        for opens, closes in cal.day(day).periods:
-            if (
-                datetime.combine(day, opens, tzinfo=tz) < end
-                and datetime.combine(day, closes, tzinfo=tz) > start
-            ):
-                counted += 1
-                break
+    first, last = start.date(), end.date()
+    counted, day = 0, first
+    while day <= last and counted < most:
+        periods = cal.day(day).periods
+        if day != first and day != last:
+            # A whole day inside the overdue time: any opening hours overlap it.
+            counted += bool(periods)
+        elif any(
+            datetime.combine(day, opens, tzinfo=tz) < end
+            and datetime.combine(day, closes, tzinfo=tz) > start
+            for opens, closes in periods
+        ):
+            counted += 1
         day += timedelta(days=1)
     return counted
 
