@@ -103,6 +103,22 @@ def test_the_patron_page_shows_loans_holds_fines_and_events(desk, reader, book, 
     assert "Cannot be erased now:" in page and "This patron still has items on loan." in page
 
 
+def test_the_patron_page_shows_when_a_hold_is_no_longer_needed(
+    desk, reader, second_reader, book, lend, central
+):
+    from datetime import date
+
+    from bibliohub.circulation import services
+
+    lend(second_reader, book)
+    services.place_hold(
+        patron=reader, record=book.record, pickup_branch=central, staff=None, at=AT,
+        not_needed_after=date(2027, 1, 31),
+    )  # fmt: skip
+    page = desk.get(reverse("staff:patrons:detail", args=[reader.pk])).content.decode()
+    assert "Not needed after Jan. 31, 2027" in page
+
+
 def test_edit_details_records_which_fields_changed(desk, reader, central):
     url = reverse("staff:patrons:edit", args=[reader.pk])
     assert desk.get(url).status_code == 200
