@@ -150,8 +150,9 @@ def main() -> int:
         reader = resource.getrusage(resource.RUSAGE_CHILDREN)
         peak_mb = own.ru_maxrss / 1024
         rate = report.read / report.seconds
-        print(f"CPU seconds: writer {own.ru_utime + own.ru_stime - cpu_before:.1f}, "
-              f"reader process {reader.ru_utime + reader.ru_stime:.1f}; "
+        print(f"CPU seconds: writer {own.ru_utime + own.ru_stime - cpu_before:.1f} "
+              f"(system {own.ru_stime - before.ru_stime:.1f}), "
+              f"reader process {reader.ru_utime + reader.ru_stime:.1f} (system {reader.ru_stime:.1f}); "
               f"peak RSS: writer {peak_mb:.0f} MB, reader {reader.ru_maxrss / 1024:.0f} MB",
               file=sys.stderr)
         print(f"read {report.read:,}, created {report.created:,}, updated {report.updated:,}, "

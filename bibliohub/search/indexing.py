@@ -146,10 +146,10 @@ def index_new(
 ) -> None:
     """Index records that are not in the index yet from values the caller already holds, so
     that the MARC importer does not read back what it has just written. Each of `documents` is
-    (record id, values, facets) with the two parts of prepare() made from the record's stored
-    fields (the importer prepares them in its reading process); `holdings` gives each
-    record's copies that count, as (branch code, status). Writes the full text, sort key and
-    facet rows inside the caller's transaction if there is one.
+    (record id, values, facets): the two parts of prepare() made from the fields the record
+    was stored with; `holdings` gives each record's copies that count, as (branch code,
+    status). Writes the full text, sort key and facet rows inside the caller's transaction if
+    there is one.
     A record that is already indexed raises IntegrityError: use index_records for those."""
     if not documents:
         return
