@@ -346,3 +346,38 @@ def test_new_records_are_indexed_as_a_reindex_from_the_tables_would_index_them(
     assert ("available_at", "central") in {(f, v) for _r, f, v in written[0]}
     index_records(Record.objects.values_list("id", flat=True))
     assert _index_snapshot() == written
+
+
+def test_new_records_never_take_the_id_of_a_deleted_record(tmp_path, at, central):
+    import_marc([_write(tmp_path / "a.mrc", [make_record(control="c1"), make_record(control="c2")])], at=at)
+    last = Record.objects.get(control_number="c2")
+    last_id = last.pk
+    last.delete()
+    import_marc([_write(tmp_path / "b.mrc", [make_record(control="c3")])], at=at)
+    assert Record.objects.get(control_number="c3").pk > last_id
+    # The ORM goes on numbering after the imported records.
+    made = Record.objects.create(title="Made by hand", marc=b"", created_at=at, updated_at=at)
+    assert made.pk > Record.objects.get(control_number="c3").pk
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        [],
+        # An empty subfield: the stored record is encoded again without it.
+        [Field(tag="500", indicators=Indicators(" ", " "), subfields=[Subfield("a", "Note"), Subfield("b", "")])],
+    ],
+    ids=["stored-as-read", "encoded-again"],
+)
+def test_the_stored_record_is_exactly_the_record_encoded_without_its_items(tmp_path, at, central, extra):
+    record = make_record(control="c1", items=[{"a": "central", "p": "B1"}], extra=extra)
+    # An item field between others, not only at the end.
+    record.fields.insert(3, Field(tag="952", indicators=Indicators(" ", " "), subfields=[
+        Subfield("a", "central"), Subfield("p", "B2"),
+    ]))
+    path = _write(tmp_path / "a.mrc", [record])
+    import_marc([path], at=at)
+    record.fields = [f for f in record.fields if f.tag != "952"]
+    expected = iso2709.encode(iso2709.decode(iso2709.encode(record))[0])
+    assert bytes(Record.objects.get().marc) == expected
+    assert Item.objects.count() == 2
