@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from queue import Empty
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pymarc
 from django.db import connection, transaction
@@ -617,7 +617,8 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
         # by side on 100,000 records: writer 122-133 and reader 156-164 µs a record the other
         # way round, 145-150 and 121-128 this way).
         index_new(
-            documents=[(p.record_id, *prepare(p.fields, backend)) for p in created], holdings=holdings
+            documents=[(cast(int, p.record_id), *prepare(p.fields, backend)) for p in created],
+            holdings=holdings,
         )
         index_records([p.record_id for p in updated])
     report.created += len(created)
