@@ -88,17 +88,34 @@ class Prepared(NamedTuple):
     facets: tuple[tuple[str, str], ...]
 
 
-def prepare(row: Mapping, backend=None) -> Prepared:
+def prepare_text(row: Mapping) -> tuple[str, str, str]:
+    """The part of prepare() that costs most and is never cached, since it rarely repeats: the
+    sort key, the title's tokens and the tokens of the statement of responsibility, edition
+    and summary, the tokens space-separated (they hold no spaces). The MARC importer works it
+    out in its reading process and hands it to prepare(text=...) in its writing one."""
+    return (
+        sort_key(row["title"]),
+        " ".join(_join_tokens((row["title"], row["subtitle"]))),
+        " ".join(_join_tokens((row["responsibility"], row["edition"], row["summary"]))),
+    )
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split(" ") if joined else []
+
+
+def prepare(row: Mapping, backend=None, *, text: tuple[str, str, str] | None = None) -> Prepared:
     """Prepared index values of a record from its extracted fields (title, authors, isbns …,
-    as Record stores them); `backend` defaults to the default database's."""
+    as Record stores them); `backend` defaults to the default database's. `text` is
+    prepare_text(row) when the caller has it already."""
+    sort_title, title, other = text or prepare_text(row)
     index_row = IndexRow(
         record_id=0,
-        sort_title=sort_key(row["title"]),
-        title=_join_tokens((row["title"], row["subtitle"])),
+        sort_title=sort_title,
+        title=_split(title),
         author=_join_repeated(row["authors"]),
         subject=_join_repeated(row["subjects"]),
-        other=_join_repeated((row["series"], row["publisher"], row["place"]))
-        + _join_tokens((row["responsibility"], row["edition"], row["summary"])),
+        other=_join_repeated((row["series"], row["publisher"], row["place"])) + _split(other),
         isbn=index_isbn_tokens(row["isbns"]),
     )
     return Prepared((backend or get_backend()).prepare(index_row), _record_facets(row))

@@ -134,12 +134,14 @@ class _Pending:
     # strings and lists are the very objects in `row`, `isbns` and `issns`, which pickle sends
     # once: the dictionary costs the queue little.
     fields: dict[str, object]
+    # search.indexing.prepare_text of the fields, worked out in the reading process.
+    index_text: tuple[str, str, str]
     record_id: int | None = None
 
     def __reduce__(self) -> tuple:
         return _Pending, (
             self.position, self.offset, self.line, self.file, self.control_number, self.control_source,
-            self.isbns, self.issns, self.keys, self.items, self.row, self.fields,
+            self.isbns, self.issns, self.keys, self.items, self.row, self.fields, self.index_text,
             self.record_id,
         )
 
@@ -361,9 +363,12 @@ class _Context:
             self.loaded = True
 
 
-def _prepare(read: ReadRecord, file: str) -> tuple[_Pending, list[Problem]]:
+def _prepare(
+    read: ReadRecord, file: str, *, index_text: Callable[[dict], tuple[str, str, str]]
+) -> tuple[_Pending, list[Problem]]:
     """Everything about one record that needs no database: its fields, its stored bytes, the
-    keys it is matched by, its items, and the notes about it."""
+    keys it is matched by, its items, the costly part of its search text (from `index_text`)
+    and the notes about it."""
     record = read.record
     fields = extract_fields(record)
     kept = record.fields
@@ -390,6 +395,7 @@ def _prepare(read: ReadRecord, file: str) -> tuple[_Pending, list[Problem]]:
         fields.isbns, fields.issns, [], [item_from_952(f, default_type=fields.format) for f in item_fields],
         _record_row(marc, values),
         values,
+        index_text(values),
     )
     notes = [_problem(pending, warning, skipped=False) for warning in read.warnings]
     if len(control_number) > _CONTROL_MAX:
@@ -432,6 +438,8 @@ Batch = tuple[list[_Pending], list[Problem], int]
 def _parse(sources: list[Source], *, format: Format, batch_size: int) -> Iterator[Batch]:
     """Read and prepare the records of every source: (records, problems, how many were read)
     per batch; a batch never spans two files."""
+    from bibliohub.search.indexing import prepare_text  # search depends on catalog, not back
+
     for source in sources:
         name = _name_of(source)
         stream, owned = _open(source)
@@ -445,7 +453,7 @@ def _parse(sources: list[Source], *, format: Format, batch_size: int) -> Iterato
                     if isinstance(item, Problem):
                         problems.append(item)
                         continue
-                    prepared, notes = _prepare(item, name)
+                    prepared, notes = _prepare(item, name, index_text=prepare_text)
                     pending.append(prepared)
                     problems.extend(notes)
                     if len(pending) >= batch_size:
@@ -564,7 +572,7 @@ def _match(batch: list[_Pending]) -> list[_Pending]:
             # The same record twice in one batch: the later copy wins, the items add up.
             barcodes = {i.barcode for i in p.items}
             earlier.items = [i for i in earlier.items if i.barcode not in barcodes] + p.items
-            earlier.row, earlier.fields = p.row, p.fields
+            earlier.row, earlier.fields, earlier.index_text = p.row, p.fields, p.index_text
             earlier.control_number, earlier.control_source = p.control_number, p.control_source
             earlier.isbns, earlier.issns = p.isbns, p.issns
             earlier.position, earlier.offset, earlier.line = p.position, p.offset, p.line
@@ -612,12 +620,15 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
         # an import killed between the two cannot leave records unindexed, and a batch costs
         # one commit. A new record is indexed from the fields and items this batch holds; an
         # updated one may keep items from elsewhere, so it is read back from the tables. The
-        # text is prepared here rather than in the reading process: that balances the two
-        # processes' CPU, the larger of which bounds the import on two cores (measured side
-        # by side on 100,000 records: writer 122-133 and reader 156-164 µs a record the other
-        # way round, 145-150 and 121-128 this way).
+        # reading process has tokenised the title and the other text that is never cached,
+        # this one does the rest: that balances the two processes' CPU, the larger of which
+        # bounds the import on two cores (measured side by side on 100,000 records, µs a
+        # record: all of it in the reader, writer 114-123 and reader 149-153; all of it here,
+        # 141-144 and 120-122; split, 128-129 and 138-140).
         index_new(
-            documents=[(cast(int, p.record_id), *prepare(p.fields, backend)) for p in created],
+            documents=[
+                (cast(int, p.record_id), *prepare(p.fields, backend, text=p.index_text)) for p in created
+            ],
             holdings=holdings,
         )
         index_records([p.record_id for p in updated])
