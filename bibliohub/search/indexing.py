@@ -131,6 +131,8 @@ def _index_chunk(cursor, backend, ids: list[int], branch_codes: dict[int, str], 
     ):
         holdings[record_id].append((branch_codes[branch_id], status))
 
+    if records:  # before the table is touched (see Backend.make_room)
+        backend.make_room(cursor, max(r["id"] for r in records))
     if replace:
         backend.delete(cursor, ids)
         marks = ", ".join(["%s"] * len(ids))

@@ -13,7 +13,13 @@ class Document(models.Model):
     """One row per indexed record. On PostgreSQL the table also holds the `vector` column
     (tsvector with a GIN index), added by a migration Django does not model."""
 
-    record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # No foreign key constraint in the database: on PostgreSQL the table is partitioned, and
+    # creating a partition with one would lock the record table against every writer (and
+    # deadlock two imports entering a new band at once). Deleting a record still deletes its
+    # row here (Django's on_delete), and the index is rebuilt from the records anyway.
+    record = models.OneToOneField(
+        Record, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
+    )
     sort_title = models.CharField(max_length=100, db_index=True)
 
     def __str__(self) -> str:

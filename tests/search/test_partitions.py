@@ -80,3 +80,31 @@ def test_indexing_creates_the_partitions_up_to_one_band_ahead():
         (home,) = cursor.fetchone()
     assert names == {f"search_document_p{band}" for band in range(11)}
     assert home == "search_document_p9"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL's")
+def test_two_writers_entering_a_new_band_at_once_both_succeed(on_a_database_file):
+    from django.db import transaction
+
+    from tests.concurrency import race
+
+    first, second = 20 * BAND + 1, 20 * BAND + 2
+
+    def write(record_id: int):
+        with transaction.atomic():
+            make_record("Two at once", id=record_id)
+            index_records([record_id])
+        return record_id
+
+    try:
+        outcomes = race(lambda: write(first), lambda: write(second))
+        assert outcomes == [first, second], outcomes
+        assert _page_ids("once") == {first, second}
+    finally:
+        # This test commits: leave the database as the other tests expect it.
+        from bibliohub.catalog.models import Record
+
+        Record.objects.filter(id__in=[first, second]).delete()
+        with connection.cursor() as cursor:
+            for band in range(2, 22):
+                cursor.execute(f"DROP TABLE IF EXISTS search_document_p{band}")

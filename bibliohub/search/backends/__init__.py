@@ -61,6 +61,12 @@ class Backend(Protocol):
         no database, so an import can run it in its reading process."""
         ...
 
+    def make_room(self, cursor, up_to_id: int) -> None:
+        """Make the index ready to take record ids up to `up_to_id` (PostgreSQL: their
+        partitions). A transaction that writes to the index calls it before anything else
+        it does there, so that two writers never wait for each other's table locks."""
+        ...
+
     def write_prepared(self, cursor, rows: list[tuple]) -> None:
         """Insert (record id, *prepare(row)) rows for records not indexed yet."""
         ...

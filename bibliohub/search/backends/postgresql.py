@@ -28,6 +28,8 @@ PARTITION_SIZE = 131_072
 
 
 PARTITION_PREFIX = "search_document_p"
+# The advisory lock key under which partitions are created (any number no other code uses).
+_PARTITION_LOCK = 4_243_117_001
 
 
 def partition_name(band: int) -> str:
@@ -42,6 +44,13 @@ def ensure_partitions(cursor, up_to_id: int) -> None:
     cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [partition_name(last)])
     if cursor.fetchone()[0]:
         return  # partitions are made in order from band 0, so the ones below exist too
+    # Two imports crossing into a new band at once: the second waits here until the first
+    # commits and then finds the partitions made (CREATE … IF NOT EXISTS alone would let both
+    # try, and the second fail on the catalogue's unique names).
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PARTITION_LOCK])
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [partition_name(last)])
+    if cursor.fetchone()[0]:
+        return
     for band in range(last + 1):
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {partition_name(band)} PARTITION OF search_document "
@@ -91,6 +100,9 @@ class PostgreSQLBackend:
 
     def prepare(self, row: IndexRow) -> tuple:
         return (row.sort_title, tsvector_literal(row))
+
+    def make_room(self, cursor, up_to_id: int) -> None:
+        ensure_partitions(cursor, up_to_id)
 
     def write_prepared(self, cursor, rows: list[tuple]) -> None:
         if not rows:

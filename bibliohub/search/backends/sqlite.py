@@ -31,6 +31,9 @@ class SQLiteBackend:
             " ".join(row.other), " ".join(row.isbn),
         )
 
+    def make_room(self, cursor, up_to_id: int) -> None:
+        pass  # one FTS5 table for every record id
+
     def write_prepared(self, cursor, rows: list[tuple]) -> None:
         cursor.executemany(
             "INSERT INTO search_document (record_id, sort_title) VALUES (%s, %s)", [r[:2] for r in rows]
