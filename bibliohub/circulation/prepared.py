@@ -40,22 +40,31 @@ def _stand_in(kind: type, index: int) -> Any:
 
 class _Compiled:
     """One variant of a prepared query: its SQL, where each argument goes among the
-    parameters, and what the ORM would do to each column of a row it reads."""
+    parameters, what the ORM would do to each column of a row it reads, and, for a query
+    over a model, how it turns a row into instances (its model's columns, then the
+    populators of its select_related)."""
 
-    __slots__ = ("attnames", "compiler", "converters", "slots", "sql")
+    __slots__ = ("attnames", "compiler", "converters", "model_columns", "populators", "slots", "sql")
 
-    def __init__(self, sql, slots, compiler, converters, attnames) -> None:
+    def __init__(self, sql, slots, compiler, converters, using) -> None:
         self.sql = sql
         self.slots = slots
         self.compiler = compiler
         self.converters = converters
-        self.attnames = attnames
+        klass_info = compiler.klass_info
+        if klass_info is None:  # a values() query: rows only
+            self.model_columns, self.attnames, self.populators = None, [], []
+            return
+        fields = klass_info["select_fields"]
+        self.model_columns = slice(fields[0], fields[-1] + 1)
+        self.attnames = [c[0].target.attname for c in compiler.select[self.model_columns]]
+        self.populators = get_related_populators(klass_info, compiler.select, using)
 
 
 class PreparedQuery:
     """`build(**arguments)` returns the queryset; `arguments` names each argument's type
-    (int, str, datetime or date). Call `rows(...)` for value tuples or `objects(Model, ...)` for model
-    instances of a query over that model's own columns."""
+    (int, str, datetime or date). Call `rows(...)` for value tuples or `instances(...)` for the
+    model instances the queryset would give."""
 
     def __init__(self, build: Callable[..., QuerySet], **arguments: type) -> None:
         self.build = build
@@ -64,7 +73,7 @@ class PreparedQuery:
 
     def _prepare(self, using: str, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
         connection = connections[using]
-        variant = (connection.vendor, *(values[name] is None for name in self.arguments))
+        variant = (using, connection.vendor, *(values[name] is None for name in self.arguments))
         compiled = self._compiled.get(variant)
         if compiled is None:
             stand_ins = {
@@ -83,8 +92,7 @@ class PreparedQuery:
                 name = next((n for n, a in adapted.items() if _same(param, a)), None)
                 slots.append((True, name) if name is not None else (False, param))
             columns = [column for column, _, _ in compiler.select]
-            attnames = [getattr(getattr(c, "target", None), "attname", None) for c in columns]
-            compiled = _Compiled(sql, slots, compiler, compiler.get_converters(columns), attnames)
+            compiled = _Compiled(sql, slots, compiler, compiler.get_converters(columns), using)
             self._compiled[variant] = compiled
         params = [
             self._adapt(connection, values[value]) if is_argument else value
@@ -120,49 +128,19 @@ class PreparedQuery:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def objects(self, model: type[Model], *, using: str = "default", **values: Any) -> list:
-        """Instances of `model` for a query over its own columns (all of them, as the ORM
-        selects them), with the values converted as the ORM would."""
-        compiled, rows = self._execute(using, values)
-        return [model.from_db(using, compiled.attnames, row) for row in rows]
-
     def instances(self, *, using: str = "default", **values: Any) -> list:
         """Model instances as the queryset itself would give them, with the objects of its
         select_related attached and its deferred fields left out (Django's own way of
         turning rows into objects)."""
         compiled, rows = self._execute(using, values)
-        compiler = compiled.compiler
-        klass_info, select = compiler.klass_info, compiler.select
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        attnames = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, using)
+        model = compiled.compiler.klass_info["model"]
         result = []
         for row in rows:
-            instance = klass_info["model"].from_db(using, attnames, row[start:end])
-            for populator in populators:
+            instance = model.from_db(using, compiled.attnames, row[compiled.model_columns])
+            for populator in compiled.populators:
                 populator.populate(row, instance)
             result.append(instance)
         return result
-
-    def first_with_related(
-        self, model: type[Model], related: str, *, using: str = "default", **values: Any
-    ) -> Model | None:
-        """The first row of a query over `model` with select_related(`related`) (one foreign
-        key), as a `model` instance with the related instance attached; None if no row."""
-        compiled, rows = self._execute(using, values)
-        if not rows:
-            return None
-        row = rows[0]
-        field = model._meta.get_field(related)
-        n = len(model._meta.concrete_fields)
-        instance = model.from_db(using, compiled.attnames[:n], row[:n])
-        if row[n] is not None:
-            field.set_cached_value(  # type: ignore[union-attr]
-                instance,
-                field.related_model.from_db(using, compiled.attnames[n:], row[n:]),  # type: ignore[union-attr]
-            )
-        return instance
 
 
 def _same(param: Any, stand_in: Any) -> bool:

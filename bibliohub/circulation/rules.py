@@ -395,8 +395,8 @@ def load_rules(
 ) -> list[CirculationRule]:
     """The rules that could apply to this combination (at most one per level), in one query."""
     return list(
-        _RULES.objects(
-            CirculationRule, branch=_pk(branch), category=_pk(category), item_type=_pk(item_type)
+        _RULES.instances(
+            branch=_pk(branch), category=_pk(category), item_type=_pk(item_type)
         )
     )
 
@@ -462,10 +462,9 @@ def load_calendar(
         branch,
         first,
         last,
-        periods=list(_PERIODS.objects(OpeningPeriod, branch=branch.pk)),
+        periods=list(_PERIODS.instances(branch=branch.pk)),
         exceptions=list(
-            _EXCEPTIONS.objects(
-                CalendarException,
+            _EXCEPTIONS.instances(
                 branch=branch.pk,
                 network=branch.network_id,
                 start=first,
@@ -482,10 +481,9 @@ def load_fine_calendar(branch: Branch, *, due_at: datetime, at: datetime) -> Bra
         branch,
         timezone.localdate(due_at),
         timezone.localdate(at),
-        periods=list(_PERIODS.objects(OpeningPeriod, branch=branch.pk)),
+        periods=list(_PERIODS.instances(branch=branch.pk)),
         exceptions=list(
-            _EXCEPTIONS.objects(
-                CalendarException,
+            _EXCEPTIONS.instances(
                 branch=branch.pk,
                 network=branch.network_id,
                 start=timezone.localdate(due_at),

@@ -140,12 +140,12 @@ def fresh_patron(patron: Patron | int, *, lock: bool = False) -> Patron:
     """The patron as the database has it now, with category; with lock=True the row stays
     locked to the end of the transaction (limits hold when two desks serve one patron).
     Raises Patron.DoesNotExist."""
-    found = (_LOCKED_PATRON if lock else _PATRON).first_with_related(
-        Patron, "category", patron_id=patron if isinstance(patron, int) else patron.pk
+    found = (_LOCKED_PATRON if lock else _PATRON).instances(
+        patron_id=patron if isinstance(patron, int) else patron.pk
     )
-    if found is None:
+    if not found:
         raise Patron.DoesNotExist("Patron matching query does not exist.")
-    return found  # type: ignore[return-value]
+    return found[0]
 
 
 def patron_state(

@@ -74,7 +74,7 @@ _LOCKED_ITEM = PreparedQuery(_locked_item_query, item_id=int)
 def _locked_item(item_id: int) -> Item:
     """The copy as the database has it now, its row locked to the end of the transaction.
     Raises Item.DoesNotExist."""
-    found = _LOCKED_ITEM.objects(Item, item_id=item_id)
+    found = _LOCKED_ITEM.instances(item_id=item_id)
     if not found:
         raise Item.DoesNotExist("Item matching query does not exist.")
     return found[0]
