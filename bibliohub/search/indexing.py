@@ -176,6 +176,7 @@ def index_new(
     # No savepoint: releasing one is not free on SQLite, once a batch, and a failure here
     # fails the caller's transaction anyway.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        backend.make_room(cursor, max(record_id for record_id, _values, _facets in documents))
         for start in range(0, len(documents), CHUNK):
             _write(
                 cursor, backend,

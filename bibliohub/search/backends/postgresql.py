@@ -105,17 +105,9 @@ class PostgreSQLBackend:
         ensure_partitions(cursor, up_to_id)
 
     def write_prepared(self, cursor, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        ensure_partitions(cursor, max(r[0] for r in rows))
         cursor.executemany(
             "INSERT INTO search_document (record_id, sort_title, vector) VALUES (%s, %s, %s::tsvector)", rows
         )
-
-    def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
-        if replace:
-            self.delete(cursor, [r.record_id for r in rows])
-        self.write_prepared(cursor, [(r.record_id, *self.prepare(r)) for r in rows])
 
     def delete(self, cursor, ids: list[int]) -> None:
         if ids:

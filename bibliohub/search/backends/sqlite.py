@@ -43,11 +43,6 @@ class SQLiteBackend:
             [(r[0], *r[2:]) for r in rows],
         )
 
-    def write(self, cursor, rows: list[IndexRow], *, replace: bool) -> None:
-        if replace:
-            self.delete(cursor, [r.record_id for r in rows])
-        self.write_prepared(cursor, [(r.record_id, *self.prepare(r)) for r in rows])
-
     def delete(self, cursor, ids: list[int]) -> None:
         if ids:
             marks = ", ".join(["%s"] * len(ids))
