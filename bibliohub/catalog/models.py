@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Location
 
 
@@ -120,8 +120,7 @@ class ItemType(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        language = (language or get_language() or "en").lower()
-        return self.names.get(language) or self.names.get(language.split("-")[0]) or self.name
+        return localised(self.names, self.name, language)
 
 
 class ItemStatus(models.TextChoices):

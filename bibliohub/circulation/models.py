@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.catalog.models import ItemType
+from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons.models import AgeBand, PatronCategory
 
@@ -259,8 +260,7 @@ class Term(models.Model):
         return f"{self.display_name()} ({self.starts_on}–{self.ends_on})"
 
     def display_name(self, language: str | None = None) -> str:
-        language = (language or get_language() or "en").lower()
-        return self.names.get(language) or self.names.get(language.split("-")[0]) or self.name
+        return localised(self.names, self.name, language)
 
     @property
     def fixed_due_date(self) -> date:

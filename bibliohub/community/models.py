@@ -12,16 +12,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Network
-
-
-def _localised(names: dict[str, str], default: str, language: str | None) -> str:
-    language = (language or get_language() or "en").lower()
-    return names.get(language) or names.get(language.split("-")[0]) or default
-
 
 # --- partners ---------------------------------------------------------------------------------
 
@@ -73,7 +68,7 @@ class Partner(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _localised(self.names, self.name, language)
+        return localised(self.names, self.name, language)
 
 
 class PartnerContact(models.Model):
@@ -233,7 +228,7 @@ class Skill(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _localised(self.names, self.name, language)
+        return localised(self.names, self.name, language)
 
 
 class Volunteer(models.Model):
@@ -436,10 +431,10 @@ class CareerResource(models.Model):
         return self.display_title()
 
     def display_title(self, language: str | None = None) -> str:
-        return _localised(self.titles, self.title, language)
+        return localised(self.titles, self.title, language)
 
     def display_description(self, language: str | None = None) -> str:
-        return _localised(self.descriptions, self.description, language)
+        return localised(self.descriptions, self.description, language)
 
 
 class MentorKind(models.TextChoices):

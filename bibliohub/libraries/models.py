@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from bibliohub.i18n import localised
 
 
 class Network(models.Model):
@@ -24,7 +25,7 @@ class Network(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _localised(self.names, self.name, language)
+        return localised(self.names, self.name, language)
 
 
 class Branch(models.Model):
@@ -49,7 +50,7 @@ class Branch(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _localised(self.names, self.name, language)
+        return localised(self.names, self.name, language)
 
 
 class Location(models.Model):
@@ -72,7 +73,7 @@ class Location(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _localised(self.names, self.name, language)
+        return localised(self.names, self.name, language)
 
 
 class Weekday(models.IntegerChoices):
@@ -136,11 +137,6 @@ class CalendarException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.reason}"
-
-
-def _localised(names: dict[str, str], default: str, language: str | None) -> str:
-    language = (language or get_language() or "en").lower()
-    return names.get(language) or names.get(language.split("-")[0]) or default
 
 
 class LibraryEvent(models.Model):

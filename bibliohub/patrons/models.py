@@ -11,9 +11,9 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Network
 
 # Card numbers go into barcodes and SIP2 fields, where "|" separates fields: letters, digits
@@ -58,8 +58,7 @@ class PatronCategory(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        language = (language or get_language() or "en").lower()
-        return self.names.get(language) or self.names.get(language.split("-")[0]) or self.name
+        return localised(self.names, self.name, language)
 
 
 class PatronStatus(models.TextChoices):

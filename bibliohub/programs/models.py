@@ -11,12 +11,8 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Network
-
-
-def localised(names: dict[str, str], default: str, language: str | None = None) -> str:
-    language = (language or get_language() or "en").lower()
-    return names.get(language) or names.get(language.split("-")[0]) or default
 
 
 class Audience(models.TextChoices):

@@ -13,15 +13,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch
-
-
-def _localised(names: dict[str, str], default: str, language: str | None) -> str:
-    language = (language or get_language() or "en").lower()
-    return names.get(language) or names.get(language.split("-")[0]) or default
 
 
 class Kind(models.TextChoices):
@@ -46,7 +42,7 @@ class Feature(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _localised(self.names, self.name, language)
+        return localised(self.names, self.name, language)
 
 
 class ResourceType(models.Model):
@@ -67,7 +63,7 @@ class ResourceType(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _localised(self.names, self.name, language)
+        return localised(self.names, self.name, language)
 
 
 class Resource(models.Model):
@@ -123,7 +119,7 @@ class Resource(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _localised(self.names, self.name, language)
+        return localised(self.names, self.name, language)
 
 
 class _KindManager(models.Manager):
