@@ -13,7 +13,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -584,7 +583,7 @@ def _return(request: HttpRequest, form: ItemBarcodeForm) -> dict[str, Any] | Non
         refunds = outcome.found.refunds
         result.update(
             lost_cancelled=str(outcome.found.cancelled) if outcome.found.cancelled else "",
-            refund=str(sum((r.amount for r in refunds), Decimal(0))) if refunds else "",
+            refund=str(outcome.found.refunded) if refunds else "",
             refund_patron_id=refunds[0].patron_id if refunds else None,
         )
     if hold is not None and transfer is None:

@@ -307,6 +307,10 @@ class LostFound:
     def changed(self) -> bool:
         return bool(self.cancelled or self.refunds)
 
+    @property
+    def refunded(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), Decimal("0.00"))
+
 
 def settle_found_copy(
     item: Item, *, at: datetime, branch: Branch, staff: User | None, desk: str = ""
