@@ -47,9 +47,10 @@ from bibliohub.patrons.errors import BlockReason
 from bibliohub.patrons.models import Block, Patron
 
 
-def _count(qs: QuerySet) -> Coalesce:
+def _count_of(qs: QuerySet) -> Coalesce:
+    # COUNT without GROUP BY, as a scalar subquery.
     return Coalesce(
-        Subquery(qs.order_by().values("patron").annotate(n=Count("pk")).values("n")[:1]),
+        Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]),
         Value(0),
         output_field=IntegerField(),
     )
@@ -77,11 +78,11 @@ def patron_state_query(
         starts_at__lte=at,
     )
     return Patron.objects.filter(pk=patron_id).annotate(
-        n_open=_count(open_loans),
-        n_of_type=_count(open_loans.filter(item_type_id=item_type_id))
+        n_open=_count_of(open_loans),
+        n_of_type=_count_of(open_loans.filter(item_type_id=item_type_id))
         if item_type_id
         else Value(0, output_field=IntegerField()),
-        n_overdue=_count(open_loans.filter(due_at__lt=at)),
+        n_overdue=_count_of(open_loans.filter(due_at__lt=at)),
         owed=Coalesce(
             Subquery(owed),
             Value(Decimal(0)),
@@ -255,15 +256,6 @@ def queue_position(hold: Hold) -> int | None:
         Q(placed_at__lt=hold.placed_at) | Q(placed_at=hold.placed_at, pk__lt=hold.pk)
     )
     return ahead.count() + 1
-
-
-def _count_of(qs: QuerySet) -> Coalesce:
-    # COUNT without GROUP BY, as a scalar subquery.
-    return Coalesce(
-        Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]),
-        Value(0),
-        output_field=IntegerField(),
-    )
 
 
 def _free_copies(*, record_id: int, item_id: int) -> QuerySet[Item]:
