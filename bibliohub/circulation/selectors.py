@@ -248,14 +248,29 @@ def queue(record_id: int) -> QuerySet[Hold]:
     )
 
 
+def _ahead_of(record_id: Any, placed_at: Any, pk: Any) -> QuerySet[Hold]:
+    # Values of one hold, or OuterRef()s to the holds of an outer query.
+    return queue(record_id).filter(Q(placed_at__lt=placed_at) | Q(placed_at=placed_at, pk__lt=pk))
+
+
 def queue_position(hold: Hold) -> int | None:
     """1 for the first in the queue of its title; None once the hold is no longer waiting."""
     if hold.status != HoldStatus.WAITING:
         return None
-    ahead = queue(hold.record_id).filter(
-        Q(placed_at__lt=hold.placed_at) | Q(placed_at=hold.placed_at, pk__lt=hold.pk)
+    return _ahead_of(hold.record_id, hold.placed_at, hold.pk).count() + 1
+
+
+def with_queue_positions(holds: QuerySet[Hold]) -> QuerySet[Hold]:
+    """`holds` with `position`, their queue_position, in the same query (a list of holds
+    without one query more per hold)."""
+    ahead = _ahead_of(OuterRef("record_id"), OuterRef("placed_at"), OuterRef("pk"))
+    return holds.annotate(
+        position=Case(
+            When(status=HoldStatus.WAITING, then=_count_of(ahead) + 1),
+            default=None,
+            output_field=IntegerField(),
+        )
     )
-    return ahead.count() + 1
 
 
 def _free_copies(*, record_id: int, item_id: int) -> QuerySet[Item]:

@@ -177,6 +177,14 @@ class PickupForm(forms.Form):
     pickup_branch = BranchChoiceField(label=_("Pick up at"), queryset=Branch.objects.none())
     not_needed_after = not_needed_after_field()
 
-    def __init__(self, *args: Any, network_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, network_id: int, branches: list[Branch] | None = None, **kwargs: Any
+    ) -> None:
+        """`branches`, the network's active branches read once, spares a page with one form
+        per hold a query per form."""
         super().__init__(*args, **kwargs)
-        self.fields["pickup_branch"].queryset = active_branches().filter(network_id=network_id)
+        field = self.fields["pickup_branch"]
+        field.queryset = active_branches().filter(network_id=network_id)
+        if branches is not None:
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            field.choices = empty + [(b.pk, field.label_from_instance(b)) for b in branches]

@@ -39,6 +39,7 @@ from bibliohub.portal.forms import (
     PickupForm,
     RegistrationForm,
     SignInForm,
+    active_branches,
 )
 from bibliohub.portal.session import patron_required
 
@@ -311,18 +312,22 @@ def _date(value: datetime) -> str:
 @patron_required
 def holds(request: HttpRequest, patron: Patron) -> HttpResponse:
     rows = []
-    for hold in circulation.active_holds(patron).defer("record__marc"):
+    branches = list(active_branches().filter(network_id=patron.network_id))
+    for hold in circulation.with_queue_positions(circulation.active_holds(patron)).defer(
+        "record__marc"
+    ):
         form = date_form = None
         if hold.status == HoldStatus.WAITING:
             form = PickupForm(
                 initial={"pickup_branch": hold.pickup_branch_id},
                 network_id=patron.network_id,
+                branches=branches,
                 prefix=f"hold-{hold.pk}",
             )
             date_form = NotNeededAfterForm(
                 initial={"not_needed_after": hold.not_needed_after}, prefix=f"date-{hold.pk}"
             )
-        rows.append((hold, circulation.queue_position(hold), form, date_form))
+        rows.append((hold, hold.position, form, date_form))
     return render(
         request, "portal/holds.html", {"patron": patron, "section": "holds", "holds": rows}
     )

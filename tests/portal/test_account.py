@@ -301,3 +301,33 @@ def test_my_loans_page_costs_the_same_queries_for_two_or_twelve_loans_without_ma
     for _ in range(10):
         lend(reader, make_item())
     assert queries() == few
+
+
+def test_my_holds_page_shows_queue_places_at_the_same_cost_for_two_or_eight_holds(
+    signed_in, reader, other_reader, make_item, lend, central
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def hold_on_a_title_out_on_loan() -> None:
+        item = make_item()
+        lend(other_reader, item)
+        services.place_hold(
+            patron=reader, record=item.record, pickup_branch=central, staff=None,
+            at=timezone.now(),
+        )  # fmt: skip
+
+    def page() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = signed_in.get(reverse("portal:holds"))
+        return len(captured), response.content.decode()
+
+    for _ in range(2):
+        hold_on_a_title_out_on_loan()
+    few, content = page()
+    assert content.count("number 1 in the queue") == 2
+    for _ in range(6):
+        hold_on_a_title_out_on_loan()
+    more, content = page()
+    assert content.count("number 1 in the queue") == 8
+    assert more == few
