@@ -143,12 +143,11 @@ def _newest_matches(cursor, clauses: list[Clause], filters: list[_Sql], bound: i
     the range found through the full-text index, then sorted. Walking several bands' ids
     backwards is what the planner would otherwise pick for a word it expects to fill the
     bound early, and that is what made common words slow."""
-    m = get_backend().match(clauses)
-    if m.partition_size is None:
+    band = get_backend().match(clauses).partition_size if clauses else None
+    if band is None:  # no words to match, or a table that is not partitioned
         matches = _matches(clauses, filters, bound=bound)
         cursor.execute(matches.sql, matches.params)
         return [row[0] for row in cursor.fetchall()]
-    band = m.partition_size
     cursor.execute("SELECT max(record_id) FROM search_document")
     top = cursor.fetchone()[0]
     if top is None:
@@ -405,12 +404,7 @@ def search(query: SearchQuery) -> SearchResult:
     with connection.cursor() as cursor:
         # The full-text match runs once here: the newest limit + 1 ids give the total, the
         # ranking window, the facet sample and every page that is not ranked.
-        if clauses:
-            candidates = _newest_matches(cursor, clauses, filters, limit + 1)
-        else:
-            matches = _matches(clauses, filters, bound=limit + 1)
-            cursor.execute(matches.sql, matches.params)
-            candidates = [row[0] for row in cursor.fetchall()]
+        candidates = _newest_matches(cursor, clauses, filters, limit + 1)
         total = len(candidates)
         exact = total <= limit
         candidates = candidates[:limit]
