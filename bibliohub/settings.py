@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "bibliohub.history",
     "bibliohub.web",
     "bibliohub.libraries",
     "bibliohub.accounts",

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
 from bibliohub.db import repeated_cursor
@@ -146,50 +146,3 @@ class PreparedQuery:
 def _same(param: Any, stand_in: Any) -> bool:
     # An int stand-in must not match a boolean or an equal float by accident.
     return type(param) is type(stand_in) and param == stand_in
-
-
-_INSERTS: dict[tuple[str, type[Model], str | None], tuple[str, list, bool]] = {}
-
-
-def insert(obj: Model, *, using: str = "default", unless_conflict: str | None = None) -> bool:
-    """Insert `obj` (a new instance with an automatic primary key) in one statement and set
-    its primary key: what save(force_insert=True) does, without building the query each time.
-    Sends no signals; fields' pre_save (auto_now, defaults) and value conversion run as in
-    save().
-
-    `unless_conflict` is the conflict target of a unique index, e.g. '("item_id") WHERE
-    "returned_at" IS NULL': a row that would violate it is not inserted and False is
-    returned, the transaction intact (no savepoint needed on PostgreSQL, where a violation
-    would abort the whole transaction). True when the row was inserted."""
-    connection = connections[using]
-    model = type(obj)
-    key = (connection.vendor, model, unless_conflict)
-    if key not in _INSERTS:
-        meta = model._meta
-        fields = [f for f in meta.concrete_fields if f is not meta.pk]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        returning = connection.features.can_return_columns_from_insert
-        if unless_conflict is not None and not returning:
-            raise NotImplementedError("unless_conflict needs INSERT … RETURNING")
-        sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({marks})"
-        if unless_conflict is not None:
-            sql += f" ON CONFLICT {unless_conflict} DO NOTHING"
-        if returning:
-            sql += f" RETURNING {connection.ops.quote_name(meta.pk.column)}"
-        _INSERTS[key] = (sql, fields, returning)
-    sql, fields, returning = _INSERTS[key]
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with repeated_cursor(using) as cursor:
-        cursor.execute(sql, params)
-        if returning:
-            row = cursor.fetchone()
-            if row is None:  # the conflict: nothing inserted
-                return False
-            pk = row[0]
-        else:
-            pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
-    obj.pk = pk
-    obj._state.adding = False
-    obj._state.db = using
-    return True

@@ -11,7 +11,8 @@ from django.db import transaction
 from bibliohub.catalog.models import Item
 from bibliohub.circulation import rules, selectors
 from bibliohub.circulation.models import CirculationEvent, CirculationRule, Loan
-from bibliohub.circulation.prepared import PreparedQuery, insert
+from bibliohub.circulation.prepared import PreparedQuery
+from bibliohub.db import insert
 from bibliohub.patrons.models import Patron
 from tests.circulation.conftest import AT
 

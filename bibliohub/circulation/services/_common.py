@@ -14,9 +14,8 @@ from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item
 from bibliohub.circulation.errors import OverrideNotAllowed, RefusalReason
 from bibliohub.circulation.models import CirculationEvent, Hold, Loan
-from bibliohub.circulation.prepared import insert
 from bibliohub.circulation.rules import DUE_TIME
-from bibliohub.db import repeated_cursor
+from bibliohub.db import insert, repeated_cursor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 

@@ -33,7 +33,7 @@ from bibliohub.circulation.models import (
     Loan,
     LoanOutcome,
 )
-from bibliohub.circulation.prepared import PreparedQuery, insert
+from bibliohub.circulation.prepared import PreparedQuery
 from bibliohub.circulation.services import transfers
 from bibliohub.circulation.services._common import (
     Kind,
@@ -48,6 +48,7 @@ from bibliohub.circulation.services.fines import (
     charge,
     settle_found_copy,
 )
+from bibliohub.db import insert
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 

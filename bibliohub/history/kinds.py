@@ -1,0 +1,106 @@
+"""The registry of what can happen: each app declares its domain and its kinds of entry in
+its own `kinds` module, with labels in every language, and records them by the constants
+it gets back.
+
+    # circulation/kinds.py
+    circulation = Domain("circulation", _("Circulation"))
+    CHECKOUT = circulation.kind("checkout", pgettext_lazy("history", "Checked out"), use=True)
+
+`use=True` marks a use of the library's services by a patron: the entries of such kinds
+make a patron an active user of that month (and an e-service user when the channel is
+online). `unit` says what an entry's `amount` measures (money unless said otherwise)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+
+class Unit(models.TextChoices):
+    MONEY = "money", pgettext_lazy("unit", "Money")
+    MINUTES = "minutes", pgettext_lazy("unit", "Minutes")
+    HOURS = "hours", pgettext_lazy("unit", "Hours")
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    domain: str
+    code: str
+    label: Promise | str = field(compare=False)
+    use: bool = field(default=False, compare=False)
+    unit: Unit = field(default=Unit.MONEY, compare=False)
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def key(self) -> str:
+        """ "domain.code", as filters and exports name the kind."""
+        return f"{self.domain}.{self.code}"
+
+
+class Domain:
+    """One app's part of the history: its code (stored with every entry), its label, and
+    the kinds it registers."""
+
+    def __init__(self, code: str, label: Promise | str) -> None:
+        if len(code) > 20 or not code.isidentifier():
+            raise ImproperlyConfigured(f"history domain code {code!r}: a short identifier")
+        if code in _DOMAINS:
+            raise ImproperlyConfigured(f"history domain {code!r} is declared twice")
+        self.code = code
+        self.label = label
+        self.kinds: dict[str, Kind] = {}
+        _DOMAINS[code] = self
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    def kind(
+        self, code: str, label: Promise | str, *, use: bool = False, unit: Unit = Unit.MONEY
+    ) -> Kind:
+        if len(code) > 40 or not code.isidentifier():
+            raise ImproperlyConfigured(f"history kind {self.code}.{code}: a short identifier")
+        if code in self.kinds:
+            raise ImproperlyConfigured(f"history kind {self.code}.{code} is declared twice")
+        kind = Kind(self.code, code, label, use=use, unit=unit)
+        self.kinds[code] = kind
+        return kind
+
+
+_DOMAINS: dict[str, Domain] = {}
+
+
+def domains() -> list[Domain]:
+    return sorted(_DOMAINS.values(), key=lambda d: d.code)
+
+
+def domain(code: str) -> Domain | None:
+    return _DOMAINS.get(code)
+
+
+def find(domain_code: str, code: str) -> Kind | None:
+    """The kind registered as `domain_code`.`code`, or None (an entry of a kind no longer
+    declared is still shown, by its code)."""
+    found = _DOMAINS.get(domain_code)
+    return found.kinds.get(code) if found is not None else None
+
+
+def all_kinds() -> list[Kind]:
+    return [k for d in domains() for k in d.kinds.values()]
+
+
+def label(domain_code: str, code: str) -> str:
+    kind = find(domain_code, code)
+    return str(kind.label) if kind is not None else f"{domain_code}.{code}"
+
+
+# The history's own entries.
+history = Domain("history", pgettext_lazy("history domain", "History"))
+KEYS_DESTROYED = history.kind(
+    "keys_destroyed", pgettext_lazy("history", "Pseudonym keys of past years destroyed")
+)

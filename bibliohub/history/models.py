@@ -1,0 +1,207 @@
+"""The history's tables: the entries themselves, the keys of the yearly pseudonyms, and the
+daily roll-ups that statistics read.
+
+Entries name what they touched by id, without foreign keys: the history outlives what it
+names (a deleted copy, an erased patron, a closed branch), is never cascaded, and knows no
+other app. The branch, the network and the patron's category are kept as ids; an erased
+patron's entries keep the category, the age and the pseudonym, never the patron."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bibliohub.history.actors import ActorKind, Channel
+from bibliohub.history.kinds import label
+
+
+class Entry(models.Model):
+    """One thing that happened. Append-only: a service writes it once; afterwards only
+    privacy (clearing `patron_id`) and the roll-up's bookkeeping (`rolled_up`) change it."""
+
+    at = models.DateTimeField(_("when"))
+    # The network's local day of `at` (BIBLIOHUB_TIME_ZONE): roll-ups and figures count by
+    # local days, which group into local months; UTC days would not.
+    day = models.DateField(_("day"))
+    network_id = models.IntegerField(_("network"), null=True, blank=True)
+    branch_id = models.IntegerField(_("branch"), null=True, blank=True)
+    domain = models.CharField(_("domain"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    actor = models.CharField(_("actor"), max_length=10, choices=ActorKind.choices)
+    staff_id = models.IntegerField(_("staff member"), null=True, blank=True)
+    terminal_id = models.IntegerField(_("terminal"), null=True, blank=True)
+    # The desk, the terminal's login, the job's name, the imported file.
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    # Whom it concerned: cleared when a loan is anonymised or the patron erased.
+    patron_id = models.BigIntegerField(_("patron"), null=True, blank=True)
+    # Kept when patron_id is cleared: the same patron has the same pseudonym for a year
+    # (history.privacy), so distinct users of a past period can still be counted.
+    pseudonym = models.CharField(_("pseudonym"), max_length=16, blank=True)
+    category_id = models.IntegerField(_("patron category"), null=True, blank=True)
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    record_id = models.BigIntegerField(_("title"), null=True, blank=True)
+    item_id = models.BigIntegerField(_("copy"), null=True, blank=True)
+    item_type_id = models.IntegerField(_("item type"), null=True, blank=True)
+    # Of the material (the record's first language) or of a programme.
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    audience = models.CharField(_("audience"), max_length=20, blank=True)
+    format = models.CharField(_("format"), max_length=20, blank=True)
+    # Any other object: "circulation.loan", "spaces.booking", "programs.registration"…
+    object_type = models.CharField(_("object type"), max_length=40, blank=True)
+    object_id = models.BigIntegerField(_("object"), null=True, blank=True)
+    # What the entry counts for: 1, or the people of a walk-in count.
+    quantity = models.IntegerField(_("quantity"), default=1)
+    # Money (with its currency), or minutes or hours as the kind's unit says.
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    rolled_up = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history entries")
+        indexes = [
+            models.Index(fields=["at"], name="history_at"),
+            models.Index(fields=["branch_id", "at"], name="history_branch_at"),
+            models.Index(fields=["patron_id", "at"], name="history_patron_at"),
+            models.Index(fields=["item_id", "at"], name="history_item_at"),
+            models.Index(fields=["record_id", "at"], name="history_record_at"),
+            models.Index(fields=["staff_id", "at"], name="history_staff_at"),
+            models.Index(fields=["object_type", "object_id"], name="history_object"),
+            # The roll-up finds what it has not counted yet without scanning the table.
+            models.Index(fields=["id"], condition=Q(rolled_up=False), name="history_unrolled"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.domain}.{self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return label(self.domain, self.kind)
+
+
+class PseudonymKey(models.Model):
+    """The secret of one network's pseudonyms for one year. Destroying it (once the year is
+    closed) leaves the pseudonyms countable and unlinkable to anyone."""
+
+    network_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network_id", "year"], name="pseudonym_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network_id}/{self.year}"
+
+
+# --- roll-ups -------------------------------------------------------------------------------
+# Network 0 and branch 0 stand for "none": the keys are unique and NULLs would not be.
+
+
+class DayCount(models.Model):
+    """How many entries of a kind a branch had in a day, and what they add up to."""
+
+    day = models.DateField()
+    network_id = models.IntegerField()
+    branch_id = models.IntegerField()
+    domain = models.CharField(max_length=20)
+    kind = models.CharField(max_length=40)
+    quantity = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "network_id", "branch_id", "domain", "kind"], name="day_count_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.branch_id} {self.domain}.{self.kind}: {self.quantity}"
+
+
+class Dimension(models.TextChoices):
+    """What a day's counts are broken down by, one dimension at a time."""
+
+    CHANNEL = "channel", _("Channel")
+    CATEGORY = "category", _("Patron category")
+    AGE = "age", _("Age")
+    ITEM_TYPE = "item_type", _("Item type")
+    LANGUAGE = "language", pgettext_lazy("of the material", "Language")
+    AUDIENCE = "audience", _("Audience")
+    FORMAT = "format", pgettext_lazy("of the material or programme", "Format")
+
+
+class DayBreakdown(models.Model):
+    """A day's count of a kind at a branch for one value of one dimension (the loans of
+    eight-year-olds, the check-outs at self-check). Entries without the dimension (no age
+    known) are in DayCount only."""
+
+    day = models.DateField()
+    network_id = models.IntegerField()
+    branch_id = models.IntegerField()
+    domain = models.CharField(max_length=20)
+    kind = models.CharField(max_length=40)
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    value = models.CharField(max_length=40)
+    quantity = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "network_id", "branch_id", "domain", "kind", "dimension", "value"],
+                name="day_breakdown_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.branch_id} {self.kind} {self.dimension}={self.value}"
+
+
+class ActiveUserMonth(models.Model):
+    """A patron (by pseudonym) who used a service at a branch in a month, with the channels
+    used (bits of CHANNEL_BITS): distinct, regular and e-service users of any months are
+    counted from these rows, after loans are anonymised and patrons erased."""
+
+    month = models.DateField()  # the first day of the month
+    network_id = models.IntegerField()
+    branch_id = models.IntegerField()
+    pseudonym = models.CharField(max_length=16)
+    channels = models.IntegerField(default=0)
+    category_id = models.IntegerField(null=True)
+    age = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "network_id", "branch_id", "pseudonym"],
+                name="active_user_month_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.branch_id} {self.pseudonym}"
+
+
+# Stored in ActiveUserMonth.channels: never renumber.
+CHANNEL_BITS = {
+    Channel.DESK: 1,
+    Channel.SELF_CHECK: 2,
+    Channel.ONLINE: 4,
+    Channel.API: 8,
+    Channel.IMPORT: 16,
+    Channel.JOB: 32,
+    Channel.ADMIN: 64,
+}

@@ -1,0 +1,199 @@
+"""Daily roll-ups, kept current incrementally.
+
+`roll_up` claims entries not yet counted, a batch at a time, and adds them to three tables
+in the same transaction: DayCount (a kind's entries per day and branch), DayBreakdown (the
+same by one dimension at a time: channel, patron category, age, item type, language,
+audience, format) and ActiveUserMonth (who used a service, by pseudonym). A batch is claimed
+by one `UPDATE … RETURNING` that marks the entries it returns, so exactly the returned
+entries are counted, once, even with entries committed meanwhile by other transactions
+(PostgreSQL) and with two roll-ups running at once (each claims other rows: SKIP LOCKED).
+Nothing is ever recounted whole; any period's figure is a sum of days."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from bibliohub.history import kinds
+from bibliohub.history.models import (
+    CHANNEL_BITS,
+    ActiveUserMonth,
+    DayBreakdown,
+    DayCount,
+    Dimension,
+    Entry,
+)
+
+BATCH = 20_000
+
+_COLUMNS = (
+    "day",
+    "network_id",
+    "branch_id",
+    "domain",
+    "kind",
+    "channel",
+    "category_id",
+    "age",
+    "item_type_id",
+    "language",
+    "audience",
+    "format",
+    "pseudonym",
+    "quantity",
+    "amount",
+)
+
+# The dimensions of DayBreakdown, by the position of their column in _COLUMNS.
+_DIMENSIONS = (
+    (Dimension.CHANNEL, 5),
+    (Dimension.CATEGORY, 6),
+    (Dimension.AGE, 7),
+    (Dimension.ITEM_TYPE, 8),
+    (Dimension.LANGUAGE, 9),
+    (Dimension.AUDIENCE, 10),
+    (Dimension.FORMAT, 11),
+)
+
+
+def roll_up(*, batch: int = BATCH, limit: int | None = None) -> int:
+    """Count every entry not counted yet (at most `limit`), a transaction per batch, and
+    return how many were counted. Safe to run at any time, from any number of processes."""
+    done = 0
+    while limit is None or done < limit:
+        size = batch if limit is None else min(batch, limit - done)
+        with transaction.atomic():
+            rows = _claim(size)
+            if rows:
+                _add(rows)
+        done += len(rows)
+        if len(rows) < size:
+            break
+    return done
+
+
+def pending() -> int:
+    """How many entries wait to be counted."""
+    return Entry.objects.filter(rolled_up=False).count()
+
+
+def _claim(size: int) -> list[tuple[Any, ...]]:
+    table = connection.ops.quote_name(Entry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    # "NOT rolled_up", as the partial index history_unrolled is written, so that both
+    # databases find the batch through it.
+    sql = (
+        f'UPDATE {table} SET "rolled_up" = %s WHERE "id" IN ('
+        f'SELECT "id" FROM {table} WHERE NOT "rolled_up" ORDER BY "id" LIMIT %s{lock}'
+        f") RETURNING {columns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, size])
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        # SQLite returns days as text and amounts as floats or text.
+        rows = [
+            (
+                date.fromisoformat(r[0]) if isinstance(r[0], str) else r[0],
+                *r[1:14],
+                None if r[14] is None else Decimal(str(r[14])),
+            )
+            for r in rows
+        ]
+    return rows
+
+
+def _add(rows: Iterable[tuple[Any, ...]]) -> None:
+    counts: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0)])
+    breakdown: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0)])
+    users: dict[tuple, list] = {}
+    uses = {(k.domain, k.code) for k in kinds.all_kinds() if k.use}
+    for row in rows:
+        day, network_id, branch_id, domain, kind = row[:5]
+        quantity, amount = row[13], row[14] or 0
+        key = (day, network_id or 0, branch_id or 0, domain, kind)
+        total = counts[key]
+        total[0] += quantity
+        total[1] += amount
+        for dimension, column in _DIMENSIONS:
+            value = row[column]
+            if value is None or value == "":
+                continue
+            part = breakdown[(*key, dimension.value, str(value))]
+            part[0] += quantity
+            part[1] += amount
+        pseudonym = row[12]
+        if pseudonym and (domain, kind) in uses:
+            user_key = (day.replace(day=1), key[1], key[2], pseudonym)
+            seen = users.get(user_key)
+            bit = CHANNEL_BITS.get(row[5], 0)
+            if seen is None:
+                users[user_key] = [bit, row[6], row[7]]
+            else:
+                seen[0] |= bit
+    _upsert(
+        DayCount,
+        ("day", "network_id", "branch_id", "domain", "kind"),
+        [(*k, q, a) for k, (q, a) in sorted(counts.items())],
+        add=("quantity", "amount"),
+    )
+    _upsert(
+        DayBreakdown,
+        ("day", "network_id", "branch_id", "domain", "kind", "dimension", "value"),
+        [(*k, q, a) for k, (q, a) in sorted(breakdown.items())],
+        add=("quantity", "amount"),
+    )
+    _upsert(
+        ActiveUserMonth,
+        ("month", "network_id", "branch_id", "pseudonym"),
+        [(*k, *v) for k, v in sorted(users.items())],
+        add=(),
+        values=("channels", "category_id", "age"),
+        merge_bits="channels",
+    )
+
+
+def _upsert(
+    model: type,
+    key: tuple[str, ...],
+    rows: list[tuple],
+    *,
+    add: tuple[str, ...],
+    values: tuple[str, ...] | None = None,
+    merge_bits: str | None = None,
+) -> None:
+    """INSERT … ON CONFLICT DO UPDATE, which SQLite and PostgreSQL both speak: counts are
+    added to the existing row's, channel bits or-ed into it. Rows are sorted by key, so two
+    roll-ups lock shared rows in the same order."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    value_columns = values if values is not None else add
+    columns = (*key, *value_columns)
+    updates = [f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in add]
+    if merge_bits:
+        updates.append(f"{q(merge_bits)} = {table}.{q(merge_bits)} | excluded.{q(merge_bits)}")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {', '.join(updates)}"
+    )
+    adapted = [tuple(_adapt(v) for v in row) for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(adapted), 2000):
+            cursor.executemany(sql, adapted[start : start + 2000])
+
+
+def _adapt(value: Any) -> Any:
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    if isinstance(value, Decimal):
+        return connection.ops.adapt_decimalfield_value(value, 16, 2)
+    return value
