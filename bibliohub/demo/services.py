@@ -29,9 +29,16 @@ from bibliohub.demo.generate import (
     ORGANISATION,
     iter_iso2709,
 )
+from bibliohub.history import Actor
 from bibliohub.libraries.hours import weekly_hours
 from bibliohub.libraries.models import Branch, CalendarException, Location, Network
-from bibliohub.libraries.services import add_calendar_exception, set_weekly_hours
+from bibliohub.libraries.services import (
+    add_calendar_exception,
+    save_branch,
+    save_location,
+    save_network,
+    set_weekly_hours,
+)
 from bibliohub.programs.demo import load_demo_programmes
 from bibliohub.spaces.demo import load_demo_spaces
 
@@ -43,6 +50,9 @@ NETWORK_NAMES = {
     "uk": "Демонстраційна бібліотечна мережа Bibliohub",
     "pl": "Demonstracyjna sieć bibliotek Bibliohub",
 }
+# The demo loader sets the network up as the installation itself; what librarians would do
+# at their screens (hours, closures, loans) it does as the demo's staff.
+DEMO = Actor.system("demo")
 SEED = 1  # the demo catalogue is the same everywhere, so screenshots and guides agree
 
 _WEEKDAYS = range(5)  # Monday to Friday
@@ -182,8 +192,12 @@ def load_demo(
 
 @transaction.atomic
 def _load_network(*, at: datetime) -> DemoReport:
-    network, created = Network.objects.get_or_create(
-        name=NETWORK_NAME, defaults={"names": NETWORK_NAMES, "website": "https://library.example/"}
+    found = Network.objects.filter(name=NETWORK_NAME).first()
+    created = found is None
+    network = found or save_network(
+        Network(name=NETWORK_NAME, names=NETWORK_NAMES, website="https://library.example/"),
+        actor=DEMO,
+        at=at,
     )
     report = DemoReport(network=network, created=created)
     if created:
@@ -198,24 +212,31 @@ def _load_network(*, at: datetime) -> DemoReport:
     branches: dict[str, Branch] = {}
     new_branches: list[tuple[Branch, _BranchPlan]] = []
     for order, plan in enumerate(BRANCHES):
-        branch, new = Branch.objects.get_or_create(
-            code=plan.code,
-            defaults={
-                "network": network, "name": plan.names["en"], "names": plan.names,
-                "is_central": plan.is_central, "address": plan.address, "phone": plan.phone,
-                "email": plan.email, "sort_order": order,
-            },
+        existing = Branch.objects.filter(code=plan.code).first()
+        new = existing is None
+        branch = existing or save_branch(
+            Branch(
+                code=plan.code, network=network, name=plan.names["en"], names=plan.names,
+                is_central=plan.is_central, address=plan.address, phone=plan.phone,
+                email=plan.email, sort_order=order,
+            ),
+            actor=DEMO,
+            at=at,
         )
         branches[plan.code] = branch
         if new:
             new_branches.append((branch, plan))
             report.added.append(f"branch {plan.code}")
         for location_code, location_names in LOCATIONS.items():
-            _, new_location = Location.objects.get_or_create(
-                branch=branch, code=location_code,
-                defaults={"name": location_names["en"], "names": location_names},
-            )
-            if new_location:
+            if not Location.objects.filter(branch=branch, code=location_code).exists():
+                save_location(
+                    Location(
+                        branch=branch, code=location_code, name=location_names["en"],
+                        names=location_names,
+                    ),
+                    actor=DEMO,
+                    at=at,
+                )
                 report.added.append(f"location {plan.code}/{location_code}")
 
     for login in LOGINS:
@@ -236,8 +257,8 @@ def _load_network(*, at: datetime) -> DemoReport:
 
     admin = User.objects.get(username="admin")
     for branch, plan in new_branches:
-        set_weekly_hours(branch, week=plan.week, staff=admin, at=at)
-    _add_holidays(network, branches, staff=admin, at=at, report=report)
+        set_weekly_hours(branch, week=plan.week, actor=Actor.for_staff(admin), at=at)
+    _add_holidays(network, branches, actor=Actor.for_staff(admin), at=at, report=report)
     return report
 
 
@@ -247,7 +268,7 @@ def _next(month: int, day: int, after: date) -> date:
 
 
 def _add_holidays(
-    network: Network, branches: dict[str, Branch], *, staff: User, at: datetime, report: DemoReport
+    network: Network, branches: dict[str, Branch], *, actor: Actor, at: datetime, report: DemoReport
 ) -> None:
     today = timezone.localdate(at)
     plans: list[tuple[Branch | None, date, bool, time | None, time | None, str]] = [
@@ -261,7 +282,7 @@ def _add_holidays(
             continue
         add_calendar_exception(
             network=network, branch=branch, day=day, closed=closed, opens=opens, closes=closes,
-            reason=reason, staff=staff, at=at,
+            reason=reason, actor=actor, at=at,
         )
         report.added.append(f"calendar {day.isoformat()} {branch.code if branch else 'network'}")
 

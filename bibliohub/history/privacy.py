@@ -32,8 +32,12 @@ def pseudonym(*, network_id: int, patron_id: int, day: date, at: datetime) -> st
     """The patron's pseudonym for the year of `day`, "" if that year's key was destroyed
     (an entry dated in a closed year counts as nobody in particular)."""
     key = _key(network_id, day.year, at=at)
-    if key is None:
-        return ""
+    return "" if key is None else digest(key, patron_id)
+
+
+def digest(key: bytes, patron_id: int) -> str:
+    """The pseudonym of `patron_id` under `key`: 64 bits of an HMAC-SHA256, enough that two
+    of a network's patrons sharing one in a year is vanishingly rare."""
     return hmac.new(key, str(patron_id).encode(), hashlib.sha256).hexdigest()[:16]
 
 

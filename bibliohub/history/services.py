@@ -137,6 +137,20 @@ def record(
     return entry
 
 
+def changed_fields(obj: models.Model) -> list[str]:
+    """The names of the fields of `obj` that differ from its saved row (every field of a new
+    object): what a "saved" entry records, names only, since values may be personal."""
+    fields = [f for f in obj._meta.concrete_fields if not f.primary_key]
+    stored = (
+        type(obj)._default_manager.filter(pk=obj.pk).values(*(f.attname for f in fields)).first()
+        if obj.pk is not None
+        else None
+    )
+    if stored is None:
+        return [f.name for f in fields]
+    return [f.name for f in fields if stored[f.attname] != f.value_from_object(obj)]
+
+
 def object_type(model: type[models.Model]) -> str:
     """How entries name objects of `model` ("circulation.loan")."""
     return model._meta.label_lower

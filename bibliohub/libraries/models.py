@@ -138,29 +138,3 @@ class CalendarException(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.reason}"
 
-
-class LibraryEvent(models.Model):
-    """Who changed the network's calendar or branches, and when: the opening-hours history that
-    statistics ("public hours a week") and audits read."""
-
-    class Kind(models.TextChoices):
-        HOURS_SET = "hours_set", _("Regular hours changed")
-        EXCEPTION_ADDED = "exception_added", _("Dated change added")
-        EXCEPTION_REMOVED = "exception_removed", _("Dated change removed")
-
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    at = models.DateTimeField(db_index=True)
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
-    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    staff = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = _("network change")
-        verbose_name_plural = _("network changes")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

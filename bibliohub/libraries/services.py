@@ -12,11 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bibliohub.accounts.models import User
+from bibliohub.history import Actor
+from bibliohub.history.services import changed_fields, record
+from bibliohub.libraries.kinds import (
+    BRANCH_SAVED,
+    EXCEPTION_ADDED,
+    EXCEPTION_REMOVED,
+    HOURS_SET,
+    LOCATION_DELETED,
+    LOCATION_SAVED,
+    NETWORK_SAVED,
+)
 from bibliohub.libraries.models import (
     Branch,
     CalendarException,
-    LibraryEvent,
+    Location,
     Network,
     OpeningPeriod,
     Weekday,
@@ -62,13 +72,13 @@ def week_problems(week: Mapping[int, Sequence[Period]]) -> dict[str, list[str]]:
 
 @transaction.atomic
 def set_weekly_hours(
-    branch: Branch, *, week: Mapping[int, Sequence[Period]], staff: User, at: datetime
+    branch: Branch, *, week: Mapping[int, Sequence[Period]], actor: Actor, at: datetime
 ) -> list[OpeningPeriod]:
     """Replace the regular week of `branch` with `week` (weekday 0 = Monday -> its periods; a
     day left out or empty is closed). Returns the new periods in order.
 
     Raises CalendarChangeRefused with week_problems() when a period closes before it opens or
-    two periods of one day overlap.
+    two periods of one day overlap. Records HOURS_SET with the new week.
     """
     if errors := week_problems(week):
         raise CalendarChangeRefused(errors)
@@ -82,9 +92,11 @@ def set_weekly_hours(
     Branch.objects.select_for_update().filter(pk=branch.pk).first()
     OpeningPeriod.objects.filter(branch=branch).delete()
     OpeningPeriod.objects.bulk_create(rows)
-    LibraryEvent.objects.create(
-        kind=LibraryEvent.Kind.HOURS_SET, at=at, network_id=branch.network_id, branch=branch,
-        staff=staff,
+    record(
+        HOURS_SET,
+        at=at,
+        actor=actor,
+        branch=branch,
         detail={"week": [[r.weekday, f"{r.opens:%H:%M}", f"{r.closes:%H:%M}"] for r in rows]},
     )
     return list(OpeningPeriod.objects.filter(branch=branch))
@@ -100,7 +112,7 @@ def add_calendar_exception(
     opens: time | None = None,
     closes: time | None = None,
     reason: str = "",
-    staff: User,
+    actor: Actor,
     at: datetime,
 ) -> CalendarException:
     """Add a dated change to the regular week: closed all day (closed=True) or open
@@ -108,7 +120,8 @@ def add_calendar_exception(
     Returns the new exception.
 
     Raises CalendarChangeRefused for a day already past (due dates were computed from it), a
-    second exception for the same day and scope, or missing or reversed hours.
+    second exception for the same day and scope, or missing or reversed hours. Records
+    EXCEPTION_ADDED (for the network, without a branch, when it applies to every branch).
     """
     errors: dict[str, list[str]] = {}
     if day < timezone.localdate(at):
@@ -131,24 +144,104 @@ def add_calendar_exception(
         network=network, branch=branch, date=day, closed=closed,
         opens=None if closed else opens, closes=None if closed else closes, reason=reason.strip(),
     )
-    LibraryEvent.objects.create(
-        kind=LibraryEvent.Kind.EXCEPTION_ADDED, at=at, network=network, branch=branch, staff=staff,
+    record(
+        EXCEPTION_ADDED,
+        at=at,
+        actor=actor,
+        branch=branch,
+        network=network.pk,
+        obj=exception,
         detail=_exception_detail(exception),
     )
     return exception
 
 
 @transaction.atomic
-def remove_calendar_exception(exception: CalendarException, *, staff: User, at: datetime) -> None:
+def remove_calendar_exception(
+    exception: CalendarException, *, actor: Actor, at: datetime
+) -> None:
     """Delete a dated exception, so the regular week applies again that day. Raises
-    CalendarChangeRefused for a day already past."""
+    CalendarChangeRefused for a day already past. Records EXCEPTION_REMOVED."""
     if exception.date < timezone.localdate(at):
         raise CalendarChangeRefused({"": [_("This day is already past and cannot be changed.")]})
-    LibraryEvent.objects.create(
-        kind=LibraryEvent.Kind.EXCEPTION_REMOVED, at=at, network_id=exception.network_id,
-        branch_id=exception.branch_id, staff=staff, detail=_exception_detail(exception),
+    record(
+        EXCEPTION_REMOVED,
+        at=at,
+        actor=actor,
+        branch=exception.branch,
+        network=exception.network_id,
+        obj=exception,
+        detail=_exception_detail(exception),
     )
     exception.delete()
+
+
+@transaction.atomic
+def save_network(network: Network, *, actor: Actor, at: datetime) -> Network:
+    """Create or change the network's details. Records NETWORK_SAVED with the names of the
+    fields that changed."""
+    fields = changed_fields(network)
+    created = network.pk is None
+    network.save()
+    record(
+        NETWORK_SAVED,
+        at=at,
+        actor=actor,
+        network=network.pk,
+        obj=network,
+        detail={"created": created, "fields": fields},
+    )
+    return network
+
+
+@transaction.atomic
+def save_branch(branch: Branch, *, actor: Actor, at: datetime) -> Branch:
+    """Create or change a branch: its code, names, address, contact, order and whether it is
+    active. Records BRANCH_SAVED with the names of the fields that changed."""
+    fields = changed_fields(branch)
+    created = branch.pk is None
+    branch.save()
+    record(
+        BRANCH_SAVED,
+        at=at,
+        actor=actor,
+        branch=branch,
+        obj=branch,
+        detail={"created": created, "fields": fields},
+    )
+    return branch
+
+
+@transaction.atomic
+def save_location(location: Location, *, actor: Actor, at: datetime) -> Location:
+    """Create or change a shelving location of a branch. Records LOCATION_SAVED."""
+    fields = changed_fields(location)
+    created = location.pk is None
+    location.save()
+    record(
+        LOCATION_SAVED,
+        at=at,
+        actor=actor,
+        branch=location.branch,
+        obj=location,
+        detail={"created": created, "fields": fields, "code": location.code},
+    )
+    return location
+
+
+@transaction.atomic
+def delete_location(location: Location, *, actor: Actor, at: datetime) -> None:
+    """Delete a shelving location (copies shelved there lose their location). Records
+    LOCATION_DELETED with its code."""
+    record(
+        LOCATION_DELETED,
+        at=at,
+        actor=actor,
+        branch=location.branch,
+        obj=location,
+        detail={"code": location.code},
+    )
+    location.delete()
 
 
 def _exception_detail(exception: CalendarException) -> dict[str, object]:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
 from bibliohub.accounts.decorators import staff_required
+from bibliohub.history import Actor
 from bibliohub.libraries import hours, services
 from bibliohub.libraries.forms import (
     CalendarExceptionForm,
@@ -60,7 +61,9 @@ def weekly_hours_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = WeeklyHoursForm(request.POST)
     if form.is_valid():
         try:
-            services.set_weekly_hours(branch, week=form.week, staff=request.user, at=timezone.now())
+            services.set_weekly_hours(
+                branch, week=form.week, actor=Actor.for_staff(request.user), at=timezone.now()
+            )
         except services.CalendarChangeRefused as refusal:
             show_refusal(form, refusal)
         else:
@@ -83,7 +86,7 @@ def exception_add(request: HttpRequest, code: str) -> HttpResponse:
             services.add_calendar_exception(
                 network=branch.network, branch=None if every_branch else branch, day=d["date"],
                 closed=d["kind"] == CalendarExceptionForm.CLOSED, opens=d["opens"], closes=d["closes"],
-                reason=d["reason"], staff=request.user, at=timezone.now(),
+                reason=d["reason"], actor=Actor.for_staff(request.user), at=timezone.now(),
             )
         except services.CalendarChangeRefused as refusal:
             show_refusal(form, refusal)
@@ -105,7 +108,9 @@ def exception_remove(request: HttpRequest, code: str, exception_id: int) -> Http
     if exception.branch_id is None and not access.can_manage_network(request.user):
         raise PermissionDenied(_("Only network managers can change the hours of every branch."))
     try:
-        services.remove_calendar_exception(exception, staff=request.user, at=timezone.now())
+        services.remove_calendar_exception(
+            exception, actor=Actor.for_staff(request.user), at=timezone.now()
+        )
     except services.CalendarChangeRefused as refusal:
         for message in refusal.errors.get("", []):
             messages.error(request, message)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from bibliohub.accounts.models import Role, User
 from bibliohub.catalog.models import Item, ItemType, Record
 from bibliohub.demo.services import LOGINS, NETWORK_NAME, load_demo
+from bibliohub.history import Actor
 from bibliohub.libraries.hours import weekly_hours
 from bibliohub.libraries.models import (
     Branch,
@@ -133,7 +134,7 @@ def test_changes_a_librarian_made_survive_another_run():
     load_demo(records=0, at=AT)
     riverside = Branch.objects.get(code="riverside")
     admin = User.objects.get(username="admin")
-    set_weekly_hours(riverside, week={0: [(time(12), time(16))]}, staff=admin, at=AT)
+    set_weekly_hours(riverside, week={0: [(time(12), time(16))]}, actor=Actor.for_staff(admin), at=AT)
     load_demo(records=0, at=AT)
     assert list(riverside.opening_periods.values_list("weekday", "opens")) == [(0, time(12))]
 

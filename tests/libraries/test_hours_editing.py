@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from bibliohub.history import Actor, Channel
+from bibliohub.history.models import Entry
 from bibliohub.libraries import hours, services
 from bibliohub.libraries.forms import parse_periods
 from bibliohub.libraries.models import CalendarException, OpeningPeriod
@@ -42,7 +44,7 @@ def test_unreadable_hours_are_refused(text):
 def test_setting_the_week_replaces_every_period(riverside, manager):
     services.set_weekly_hours(
         riverside, week={0: [(time(14), time(18)), (time(9), time(13))], 5: [(time(10), time(15))]},
-        staff=manager, at=AT,
+        actor=Actor.for_staff(manager), at=AT,
     )
     assert list(OpeningPeriod.objects.filter(branch=riverside).values_list("weekday", "opens", "closes")) == [
         (0, time(9), time(13)), (0, time(14), time(18)), (5, time(10), time(15)),
@@ -57,18 +59,18 @@ def test_setting_the_week_replaces_every_period(riverside, manager):
 )
 def test_overlapping_or_reversed_periods_are_refused_naming_the_day(riverside, manager, day):
     with pytest.raises(CalendarChangeRefused) as refused:
-        services.set_weekly_hours(riverside, week={2: day}, staff=manager, at=AT)
+        services.set_weekly_hours(riverside, week={2: day}, actor=Actor.for_staff(manager), at=AT)
     assert list(refused.value.errors) == ["day_2"]
     assert "Wednesday" in refused.value.errors["day_2"][0]
     assert hours.weekly_hours(riverside) == 35  # unchanged
 
 
 def test_a_closed_day_and_different_hours_change_the_calendar(central, network, manager):
-    services.add_calendar_exception(network=network, branch=central, day=MONDAY, closed=True, reason="Stocktaking", staff=manager, at=AT)
+    services.add_calendar_exception(network=network, branch=central, day=MONDAY, closed=True, reason="Stocktaking", actor=Actor.for_staff(manager), at=AT)
     tuesday = date(2026, 12, 8)
     services.add_calendar_exception(
         network=network, branch=central, day=tuesday, closed=False, opens=time(8), closes=time(22),
-        reason="Exams", staff=manager, at=AT,
+        reason="Exams", actor=Actor.for_staff(manager), at=AT,
     )
     assert hours.day_hours(central, MONDAY).periods == ()
     assert hours.day_hours(central, tuesday).periods == ((time(8), time(22)),)
@@ -86,17 +88,17 @@ def test_a_closed_day_and_different_hours_change_the_calendar(central, network, 
 )
 def test_a_dated_change_must_be_in_the_future_with_sensible_hours(central, network, manager, kwargs, fields):
     with pytest.raises(CalendarChangeRefused) as refused:
-        services.add_calendar_exception(network=network, branch=central, staff=manager, at=AT, **kwargs)
+        services.add_calendar_exception(network=network, branch=central, actor=Actor.for_staff(manager), at=AT, **kwargs)
     assert set(refused.value.errors) == fields
     assert not CalendarException.objects.exists()
 
 
 def test_one_change_per_day_and_branch(central, network, manager):
-    services.add_calendar_exception(network=network, branch=central, day=MONDAY, closed=True, staff=manager, at=AT)
+    services.add_calendar_exception(network=network, branch=central, day=MONDAY, closed=True, actor=Actor.for_staff(manager), at=AT)
     with pytest.raises(CalendarChangeRefused):
-        services.add_calendar_exception(network=network, branch=central, day=MONDAY, closed=True, staff=manager, at=AT)
+        services.add_calendar_exception(network=network, branch=central, day=MONDAY, closed=True, actor=Actor.for_staff(manager), at=AT)
     # A network-wide holiday the same day is a different scope.
-    services.add_calendar_exception(network=network, branch=None, day=MONDAY, closed=True, staff=manager, at=AT)
+    services.add_calendar_exception(network=network, branch=None, day=MONDAY, closed=True, actor=Actor.for_staff(manager), at=AT)
     assert CalendarException.objects.count() == 2
 
 
@@ -171,7 +173,7 @@ def test_only_managers_may_close_every_branch(client, riverside_librarian, manag
 
 
 def test_a_librarian_cannot_remove_a_network_wide_holiday(client, riverside_librarian, network, riverside, manager, time_machine_at_start):
-    holiday = services.add_calendar_exception(network=network, branch=None, day=date(2026, 12, 25), closed=True, staff=manager, at=AT)
+    holiday = services.add_calendar_exception(network=network, branch=None, day=date(2026, 12, 25), closed=True, actor=Actor.for_staff(manager), at=AT)
     client.force_login(riverside_librarian)
     url = reverse("staff:libraries:exception_remove", args=["riverside", holiday.pk])
     assert client.post(url).status_code == 403
@@ -197,19 +199,29 @@ def test_the_branch_list_shows_every_branchs_week_in_few_queries(client, riversi
     assert reverse("staff:libraries:branch", args=["central"]) not in html
 
 
-def test_every_calendar_change_leaves_an_event_with_who_and_when(riverside, manager, network):
-    from bibliohub.libraries.models import LibraryEvent
-
-    services.set_weekly_hours(riverside, week={1: [(time(10), time(18))]}, staff=manager, at=AT)
+def test_every_calendar_change_leaves_a_history_entry_with_who_and_when(riverside, manager, network):
+    services.set_weekly_hours(riverside, week={1: [(time(10), time(18))]}, actor=Actor.for_staff(manager), at=AT)
     exception = services.add_calendar_exception(
         network=network, branch=riverside, day=MONDAY, closed=True, reason="Inventory",
-        staff=manager, at=AT,
+        actor=Actor.for_staff(manager), at=AT,
     )
-    services.remove_calendar_exception(exception, staff=manager, at=AT)
-    events = list(LibraryEvent.objects.order_by("pk").values_list("kind", "branch_id", "staff_id"))
-    assert events == [
-        (LibraryEvent.Kind.HOURS_SET, riverside.pk, manager.pk),
-        (LibraryEvent.Kind.EXCEPTION_ADDED, riverside.pk, manager.pk),
-        (LibraryEvent.Kind.EXCEPTION_REMOVED, riverside.pk, manager.pk),
+    services.remove_calendar_exception(exception, actor=Actor.for_staff(manager), at=AT)
+    entries = list(
+        Entry.objects.order_by("pk").values_list("domain", "kind", "network_id", "branch_id", "staff_id", "channel")
+    )
+    assert entries == [
+        ("libraries", "hours_set", network.pk, riverside.pk, manager.pk, Channel.DESK),
+        ("libraries", "exception_added", network.pk, riverside.pk, manager.pk, Channel.DESK),
+        ("libraries", "exception_removed", network.pk, riverside.pk, manager.pk, Channel.DESK),
     ]
-    assert LibraryEvent.objects.filter(kind=LibraryEvent.Kind.EXCEPTION_REMOVED).get().detail["reason"] == "Inventory"
+    assert Entry.objects.get(kind="exception_removed").detail["reason"] == "Inventory"
+    assert Entry.objects.get(kind="hours_set").detail["week"] == [[1, "10:00", "18:00"]]
+
+
+def test_a_closure_of_every_branch_is_an_entry_of_the_network_without_a_branch(network, manager):
+    services.add_calendar_exception(
+        network=network, branch=None, day=MONDAY, closed=True, reason="Holiday",
+        actor=Actor.for_staff(manager), at=AT,
+    )
+    entry = Entry.objects.get(kind="exception_added")
+    assert (entry.network_id, entry.branch_id) == (network.pk, None)
