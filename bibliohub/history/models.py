@@ -42,6 +42,9 @@ class Entry(models.Model):
     pseudonym = models.CharField(_("pseudonym"), max_length=16, blank=True)
     category_id = models.IntegerField(_("patron category"), null=True, blank=True)
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    # The age group as recorded where the age itself is not known (a guest at an event says
+    # "6-11"): reports that band ages read both.
+    age_band = models.CharField(_("age group"), max_length=10, blank=True)
     record_id = models.BigIntegerField(_("title"), null=True, blank=True)
     item_id = models.BigIntegerField(_("copy"), null=True, blank=True)
     item_type_id = models.IntegerField(_("item type"), null=True, blank=True)
@@ -137,6 +140,7 @@ class Dimension(models.TextChoices):
     CHANNEL = "channel", _("Channel")
     CATEGORY = "category", _("Patron category")
     AGE = "age", _("Age")
+    AGE_BAND = "age_band", _("Age group")
     ITEM_TYPE = "item_type", _("Item type")
     LANGUAGE = "language", pgettext_lazy("of the material", "Language")
     AUDIENCE = "audience", _("Audience")

@@ -40,6 +40,7 @@ _COLUMNS = (
     "channel",
     "category_id",
     "age",
+    "age_band",
     "item_type_id",
     "language",
     "audience",
@@ -54,11 +55,13 @@ _DIMENSIONS = (
     (Dimension.CHANNEL, 5),
     (Dimension.CATEGORY, 6),
     (Dimension.AGE, 7),
-    (Dimension.ITEM_TYPE, 8),
-    (Dimension.LANGUAGE, 9),
-    (Dimension.AUDIENCE, 10),
-    (Dimension.FORMAT, 11),
+    (Dimension.AGE_BAND, 8),
+    (Dimension.ITEM_TYPE, 9),
+    (Dimension.LANGUAGE, 10),
+    (Dimension.AUDIENCE, 11),
+    (Dimension.FORMAT, 12),
 )
+_PSEUDONYM, _QUANTITY, _AMOUNT = 13, 14, 15
 
 
 def roll_up(*, batch: int = BATCH, limit: int | None = None) -> int:
@@ -101,8 +104,8 @@ def _claim(size: int) -> list[tuple[Any, ...]]:
         rows = [
             (
                 date.fromisoformat(r[0]) if isinstance(r[0], str) else r[0],
-                *r[1:14],
-                None if r[14] is None else Decimal(str(r[14])),
+                *r[1:_AMOUNT],
+                None if r[_AMOUNT] is None else Decimal(str(r[_AMOUNT])),
             )
             for r in rows
         ]
@@ -116,7 +119,7 @@ def _add(rows: Iterable[tuple[Any, ...]]) -> None:
     uses = {(k.domain, k.code) for k in kinds.all_kinds() if k.use}
     for row in rows:
         day, network_id, branch_id, domain, kind = row[:5]
-        quantity, amount = row[13], row[14] or 0
+        quantity, amount = row[_QUANTITY], row[_AMOUNT] or 0
         key = (day, network_id or 0, branch_id or 0, domain, kind)
         total = counts[key]
         total[0] += quantity
@@ -128,7 +131,7 @@ def _add(rows: Iterable[tuple[Any, ...]]) -> None:
             part = breakdown[(*key, dimension.value, str(value))]
             part[0] += quantity
             part[1] += amount
-        pseudonym = row[12]
+        pseudonym = row[_PSEUDONYM]
         if pseudonym and (domain, kind) in uses:
             user_key = (day.replace(day=1), key[1], key[2], pseudonym)
             seen = users.get(user_key)

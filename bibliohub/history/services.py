@@ -59,6 +59,7 @@ def record(
     patron: PatronLike | None = None,
     category_id: int | object | None = _DEFAULT,
     age: int | object | None = _DEFAULT,
+    age_band: str = "",
     record_id: int | None = None,
     item: ItemLike | None = None,
     item_type_id: int | None = None,
@@ -77,7 +78,8 @@ def record(
     The network is the branch's, else `network`, else the patron's. About a patron, the
     entry keeps their id, category, age in whole years on that day and pseudonym for the
     year; `category_id` and `age` given explicitly take precedence (a loan whose patron was
-    already anonymised keeps what the loan kept). A copy gives its title and item type.
+    already anonymised keeps what the loan kept); `age_band` is an age group recorded where
+    the age is not known (a guest at an event). A copy gives its title and item type.
     `obj` is any other object it touched (a loan, a booking), named by app and model.
     `reasons` are machine-readable codes (a refusal's); `detail` is a small JSON object and
     must hold no personal data: it outlives erasure."""
@@ -101,6 +103,7 @@ def record(
         source=actor.source,
         record_id=record_id,
         item_type_id=item_type_id,
+        age_band=age_band,
         language=language,
         audience=audience,
         format=format,
