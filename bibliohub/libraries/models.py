@@ -16,6 +16,12 @@ class Network(models.Model):
     name = models.CharField(_("name"), max_length=200)
     names = models.JSONField(_("name in each language"), default=dict, blank=True)
     website = models.URLField(_("website"), blank=True)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="UAH",
+        help_text=_("ISO 4217 code of the money fines and payments are in, e.g. UAH, USD, PLN."),
+    )
 
     class Meta:
         verbose_name = _("network")
