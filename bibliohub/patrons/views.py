@@ -21,6 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bibliohub.accounts import access
 from bibliohub.circulation import selectors as circulation_selectors
 from bibliohub.circulation.views import desk_required, loan_list
+from bibliohub.history import Actor
+from bibliohub.history import selectors as history
+from bibliohub.history.models import Entry
+from bibliohub.libraries.models import Branch
 from bibliohub.patrons import selectors, services
 from bibliohub.patrons.csv_import import register_from_csv
 from bibliohub.patrons.errors import (
@@ -39,7 +43,8 @@ from bibliohub.patrons.forms import (
     PatronSearchForm,
     show_errors,
 )
-from bibliohub.patrons.models import Block, Patron, PatronEvent
+from bibliohub.patrons.kinds import patrons as patrons_domain
+from bibliohub.patrons.models import Block, Patron
 
 PAGE_SIZE = 25
 
@@ -101,7 +106,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 form.details(),
                 category=form.cleaned_data["category"],
                 branch=branch,
-                staff=request.user,
+                actor=Actor.for_staff(request.user),
                 at=timezone.now(),
                 home_branch=form.cleaned_data["home_branch"],
                 card_barcode=form.cleaned_data["card_number"],
@@ -125,8 +130,6 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _network_branches(branch):  # -> QuerySet[Branch]
-    from bibliohub.libraries.models import Branch
-
     return Branch.objects.filter(network_id=branch.network_id, is_active=True)
 
 
@@ -152,14 +155,20 @@ def detail(request: HttpRequest, patron_id: int) -> HttpResponse:
             "holds": list(circulation_selectors.active_holds(patron)),
             "fines": list(circulation_selectors.fines_for(patron)),
             "owed": circulation_selectors.amount_owed(patron),
-            "events": PatronEvent.objects.filter(patron=patron)
-            .select_related("branch")
-            .order_by("-at", "-pk")[:20],
+            "events": _patron_entries(patron),
             "erasure_refusals": [r.message for r in selectors.erasure_refusals(patron)],
             "now": at,
             "block_form": BlockForm(),
         },
     )
+
+
+def _patron_entries(patron: Patron) -> list[tuple[Entry, Branch | None]]:
+    """The latest things done to the patron's registration, card, blocks and privacy
+    choices, each with its branch (loans, holds and fines have their own lists)."""
+    entries = list(history.entries(patron_id=patron.pk, domain=patrons_domain.code)[:20])
+    branches = Branch.objects.in_bulk({e.branch_id for e in entries if e.branch_id})
+    return [(e, branches.get(e.branch_id)) for e in entries]
 
 
 @desk_required
@@ -218,7 +227,7 @@ def edit(request: HttpRequest, patron_id: int) -> HttpResponse:
                 home_branch=form.cleaned_data["home_branch"],
                 guardian=form.cleaned_data["guardian_card"],
                 branch=branch,
-                staff=request.user,
+                actor=Actor.for_staff(request.user),
                 at=timezone.now(),
             )
         except InvalidPatronData as error:
@@ -240,7 +249,7 @@ def renew_card(request: HttpRequest, patron_id: int) -> HttpResponse:
     patron = _patron(request, patron_id)
     try:
         patron = services.renew_card(
-            patron, branch=_desk(request), staff=request.user, at=timezone.now()
+            patron, branch=_desk(request), actor=Actor.for_staff(request.user), at=timezone.now()
         )
     except NotActive as error:
         messages.error(request, str(error))
@@ -262,7 +271,7 @@ def block(request: HttpRequest, patron_id: int) -> HttpResponse:
                 patron,
                 reason=form.cleaned_data["reason"],
                 branch=_desk(request),
-                staff=request.user,
+                actor=Actor.for_staff(request.user),
                 at=timezone.now(),
                 ends_at=form.ends_at(),
             )
@@ -288,7 +297,9 @@ def lift_block(request: HttpRequest, block_id: int) -> HttpResponse:
         patron__network_id=_desk(request).network_id,
     )
     try:
-        services.lift_block(found, branch=_desk(request), staff=request.user, at=timezone.now())
+        services.lift_block(
+            found, branch=_desk(request), actor=Actor.for_staff(request.user), at=timezone.now()
+        )
     except BlockAlreadyLifted as error:
         messages.error(request, str(error))
     else:
@@ -315,7 +326,7 @@ def confirm(request: HttpRequest, patron_id: int) -> HttpResponse:
             patron = services.confirm_patron(
                 patron,
                 branch=_desk(request),
-                staff=request.user,
+                actor=Actor.for_staff(request.user),
                 at=timezone.now(),
                 card_barcode=form.cleaned_data["card_number"],
             )
@@ -348,7 +359,10 @@ def erase(request: HttpRequest, patron_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.erase_patron(
-                patron, branch=_desk(request), staff=request.user, at=timezone.now()
+                patron,
+                branch=_desk(request),
+                actor=Actor.for_staff(request.user),
+                at=timezone.now(),
             )
         except ErasureRefused as error:
             refusals = [r.message for r in error.reasons]
@@ -368,10 +382,10 @@ def erase(request: HttpRequest, patron_id: int) -> HttpResponse:
 @require_POST
 def data(request: HttpRequest, patron_id: int) -> HttpResponse:
     """Everything the library holds about the patron, as a JSON file to hand over (a POST:
-    the export is recorded as an event)."""
+    the export is recorded in the history)."""
     patron = _patron(request, patron_id)
     exported = services.export_patron_data(
-        patron, at=timezone.now(), branch=_desk(request), staff=request.user
+        patron, at=timezone.now(), branch=_desk(request), actor=Actor.for_staff(request.user)
     )
     response = HttpResponse(
         json.dumps(exported, ensure_ascii=False, indent=2),
@@ -400,11 +414,12 @@ def csv_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         home = form.cleaned_data["home_branch"]
         access.require_branch(request.user, home)
+        file = form.cleaned_data["file"]
         report = register_from_csv(
-            form.cleaned_data["file"],
+            file,
             branch=home,
             category_default=form.cleaned_data["category"],
-            staff=request.user,
+            actor=Actor.for_import(source=file.name, staff=request.user),
             at=timezone.now(),
             dry_run=not form.cleaned_data["register"],
         )

@@ -16,6 +16,7 @@ import pytest
 from bibliohub.catalog.models import Item, ItemStatus, ItemType, Record
 from bibliohub.circulation import services
 from bibliohub.circulation.models import CirculationEvent, CirculationRule, Loan
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
@@ -50,7 +51,7 @@ def _register(family: str, card: str, category, branch, staff, **details) -> Pat
         patron_services.PatronDetails(family_name=family, given_names="Test", **details),
         category=category,
         branch=branch,
-        staff=staff,
+        actor=Actor.for_staff(staff),
         at=AT,
         card_barcode=card,
     )

@@ -11,6 +11,7 @@ from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation import selectors, services
 from bibliohub.circulation.errors import HoldRefused, InvalidOperation, RefusalReason
 from bibliohub.circulation.models import CirculationRule, HoldStatus, Transfer, TransferReason
+from bibliohub.history import Actor
 from tests.circulation.conftest import AT, end_of, events, refresh
 
 R = RefusalReason
@@ -227,7 +228,7 @@ def test_staff_can_place_a_hold_past_a_block_with_a_reason(
     from bibliohub.patrons import services as patron_services
 
     patron_services.add_block(
-        reader, reason="Unpaid", branch=central, staff=central_librarian, at=AT
+        reader, reason="Unpaid", branch=central, actor=Actor.for_staff(central_librarian), at=AT
     )
     with pytest.raises(HoldRefused):
         hold_for(reader, book.record, central)

@@ -13,6 +13,7 @@ from bibliohub.catalog.models import ItemStatus, ItemType
 from bibliohub.circulation import selectors, services
 from bibliohub.circulation.errors import CheckoutRefused, OverrideNotAllowed, RefusalReason
 from bibliohub.circulation.models import CirculationRule, Fine, Loan, Term
+from bibliohub.history import Actor
 from bibliohub.libraries.models import CalendarException
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import Patron, PatronStatus
@@ -126,7 +127,7 @@ def test_an_item_out_is_refused_with_its_title_so_a_hold_can_be_placed(
 
 def test_a_blocked_patron_is_refused(lend, reader, book, central, central_librarian):
     patron_services.add_block(
-        reader, reason="Lost a laptop", branch=central, staff=central_librarian, at=AT
+        reader, reason="Lost a laptop", branch=central, actor=Actor.for_staff(central_librarian), at=AT
     )
     assert refused(lend, reader, book).reasons == [R.PATRON_BLOCKED_MANUAL]
 

@@ -11,6 +11,7 @@ from bibliohub.circulation import selectors, services
 from bibliohub.circulation.errors import InvalidOperation, OverrideNotAllowed, RenewalRefused
 from bibliohub.circulation.errors import RefusalReason as R
 from bibliohub.circulation.models import CirculationEvent, Fine, Loan, PrivacyPolicy
+from bibliohub.history import Actor
 from bibliohub.patrons import selectors as patron_selectors
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.errors import BlockReason, ErasureRefusal, ErasureRefused
@@ -224,7 +225,9 @@ def test_patron_blocks_include_overdue_items_and_fines_over_the_limit(
 def test_returned_loans_are_anonymised_after_the_delay_unless_opted_in(
     lend, reader, second_reader, make_item, central
 ):
-    patron_services.set_reading_history(second_reader, keep=True, at=AT)
+    patron_services.set_reading_history(
+        second_reader, keep=True, actor=Actor.for_patron(second_reader), at=AT
+    )
     forgotten = lend(reader, make_item())
     kept = lend(second_reader, make_item())
     returned = AT + timedelta(days=1)
@@ -257,7 +260,9 @@ def test_with_no_delay_the_return_forgets_the_patron_at_once(lend, reader, book,
 
 def test_with_no_delay_a_reading_history_is_still_kept(lend, reader, book, central, network):
     PrivacyPolicy.objects.create(network=network, anonymise_after_days=0)
-    patron_services.set_reading_history(reader, keep=True, at=AT)
+    patron_services.set_reading_history(
+        reader, keep=True, actor=Actor.for_patron(reader), at=AT
+    )
     loan = lend(refresh(reader), book)
     services.checkin(item=book, branch=central, staff=None, desk="", at=AT)
     assert refresh(loan).patron == reader
@@ -269,9 +274,9 @@ def test_a_patron_with_loans_or_fines_cannot_be_erased(
     loan = lend(reader, book)
     fine = charge(reader, "1.00", AT, central, central_librarian)
     with pytest.raises(ErasureRefused) as e:
-        patron_services.erase_patron(reader, branch=central, staff=central_librarian, at=AT)
+        patron_services.erase_patron(reader, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
     assert e.value.reasons == [ErasureRefusal.OPEN_LOANS, ErasureRefusal.UNPAID_FINES]
     services.checkin(item=book, branch=central, staff=None, desk="", at=AT)
     services.pay(patron=reader, amount=Decimal("1.00"), staff=None, branch=central, at=AT)
-    patron_services.erase_patron(reader, branch=central, staff=central_librarian, at=AT)
+    patron_services.erase_patron(reader, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
     assert refresh(loan).patron is None and refresh(fine).patron is None

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item, ItemStatus
 from bibliohub.circulation import services as circulation
 from bibliohub.circulation.errors import CheckoutRefused, RefusalReason
@@ -33,10 +34,11 @@ from bibliohub.demo.circulation import (
     patron_summary,
 )
 from bibliohub.demo.services import load_demo
+from bibliohub.history.models import Entry
 from bibliohub.interop.sip2 import codec, handlers
 from bibliohub.interop.sip2.models import SelfCheckTerminal
 from bibliohub.libraries.models import Network
-from bibliohub.patrons.models import Block, Patron, PatronCategory, PatronEvent
+from bibliohub.patrons.models import Block, Patron, PatronCategory
 from bibliohub.programs.models import Event
 from bibliohub.spaces.models import Booking, Resource
 
@@ -52,7 +54,7 @@ def _demo_json() -> dict:
 
 
 def _counts() -> dict[str, int]:
-    models = (Patron, PatronEvent, Block, PatronCategory, Loan, Hold, Fine, CirculationEvent,
+    models = (Patron, Entry, Block, PatronCategory, Loan, Hold, Fine, CirculationEvent,
               CirculationRule, Term, SelfCheckTerminal, Item, Event, Resource, Booking)
     return {model.__name__: model.objects.count() for model in models}
 
@@ -149,8 +151,15 @@ def test_the_patrons_are_in_five_languages_with_guardians_classes_and_no_real_ad
     assert children and all(child.guardian is not None for child in children)
     assert all(p.school_class for p in patrons.filter(category__code="student"))
     assert all(p.email.endswith("@example.org") for p in patrons.exclude(email=""))
-    # Registered through the patron services, with their events.
-    assert PatronEvent.objects.filter(kind=PatronEvent.Kind.REGISTERED).count() == len(PATRONS)
+    # Registered through the patron services, by the administrator at the desk.
+    registered = Entry.objects.filter(domain="patrons", kind="registered")
+    assert registered.count() == len(PATRONS)
+    admin = User.objects.get(username="admin")
+    assert set(registered.values_list("channel", "staff_id").distinct()) == {("desk", admin.pk)}
+    # The categories were set up by the installation, with the rest of the network.
+    assert set(
+        Entry.objects.filter(kind="category_saved").values_list("actor", "source").distinct()
+    ) == {("system", "demo")}
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from pymarc import Field, Indicators, Subfield
 from pymarc import Record as MarcRecord
 
 from bibliohub.catalog.models import Item, ItemStatus, Record
+from bibliohub.history import Actor
 from bibliohub.interop.sip2.models import SelfCheckTerminal
 from bibliohub.interop.sip2.server import SipServer, start_in_thread
 from bibliohub.patrons import services as patron_services
@@ -54,7 +55,7 @@ def _register(central, category, card: str, family: str, given: str, language: s
         ),
         category=category,
         branch=central,
-        staff=None,
+        actor=Actor.for_import(source="readers.csv"),
         at=timezone.now(),
         card_barcode=card,
     )
@@ -72,7 +73,7 @@ def blocked_reader(central, adult_category, central_librarian) -> Patron:
         patron,
         reason="Damaged two books",
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=timezone.now() - timezone.timedelta(hours=1),
     )
     return patron

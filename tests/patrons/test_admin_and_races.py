@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from bibliohub.accounts.models import User
+from bibliohub.history import Actor
 from bibliohub.patrons import selectors, services
 from bibliohub.patrons.errors import InvalidPatronData
 from bibliohub.patrons.models import Patron
@@ -22,7 +23,7 @@ def test_a_card_number_taken_between_check_and_insert_is_still_refused_cleanly(
             services.PatronDetails(family_name="Bondar", given_names="Iryna"),
             category=adult_category,
             branch=central,
-            staff=central_librarian,
+            actor=Actor.for_staff(central_librarian),
             at=AT,
             card_barcode=adult.card_barcode,
         )
@@ -47,7 +48,6 @@ def superuser_client(client, db):
     [
         "patrons_patron_changelist",
         "patrons_patroncategory_changelist",
-        "patrons_patronevent_changelist",
         "circulation_circulationrule_changelist",
         "circulation_term_changelist",
         "circulation_circulationrule_add",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from bibliohub.catalog.models import Item, ItemStatus, Record
 from bibliohub.circulation import services
 from bibliohub.circulation.models import CirculationRule, Loan
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
@@ -69,12 +70,12 @@ def register(
         patron_services.PatronDetails(family_name=family, given_names=given, **details),
         category=category,
         branch=branch,
-        staff=staff,
+        actor=Actor.for_staff(staff),
         at=at,
         card_barcode=card,
     )
     if pin is not None:
-        patron = set_pin(patron, pin=pin, at=at)
+        patron = set_pin(patron, pin=pin, actor=Actor.for_staff(staff), at=at)
     return patron
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bibliohub.history import Actor
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
 from bibliohub.spaces import services
@@ -41,7 +42,7 @@ def adult_category(db) -> PatronCategory:
 def _register(family: str, card: str, category, branch, staff, **details) -> Patron:
     return patron_services.register_patron(
         patron_services.PatronDetails(family_name=family, given_names="Test", **details),
-        category=category, branch=branch, staff=staff, at=AT - timedelta(days=30),
+        category=category, branch=branch, actor=Actor.for_staff(staff), at=AT - timedelta(days=30),
         card_barcode=card,
     )
 
