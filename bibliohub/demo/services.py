@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bibliohub.accounts.models import Role, User
+from bibliohub.accounts.services import save_staff_user
 from bibliohub.catalog.marc.importer import import_marc
 from bibliohub.catalog.models import ItemType, Record
 from bibliohub.community.demo import load_demo_community
@@ -240,20 +241,19 @@ def _load_network(*, at: datetime) -> DemoReport:
                 report.added.append(f"location {plan.code}/{location_code}")
 
     for login in LOGINS:
-        user, new = User.objects.get_or_create(
-            username=login.username,
-            defaults={
-                "role": login.role, "first_name": login.first_name, "last_name": login.last_name,
-                "language": login.language, "email": f"{login.username}@library.example",
-                "is_staff": login.role == Role.ADMINISTRATOR,
-                "is_superuser": login.role == Role.ADMINISTRATOR,
-            },
+        if User.objects.filter(username=login.username).exists():
+            continue
+        user = User(
+            username=login.username, role=login.role, first_name=login.first_name,
+            last_name=login.last_name, language=login.language,
+            email=f"{login.username}@library.example",
+            is_staff=login.role == Role.ADMINISTRATOR, is_superuser=login.role == Role.ADMINISTRATOR,
         )
-        if new:
-            user.set_password(login.password)
-            user.save(update_fields=["password"])
-            user.branches.set([branches[code] for code in login.branches])
-            report.added.append(f"user {login.username}")
+        user.set_password(login.password)
+        save_staff_user(
+            user, branches=[branches[code] for code in login.branches], actor=DEMO, at=at
+        )
+        report.added.append(f"user {login.username}")
 
     admin = User.objects.get(username="admin")
     for branch, plan in new_branches:

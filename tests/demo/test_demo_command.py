@@ -15,6 +15,7 @@ from bibliohub.accounts.models import Role, User
 from bibliohub.catalog.models import Item, ItemType, Record
 from bibliohub.demo.services import LOGINS, NETWORK_NAME, load_demo
 from bibliohub.history import Actor
+from bibliohub.history.models import Entry
 from bibliohub.libraries.hours import weekly_hours
 from bibliohub.libraries.models import (
     Branch,
@@ -104,6 +105,16 @@ def test_there_is_one_login_per_role_and_branch_with_the_printed_password():
         Branch.objects.values_list("code", flat=True)
     )
     assert User.objects.get(username="admin").is_superuser
+    # Created through the accounts service: in the history, with no name or password in it.
+    created = Entry.objects.filter(domain="accounts", kind="account_created")
+    assert sorted(created.values_list("object_id", flat=True)) == sorted(
+        User.objects.values_list("pk", flat=True)
+    )
+    assert set(created.values_list("actor", "source").distinct()) == {("system", "demo")}
+    for entry in created:
+        assert set(entry.detail) == {"role", "branches", "staff", "superuser", "active", "password"}
+    texts = json.dumps(list(created.values_list("detail", flat=True)), ensure_ascii=False)
+    assert not any(login.password in texts or login.last_name in texts for login in LOGINS)
 
 
 @pytest.mark.django_db
