@@ -9,13 +9,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django import forms
 from django.urls import reverse
 
 from bibliohub.accounts import services
 from bibliohub.accounts.models import Role, User
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
+from tests.admin_pages import page_data
 
 AT = datetime(2026, 12, 7, 9, 30, tzinfo=ZoneInfo("Europe/Kyiv"))
 PASSWORD = "a long and unusual passphrase 42"
@@ -144,26 +144,6 @@ def admin_client(client, administrator):
     return client
 
 
-def _form_data(form: forms.BaseForm) -> dict[str, object]:
-    """What the browser would send back for `form` unchanged."""
-    data: dict[str, object] = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if field.disabled or value is None:
-            continue
-        if isinstance(field.widget, forms.MultiWidget):
-            for i, part in enumerate(field.widget.decompress(value)):
-                data[f"{name}_{i}"] = "" if part is None else str(part)
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        else:
-            data[name] = str(value)
-    return data
-
-
 def test_an_account_added_in_the_administration_is_recorded_there(
     admin_client, administrator, central
 ):
@@ -200,7 +180,7 @@ def test_changing_role_branches_and_activity_in_the_administration_goes_through_
     url = reverse("admin:accounts_user_change", args=[riverside_librarian.pk])
     page = admin_client.get(url)
     assert page.status_code == 200
-    data = _form_data(page.context["adminform"].form)
+    data = page_data(page)
     data.update(
         {
             "role": Role.CATALOGUER,
