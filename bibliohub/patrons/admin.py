@@ -42,8 +42,10 @@ class BlockInline(ReadOnlyInline):
 
 
 class PatronForm(forms.ModelForm):
+    # After Django's model validation, as its own UserCreationForm does: the instance then
+    # holds the corrections, which is what the service checks.
     def _post_clean(self) -> None:
-        super()._post_clean()  # the instance now holds the corrections
+        super()._post_clean()  # type: ignore[misc]
         if self.errors:
             return
         for field, messages in services.correction_problems(

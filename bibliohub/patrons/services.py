@@ -447,7 +447,7 @@ def _history(patron: Patron) -> list[dict[str, Any]]:
             "domain": e.domain,
             "what": e.kind,
             "at": _iso(e.at),
-            "branch": codes.get(e.branch_id),
+            "branch": codes.get(e.branch_id) if e.branch_id is not None else None,
             "channel": e.channel,
         }
         for e in entries
