@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model
 
 from bibliohub.history import kinds
 from bibliohub.history.models import (
@@ -172,7 +173,7 @@ def _add(rows: Iterable[tuple[Any, ...]]) -> None:
 
 
 def _upsert(
-    model: type,
+    model: type[Model],
     columns: tuple[str, ...],
     rows: list[tuple],
     *,

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import StaffRequest, staff_required
 from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item, Record
 from bibliohub.history import ActorKind, Channel
@@ -193,8 +193,8 @@ COLUMNS = [
 ]
 
 
-def _filtered(request: HttpRequest, subject: Subject, form: HistoryFilter) -> QuerySet[Entry]:
-    user: User = request.user  # type: ignore[assignment]
+def _filtered(request: StaffRequest, subject: Subject, form: HistoryFilter) -> QuerySet[Entry]:
+    user = request.user
     queryset = entries(**subject.filters).filter(access.history_scope(user))
     if not form.is_valid():
         return queryset
@@ -217,8 +217,8 @@ def _filtered(request: HttpRequest, subject: Subject, form: HistoryFilter) -> Qu
     return queryset
 
 
-def _show(request: HttpRequest, subject: Subject) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def _show(request: StaffRequest, subject: Subject) -> HttpResponse:
+    user = request.user
     if not access.can_read_history(user):
         raise PermissionDenied(_("Your role does not include reading the history."))
     form = HistoryFilter(request.GET or None, branches=access.branches_for(user))
@@ -263,12 +263,12 @@ def _show(request: HttpRequest, subject: Subject) -> HttpResponse:
 
 
 @staff_required
-def everything(request: HttpRequest) -> HttpResponse:
+def everything(request: StaffRequest) -> HttpResponse:
     return _show(request, Subject(_("History"), {}))
 
 
 @staff_required
-def patron(request: HttpRequest, patron_id: int) -> HttpResponse:
+def patron(request: StaffRequest, patron_id: int) -> HttpResponse:
     found = get_object_or_404(Patron, pk=patron_id)
     return _show(
         request,
@@ -281,7 +281,7 @@ def patron(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 
 @staff_required
-def copy(request: HttpRequest, item_id: int) -> HttpResponse:
+def copy(request: StaffRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(Item, pk=item_id)
     return _show(
         request,
@@ -294,7 +294,7 @@ def copy(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @staff_required
-def title(request: HttpRequest, record_id: int) -> HttpResponse:
+def title(request: StaffRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(Record.objects.only("title", "subtitle"), pk=record_id)
     return _show(
         request,
@@ -307,7 +307,7 @@ def title(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @staff_required
-def branch(request: HttpRequest, code: str) -> HttpResponse:
+def branch(request: StaffRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Branch, code=code)
     return _show(
         request,
@@ -320,7 +320,7 @@ def branch(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @staff_required
-def staff_member(request: HttpRequest, user_id: int) -> HttpResponse:
+def staff_member(request: StaffRequest, user_id: int) -> HttpResponse:
     member = get_object_or_404(User, pk=user_id)
     return _show(
         request,
