@@ -8,7 +8,7 @@ many joint activities there were."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -244,6 +244,7 @@ def hours_totals(
     entries = HoursEntry.objects.filter(branch__in=ids, status=HoursStatus.CONFIRMED)
     if year:
         entries = entries.filter(on__year=year)
+    rows: Iterable[Mapping[str, Any]]
     if by == "year":
         rows = (
             entries.annotate(y=ExtractYear("on")).values("y")
@@ -259,7 +260,7 @@ def hours_totals(
     rows = list(rows)
     model = Volunteer if by == "volunteer" else Branch
     names = {
-        o.pk: (o.name if by == "volunteer" else o.display_name())
+        o.pk: (o.name if isinstance(o, Volunteer) else o.display_name())
         for o in model.objects.filter(pk__in=[r[field_name] for r in rows])
     }
     return [
@@ -467,7 +468,7 @@ def _bucketed(
     periods: list[PartnerPeriod],
     *,
     group: list[str],
-    bounds: list[date | datetime] | None = None,
+    bounds: Sequence[date | datetime] | None = None,
     count: str = "pk",
     distinct: bool = False,
     total: str | None = None,

@@ -8,6 +8,7 @@ bookings, so the second caller sees the first one's booking and is refused."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -500,7 +501,7 @@ def remove_rule(rule: BookingRule, *, staff: User, at: datetime) -> None:
 def _changed_fields(obj: Resource | BookingRule) -> set[str]:
     if obj.pk is None:
         return set()
-    before = type(obj)._base_manager.filter(pk=obj.pk).values().first() or {}
+    before: Mapping[str, object] = type(obj)._base_manager.filter(pk=obj.pk).values().first() or {}
     return {
         f.attname for f in obj._meta.concrete_fields
         if f.attname in before and before[f.attname] != getattr(obj, f.attname)
