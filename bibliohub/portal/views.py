@@ -1,7 +1,8 @@
 """The patron portal on the OPAC: sign-in, self-registration and "my account". Each view
 parses its input, fetches only the signed-in patron's own rows (another patron's loan or hold
 is a 404), calls one patrons or circulation service as the patron (or, registering, as someone
-not signed in), and puts the outcome or every refusal reason into words."""
+not signed in), and puts the outcome or every refusal reason into words. What the patron does
+for their own account online is recorded at their home branch, whose staff look after it."""
 
 from __future__ import annotations
 
@@ -184,7 +185,9 @@ def _register(
                 at=at,
                 guardian=guardian,
             )
-            return services.set_pin(patron, pin=data["pin"], actor=actor, at=at)
+            return services.set_pin(
+                patron, pin=data["pin"], actor=actor, at=at, branch=patron.home_branch
+            )
     except InvalidPatronData as error:
         _put_errors(form, error)
         return None
@@ -491,7 +494,11 @@ def history(request: HttpRequest, patron: Patron) -> HttpResponse:
     if request.method == "POST":
         keep = request.POST.get("keep") == "yes"
         patron = patron_services.set_reading_history(
-            patron, keep=keep, actor=Actor.for_patron(patron), at=_now()
+            patron,
+            keep=keep,
+            actor=Actor.for_patron(patron),
+            at=_now(),
+            branch=patron.home_branch,
         )
         messages.success(
             request,
@@ -565,7 +572,11 @@ def change_pin(request: HttpRequest, patron: Patron) -> HttpResponse:
     form = ChangePinForm(patron, request.POST)
     if form.is_valid():
         patron = services.set_pin(
-            patron, pin=form.cleaned_data["pin"], actor=Actor.for_patron(patron), at=_now()
+            patron,
+            pin=form.cleaned_data["pin"],
+            actor=Actor.for_patron(patron),
+            at=_now(),
+            branch=patron.home_branch,
         )
         # The session was signed with the old PIN; sign this one in again under the new one.
         session.sign_in(request, patron)
@@ -590,7 +601,9 @@ def change_pin(request: HttpRequest, patron: Patron) -> HttpResponse:
 def download_data(request: HttpRequest, patron: Patron) -> HttpResponse:
     """Everything the library holds about the patron, as a JSON file. POST, because each
     download is recorded."""
-    data = patron_services.export_patron_data(patron, actor=Actor.for_patron(patron), at=_now())
+    data = patron_services.export_patron_data(
+        patron, actor=Actor.for_patron(patron), at=_now(), branch=patron.home_branch
+    )
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

@@ -106,6 +106,7 @@ def test_the_patron_page_shows_loans_holds_fines_and_events(desk, reader, book, 
     page = desk.get(reverse("staff:patrons:detail", args=[reader.pk])).content.decode()
     assert "1 item on loan" in page and book.barcode in page
     assert "Registered with a card" in page and "Central Library" in page
+    assert reverse("staff:history:patron", args=[reader.pk]) in page
     assert "Cannot be erased now:" in page and "This patron still has items on loan." in page
 
 

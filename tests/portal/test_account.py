@@ -216,9 +216,9 @@ def test_reading_history_is_shown_only_once_opted_in(
     reader.refresh_from_db()
     assert not reader.reading_history
     choices = Entry.objects.filter(patron_id=reader.pk, kind__startswith="reading_history")
-    assert list(choices.order_by("pk").values_list("kind", "channel", "actor")) == [
-        ("reading_history_on", Channel.ONLINE, "patron"),
-        ("reading_history_off", Channel.ONLINE, "patron"),
+    assert list(choices.order_by("pk").values_list("kind", "channel", "actor", "branch_id")) == [
+        ("reading_history_on", Channel.ONLINE, "patron", central.pk),
+        ("reading_history_off", Channel.ONLINE, "patron", central.pk),
     ]
 
 

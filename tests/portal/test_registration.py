@@ -43,7 +43,7 @@ def test_registering_online_leaves_a_pending_patron_with_a_pin(client, central, 
     entries = Entry.objects.filter(patron_id=patron.pk).order_by("pk")
     assert list(entries.values_list("kind", "channel", "actor", "branch_id")) == [
         ("self_registered", Channel.ONLINE, "public", central.pk),
-        ("pin_set", Channel.ONLINE, "public", None),
+        ("pin_set", Channel.ONLINE, "public", central.pk),
     ]
     today = timezone.localdate(patron.created_at)
     assert {e.age for e in entries} == {age_on(date(1990, 5, 1), today)}
