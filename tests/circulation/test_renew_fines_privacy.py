@@ -260,9 +260,7 @@ def test_with_no_delay_the_return_forgets_the_patron_at_once(lend, reader, book,
 
 def test_with_no_delay_a_reading_history_is_still_kept(lend, reader, book, central, network):
     PrivacyPolicy.objects.create(network=network, anonymise_after_days=0)
-    patron_services.set_reading_history(
-        reader, keep=True, actor=Actor.for_patron(reader), at=AT
-    )
+    patron_services.set_reading_history(reader, keep=True, actor=Actor.for_patron(reader), at=AT)
     loan = lend(refresh(reader), book)
     services.checkin(item=book, branch=central, staff=None, desk="", at=AT)
     assert refresh(loan).patron == reader
@@ -274,9 +272,13 @@ def test_a_patron_with_loans_or_fines_cannot_be_erased(
     loan = lend(reader, book)
     fine = charge(reader, "1.00", AT, central, central_librarian)
     with pytest.raises(ErasureRefused) as e:
-        patron_services.erase_patron(reader, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
+        patron_services.erase_patron(
+            reader, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+        )
     assert e.value.reasons == [ErasureRefusal.OPEN_LOANS, ErasureRefusal.UNPAID_FINES]
     services.checkin(item=book, branch=central, staff=None, desk="", at=AT)
     services.pay(patron=reader, amount=Decimal("1.00"), staff=None, branch=central, at=AT)
-    patron_services.erase_patron(reader, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
+    patron_services.erase_patron(
+        reader, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+    )
     assert refresh(loan).patron is None and refresh(fine).patron is None

@@ -30,7 +30,9 @@ def test_a_manual_block_stops_borrowing_until_it_is_lifted(
     assert selectors.blocks_for(blocked_patron, at=AT) == [BlockReason.MANUAL_BLOCK]
     block = blocked_patron.blocks.get()
     later = AT + timedelta(days=2)
-    services.lift_block(block, branch=riverside, actor=Actor.for_staff(riverside_librarian), at=later)
+    services.lift_block(
+        block, branch=riverside, actor=Actor.for_staff(riverside_librarian), at=later
+    )
     assert selectors.blocks_for(blocked_patron, at=later) == []
     # Still blocked before it was lifted: the answer depends on `at`, not on today.
     assert selectors.blocks_for(blocked_patron, at=later - timedelta(minutes=1)) == [
@@ -147,8 +149,12 @@ def test_the_data_export_holds_everything_about_the_patron_as_json(
     adult, child, central, central_librarian
 ):
     services.set_reading_history(adult, keep=True, actor=Actor.for_patron(adult), at=AT)
-    services.add_block(adult, reason="Lost card", branch=central, actor=Actor.for_staff(central_librarian), at=AT)
-    data = services.export_patron_data(adult, actor=Actor.for_patron(adult), at=AT + timedelta(days=1))
+    services.add_block(
+        adult, reason="Lost card", branch=central, actor=Actor.for_staff(central_librarian), at=AT
+    )
+    data = services.export_patron_data(
+        adult, actor=Actor.for_patron(adult), at=AT + timedelta(days=1)
+    )
     json.dumps(data)  # serialisable as it is
     person = data["patron"]
     assert person["card_number"] == "P0001"
@@ -180,7 +186,9 @@ def test_a_child_export_names_the_guardian(child):
 def test_erasing_a_patron_removes_them_and_keeps_anonymous_statistics(
     blocked_patron, riverside, riverside_librarian, adult_category
 ):
-    services.erase_patron(blocked_patron, branch=riverside, actor=Actor.for_staff(riverside_librarian), at=AT)
+    services.erase_patron(
+        blocked_patron, branch=riverside, actor=Actor.for_staff(riverside_librarian), at=AT
+    )
     assert not Patron.objects.filter(pk=blocked_patron.pk).exists()
     assert not Block.objects.exists()
     entries = _entries()
@@ -201,7 +209,9 @@ def test_erasing_a_patron_removes_them_and_keeps_anonymous_statistics(
 def test_the_guardian_of_an_active_child_cannot_be_erased(adult, child, central, central_librarian):
     assert selectors.erasure_refusals(adult) == [ErasureRefusal.GUARDIAN_OF_ACTIVE_CHILD]
     with pytest.raises(ErasureRefused) as refused:
-        services.erase_patron(adult, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
+        services.erase_patron(
+            adult, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+        )
     assert refused.value.reasons == [ErasureRefusal.GUARDIAN_OF_ACTIVE_CHILD]
     assert Patron.objects.filter(pk=adult.pk).exists()
     assert not _entries(kind="erased").exists()

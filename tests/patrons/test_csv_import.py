@@ -219,9 +219,9 @@ def test_the_command_registers_a_file_and_prints_json(
     report = json.loads(capsys.readouterr().out)
     assert report["written"] and len(report["registered"]) == 3
     assert Patron.objects.count() == 3
-    assert set(
-        Entry.objects.values_list("kind", "channel", "staff_id", "source").distinct()
-    ) == {("registered", Channel.IMPORT, central_librarian.pk, "students.csv")}
+    assert set(Entry.objects.values_list("kind", "channel", "staff_id", "source").distinct()) == {
+        ("registered", Channel.IMPORT, central_librarian.pk, "students.csv")
+    }
     assert Entry.objects.count() == 3
 
 

@@ -17,7 +17,6 @@ from .conftest import AT, KYIV
 ONLINE = Actor.for_public()
 
 
-
 def _details(**overrides) -> services.PatronDetails:
     values = {"family_name": "Wiśniewska", "given_names": "Anna", "language": "pl"}
     values.update(overrides)
@@ -28,7 +27,11 @@ def test_a_patron_registered_at_the_desk_is_active_with_a_card_at_once(
     central, adult_category, central_librarian
 ):
     patron = services.register_patron(
-        _details(), category=adult_category, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+        _details(),
+        category=adult_category,
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=AT,
     )
     assert patron.status == PatronStatus.ACTIVE
     assert patron.card_barcode
@@ -42,7 +45,11 @@ def test_registration_records_who_registered_whom_where_and_when(
     central, adult_category, central_librarian
 ):
     patron = services.register_patron(
-        _details(), category=adult_category, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+        _details(),
+        category=adult_category,
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=AT,
     )
     entry = Entry.objects.get(patron_id=patron.pk)
     assert (entry.domain, entry.kind, entry.at, entry.branch_id, entry.staff_id) == (
@@ -52,7 +59,11 @@ def test_registration_records_who_registered_whom_where_and_when(
         central.pk,
         central_librarian.pk,
     )
-    assert (entry.channel, entry.actor, entry.network_id) == (Channel.DESK, "staff", central.network_id)
+    assert (entry.channel, entry.actor, entry.network_id) == (
+        Channel.DESK,
+        "staff",
+        central.network_id,
+    )
     assert (entry.category_id, entry.age, entry.age_band) == (adult_category.pk, None, "")
     assert entry.pseudonym
 
@@ -73,7 +84,11 @@ def test_a_generated_card_number_has_a_valid_check_digit(
     central, adult_category, central_librarian
 ):
     patron = services.register_patron(
-        _details(), category=adult_category, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+        _details(),
+        category=adult_category,
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=AT,
     )
     assert len(patron.card_barcode) == 14 and patron.card_barcode.startswith("2")
     assert luhn.is_valid(patron.card_barcode)
@@ -165,7 +180,9 @@ def test_a_child_is_registered_with_a_guardian_and_a_class(child, adult):
 
 
 def test_a_guardian_must_have_a_confirmed_registration(central, child_category, central_librarian):
-    parent = services.self_register(_details(), category=child_category, home_branch=central, actor=ONLINE, at=AT)
+    parent = services.self_register(
+        _details(), category=child_category, home_branch=central, actor=ONLINE, at=AT
+    )
     with pytest.raises(InvalidPatronData) as refused:
         services.register_patron(
             _details(given_names="Zofia"),
@@ -179,7 +196,9 @@ def test_a_guardian_must_have_a_confirmed_registration(central, child_category, 
 
 
 def test_a_self_registration_waits_for_staff_without_a_card(central, adult_category):
-    patron = services.self_register(_details(), category=adult_category, home_branch=central, actor=ONLINE, at=AT)
+    patron = services.self_register(
+        _details(), category=adult_category, home_branch=central, actor=ONLINE, at=AT
+    )
     assert patron.status == PatronStatus.PENDING
     assert patron.card_barcode == ""
     assert selectors.blocks_for(patron, at=AT) == [BlockReason.PENDING]
@@ -192,10 +211,16 @@ def test_a_self_registration_waits_for_staff_without_a_card(central, adult_categ
 def test_staff_confirm_a_self_registration_and_issue_the_card(
     central, adult_category, central_librarian
 ):
-    patron = services.self_register(_details(), category=adult_category, home_branch=central, actor=ONLINE, at=AT)
+    patron = services.self_register(
+        _details(), category=adult_category, home_branch=central, actor=ONLINE, at=AT
+    )
     later = AT + timedelta(days=3)
     patron = services.confirm_patron(
-        patron, branch=central, actor=Actor.for_staff(central_librarian), at=later, card_barcode="P0100"
+        patron,
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=later,
+        card_barcode="P0100",
     )
     assert patron.status == PatronStatus.ACTIVE
     assert patron.card_barcode == "P0100"
@@ -209,16 +234,24 @@ def test_staff_confirm_a_self_registration_and_issue_the_card(
 
 def test_confirming_twice_is_refused(adult, central, central_librarian):
     with pytest.raises(NotPending):
-        services.confirm_patron(adult, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
+        services.confirm_patron(
+            adult, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+        )
 
 
 def test_confirming_with_a_card_number_in_use_is_refused(
     adult, central, adult_category, central_librarian
 ):
-    patron = services.self_register(_details(), category=adult_category, home_branch=central, actor=ONLINE, at=AT)
+    patron = services.self_register(
+        _details(), category=adult_category, home_branch=central, actor=ONLINE, at=AT
+    )
     with pytest.raises(InvalidPatronData):
         services.confirm_patron(
-            patron, branch=central, actor=Actor.for_staff(central_librarian), at=AT, card_barcode=adult.card_barcode
+            patron,
+            branch=central,
+            actor=Actor.for_staff(central_librarian),
+            at=AT,
+            card_barcode=adult.card_barcode,
         )
     patron.refresh_from_db()
     assert patron.status == PatronStatus.PENDING
@@ -234,7 +267,10 @@ def test_a_card_is_valid_through_its_expiry_day_and_blocks_after_it(adult):
 
 def test_renewing_early_adds_the_period_to_the_current_expiry(adult, central, central_librarian):
     renewed = services.renew_card(
-        adult, branch=central, actor=Actor.for_staff(central_librarian), at=datetime(2027, 8, 20, 12, tzinfo=KYIV)
+        adult,
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=datetime(2027, 8, 20, 12, tzinfo=KYIV),
     )
     assert renewed.card_expires_on == date(2028, 9, 1)
     entry = Entry.objects.get(patron_id=adult.pk, kind="card_renewed")
@@ -245,13 +281,17 @@ def test_renewing_early_adds_the_period_to_the_current_expiry(adult, central, ce
 def test_renewing_an_expired_card_counts_from_today(adult, central, central_librarian):
     at = datetime(2028, 3, 15, 12, tzinfo=KYIV)
     assert selectors.blocks_for(adult, at=at) == [BlockReason.CARD_EXPIRED]
-    renewed = services.renew_card(adult, branch=central, actor=Actor.for_staff(central_librarian), at=at)
+    renewed = services.renew_card(
+        adult, branch=central, actor=Actor.for_staff(central_librarian), at=at
+    )
     assert renewed.card_expires_on == date(2029, 3, 15)
     assert selectors.blocks_for(renewed, at=at) == []
 
 
 def test_a_pending_registration_has_no_card_to_renew(central, adult_category, central_librarian):
-    patron = services.self_register(_details(), category=adult_category, home_branch=central, actor=ONLINE, at=AT)
+    patron = services.self_register(
+        _details(), category=adult_category, home_branch=central, actor=ONLINE, at=AT
+    )
     with pytest.raises(NotActive):
         services.renew_card(patron, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
 

@@ -55,7 +55,11 @@ def test_once_confirmed_at_the_desk_the_patron_signs_in(
     client.post(reverse("portal:register"), _form(central, adult_category))
     patron = Patron.objects.get(family_name="Nowak")
     patron_services.confirm_patron(
-        patron, branch=central, actor=Actor.for_staff(central_librarian), at=patron.created_at, card_barcode="P3001"
+        patron,
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=patron.created_at,
+        card_barcode="P3001",
     )
     response = client.post(reverse("portal:sign-in"), {"card_number": "P3001", "pin": "5791"})
     assert response.status_code == 302
