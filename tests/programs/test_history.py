@@ -164,3 +164,21 @@ def test_the_migration_moves_every_registration_and_attendance_event_into_the_hi
     assert (checked_in.channel, checked_in.staff_id, checked_in.patron_id) == ("desk", central_librarian.pk, child.pk)
     assert [(e.quantity, e.age_band) for e in (walk_ins, fewer)] == [(5, "6-11"), (-2, "6-11")]
     assert (closed.quantity, closed.detail) == (1, {})
+
+
+def test_forgetting_an_attendee_keeps_the_programme_figures(story_time, parent, child, central_librarian):
+    from bibliohub.history.services import forget_patron
+    from bibliohub.programs import selectors
+
+    first = story_time.occurrences.first()
+    taras = services.register(occurrence=first, attendee=services.Attendee(patron=child, registered_by=parent),
+                              actor=Actor.for_patron(parent), at=AT)
+    services.check_in(taras, occurrence=first, actor=Actor.for_staff(central_librarian), at=first.starts_at)
+    roll_up()
+    year = {"start": AT.date(), "end": AT.date() + timedelta(days=365)}
+    counted = selectors.participation(**year)
+    assert forget_patron(child.pk) == 2
+    roll_up()
+    assert selectors.participation(**year) == counted
+    assert {(e.patron_id, e.age) for e in Entry.objects.filter(domain="programs", kind__in=["registered", "checked_in"])} == {
+        (None, 4)}
