@@ -9,7 +9,7 @@ confirmed hours, from the history's daily roll-ups."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -517,7 +517,7 @@ def _bucketed(
     periods: list[PartnerPeriod],
     *,
     group: list[str],
-    bounds: list[date | datetime] | list[str] | None = None,
+    bounds: Sequence[date | datetime | str] | None = None,
     count: str = "pk",
     distinct: bool = False,
     total: str | None = None,

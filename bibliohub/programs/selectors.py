@@ -235,22 +235,26 @@ def participation(
     held = dict(
         occurrences.values_list("event__format").annotate(n=Count("pk")).values_list("event__format", "n")
     )
-    scope = {"start": start, "end": end, "network_id": network_id, "branch_ids": branch_ids}
-    total = history.total(kinds.ATTENDANCE, **scope).quantity
-    by_format = {
-        value: found.quantity
-        for (value,), found in history.breakdown(kinds.ATTENDANCE, Dimension.FORMAT, **scope).items()
-        if found.quantity
-    }
+    total = history.total(
+        kinds.ATTENDANCE, start=start, end=end, network_id=network_id, branch_ids=branch_ids
+    ).quantity
+
+    def by(dimension: Dimension) -> dict[str, int]:
+        found = history.breakdown(
+            kinds.ATTENDANCE, dimension, start=start, end=end, network_id=network_id,
+            branch_ids=branch_ids,
+        )
+        return {value: part.quantity for (value,), part in found.items() if part.quantity}
+
     by_band: dict[str, int] = defaultdict(int)
-    for (age,), found in history.breakdown(kinds.ATTENDANCE, Dimension.AGE, **scope).items():
-        by_band[str(rules.age_band(int(age)))] += found.quantity
-    for (band,), found in history.breakdown(kinds.ATTENDANCE, Dimension.AGE_BAND, **scope).items():
-        by_band[band] += found.quantity
+    for age, present in by(Dimension.AGE).items():
+        by_band[str(rules.age_band(int(age)))] += present
+    for band, present in by(Dimension.AGE_BAND).items():
+        by_band[band] += present
     by_band[""] += total - sum(by_band.values())
     return Participation(
         dates_held=held,
-        by_format=by_format,
+        by_format=by(Dimension.FORMAT),
         by_band={band: n for band, n in by_band.items() if n},
         total_present=total,
     )

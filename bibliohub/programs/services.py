@@ -669,7 +669,7 @@ def _reminded(occurrence: Occurrence, registrations: Iterable[Registration]) -> 
         domain=kinds.REMINDED.domain, kind=kinds.REMINDED.code,
         object_type=object_type(Registration), object_id__in=[r.pk for r in registrations],
     ).values_list("object_id", "detail")
-    return {pk for pk, detail in found if detail.get("occurrence") == occurrence.pk}
+    return {pk for pk, detail in found if pk is not None and detail.get("occurrence") == occurrence.pk}
 
 
 def _reminder_hours(network_id: int | None = None) -> int:

@@ -513,7 +513,7 @@ def save_resource(
     resource.full_clean(validate_unique=True)
     resource.save()
     if features is not None:
-        before = set(resource.features.values_list("pk", flat=True)) if not new else set()
+        before: set[int] = set(resource.features.values_list("pk", flat=True)) if not new else set()
         resource.features.set(features)
         if not new and before != {f.pk for f in features}:
             changed.append("features")
