@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -195,10 +196,10 @@ def load_demo_community(network: Network, *, at: datetime) -> list[str]:
         demo_partners.append(partner)
 
     if not partners_have_history(demo_partners):
-        for index, days, kind, code, description, value in ACTIVITIES:
+        for index, days, activity_kind, branch_code, description, value in ACTIVITIES:
             partners.record_activity(
-                partner=demo_partners[index], kind=kind, on=today - timedelta(days=days),
-                branch=branches.get(code) if code else None, description=description, value=value,
+                partner=demo_partners[index], kind=activity_kind, on=today - timedelta(days=days),
+                branch=branches.get(branch_code) if branch_code else None, description=description, value=value,
                 currency="USD" if value else "", actor=actor, at=at,
             )
         for index, days, direction, code, reason, outcome in REFERRALS:
@@ -243,10 +244,10 @@ def _volunteers(network: Network, branches: dict[str, Branch], skills: dict[str,
         return added
     tz = timezone.get_current_timezone()
     today = timezone.localdate(at)
-    for code, title, days, hour, hours, capacity in SHIFTS:
+    for code, title, days_ahead, hour, hours, capacity in SHIFTS:
         if code not in branches:
             continue
-        start = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tz)
+        start = datetime.combine(today + timedelta(days=days_ahead), time(hour), tzinfo=tz)
         shift = volunteers.save_shift(None, branch=branches[code], title=title, starts_at=start,
                                       ends_at=start + timedelta(hours=hours), capacity=capacity,
                                       actor=actor, at=at)
@@ -260,7 +261,7 @@ def _volunteers(network: Network, branches: dict[str, Branch], skills: dict[str,
         for volunteer in people:
             if volunteer is None or not volunteer.has_consented:
                 continue
-            branch = volunteer.branches.first()
+            branch = cast(Branch, volunteer.branches.first())  # registered with a branch at least
             entry = volunteers.log_hours(
                 volunteer=volunteer, branch=branch, on=timezone.localdate(at) - timedelta(weeks=week, days=1),
                 minutes=90 + 30 * (week % 3), description="Weekly help", actor=actor, at=at,

@@ -9,7 +9,7 @@ confirmed hours, from the history's daily roll-ups."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -273,6 +273,7 @@ def hours_totals(
     entries = HoursEntry.objects.filter(branch__in=ids, status=HoursStatus.CONFIRMED)
     if year:
         entries = entries.filter(on__year=year)
+    rows: Iterable[Mapping[str, Any]]
     if by == "year":
         rows = (
             entries.annotate(y=ExtractYear("on")).values("y")
@@ -288,7 +289,7 @@ def hours_totals(
     rows = list(rows)
     model = Volunteer if by == "volunteer" else Branch
     names = {
-        o.pk: (o.name if by == "volunteer" else o.display_name())
+        o.pk: (o.name if isinstance(o, Volunteer) else o.display_name())
         for o in model.objects.filter(pk__in=[r[field_name] for r in rows])
     }
     return [

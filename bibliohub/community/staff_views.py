@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import StaffRequest, staff_required
 from bibliohub.accounts.models import User
 from bibliohub.community import export, forms, permissions, selectors
 from bibliohub.community.errors import CommunityRefused
@@ -44,6 +44,9 @@ from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons.selectors import patron_by_card
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Lists on screen stop here; the download has every row.
 SCREEN_ROWS = 500
 
@@ -55,7 +58,7 @@ def _branches(user: User) -> QuerySet[Branch]:
     return access.branches_for(user).order_by("sort_order", "name")
 
 
-def _branch_filter(request: HttpRequest) -> Branch | None:
+def _branch_filter(request: StaffRequest) -> Branch | None:
     code = request.GET.get("branch")
     return _branches(request.user).filter(code=code).first() if code else None
 
@@ -109,12 +112,12 @@ def _table_page(
     })
 
 
-def _choice_filter(name: str, label: str, choices: Iterable[tuple[str, str]], value: str | None) -> dict[str, Any]:
+def _choice_filter(name: str, label: str, choices: Iterable[tuple[str, StrOrPromise]], value: str | None) -> dict[str, Any]:
     return {"name": name, "label": label, "choices": [("", _("All"))] + [(str(k), str(v)) for k, v in choices],
             "value": value or ""}
 
 
-def _branch_choices(request: HttpRequest) -> dict[str, Any]:
+def _branch_choices(request: StaffRequest) -> dict[str, Any]:
     return _choice_filter(
         "branch", _("Branch"), [(b.code, b.display_name()) for b in _branches(request.user)],
         request.GET.get("branch"),
@@ -144,7 +147,7 @@ def _apply_validation_error(form: Any, error: ValidationError) -> None:
 
 
 @staff_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     user = request.user
     return render(request, "community/staff/home.html", {
         "hours_waiting": selectors.hours_for_staff(user, status=HoursStatus.LOGGED).count(),
@@ -157,7 +160,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: StaffRequest) -> HttpResponse:
     active = {"yes": True, "no": False}.get(request.GET.get("active", ""))
     objects = selectors.partners_for_staff(
         request.user, kind=request.GET.get("kind") or None, branch=_branch_filter(request),
@@ -177,7 +180,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def partner_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk) if pk else None
     form = forms.PartnerForm(request.POST or None, branches=_branches(request.user), partner=partner)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +201,7 @@ def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @staff_required
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_detail(request: StaffRequest, pk: int) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk)
     return render(request, "community/staff/partner.html", {
         "partner": partner,
@@ -213,7 +216,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_new(request: StaffRequest, pk: int) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk)
     form = forms.ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -230,7 +233,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_new(request: StaffRequest, pk: int) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk)
     form = forms.AgreementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -247,7 +250,7 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
+def agreement_document(request: StaffRequest, pk: int) -> FileResponse:
     """The signed document, for staff who may see the partner (never a public URL)."""
     agreement = permissions.agreement_for_edit(request.user, pk)
     if not agreement.document:
@@ -257,7 +260,7 @@ def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @staff_required
-def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_new(request: StaffRequest, pk: int) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk)
     form = forms.ActivityForm(request.POST or None, branches=_branches(request.user),
                               initial={"on": timezone.localdate()})
@@ -275,7 +278,7 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: StaffRequest) -> HttpResponse:
     return _table_page(
         request, table=export.ACTIVITIES, objects=selectors.activities_for_staff(request.user),
         filename="joint-activities", title=_("Joint activities"),
@@ -286,7 +289,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: StaffRequest) -> HttpResponse:
     objects = selectors.referrals_for_staff(
         request.user, branch=_branch_filter(request), direction=request.GET.get("direction") or None,
         outcome=request.GET.get("outcome") or None,
@@ -307,7 +310,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: StaffRequest) -> HttpResponse:
     form = forms.ReferralForm(
         request.POST or None, branches=_branches(request.user),
         partners=selectors.partners_for_staff(request.user, active=True),
@@ -321,7 +324,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_outcome(request: StaffRequest, pk: int) -> HttpResponse:
     referral = permissions.referral_for_edit(request.user, pk)
     form = forms.OutcomeForm(request.POST or None,
                              initial={"outcome": referral.outcome, "note": referral.outcome_note})
@@ -339,7 +342,7 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def volunteer_list(request: HttpRequest) -> HttpResponse:
+def volunteer_list(request: StaffRequest) -> HttpResponse:
     active = {"yes": True, "no": False}.get(request.GET.get("active", ""))
     objects = selectors.volunteers_for_staff(
         request.user, branch=_branch_filter(request), skill=request.GET.get("skill") or None,
@@ -365,7 +368,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def volunteer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def volunteer_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     volunteer = permissions.volunteer_for_edit(request.user, pk) if pk else None
     form = forms.VolunteerForm(request.POST or None, branches=_branches(request.user), volunteer=volunteer,
                                initial=None if volunteer else {"language": request.LANGUAGE_CODE})
@@ -399,7 +402,7 @@ def volunteer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @staff_required
-def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_detail(request: StaffRequest, pk: int) -> HttpResponse:
     volunteer = permissions.volunteer_for_edit(request.user, pk)
     now = timezone.now()
     return render(request, "community/staff/volunteer.html", {
@@ -425,7 +428,7 @@ def _volunteer_years(user: User, volunteer: Volunteer) -> list[selectors.HoursTo
 
 @staff_required
 @require_POST
-def volunteer_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_consent(request: StaffRequest, pk: int) -> HttpResponse:
     volunteer = permissions.volunteer_for_edit(request.user, pk)
     given = request.POST.get("given") == "yes"
     volunteers.set_consent(volunteer, given=given, actor=Actor.for_staff(request.user), at=timezone.now())
@@ -435,7 +438,7 @@ def volunteer_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def volunteer_sign_up(request: HttpRequest, pk: int, shift_pk: int) -> HttpResponse:
+def volunteer_sign_up(request: StaffRequest, pk: int, shift_pk: int) -> HttpResponse:
     volunteer = permissions.volunteer_for_edit(request.user, pk)
     shift = permissions.shift_for_edit(request.user, shift_pk)
     try:
@@ -451,7 +454,7 @@ def volunteer_sign_up(request: HttpRequest, pk: int, shift_pk: int) -> HttpRespo
 
 
 @staff_required
-def shift_list(request: HttpRequest) -> HttpResponse:
+def shift_list(request: StaffRequest) -> HttpResponse:
     start = parse_date(request.GET.get("start") or "") or timezone.localdate()
     end = parse_date(request.GET.get("end") or "")
     zone = timezone.get_current_timezone()
@@ -473,7 +476,7 @@ def shift_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def shift_new(request: HttpRequest) -> HttpResponse:
+def shift_new(request: StaffRequest) -> HttpResponse:
     form = forms.ShiftForm(request.POST or None, branches=_branches(request.user))
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
@@ -493,7 +496,7 @@ def shift_new(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_detail(request: StaffRequest, pk: int) -> HttpResponse:
     shift = permissions.shift_for_edit(request.user, pk)
     signups = shift.signups.filter(status=SignupStatus.SIGNED_UP).select_related("volunteer")
     candidates = selectors.volunteers_for_staff(request.user, branch=shift.branch, active=True).filter(
@@ -508,7 +511,7 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def shift_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_sign_up(request: StaffRequest, pk: int) -> HttpResponse:
     shift = permissions.shift_for_edit(request.user, pk)
     form = forms.SignupForm(request.POST, volunteers=selectors.volunteers_for_staff(request.user))
     if form.is_valid():
@@ -526,7 +529,7 @@ def shift_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def shift_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_cancel(request: StaffRequest, pk: int) -> HttpResponse:
     shift = permissions.shift_for_edit(request.user, pk)
     volunteers.cancel_shift(shift, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Shift cancelled."))
@@ -535,7 +538,7 @@ def shift_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def signup_cancel(request: StaffRequest, pk: int) -> HttpResponse:
     signup = permissions.signup_for_edit(request.user, pk)
     try:
         volunteers.cancel_signup(signup, actor=Actor.for_staff(request.user), at=timezone.now())
@@ -550,7 +553,7 @@ def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def hours_list(request: HttpRequest) -> HttpResponse:
+def hours_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", HoursStatus.LOGGED)
     year = request.GET.get("year", "")
     objects = selectors.hours_for_staff(
@@ -571,7 +574,7 @@ def hours_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def hours_new(request: HttpRequest) -> HttpResponse:
+def hours_new(request: StaffRequest) -> HttpResponse:
     form = forms.HoursForm(
         request.POST or None, branches=_branches(request.user),
         volunteers=selectors.volunteers_for_staff(request.user, active=True),
@@ -593,7 +596,7 @@ def hours_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def hours_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+def hours_decide(request: StaffRequest, pk: int, decision: str) -> HttpResponse:
     entry = permissions.hours_for_edit(request.user, pk)
     decide = {"confirm": volunteers.confirm_hours, "reject": volunteers.reject_hours}.get(decision)
     if decide is None:
@@ -610,7 +613,7 @@ def hours_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 
 
 @staff_required
-def hours_totals(request: HttpRequest) -> HttpResponse:
+def hours_totals(request: StaffRequest) -> HttpResponse:
     by = request.GET.get("by") if request.GET.get("by") in {"volunteer", "branch", "year"} else "volunteer"
     year = request.GET.get("year", str(timezone.localdate().year))
     branch = _branch_filter(request)
@@ -634,7 +637,7 @@ def hours_totals(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def resource_list(request: HttpRequest) -> HttpResponse:
+def resource_list(request: StaffRequest) -> HttpResponse:
     objects = selectors.resources_for_staff(request.user, branch=_branch_filter(request))
     return _table_page(
         request, table=export.RESOURCES, objects=objects, filename="career-links",
@@ -646,7 +649,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def resource_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     resource = permissions.resource_for_edit(request.user, pk) if pk else None
     form = forms.ResourceForm(request.POST or None, branches=_branches(request.user), resource=resource)
     if request.method == "POST" and form.is_valid():
@@ -663,7 +666,7 @@ def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @staff_required
-def mentor_list(request: HttpRequest) -> HttpResponse:
+def mentor_list(request: StaffRequest) -> HttpResponse:
     objects = selectors.mentors_for_staff(
         request.user, kind=request.GET.get("kind") or None, branch=_branch_filter(request),
         topic=request.GET.get("topic") or None, text=request.GET.get("q", "").strip(),
@@ -684,7 +687,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def mentor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def mentor_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     mentor = permissions.mentor_for_edit(request.user, pk) if pk else None
     form = forms.MentorForm(request.POST or None, branches=_branches(request.user),
                             partners=selectors.partners_for_staff(request.user), mentor=mentor)
@@ -707,7 +710,7 @@ def mentor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @staff_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     objects = selectors.requests_for_staff(request.user, status=status or None, branch=_branch_filter(request))
     return _table_page(
@@ -718,10 +721,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: StaffRequest, pk: int) -> HttpResponse:
     mentoring = permissions.request_for_edit(request.user, pk)
     mentors = selectors.mentors_for_staff(request.user).filter(is_active=True, network=mentoring.branch.network)
-    initial = {"mentor": mentoring.mentor_id or mentoring.wished_mentor_id}
+    initial: dict[str, Any] = {"mentor": mentoring.mentor_id or mentoring.wished_mentor_id}
     if mentoring.appointment_at:
         local = timezone.localtime(mentoring.appointment_at)
         initial |= {"day": local.date(), "time": local.time()}
@@ -761,9 +764,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def dynamics(request: HttpRequest) -> HttpResponse:
+def dynamics(request: StaffRequest) -> HttpResponse:
     this_year = timezone.localdate().year
-    period = "quarter" if request.GET.get("period") == "quarter" else "year"
+    period: selectors.Period = "quarter" if request.GET.get("period") == "quarter" else "year"
     start_year = _year(request.GET.get("from"), this_year - 4)
     end_year = max(start_year, _year(request.GET.get("to"), this_year))
     end_year = min(end_year, start_year + 50)

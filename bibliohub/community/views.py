@@ -4,6 +4,8 @@ appointment."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -66,7 +68,7 @@ def request_mentoring(request: HttpRequest) -> HttpResponse:
     patron = current_patron(request)
     branches = Branch.objects.filter(is_active=True).order_by("-is_central", "sort_order", "name")
     wished = _listed_mentor(request.GET.get("mentor") or request.POST.get("mentor"))
-    initial = {"branch": patron.home_branch_id if patron else None}
+    initial: dict[str, Any] = {"branch": patron.home_branch_id if patron else None}
     if wished is not None:
         initial["branch"] = initial["branch"] or next(iter(wished.branches.all()), None)
         initial["topic"] = next(iter(wished.topics), None)

@@ -32,7 +32,7 @@ def series_starts(*, first_start: datetime, recurrence: str, zone: ZoneInfo) -> 
     except (ValueError, TypeError) as error:
         raise ProgramRefused([Reason.BAD_RECURRENCE], str(error)) from error
     limit = local + MAX_SERIES_SPAN
-    starts = []
+    starts: list[datetime] = []
     for moment in rule:
         if moment > limit or len(starts) >= MAX_OCCURRENCES:
             break

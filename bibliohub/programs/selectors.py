@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -26,6 +27,20 @@ from bibliohub.programs.models import (
     RegistrationStatus,
     WalkInCount,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Attended(TypedDict):
+    attended: int
+
+
+class OccurrenceCounts(TypedDict):
+    own_taken: int
+    own_waiting: int
+    checked_in: int
+    walk_in_total: int
 
 
 def calendar_occurrences(
@@ -108,7 +123,7 @@ def series_places_taken(event: Event) -> int:
     ).count()
 
 
-def registrations_for(occurrence: Occurrence) -> QuerySet[Registration]:
+def registrations_for(occurrence: Occurrence) -> QuerySet[WithAnnotations[Registration, Attended]]:
     """Everyone registered for `occurrence` (its own registrations, or the series'), places
     first, then the waiting list in order, then cancellations; with `attended` annotated."""
     event = occurrence.event
@@ -152,7 +167,9 @@ def attendance_summary(occurrence: Occurrence) -> AttendanceSummary:
     return AttendanceSummary(registered=registered, attended=attended, walk_ins=walk_ins)
 
 
-def staff_occurrences(*, branch_ids: list[int] | None, start: datetime, end: datetime) -> QuerySet[Occurrence]:
+def staff_occurrences(
+    *, branch_ids: list[int] | None, start: datetime, end: datetime
+) -> QuerySet[WithAnnotations[Occurrence, OccurrenceCounts]]:
     """Dates at the given branches (None: every branch) with places taken, waiting list,
     check-ins and walk-ins counted in one query."""
     occurrences = Occurrence.objects.filter(starts_at__gte=start, starts_at__lt=end)

@@ -266,7 +266,7 @@ def change_occurrence(
     occurrence.changed = True
     occurrence.sequence += 1
     occurrence.save(update_fields=["starts_at", "ends_at", "note", "changed", "sequence"])
-    if moved and occurrence.event.room_id is not None:
+    if moved and occurrence.event.room is not None:
         _book_room(occurrence, room=occurrence.event.room, actor=actor, at=at)
     if moved:
         for registration in _registrations_of(occurrence).filter(status=RegistrationStatus.CONFIRMED):

@@ -5,11 +5,12 @@ entries."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import StaffRequest, staff_required
 from bibliohub.history import Actor
 from bibliohub.libraries.models import Network
 from bibliohub.patrons.models import Patron
@@ -60,7 +61,7 @@ def _event_for_staff(user, event_id: int) -> Event:
 
 
 @staff_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: StaffRequest) -> HttpResponse:
     """The next five weeks (or past four, with ?past=1) at this member of staff's branches."""
     now = timezone.now()
     past = request.GET.get("past") == "1"
@@ -83,7 +84,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def event_new(request: HttpRequest) -> HttpResponse:
+def event_new(request: StaffRequest) -> HttpResponse:
     branches = access.branches_for(request.user)
     form = EventForm(request.POST or None, branches=branches)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +103,8 @@ def event_new(request: HttpRequest) -> HttpResponse:
                                f"{message} {refusal.detail}".strip())
         else:
             messages.success(request, _("The event is created with %(count)d date(s).") % {"count": event.occurrences.count()})
-            return redirect("staff:programs:occurrence", occurrence_id=event.occurrences.first().pk)
+            first_date = cast(Occurrence, event.occurrences.first())  # create_event makes at least one
+            return redirect("staff:programs:occurrence", occurrence_id=first_date.pk)
     return render(request, "programs/staff/new.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
 
@@ -122,7 +124,7 @@ def _details_from(form: EventForm, *, capacity: int | None, registration: str, p
 
 
 @staff_required
-def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_edit(request: StaffRequest, event_id: int) -> HttpResponse:
     event = _event_for_staff(request.user, event_id)
     form = EventEditForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
@@ -135,14 +137,15 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
                 form.add_error("room", f"{message} {refusal.detail}".strip())
         else:
             messages.success(request, _("The event is saved."))
-            next_date = selectors.upcoming_dates(event, at=timezone.now()).first() or event.occurrences.last()
+            # Every event has a date: create_event makes at least one and none is ever deleted.
+            next_date = cast(Occurrence, selectors.upcoming_dates(event, at=timezone.now()).first() or event.occurrences.last())
             return redirect("staff:programs:occurrence", occurrence_id=next_date.pk)
     return render(request, "programs/staff/edit.html", {"form": form, "event": event},
                   status=400 if request.method == "POST" else 200)
 
 
 @staff_required
-def occurrence_detail(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def occurrence_detail(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     return _render_occurrence(request, occurrence)
 
@@ -169,7 +172,7 @@ def _render_occurrence(request, occurrence: Occurrence, *, status: int = 200, **
 
 @staff_required
 @require_POST
-def staff_register(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def staff_register(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     """Register a patron (a child too: the guardian gets the messages) at the desk."""
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = StaffRegistrationForm(request.POST)
@@ -206,7 +209,7 @@ def _registration_of(occurrence: Occurrence, registration_id: int) -> Registrati
 
 @staff_required
 @require_POST
-def check_in(request: HttpRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
+def check_in(request: StaffRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     registration = _registration_of(occurrence, registration_id)
     if request.POST.get("undo"):
@@ -218,7 +221,7 @@ def check_in(request: HttpRequest, occurrence_id: int, registration_id: int) -> 
 
 @staff_required
 @require_POST
-def cancel_registration(request: HttpRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
+def cancel_registration(request: StaffRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     registration = _registration_of(occurrence, registration_id)
     promoted = services.cancel_registration(registration, actor=Actor.for_staff(request.user), at=timezone.now())
@@ -230,7 +233,7 @@ def cancel_registration(request: HttpRequest, occurrence_id: int, registration_i
 
 @staff_required
 @require_POST
-def walk_ins(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def walk_ins(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = WalkInForm(request.POST, initial_counts={})
     if not form.is_valid():
@@ -242,7 +245,7 @@ def walk_ins(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def close_attendance(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def close_attendance(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     missing = services.close_attendance(occurrence, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Attendance closed; %(count)d did not come.") % {"count": missing})
@@ -251,7 +254,7 @@ def close_attendance(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def change_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def change_date(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = OccurrenceChangeForm(request.POST)
     if form.is_valid():
@@ -270,7 +273,7 @@ def change_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def cancel_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def cancel_date(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = CancelDateForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -281,7 +284,7 @@ def cancel_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def change_capacity(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def change_capacity(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     """More (or fewer) places for the whole event; more places go to the waiting list first."""
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = CapacityForm(request.POST)
@@ -295,7 +298,7 @@ def change_capacity(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 
 
 @staff_required
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: StaffRequest) -> HttpResponse:
     """The network's no-show rule and reminder time: for network managers."""
     if not access.can_manage_network(request.user):
         raise PermissionDenied(_("Only network managers can change the rules for events."))
@@ -316,7 +319,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 def _export_rows(occurrence: Occurrence) -> tuple[list[str], list[list[object]]]:
     header = [pgettext("person", "Name"), _("Contact"), _("E-mail"), _("Card number"), _("Age band"), _("Status"),
               _("Registered"), _("Attended")]
-    rows = []
+    rows: list[list[object]] = []
     for r in selectors.registrations_for(occurrence):
         rows.append([
             r.attendee_name, r.contact_name, r.contact_email, r.patron.card_barcode if r.patron else "",
@@ -327,7 +330,7 @@ def _export_rows(occurrence: Occurrence) -> tuple[list[str], list[list[object]]]
 
 
 @staff_required
-def export(request: HttpRequest, occurrence_id: int, fmt: str) -> HttpResponse:
+def export(request: StaffRequest, occurrence_id: int, fmt: str) -> HttpResponse:
     """The registration and attendance list of one date as CSV or XLSX (with a second sheet
     of totals: registered, attended, walk-ins by age band)."""
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
@@ -350,7 +353,7 @@ def export(request: HttpRequest, occurrence_id: int, fmt: str) -> HttpResponse:
 
 
 @staff_required
-def entries(request: HttpRequest, event_id: int) -> HttpResponse:
+def entries(request: StaffRequest, event_id: int) -> HttpResponse:
     event = _event_for_staff(request.user, event_id)
     submissions = event.submissions.all()
     return render(request, "programs/staff/entries.html", {
@@ -362,7 +365,7 @@ def entries(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def entry_result(request: HttpRequest, event_id: int, submission_id: int) -> HttpResponse:
+def entry_result(request: StaffRequest, event_id: int, submission_id: int) -> HttpResponse:
     event = _event_for_staff(request.user, event_id)
     submission = get_object_or_404(Submission, pk=submission_id, event=event)
     form = ResultForm(request.POST, prefix=str(submission.pk))
@@ -378,7 +381,7 @@ def entry_result(request: HttpRequest, event_id: int, submission_id: int) -> Htt
 
 
 @staff_required
-def entry_file(request: HttpRequest, event_id: int, submission_id: int) -> FileResponse:
+def entry_file(request: StaffRequest, event_id: int, submission_id: int) -> FileResponse:
     """An entry's attached file, for the staff of the event's branch only: entries are not
     public until the jury publishes a result, and then only the title and name are."""
     event = _event_for_staff(request.user, event_id)

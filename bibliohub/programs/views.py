@@ -122,6 +122,7 @@ def _registration_page(request: HttpRequest, *, event: Event, occurrence: Occurr
     as a guest with a name and an e-mail address."""
     patron = current_patron(request)
     language = request.LANGUAGE_CODE
+    form: PatronRegistrationForm | GuestRegistrationForm
     if patron is not None:
         people = {str(patron.pk): patron, **{str(w.pk): w for w in patron.wards.all()}}
         choices = [(pk, f"{p.given_names} {p.family_name}") for pk, p in people.items()]
@@ -135,6 +136,7 @@ def _registration_page(request: HttpRequest, *, event: Event, occurrence: Occurr
                 patron=chosen, registered_by=patron if chosen.pk != patron.pk else None
             )
         else:
+            assert isinstance(form, GuestRegistrationForm)  # no patron: the guest form
             d = form.cleaned_data
             attendee = services.Attendee(
                 name=form.attendee_name, contact_name=d["contact_name"].strip(),

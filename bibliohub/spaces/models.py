@@ -9,6 +9,7 @@ its events at `Room`)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -122,21 +123,24 @@ class Resource(models.Model):
         return localised(self.names, self.name, language)
 
 
-class _KindManager(models.Manager):
+_R = TypeVar("_R", bound=Resource)
+
+
+class _KindManager(models.Manager[_R]):
     def __init__(self, kind: str) -> None:
         super().__init__()
         self.kind = kind
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[_R]:
         return super().get_queryset().filter(kind=self.kind)
 
-    def create(self, **fields: object) -> Resource:
+    def create(self, **fields: Any) -> _R:
         fields["kind"] = self.kind
         return super().create(**fields)
 
 
 class Room(Resource):
-    objects = _KindManager(Kind.ROOM)
+    objects: ClassVar[_KindManager[Self]] = _KindManager(Kind.ROOM)
 
     class Meta:
         proxy = True
@@ -145,7 +149,7 @@ class Room(Resource):
 
 
 class Equipment(Resource):
-    objects = _KindManager(Kind.EQUIPMENT)
+    objects: ClassVar[_KindManager[Self]] = _KindManager(Kind.EQUIPMENT)
 
     class Meta:
         proxy = True
@@ -321,7 +325,7 @@ class Booking(models.Model):
     @property
     def holder(self) -> str:
         """Who the booking is for, as staff lists show it."""
-        if self.patron_id:
+        if self.patron is not None:
             return self.patron.full_name
         if self.group_name:
             return self.group_name

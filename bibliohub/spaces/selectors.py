@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -128,6 +129,16 @@ def day_view(
 def lengths(rule: BookingRule) -> list[int]:
     """The booking lengths offered, in minutes: whole slots up to the longest allowed."""
     return list(range(rule.slot_minutes, rule.max_minutes + 1, rule.slot_minutes))
+
+
+class BookingFilters(TypedDict, total=False):
+    """The filters of `bookings_for_staff`, as the staff list collects them."""
+
+    branch: Branch | None
+    start: date | None
+    end: date | None
+    status: str | None
+    kind: str | None
 
 
 def bookings_for_staff(

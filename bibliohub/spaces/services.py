@@ -9,7 +9,7 @@ bookings, so the second caller sees the first one's booking and is refused."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -572,7 +572,7 @@ def save_resource_type(resource_type: ResourceType, *, actor: Actor, at: datetim
 def _changed_fields(obj: Resource | BookingRule) -> set[str]:
     if obj.pk is None:
         return set()
-    before = type(obj)._base_manager.filter(pk=obj.pk).values().first() or {}
+    before: Mapping[str, object] = type(obj)._base_manager.filter(pk=obj.pk).values().first() or {}
     return {
         f.attname for f in obj._meta.concrete_fields
         if f.attname in before and before[f.attname] != getattr(obj, f.attname)

@@ -3,10 +3,11 @@ check-in, return and cancellation), a day of every room, booking for anyone, exp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import StaffRequest, staff_required
 from bibliohub.history import Actor
 from bibliohub.patrons.selectors import patron_by_card
 from bibliohub.spaces import export, selectors, services
@@ -29,11 +30,11 @@ SCREEN_ROWS = 500
 
 
 @staff_required
-def booking_list(request: HttpRequest) -> HttpResponse:
+def booking_list(request: StaffRequest) -> HttpResponse:
     branches = list(access.branches_for(request.user))
     form = BookingFilterForm(request.GET or None, branches=branches)
     today = timezone.localdate()
-    filters = {"start": today, "end": today + timedelta(days=13)}
+    filters: selectors.BookingFilters = {"start": today, "end": today + timedelta(days=13)}
     if form.is_valid():
         data = form.cleaned_data
         filters = {
@@ -69,7 +70,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def day(request: HttpRequest) -> HttpResponse:
+def day(request: StaffRequest) -> HttpResponse:
     """Every room and piece of equipment of one branch on one day, with its bookings."""
     branches = list(access.branches_for(request.user))
     branch = next((b for b in branches if b.code == request.GET.get("branch")), None)
@@ -84,7 +85,7 @@ def day(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def book(request: HttpRequest, pk: int) -> HttpResponse:
+def book(request: StaffRequest, pk: int) -> HttpResponse:
     """Book a room or equipment for a patron (by card) or an outside group."""
     resource = get_object_or_404(Resource.objects.select_related("branch"), pk=pk, is_active=True)
     access.require_branch(request.user, resource.branch)
@@ -119,7 +120,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., Booking], str]] = {
     "approve": (services.approve, _("Approved.")),
     "check-in": (services.check_in, _("Checked in.")),
     "returned": (services.mark_returned, _("Marked as returned.")),
@@ -129,7 +130,7 @@ ACTIONS = {
 
 @staff_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.select_related("resource__branch"), pk=pk)
     access.require_branch(request.user, booking.resource.branch)
     now = timezone.now()
@@ -158,7 +159,7 @@ def _day_url(resource: Resource) -> str:
 
 
 @staff_required
-def resource_list(request: HttpRequest) -> HttpResponse:
+def resource_list(request: StaffRequest) -> HttpResponse:
     resources = (
         Resource.objects.filter(branch__in=access.branches_for(request.user))
         .select_related("branch", "resource_type", "rule")
@@ -168,7 +169,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def resource_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a room or piece of equipment of one's branches, and its own booking
     rules (when it should not follow its type's)."""
     branches = access.branches_for(request.user)
