@@ -193,7 +193,7 @@ def update_event(event: Event, details: EventDetails, *, actor: Actor, at: datet
     ValueError without an audience."""
     if not details.audiences:
         raise ValueError("an event needs at least one audience")
-    event = Event.objects.select_for_update().select_related("branch").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("branch").get(pk=event.pk)
     old_room_id = event.room_id
     for name in _EDITABLE:
         value = getattr(details, name)
