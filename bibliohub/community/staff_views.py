@@ -40,6 +40,7 @@ from bibliohub.community.models import (
     Volunteer,
 )
 from bibliohub.community.services import career, partners, volunteers
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons.selectors import patron_by_card
 
@@ -188,7 +189,7 @@ def partner_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = partners.save_partner(
                 partner, network=partner.network if partner else _network(chosen),
-                details=form.details(chosen), staff=request.user, at=timezone.now(),
+                details=form.details(chosen), actor=Actor.for_staff(request.user), at=timezone.now(),
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -220,7 +221,7 @@ def contact_new(request: StaffRequest, pk: int) -> HttpResponse:
     form = forms.ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partners.save_contact(None, partner=partner, staff=request.user, at=timezone.now(),
+            partners.save_contact(None, partner=partner, actor=Actor.for_staff(request.user), at=timezone.now(),
                                   **form.cleaned_data)
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -237,7 +238,7 @@ def agreement_new(request: StaffRequest, pk: int) -> HttpResponse:
     form = forms.AgreementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partners.save_agreement(None, partner=partner, staff=request.user, at=timezone.now(),
+            partners.save_agreement(None, partner=partner, actor=Actor.for_staff(request.user), at=timezone.now(),
                                     **form.cleaned_data)
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -265,7 +266,7 @@ def activity_new(request: StaffRequest, pk: int) -> HttpResponse:
                               initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            partners.record_activity(partner=partner, staff=request.user, at=timezone.now(),
+            partners.record_activity(partner=partner, actor=Actor.for_staff(request.user), at=timezone.now(),
                                      **form.cleaned_data)
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -316,7 +317,7 @@ def referral_new(request: StaffRequest) -> HttpResponse:
         initial={"on": timezone.localdate(), "partner": request.GET.get("partner")},
     )
     if request.method == "POST" and form.is_valid():
-        partners.log_referral(staff=request.user, at=timezone.now(), **form.cleaned_data)
+        partners.log_referral(actor=Actor.for_staff(request.user), at=timezone.now(), **form.cleaned_data)
         messages.success(request, _("Referral logged."))
         return redirect("staff:community:referrals")
     return _form_page(request, form, title=_("Log a referral"), back=reverse("staff:community:referrals"))
@@ -329,7 +330,7 @@ def referral_outcome(request: StaffRequest, pk: int) -> HttpResponse:
                              initial={"outcome": referral.outcome, "note": referral.outcome_note})
     if request.method == "POST" and form.is_valid():
         partners.set_referral_outcome(referral, outcome=form.cleaned_data["outcome"],
-                                      note=form.cleaned_data["note"], staff=request.user, at=timezone.now())
+                                      note=form.cleaned_data["note"], actor=Actor.for_staff(request.user), at=timezone.now())
         messages.success(request, _("Outcome saved."))
         return redirect("staff:community:referrals")
     intro = f"{referral.on:%Y-%m-%d} · {referral.get_direction_display()} · {referral.partner} — {referral.reason}"
@@ -377,7 +378,7 @@ def volunteer_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse
         details = form.details(chosen)
         try:
             if volunteer is not None:
-                saved = volunteers.update_volunteer(volunteer, details=details, staff=request.user,
+                saved = volunteers.update_volunteer(volunteer, details=details, actor=Actor.for_staff(request.user),
                                                     at=timezone.now())
             else:
                 network = _network(chosen)
@@ -389,7 +390,7 @@ def volunteer_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse
                         raise ValidationError({"card": _("No patron has this card number.")})
                 saved = volunteers.register_volunteer(
                     network=network, details=details, patron=patron,
-                    consent=form.cleaned_data["consent"], staff=request.user, at=timezone.now(),
+                    consent=form.cleaned_data["consent"], actor=Actor.for_staff(request.user), at=timezone.now(),
                 )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -430,7 +431,7 @@ def _volunteer_years(user: User, volunteer: Volunteer) -> list[selectors.HoursTo
 def volunteer_consent(request: StaffRequest, pk: int) -> HttpResponse:
     volunteer = permissions.volunteer_for_edit(request.user, pk)
     given = request.POST.get("given") == "yes"
-    volunteers.set_consent(volunteer, given=given, staff=request.user, at=timezone.now())
+    volunteers.set_consent(volunteer, given=given, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Consent recorded.") if given else _("Consent withdrawn."))
     return redirect("staff:community:volunteer", pk)
 
@@ -441,7 +442,7 @@ def volunteer_sign_up(request: StaffRequest, pk: int, shift_pk: int) -> HttpResp
     volunteer = permissions.volunteer_for_edit(request.user, pk)
     shift = permissions.shift_for_edit(request.user, shift_pk)
     try:
-        volunteers.sign_up(shift, volunteer=volunteer, staff=request.user, at=timezone.now())
+        volunteers.sign_up(shift, volunteer=volunteer, actor=Actor.for_staff(request.user), at=timezone.now())
     except CommunityRefused as refused:
         _refused(request, refused)
     else:
@@ -484,7 +485,7 @@ def shift_new(request: StaffRequest) -> HttpResponse:
             shift = volunteers.save_shift(
                 None, branch=d["branch"], title=d["title"], starts_at=starts_at, ends_at=ends_at,
                 capacity=d["capacity"], description=d["description"], skills=list(d["skills"]),
-                staff=request.user, at=timezone.now(),
+                actor=Actor.for_staff(request.user), at=timezone.now(),
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -515,7 +516,7 @@ def shift_sign_up(request: StaffRequest, pk: int) -> HttpResponse:
     form = forms.SignupForm(request.POST, volunteers=selectors.volunteers_for_staff(request.user))
     if form.is_valid():
         try:
-            volunteers.sign_up(shift, volunteer=form.cleaned_data["volunteer"], staff=request.user,
+            volunteers.sign_up(shift, volunteer=form.cleaned_data["volunteer"], actor=Actor.for_staff(request.user),
                                at=timezone.now())
         except CommunityRefused as refused:
             _refused(request, refused)
@@ -530,7 +531,7 @@ def shift_sign_up(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def shift_cancel(request: StaffRequest, pk: int) -> HttpResponse:
     shift = permissions.shift_for_edit(request.user, pk)
-    volunteers.cancel_shift(shift, staff=request.user, at=timezone.now())
+    volunteers.cancel_shift(shift, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Shift cancelled."))
     return redirect("staff:community:shift", pk)
 
@@ -540,7 +541,7 @@ def shift_cancel(request: StaffRequest, pk: int) -> HttpResponse:
 def signup_cancel(request: StaffRequest, pk: int) -> HttpResponse:
     signup = permissions.signup_for_edit(request.user, pk)
     try:
-        volunteers.cancel_signup(signup, staff=request.user, at=timezone.now())
+        volunteers.cancel_signup(signup, actor=Actor.for_staff(request.user), at=timezone.now())
     except CommunityRefused as refused:
         _refused(request, refused)
     else:
@@ -581,7 +582,7 @@ def hours_new(request: StaffRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            volunteers.log_hours(staff=request.user, at=timezone.now(), **form.cleaned_data)
+            volunteers.log_hours(actor=Actor.for_staff(request.user), at=timezone.now(), **form.cleaned_data)
         except CommunityRefused as refused:
             for message in refused.messages:
                 form.add_error(None, message)
@@ -601,7 +602,7 @@ def hours_decide(request: StaffRequest, pk: int, decision: str) -> HttpResponse:
     if decide is None:
         raise Http404
     try:
-        decide(entry, staff=request.user, at=timezone.now(), note=request.POST.get("note", "")[:300])
+        decide(entry, actor=Actor.for_staff(request.user), at=timezone.now(), note=request.POST.get("note", "")[:300])
     except CommunityRefused as refused:
         _refused(request, refused)
     else:
@@ -654,7 +655,7 @@ def resource_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             career.save_resource(resource, branch=form.cleaned_data["branch"], details=form.details(),
-                                 staff=request.user, at=timezone.now())
+                                 actor=Actor.for_staff(request.user), at=timezone.now())
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -697,7 +698,7 @@ def mentor_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
             career.save_mentor(
                 mentor, network=mentor.network if mentor else _network(chosen),
                 details=form.details(chosen), public_consent=form.cleaned_data["public_consent"],
-                staff=request.user, at=timezone.now(),
+                actor=Actor.for_staff(request.user), at=timezone.now(),
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -736,7 +737,7 @@ def request_detail(request: StaffRequest, pk: int) -> HttpResponse:
                 match_form = forms.MatchForm(request.POST, mentors=mentors)
                 if match_form.is_valid():
                     career.match_request(mentoring, mentor=match_form.cleaned_data["mentor"],
-                                         appointment_at=match_form.appointment(), staff=request.user,
+                                         appointment_at=match_form.appointment(), actor=Actor.for_staff(request.user),
                                          at=timezone.now(), notify=match_form.cleaned_data["notify"])
                     messages.success(request, _("Appointment arranged."))
                     return redirect("staff:community:request", pk)
@@ -745,10 +746,10 @@ def request_detail(request: StaffRequest, pk: int) -> HttpResponse:
                 if outcome_form.is_valid():
                     text = outcome_form.cleaned_data["outcome"]
                     if action == "met":
-                        career.log_meeting(mentoring, outcome=text, staff=request.user, at=timezone.now())
+                        career.log_meeting(mentoring, outcome=text, actor=Actor.for_staff(request.user), at=timezone.now())
                         messages.success(request, _("Meeting logged."))
                     else:
-                        career.close_request(mentoring, note=text, staff=request.user, at=timezone.now())
+                        career.close_request(mentoring, note=text, actor=Actor.for_staff(request.user), at=timezone.now())
                         messages.success(request, _("Request closed."))
                     return redirect("staff:community:request", pk)
         except CommunityRefused as refused:

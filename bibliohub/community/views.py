@@ -19,6 +19,7 @@ from bibliohub.community.errors import CommunityRefused
 from bibliohub.community.forms import MentoringRequestForm
 from bibliohub.community.models import Mentor, Topic
 from bibliohub.community.services import career as services
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.portal.session import current_patron
 
@@ -80,7 +81,9 @@ def request_mentoring(request: HttpRequest) -> HttpResponse:
                 branch=d["branch"], topic=d["topic"], message=d["message"], patron=patron,
                 name=d.get("name", ""), email=d.get("email", ""), phone=d.get("phone", ""),
                 language=patron.language if patron else get_language() or "en",
-                wished_mentor=wished, at=timezone.now(),
+                wished_mentor=wished,
+                actor=Actor.for_patron(patron) if patron is not None else Actor.for_public(),
+                at=timezone.now(),
             )
         except CommunityRefused as refused:
             for message in refused.messages:

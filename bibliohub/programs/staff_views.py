@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
 from bibliohub.accounts.decorators import StaffRequest, staff_required
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Network
 from bibliohub.patrons.models import Patron
 from bibliohub.programs import exports, selectors, services
@@ -93,7 +94,7 @@ def event_new(request: StaffRequest) -> HttpResponse:
         try:
             event = services.create_event(
                 details, branch=d["branch"], starts_at=starts_at, ends_at=ends_at,
-                recurrence=d["recurrence"].strip(), organiser=request.user, staff=request.user,
+                recurrence=d["recurrence"].strip(), organiser=request.user, actor=Actor.for_staff(request.user),
                 at=timezone.now(),
             )
         except ProgramRefused as refusal:
@@ -130,7 +131,7 @@ def event_edit(request: StaffRequest, event_id: int) -> HttpResponse:
         details = _details_from(form, capacity=event.capacity, registration=event.registration,
                                 published=form.cleaned_data["is_published"])
         try:
-            services.update_event(event, details, staff=request.user, at=timezone.now())
+            services.update_event(event, details, actor=Actor.for_staff(request.user), at=timezone.now())
         except ProgramRefused as refusal:
             for message in refusal.messages:
                 form.add_error("room", f"{message} {refusal.detail}".strip())
@@ -187,7 +188,7 @@ def staff_register(request: StaffRequest, occurrence_id: int) -> HttpResponse:
                 registration = services.register(
                     occurrence=None if series else occurrence, event=occurrence.event if series else None,
                     attendee=services.Attendee(patron=patron, registered_by=patron.guardian),
-                    staff=request.user, at=timezone.now(),
+                    actor=Actor.for_staff(request.user), at=timezone.now(),
                 )
             except ProgramRefused as refusal:
                 for message in refusal.messages:
@@ -212,9 +213,9 @@ def check_in(request: StaffRequest, occurrence_id: int, registration_id: int) ->
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     registration = _registration_of(occurrence, registration_id)
     if request.POST.get("undo"):
-        services.undo_check_in(registration, occurrence=occurrence, staff=request.user, at=timezone.now())
+        services.undo_check_in(registration, occurrence=occurrence, actor=Actor.for_staff(request.user), at=timezone.now())
     else:
-        services.check_in(registration, occurrence=occurrence, staff=request.user, at=timezone.now())
+        services.check_in(registration, occurrence=occurrence, actor=Actor.for_staff(request.user), at=timezone.now())
     return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
 
 
@@ -223,7 +224,7 @@ def check_in(request: StaffRequest, occurrence_id: int, registration_id: int) ->
 def cancel_registration(request: StaffRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     registration = _registration_of(occurrence, registration_id)
-    promoted = services.cancel_registration(registration, staff=request.user, at=timezone.now())
+    promoted = services.cancel_registration(registration, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Registration cancelled."))
     if promoted:
         messages.info(request, _("%(name)s moved from the waiting list to a place and is told by e-mail.") % {"name": promoted.attendee_name})
@@ -237,7 +238,7 @@ def walk_ins(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     form = WalkInForm(request.POST, initial_counts={})
     if not form.is_valid():
         return _render_occurrence(request, occurrence, status=400, walk_in_form=form)
-    services.record_walk_ins(occurrence, counts=form.counts, staff=request.user, at=timezone.now())
+    services.record_walk_ins(occurrence, counts=form.counts, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Walk-ins saved."))
     return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
 
@@ -246,7 +247,7 @@ def walk_ins(request: StaffRequest, occurrence_id: int) -> HttpResponse:
 @require_POST
 def close_attendance(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
-    missing = services.close_attendance(occurrence, staff=request.user, at=timezone.now())
+    missing = services.close_attendance(occurrence, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Attendance closed; %(count)d did not come.") % {"count": missing})
     return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
 
@@ -260,7 +261,7 @@ def change_date(request: StaffRequest, occurrence_id: int) -> HttpResponse:
         starts_at, ends_at = form.times
         try:
             services.change_occurrence(occurrence, starts_at=starts_at, ends_at=ends_at,
-                                       note=form.cleaned_data["note"], staff=request.user, at=timezone.now())
+                                       note=form.cleaned_data["note"], actor=Actor.for_staff(request.user), at=timezone.now())
         except ProgramRefused as refusal:
             for message in refusal.messages:
                 form.add_error(None, f"{message} {refusal.detail}".strip())
@@ -276,7 +277,7 @@ def cancel_date(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = CancelDateForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    services.cancel_occurrence(occurrence, note=note, staff=request.user, at=timezone.now())
+    services.cancel_occurrence(occurrence, note=note, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("This date is cancelled; people registered are told."))
     return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
 
@@ -289,7 +290,7 @@ def change_capacity(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     form = CapacityForm(request.POST)
     if form.is_valid():
         promoted = services.change_capacity(occurrence.event, capacity=form.cleaned_data["capacity"],
-                                            staff=request.user, at=timezone.now())
+                                            actor=Actor.for_staff(request.user), at=timezone.now())
         messages.success(request, _("Places saved; %(count)d moved from the waiting list.") % {"count": len(promoted)})
     else:
         messages.error(request, _("Places must be a whole number from 1, or empty for no limit."))
@@ -305,7 +306,7 @@ def policy(request: StaffRequest) -> HttpResponse:
     current = ProgramPolicy.objects.filter(network=network).first() or ProgramPolicy(network=network)
     form = PolicyForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.set_policy(network, **form.cleaned_data, staff=request.user, at=timezone.now())
+        services.set_policy(network, **form.cleaned_data, actor=Actor.for_staff(request.user), at=timezone.now())
         messages.success(request, _("The rules for events are saved."))
         return redirect("staff:programs:policy")
     return render(request, "programs/staff/policy.html", {"form": form, "network": network},
@@ -371,7 +372,7 @@ def entry_result(request: StaffRequest, event_id: int, submission_id: int) -> Ht
     if form.is_valid():
         d = form.cleaned_data
         services.record_result(submission, result=d["result"], rank=d["rank"], published=d["published"],
-                               staff=request.user, at=timezone.now())
+                               actor=Actor.for_staff(request.user), at=timezone.now())
         messages.success(request, _("Result saved."))
     else:
         messages.error(request, _("The place must be a whole number from 1."))

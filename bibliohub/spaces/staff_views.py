@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
 from bibliohub.accounts.decorators import StaffRequest, staff_required
+from bibliohub.history import Actor
 from bibliohub.patrons.selectors import patron_by_card
 from bibliohub.spaces import export, selectors, services
 from bibliohub.spaces.errors import BookingRefused, InvalidOperation
@@ -106,7 +107,8 @@ def book(request: StaffRequest, pk: int) -> HttpResponse:
                     group_name=data["group_name"], contact_name=data["contact_name"],
                     contact_email=data["contact_email"], contact_phone=data["contact_phone"],
                     language=data["language"], attendees=data["attendees"],
-                    purpose=data["purpose"], staff=request.user, override=data["override"],
+                    purpose=data["purpose"], actor=Actor.for_staff(request.user),
+                    override=data["override"],
                 )
             except BookingRefused as refused:
                 refusal = refused
@@ -132,13 +134,14 @@ def act(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.select_related("resource__branch"), pk=pk)
     access.require_branch(request.user, booking.resource.branch)
     now = timezone.now()
+    actor = Actor.for_staff(request.user)
     try:
         if action == "decline":
-            services.decline(booking, staff=request.user, at=now, note=request.POST.get("note", ""))
+            services.decline(booking, actor=actor, at=now, note=request.POST.get("note", ""))
             done = _("Declined.")
         elif action in ACTIONS:
             service, done = ACTIONS[action]
-            service(booking, staff=request.user, at=now)
+            service(booking, actor=actor, at=now)
         else:
             return HttpResponse(status=404)
     except InvalidOperation:
@@ -180,17 +183,18 @@ def resource_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     wants_own_rule = request.POST.get("own_rule") == "on" if request.method == "POST" else own_rule is not None
     if request.method == "POST" and form.is_valid() and (not wants_own_rule or rule_form.is_valid()):
         now = timezone.now()
+        actor = Actor.for_staff(request.user)
         access.require_branch(request.user, form.cleaned_data["branch"])
         saved = services.save_resource(
             form.save(commit=False), features=list(form.cleaned_data["features"]),
-            staff=request.user, at=now,
+            actor=actor, at=now,
         )
         if wants_own_rule:
             rule = rule_form.save(commit=False)
             rule.resource, rule.kind = saved, saved.kind
-            services.save_rule(rule, staff=request.user, at=now)
+            services.save_rule(rule, actor=actor, at=now)
         elif own_rule is not None:
-            services.remove_rule(own_rule, staff=request.user, at=now)
+            services.remove_rule(own_rule, actor=actor, at=now)
         messages.success(request, _("Saved."))
         return redirect("staff:spaces:resources")
     return render(request, "spaces/staff/resource_form.html", {
