@@ -62,7 +62,10 @@ def world(cataloguer, central, riverside, book_type):
 
 def _log_in(page: Page, base: str) -> None:
     page.goto(base + "/accounts/login/?next=/staff/")
-    page.keyboard.type("cataloguer")  # the user name field has the focus
+    # The user name field takes the focus (autofocus) when the page is first drawn, which can
+    # come after the load event: type only once it has it.
+    expect(page.locator("#id_username")).to_be_focused()
+    page.keyboard.type("cataloguer")
     page.keyboard.press("Tab")
     page.keyboard.type("correct horse battery")
     page.keyboard.press("Enter")
@@ -73,9 +76,9 @@ def test_a_cataloguer_fixes_a_record_and_adds_a_copy_by_keyboard(live_server, wo
     record = world
     with _page() as page:
         _log_in(page, live_server.url)
-        # The quick search box takes the focus once the page has loaded; type only then, or
-        # the first keystroke can land before it does.
-        page.wait_for_function("document.activeElement && document.activeElement.tagName === 'INPUT'")
+        # The quick search box takes the focus once the page is drawn; type only then, or the
+        # first keystroke can land before it does.
+        expect(page.locator("#staff-q")).to_be_focused()
         page.keyboard.type("lisova")
         page.keyboard.press("Enter")
         page.get_by_role("link", name="Lisova pisnia").click()
