@@ -11,7 +11,13 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.web.records import all_on_loan, duong_kach_menh, hong_lou_meng, indexed  # noqa: F401
+from tests.web.records import (  # noqa: F401
+    _catalogue_clock,
+    all_on_loan,
+    duong_kach_menh,
+    hong_lou_meng,
+    indexed,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the networking flags Chromium keeps trying to reach the internet.
