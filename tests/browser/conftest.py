@@ -31,8 +31,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+def require_chromium() -> None:
+    """The browser tests need Debian's Chromium. A missing browser is a missing install step,
+    not a reason to skip: the test fails and says how to install it."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(
+            f"Chromium is not installed ({CHROMIUM} is missing): run `make test` or "
+            "scripts/setup.sh, which install it with the other tools the tests need.",
+            pytrace=False,
+        )
+
+
 @contextmanager
 def chromium() -> Iterator[Browser]:
+    require_chromium()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -43,6 +55,5 @@ def chromium() -> Iterator[Browser]:
 
 @pytest.fixture
 def open_browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    require_chromium()
     return chromium

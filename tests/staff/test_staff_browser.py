@@ -3,39 +3,28 @@ refused ISBN, add a copy; no serious accessibility problems on any staff screen.
 
 from __future__ import annotations
 
-import shutil
 from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from bibliohub.catalog import services
 from bibliohub.catalog.models import Item, Record
 from bibliohub.catalog.services import ItemData, RecordChanges
+from tests.browser.conftest import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Kyiv"))
 
 
 @contextmanager
 def _page():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser.new_page()
 
 
 def _serious_violations(page: Page) -> list[str]:
