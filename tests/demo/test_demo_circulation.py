@@ -4,7 +4,7 @@ the desk, the portal and SIP2 with."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -41,9 +41,9 @@ from bibliohub.libraries.models import Network
 from bibliohub.patrons.models import Block, Patron, PatronCategory
 from bibliohub.programs.models import Event
 from bibliohub.spaces.models import Booking, Resource
+from tests.demo.conftest import AT
 
 LANGUAGE_CODES = {"en", "vi", "zh-hans", "uk", "pl"}
-AT = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.get_fixed_timezone(120))
 RECORDS = 120  # enough copies at the central library for every loan and hold of the history
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
+from datetime import time
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from bibliohub.accounts.models import Role, User
 from bibliohub.catalog.models import Item, ItemType, Record
@@ -27,9 +26,9 @@ from bibliohub.libraries.models import (
 from bibliohub.libraries.services import set_weekly_hours
 from bibliohub.search.service import search
 from bibliohub.search.types import SearchQuery
+from tests.demo.conftest import AT
 
 LANGUAGE_CODES = {"en", "vi", "zh-hans", "uk", "pl"}
-AT = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.get_fixed_timezone(120))
 
 
 def _demo(*args: str) -> str:

@@ -1,5 +1,7 @@
 """A self-check world: a terminal at the central library speaking English and one at
-Riverside speaking Ukrainian, an adult patron, a blocked patron and a few items."""
+Riverside speaking Ukrainian, an adult patron, a blocked patron and a few items. The server
+and the services read the clock, so it starts at AT, a Tuesday morning when the libraries are
+open, and runs on."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+import time_machine
 from django.utils import timezone
 from pymarc import Field, Indicators, Subfield
 from pymarc import Record as MarcRecord
@@ -17,8 +20,15 @@ from bibliohub.interop.sip2.models import SelfCheckTerminal
 from bibliohub.interop.sip2.server import SipServer, start_in_thread
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
+from tests.circulation.conftest import AT
 
 TERMINAL_PASSWORD = "kiosk secret 1"
+
+
+@pytest.fixture(autouse=True)
+def _clock_from_at():
+    with time_machine.travel(AT, tick=True):
+        yield
 
 
 @pytest.fixture

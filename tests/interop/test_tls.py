@@ -16,14 +16,17 @@ from bibliohub.interop.sip2.server import SipServer, tls_context
 from .conftest import TERMINAL_PASSWORD
 from .sip_clients import strict
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not shutil.which("openssl"), reason="needs the openssl command"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def tls_server(tmp_path, transactional_db):
+    if not shutil.which("openssl"):
+        pytest.fail(
+            "the openssl command is not installed: run `make test` or scripts/setup.sh, "
+            "which install it with the other tools the tests need.",
+            pytrace=False,
+        )
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
