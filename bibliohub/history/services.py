@@ -1,18 +1,19 @@
 """The only writers of the history: `record` appends an entry (every app's services call it,
-in their own transaction), `forget_patron` and `forget_objects` clear who it was (erasure,
+in their own transaction), `record_many` many entries at once (`draft` makes them, as
+`record` would), `forget_patron` and `forget_objects` clear who it was (erasure,
 anonymised loans), and `roll_up` adds new entries to the daily counts."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from bibliohub.db import insert
+from bibliohub.db import insert, repeated_cursor
 from bibliohub.history import privacy
 from bibliohub.history.actors import Actor
 from bibliohub.history.kinds import KEYS_DESTROYED, Kind
@@ -48,6 +49,41 @@ class ItemLike(Protocol):
 
 _DEFAULT = object()
 
+# An entry's values in the order of COLUMNS, made by `draft` and written by `record_many`:
+# every field of Entry but its id and the roll-up's mark.
+Draft = tuple[Any, ...]
+COLUMNS = (
+    "at",
+    "day",
+    "network_id",
+    "branch_id",
+    "domain",
+    "kind",
+    "channel",
+    "actor",
+    "staff_id",
+    "terminal_id",
+    "source",
+    "patron_id",
+    "pseudonym",
+    "category_id",
+    "age",
+    "age_band",
+    "record_id",
+    "item_id",
+    "item_type_id",
+    "language",
+    "audience",
+    "format",
+    "object_type",
+    "object_id",
+    "quantity",
+    "amount",
+    "currency",
+    "reasons",
+    "detail",
+)
+
 
 def record(
     kind: Kind,
@@ -62,6 +98,7 @@ def record(
     age_band: str = "",
     record_id: int | None = None,
     item: ItemLike | None = None,
+    item_id: int | None = None,
     item_type_id: int | None = None,
     language: str = "",
     audience: str = "",
@@ -79,65 +116,190 @@ def record(
     entry keeps their id, category, age in whole years on that day and pseudonym for the
     year; `category_id` and `age` given explicitly take precedence (a loan whose patron was
     already anonymised keeps what the loan kept); `age_band` is an age group recorded where
-    the age is not known (a guest at an event). A copy gives its title and item type.
+    the age is not known (a guest at an event). A copy (`item`) gives its title and item
+    type; `item_id` names a copy by its id where no instance is at hand.
     `obj` is any other object it touched (a loan, a booking), named by app and model.
     `reasons` are machine-readable codes (a refusal's); `detail` is a small JSON object and
-    must hold no personal data: it outlives erasure."""
-    if not isinstance(at, datetime) or timezone.is_naive(at):
-        raise ValueError("history entries need an aware datetime")
-    day = timezone.localdate(at, timezone.get_default_timezone())
-    network_id = branch.network_id if branch is not None else network
-    if network_id is None and patron is not None:
-        network_id = patron.network_id
-    entry = Entry(
+    must hold no personal data: it outlives erasure. Raises ValueError for a naive `at`."""
+    values = draft(
+        kind,
         at=at,
-        day=day,
-        network_id=network_id,
-        branch_id=branch.pk if branch is not None else None,
-        domain=kind.domain,
-        kind=kind.code,
-        channel=actor.channel,
-        actor=actor.kind,
-        staff_id=actor.staff_id,
-        terminal_id=actor.terminal_id,
-        source=actor.source,
-        record_id=record_id,
-        item_type_id=item_type_id,
+        actor=actor,
+        branch=branch,
+        network=network,
+        patron=patron,
+        category_id=category_id,
+        age=age,
         age_band=age_band,
+        record_id=record_id,
+        item=item,
+        item_id=item_id,
+        item_type_id=item_type_id,
         language=language,
         audience=audience,
         format=format,
+        obj=obj,
         quantity=quantity,
         amount=amount,
         currency=currency,
-        reasons=list(reasons),
-        detail=dict(detail) if detail else {},
+        reasons=reasons,
+        detail=detail,
     )
+    entry = Entry(**dict(zip(COLUMNS, values, strict=True)))
+    insert(entry)  # one prepared INSERT: a checkout appends one of these
+    return entry
+
+
+def draft(
+    kind: Kind,
+    *,
+    at: datetime,
+    actor: Actor,
+    branch: BranchLike | None = None,
+    network: int | None = None,
+    patron: PatronLike | None = None,
+    category_id: int | object | None = _DEFAULT,
+    age: int | object | None = _DEFAULT,
+    age_band: str = "",
+    record_id: int | None = None,
+    item: ItemLike | None = None,
+    item_id: int | None = None,
+    item_type_id: int | None = None,
+    language: str = "",
+    audience: str = "",
+    format: str = "",
+    obj: models.Model | None = None,
+    quantity: int = 1,
+    amount: Decimal | None = None,
+    currency: str = "",
+    reasons: Sequence[str] = (),
+    detail: Mapping[str, Any] | None = None,
+) -> Draft:
+    """The entry that `record` would append with the same arguments, as its values in the
+    order of COLUMNS, not written yet: `record_many` writes many of them at once. Raises
+    ValueError for a naive `at`."""
+    day = _local_day(at)
+    network_id = branch.network_id if branch is not None else network
+    if network_id is None and patron is not None:
+        network_id = patron.network_id
+    patron_id = None
+    pseudonym = ""
+    patron_category = patron_age = None
     if patron is not None:
-        entry.patron_id = patron.pk
-        entry.category_id = patron.category_id
-        entry.age = privacy.age_on(patron.date_of_birth, day)
-        entry.pseudonym = privacy.pseudonym(
+        patron_id = patron.pk
+        patron_category = patron.category_id
+        patron_age = privacy.age_on(patron.date_of_birth, day)
+        pseudonym = privacy.pseudonym(
             network_id=patron.network_id, patron_id=patron.pk, day=day, at=at
         )
     elif actor.patron_id is not None and network_id is not None:
-        entry.patron_id = actor.patron_id
-        entry.pseudonym = privacy.pseudonym(
+        patron_id = actor.patron_id
+        pseudonym = privacy.pseudonym(
             network_id=network_id, patron_id=actor.patron_id, day=day, at=at
         )
-    if category_id is not _DEFAULT:
-        entry.category_id = category_id  # type: ignore[assignment]
-    if age is not _DEFAULT:
-        entry.age = age  # type: ignore[assignment]
     if item is not None:
-        entry.item_id = item.pk
-        entry.record_id = entry.record_id or item.record_id
-        entry.item_type_id = entry.item_type_id or item.item_type_id
-    if obj is not None:
-        entry.object_type = obj._meta.label_lower
-        entry.object_id = obj.pk
-    insert(entry)  # one prepared INSERT: a checkout appends one of these
-    return entry
+        item_id = item.pk
+        record_id = record_id or item.record_id
+        item_type_id = item_type_id or item.item_type_id
+    return (
+        at,
+        day,
+        network_id,
+        branch.pk if branch is not None else None,
+        kind.domain,
+        kind.code,
+        actor.channel,
+        actor.kind,
+        actor.staff_id,
+        actor.terminal_id,
+        actor.source,
+        patron_id,
+        pseudonym,
+        patron_category if category_id is _DEFAULT else category_id,
+        patron_age if age is _DEFAULT else age,
+        age_band,
+        record_id,
+        item_id,
+        item_type_id,
+        language,
+        audience,
+        format,
+        obj._meta.label_lower if obj is not None else "",
+        obj.pk if obj is not None else None,
+        quantity,
+        amount,
+        currency,
+        list(reasons),
+        dict(detail) if detail else {},
+    )
+
+
+# The local day of the last moment asked for, with the time zone it was worked out in: the
+# entries of an import's batch all share one moment.
+_last_day: tuple[datetime, tzinfo, date] | None = None
+
+
+def _local_day(at: datetime) -> date:
+    """The network's local day of `at` (BIBLIOHUB_TIME_ZONE)."""
+    global _last_day
+    zone = timezone.get_default_timezone()
+    last = _last_day
+    if last is not None and last[0] is at and last[1] is zone:
+        return last[2]
+    if not isinstance(at, datetime) or timezone.is_naive(at):
+        raise ValueError("history entries need an aware datetime")
+    day = timezone.localdate(at, zone)
+    _last_day = (at, zone, day)
+    return day
+
+
+def record_many(drafts: Sequence[Draft]) -> int:
+    """Append the entries of `drafts` (made by `draft`) in the caller's transaction, with one
+    INSERT prepared once and run for each of them, and return how many there were: for
+    many entries at once, such as an import's batch, which `record` would send one
+    statement at a time. Their ids are left to the database and not returned."""
+    if not drafts:
+        return 0
+    ops = connection.ops
+    sql = _many_sql()
+    # A batch's entries mostly share their moment, day and empty lists: each is adapted
+    # for the database once.
+    last_at = last_day = None
+    at_value = day_value = None
+    empty_list, empty_dict = ops.adapt_json_value([], None), ops.adapt_json_value({}, None)
+    rows = []
+    for values in drafts:
+        row = list(values)
+        if row[0] is not last_at:
+            last_at, at_value = row[0], ops.adapt_datetimefield_value(row[0])
+        row[0] = at_value
+        if row[1] is not last_day:
+            last_day, day_value = row[1], ops.adapt_datefield_value(row[1])
+        row[1] = day_value
+        if row[_AMOUNT] is not None:
+            row[_AMOUNT] = ops.adapt_decimalfield_value(row[_AMOUNT], 12, 2)
+        row[_REASONS] = ops.adapt_json_value(row[_REASONS], None) if row[_REASONS] else empty_list
+        row[_DETAIL] = ops.adapt_json_value(row[_DETAIL], None) if row[_DETAIL] else empty_dict
+        row.append(False)  # rolled_up
+        rows.append(row)
+    with repeated_cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
+
+
+_AMOUNT, _REASONS, _DETAIL = (COLUMNS.index(c) for c in ("amount", "reasons", "detail"))
+_MANY_SQL: dict[str, str] = {}
+
+
+def _many_sql() -> str:
+    if connection.vendor not in _MANY_SQL:
+        q = connection.ops.quote_name
+        columns = [Entry._meta.get_field(name).column for name in (*COLUMNS, "rolled_up")]
+        _MANY_SQL[connection.vendor] = (
+            f"INSERT INTO {q(Entry._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+    return _MANY_SQL[connection.vendor]
 
 
 def changed_fields(obj: models.Model) -> list[str]:
