@@ -276,7 +276,8 @@ def record_many(drafts: Sequence[Draft]) -> int:
 
 
 _NAMES = (*COLUMNS, "rolled_up")
-_NULLABLE = frozenset(name for name in COLUMNS if Entry._meta.get_field(name).null)
+_FIELDS = {f.name: f for f in Entry._meta.concrete_fields}
+_NULLABLE = frozenset(name for name in COLUMNS if _FIELDS[name].null)
 _MAX_PARAMETERS = 30_000  # below SQLite's 32,766 and PostgreSQL's 65,535
 _ROWS = _MAX_PARAMETERS // len(_NAMES)
 
@@ -321,7 +322,7 @@ def _insert_many(columns: list[Sequence[Any]]) -> tuple[str, list[Any]]:
         own_names.append(shared_names.pop(0))
         own.append([shared.pop(0)] * count)
     q = connection.ops.quote_name
-    names = ", ".join(q(Entry._meta.get_field(n).column) for n in (*shared_names, *own_names))
+    names = ", ".join(q(_FIELDS[n].column) for n in (*shared_names, *own_names))
     row = "(" + ", ".join(["%s"] * len(own)) + ")"
     sql = (
         f"INSERT INTO {q(Entry._meta.db_table)} ({names}) "

@@ -857,34 +857,39 @@ def _write_items(
             report.problems.append(_problem(p, reason, skipped=False))
             continue
         seen.add(spec.barcode)
+        assert branch_id is not None  # an item without a branch was left out above
+        record_id = cast(int, p.record_id)  # the batch's records are written by now
         location_id = _location(branch_id, spec.location_code, context) if spec.location_code else None
         status = spec.status
         if spec.barcode in existing and existing[spec.barcode][2] in CIRCULATING:
             status = existing[spec.barcode][2]
         item_type_id = context.item_types[spec.item_type_code]
         row = [
-            p.record_id, spec.barcode, branch_id, location_id, spec.call_number, item_type_id, status,
+            record_id, spec.barcode, branch_id, location_id, spec.call_number, item_type_id, status,
             ops.adapt_decimalfield_value(spec.price, 10, 2), ops.adapt_datefield_value(spec.received_on),
             spec.public_note, at,
         ]
         if status not in GONE_STATUSES:
-            holdings.setdefault(p.record_id, []).append((codes[branch_id], status))
+            holdings.setdefault(record_id, []).append((codes[branch_id], status))
         if spec.barcode in existing:
             item_id, _record_id, before = existing[spec.barcode]
             changed.append([*row[2:], item_id])
             # As the staff screens record it: a copy the file withdraws is a withdrawal, another
             # change of status says what it was; what else changed is not looked up.
+            detail: dict[str, object] = {}
             if status == ItemStatus.WITHDRAWN and before != ItemStatus.WITHDRAWN:
                 kind, detail = ITEM_WITHDRAWN, {"previous_status": before}
             else:
-                kind, detail = ITEM_UPDATED, {"status": status, "previous_status": before} if status != before else {}
+                kind = ITEM_UPDATED
+                if status != before:
+                    detail = {"status": status, "previous_status": before}
             entries.append(_item_entry(
-                kind, item_id, context.branch_rows[branch_id], p.record_id, item_type_id, material, context,
+                kind, item_id, context.branch_rows[branch_id], record_id, item_type_id, material, context,
                 detail=detail,
             ))
         else:
             new.append([*row, at, ""])
-            added.append((context.branch_rows[branch_id], p.record_id, item_type_id))
+            added.append((context.branch_rows[branch_id], record_id, item_type_id))
     ids = _insert_new(cursor, Item._meta.db_table, (*_ITEM_COLUMNS, "created_at", "withdrawn_reason"), new)
     for item_id, (branch, record_id, item_type_id) in zip(ids, added, strict=True):
         entries.append(_item_entry(ITEM_ADDED, item_id, branch, record_id, item_type_id, material, context))
