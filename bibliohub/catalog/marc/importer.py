@@ -484,6 +484,7 @@ def _parse(sources: list[Source], *, format: Format, batch_size: int) -> Iterato
                 stream.close()
 
 
+_FORK: multiprocessing.context.ForkContext | None
 try:
     _FORK = multiprocessing.get_context("fork")
 except ValueError:  # no fork() on this platform
@@ -523,6 +524,7 @@ def _parse_in_worker(sources: list[Source], *, format: Format, batch_size: int) 
     if any(not isinstance(s, str | os.PathLike) for s in sources):
         yield from _parse(sources, format=format, batch_size=batch_size)
         return
+    assert _FORK is not None  # chosen only where there is fork()
     queue = _FORK.Queue(maxsize=3)
     worker = _FORK.Process(target=_parse_worker, args=(queue, sources, format, batch_size), daemon=True)
     worker.start()
@@ -651,7 +653,7 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
             ],
             holdings=holdings,
         )
-        index_records([p.record_id for p in updated])
+        index_records([cast(int, p.record_id) for p in updated])  # written: every one has an id
     report.created += len(created)
     report.updated += len(updated) + duplicates
     report.items += items
@@ -856,9 +858,9 @@ def _write_items(
         if reason:
             report.problems.append(_problem(p, reason, skipped=False))
             continue
+        assert branch_id is not None  # an item without a branch has a reason above
         seen.add(spec.barcode)
-        assert branch_id is not None  # an item without a branch was left out above
-        record_id = cast(int, p.record_id)  # the batch's records are written by now
+        record_id = cast(int, p.record_id)  # the records are written before their items
         location_id = _location(branch_id, spec.location_code, context) if spec.location_code else None
         status = spec.status
         if spec.barcode in existing and existing[spec.barcode][2] in CIRCULATING:

@@ -385,6 +385,7 @@ def patron_status(
     patron = _patron(session, message.patron_identifier, fresh=True)
     if refused := _patron_refused(codec.PatronStatusResponse, session, patron, message, at):
         return refused
+    assert patron is not None  # an unknown card has had its answer
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at, lists=False)
     return codec.PatronStatusResponse(
@@ -464,6 +465,7 @@ def patron_information(
     patron = _patron(session, message.patron_identifier, fresh=True)
     if refused := _patron_refused(codec.PatronInformationResponse, session, patron, message, at):
         return refused
+    assert patron is not None  # an unknown card has had its answer
     reasons = circulation.blocks_for(patron, at=at)
     summary = patron_summary(patron, at=at)
     # At most one list per response (the spec's advice); the first "Y" wins.
