@@ -352,6 +352,9 @@ def test_the_command_prints_json_when_asked(capsys, tmp_path, central):
     call_command("import_marc", str(path), "--json")
     report = json.loads(capsys.readouterr().out)
     assert (report["read"], report["created"], report["items"], report["problems"]) == (1, 1, 1, [])
+    # Run on the server by nobody the database knows: the history names the file.
+    summary = _entries("import").get()
+    assert (summary.channel, summary.actor, summary.staff_id, summary.source) == (Channel.IMPORT, "import", None, "a.mrc")
 
 
 def test_the_command_fails_with_a_one_line_reason_on_a_file_that_is_not_marc(marc_data, central):

@@ -273,7 +273,7 @@ def import_marc(
     Writes one transaction per batch, with the history entries of what it changed, done by
     `actor`: RECORD_CREATED or RECORD_UPDATED for each record, ITEM_ADDED for each new copy,
     ITEM_UPDATED (ITEM_WITHDRAWN when the file withdraws it) for each copy it rewrites; then
-    one IMPORT entry with the summary. Indexes each batch in its own transaction.
+    one IMPORT entry with the summary. Each batch is indexed in its own transaction too.
     Calls progress(records read so far) after each batch. Returns the ImportReport.
     With `parallel`, a second process reads and decodes the files while this one writes;
     None (the default) does so when a core is free for it (see _core_to_spare).
