@@ -283,7 +283,7 @@ def _login_frame() -> bytes:
 def _new_logins(port: int, logins: int, clients: int) -> tuple[float, list[float], int]:
     """Wall seconds for `logins` new connections made by `clients` threads at once, the
     seconds of each from connecting to the login answer, and how many failed (reset or
-    refused by the server)."""
+    refused by the server, or no answer within 30 s)."""
     frame = _login_frame()
 
     def one(_: int) -> float | None:
@@ -291,6 +291,7 @@ def _new_logins(port: int, logins: int, clients: int) -> tuple[float, list[float
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
                 sock.sendall(frame)
+                sock.settimeout(30)
                 reply = _read_answer(sock)
                 elapsed = time.perf_counter() - started
         except OSError:
@@ -305,15 +306,22 @@ def _new_logins(port: int, logins: int, clients: int) -> tuple[float, list[float
     return time.perf_counter() - started, times, len(results) - len(times)
 
 
-def _open_idle(port: int, n: int) -> list[socket.socket]:
-    """`n` connections that log in and then sit idle, as self-checks do between readers."""
+def _open_idle(port: int, n: int) -> tuple[list[socket.socket], int]:
+    """`n` connections that log in and then sit idle, as self-checks do between readers, and
+    how many of them got no login answer within a minute."""
     frame = _login_frame()
     idle = [socket.create_connection(("127.0.0.1", port), timeout=120) for _ in range(n)]
     for sock in idle:
         sock.sendall(frame)
+    unanswered = 0
+    deadline = time.monotonic() + 60
     for sock in idle:
-        assert _read_answer(sock).startswith(b"941")
-    return idle
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            assert _read_answer(sock).startswith(b"941")
+        except OSError:
+            unanswered += 1
+    return idle, unanswered
 
 
 def _server_usage(pid: int) -> tuple[int, float, float]:
@@ -343,7 +351,7 @@ def _idle_bench(
         print(
             f"{logins} new logins from {clients} clients, {label}: {wall:.2f} s "
             f"({logins / wall:.0f}/s); each p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms"
-            + (f"; {failed} FAILED (connection reset or refused)" if failed else "")
+            + (f"; {failed} FAILED (reset, refused or not answered)" if failed else "")
         )
 
     _new_logins(port, min(logins, 20), clients)  # warm-up: threads, connections, caches
@@ -352,13 +360,14 @@ def _idle_bench(
     wall, times, failed = _new_logins(port, logins, clients)
     report("no other connection open", wall, times, failed)
     started = time.perf_counter()
-    sockets = _open_idle(port, idle)
+    sockets, unanswered = _open_idle(port, idle)
     opened = time.perf_counter() - started
     try:
         threads, rss, _cpu = _server_usage(server_pid)
         print(
             f"{idle} idle connections logged in within {opened:.2f} s; server threads {threads}, "
             f"resident {rss:.0f} MB"
+            + (f"; {unanswered} got NO login answer within a minute" if unanswered else "")
         )
         wall, times, failed = _new_logins(port, logins, clients)
         report(f"{idle} idle connections open", wall, times, failed)
