@@ -21,6 +21,7 @@ from bibliohub.accounts.models import Role, User
 from bibliohub.accounts.services import save_staff_user
 from bibliohub.catalog.marc.importer import import_marc
 from bibliohub.catalog.models import ItemType, Record
+from bibliohub.catalog.services import save_item_type
 from bibliohub.community.demo import load_demo_community
 from bibliohub.demo.circulation import load_demo_circulation
 from bibliohub.demo.generate import (
@@ -180,7 +181,10 @@ def load_demo(
     )
     data = b"".join(iter_iso2709(records, seed=SEED, exclude=existing))
     if data:
-        result = import_marc([io.BytesIO(data)], format="iso2709", staff=admin, at=at, progress=progress)
+        result = import_marc(
+            [io.BytesIO(data)], format="iso2709", actor=Actor.for_import(source="demo", staff=admin),
+            at=at, progress=progress,
+        )
         report.records_imported = result.created
         report.added.append(f"{result.created} records with {result.items} items")
     report.records_total = demo_record_count()
@@ -206,8 +210,8 @@ def _load_network(*, at: datetime) -> DemoReport:
 
     for code, names in ITEM_TYPES.items():
         # The importer turns 952$y into a slug, so the codes are stored in lower case.
-        _, new = ItemType.objects.get_or_create(code=code.lower(), defaults={"name": names["en"], "names": names})
-        if new:
+        if not ItemType.objects.filter(code=code.lower()).exists():
+            save_item_type(ItemType(code=code.lower(), name=names["en"], names=names), actor=DEMO, at=at)
             report.added.append(f"item type {code.lower()}")
 
     branches: dict[str, Branch] = {}

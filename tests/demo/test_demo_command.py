@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from bibliohub.accounts.models import Role, User
 from bibliohub.catalog.models import Item, ItemType, Record
 from bibliohub.demo.services import LOGINS, NETWORK_NAME, load_demo
-from bibliohub.history import Actor
+from bibliohub.history import Actor, ActorKind, Channel
 from bibliohub.history.models import Entry
 from bibliohub.libraries.hours import weekly_hours
 from bibliohub.libraries.models import (
@@ -128,6 +128,22 @@ def test_the_generated_records_are_imported_with_items_and_can_be_found():
     assert any("Łódź" in hit.title for hit in hits)
     hits = search(SearchQuery(text="红楼梦")).hits
     assert any(hit.title.startswith("红楼梦") for hit in hits)
+
+
+
+@pytest.mark.django_db
+def test_the_demo_catalogue_is_in_the_history_as_an_import_and_its_item_types_as_set_up():
+    _demo()
+    admin = User.objects.get(username="admin")
+    added = Entry.objects.filter(domain="catalog", kind="item_added")
+    assert added.count() == Item.objects.count()
+    assert set(added.values_list("channel", "actor", "staff_id", "source")) == {
+        (Channel.IMPORT, ActorKind.IMPORT, admin.pk, "demo")
+    }
+    assert Entry.objects.filter(domain="catalog", kind="record_created").count() == 40
+    types = Entry.objects.filter(domain="catalog", kind="item_type_saved")
+    assert types.count() == ItemType.objects.count()
+    assert set(types.values_list("channel", "actor")) == {(Channel.ADMIN, ActorKind.SYSTEM)}
 
 
 @pytest.mark.django_db

@@ -5,7 +5,9 @@ open, and runs on."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -131,6 +133,19 @@ def sip_server(transactional_db) -> Iterator[SipServer]:
     server.shutdown()
     server.server_close()
     thread.join(5)
+
+
+@contextmanager
+def serving(server: SipServer) -> Iterator[SipServer]:
+    """`server` answering from a background thread for the block, stopped after it."""
+    thread = threading.Thread(target=server.serve_forever, name="sip2", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from bibliohub.catalog import services
 from bibliohub.catalog.models import Item, Record
 from bibliohub.catalog.services import ItemData, RecordChanges
+from bibliohub.history import Actor
 from tests.browser.conftest import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,9 +43,9 @@ def world(cataloguer, central, riverside, book_type):
 
     record = services.create_record(
         changes=RecordChanges(title="Lisova pisnia", authors=["Ukrainka, Lesia"], languages=["ukr"], year=1911),
-        staff=cataloguer, at=AT,
+        actor=Actor.for_staff(cataloguer), at=AT,
     )
-    services.add_item(record, data=ItemData(barcode="C100", branch=central, item_type=book_type), staff=cataloguer, at=AT)
+    services.add_item(record, data=ItemData(barcode="C100", branch=central, item_type=book_type), actor=Actor.for_staff(cataloguer), at=AT)
     index_records([record.pk])
     return record
 
