@@ -141,7 +141,10 @@ def detail(request: HttpRequest, patron_id: int) -> HttpResponse:
         "patrons/detail.html",
         {
             "patron": patron,
-            "blocks": [r.message for r in selectors.blocks_for(patron, at=at)],
+            # Whether they may borrow at this desk: the answer checkout gives.
+            "blocks": circulation_selectors.standing(
+                patron, branch=request.desk_branch, at=at  # type: ignore[attr-defined]
+            ).messages,
             "manual_blocks": patron.blocks.select_related("staff", "lifted_by").order_by(
                 "-starts_at"
             )[:20],

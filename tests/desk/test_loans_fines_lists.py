@@ -12,12 +12,13 @@ from django.urls import reverse
 from bibliohub.catalog.models import Item, ItemStatus, Record
 from bibliohub.circulation import services
 from bibliohub.circulation.models import (
-    CirculationEvent,
     Fine,
     Loan,
     Payment,
     Transfer,
 )
+from bibliohub.history import Actor
+from bibliohub.history.models import Entry
 from tests.desk.conftest import AT, scan
 
 
@@ -37,7 +38,11 @@ def test_renew_one_loan_the_ticked_ones_or_all(desk, reader, lend, make_item):
 def test_a_refused_renewal_says_why(desk, reader, second_reader, lend, book):
     loan = lend(reader, book)
     services.place_hold(
-        patron=second_reader, record=book.record, pickup_branch=book.branch, staff=None, at=AT
+        patron=second_reader,
+        record=book.record,
+        pickup_branch=book.branch,
+        actor=Actor.for_patron(second_reader),
+        at=AT,
     )
     page = desk.post(
         reverse("staff:circulation:renew", args=[reader.pk]), {"loan": loan.pk}, follow=True
@@ -81,7 +86,7 @@ def test_a_payment_settles_the_oldest_fines_and_prints_a_receipt(
             amount=Decimal(amount),
             note="Replacement card",
             branch=central,
-            staff=central_librarian,
+            actor=Actor.for_staff(central_librarian),
             at=AT,
         )
     url = reverse("staff:circulation:fines", args=[reader.pk])
@@ -104,7 +109,7 @@ def test_a_fine_is_waived_only_with_a_reason(desk, reader, central, central_libr
         amount=Decimal("2.00"),
         note="Torn page",
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=AT,
     )
     url = reverse("staff:circulation:waive", args=[fine.pk])
@@ -113,7 +118,7 @@ def test_a_fine_is_waived_only_with_a_reason(desk, reader, central, central_libr
     desk.post(url, {"reason": "First time, goodwill"})
     fine.refresh_from_db()
     assert fine.waived_reason == "First time, goodwill"
-    assert CirculationEvent.objects.get(kind="waive").staff_id is not None
+    assert Entry.objects.get(domain="circulation", kind="waive").staff_id == central_librarian.pk
 
 
 def test_holds_to_pull_and_the_hold_shelf_list_what_readers_wait_for(
@@ -121,7 +126,9 @@ def test_holds_to_pull_and_the_hold_shelf_list_what_readers_wait_for(
 ):
     record = make_record("Tiger Catchers")
     copy = make_item(record=record)
-    services.place_hold(patron=reader, record=record, pickup_branch=central, staff=None, at=AT)
+    services.place_hold(
+        patron=reader, record=record, pickup_branch=central, actor=Actor.for_patron(reader), at=AT
+    )
     page = desk.get(reverse("staff:circulation:holds_to_pull")).content.decode()
     assert "Tiger Catchers" in page and copy.barcode in page and "Kovalenko, Test" in page
     desk.post(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from bibliohub.catalog.models import Item, ItemStatus, Record
 from bibliohub.circulation import services
 from bibliohub.circulation.models import CirculationRule, Loan
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
@@ -142,8 +143,7 @@ def lend(central, central_librarian) -> Callable[..., Loan]:
             patron=patron,
             item=item,
             branch=central,
-            staff=central_librarian,
-            desk="desk 1",
+            actor=Actor.for_staff(central_librarian),
             at=timezone.now() - timedelta(days=days_ago),
         )
 
