@@ -434,7 +434,9 @@ def load_policies(
     for the item type include every rule for any item type."""
     rules = load_rules(branch=branch, category=category, item_type=item_type)
     patron = _or_none(rules, branch=branch, category=category, item_type=None)
-    if item_type is None:
+    if item_type is None or all(rule.item_type_id is None for rule in rules):
+        # No rule for the item type: the patron's rule decides the loan too (most networks,
+        # most checkouts), without choosing it a second time.
         return Policies(patron=patron, item=patron)
     return Policies(
         patron=patron, item=_or_none(rules, branch=branch, category=category, item_type=item_type)

@@ -85,8 +85,12 @@ _ONE_OPEN_LOAN_PER_ITEM = '("item_id") WHERE "returned_at" IS NULL'
 
 
 def _locked_item_query(*, item_id: int):
-    # Only the copy's row is locked; its title's facts come in the same statement.
-    return with_material(Item.objects.select_for_update(of=("self",)).filter(pk=item_id))
+    # Only the copy's row is locked (not its title's, nor its branch's); the title's facts
+    # come in the same statement. No ordering: one row, and the item's default ordering
+    # would join the branches for nothing.
+    return with_material(
+        Item.objects.select_for_update(of=("self",)).filter(pk=item_id).order_by()
+    )
 
 
 # Built once (see circulation/prepared.py): every checkout reads and locks its copy.
