@@ -15,4 +15,5 @@ urlpatterns = [
     path("community/", include("bibliohub.community.staff_urls")),
     path("desk/", include("bibliohub.circulation.urls")),
     path("patrons/", include("bibliohub.patrons.urls")),
+    path("history/", include("bibliohub.web.audit_urls")),
 ]

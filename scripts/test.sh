@@ -10,8 +10,9 @@ PG_PORT=${BIBLIOHUB_TEST_PG_PORT:-55432}
 trap 'scripts/pg-test-cluster.sh stop "$PG_DIR"' EXIT
 failed=()
 
-echo "== checks: lint, migrations, translation catalogues"
+echo "== checks: lint, types, migrations, translation catalogues"
 .venv/bin/ruff check bibliohub tests bench || failed+=("ruff")
+"$PY" -m mypy bibliohub || failed+=("mypy")
 "$PY" -m bibliohub makemigrations --check --dry-run >/dev/null || failed+=("missing migrations")
 "$PY" scripts/check_translations.py || failed+=("translations")
 

@@ -5,7 +5,7 @@ edit another branch's items" is written once."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -71,3 +71,22 @@ def record_for_edit(user: User, record_id: int):  # -> catalog.models.Record
 
     require_record_editor(user)
     return get_object_or_404(Record, pk=record_id)
+
+
+def history_scope(user: User) -> Q:
+    """The history entries `user` may read (a filter on history.Entry): administrators and
+    network managers every entry; a branch librarian the entries of her branches; a
+    cataloguer the catalogue's entries everywhere and the entries of the branches listed on
+    her account. Entries without a branch (network-wide changes) are for the network-wide
+    roles only, apart from the catalogue's."""
+    if user.is_network_wide:
+        return Q()
+    branch_ids = list(user.branches.values_list("pk", flat=True))
+    scope = Q(branch_id__in=branch_ids)
+    if user.role == Role.CATALOGUER:
+        scope |= Q(domain="catalog")
+    return scope
+
+
+def can_read_history(user: User) -> bool:
+    return user.is_network_wide or user.role in {Role.BRANCH_LIBRARIAN, Role.CATALOGUER}

@@ -17,7 +17,8 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ("branches", "groups", "user_permissions")
     ordering = ("username",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        # django-stubs leaves UserAdmin.fieldsets Optional; Django's UserAdmin always sets it.
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Library work"), {"fields": ("role", "branches", "language")}),
     )
     add_fieldsets = (

@@ -7,12 +7,28 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 from bibliohub.accounts.access import is_staff_user
+from bibliohub.accounts.models import User
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as views see it: HtmxMiddleware (see settings) has given it `htmx`. For
+    annotations only."""
+
+    htmx: HtmxDetails
+
+
+class StaffRequest(HtmxHttpRequest):
+    """The request of a view behind `staff_required`: its user is a member of staff. For
+    annotations only."""
+
+    user: User
 
 
 def staff_required(view: View) -> View:
@@ -20,7 +36,7 @@ def staff_required(view: View) -> View:
     gets the friendly 403 page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if not is_staff_user(request.user):
             raise PermissionDenied(_("These pages are for library staff."))
         return view(request, *args, **kwargs)

@@ -4,6 +4,7 @@ what is allowed and report refusals, which `show_refusal` puts next to the right
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,9 @@ from bibliohub.libraries.models import Branch, Location
 
 _LIST_SPLIT = re.compile(r"[\n\r]+")
 _CODES_SPLIT = re.compile(r"[\s,;]+")
+
+# Form.fields is typed as holding plain Fields: the casts in the forms below name the class
+# each field is declared with.
 
 
 def _lines(text: str) -> list[str]:
@@ -93,10 +97,15 @@ class RecordForm(forms.Form):
         )
 
 
+class LocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Location) -> str:
+        return f"{obj.branch.display_name()} — {obj.display_name()}"
+
+
 class ItemForm(forms.Form):
     barcode = forms.CharField(label=_("Barcode"), max_length=50)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
-    location = forms.ModelChoiceField(
+    location = LocationChoiceField(
         label=_("Shelving location"), queryset=Location.objects.none(), required=False
     )
     call_number = forms.CharField(label=_("Call number"), required=False, max_length=100)
@@ -113,15 +122,14 @@ class ItemForm(forms.Form):
     )
     public_note = forms.CharField(label=_("Note for readers"), required=False, max_length=255)
 
-    def __init__(self, *args: object, branches, circulating_status: str = "", **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches, circulating_status: str = "", **kwargs: Any) -> None:
         """`branches`: the branches this member of staff may put copies in. A copy that
         circulation is moving keeps its status, so the field is then left out."""
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["branch"].queryset = branches
-        self.fields["location"].queryset = (
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Branch]", self.fields["branch"]).queryset = branches
+        cast(LocationChoiceField, self.fields["location"]).queryset = (
             Location.objects.filter(branch__in=branches).select_related("branch").order_by("branch__sort_order", "branch__code", "code")
         )
-        self.fields["location"].label_from_instance = lambda loc: f"{loc.branch.display_name()} — {loc.display_name()}"
         if circulating_status:
             del self.fields["status"]
         self.circulating_status = circulating_status
@@ -166,6 +174,6 @@ class MarcUploadForm(forms.Form):
         required=False, empty_label=_("None: report them"),
     )
 
-    def __init__(self, *args: object, branches, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["branch"].queryset = branches
+    def __init__(self, *args: Any, branches, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Branch]", self.fields["branch"]).queryset = branches

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 import pymarc
 from django.db import transaction
@@ -177,7 +178,8 @@ def _store(record: Record, marc: pymarc.Record, *, at: datetime) -> None:
     marc.remove_fields("005")
     stamp = timezone.localtime(at).strftime("%Y%m%d%H%M%S.0")
     marc.add_ordered_field(pymarc.Field(tag="005", data=stamp))
-    marc.leader = _leader_with(marc.leader, 9, "a")
+    # pymarc annotates Record.leader as Leader, but takes a str too (and assigns one itself).
+    marc.leader = _leader_with(marc.leader, 9, "a")  # type: ignore[assignment]
     # The importer's encoder, so that a record grown past 99,999 bytes is still kept whole.
     record.marc = iso2709.encode(marc)
     for name, value in dataclasses.asdict(extract_fields(marc)).items():
@@ -302,7 +304,9 @@ def _clean_item(data: ItemData, *, item_id: int | None) -> ItemData:
     barcode = data.barcode.strip()
     if not barcode:
         errors["barcode"] = [_("Enter the barcode.")]
-    elif Item.objects.filter(barcode=barcode).exclude(pk=item_id).exists():
+    # django-stubs refuses None in an exact lookup; Django reads it as IS NULL, which
+    # excludes nothing for a new copy.
+    elif Item.objects.filter(barcode=barcode).exclude(pk=item_id).exists():  # type: ignore[misc]
         errors["barcode"] = [_("Barcode %(barcode)s is already used by another copy.") % {"barcode": barcode}]
     if data.location is not None and data.location.branch_id != data.branch.pk:
         errors["location"] = [_("This shelving location belongs to another branch.")]
@@ -429,6 +433,11 @@ def _field(tag: str, ind: tuple[str, str], subfields: list[tuple[str, str]]) -> 
     )
 
 
+def _indicators(field: pymarc.Field) -> pymarc.Indicators:
+    """A data field's indicators (only control fields, 001-009, have none)."""
+    return cast(pymarc.Indicators, field.indicators)
+
+
 def _with_end(text: str, end: str) -> str:
     """ISBD punctuation that separates one subfield from the next, without doubling it. No
     final full stop is added: the extractor could not tell it from an initial ("Plan B.")."""
@@ -456,7 +465,7 @@ def _set_245(marc: pymarc.Record, c: RecordChanges) -> None:
     parts += [(s.code, s.value) for s in keep if s.code != "h"]
     # First indicator: 1 when there is a main entry (1XX) to trace the title under.
     ind1 = "1" if c.authors else "0"
-    ind2 = old.indicators[1] if old and old.indicators[1].isdigit() else "0"
+    ind2 = _indicators(old)[1] if old and _indicators(old)[1].isdigit() else "0"
     marc.remove_fields("245")
     marc.add_ordered_field(_field("245", (ind1, ind2), parts))
 
@@ -488,7 +497,7 @@ def _set_authors(marc: pymarc.Record, authors: list[str]) -> None:
         tag = ("1" if position == 0 else "7") + kind
         if found:
             subfields = [(s.code, s.value) for s in found.subfields]
-            ind = (found.indicators[0], " ")
+            ind = (_indicators(found)[0], " ")
         else:
             # Personal names written "Surname, Forename" take first indicator 1.
             subfields = [("a", name)]
@@ -538,7 +547,7 @@ def _set_isbns(marc: pymarc.Record, isbns: list[str]) -> None:
 def _set_publication(marc: pymarc.Record, c: RecordChanges) -> None:
     """Place, publisher and date in the publication statement: the existing 264 with second
     indicator 1 (or an older record's 260), else a new 264 _1."""
-    target = next((f for f in marc.get_fields("264") if f.indicators[1] == "1"), None)
+    target = next((f for f in marc.get_fields("264") if _indicators(f)[1] == "1"), None)
     if target is None:
         target = marc.get("260")
     parts: list[tuple[str, str]] = []
@@ -549,7 +558,7 @@ def _set_publication(marc: pymarc.Record, c: RecordChanges) -> None:
         parts.append(("b", c.publisher + ("," if year else "")))
     if year:
         parts.append(("c", year))
-    tag, ind = ("264", (" ", "1")) if target is None else (target.tag, tuple(target.indicators))
+    tag, ind = ("264", (" ", "1")) if target is None else (target.tag, tuple(_indicators(target)))
     others = [(s.code, s.value) for s in (target.subfields if target else []) if s.code not in "abc"]
     if target is not None:
         marc.remove_field(target)
@@ -565,7 +574,8 @@ def _new_008(at: datetime) -> str:
 
 def _set_008(marc: pymarc.Record, c: RecordChanges, *, at: datetime) -> None:
     field = marc.get("008")
-    data = (field.data if field is not None else _new_008(at)).ljust(40)[:40]
+    # 008 is a control field, so it has data.
+    data = (cast(str, field.data) if field is not None else _new_008(at)).ljust(40)[:40]
     chars = list(data)
     if c.year:
         # Type of date "s" (single known date) unless it was a range or reprint; keep those.
@@ -590,7 +600,7 @@ def _set_041(marc: pymarc.Record, languages: list[str]) -> None:
     marc.remove_fields("041")
     if len(languages) > 1 or others:
         parts = [("a", code) for code in languages] + others
-        ind = (old.indicators[0], " ") if old else ("0", " ")
+        ind = (_indicators(old)[0], " ") if old else ("0", " ")
         marc.add_ordered_field(_field("041", ind, parts))  # type: ignore[arg-type]
 
 

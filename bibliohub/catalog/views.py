@@ -4,6 +4,8 @@ one service and shows the outcome."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import StaffRequest, staff_required
 from bibliohub.catalog import services
 from bibliohub.catalog.forms import (
     BarcodeForm,
@@ -31,7 +33,7 @@ PAGE_SIZE = 20
 
 
 @staff_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: StaffRequest) -> HttpResponse:
     """One box for everything at the desk: a barcode opens the copy's record, anything else
     searches the catalogue."""
     text = request.GET.get("q", "").strip()
@@ -56,7 +58,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
+def record_detail(request: StaffRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(Record, pk=record_id)
     items = list(
         Item.objects.filter(record=record).select_related("branch", "location", "item_type")
@@ -74,7 +76,7 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
+def record_edit(request: StaffRequest, record_id: int) -> HttpResponse:
     record = access.record_for_edit(request.user, record_id)
     if request.method == "POST":
         form = RecordForm(request.POST)
@@ -93,7 +95,7 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def record_create(request: HttpRequest) -> HttpResponse:
+def record_create(request: StaffRequest) -> HttpResponse:
     access.require_record_editor(request.user)
     if request.method == "POST":
         form = RecordForm(request.POST)
@@ -111,7 +113,7 @@ def record_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def item_add(request: HttpRequest, record_id: int) -> HttpResponse:
+def item_add(request: StaffRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(Record, pk=record_id)
     branches = access.branches_for(request.user)
     if not branches.exists():
@@ -131,7 +133,7 @@ def item_add(request: HttpRequest, record_id: int) -> HttpResponse:
                     return redirect("staff:catalog:item_add", record_id=record.pk)
                 return redirect("staff:catalog:record", record_id=record.pk)
         return render(request, "catalog/item_form.html", {"form": form, "record": record, "item": None}, status=400)
-    initial = {"received_on": timezone.localdate(), "available_on": timezone.localdate()}
+    initial: dict[str, Any] = {"received_on": timezone.localdate(), "available_on": timezone.localdate()}
     if branches.count() == 1:
         initial["branch"] = branches.first()
     if len(types := list(ItemType.objects.all()[:2])) == 1:
@@ -142,7 +144,7 @@ def item_add(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_edit(request: StaffRequest, item_id: int) -> HttpResponse:
     item = access.item_for_edit(request.user, item_id)
     branches = access.branches_for(request.user)
     keep_status = item.status if item.status not in services.EDITABLE_STATUSES else ""
@@ -168,7 +170,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def item_withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_withdraw(request: StaffRequest, item_id: int) -> HttpResponse:
     item = access.item_for_edit(request.user, item_id)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +186,7 @@ def item_withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @staff_required
-def item_lookup(request: HttpRequest) -> HttpResponse:
+def item_lookup(request: StaffRequest) -> HttpResponse:
     form = BarcodeForm(request.GET or None)
     item = None
     if form.is_bound and form.is_valid():
@@ -202,7 +204,7 @@ def item_lookup(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def marc_upload(request: HttpRequest) -> HttpResponse:
+def marc_upload(request: StaffRequest) -> HttpResponse:
     """Load a MARC file through the same importer as `bibliohub import-marc` and show the same
     report."""
     access.require_record_editor(request.user)

@@ -4,6 +4,7 @@ services decide what is allowed and refuse with reasons the views show in words.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -12,8 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from bibliohub.circulation.models import CirculationRule, Term
 from bibliohub.libraries.models import Branch
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _scan_field(label: str) -> forms.CharField:
+# Form.fields is typed as holding plain Fields: the casts in the forms below name the class
+# each field is declared with (or the model field gives it).
+
+
+def _scan_field(label: StrOrPromise) -> forms.CharField:
     # Scanners type fast and end with Enter; the browser must not offer earlier values.
     return forms.CharField(
         label=label,
@@ -29,9 +36,9 @@ class DeskBranchForm(forms.Form):
         label=_("Branch of this desk"), queryset=Branch.objects.none(), empty_label=None
     )
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["branch"].queryset = branches
+    def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Branch]", self.fields["branch"]).queryset = branches
 
 
 class CardForm(forms.Form):
@@ -49,9 +56,9 @@ class SendForm(forms.Form):
     barcode = _scan_field(_("Item barcode"))
     to_branch = forms.ModelChoiceField(label=_("Send to"), queryset=Branch.objects.none())
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["to_branch"].queryset = branches
+    def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Branch]", self.fields["to_branch"]).queryset = branches
 
 
 class PayForm(forms.Form):
@@ -131,10 +138,10 @@ class CirculationRuleForm(forms.ModelForm):
             "note",
         ]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for name in ("branch", "patron_category", "item_type"):
-            self.fields[name].empty_label = _("Any")
+            cast(forms.ModelChoiceField, self.fields[name]).empty_label = _("Any")
 
 
 class TermForm(forms.ModelForm):
@@ -160,11 +167,12 @@ class TermForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args: object, network_id: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, network_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.instance.network_id = network_id
-        self.fields["branch"].queryset = Branch.objects.filter(network_id=network_id)
-        self.fields["branch"].empty_label = _("Every branch")
+        branch_field = cast("forms.ModelChoiceField[Branch]", self.fields["branch"])
+        branch_field.queryset = Branch.objects.filter(network_id=network_id)
+        branch_field.empty_label = _("Every branch")
 
 
 class EndOfTermForm(forms.Form):

@@ -13,9 +13,12 @@ when borrowing, so it counts like one (its channel is the scheduled job, not onl
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bibliohub.circulation.errors import RefusalReason
 from bibliohub.history import Domain
 
 circulation = Domain("circulation", _("Circulation"))
+# The audit log words the refusal reasons (and those overridden) the entries carry.
+circulation.explain_reasons(RefusalReason)
 
 # Loans.
 CHECKOUT = circulation.kind("checkout", pgettext_lazy("history", "Checked out"), use=True)

@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 Kind = NoticeLog.Kind
 OVERDUE_KINDS = (Kind.OVERDUE_1, Kind.OVERDUE_2, Kind.OVERDUE_3)
 # Templates in circulation/templates/circulation/email/: <name>_subject.txt and <name>.txt.
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     Kind.DUE_SOON: "circulation/email/due_soon",
     Kind.OVERDUE_1: "circulation/email/overdue",
     Kind.OVERDUE_2: "circulation/email/overdue",

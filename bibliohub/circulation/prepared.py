@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # missing in django-stubs
 
 from bibliohub.db import repeated_cursor
 
@@ -146,6 +146,7 @@ class PreparedQuery:
         (Django's own way of turning rows into objects)."""
         compiled, rows = self._execute(using, values)
         model = compiled.compiler.klass_info["model"]
+        assert compiled.model_columns is not None  # set for every query over a model
         result = []
         for row in rows:
             instance = model.from_db(using, compiled.attnames, row[compiled.model_columns])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Case,
@@ -46,6 +46,9 @@ from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons import selectors as patron_selectors
 from bibliohub.patrons.errors import BlockReason
 from bibliohub.patrons.models import Block, Patron
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _count_of(qs: QuerySet) -> Coalesce:
@@ -300,7 +303,11 @@ def queue_position(hold: Hold) -> int | None:
     return _ahead_of(hold.record_id, hold.placed_at, hold.pk).count() + 1
 
 
-def with_queue_positions(holds: QuerySet[Hold]) -> QuerySet[Hold]:
+class QueuePosition(TypedDict):
+    position: int | None
+
+
+def with_queue_positions(holds: QuerySet[Hold]) -> QuerySet[WithAnnotations[Hold, QueuePosition]]:
     """`holds` with `position`, their queue_position, in the same query (a list of holds
     without one query more per hold)."""
     ahead = _ahead_of(OuterRef("record_id"), OuterRef("placed_at"), OuterRef("pk"))

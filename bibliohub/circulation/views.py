@@ -14,14 +14,14 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import HtmxHttpRequest, StaffRequest, staff_required
 from bibliohub.catalog.models import Item, Record
 from bibliohub.circulation import exports, rules, selectors, services
 from bibliohub.circulation.errors import (
@@ -68,13 +68,13 @@ DESK_SESSION_KEY = "desk_branch"
 RESULTS_KEPT = 30
 LOANS_PER_PAGE = 50
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 # --- The desk's branch ----------------------------------------------------------------------
 
 
-def desk_branch(request: HttpRequest) -> Branch | None:
+def desk_branch(request: StaffRequest) -> Branch | None:
     """The branch this session works at: the one chosen, if the user still works there,
     else their only branch; None when they must choose."""
     branches = access.branches_for(request.user)
@@ -96,7 +96,7 @@ def desk_required(view: View) -> View:
 
     @staff_required
     @wraps(view)
-    def at_desk(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def at_desk(request: StaffRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         branch = desk_branch(request)
         if branch is None:
             if not access.branches_for(request.user).exists():
@@ -108,7 +108,7 @@ def desk_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if request.htmx and not request.user.is_authenticated:
             return _whole_page_to(request, reverse(settings.LOGIN_URL))
         return at_desk(request, *args, **kwargs)
@@ -116,7 +116,7 @@ def desk_required(view: View) -> View:
     return wrapper
 
 
-def _whole_page_to(request: HttpRequest, url: str) -> HttpResponse:
+def _whole_page_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
     """Send the browser to `url`, to come back afterwards to the page it is on."""
     if request.htmx:
         back = request.htmx.current_url_abs_path
@@ -128,7 +128,7 @@ def _whole_page_to(request: HttpRequest, url: str) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def choose_desk(request: HttpRequest) -> HttpResponse:
+def choose_desk(request: StaffRequest) -> HttpResponse:
     branches = access.branches_for(request.user)
     if not branches.exists():
         raise PermissionDenied(_("No branch is assigned to you, so you cannot work at a desk."))
@@ -161,9 +161,9 @@ def _desk(request: HttpRequest) -> Branch:
     return request.desk_branch  # type: ignore[attr-defined]
 
 
-def _actor(request: HttpRequest) -> Actor:
+def _actor(request: StaffRequest) -> Actor:
     """Who acts on the staff screens: the signed-in member of staff."""
-    return Actor.for_staff(request.user)  # type: ignore[arg-type]
+    return Actor.for_staff(request.user)
 
 
 def _patron_at_desk(request: HttpRequest, patron_id: int) -> Patron:
@@ -198,7 +198,7 @@ def _local(iso: str | None) -> datetime | None:
 
 
 @desk_required
-def checkout_start(request: HttpRequest) -> HttpResponse:
+def checkout_start(request: StaffRequest) -> HttpResponse:
     """Scan a patron card to start lending."""
     form = CardForm(request.GET or None)
     if form.is_bound and form.is_valid():
@@ -229,7 +229,7 @@ def _checkout_key(patron: Patron) -> str:
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def checkout(request: HttpRequest, patron_id: int) -> HttpResponse:
+def checkout(request: StaffRequest, patron_id: int) -> HttpResponse:
     """Lend items to one patron, one scan after another. Each result (the due date, or every
     reason for a refusal) joins the list above the barcode field, the newest last."""
     patron = _patron_at_desk(request, patron_id)
@@ -239,7 +239,7 @@ def checkout(request: HttpRequest, patron_id: int) -> HttpResponse:
         if result is not None:
             _remember(request, _checkout_key(patron), result)
         if request.htmx:
-            context = {
+            context: dict[str, Any] = {
                 "r": _present_checkout(result) if result else None,
                 "form": form,
                 "patron": patron,
@@ -258,7 +258,7 @@ def checkout(request: HttpRequest, patron_id: int) -> HttpResponse:
     return _checkout_page(request, patron, ItemBarcodeForm())
 
 
-def _lend(request: HttpRequest, patron: Patron, form: ItemBarcodeForm) -> dict[str, Any] | None:
+def _lend(request: StaffRequest, patron: Patron, form: ItemBarcodeForm) -> dict[str, Any] | None:
     """Try the checkout; the result as plain data for the session, or None for a form error."""
     if not form.is_valid():
         return None
@@ -366,7 +366,7 @@ def _loans_context(request: HttpRequest, patron: Patron, *, at: datetime) -> dic
 
 
 @desk_required
-def loans(request: HttpRequest, patron_id: int) -> HttpResponse:
+def loans(request: StaffRequest, patron_id: int) -> HttpResponse:
     """The patron's loans, one page at a time (htmx swaps the list in place)."""
     patron = _patron_at_desk(request, patron_id)
     context = {"patron": patron, **_loans_context(request, patron, at=timezone.now())}
@@ -376,7 +376,7 @@ def loans(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 @desk_required
 @require_POST
-def place_hold(request: HttpRequest, patron_id: int) -> HttpResponse:
+def place_hold(request: StaffRequest, patron_id: int) -> HttpResponse:
     """Place a hold on the title of a copy that is out, from a checkout refusal, to pick up at
     this desk's branch."""
     patron = _patron_at_desk(request, patron_id)
@@ -420,7 +420,7 @@ def place_hold(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 @desk_required
 @require_POST
-def renew(request: HttpRequest, patron_id: int) -> HttpResponse:
+def renew(request: StaffRequest, patron_id: int) -> HttpResponse:
     """Renew one loan (`loan`), the ticked ones (`loans`), or all (`all`); one message for
     what was renewed and one per refusal, with every reason."""
     patron = _patron_at_desk(request, patron_id)
@@ -478,7 +478,7 @@ def renew(request: HttpRequest, patron_id: int) -> HttpResponse:
             % {"title": loan.item.record.full_title, "reasons": " ".join(_reasons(codes))},
         )
     return redirect(
-        request.POST.get("back")
+        request.POST.get("back", "")
         if _safe(request, request.POST.get("back"))
         else reverse("staff:circulation:checkout", args=[patron.pk])
     )
@@ -499,7 +499,7 @@ LOAN_OUTCOMES = {
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def loan_outcome(request: HttpRequest, loan_id: int) -> HttpResponse:
+def loan_outcome(request: StaffRequest, loan_id: int) -> HttpResponse:
     """End a loan otherwise than by a return: lost, or claimed returned (`outcome`)."""
     loan = get_object_or_404(
         Loan.objects.select_related("item__record", "patron__category"),
@@ -528,7 +528,7 @@ CHECKIN_KEY = "desk:checkin"
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest) -> HttpResponse:
+def checkin(request: StaffRequest) -> HttpResponse:
     """Take items back, one scan after another, and say where each goes."""
     form = ItemBarcodeForm(request.POST or None)
     if request.method == "POST":
@@ -552,7 +552,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _return(request: HttpRequest, form: ItemBarcodeForm) -> dict[str, Any] | None:
+def _return(request: StaffRequest, form: ItemBarcodeForm) -> dict[str, Any] | None:
     if not form.is_valid():
         return None
     barcode = form.cleaned_data["barcode"].strip()
@@ -616,7 +616,7 @@ def _present_checkin(result: dict[str, Any]) -> dict[str, Any]:
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def item_damaged(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_damaged(request: StaffRequest, item_id: int) -> HttpResponse:
     """Take a returned item out of circulation as damaged, charging its last borrower if asked
     (who that is, the service decides; the page shows who it will be)."""
     item = get_object_or_404(Item.objects.select_related("record"), pk=item_id)
@@ -652,7 +652,7 @@ def item_damaged(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @desk_required
-def holds_to_pull(request: HttpRequest) -> HttpResponse:
+def holds_to_pull(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "circulation/holds_to_pull.html",
@@ -661,14 +661,14 @@ def holds_to_pull(request: HttpRequest) -> HttpResponse:
 
 
 @desk_required
-def hold_shelf(request: HttpRequest) -> HttpResponse:
+def hold_shelf(request: StaffRequest) -> HttpResponse:
     holds = list(selectors.hold_shelf(_desk(request))[:500])
     return render(request, "circulation/hold_shelf.html", {"holds": holds, "now": timezone.now()})
 
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def transit(request: HttpRequest) -> HttpResponse:
+def transit(request: StaffRequest) -> HttpResponse:
     """What is on its way here (receive it) and what left from here; send an item by hand."""
     branch = _desk(request)
     others = Branch.objects.filter(network_id=branch.network_id, is_active=True).exclude(
@@ -718,7 +718,7 @@ def transit(request: HttpRequest) -> HttpResponse:
 
 @desk_required
 @require_POST
-def receive(request: HttpRequest) -> HttpResponse:
+def receive(request: StaffRequest) -> HttpResponse:
     item = _item_by_barcode(request.POST.get("barcode", ""))
     if item is None:
         messages.error(
@@ -757,7 +757,7 @@ def receive(request: HttpRequest) -> HttpResponse:
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def fines(request: HttpRequest, patron_id: int) -> HttpResponse:
+def fines(request: StaffRequest, patron_id: int) -> HttpResponse:
     """The patron's unpaid fines; take a payment (oldest fines first) or waive one."""
     patron = _patron_at_desk(request, patron_id)
     open_fines = list(selectors.fines_for(patron))
@@ -793,7 +793,7 @@ def fines(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 @desk_required
 @require_POST
-def waive(request: HttpRequest, fine_id: int) -> HttpResponse:
+def waive(request: StaffRequest, fine_id: int) -> HttpResponse:
     fine = get_object_or_404(
         Fine.objects.select_related("patron"),
         pk=fine_id,
@@ -821,7 +821,7 @@ def waive(request: HttpRequest, fine_id: int) -> HttpResponse:
 
 
 @desk_required
-def receipt(request: HttpRequest, payment_id: int) -> HttpResponse:
+def receipt(request: StaffRequest, payment_id: int) -> HttpResponse:
     payment = get_object_or_404(
         Payment.objects.select_related("patron", "branch", "staff"),
         pk=payment_id,
@@ -833,7 +833,7 @@ def receipt(request: HttpRequest, payment_id: int) -> HttpResponse:
 
 @desk_required
 @require_POST
-def pay_out_refund(request: HttpRequest, refund_id: int) -> HttpResponse:
+def pay_out_refund(request: StaffRequest, refund_id: int) -> HttpResponse:
     """Give the patron back what they paid for a lost copy that turned up; then the receipt."""
     refund = get_object_or_404(Refund, pk=refund_id, patron__network_id=_desk(request).network_id)
     try:
@@ -850,7 +850,7 @@ def pay_out_refund(request: HttpRequest, refund_id: int) -> HttpResponse:
 
 
 @desk_required
-def refund_receipt(request: HttpRequest, refund_id: int) -> HttpResponse:
+def refund_receipt(request: StaffRequest, refund_id: int) -> HttpResponse:
     refund = get_object_or_404(
         Refund.objects.select_related(
             "patron", "paid_out_branch", "item__record", "fine__loan"
@@ -866,7 +866,7 @@ def refund_receipt(request: HttpRequest, refund_id: int) -> HttpResponse:
 
 
 @staff_required
-def rule_list(request: HttpRequest) -> HttpResponse:
+def rule_list(request: StaffRequest) -> HttpResponse:
     """Every rule, most specific first, as rules.SPECIFICITY orders them."""
     order = {level.key: n for n, level in enumerate(rules.SPECIFICITY)}
     found = list(CirculationRule.objects.select_related("branch", "patron_category", "item_type"))
@@ -883,7 +883,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
+def rule_edit(request: StaffRequest, rule_id: int | None = None) -> HttpResponse:
     """Add or change a rule. Rules are network policy: network managers edit them."""
     if not access.can_manage_network(request.user):
         raise PermissionDenied(_("Only network managers can change circulation rules."))
@@ -901,7 +901,7 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
     )
 
 
-def _network_id(request: HttpRequest) -> int:
+def _network_id(request: StaffRequest) -> int:
     branch = (
         desk_branch(request) or access.branches_for(request.user).first() or Branch.objects.first()
     )
@@ -911,7 +911,7 @@ def _network_id(request: HttpRequest) -> int:
 
 
 @staff_required
-def term_list(request: HttpRequest) -> HttpResponse:
+def term_list(request: StaffRequest) -> HttpResponse:
     terms = (
         Term.objects.filter(network_id=_network_id(request))
         .select_related("branch")
@@ -926,7 +926,7 @@ def term_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def term_edit(request: HttpRequest, term_id: int | None = None) -> HttpResponse:
+def term_edit(request: StaffRequest, term_id: int | None = None) -> HttpResponse:
     if not access.can_manage_network(request.user):
         raise PermissionDenied(_("Only network managers can change school terms."))
     network_id = _network_id(request)
@@ -945,7 +945,7 @@ def term_edit(request: HttpRequest, term_id: int | None = None) -> HttpResponse:
 
 
 @desk_required
-def explain(request: HttpRequest) -> HttpResponse:
+def explain(request: StaffRequest) -> HttpResponse:
     """Which rule applies to this patron and this item at this desk, why, and the due date
     it would give now."""
     form = ExplainForm(request.GET or None)
@@ -975,9 +975,10 @@ def explain(request: HttpRequest) -> HttpResponse:
             except rules.NoRuleApplies as error:
                 context["no_rule"] = str(error)
             else:
+                # An explanation's policy always comes from a saved rule, so it has an id.
                 rule = CirculationRule.objects.select_related(
                     "branch", "patron_category", "item_type"
-                ).get(pk=explanation.policy.rule_id)
+                ).get(pk=cast(int, explanation.policy.rule_id))
                 context.update(
                     explanation=explanation,
                     rule=rule,
@@ -995,7 +996,7 @@ def explain(request: HttpRequest) -> HttpResponse:
 
 
 @desk_required
-def end_of_term(request: HttpRequest) -> HttpResponse:
+def end_of_term(request: StaffRequest) -> HttpResponse:
     """Everything out to the students of this branch, per class, to collect at term end;
     also as CSV and XLSX (?format=csv or xlsx)."""
     branch = _desk(request)
@@ -1030,7 +1031,7 @@ def end_of_term(request: HttpRequest) -> HttpResponse:
 
 
 @desk_required
-def desk_home(request: HttpRequest) -> HttpResponse:
+def desk_home(request: StaffRequest) -> HttpResponse:
     branch = _desk(request)
     return render(
         request,

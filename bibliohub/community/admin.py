@@ -1,13 +1,14 @@
-"""Administrators keep the list of volunteer skills here. Everything else is changed through
-the staff screens (the services, which record who did what), so it is read-only here."""
+"""Administrators keep the list of volunteer skills here, through the community services (so
+each change is in the history, on the channel "administration"). Everything else is changed
+on the staff screens (/staff/community/), through the services, so it is only shown here."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import admin
-from django.http import HttpRequest
 
 from bibliohub.community.models import (
-    CommunityEvent,
     HoursEntry,
     Mentor,
     MentoringRequest,
@@ -16,66 +17,54 @@ from bibliohub.community.models import (
     Skill,
     Volunteer,
 )
+from bibliohub.community.services import volunteers
+from bibliohub.history import Actor
+from bibliohub.web.admin import ReadOnlyAdmin, ServiceAdmin
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(ServiceAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    def save(self, obj: Skill, *, actor: Actor, at: datetime) -> None:
+        volunteers.save_skill(obj, actor=actor, at=at)
 
 
 @admin.register(Partner)
-class PartnerAdmin(ReadOnly):
+class PartnerAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "since", "is_active"]
     list_filter = ["kind", "is_active", "branches"]
     search_fields = ["name"]
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnly):
+class ReferralAdmin(ReadOnlyAdmin):
     list_display = ["on", "direction", "partner", "branch", "outcome"]
     list_filter = ["direction", "outcome", "branch"]
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(ReadOnly):
+class VolunteerAdmin(ReadOnlyAdmin):
     list_display = ["name", "consented_at", "is_active"]
     list_filter = ["is_active", "branches"]
     search_fields = ["name", "email"]
 
 
 @admin.register(HoursEntry)
-class HoursEntryAdmin(ReadOnly):
+class HoursEntryAdmin(ReadOnlyAdmin):
     list_display = ["on", "volunteer", "branch", "minutes", "status"]
     list_filter = ["status", "branch"]
 
 
 @admin.register(Mentor)
-class MentorAdmin(ReadOnly):
+class MentorAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "contact_preference", "public_consent_at", "is_active"]
     list_filter = ["kind", "contact_preference", "is_active"]
     search_fields = ["name", "organisation"]
 
 
 @admin.register(MentoringRequest)
-class MentoringRequestAdmin(ReadOnly):
+class MentoringRequestAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "branch", "topic", "status", "mentor"]
     list_filter = ["status", "topic", "branch"]
-
-
-@admin.register(CommunityEvent)
-class CommunityEventAdmin(ReadOnly):
-    list_display = ["at", "kind", "branch", "staff", "partner", "volunteer"]
-    list_filter = ["kind", "branch"]
-    date_hierarchy = "at"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,7 @@ from bibliohub.community.models import (
     Volunteer,
 )
 from bibliohub.community.services import career, partners, volunteers
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
 
 SKILLS = {
@@ -159,13 +161,18 @@ def load_demo_community(network: Network, *, at: datetime) -> list[str]:
     if not branches:
         return []
     staff = User.objects.filter(role__in=[Role.ADMINISTRATOR, Role.NETWORK_MANAGER]).first()
+    # What librarians do on the staff screens is done as the demo's librarian.
+    actor = Actor.for_staff(staff) if staff is not None else Actor.system("demo")
     today = timezone.localdate(at)
     added: list[str] = []
 
     skills = {}
     for code, names in SKILLS.items():
-        skills[code], new = Skill.objects.get_or_create(code=code, defaults={"name": names["en"], "names": names})
-        if new:
+        found = Skill.objects.filter(code=code).first()
+        skills[code] = found or volunteers.save_skill(
+            Skill(code=code, name=names["en"], names=names), actor=Actor.system("demo"), at=at
+        )
+        if found is None:
             added.append(f"skill {code}")
 
     demo_partners = []
@@ -173,41 +180,41 @@ def load_demo_community(network: Network, *, at: datetime) -> list[str]:
         partner = Partner.objects.filter(network=network, name=name).first()
         if partner is None:
             partner = partners.save_partner(
-                None, network=network, staff=staff, at=at,
+                None, network=network, actor=actor, at=at,
                 details=partners.PartnerDetails(
                     name=name, names=names, kind=kind, since=since, offers=offers,
                     branches=[branches[c] for c in codes if c in branches],
                 ),
             )
             partners.save_contact(None, partner=partner, name=contact, role=role, phone=phone,
-                                  is_primary=True, staff=staff, at=at)
+                                  is_primary=True, actor=actor, at=at)
             partners.save_agreement(
                 None, partner=partner, title="Memorandum of cooperation", signed_on=since,
-                starts_on=since, ends_on=date(since.year + 3, since.month, 1), staff=staff, at=at,
+                starts_on=since, ends_on=date(since.year + 3, since.month, 1), actor=actor, at=at,
             )
             added.append(f"partner {name}")
         demo_partners.append(partner)
 
     if not partners_have_history(demo_partners):
-        for index, days, kind, code, description, value in ACTIVITIES:
+        for index, days, activity_kind, branch_code, description, value in ACTIVITIES:
             partners.record_activity(
-                partner=demo_partners[index], kind=kind, on=today - timedelta(days=days),
-                branch=branches.get(code) if code else None, description=description, value=value,
-                currency="USD" if value else "", staff=staff, at=at,
+                partner=demo_partners[index], kind=activity_kind, on=today - timedelta(days=days),
+                branch=branches.get(branch_code) if branch_code else None, description=description, value=value,
+                currency="USD" if value else "", actor=actor, at=at,
             )
         for index, days, direction, code, reason, outcome in REFERRALS:
             if code not in branches:
                 continue
             referral = partners.log_referral(
                 partner=demo_partners[index], branch=branches[code], direction=direction,
-                on=today - timedelta(days=days), reason=reason, staff=staff, at=at,
+                on=today - timedelta(days=days), reason=reason, actor=actor, at=at,
             )
             if outcome != ReferralOutcome.OPEN:
-                partners.set_referral_outcome(referral, outcome=outcome, staff=staff, at=at)
+                partners.set_referral_outcome(referral, outcome=outcome, actor=actor, at=at)
         added.append("joint activities and referrals")
 
-    added += _volunteers(network, branches, skills, staff=staff, at=at)
-    added += _career(network, branches, demo_partners, staff=staff, at=at)
+    added += _volunteers(network, branches, skills, actor=actor, at=at)
+    added += _career(network, branches, demo_partners, actor=actor, at=at)
     return added
 
 
@@ -216,7 +223,7 @@ def partners_have_history(demo_partners: list[Partner]) -> bool:
 
 
 def _volunteers(network: Network, branches: dict[str, Branch], skills: dict[str, Skill], *,
-                staff: User | None, at: datetime) -> list[str]:
+                actor: Actor, at: datetime) -> list[str]:
     added = []
     people = []
     for name, language, codes, skill_codes, days, availability, consent in VOLUNTEERS:
@@ -224,7 +231,7 @@ def _volunteers(network: Network, branches: dict[str, Branch], skills: dict[str,
         chosen = [branches[c] for c in codes if c in branches]
         if volunteer is None and chosen:
             volunteer = volunteers.register_volunteer(
-                network=network, consent=consent, staff=staff, at=at,
+                network=network, consent=consent, actor=actor, at=at,
                 details=volunteers.VolunteerDetails(
                     name=name, language=language, branches=chosen,
                     skills=[skills[s] for s in skill_codes], available_days=days,
@@ -237,16 +244,16 @@ def _volunteers(network: Network, branches: dict[str, Branch], skills: dict[str,
         return added
     tz = timezone.get_current_timezone()
     today = timezone.localdate(at)
-    for code, title, days, hour, hours, capacity in SHIFTS:
+    for code, title, days_ahead, hour, hours, capacity in SHIFTS:
         if code not in branches:
             continue
-        start = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tz)
+        start = datetime.combine(today + timedelta(days=days_ahead), time(hour), tzinfo=tz)
         shift = volunteers.save_shift(None, branch=branches[code], title=title, starts_at=start,
                                       ends_at=start + timedelta(hours=hours), capacity=capacity,
-                                      staff=staff, at=at)
+                                      actor=actor, at=at)
         for volunteer in people:
             if volunteer is not None and volunteer.has_consented and shift.branch in volunteer.branches.all():
-                volunteers.sign_up(shift, volunteer=volunteer, staff=staff, at=at)
+                volunteers.sign_up(shift, volunteer=volunteer, actor=actor, at=at)
                 break
         added.append(f"shift {code} {title}")
     # Past hours: most confirmed, the last week's waiting for a librarian.
@@ -254,25 +261,25 @@ def _volunteers(network: Network, branches: dict[str, Branch], skills: dict[str,
         for volunteer in people:
             if volunteer is None or not volunteer.has_consented:
                 continue
-            branch = volunteer.branches.first()
+            branch = cast(Branch, volunteer.branches.first())  # registered with a branch at least
             entry = volunteers.log_hours(
                 volunteer=volunteer, branch=branch, on=timezone.localdate(at) - timedelta(weeks=week, days=1),
-                minutes=90 + 30 * (week % 3), description="Weekly help", staff=staff, at=at,
+                minutes=90 + 30 * (week % 3), description="Weekly help", actor=actor, at=at,
             )
-            if week > 1 and staff is not None:
-                volunteers.confirm_hours(entry, staff=staff, at=at)
+            if week > 1 and actor.is_staff:
+                volunteers.confirm_hours(entry, actor=actor, at=at)
     added.append("volunteer hours for half a year")
     return added
 
 
 def _career(network: Network, branches: dict[str, Branch], demo_partners: list[Partner], *,
-            staff: User | None, at: datetime) -> list[str]:
+            actor: Actor, at: datetime) -> list[str]:
     added = []
     for code, topic, order, title, titles, url in LINKS:
         branch = branches.get(code)
         if branch is None or CareerResource.objects.filter(branch=branch, url=url).exists():
             continue
-        career.save_resource(None, branch=branch, staff=staff, at=at, details=career.ResourceDetails(
+        career.save_resource(None, branch=branch, actor=actor, at=at, details=career.ResourceDetails(
             topic=topic, title=title, titles=titles, url=url, sort_order=order))
         added.append(f"career link {code} {title}")
     mentors = []
@@ -281,7 +288,7 @@ def _career(network: Network, branches: dict[str, Branch], demo_partners: list[P
         if mentor is None:
             slug = slugify(name).replace("-", ".")
             mentor = career.save_mentor(
-                None, network=network, public_consent=consent, staff=staff, at=at,
+                None, network=network, public_consent=consent, actor=actor, at=at,
                 details=career.MentorDetails(
                     kind=kind, name=name, organisation=organisation,
                     partner=demo_partners[partner] if partner is not None else None,
@@ -294,17 +301,17 @@ def _career(network: Network, branches: dict[str, Branch], demo_partners: list[P
             )
             added.append(f"mentor {name}")
         mentors.append(mentor)
-    if "central" in branches and staff is not None and not mentors[0].requests.exists():
+    if "central" in branches and actor.is_staff and not mentors[0].requests.exists():
         with transaction.atomic():
             request = career.request_mentoring(
                 branch=branches["central"], topic=Topic.START, name="Demo visitor",
                 email="visitor@example.org", language="uk",
                 message="I would like to open a small bakery and need help with the paperwork.",
-                wished_mentor=mentors[0], at=at, notify=False,
+                wished_mentor=mentors[0], actor=Actor.for_public(), at=at, notify=False,
             )
             start = datetime.combine(timezone.localdate(at) + timedelta(days=6), time(15),
                                      tzinfo=timezone.get_current_timezone())
-            career.match_request(request, mentor=mentors[0], appointment_at=start, staff=staff, at=at,
+            career.match_request(request, mentor=mentors[0], appointment_at=start, actor=actor, at=at,
                                  notify=False)
         added.append("mentoring request")
     return added

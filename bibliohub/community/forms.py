@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -30,9 +31,15 @@ from bibliohub.community.services.partners import PartnerDetails
 from bibliohub.community.services.volunteers import VolunteerDetails
 from bibliohub.libraries.models import Branch, Weekday
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 OTHER_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != "en"]
+
+# Form.fields is typed as holding plain Fields: the casts in the forms below name the class
+# each field is declared with.
 
 
 class BranchChoiceField(forms.ModelChoiceField):
@@ -51,7 +58,7 @@ class _Translations:
     """Adds one field per interface language (other than English) for a text that has a
     translation in each language, e.g. `title_uk`, and reads them back as a dict."""
 
-    def add_translations(self, name: str, label: str, initial: dict[str, str], *, long: bool = False) -> None:
+    def add_translations(self, name: str, label: StrOrPromise, initial: dict[str, str], *, long: bool = False) -> None:
         for code, language in OTHER_LANGUAGES:
             field = forms.CharField(
                 label=f"{label} ({language})", required=False,
@@ -79,7 +86,7 @@ class PartnerForm(_Translations, forms.Form):
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], partner: Partner | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], partner: Partner | None = None, **kwargs: Any) -> None:
         if partner is not None:
             kwargs.setdefault("initial", {
                 "name": partner.name, "kind": partner.kind, "since": partner.since,
@@ -89,7 +96,7 @@ class PartnerForm(_Translations, forms.Form):
                 "is_active": partner.is_active,
             })
         super().__init__(*args, **kwargs)
-        self.fields["branches"].queryset = branches
+        cast(BranchesField, self.fields["branches"]).queryset = branches
         self.add_translations("name", pgettext_lazy("organisation", "Name"), partner.names if partner else {})
 
     def details(self, branches: list[Branch]) -> PartnerDetails:
@@ -119,7 +126,7 @@ class AgreementForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The agreement must end after it starts."))
         return data
@@ -136,9 +143,9 @@ class ActivityForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), max_length=3, required=False,
                                help_text=_("Three letters, e.g. UAH, USD, PLN."))
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
+        cast(BranchChoiceField, self.fields["branch"]).queryset = branches
 
 
 class ReferralForm(forms.Form):
@@ -149,10 +156,10 @@ class ReferralForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("What the person needed. No names, please."))
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], partners: QuerySet[Partner], **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], partners: QuerySet[Partner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
-        self.fields["partner"].queryset = partners
+        cast(BranchChoiceField, self.fields["branch"]).queryset = branches
+        cast("forms.ModelChoiceField[Partner]", self.fields["partner"]).queryset = partners
 
 
 class OutcomeForm(forms.Form):
@@ -183,7 +190,7 @@ class VolunteerForm(forms.Form):
         help_text=_("Without it, the volunteer cannot be given shifts or hours."),
     )
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], volunteer: Volunteer | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], volunteer: Volunteer | None = None, **kwargs: Any) -> None:
         if volunteer is not None:
             kwargs.setdefault("initial", {
                 "name": volunteer.name, "email": volunteer.email, "phone": volunteer.phone,
@@ -192,13 +199,13 @@ class VolunteerForm(forms.Form):
                 "availability": volunteer.availability, "is_active": volunteer.is_active,
             })
         super().__init__(*args, **kwargs)
-        self.fields["branches"].queryset = branches
+        cast(BranchesField, self.fields["branches"]).queryset = branches
         if volunteer is not None:
             # Consent and the card have their own actions on the volunteer's page.
             del self.fields["card"], self.fields["consent"]
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         if not data.get("card", "").strip() and not data.get("name", "").strip():
             self.add_error("name", _("Give a name or a card number."))
         return data
@@ -223,12 +230,12 @@ class ShiftForm(forms.Form):
     skills = forms.ModelMultipleChoiceField(label=_("Skills wanted"), queryset=Skill.objects.all(),
                                             required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
+        cast(BranchChoiceField, self.fields["branch"]).queryset = branches
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
             self.add_error("ends", _("The shift must end after it starts."))
         return data
@@ -243,9 +250,9 @@ class ShiftForm(forms.Form):
 class SignupForm(forms.Form):
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
 
-    def __init__(self, *args: object, volunteers: QuerySet[Volunteer], **kwargs: object) -> None:
+    def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["volunteer"].queryset = volunteers
+        cast("forms.ModelChoiceField[Volunteer]", self.fields["volunteer"]).queryset = volunteers
 
 
 class HoursForm(forms.Form):
@@ -255,10 +262,10 @@ class HoursForm(forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
     description = forms.CharField(label=_("What they did"), max_length=300, required=False)
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], volunteers: QuerySet[Volunteer], **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
-        self.fields["volunteer"].queryset = volunteers
+        cast(BranchChoiceField, self.fields["branch"]).queryset = branches
+        cast("forms.ModelChoiceField[Volunteer]", self.fields["volunteer"]).queryset = volunteers
 
 
 class ResourceForm(_Translations, forms.Form):
@@ -271,7 +278,7 @@ class ResourceForm(_Translations, forms.Form):
                                     help_text=_("Smaller numbers come first within a topic."))
     is_published = forms.BooleanField(label=_("Shown to the public"), required=False, initial=True)
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], resource=None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], resource=None, **kwargs: Any) -> None:
         if resource is not None:
             kwargs.setdefault("initial", {
                 "branch": resource.branch, "topic": resource.topic, "title": resource.title,
@@ -279,7 +286,7 @@ class ResourceForm(_Translations, forms.Form):
                 "sort_order": resource.sort_order, "is_published": resource.is_published,
             })
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
+        cast(BranchChoiceField, self.fields["branch"]).queryset = branches
         self.add_translations("title", _("Title"), resource.titles if resource else {})
         self.add_translations("description", _("Description"),
                               resource.descriptions if resource else {}, long=True)
@@ -317,8 +324,8 @@ class MentorForm(forms.Form):
     takes_requests = forms.BooleanField(label=_("Takes mentoring requests"), required=False, initial=True)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], partners: QuerySet[Partner],
-                 mentor: Mentor | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], partners: QuerySet[Partner],
+                 mentor: Mentor | None = None, **kwargs: Any) -> None:
         if mentor is not None:
             kwargs.setdefault("initial", {
                 "kind": mentor.kind, "name": mentor.name, "organisation": mentor.organisation,
@@ -330,11 +337,11 @@ class MentorForm(forms.Form):
                 "takes_requests": mentor.takes_requests, "is_active": mentor.is_active,
             })
         super().__init__(*args, **kwargs)
-        self.fields["branches"].queryset = branches
-        self.fields["partner"].queryset = partners
+        cast(BranchesField, self.fields["branches"]).queryset = branches
+        cast("forms.ModelChoiceField[Partner]", self.fields["partner"]).queryset = partners
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         preference = data.get("contact_preference")
         if preference in {ContactPreference.EMAIL, ContactPreference.ANY} and not data.get("email"):
             self.add_error("email", _("Give the e-mail address they want to be contacted at."))
@@ -359,9 +366,9 @@ class MatchForm(forms.Form):
     time = forms.TimeField(label=_("Time"), widget=TIME)
     notify = forms.BooleanField(label=_("Tell the person by e-mail"), required=False, initial=True)
 
-    def __init__(self, *args: object, mentors: QuerySet[Mentor], **kwargs: object) -> None:
+    def __init__(self, *args: Any, mentors: QuerySet[Mentor], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = mentors
+        cast("forms.ModelChoiceField[Mentor]", self.fields["mentor"]).queryset = mentors
 
     def appointment(self) -> datetime:
         d = self.cleaned_data
@@ -382,9 +389,9 @@ class MentoringRequestForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Phone (optional)"), max_length=50, required=False)
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], signed_in: bool, **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], signed_in: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
+        cast(BranchChoiceField, self.fields["branch"]).queryset = branches
         if signed_in:
             for name in ("name", "email", "phone"):
                 del self.fields[name]

@@ -1,6 +1,7 @@
 """Partner organisations and what the library does with them, volunteers and their hours, the
 business and career service (curated resources, local businesses and mentors, mentoring
-requests), referrals both ways, and the community events that statistics read.
+requests), and referrals both ways. What happened to them is in the history
+(`community.kinds`), which statistics read.
 
 Co-hosted events are not stored here: the programmes app points its events at `Partner`
 (`Event.partners`, reverse name `events`), and the partner-dynamics selector reads that
@@ -556,60 +557,3 @@ class MentoringRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.created_at:%Y-%m-%d}"
-
-
-# --- events -----------------------------------------------------------------------------------
-
-
-class CommunityEvent(models.Model):
-    """Who changed what in partners, volunteering and mentoring, and when: the rows statistics
-    and audits read."""
-
-    class Kind(models.TextChoices):
-        PARTNER_SAVED = "partner_saved", _("Partner saved")
-        CONTACT_SAVED = "contact_saved", _("Contact saved")
-        AGREEMENT_SAVED = "agreement_saved", _("Agreement saved")
-        ACTIVITY_RECORDED = "activity_recorded", _("Joint activity recorded")
-        REFERRAL_LOGGED = "referral_logged", _("Referral logged")
-        REFERRAL_OUTCOME = "referral_outcome", _("Referral outcome")
-        VOLUNTEER_SAVED = "volunteer_saved", _("Volunteer saved")
-        CONSENT_GIVEN = "consent_given", _("Consent given")
-        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
-        SHIFT_SAVED = "shift_saved", _("Shift saved")
-        SIGNED_UP = "signed_up", _("Signed up for a shift")
-        SIGNUP_CANCELLED = "signup_cancelled", _("Shift sign-up cancelled")
-        HOURS_LOGGED = "hours_logged", _("Hours logged")
-        HOURS_CONFIRMED = "hours_confirmed", _("Hours confirmed")
-        HOURS_REJECTED = "hours_rejected", _("Hours not confirmed")
-        RESOURCE_SAVED = "resource_saved", _("Career link saved")
-        MENTOR_SAVED = "mentor_saved", _("Business or mentor saved")
-        MENTORING_REQUESTED = "mentoring_requested", _("Mentoring requested")
-        MENTORING_MATCHED = "mentoring_matched", _("Mentoring arranged")
-        MENTORING_LOGGED = "mentoring_logged", _("Mentoring logged")
-        MENTORING_CLOSED = "mentoring_closed", _("Mentoring request closed")
-
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    at = models.DateTimeField(db_index=True)
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
-    branch = models.ForeignKey(
-        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    partner = models.ForeignKey(
-        Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    volunteer = models.ForeignKey(
-        Volunteer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["kind", "at"])]
-        verbose_name = _("community change")
-        verbose_name_plural = _("community changes")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -3,24 +3,39 @@
 `partner_dynamics` is what the "dynamics of partners" indicator reads: per year or quarter,
 how many partners were active (did at least one thing with the library: a joint activity,
 a referral either way, a co-hosted event date), how many were new (`Partner.since`), and how
-many joint activities there were."""
+many joint activities there were. `volunteer_hours` is the plan's "volunteer hours": the
+confirmed hours, from the history's daily roll-ups."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 
 from bibliohub.accounts import access
 from bibliohub.accounts.models import User
+from bibliohub.community import kinds
 from bibliohub.community.models import (
     ActivityKind,
     CareerResource,
@@ -37,6 +52,9 @@ from bibliohub.community.models import (
     Topic,
     Volunteer,
 )
+from bibliohub.history import selectors as history
+from bibliohub.history.models import Entry
+from bibliohub.history.services import object_type
 from bibliohub.libraries.models import Branch, Network
 
 Period = Literal["year", "quarter"]
@@ -218,6 +236,17 @@ def hours_for_staff(
     )
 
 
+def volunteer_hours(
+    *, start: date, end: date, network_id: int | None = None, branch_ids: list[int] | None = None
+) -> Decimal:
+    """Volunteer hours confirmed from `start` to `end` (local days, both included, by the day
+    they were confirmed) at `branch_ids` (None: the whole network), from the history's daily
+    roll-ups (what `history.rollup.roll_up` has counted)."""
+    return history.total(
+        [kinds.HOURS_CONFIRMED], start=start, end=end, network_id=network_id, branch_ids=branch_ids
+    ).amount
+
+
 @dataclass(frozen=True)
 class HoursTotal:
     """Confirmed time, grouped by volunteer, branch or year (`label` names the group)."""
@@ -244,6 +273,7 @@ def hours_totals(
     entries = HoursEntry.objects.filter(branch__in=ids, status=HoursStatus.CONFIRMED)
     if year:
         entries = entries.filter(on__year=year)
+    rows: Iterable[Mapping[str, Any]]
     if by == "year":
         rows = (
             entries.annotate(y=ExtractYear("on")).values("y")
@@ -259,7 +289,7 @@ def hours_totals(
     rows = list(rows)
     model = Volunteer if by == "volunteer" else Branch
     names = {
-        o.pk: (o.name if by == "volunteer" else o.display_name())
+        o.pk: (o.name if isinstance(o, Volunteer) else o.display_name())
         for o in model.objects.filter(pk__in=[r[field_name] for r in rows])
     }
     return [
@@ -398,7 +428,18 @@ def partner_dynamics(
     new partners, joint activities, referrals both ways, co-hosted event dates (each date of
     a series counts, cancelled ones do not), donations in kind and their value, and the
     change in active partners from the period before. With `branch`, only what happened at
-    that branch (and partners of that branch for the new ones).
+    that branch (and partners of that branch for the new ones). Joint activities and
+    referrals count in the period they took place in (their date, which their entries keep),
+    however late they were recorded: the activities of December entered in January belong
+    to December.
+
+    Joint activities and referrals are read from the history's entries about partners, not
+    from the daily roll-ups: a partner active in several months of a year is one active
+    partner of that year, which no sum of daily counts can tell, and neither the date an
+    activity took place nor whether it was a donation is a rolled-up dimension. The entries
+    are found through their object (the index on object type and id), so the query reads a
+    network's entries about partners only, never the rest of the history. Co-hosted dates
+    are read from the programmes' calendar, new partners from when each partner started.
 
     Four grouped queries, whatever the number of rows. Rows are put into their period by a
     CASE over the period boundaries, not by extracting year and quarter: SQLite extracts
@@ -408,22 +449,32 @@ def partner_dynamics(
     first, last = periods[0].start, periods[-1].end
     active: dict[int, set[int]] = defaultdict(set)
 
-    activities = PartnerActivity.objects.filter(
-        partner__network=network, on__gte=first, on__lt=last
-    )
-    referrals = Referral.objects.filter(partner__network=network, on__gte=first, on__lt=last)
+    # The date each took place, as ISO text ("2026-12-31"), which compares in date order.
+    about_partners = Entry.objects.filter(
+        object_type=object_type(Partner),
+        domain=kinds.community.code,
+        kind__in=[k.code for k in kinds.PARTNER_ACTIVITY],
+        network_id=network if isinstance(network, int) else network.pk,
+    ).annotate(
+        # Cast, so that the comparisons are of text, not of JSON values.
+        on=Cast(KT("detail__on"), output_field=CharField())
+    ).filter(on__gte=first.isoformat(), on__lt=last.isoformat())
     if branch is not None:
-        activities, referrals = activities.filter(branch=branch), referrals.filter(branch=branch)
-    for row in _bucketed(activities, "on", periods, group=["partner", "kind"], total="value"):
+        about_partners = about_partners.filter(branch_id=branch.pk)
+    days = [p.end.isoformat() for p in periods]
+    for row in _bucketed(about_partners, "on", periods, group=["kind", "object_id"], bounds=days):
         target = periods[row["period"]]
-        target.joint_activities += row["n"]
-        active[row["period"]].add(row["partner"])
-        if row["kind"] == ActivityKind.DONATION:
-            target.donations += row["n"]
-            target.donations_value += row["total"] or Decimal(0)
-    for row in _bucketed(referrals, "on", periods, group=["partner"]):
-        periods[row["period"]].referrals += row["n"]
-        active[row["period"]].add(row["partner"])
+        if row["kind"] == kinds.ACTIVITY_RECORDED.code:
+            target.joint_activities += row["n"]
+        else:
+            target.referrals += row["n"]
+        active[row["period"]].add(row["object_id"])
+    donations = about_partners.filter(
+        kind=kinds.ACTIVITY_RECORDED.code, detail__type=ActivityKind.DONATION.value
+    )
+    for row in _bucketed(donations, "on", periods, group=[], bounds=days, total="amount"):
+        periods[row["period"]].donations += row["n"]
+        periods[row["period"]].donations_value += row["total"] or Decimal(0)
 
     if _events_have_partners():
         # One filter() call, so that the dates, their status and the range apply to the same
@@ -467,7 +518,7 @@ def _bucketed(
     periods: list[PartnerPeriod],
     *,
     group: list[str],
-    bounds: list[date | datetime] | None = None,
+    bounds: Sequence[date | datetime | str] | None = None,
     count: str = "pk",
     distinct: bool = False,
     total: str | None = None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import StaffRequest, staff_required
 from bibliohub.accounts.models import User
 from bibliohub.community import export, forms, permissions, selectors
 from bibliohub.community.errors import CommunityRefused
@@ -40,8 +40,12 @@ from bibliohub.community.models import (
     Volunteer,
 )
 from bibliohub.community.services import career, partners, volunteers
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons.selectors import patron_by_card
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Lists on screen stop here; the download has every row.
 SCREEN_ROWS = 500
@@ -54,7 +58,7 @@ def _branches(user: User) -> QuerySet[Branch]:
     return access.branches_for(user).order_by("sort_order", "name")
 
 
-def _branch_filter(request: HttpRequest) -> Branch | None:
+def _branch_filter(request: StaffRequest) -> Branch | None:
     code = request.GET.get("branch")
     return _branches(request.user).filter(code=code).first() if code else None
 
@@ -108,12 +112,12 @@ def _table_page(
     })
 
 
-def _choice_filter(name: str, label: str, choices: Iterable[tuple[str, str]], value: str | None) -> dict[str, Any]:
+def _choice_filter(name: str, label: str, choices: Iterable[tuple[str, StrOrPromise]], value: str | None) -> dict[str, Any]:
     return {"name": name, "label": label, "choices": [("", _("All"))] + [(str(k), str(v)) for k, v in choices],
             "value": value or ""}
 
 
-def _branch_choices(request: HttpRequest) -> dict[str, Any]:
+def _branch_choices(request: StaffRequest) -> dict[str, Any]:
     return _choice_filter(
         "branch", _("Branch"), [(b.code, b.display_name()) for b in _branches(request.user)],
         request.GET.get("branch"),
@@ -143,7 +147,7 @@ def _apply_validation_error(form: Any, error: ValidationError) -> None:
 
 
 @staff_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     user = request.user
     return render(request, "community/staff/home.html", {
         "hours_waiting": selectors.hours_for_staff(user, status=HoursStatus.LOGGED).count(),
@@ -156,7 +160,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: StaffRequest) -> HttpResponse:
     active = {"yes": True, "no": False}.get(request.GET.get("active", ""))
     objects = selectors.partners_for_staff(
         request.user, kind=request.GET.get("kind") or None, branch=_branch_filter(request),
@@ -176,7 +180,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def partner_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk) if pk else None
     form = forms.PartnerForm(request.POST or None, branches=_branches(request.user), partner=partner)
     if request.method == "POST" and form.is_valid():
@@ -185,7 +189,7 @@ def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = partners.save_partner(
                 partner, network=partner.network if partner else _network(chosen),
-                details=form.details(chosen), staff=request.user, at=timezone.now(),
+                details=form.details(chosen), actor=Actor.for_staff(request.user), at=timezone.now(),
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -197,7 +201,7 @@ def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @staff_required
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_detail(request: StaffRequest, pk: int) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk)
     return render(request, "community/staff/partner.html", {
         "partner": partner,
@@ -212,12 +216,12 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_new(request: StaffRequest, pk: int) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk)
     form = forms.ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partners.save_contact(None, partner=partner, staff=request.user, at=timezone.now(),
+            partners.save_contact(None, partner=partner, actor=Actor.for_staff(request.user), at=timezone.now(),
                                   **form.cleaned_data)
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -229,12 +233,12 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_new(request: StaffRequest, pk: int) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk)
     form = forms.AgreementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partners.save_agreement(None, partner=partner, staff=request.user, at=timezone.now(),
+            partners.save_agreement(None, partner=partner, actor=Actor.for_staff(request.user), at=timezone.now(),
                                     **form.cleaned_data)
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -246,7 +250,7 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
+def agreement_document(request: StaffRequest, pk: int) -> FileResponse:
     """The signed document, for staff who may see the partner (never a public URL)."""
     agreement = permissions.agreement_for_edit(request.user, pk)
     if not agreement.document:
@@ -256,13 +260,13 @@ def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @staff_required
-def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_new(request: StaffRequest, pk: int) -> HttpResponse:
     partner = permissions.partner_for_edit(request.user, pk)
     form = forms.ActivityForm(request.POST or None, branches=_branches(request.user),
                               initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            partners.record_activity(partner=partner, staff=request.user, at=timezone.now(),
+            partners.record_activity(partner=partner, actor=Actor.for_staff(request.user), at=timezone.now(),
                                      **form.cleaned_data)
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -274,7 +278,7 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: StaffRequest) -> HttpResponse:
     return _table_page(
         request, table=export.ACTIVITIES, objects=selectors.activities_for_staff(request.user),
         filename="joint-activities", title=_("Joint activities"),
@@ -285,7 +289,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: StaffRequest) -> HttpResponse:
     objects = selectors.referrals_for_staff(
         request.user, branch=_branch_filter(request), direction=request.GET.get("direction") or None,
         outcome=request.GET.get("outcome") or None,
@@ -306,27 +310,27 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: StaffRequest) -> HttpResponse:
     form = forms.ReferralForm(
         request.POST or None, branches=_branches(request.user),
         partners=selectors.partners_for_staff(request.user, active=True),
         initial={"on": timezone.localdate(), "partner": request.GET.get("partner")},
     )
     if request.method == "POST" and form.is_valid():
-        partners.log_referral(staff=request.user, at=timezone.now(), **form.cleaned_data)
+        partners.log_referral(actor=Actor.for_staff(request.user), at=timezone.now(), **form.cleaned_data)
         messages.success(request, _("Referral logged."))
         return redirect("staff:community:referrals")
     return _form_page(request, form, title=_("Log a referral"), back=reverse("staff:community:referrals"))
 
 
 @staff_required
-def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_outcome(request: StaffRequest, pk: int) -> HttpResponse:
     referral = permissions.referral_for_edit(request.user, pk)
     form = forms.OutcomeForm(request.POST or None,
                              initial={"outcome": referral.outcome, "note": referral.outcome_note})
     if request.method == "POST" and form.is_valid():
         partners.set_referral_outcome(referral, outcome=form.cleaned_data["outcome"],
-                                      note=form.cleaned_data["note"], staff=request.user, at=timezone.now())
+                                      note=form.cleaned_data["note"], actor=Actor.for_staff(request.user), at=timezone.now())
         messages.success(request, _("Outcome saved."))
         return redirect("staff:community:referrals")
     intro = f"{referral.on:%Y-%m-%d} · {referral.get_direction_display()} · {referral.partner} — {referral.reason}"
@@ -338,7 +342,7 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def volunteer_list(request: HttpRequest) -> HttpResponse:
+def volunteer_list(request: StaffRequest) -> HttpResponse:
     active = {"yes": True, "no": False}.get(request.GET.get("active", ""))
     objects = selectors.volunteers_for_staff(
         request.user, branch=_branch_filter(request), skill=request.GET.get("skill") or None,
@@ -364,7 +368,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def volunteer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def volunteer_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     volunteer = permissions.volunteer_for_edit(request.user, pk) if pk else None
     form = forms.VolunteerForm(request.POST or None, branches=_branches(request.user), volunteer=volunteer,
                                initial=None if volunteer else {"language": request.LANGUAGE_CODE})
@@ -374,7 +378,7 @@ def volunteer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         details = form.details(chosen)
         try:
             if volunteer is not None:
-                saved = volunteers.update_volunteer(volunteer, details=details, staff=request.user,
+                saved = volunteers.update_volunteer(volunteer, details=details, actor=Actor.for_staff(request.user),
                                                     at=timezone.now())
             else:
                 network = _network(chosen)
@@ -386,7 +390,7 @@ def volunteer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                         raise ValidationError({"card": _("No patron has this card number.")})
                 saved = volunteers.register_volunteer(
                     network=network, details=details, patron=patron,
-                    consent=form.cleaned_data["consent"], staff=request.user, at=timezone.now(),
+                    consent=form.cleaned_data["consent"], actor=Actor.for_staff(request.user), at=timezone.now(),
                 )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -398,7 +402,7 @@ def volunteer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @staff_required
-def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_detail(request: StaffRequest, pk: int) -> HttpResponse:
     volunteer = permissions.volunteer_for_edit(request.user, pk)
     now = timezone.now()
     return render(request, "community/staff/volunteer.html", {
@@ -424,21 +428,21 @@ def _volunteer_years(user: User, volunteer: Volunteer) -> list[selectors.HoursTo
 
 @staff_required
 @require_POST
-def volunteer_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_consent(request: StaffRequest, pk: int) -> HttpResponse:
     volunteer = permissions.volunteer_for_edit(request.user, pk)
     given = request.POST.get("given") == "yes"
-    volunteers.set_consent(volunteer, given=given, staff=request.user, at=timezone.now())
+    volunteers.set_consent(volunteer, given=given, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Consent recorded.") if given else _("Consent withdrawn."))
     return redirect("staff:community:volunteer", pk)
 
 
 @staff_required
 @require_POST
-def volunteer_sign_up(request: HttpRequest, pk: int, shift_pk: int) -> HttpResponse:
+def volunteer_sign_up(request: StaffRequest, pk: int, shift_pk: int) -> HttpResponse:
     volunteer = permissions.volunteer_for_edit(request.user, pk)
     shift = permissions.shift_for_edit(request.user, shift_pk)
     try:
-        volunteers.sign_up(shift, volunteer=volunteer, staff=request.user, at=timezone.now())
+        volunteers.sign_up(shift, volunteer=volunteer, actor=Actor.for_staff(request.user), at=timezone.now())
     except CommunityRefused as refused:
         _refused(request, refused)
     else:
@@ -450,7 +454,7 @@ def volunteer_sign_up(request: HttpRequest, pk: int, shift_pk: int) -> HttpRespo
 
 
 @staff_required
-def shift_list(request: HttpRequest) -> HttpResponse:
+def shift_list(request: StaffRequest) -> HttpResponse:
     start = parse_date(request.GET.get("start") or "") or timezone.localdate()
     end = parse_date(request.GET.get("end") or "")
     zone = timezone.get_current_timezone()
@@ -472,7 +476,7 @@ def shift_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def shift_new(request: HttpRequest) -> HttpResponse:
+def shift_new(request: StaffRequest) -> HttpResponse:
     form = forms.ShiftForm(request.POST or None, branches=_branches(request.user))
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
@@ -481,7 +485,7 @@ def shift_new(request: HttpRequest) -> HttpResponse:
             shift = volunteers.save_shift(
                 None, branch=d["branch"], title=d["title"], starts_at=starts_at, ends_at=ends_at,
                 capacity=d["capacity"], description=d["description"], skills=list(d["skills"]),
-                staff=request.user, at=timezone.now(),
+                actor=Actor.for_staff(request.user), at=timezone.now(),
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -492,7 +496,7 @@ def shift_new(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_detail(request: StaffRequest, pk: int) -> HttpResponse:
     shift = permissions.shift_for_edit(request.user, pk)
     signups = shift.signups.filter(status=SignupStatus.SIGNED_UP).select_related("volunteer")
     candidates = selectors.volunteers_for_staff(request.user, branch=shift.branch, active=True).filter(
@@ -507,12 +511,12 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def shift_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_sign_up(request: StaffRequest, pk: int) -> HttpResponse:
     shift = permissions.shift_for_edit(request.user, pk)
     form = forms.SignupForm(request.POST, volunteers=selectors.volunteers_for_staff(request.user))
     if form.is_valid():
         try:
-            volunteers.sign_up(shift, volunteer=form.cleaned_data["volunteer"], staff=request.user,
+            volunteers.sign_up(shift, volunteer=form.cleaned_data["volunteer"], actor=Actor.for_staff(request.user),
                                at=timezone.now())
         except CommunityRefused as refused:
             _refused(request, refused)
@@ -525,19 +529,19 @@ def shift_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def shift_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_cancel(request: StaffRequest, pk: int) -> HttpResponse:
     shift = permissions.shift_for_edit(request.user, pk)
-    volunteers.cancel_shift(shift, staff=request.user, at=timezone.now())
+    volunteers.cancel_shift(shift, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Shift cancelled."))
     return redirect("staff:community:shift", pk)
 
 
 @staff_required
 @require_POST
-def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def signup_cancel(request: StaffRequest, pk: int) -> HttpResponse:
     signup = permissions.signup_for_edit(request.user, pk)
     try:
-        volunteers.cancel_signup(signup, staff=request.user, at=timezone.now())
+        volunteers.cancel_signup(signup, actor=Actor.for_staff(request.user), at=timezone.now())
     except CommunityRefused as refused:
         _refused(request, refused)
     else:
@@ -549,7 +553,7 @@ def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def hours_list(request: HttpRequest) -> HttpResponse:
+def hours_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", HoursStatus.LOGGED)
     year = request.GET.get("year", "")
     objects = selectors.hours_for_staff(
@@ -570,7 +574,7 @@ def hours_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def hours_new(request: HttpRequest) -> HttpResponse:
+def hours_new(request: StaffRequest) -> HttpResponse:
     form = forms.HoursForm(
         request.POST or None, branches=_branches(request.user),
         volunteers=selectors.volunteers_for_staff(request.user, active=True),
@@ -578,7 +582,7 @@ def hours_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            volunteers.log_hours(staff=request.user, at=timezone.now(), **form.cleaned_data)
+            volunteers.log_hours(actor=Actor.for_staff(request.user), at=timezone.now(), **form.cleaned_data)
         except CommunityRefused as refused:
             for message in refused.messages:
                 form.add_error(None, message)
@@ -592,13 +596,13 @@ def hours_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def hours_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+def hours_decide(request: StaffRequest, pk: int, decision: str) -> HttpResponse:
     entry = permissions.hours_for_edit(request.user, pk)
     decide = {"confirm": volunteers.confirm_hours, "reject": volunteers.reject_hours}.get(decision)
     if decide is None:
         raise Http404
     try:
-        decide(entry, staff=request.user, at=timezone.now(), note=request.POST.get("note", "")[:300])
+        decide(entry, actor=Actor.for_staff(request.user), at=timezone.now(), note=request.POST.get("note", "")[:300])
     except CommunityRefused as refused:
         _refused(request, refused)
     else:
@@ -609,7 +613,7 @@ def hours_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 
 
 @staff_required
-def hours_totals(request: HttpRequest) -> HttpResponse:
+def hours_totals(request: StaffRequest) -> HttpResponse:
     by = request.GET.get("by") if request.GET.get("by") in {"volunteer", "branch", "year"} else "volunteer"
     year = request.GET.get("year", str(timezone.localdate().year))
     branch = _branch_filter(request)
@@ -633,7 +637,7 @@ def hours_totals(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def resource_list(request: HttpRequest) -> HttpResponse:
+def resource_list(request: StaffRequest) -> HttpResponse:
     objects = selectors.resources_for_staff(request.user, branch=_branch_filter(request))
     return _table_page(
         request, table=export.RESOURCES, objects=objects, filename="career-links",
@@ -645,13 +649,13 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def resource_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     resource = permissions.resource_for_edit(request.user, pk) if pk else None
     form = forms.ResourceForm(request.POST or None, branches=_branches(request.user), resource=resource)
     if request.method == "POST" and form.is_valid():
         try:
             career.save_resource(resource, branch=form.cleaned_data["branch"], details=form.details(),
-                                 staff=request.user, at=timezone.now())
+                                 actor=Actor.for_staff(request.user), at=timezone.now())
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -662,7 +666,7 @@ def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @staff_required
-def mentor_list(request: HttpRequest) -> HttpResponse:
+def mentor_list(request: StaffRequest) -> HttpResponse:
     objects = selectors.mentors_for_staff(
         request.user, kind=request.GET.get("kind") or None, branch=_branch_filter(request),
         topic=request.GET.get("topic") or None, text=request.GET.get("q", "").strip(),
@@ -683,7 +687,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def mentor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def mentor_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     mentor = permissions.mentor_for_edit(request.user, pk) if pk else None
     form = forms.MentorForm(request.POST or None, branches=_branches(request.user),
                             partners=selectors.partners_for_staff(request.user), mentor=mentor)
@@ -694,7 +698,7 @@ def mentor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             career.save_mentor(
                 mentor, network=mentor.network if mentor else _network(chosen),
                 details=form.details(chosen), public_consent=form.cleaned_data["public_consent"],
-                staff=request.user, at=timezone.now(),
+                actor=Actor.for_staff(request.user), at=timezone.now(),
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -706,7 +710,7 @@ def mentor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @staff_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     objects = selectors.requests_for_staff(request.user, status=status or None, branch=_branch_filter(request))
     return _table_page(
@@ -717,10 +721,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: StaffRequest, pk: int) -> HttpResponse:
     mentoring = permissions.request_for_edit(request.user, pk)
     mentors = selectors.mentors_for_staff(request.user).filter(is_active=True, network=mentoring.branch.network)
-    initial = {"mentor": mentoring.mentor_id or mentoring.wished_mentor_id}
+    initial: dict[str, Any] = {"mentor": mentoring.mentor_id or mentoring.wished_mentor_id}
     if mentoring.appointment_at:
         local = timezone.localtime(mentoring.appointment_at)
         initial |= {"day": local.date(), "time": local.time()}
@@ -733,7 +737,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 match_form = forms.MatchForm(request.POST, mentors=mentors)
                 if match_form.is_valid():
                     career.match_request(mentoring, mentor=match_form.cleaned_data["mentor"],
-                                         appointment_at=match_form.appointment(), staff=request.user,
+                                         appointment_at=match_form.appointment(), actor=Actor.for_staff(request.user),
                                          at=timezone.now(), notify=match_form.cleaned_data["notify"])
                     messages.success(request, _("Appointment arranged."))
                     return redirect("staff:community:request", pk)
@@ -742,10 +746,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if outcome_form.is_valid():
                     text = outcome_form.cleaned_data["outcome"]
                     if action == "met":
-                        career.log_meeting(mentoring, outcome=text, staff=request.user, at=timezone.now())
+                        career.log_meeting(mentoring, outcome=text, actor=Actor.for_staff(request.user), at=timezone.now())
                         messages.success(request, _("Meeting logged."))
                     else:
-                        career.close_request(mentoring, note=text, staff=request.user, at=timezone.now())
+                        career.close_request(mentoring, note=text, actor=Actor.for_staff(request.user), at=timezone.now())
                         messages.success(request, _("Request closed."))
                     return redirect("staff:community:request", pk)
         except CommunityRefused as refused:
@@ -760,9 +764,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def dynamics(request: HttpRequest) -> HttpResponse:
+def dynamics(request: StaffRequest) -> HttpResponse:
     this_year = timezone.localdate().year
-    period = "quarter" if request.GET.get("period") == "quarter" else "year"
+    period: selectors.Period = "quarter" if request.GET.get("period") == "quarter" else "year"
     start_year = _year(request.GET.get("from"), this_year - 4)
     end_year = max(start_year, _year(request.GET.get("to"), this_year))
     end_year = min(end_year, start_year + 50)

@@ -4,6 +4,8 @@ appointment."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +19,7 @@ from bibliohub.community.errors import CommunityRefused
 from bibliohub.community.forms import MentoringRequestForm
 from bibliohub.community.models import Mentor, Topic
 from bibliohub.community.services import career as services
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.portal.session import current_patron
 
@@ -65,7 +68,7 @@ def request_mentoring(request: HttpRequest) -> HttpResponse:
     patron = current_patron(request)
     branches = Branch.objects.filter(is_active=True).order_by("-is_central", "sort_order", "name")
     wished = _listed_mentor(request.GET.get("mentor") or request.POST.get("mentor"))
-    initial = {"branch": patron.home_branch_id if patron else None}
+    initial: dict[str, Any] = {"branch": patron.home_branch_id if patron else None}
     if wished is not None:
         initial["branch"] = initial["branch"] or next(iter(wished.branches.all()), None)
         initial["topic"] = next(iter(wished.topics), None)
@@ -78,7 +81,9 @@ def request_mentoring(request: HttpRequest) -> HttpResponse:
                 branch=d["branch"], topic=d["topic"], message=d["message"], patron=patron,
                 name=d.get("name", ""), email=d.get("email", ""), phone=d.get("phone", ""),
                 language=patron.language if patron else get_language() or "en",
-                wished_mentor=wished, at=timezone.now(),
+                wished_mentor=wished,
+                actor=Actor.for_patron(patron) if patron is not None else Actor.for_public(),
+                at=timezone.now(),
             )
         except CommunityRefused as refused:
             for message in refused.messages:

@@ -55,6 +55,7 @@ class Domain:
         self.code = code
         self.label = label
         self.kinds: dict[str, Kind] = {}
+        self.reasons: dict[str, Promise | str] = {}
         _DOMAINS[code] = self
 
     def __str__(self) -> str:
@@ -70,6 +71,11 @@ class Domain:
         kind = Kind(self.code, code, label, use=use, unit=unit)
         self.kinds[code] = kind
         return kind
+
+    def explain_reasons(self, choices: type[models.TextChoices]) -> None:
+        """Words for the machine-readable reason codes this domain's entries carry (a
+        refusal's reasons), for the audit log."""
+        self.reasons.update({str(value): label for value, label in choices.choices})
 
 
 _DOMAINS: dict[str, Domain] = {}
@@ -92,6 +98,12 @@ def find(domain_code: str, code: str) -> Kind | None:
 
 def all_kinds() -> list[Kind]:
     return [k for d in domains() for k in d.kinds.values()]
+
+
+def reason_label(domain_code: str, reason: str) -> str:
+    found = _DOMAINS.get(domain_code)
+    label = found.reasons.get(reason) if found is not None else None
+    return str(label) if label is not None else reason
 
 
 def label(domain_code: str, code: str) -> str:

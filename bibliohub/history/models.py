@@ -116,6 +116,8 @@ class DayCount(models.Model):
     """How many entries of a kind a branch had in a day, and what they add up to."""
 
     day = models.DateField()
+    # The first day of the day's month: months and years are grouped by a plain column.
+    month = models.DateField()
     network_id = models.IntegerField()
     branch_id = models.IntegerField()
     domain = models.CharField(max_length=20)
@@ -153,6 +155,7 @@ class DayBreakdown(models.Model):
     known) are in DayCount only."""
 
     day = models.DateField()
+    month = models.DateField()
     network_id = models.IntegerField()
     branch_id = models.IntegerField()
     domain = models.CharField(max_length=20)

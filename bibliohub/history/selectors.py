@@ -9,7 +9,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncYear
 
 from bibliohub.history.actors import Channel
 from bibliohub.history.kinds import Kind
@@ -63,28 +62,20 @@ def _scope(
 
 
 def _grouped(queryset: QuerySet, by: Sequence[str], *, extra: Sequence[str] = ()) -> QuerySet:
+    """`queryset` grouped by the columns `by` needs (months and years by the stored first
+    day of the month: a plain column on both databases)."""
     unknown = set(by) - set(GROUPS)
     if unknown:
         raise ValueError(f"cannot group by {', '.join(sorted(unknown))}")
-    names: list[str] = []
-    annotations = {}
-    for group in by:
-        if group == "network":
-            names.append("network_id")
-        elif group == "branch":
-            names.append("branch_id")
-        elif group == "day":
-            names.append("day")
-        elif group == "month":
-            annotations["period_month"] = TruncMonth("day")
-            names.append("period_month")
-        elif group == "year":
-            annotations["period_year"] = TruncYear("day")
-            names.append("period_year")
-        elif group == "kind":
-            names.extend(["domain", "kind"])
-    if annotations:
-        queryset = queryset.annotate(**annotations)
+    columns = {
+        "network": ["network_id"],
+        "branch": ["branch_id"],
+        "day": ["day"],
+        "month": ["month"],
+        "year": ["month"],
+        "kind": ["domain", "kind"],
+    }
+    names = list(dict.fromkeys(c for group in by for c in columns[group]))
     return queryset.values(*names, *extra)
 
 
@@ -98,16 +89,27 @@ def _key(row: dict, by: Sequence[str]) -> tuple:
         elif group == "day":
             key.append(row["day"])
         elif group == "month":
-            key.append(_as_date(row["period_month"]))
+            key.append(row["month"])
         elif group == "year":
-            key.append(_as_date(row["period_year"]).year)
+            key.append(row["month"].year)
         elif group == "kind":
             key.append(f"{row['domain']}.{row['kind']}")
     return tuple(key)
 
 
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
+def _totals(rows: Iterable[dict], by: Sequence[str], *, extra: str = "") -> dict[tuple, Total]:
+    """Rows with q and a summed under their keys (years gather their months)."""
+    found: dict[tuple, Total] = {}
+    for row in rows:
+        key = _key(row, by) + ((row[extra],) if extra else ())
+        before = found.get(key)
+        quantity, amount = row["q"] or 0, Decimal(row["a"] or 0)
+        found[key] = (
+            Total(quantity, amount)
+            if before is None
+            else Total(before.quantity + quantity, before.amount + amount)
+        )
+    return found
 
 
 def counts(
@@ -135,7 +137,7 @@ def counts(
         row = queryset.aggregate(q=Sum("quantity"), a=Sum("amount"))
         return {(): Total(row["q"] or 0, Decimal(row["a"] or 0))} if row["q"] is not None else {}
     rows = _grouped(queryset, by).annotate(q=Sum("quantity"), a=Sum("amount")).order_by()
-    return {_key(row, by): Total(row["q"] or 0, Decimal(row["a"] or 0)) for row in rows}
+    return _totals(rows, by)
 
 
 def total(

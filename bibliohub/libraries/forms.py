@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -46,8 +47,8 @@ def show_refusal(form: forms.Form, refusal: CalendarChangeRefused) -> None:
 
 
 class WeeklyHoursForm(forms.Form):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for weekday, label in Weekday.choices:
             self.fields[week_field(weekday)] = forms.CharField(
                 label=label, required=False, max_length=200,
@@ -97,7 +98,7 @@ class CalendarExceptionForm(forms.Form):
     )
     every_branch = forms.BooleanField(label=_("For every branch of the network"), required=False)
 
-    def __init__(self, *args: object, network_wide_allowed: bool, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, network_wide_allowed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if not network_wide_allowed:
             del self.fields["every_branch"]

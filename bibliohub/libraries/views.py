@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import StaffRequest, staff_required
 from bibliohub.history import Actor
 from bibliohub.libraries import hours, services
 from bibliohub.libraries.forms import (
@@ -25,9 +26,12 @@ from bibliohub.libraries.forms import (
 )
 from bibliohub.libraries.models import Branch, CalendarException, OpeningPeriod, Weekday
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @staff_required
-def branch_list(request: HttpRequest) -> HttpResponse:
+def branch_list(request: StaffRequest) -> HttpResponse:
     """Every branch with its regular week, so staff can answer "when is Riverside open?";
     the ones this user may change link to their hours."""
     branches = Branch.objects.filter(is_active=True).prefetch_related(
@@ -49,14 +53,14 @@ def branch_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def branch_detail(request: HttpRequest, code: str) -> HttpResponse:
+def branch_detail(request: StaffRequest, code: str) -> HttpResponse:
     branch = access.branch_for_edit(request.user, code)
     return _render_detail(request, branch)
 
 
 @staff_required
 @require_POST
-def weekly_hours_edit(request: HttpRequest, code: str) -> HttpResponse:
+def weekly_hours_edit(request: StaffRequest, code: str) -> HttpResponse:
     branch = access.branch_for_edit(request.user, code)
     form = WeeklyHoursForm(request.POST)
     if form.is_valid():
@@ -74,7 +78,7 @@ def weekly_hours_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def exception_add(request: HttpRequest, code: str) -> HttpResponse:
+def exception_add(request: StaffRequest, code: str) -> HttpResponse:
     branch = access.branch_for_edit(request.user, code)
     form = CalendarExceptionForm(request.POST, network_wide_allowed=access.can_manage_network(request.user))
     if form.is_valid():
@@ -98,7 +102,7 @@ def exception_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def exception_remove(request: HttpRequest, code: str, exception_id: int) -> HttpResponse:
+def exception_remove(request: StaffRequest, code: str, exception_id: int) -> HttpResponse:
     branch = access.branch_for_edit(request.user, code)
     exception = get_object_or_404(
         CalendarException,
@@ -120,7 +124,7 @@ def exception_remove(request: HttpRequest, code: str, exception_id: int) -> Http
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: StaffRequest,
     branch: Branch,
     *,
     hours_form: WeeklyHoursForm | None = None,
@@ -151,7 +155,7 @@ def _render_detail(
     }, status=status)
 
 
-def _week_rows(periods: list[OpeningPeriod]) -> list[tuple[str, str]]:
+def _week_rows(periods: list[OpeningPeriod]) -> list[tuple[StrOrPromise, str]]:
     by_day: dict[int, list] = {day: [] for day in Weekday.values}
     for p in periods:
         by_day[p.weekday].append((p.opens, p.closes))

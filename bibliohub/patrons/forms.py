@@ -4,6 +4,7 @@ allowed and report refusals, which `show_errors` puts next to the right field.""
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -15,6 +16,9 @@ from bibliohub.libraries.models import Branch
 from bibliohub.patrons.errors import InvalidPatronData
 from bibliohub.patrons.models import Patron, PatronCategory
 from bibliohub.patrons.services import PatronDetails
+
+# Form.fields is typed as holding plain Fields: the casts in the forms below name the class
+# each field is declared with.
 
 # Where a service's field name lands in these forms.
 _FIELD_NAMES = {"card_barcode": "card_number", "guardian": "guardian_card"}
@@ -80,15 +84,15 @@ class PatronForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         branches: QuerySet[Branch],
         network_id: int,
         editing: bool = False,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.network_id = network_id
-        self.fields["home_branch"].queryset = branches
+        cast("forms.ModelChoiceField[Branch]", self.fields["home_branch"]).queryset = branches
         if editing:
             del self.fields["card_number"]  # a card number changes only with a new card
 
@@ -193,6 +197,6 @@ class CsvUploadForm(forms.Form):
         help_text=_("Leave unticked to check the file first: nothing is saved."),
     )
 
-    def __init__(self, *args: object, branches: QuerySet[Branch], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["home_branch"].queryset = branches
+    def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Branch]", self.fields["home_branch"]).queryset = branches

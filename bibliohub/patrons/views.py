@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bibliohub.accounts import access
+from bibliohub.accounts.decorators import StaffRequest
 from bibliohub.circulation import selectors as circulation_selectors
 from bibliohub.circulation.views import desk_required, loan_list
 from bibliohub.patrons import selectors, services
@@ -58,7 +61,7 @@ def _patron(request: HttpRequest, patron_id: int) -> Patron:
 
 
 @desk_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: StaffRequest) -> HttpResponse:
     """Find patrons by name, card number or e-mail; a card number that matches opens the
     patron at once."""
     form = PatronSearchForm(request.GET or None)
@@ -86,7 +89,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: StaffRequest) -> HttpResponse:
     """Register a patron at this desk; the card is issued at once and its page printed."""
     branch = _desk(request)
     form = PatronForm(
@@ -131,7 +134,7 @@ def _network_branches(branch):  # -> QuerySet[Branch]
 
 
 @desk_required
-def detail(request: HttpRequest, patron_id: int) -> HttpResponse:
+def detail(request: StaffRequest, patron_id: int) -> HttpResponse:
     """Everything about one patron at a glance; loans one page at a time."""
     patron = _patron(request, patron_id)
     at = timezone.now()
@@ -142,9 +145,7 @@ def detail(request: HttpRequest, patron_id: int) -> HttpResponse:
         {
             "patron": patron,
             # Whether they may borrow at this desk: the answer checkout gives.
-            "blocks": circulation_selectors.standing(
-                patron, branch=request.desk_branch, at=at  # type: ignore[attr-defined]
-            ).messages,
+            "blocks": circulation_selectors.standing(patron, branch=_desk(request), at=at).messages,
             "manual_blocks": patron.blocks.select_related("staff", "lifted_by").order_by(
                 "-starts_at"
             )[:20],
@@ -166,7 +167,7 @@ def detail(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 
 @desk_required
-def card(request: HttpRequest, patron_id: int) -> HttpResponse:
+def card(request: StaffRequest, patron_id: int) -> HttpResponse:
     """The card to print: name, number, expiry and the number as a Code 128 barcode."""
     patron = _patron(request, patron_id)
     if not patron.card_barcode:
@@ -202,7 +203,7 @@ def barcode_svg(number: str) -> str:
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, patron_id: int) -> HttpResponse:
+def edit(request: StaffRequest, patron_id: int) -> HttpResponse:
     patron = _patron(request, patron_id)
     branch = _desk(request)
     form = PatronForm(
@@ -239,7 +240,7 @@ def edit(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 @desk_required
 @require_POST
-def renew_card(request: HttpRequest, patron_id: int) -> HttpResponse:
+def renew_card(request: StaffRequest, patron_id: int) -> HttpResponse:
     patron = _patron(request, patron_id)
     try:
         patron = services.renew_card(
@@ -248,15 +249,14 @@ def renew_card(request: HttpRequest, patron_id: int) -> HttpResponse:
     except NotActive as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request, _("Card renewed until %(day)s.") % {"day": patron.card_expires_on.isoformat()}
-        )
+        expires = cast(date, patron.card_expires_on)  # renew_card has just set it
+        messages.success(request, _("Card renewed until %(day)s.") % {"day": expires.isoformat()})
     return redirect("staff:patrons:detail", patron_id=patron.pk)
 
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def block(request: HttpRequest, patron_id: int) -> HttpResponse:
+def block(request: StaffRequest, patron_id: int) -> HttpResponse:
     patron = _patron(request, patron_id)
     form = BlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -284,7 +284,7 @@ def block(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 @desk_required
 @require_POST
-def lift_block(request: HttpRequest, block_id: int) -> HttpResponse:
+def lift_block(request: StaffRequest, block_id: int) -> HttpResponse:
     found = get_object_or_404(
         Block.objects.select_related("patron"),
         pk=block_id,
@@ -300,7 +300,7 @@ def lift_block(request: HttpRequest, block_id: int) -> HttpResponse:
 
 
 @desk_required
-def pending(request: HttpRequest) -> HttpResponse:
+def pending(request: StaffRequest) -> HttpResponse:
     """Online registrations waiting for staff, for the branches this user works at."""
     waiting = selectors.pending_registrations(branches=access.branches_for(request.user))
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -309,7 +309,7 @@ def pending(request: HttpRequest) -> HttpResponse:
 
 @desk_required
 @require_POST
-def confirm(request: HttpRequest, patron_id: int) -> HttpResponse:
+def confirm(request: StaffRequest, patron_id: int) -> HttpResponse:
     patron = _patron(request, patron_id)
     access.require_branch(request.user, patron.home_branch_id)
     form = ConfirmForm(request.POST)
@@ -341,7 +341,7 @@ def confirm(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def erase(request: HttpRequest, patron_id: int) -> HttpResponse:
+def erase(request: StaffRequest, patron_id: int) -> HttpResponse:
     """Erase a patron for good, once nothing stands in the way; the screen lists what does."""
     patron = _patron(request, patron_id)
     if not access.can_act_on_branch(request.user, patron.home_branch_id):
@@ -369,7 +369,7 @@ def erase(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 @desk_required
 @require_POST
-def data(request: HttpRequest, patron_id: int) -> HttpResponse:
+def data(request: StaffRequest, patron_id: int) -> HttpResponse:
     """Everything the library holds about the patron, as a JSON file to hand over (a POST:
     the export is recorded as an event)."""
     patron = _patron(request, patron_id)
@@ -388,7 +388,7 @@ def data(request: HttpRequest, patron_id: int) -> HttpResponse:
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def csv_upload(request: HttpRequest) -> HttpResponse:
+def csv_upload(request: StaffRequest) -> HttpResponse:
     """Register many patrons from a CSV file: a dry run first (nothing saved) with the
     per-row report; then the same file again with "register them now"."""
     branch = _desk(request)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -12,6 +12,12 @@ from bibliohub.circulation.forms import not_needed_after_field
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron, PatronCategory
 from bibliohub.portal.services import MAX_PIN_LENGTH, MIN_PIN_LENGTH
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Form.fields is typed as holding plain Fields: the casts in the forms below name the class
+# each field is declared with.
 
 
 class BranchChoiceField(forms.ModelChoiceField):
@@ -28,7 +34,7 @@ def active_branches():
     return Branch.objects.filter(is_active=True).order_by("sort_order", "code")
 
 
-def _pin_field(label: str) -> forms.CharField:
+def _pin_field(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         min_length=MIN_PIN_LENGTH,
@@ -57,7 +63,7 @@ class SignInForm(forms.Form):
 
 class _NewPinMixin(forms.Form):
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         if (
             data.get("pin")
             and data.get("pin_again") is not None
@@ -100,8 +106,8 @@ class RegistrationForm(_NewPinMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["home_branch"].queryset = active_branches()
-        self.fields["category"].queryset = PatronCategory.objects.all()
+        cast(BranchChoiceField, self.fields["home_branch"]).queryset = active_branches()
+        cast(CategoryChoiceField, self.fields["category"]).queryset = PatronCategory.objects.all()
 
 
 class ChildRegistrationForm(RegistrationForm):
@@ -183,8 +189,10 @@ class PickupForm(forms.Form):
         """`branches`, the network's active branches read once, spares a page with one form
         per hold a query per form."""
         super().__init__(*args, **kwargs)
-        field = self.fields["pickup_branch"]
+        field = cast(BranchChoiceField, self.fields["pickup_branch"])
         field.queryset = active_branches().filter(network_id=network_id)
         if branches is not None:
-            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            empty: list[tuple[int | str, StrOrPromise]] = (
+                [] if field.empty_label is None else [("", field.empty_label)]
+            )
             field.choices = empty + [(b.pk, field.label_from_instance(b)) for b in branches]

@@ -1,77 +1,49 @@
-"""Administrators' view of programmes. Librarians work in the staff screens; the event rows are
-read-only here, as everywhere."""
+"""Administrators' view of programmes. They keep the list of event categories here, through
+the programmes services (so each change is in the history, on the channel
+"administration"); events, their dates and the network's rules for events are changed on
+the staff screens (/staff/events/), with their rules, room bookings and messages, so they
+are only shown here."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import admin
 
-from bibliohub.programs.models import (
-    AttendanceEvent,
-    Category,
-    Event,
-    EventAudience,
-    Occurrence,
-    ProgramPolicy,
-    RegistrationEvent,
-)
+from bibliohub.history import Actor
+from bibliohub.programs import services
+from bibliohub.programs.models import Category, Event, EventAudience, Occurrence, ProgramPolicy
+from bibliohub.web.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ServiceAdmin):
     list_display = ("code", "name", "sort_order")
     search_fields = ("code", "name")
 
+    def save(self, obj: Category, *, actor: Actor, at: datetime) -> None:
+        services.save_category(obj, actor=actor, at=at)
+
 
 @admin.register(ProgramPolicy)
-class ProgramPolicyAdmin(admin.ModelAdmin):
+class ProgramPolicyAdmin(ReadOnlyAdmin):
     list_display = ("network", "no_show_rule", "no_show_limit", "no_show_period_days", "no_show_pause_days", "reminder_hours")
 
 
-class AudienceInline(admin.TabularInline):
+class AudienceInline(ReadOnlyInline):
     model = EventAudience
-    extra = 0
 
 
-class OccurrenceInline(admin.TabularInline):
+class OccurrenceInline(ReadOnlyInline):
     model = Occurrence
-    extra = 0
     fields = ("starts_at", "ends_at", "status", "changed", "note")
-    readonly_fields = ("changed",)
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ("title", "branch", "kind", "format", "registration", "capacity", "is_published")
     list_filter = ("branch", "kind", "format", "registration", "is_published")
     search_fields = ("title", "description")
     list_select_related = ("branch",)
-    filter_horizontal = ("categories",)
-    raw_id_fields = ("organiser", "room")
     exclude = ("created_by",)
-    readonly_fields = ("created_at", "recurrence")
     inlines = (AudienceInline, OccurrenceInline)
-
-
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(RegistrationEvent)
-class RegistrationEventAdmin(_ReadOnly):
-    list_display = ("at", "kind", "event", "occurrence", "branch", "age_band", "staff")
-    list_filter = ("kind", "branch")
-    list_select_related = ("event", "occurrence", "branch", "staff")
-
-
-@admin.register(AttendanceEvent)
-class AttendanceEventAdmin(_ReadOnly):
-    list_display = ("at", "kind", "occurrence", "branch", "age_band", "count", "staff")
-    list_filter = ("kind", "branch")
-    list_select_related = ("occurrence", "occurrence__event", "branch", "staff")

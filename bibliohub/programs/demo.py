@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bibliohub.accounts.models import Role, User
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.programs import services
 from bibliohub.programs.errors import ProgramRefused
@@ -158,10 +159,15 @@ def load_demo_programmes(network: Network, *, at: datetime) -> list[str]:
     added: list[str] = []
     categories = {}
     for code, names in CATEGORIES.items():
-        categories[code], new = Category.objects.get_or_create(code=code, defaults={"name": names["en"], "names": names})
-        if new:
+        found = Category.objects.filter(code=code).first()
+        categories[code] = found or services.save_category(
+            Category(code=code, name=names["en"], names=names), actor=Actor.system("demo"), at=at
+        )
+        if found is None:
             added.append(f"event category {code}")
     staff = User.objects.filter(role__in=[Role.ADMINISTRATOR, Role.NETWORK_MANAGER]).order_by("pk").first()
+    # Events are made, and guests registered, as the demo's librarian would at the desk.
+    actor = Actor.for_staff(staff) if staff is not None else Actor.system("demo")
     branches = {b.code: b for b in Branch.objects.filter(network=network)}
     zone = timezone.get_current_timezone()
     today = timezone.localdate(at)
@@ -180,18 +186,19 @@ def load_demo_programmes(network: Network, *, at: datetime) -> list[str]:
         )
         room = Room.objects.filter(branch=branch, code=plan.room).first() if plan.room else None
         event = _create(details, room=room, branch=branch, start=start, minutes=plan.minutes,
-                        recurrence=plan.recurrence, staff=staff, at=at)
+                        recurrence=plan.recurrence, staff=staff, actor=actor, at=at)
         added.append(f"event {plan.branch}/{plan.title['en']} ({event.occurrences.count()} dates)")
         for name, language, band in plan.guests:
             attendee = services.Attendee(name=name, contact_name=name, language=language, age_band=band)
             series = plan.registration == RegistrationMode.SERIES
             services.register(occurrence=None if series else event.occurrences.first(),
-                              event=event if series else None, attendee=attendee, staff=staff, at=at)
-    added += _last_weeks_story_time(branches.get("central"), categories["story-time"], staff=staff, at=at)
+                              event=event if series else None, attendee=attendee, actor=actor, at=at)
+    added += _last_weeks_story_time(branches.get("central"), categories["story-time"], staff=staff,
+                                    actor=actor, at=at)
     return added
 
 
-def _create(details, *, room, branch, start, minutes, recurrence, staff, at) -> Event:
+def _create(details, *, room, branch, start, minutes, recurrence, staff, actor: Actor, at) -> Event:
     """With the room booked for every date if it is free; else in the room by name only (a
     holiday in the series, or a group already booked in the room)."""
     end = start + timedelta(minutes=minutes)
@@ -200,15 +207,17 @@ def _create(details, *, room, branch, start, minutes, recurrence, staff, at) -> 
             with transaction.atomic():
                 return services.create_event(
                     replace(details, room=room), branch=branch,
-                    starts_at=start, ends_at=end, recurrence=recurrence, organiser=staff, staff=staff, at=at,
+                    starts_at=start, ends_at=end, recurrence=recurrence, organiser=staff, actor=actor, at=at,
                 )
         except ProgramRefused:
             details = replace(details, place=room.display_name("en"))
     return services.create_event(details, branch=branch, starts_at=start, ends_at=end,
-                                 recurrence=recurrence, organiser=staff, staff=staff, at=at)
+                                 recurrence=recurrence, organiser=staff, actor=actor, at=at)
 
 
-def _last_weeks_story_time(branch: Branch | None, category: Category, *, staff, at: datetime) -> list[str]:
+def _last_weeks_story_time(
+    branch: Branch | None, category: Category, *, staff, actor: Actor, at: datetime
+) -> list[str]:
     """A story time that took place last week, with registrants checked in, one who did not
     come, walk-ins and feedback: what the attendance screens and statistics show."""
     title = "Story time (last week)"
@@ -222,24 +231,25 @@ def _last_weeks_story_time(branch: Branch | None, category: Category, *, staff, 
             title=title, titles={"uk": "Казкова година (минулого тижня)"}, format=Format.ON_SITE,
             audiences=[Audience.EARLY_YEARS], categories=[category], place="Children's room", capacity=15,
         ),
-        branch=branch, starts_at=start, ends_at=start + timedelta(minutes=45), organiser=staff, staff=staff,
+        branch=branch, starts_at=start, ends_at=start + timedelta(minutes=45), organiser=staff, actor=actor,
         at=start - timedelta(days=10),
     )
     occurrence = event.occurrences.get()
     people = [("Iryna Bondar", "uk"), ("Thu Phạm", "vi"), ("Agnieszka Wójcik", "pl"), ("Sam Jones", "en")]
     registrations = [
         services.register(
-            occurrence=occurrence, staff=None, at=start - timedelta(days=5),
+            occurrence=occurrence, actor=Actor.for_public(), at=start - timedelta(days=5),
             attendee=services.Attendee(name=name, contact_name=name, language=language,
                                        age_band=Audience.EARLY_YEARS),
         )
         for name, language in people
     ]
     for registration in registrations[:3]:
-        services.check_in(registration, occurrence=occurrence, staff=staff, at=start)
-    services.record_walk_ins(occurrence, counts={Audience.EARLY_YEARS: 4, Audience.ADULTS: 6}, staff=staff,
+        services.check_in(registration, occurrence=occurrence, actor=actor, at=start)
+    services.record_walk_ins(occurrence, counts={Audience.EARLY_YEARS: 4, Audience.ADULTS: 6}, actor=actor,
                              at=occurrence.ends_at)
-    services.close_attendance(occurrence, staff=staff, at=occurrence.ends_at)
+    services.close_attendance(occurrence, actor=actor, at=occurrence.ends_at)
     services.leave_feedback(registrations[0], occurrence=occurrence, rating=5,
-                            comment="Моя донька в захваті від пісеньок!", at=occurrence.ends_at + timedelta(hours=2))
+                            comment="Моя донька в захваті від пісеньок!", actor=Actor.for_public(),
+                            at=occurrence.ends_at + timedelta(hours=2))
     return [f"event central/{title} with attendance"]

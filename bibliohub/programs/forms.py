@@ -4,7 +4,7 @@ services decide."""
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -24,6 +24,9 @@ from bibliohub.programs.models import (
     RegistrationMode,
 )
 from bibliohub.spaces.models import Room
+
+# Form.fields is typed as holding plain Fields: the casts in the forms below name the class
+# each field is declared with.
 
 
 def _lines(text: str) -> list[str]:
@@ -56,12 +59,12 @@ class GuestRegistrationForm(forms.Form):
         choices = [c for c in Audience.choices if c[0] in bands] if bands else [
             c for c in Audience.choices if c[0] != Audience.ALL_AGES
         ]
-        self.fields["age_band"].choices = choices
+        cast(forms.ChoiceField, self.fields["age_band"]).choices = choices
         if len(choices) == 1:
             self.fields["age_band"].initial = choices[0][0]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         if data.get("attending") == self.FOR_CHILD and not (data.get("child_name") or "").strip():
             self.add_error("child_name", _("Give your child's name."))
         return data
@@ -81,7 +84,7 @@ class PatronRegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendee"].choices = choices
+        cast(forms.ChoiceField, self.fields["attendee"]).choices = choices
         self.fields["attendee"].initial = choices[0][0]
 
 
@@ -140,7 +143,7 @@ class OccurrenceChangeForm(forms.Form):
     note = forms.CharField(label=_("Note to the public"), max_length=300, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
             self.add_error("ends", _("The event must end after it starts."))
         return data
@@ -171,6 +174,11 @@ class CancelDateForm(forms.Form):
     note = forms.CharField(label=_("Reason, shown to the public"), max_length=300, required=False)
 
 
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Room) -> str:
+        return f"{obj.display_name()} ({obj.branch.display_name()})"
+
+
 class EventForm(forms.Form):
     """A new event. The title and description in the library's main language are required;
     translations are optional."""
@@ -183,7 +191,7 @@ class EventForm(forms.Form):
         label=_("Audience"), choices=Audience.choices, widget=forms.CheckboxSelectMultiple
     )
     format = forms.ChoiceField(label=pgettext_lazy("event format", "Format"), choices=Format.choices)
-    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
+    room = RoomChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
     place = forms.CharField(label=_("Place in the branch"), max_length=200, required=False)
     address = forms.CharField(label=_("Address away from the library"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
@@ -219,9 +227,8 @@ class EventForm(forms.Form):
 
     def __init__(self, *args: Any, branches, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
-        self.fields["room"].queryset = Room.objects.filter(branch__in=branches).select_related("branch")
-        self.fields["room"].label_from_instance = lambda room: f"{room.display_name()} ({room.branch.display_name()})"
+        cast("forms.ModelChoiceField[Branch]", self.fields["branch"]).queryset = branches
+        cast("forms.ModelChoiceField[Room]", self.fields["room"]).queryset = Room.objects.filter(branch__in=branches).select_related("branch")
         # Translations of the title and description, one pair per other interface language.
         for code, name in settings.LANGUAGES:
             if code == settings.LANGUAGE_CODE:
@@ -235,7 +242,7 @@ class EventForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
             self.add_error("ends", _("The event must end after it starts."))
         fmt, room = data.get("format"), data.get("room")

@@ -1,6 +1,7 @@
 """Programmes and events: an event (one-off or a series), its occurrences, registrations with a
 waitlist, attendance, contest submissions and feedback. Audience and format are captured when
-the event is created, so yearly statistics read them as they are."""
+the event is created, and every history entry about the event keeps them (`programs.kinds`),
+so yearly statistics read them as they were."""
 
 from __future__ import annotations
 
@@ -301,45 +302,6 @@ class Registration(models.Model):
         return self.status != RegistrationStatus.CANCELLED
 
 
-class RegistrationEvent(models.Model):
-    """Every change to a registration, with who did it: what statistics and audits read."""
-
-    class Kind(models.TextChoices):
-        REGISTERED = "registered", _("Registered")
-        WAITLISTED = "waitlisted", _("Put on the waiting list")
-        PROMOTED = "promoted", _("Moved from the waiting list to a place")
-        CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
-        REMINDED = "reminded", _("Reminder sent")
-        NO_SHOW = "no_show", _("Did not come")
-
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    at = models.DateTimeField(db_index=True)
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="history")
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
-    occurrence = models.ForeignKey(
-        Occurrence, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
-    patron = models.ForeignKey(
-        "patrons.Patron", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    age_band = models.CharField(max_length=5, blank=True)
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
-    )
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["registration", "kind", "occurrence"])]
-        verbose_name = _("registration event")
-        verbose_name_plural = _("registration events")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
-
-
 class Attendance(models.Model):
     """A registrant checked in at one date."""
 
@@ -379,37 +341,6 @@ class WalkInCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.band}: {self.count}"
-
-
-class AttendanceEvent(models.Model):
-    """Every check-in, undone check-in and walk-in count, with who recorded it."""
-
-    class Kind(models.TextChoices):
-        CHECKED_IN = "checked_in", pgettext_lazy("event attendance", "Checked in")
-        CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
-        WALK_INS = "walk_ins", _("Walk-ins counted")
-        CLOSED = "closed", _("Attendance closed")
-
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    at = models.DateTimeField(db_index=True)
-    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="+")
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
-    registration = models.ForeignKey(
-        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    age_band = models.CharField(max_length=5, blank=True)
-    count = models.IntegerField(default=0)
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("attendance event")
-        verbose_name_plural = _("attendance events")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
 
 
 class Submission(models.Model):

@@ -32,7 +32,7 @@ def series_starts(*, first_start: datetime, recurrence: str, zone: ZoneInfo) -> 
     except (ValueError, TypeError) as error:
         raise ProgramRefused([Reason.BAD_RECURRENCE], str(error)) from error
     limit = local + MAX_SERIES_SPAN
-    starts = []
+    starts: list[datetime] = []
     for moment in rule:
         if moment > limit or len(starts) >= MAX_OCCURRENCES:
             break
@@ -54,7 +54,11 @@ def age_band_on(date_of_birth: date | None, day: date) -> str:
     """The programme age band of someone born on `date_of_birth`, on `day`; "" if unknown."""
     if date_of_birth is None:
         return ""
-    age = day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    return age_band(day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day)))
+
+
+def age_band(age: int) -> str:
+    """The programme age band of someone `age` years old."""
     if age <= 5:
         return Audience.EARLY_YEARS
     if age <= 11:

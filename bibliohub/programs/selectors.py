@@ -1,17 +1,23 @@
-"""Reads for the public calendar, the staff lists and the exports."""
+"""Reads for the public calendar, the staff lists and the exports, and the yearly figures of
+participation (from the history's daily roll-ups)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bibliohub.history import selectors as history
+from bibliohub.history.models import Dimension
+from bibliohub.programs import kinds, rules
 from bibliohub.programs.models import (
     Attendance,
-    AttendanceEvent,
     Event,
     EventAudience,
     Occurrence,
@@ -21,6 +27,20 @@ from bibliohub.programs.models import (
     RegistrationStatus,
     WalkInCount,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Attended(TypedDict):
+    attended: int
+
+
+class OccurrenceCounts(TypedDict):
+    own_taken: int
+    own_waiting: int
+    checked_in: int
+    walk_in_total: int
 
 
 def calendar_occurrences(
@@ -103,7 +123,7 @@ def series_places_taken(event: Event) -> int:
     ).count()
 
 
-def registrations_for(occurrence: Occurrence) -> QuerySet[Registration]:
+def registrations_for(occurrence: Occurrence) -> QuerySet[WithAnnotations[Registration, Attended]]:
     """Everyone registered for `occurrence` (its own registrations, or the series'), places
     first, then the waiting list in order, then cancellations; with `attended` annotated."""
     event = occurrence.event
@@ -147,7 +167,9 @@ def attendance_summary(occurrence: Occurrence) -> AttendanceSummary:
     return AttendanceSummary(registered=registered, attended=attended, walk_ins=walk_ins)
 
 
-def staff_occurrences(*, branch_ids: list[int] | None, start: datetime, end: datetime) -> QuerySet[Occurrence]:
+def staff_occurrences(
+    *, branch_ids: list[int] | None, start: datetime, end: datetime
+) -> QuerySet[WithAnnotations[Occurrence, OccurrenceCounts]]:
     """Dates at the given branches (None: every branch) with places taken, waiting list,
     check-ins and walk-ins counted in one query."""
     occurrences = Occurrence.objects.filter(starts_at__gte=start, starts_at__lt=end)
@@ -192,33 +214,64 @@ def scheduled(occurrences: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
 
 @dataclass(frozen=True)
 class Participation:
-    """Dates held and people present over a period, by format and age band, read from the
-    attendance event rows (check-ins and walk-in counts), as the yearly statistics need."""
+    """Dates held and people present over a period, as the yearly statistics need: the dates
+    from the calendar, the people from the history's daily roll-ups (check-ins less undone
+    ones, and walk-in counts), by format and by age band."""
 
     dates_held: dict[str, int]  # format -> dates not cancelled
-    present: dict[tuple[str, str], int]  # (format, age band) -> people
+    by_format: dict[str, int]  # format -> people present
+    by_band: dict[str, int]  # age band -> people present; "" for people whose age nobody gave
+    total_present: int
 
     @property
-    def total_present(self) -> int:
-        return sum(self.present.values())
+    def per_date(self) -> Decimal:
+        """People present per date held, on average."""
+        dates = sum(self.dates_held.values())
+        if not dates:
+            return Decimal(0)
+        return (Decimal(self.total_present) / dates).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def participation(*, branch_ids: list[int] | None, start: datetime, end: datetime) -> Participation:
-    """What happened between `start` and `end` (by the dates' start) at the given branches
-    (None: all). Age band "" is a registrant whose age nobody gave."""
+def participation(
+    *, start: date, end: date, network_id: int | None = None, branch_ids: list[int] | None = None
+) -> Participation:
+    """What happened from `start` to `end` (local days, both included) at the given branches
+    (None: all): dates held by the day they took place; people present by the day they were
+    checked in or counted, as rolled up by `history.rollup.roll_up`. A patron's age becomes
+    their age band; a guest's or a walk-in count's band is taken as recorded."""
+    zone = timezone.get_current_timezone()
     occurrences = Occurrence.objects.filter(
-        starts_at__gte=start, starts_at__lt=end, status=OccurrenceStatus.SCHEDULED
+        starts_at__gte=datetime.combine(start, time.min, tzinfo=zone),
+        starts_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+        status=OccurrenceStatus.SCHEDULED,
     )
-    rows = AttendanceEvent.objects.filter(occurrence__starts_at__gte=start, occurrence__starts_at__lt=end)
+    if network_id is not None:
+        occurrences = occurrences.filter(event__branch__network_id=network_id)
     if branch_ids is not None:
         occurrences = occurrences.filter(event__branch_id__in=branch_ids)
-        rows = rows.filter(branch_id__in=branch_ids)
-    held = dict(occurrences.values_list("event__format").annotate(n=Count("pk")).values_list("event__format", "n"))
-    present = {
-        (row["occurrence__event__format"], row["age_band"]): row["n"]
-        for row in rows.exclude(kind=AttendanceEvent.Kind.CLOSED)
-        .values("occurrence__event__format", "age_band")
-        .annotate(n=Sum("count"))
-        if row["n"]
-    }
-    return Participation(dates_held=held, present=present)
+    held = dict(
+        occurrences.values_list("event__format").annotate(n=Count("pk")).values_list("event__format", "n")
+    )
+    total = history.total(
+        kinds.ATTENDANCE, start=start, end=end, network_id=network_id, branch_ids=branch_ids
+    ).quantity
+
+    def by(dimension: Dimension) -> dict[str, int]:
+        found = history.breakdown(
+            kinds.ATTENDANCE, dimension, start=start, end=end, network_id=network_id,
+            branch_ids=branch_ids,
+        )
+        return {value: part.quantity for (value,), part in found.items() if part.quantity}
+
+    by_band: dict[str, int] = defaultdict(int)
+    for age, present in by(Dimension.AGE).items():
+        by_band[str(rules.age_band(int(age)))] += present
+    for band, present in by(Dimension.AGE_BAND).items():
+        by_band[band] += present
+    by_band[""] += total - sum(by_band.values())
+    return Participation(
+        dates_held=held,
+        by_format=by(Dimension.FORMAT),
+        by_band={band: n for band, n in by_band.items() if n},
+        total_present=total,
+    )

@@ -1,31 +1,38 @@
 """The only writers of events, registrations, attendance, entries and feedback. One transaction
-each; each appends a RegistrationEvent or AttendanceEvent. Permission checks are the callers'
-(through bibliohub.accounts.access); e-mails go out only after the transaction commits."""
+each; each is told who acts (an `Actor`) and records what happened in the history
+(`programs.kinds`), with the programme's audience and format and the person's age.
+Permission checks are the callers' (through bibliohub.accounts.access); e-mails go out only
+after the transaction commits."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from bibliohub.accounts.models import User
 from bibliohub.community.models import Partner
+from bibliohub.history import Actor
+from bibliohub.history.kinds import Kind
+from bibliohub.history.models import Entry
+from bibliohub.history.services import changed_fields, object_type, record
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons.models import Patron
-from bibliohub.programs import rules
+from bibliohub.programs import kinds, rules
 from bibliohub.programs.errors import ProgramRefused, Reason, RegistrationRefused
 from bibliohub.programs.models import (
     Attendance,
-    AttendanceEvent,
+    Audience,
     Category,
     Event,
     EventAudience,
@@ -35,7 +42,6 @@ from bibliohub.programs.models import (
     OccurrenceStatus,
     ProgramPolicy,
     Registration,
-    RegistrationEvent,
     RegistrationMode,
     RegistrationStatus,
     Submission,
@@ -45,9 +51,6 @@ from bibliohub.spaces import services as spaces
 from bibliohub.spaces.errors import BookingRefused
 from bibliohub.spaces.models import Room
 from bibliohub.web.email import send_message
-
-RKind = RegistrationEvent.Kind
-AKind = AttendanceEvent.Kind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,11 +112,12 @@ def create_event(
     ends_at: datetime,
     recurrence: str = "",
     organiser: User | None,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> Event:
     """Create an event at `branch` with one Occurrence per date of `recurrence` (an RRULE;
-    empty for a one-off), each as long as `ends_at - starts_at`. Returns the event.
+    empty for a one-off), each as long as `ends_at - starts_at`, its room booked for each
+    date. Returns the event. Records EVENT_CREATED.
 
     Raises ProgramRefused(BAD_RECURRENCE) for a rule that cannot be read; ValueError when no
     audience is given or the event ends before it starts."""
@@ -146,7 +150,7 @@ def create_event(
         submissions_close_at=details.submissions_close_at,
         is_published=details.is_published,
         created_at=at,
-        created_by=staff,
+        created_by_id=actor.staff_id,
     )
     event.categories.set(details.categories)
     event.partners.set(details.partners)
@@ -159,7 +163,13 @@ def create_event(
     )
     if details.room is not None:
         for occurrence in occurrences:
-            _book_room(occurrence, room=details.room, staff=staff, at=at)
+            _book_room(occurrence, room=details.room, actor=actor, at=at)
+    _record(
+        kinds.EVENT_CREATED, _programme(event), actor=actor, at=at, obj=event,
+        detail={"kind": event.kind, "dates": len(occurrences), "series": bool(recurrence),
+                "registration": event.registration, "capacity": event.capacity,
+                "room": event.room_id, "published": event.is_published},
+    )
     return event
 
 
@@ -173,16 +183,17 @@ _EDITABLE = (
 
 
 @transaction.atomic
-def update_event(event: Event, details: EventDetails, *, staff: User | None, at: datetime) -> Event:
+def update_event(event: Event, details: EventDetails, *, actor: Actor, at: datetime) -> Event:
     """Change what an event says about itself (titles, place, audiences, categories…) and
     return it. A new room is booked for every date still to come (the old one freed); dates,
-    places and the way people register stay as they are.
+    places and the way people register stay as they are. Records EVENT_CHANGED with the
+    names of what changed.
 
     Raises ProgramRefused(ROOM_TAKEN) when the new room is not free for one of the dates;
     ValueError without an audience."""
     if not details.audiences:
         raise ValueError("an event needs at least one audience")
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("branch").get(pk=event.pk)
     old_room_id = event.room_id
     for name in _EDITABLE:
         value = getattr(details, name)
@@ -191,7 +202,16 @@ def update_event(event: Event, details: EventDetails, *, staff: User | None, at:
         elif name in {"presenters", "tags"}:
             value = list(value)
         setattr(event, name, value)
+    changed = [name for name in changed_fields(event) if name in _EDITABLE]
     event.save(update_fields=list(_EDITABLE))
+    for name, related, chosen in (
+        ("categories", event.categories, {c.pk for c in details.categories}),
+        ("partners", event.partners, {p.pk for p in details.partners}),
+    ):
+        if set(related.values_list("pk", flat=True)) != chosen:
+            changed.append(name)
+    if set(event.audiences.values_list("band", flat=True)) != set(details.audiences):
+        changed.append("audiences")
     event.categories.set(details.categories)
     event.partners.set(details.partners)
     EventAudience.objects.filter(event=event).exclude(band__in=details.audiences).delete()
@@ -201,20 +221,22 @@ def update_event(event: Event, details: EventDetails, *, staff: User | None, at:
         coming = event.occurrences.filter(status=OccurrenceStatus.SCHEDULED, starts_at__gt=at)
         for occurrence in coming:
             if event.room is None:
-                spaces.release_for_event(occurrence_id=occurrence.pk, staff=staff, at=at)
+                spaces.release_for_event(occurrence_id=occurrence.pk, actor=actor, at=at)
             else:
-                _book_room(occurrence, room=event.room, staff=staff, at=at)
+                _book_room(occurrence, room=event.room, actor=actor, at=at)
     # Calendars that subscribed should refresh what they show.
     event.occurrences.filter(starts_at__gt=at).update(sequence=models.F("sequence") + 1)
+    _record(kinds.EVENT_CHANGED, _programme(event), actor=actor, at=at, obj=event,
+            detail={"fields": changed})
     return event
 
 
-def _book_room(occurrence: Occurrence, *, room: Room, staff: User | None, at: datetime) -> None:
+def _book_room(occurrence: Occurrence, *, room: Room, actor: Actor, at: datetime) -> None:
     """Hold the room for one date; a conflict or closed building undoes the whole change."""
     try:
         spaces.reserve_for_event(
             room=room, start=occurrence.starts_at, end=occurrence.ends_at,
-            occurrence_id=occurrence.pk, staff=staff, at=at,
+            occurrence_id=occurrence.pk, actor=actor, at=at,
         )
     except BookingRefused as refusal:
         day = timezone.localtime(occurrence.starts_at).strftime("%Y-%m-%d %H:%M")
@@ -230,34 +252,40 @@ def change_occurrence(
     starts_at: datetime,
     ends_at: datetime,
     note: str,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> Occurrence:
     """Move one date of an event (the rest of the series stays) and tell its registrants.
-    Returns the occurrence with its sequence raised, so calendar feeds replace it."""
+    Returns the occurrence with its sequence raised, so calendar feeds replace it. Records
+    DATE_CHANGED."""
     if ends_at <= starts_at:
         raise ValueError("an event ends after it starts")
-    occurrence = Occurrence.objects.select_for_update(of=("self",)).select_related("event").get(pk=occurrence.pk)
+    occurrence = _locked_occurrence(occurrence)
     moved = (occurrence.starts_at, occurrence.ends_at) != (starts_at, ends_at)
     occurrence.starts_at, occurrence.ends_at, occurrence.note = starts_at, ends_at, note
     occurrence.changed = True
     occurrence.sequence += 1
     occurrence.save(update_fields=["starts_at", "ends_at", "note", "changed", "sequence"])
-    if moved and occurrence.event.room_id is not None:
-        _book_room(occurrence, room=occurrence.event.room, staff=staff, at=at)
+    if moved and occurrence.event.room is not None:
+        _book_room(occurrence, room=occurrence.event.room, actor=actor, at=at)
     if moved:
         for registration in _registrations_of(occurrence).filter(status=RegistrationStatus.CONFIRMED):
             _notify(registration, "programs/email/changed", occurrence=occurrence)
+    _record(
+        kinds.DATE_CHANGED, _programme(occurrence.event), actor=actor, at=at, obj=occurrence,
+        detail={"moved": moved, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+    )
     return occurrence
 
 
 @transaction.atomic
 def cancel_occurrence(
-    occurrence: Occurrence, *, note: str, staff: User | None, at: datetime
+    occurrence: Occurrence, *, note: str, actor: Actor, at: datetime
 ) -> Occurrence:
     """Cancel one date: it stays in the calendar marked cancelled (feeds send STATUS:CANCELLED),
-    its own registrations are cancelled and everyone registered is told."""
-    occurrence = Occurrence.objects.select_for_update(of=("self",)).select_related("event").get(pk=occurrence.pk)
+    its own registrations are cancelled and everyone registered is told. Records
+    DATE_CANCELLED, and CANCELLED for each registration of that date."""
+    occurrence = _locked_occurrence(occurrence)
     if occurrence.is_cancelled:
         return occurrence
     occurrence.status = OccurrenceStatus.CANCELLED
@@ -265,7 +293,9 @@ def cancel_occurrence(
     occurrence.sequence += 1
     occurrence.save(update_fields=["status", "note", "sequence"])
     if occurrence.event.room_id is not None:
-        spaces.release_for_event(occurrence_id=occurrence.pk, staff=staff, at=at)
+        spaces.release_for_event(occurrence_id=occurrence.pk, actor=actor, at=at)
+    programme = _programme(occurrence.event)
+    cancelled = 0
     for registration in _registrations_of(occurrence).exclude(status=RegistrationStatus.CANCELLED):
         if registration.status == RegistrationStatus.CONFIRMED:
             _notify(registration, "programs/email/cancelled_date", occurrence=occurrence)
@@ -273,17 +303,28 @@ def cancel_occurrence(
             registration.status = RegistrationStatus.CANCELLED
             registration.cancelled_at = at
             registration.save(update_fields=["status", "cancelled_at"])
-            _record(RKind.CANCELLED, registration, occurrence=occurrence, staff=staff, at=at,
-                    detail={"date_cancelled": True})
+            _record_registration(kinds.CANCELLED, registration, programme, occurrence=occurrence,
+                                 actor=actor, at=at, detail={"date_cancelled": True})
+            cancelled += 1
+    _record(kinds.DATE_CANCELLED, programme, actor=actor, at=at, obj=occurrence,
+            detail={"registrations_cancelled": cancelled})
     return occurrence
 
 
-def _registrations_of(occurrence: Occurrence):
+def _locked_occurrence(occurrence: Occurrence) -> Occurrence:
+    return (
+        Occurrence.objects.select_for_update(of=("self",))
+        .select_related("event", "event__branch")
+        .get(pk=occurrence.pk)
+    )
+
+
+def _registrations_of(occurrence: Occurrence) -> QuerySet[Registration]:
     """Registrations that concern one date: its own, and the whole series' if that is how the
     event takes registrations."""
     return Registration.objects.filter(
         Q(occurrence=occurrence) | Q(event_id=occurrence.event_id, occurrence__isnull=True)
-    ).select_related("event")
+    ).select_related("event", "event__branch", "patron")
 
 
 # --- Registration -----------------------------------------------------------------------------
@@ -295,12 +336,13 @@ def register(
     occurrence: Occurrence | None = None,
     event: Event | None = None,
     attendee: Attendee,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> Registration:
     """Register `attendee` for one date (`occurrence`) or, for an event registered as a
     series, for the whole `event`. Returns the registration: CONFIRMED when a place is free,
-    WAITLISTED when full and the event keeps a waiting list.
+    WAITLISTED when full and the event keeps a waiting list. Records REGISTERED or
+    WAITLISTED, about the patron attending (or the guest's age group, never their name).
 
     Raises RegistrationRefused with every reason (closed window, full without a waiting list,
     already registered, paused for no-shows, cancelled date)."""
@@ -350,10 +392,10 @@ def register(
         token=secrets.token_urlsafe(32),
         created_at=at,
         waitlisted_at=at if full else None,
-        staff=staff,
+        staff_id=actor.staff_id,
     )
-    _record(RKind.WAITLISTED if full else RKind.REGISTERED, registration, occurrence=occurrence,
-            staff=staff, at=at)
+    _record_registration(kinds.WAITLISTED if full else kinds.REGISTERED, registration,
+                         _programme(event), occurrence=occurrence, actor=actor, at=at)
     _notify(registration, "programs/email/waitlisted" if full else "programs/email/registered",
             occurrence=occurrence or (dates[0] if dates else None))
     return registration
@@ -410,27 +452,41 @@ def _paused_for_no_shows(*, event: Event, attendee: Attendee, at: datetime) -> b
     if policy is None:
         return False
     who = attendee.registered_by or attendee.patron
-    misses = RegistrationEvent.objects.filter(
-        kind=RKind.NO_SHOW, at__gte=at - timedelta(days=policy.no_show_period_days), at__lte=at
+    # Missed dates are in the history: the patron's own, or those of registrations the
+    # guardian (or the guest's e-mail address) made.
+    misses = Entry.objects.filter(
+        domain=kinds.NO_SHOW.domain, kind=kinds.NO_SHOW.code,
+        at__gte=at - timedelta(days=policy.no_show_period_days), at__lte=at,
     )
     if who is not None:
-        misses = misses.filter(Q(patron=who) | Q(registration__registered_by=who))
+        misses = misses.filter(
+            Q(patron_id=who.pk) | _about_registrations(Registration.objects.filter(registered_by=who))
+        )
     elif attendee.contact_email:
-        misses = misses.filter(registration__contact_email__iexact=attendee.contact_email)
+        misses = misses.filter(_about_registrations(
+            Registration.objects.filter(contact_email__iexact=attendee.contact_email)
+        ))
     else:
         return False
     times = list(misses.order_by("-at").values_list("at", flat=True)[: policy.no_show_limit])
     return len(times) >= policy.no_show_limit and at < times[0] + timedelta(days=policy.no_show_pause_days)
 
 
+def _about_registrations(registrations: QuerySet[Registration]) -> Q:
+    return Q(object_type=object_type(Registration), object_id__in=registrations.values("pk"))
+
+
 @transaction.atomic
 def cancel_registration(
-    registration: Registration, *, staff: User | None, at: datetime
+    registration: Registration, *, actor: Actor, at: datetime
 ) -> Registration | None:
     """Cancel a registration (by the registrant through their link, or by staff). If it held a
     place, the first person on the waiting list gets it and is told in their language.
-    Returns the promoted registration, if any."""
-    registration = Registration.objects.select_related("event", "occurrence").get(pk=registration.pk)
+    Returns the promoted registration, if any. Records CANCELLED (and PROMOTED, as done by
+    the same actor)."""
+    registration = Registration.objects.select_related(
+        "event", "event__branch", "occurrence", "patron"
+    ).get(pk=registration.pk)
     _lock_capacity(registration)
     registration.refresh_from_db(fields=["status"])
     if registration.status == RegistrationStatus.CANCELLED:
@@ -439,8 +495,13 @@ def cancel_registration(
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = at
     registration.save(update_fields=["status", "cancelled_at"])
-    _record(RKind.CANCELLED, registration, occurrence=registration.occurrence, staff=staff, at=at)
-    promoted = _promote(registration.event, registration.occurrence, at=at) if held_a_place else []
+    programme = _programme(registration.event)
+    _record_registration(kinds.CANCELLED, registration, programme,
+                         occurrence=registration.occurrence, actor=actor, at=at)
+    promoted = (
+        _promote(registration.event, registration.occurrence, programme, actor=actor, at=at)
+        if held_a_place else []
+    )
     return promoted[0] if promoted else None
 
 
@@ -452,24 +513,32 @@ def _lock_capacity(registration: Registration) -> None:
 
 
 @transaction.atomic
-def change_capacity(event: Event, *, capacity: int | None, staff: User | None, at: datetime) -> list[Registration]:
+def change_capacity(event: Event, *, capacity: int | None, actor: Actor, at: datetime) -> list[Registration]:
     """Set the number of places; more places promote people from the waiting list. Returns the
-    promoted registrations."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    promoted registrations. Records CAPACITY_CHANGED, and PROMOTED for each."""
+    event = Event.objects.select_for_update(of=("self",)).select_related("branch").get(pk=event.pk)
+    before = event.capacity
     event.capacity = capacity
     event.save(update_fields=["capacity"])
+    programme = _programme(event)
+    _record(kinds.CAPACITY_CHANGED, programme, actor=actor, at=at, obj=event,
+            detail={"from": before, "to": capacity})
     promoted: list[Registration] = []
     if event.registration == RegistrationMode.SERIES:
-        promoted += _promote(event, None, at=at)
+        promoted += _promote(event, None, programme, actor=actor, at=at)
     else:
         for occurrence in event.occurrences.select_for_update().filter(status=OccurrenceStatus.SCHEDULED, ends_at__gt=at):
-            promoted += _promote(event, occurrence, at=at)
+            promoted += _promote(event, occurrence, programme, actor=actor, at=at)
     return promoted
 
 
-def _promote(event: Event, occurrence: Occurrence | None, *, at: datetime) -> list[Registration]:
-    """Give free places to the waiting list in the order people joined it. The caller holds
-    the lock on the date (or the series)."""
+def _promote(
+    event: Event, occurrence: Occurrence | None, programme: _Programme, *, actor: Actor,
+    at: datetime,
+) -> list[Registration]:
+    """Give free places to the waiting list in the order people joined it, recorded as done
+    by `actor`, whose change freed them. The caller holds the lock on the date (or the
+    series)."""
     if occurrence is not None and (occurrence.is_cancelled or occurrence.starts_at <= at):
         return []
     if occurrence is None and not event.occurrences.filter(
@@ -479,13 +548,18 @@ def _promote(event: Event, occurrence: Occurrence | None, *, at: datetime) -> li
     taken = Registration.objects.filter(event=event, occurrence=occurrence)
     confirmed = taken.filter(status=RegistrationStatus.CONFIRMED).count()
     free = None if event.capacity is None else max(0, event.capacity - confirmed)
-    waiting = taken.filter(status=RegistrationStatus.WAITLISTED).order_by("waitlisted_at", "pk")
+    waiting = (
+        taken.filter(status=RegistrationStatus.WAITLISTED)
+        .select_related("patron")
+        .order_by("waitlisted_at", "pk")
+    )
     chosen = list(waiting if free is None else waiting[:free])
     for registration in chosen:
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = at
         registration.save(update_fields=["status", "promoted_at"])
-        _record(RKind.PROMOTED, registration, occurrence=occurrence, staff=None, at=at)
+        _record_registration(kinds.PROMOTED, registration, programme, occurrence=occurrence,
+                             actor=actor, at=at)
         next_date = occurrence or event.occurrences.filter(
             status=OccurrenceStatus.SCHEDULED, starts_at__gt=at
         ).first()
@@ -502,11 +576,12 @@ def set_policy(
     no_show_period_days: int,
     no_show_pause_days: int,
     reminder_hours: int,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> ProgramPolicy:
     """Save `network`'s programme choices (the no-show rule, when reminders go) and return
-    them. A limit of missed events below 1 would pause everyone: ValueError."""
+    them; records POLICY_SAVED with the values. A limit of missed events below 1 would pause
+    everyone: ValueError."""
     if no_show_limit < 1:
         raise ValueError("the no-show limit is at least 1")
     policy, _ = ProgramPolicy.objects.update_or_create(
@@ -517,18 +592,38 @@ def set_policy(
             "reminder_hours": reminder_hours,
         },
     )
+    record(
+        kinds.POLICY_SAVED, at=at, actor=actor, network=network.pk, obj=policy,
+        detail={"no_show_rule": no_show_rule, "no_show_limit": no_show_limit,
+                "no_show_period_days": no_show_period_days,
+                "no_show_pause_days": no_show_pause_days, "reminder_hours": reminder_hours},
+    )
     return policy
+
+
+@transaction.atomic
+def save_category(category: Category, *, actor: Actor, at: datetime) -> Category:
+    """Create or rename an event category (story time, book club). Records CATEGORY_SAVED
+    with its code and the fields changed."""
+    fields = changed_fields(category)
+    created = category.pk is None
+    category.full_clean()
+    category.save()
+    record(kinds.CATEGORY_SAVED, at=at, actor=actor, obj=category,
+           detail={"created": created, "fields": fields, "code": category.code})
+    return category
 
 
 # --- Reminders and no-shows (scheduled job) ---------------------------------------------------
 
 
-def send_reminders(*, at: datetime) -> int:
+def send_reminders(*, actor: Actor, at: datetime) -> int:
     """Remind everyone with a place at a date starting within the network's reminder period
     (24 hours unless the policy says otherwise) who has not been reminded of that date.
-    The scheduled job calls this; returns how many reminders were sent. Each reminder is its
-    own transaction, so a mail failure leaves the others done and is retried next run; the
-    failure itself is raised after the others are sent."""
+    The scheduled job (`actor`) calls this; returns how many reminders were sent, each
+    recorded as REMINDED with the date. Each reminder is its own transaction, so a mail
+    failure leaves the others done and is retried next run; the failure itself is raised
+    after the others are sent."""
     sent = 0
     failure: Exception | None = None
     horizon = at + timedelta(hours=max(_reminder_hours(), 1))
@@ -540,19 +635,22 @@ def send_reminders(*, at: datetime) -> int:
         policy_hours = _reminder_hours(occurrence.event.branch.network_id)
         if occurrence.starts_at > at + timedelta(hours=policy_hours):
             continue
-        reminded = RegistrationEvent.objects.filter(kind=RKind.REMINDED, occurrence=occurrence).values("registration_id")
-        due = (
+        candidates = list(
             _registrations_of(occurrence)
             .filter(status=RegistrationStatus.CONFIRMED)
             .exclude(contact_email="")
-            .exclude(pk__in=reminded)
         )
-        for registration in due:
-            # Sent inside the transaction: if the mail server refuses, the "reminded" row is
+        reminded = _reminded(occurrence, candidates)
+        programme = _programme(occurrence.event)
+        for registration in candidates:
+            if registration.pk in reminded:
+                continue
+            # Sent inside the transaction: if the mail server refuses, the REMINDED entry is
             # rolled back and the next run tries again.
             try:
                 with transaction.atomic():
-                    _record(RKind.REMINDED, registration, occurrence=occurrence, staff=None, at=at)
+                    _record_registration(kinds.REMINDED, registration, programme,
+                                         occurrence=occurrence, actor=actor, at=at)
                     send_message("programs/email/reminder", _message_context(registration, occurrence),
                                  to=registration.contact_email, language=registration.language)
             except Exception as error:  # reported once the others are sent
@@ -562,6 +660,16 @@ def send_reminders(*, at: datetime) -> int:
     if failure is not None:
         raise failure
     return sent
+
+
+def _reminded(occurrence: Occurrence, registrations: Iterable[Registration]) -> set[int]:
+    """Which of `registrations` were reminded of `occurrence` (a series' registration is
+    reminded of each date): the history's REMINDED entries about them name the date."""
+    found = Entry.objects.filter(
+        domain=kinds.REMINDED.domain, kind=kinds.REMINDED.code,
+        object_type=object_type(Registration), object_id__in=[r.pk for r in registrations],
+    ).values_list("object_id", "detail")
+    return {pk for pk, detail in found if pk is not None and detail.get("occurrence") == occurrence.pk}
 
 
 def _reminder_hours(network_id: int | None = None) -> int:
@@ -577,9 +685,10 @@ def _reminder_hours(network_id: int | None = None) -> int:
 
 @transaction.atomic
 def check_in(
-    registration: Registration, *, occurrence: Occurrence, staff: User | None, at: datetime
+    registration: Registration, *, occurrence: Occurrence, actor: Actor, at: datetime
 ) -> Attendance:
     """Mark a registrant as present at `occurrence`; checking in twice returns the first.
+    Records CHECKED_IN about the date, with the attendee's age (or age group).
     Raises ValueError for a registration that is not for this date (or its series)."""
     if registration.event_id != occurrence.event_id or registration.occurrence_id not in {None, occurrence.pk}:
         raise ValueError("this registration is for another date")
@@ -587,36 +696,47 @@ def check_in(
     if existing:
         return existing
     attendance = Attendance.objects.create(
-        occurrence=occurrence, registration=registration, checked_in_at=at, staff=staff
+        occurrence=occurrence, registration=registration, checked_in_at=at,
+        staff_id=actor.staff_id,
     )
-    AttendanceEvent.objects.create(
-        kind=AKind.CHECKED_IN, at=at, occurrence=occurrence, branch_id=registration.event.branch_id,
-        registration=registration, age_band=registration.age_band, count=1, staff=staff,
-    )
+    _record_attendance(kinds.CHECKED_IN, registration, occurrence=occurrence, actor=actor, at=at)
     return attendance
 
 
 @transaction.atomic
 def undo_check_in(
-    registration: Registration, *, occurrence: Occurrence, staff: User | None, at: datetime
+    registration: Registration, *, occurrence: Occurrence, actor: Actor, at: datetime
 ) -> None:
-    """Take back a check-in made by mistake."""
+    """Take back a check-in made by mistake. Records CHECK_IN_UNDONE, counting -1 person, so
+    that the people present still add up."""
     deleted, _ = Attendance.objects.filter(occurrence=occurrence, registration=registration).delete()
     if deleted:
-        AttendanceEvent.objects.create(
-            kind=AKind.CHECK_IN_UNDONE, at=at, occurrence=occurrence,
-            branch_id=registration.event.branch_id, registration=registration,
-            age_band=registration.age_band, count=-1, staff=staff,
-        )
+        _record_attendance(kinds.CHECK_IN_UNDONE, registration, occurrence=occurrence,
+                           actor=actor, at=at, quantity=-1)
+
+
+def _record_attendance(
+    kind: Kind, registration: Registration, *, occurrence: Occurrence, actor: Actor,
+    at: datetime, quantity: int = 1,
+) -> None:
+    registration = Registration.objects.select_related("event", "event__branch", "patron").get(
+        pk=registration.pk
+    )
+    _record(
+        kind, _programme(registration.event), actor=actor, at=at, obj=occurrence,
+        registration=registration, quantity=quantity, detail={"registration": registration.pk},
+    )
 
 
 @transaction.atomic
 def record_walk_ins(
-    occurrence: Occurrence, *, counts: Mapping[str, int], staff: User | None, at: datetime
+    occurrence: Occurrence, *, counts: Mapping[str, int], actor: Actor, at: datetime
 ) -> None:
     """Set the number of people who came without registering, per age band (a band left out
-    keeps its count). Each change is an event row with the difference."""
-    branch_id = Event.objects.values_list("branch_id", flat=True).get(pk=occurrence.event_id)
+    keeps its count). Each change records WALK_INS for that band with the difference as its
+    quantity: the people counted, or the correction (negative when fewer)."""
+    event = Event.objects.select_related("branch").get(pk=occurrence.event_id)
+    programme = _programme(event)
     for band, count in counts.items():
         if count < 0:
             raise ValueError("a count cannot be negative")
@@ -625,25 +745,21 @@ def record_walk_ins(
         if count == before:
             continue
         WalkInCount.objects.update_or_create(occurrence=occurrence, band=band, defaults={"count": count})
-        AttendanceEvent.objects.create(
-            kind=AKind.WALK_INS, at=at, occurrence=occurrence, branch_id=branch_id,
-            age_band=band, count=count - before, staff=staff,
-        )
+        _record(kinds.WALK_INS, programme, actor=actor, at=at, obj=occurrence, age_band=band,
+                quantity=count - before, detail={"count": count})
 
 
 @transaction.atomic
-def close_attendance(occurrence: Occurrence, *, staff: User | None, at: datetime) -> int:
+def close_attendance(occurrence: Occurrence, *, actor: Actor, at: datetime) -> int:
     """Declare the check-in list complete: everyone with a place who was not checked in is
-    recorded as a no-show (what the no-show rule counts). Returns how many. Closing twice
-    records nothing more."""
-    occurrence = Occurrence.objects.select_for_update(of=("self",)).select_related("event").get(pk=occurrence.pk)
+    recorded as a no-show (NO_SHOW, what the no-show rule counts). Returns how many. Records
+    CLOSED; closing twice records nothing more."""
+    occurrence = _locked_occurrence(occurrence)
     if occurrence.attendance_closed_at is not None:
         return 0
     occurrence.attendance_closed_at = at
     occurrence.save(update_fields=["attendance_closed_at"])
-    AttendanceEvent.objects.create(
-        kind=AKind.CLOSED, at=at, occurrence=occurrence, branch_id=occurrence.event.branch_id, staff=staff
-    )
+    programme = _programme(occurrence.event)
     missing = (
         _registrations_of(occurrence)
         .filter(status=RegistrationStatus.CONFIRMED, created_at__lt=occurrence.ends_at)
@@ -651,8 +767,11 @@ def close_attendance(occurrence: Occurrence, *, staff: User | None, at: datetime
     )
     count = 0
     for registration in missing:
-        _record(RKind.NO_SHOW, registration, occurrence=occurrence, staff=staff, at=at)
+        _record_registration(kinds.NO_SHOW, registration, programme, occurrence=occurrence,
+                             actor=actor, at=at)
         count += 1
+    _record(kinds.CLOSED, programme, actor=actor, at=at, obj=occurrence,
+            detail={"no_shows": count})
     return count
 
 
@@ -670,10 +789,13 @@ def submit_entry(
     file: UploadedFile | None,
     age_band: str,
     patron: Patron | None,
+    actor: Actor,
     at: datetime,
 ) -> Submission:
-    """Add an entry to a contest or reading activity. Raises ProgramRefused when the event
-    takes no entries, entries have closed, or the entry is empty."""
+    """Add an entry to a contest or reading activity and record ENTRY_SUBMITTED (the patron's
+    age, or the age group given; never the author's name or the text). Raises
+    ProgramRefused when the event takes no entries, entries have closed, or the entry is
+    empty."""
     reasons = []
     if event.kind == EventKind.PROGRAMME:
         reasons.append(Reason.NOT_A_CONTEST)
@@ -690,27 +812,41 @@ def submit_entry(
     if file:
         submission.file.save(file.name, file, save=False)
     submission.save()
+    event = Event.objects.select_related("branch").get(pk=event.pk)
+    record(
+        kinds.ENTRY_SUBMITTED, at=at, actor=actor, branch=event.branch, patron=patron,
+        age_band=age_band if patron is None or patron.date_of_birth is None else "",
+        audience=_audience_of(event), format=event.format, obj=submission,
+        detail={"event": event.pk, "file": bool(submission.file), "text": bool(text.strip())},
+    )
     return submission
 
 
 @transaction.atomic
 def record_result(
-    submission: Submission, *, result: str, rank: int | None, published: bool, staff: User | None, at: datetime
+    submission: Submission, *, result: str, rank: int | None, published: bool, actor: Actor, at: datetime
 ) -> Submission:
-    """Record the jury's result for an entry and whether the public sees it."""
+    """Record the jury's result for an entry and whether the public sees it. Records
+    RESULT_RECORDED with the place and whether it is published (the result's words stay on
+    the entry)."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     submission.result, submission.rank, submission.result_published = result, rank, published
-    submission.result_by = staff
+    submission.result_by_id = actor.staff_id
     submission.save(update_fields=["result", "rank", "result_published", "result_by"])
+    event = Event.objects.select_related("branch").get(pk=submission.event_id)
+    _record(kinds.RESULT_RECORDED, _programme(event), actor=actor, at=at, obj=submission,
+            detail={"event": event.pk, "rank": rank, "published": published})
     return submission
 
 
 @transaction.atomic
 def leave_feedback(
-    registration: Registration, *, occurrence: Occurrence, rating: int, comment: str, at: datetime
+    registration: Registration, *, occurrence: Occurrence, rating: int, comment: str,
+    actor: Actor, at: datetime,
 ) -> Feedback:
     """Keep a rating (1–5) and comment from someone checked in at `occurrence`; a second
-    feedback replaces the first. Raises ProgramRefused before the end or without attendance."""
+    feedback replaces the first. Records FEEDBACK_LEFT with the rating (the comment stays on
+    the feedback). Raises ProgramRefused before the end or without attendance."""
     reasons = []
     if at < occurrence.ends_at:
         reasons.append(Reason.NOT_FINISHED)
@@ -720,9 +856,18 @@ def leave_feedback(
         raise ProgramRefused(reasons)
     if not 1 <= rating <= 5:
         raise ValueError("a rating is from 1 to 5")
-    feedback, _ = Feedback.objects.update_or_create(
+    feedback, created = Feedback.objects.update_or_create(
         occurrence=occurrence, registration=registration,
         defaults={"rating": rating, "comment": comment.strip(), "at": at},
+    )
+    registration = Registration.objects.select_related("event", "event__branch", "patron").get(
+        pk=registration.pk
+    )
+    _record(
+        kinds.FEEDBACK_LEFT, _programme(registration.event), actor=actor, at=at, obj=feedback,
+        registration=registration,
+        detail={"occurrence": occurrence.pk, "rating": rating, "comment": bool(feedback.comment),
+                "replaced": not created},
     )
     return feedback
 
@@ -730,20 +875,80 @@ def leave_feedback(
 # --- Helpers ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Programme:
+    """What every entry about an event carries: where, for whom and in what format."""
+
+    branch: Branch
+    audience: str
+    format: str
+
+
+def _programme(event: Event) -> _Programme:
+    return _Programme(event.branch, _audience_of(event), event.format)
+
+
+def _audience_of(event: Event) -> str:
+    return audience_code(event.audiences.values_list("band", flat=True))
+
+
+def audience_code(bands: Iterable[str]) -> str:
+    """An event's audience as history entries keep it: its age bands in the order of
+    `Audience`, joined by commas ("0-5,6-11"), or "all" when it is for all ages."""
+    chosen = set(bands)
+    if Audience.ALL_AGES in chosen:
+        return Audience.ALL_AGES.value
+    return ",".join(band for band in Audience.values if band in chosen)
+
+
 def _record(
-    kind: str,
+    kind: Kind,
+    programme: _Programme,
+    *,
+    actor: Actor,
+    at: datetime,
+    obj: models.Model,
+    registration: Registration | None = None,
+    age_band: str = "",
+    quantity: int = 1,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """One entry about an event. About a registration, the person is its patron (with their
+    age from their date of birth) or, when that age is not known, the age group recorded on
+    the registration; the guest's name and e-mail stay on the registration."""
+    patron = registration.patron if registration is not None else None
+    if registration is not None and (patron is None or patron.date_of_birth is None):
+        age_band = registration.age_band
+    record(
+        kind,
+        at=at,
+        actor=actor,
+        branch=programme.branch,
+        patron=patron,
+        age_band=age_band,
+        audience=programme.audience,
+        format=programme.format,
+        obj=obj,
+        quantity=quantity,
+        detail=detail,
+    )
+
+
+def _record_registration(
+    kind: Kind,
     registration: Registration,
+    programme: _Programme,
     *,
     occurrence: Occurrence | None,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
-    detail: dict | None = None,
-) -> RegistrationEvent:
-    return RegistrationEvent.objects.create(
-        kind=kind, at=at, registration=registration, event_id=registration.event_id,
-        occurrence=occurrence, branch_id=registration.event.branch_id,
-        patron_id=registration.patron_id, age_band=registration.age_band, staff=staff,
-        detail=detail or {},
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """An entry about a registration, naming the date it concerns (a series' registration is
+    reminded of, or misses, one date at a time)."""
+    _record(
+        kind, programme, actor=actor, at=at, obj=registration, registration=registration,
+        detail={"occurrence": occurrence.pk if occurrence is not None else None, **(detail or {})},
     )
 
 

@@ -5,11 +5,12 @@ entries."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import StaffRequest, staff_required
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Network
 from bibliohub.patrons.models import Patron
 from bibliohub.programs import exports, selectors, services
@@ -59,7 +61,7 @@ def _event_for_staff(user, event_id: int) -> Event:
 
 
 @staff_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: StaffRequest) -> HttpResponse:
     """The next five weeks (or past four, with ?past=1) at this member of staff's branches."""
     now = timezone.now()
     past = request.GET.get("past") == "1"
@@ -82,7 +84,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def event_new(request: HttpRequest) -> HttpResponse:
+def event_new(request: StaffRequest) -> HttpResponse:
     branches = access.branches_for(request.user)
     form = EventForm(request.POST or None, branches=branches)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +94,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         try:
             event = services.create_event(
                 details, branch=d["branch"], starts_at=starts_at, ends_at=ends_at,
-                recurrence=d["recurrence"].strip(), organiser=request.user, staff=request.user,
+                recurrence=d["recurrence"].strip(), organiser=request.user, actor=Actor.for_staff(request.user),
                 at=timezone.now(),
             )
         except ProgramRefused as refusal:
@@ -101,7 +103,8 @@ def event_new(request: HttpRequest) -> HttpResponse:
                                f"{message} {refusal.detail}".strip())
         else:
             messages.success(request, _("The event is created with %(count)d date(s).") % {"count": event.occurrences.count()})
-            return redirect("staff:programs:occurrence", occurrence_id=event.occurrences.first().pk)
+            first_date = cast(Occurrence, event.occurrences.first())  # create_event makes at least one
+            return redirect("staff:programs:occurrence", occurrence_id=first_date.pk)
     return render(request, "programs/staff/new.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
 
@@ -121,27 +124,28 @@ def _details_from(form: EventForm, *, capacity: int | None, registration: str, p
 
 
 @staff_required
-def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_edit(request: StaffRequest, event_id: int) -> HttpResponse:
     event = _event_for_staff(request.user, event_id)
     form = EventEditForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         details = _details_from(form, capacity=event.capacity, registration=event.registration,
                                 published=form.cleaned_data["is_published"])
         try:
-            services.update_event(event, details, staff=request.user, at=timezone.now())
+            services.update_event(event, details, actor=Actor.for_staff(request.user), at=timezone.now())
         except ProgramRefused as refusal:
             for message in refusal.messages:
                 form.add_error("room", f"{message} {refusal.detail}".strip())
         else:
             messages.success(request, _("The event is saved."))
-            next_date = selectors.upcoming_dates(event, at=timezone.now()).first() or event.occurrences.last()
+            # Every event has a date: create_event makes at least one and none is ever deleted.
+            next_date = cast(Occurrence, selectors.upcoming_dates(event, at=timezone.now()).first() or event.occurrences.last())
             return redirect("staff:programs:occurrence", occurrence_id=next_date.pk)
     return render(request, "programs/staff/edit.html", {"form": form, "event": event},
                   status=400 if request.method == "POST" else 200)
 
 
 @staff_required
-def occurrence_detail(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def occurrence_detail(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     return _render_occurrence(request, occurrence)
 
@@ -168,7 +172,7 @@ def _render_occurrence(request, occurrence: Occurrence, *, status: int = 200, **
 
 @staff_required
 @require_POST
-def staff_register(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def staff_register(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     """Register a patron (a child too: the guardian gets the messages) at the desk."""
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = StaffRegistrationForm(request.POST)
@@ -184,7 +188,7 @@ def staff_register(request: HttpRequest, occurrence_id: int) -> HttpResponse:
                 registration = services.register(
                     occurrence=None if series else occurrence, event=occurrence.event if series else None,
                     attendee=services.Attendee(patron=patron, registered_by=patron.guardian),
-                    staff=request.user, at=timezone.now(),
+                    actor=Actor.for_staff(request.user), at=timezone.now(),
                 )
             except ProgramRefused as refusal:
                 for message in refusal.messages:
@@ -205,22 +209,22 @@ def _registration_of(occurrence: Occurrence, registration_id: int) -> Registrati
 
 @staff_required
 @require_POST
-def check_in(request: HttpRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
+def check_in(request: StaffRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     registration = _registration_of(occurrence, registration_id)
     if request.POST.get("undo"):
-        services.undo_check_in(registration, occurrence=occurrence, staff=request.user, at=timezone.now())
+        services.undo_check_in(registration, occurrence=occurrence, actor=Actor.for_staff(request.user), at=timezone.now())
     else:
-        services.check_in(registration, occurrence=occurrence, staff=request.user, at=timezone.now())
+        services.check_in(registration, occurrence=occurrence, actor=Actor.for_staff(request.user), at=timezone.now())
     return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
 
 
 @staff_required
 @require_POST
-def cancel_registration(request: HttpRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
+def cancel_registration(request: StaffRequest, occurrence_id: int, registration_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     registration = _registration_of(occurrence, registration_id)
-    promoted = services.cancel_registration(registration, staff=request.user, at=timezone.now())
+    promoted = services.cancel_registration(registration, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Registration cancelled."))
     if promoted:
         messages.info(request, _("%(name)s moved from the waiting list to a place and is told by e-mail.") % {"name": promoted.attendee_name})
@@ -229,35 +233,35 @@ def cancel_registration(request: HttpRequest, occurrence_id: int, registration_i
 
 @staff_required
 @require_POST
-def walk_ins(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def walk_ins(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = WalkInForm(request.POST, initial_counts={})
     if not form.is_valid():
         return _render_occurrence(request, occurrence, status=400, walk_in_form=form)
-    services.record_walk_ins(occurrence, counts=form.counts, staff=request.user, at=timezone.now())
+    services.record_walk_ins(occurrence, counts=form.counts, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Walk-ins saved."))
     return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
 
 
 @staff_required
 @require_POST
-def close_attendance(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def close_attendance(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
-    missing = services.close_attendance(occurrence, staff=request.user, at=timezone.now())
+    missing = services.close_attendance(occurrence, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("Attendance closed; %(count)d did not come.") % {"count": missing})
     return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
 
 
 @staff_required
 @require_POST
-def change_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def change_date(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = OccurrenceChangeForm(request.POST)
     if form.is_valid():
         starts_at, ends_at = form.times
         try:
             services.change_occurrence(occurrence, starts_at=starts_at, ends_at=ends_at,
-                                       note=form.cleaned_data["note"], staff=request.user, at=timezone.now())
+                                       note=form.cleaned_data["note"], actor=Actor.for_staff(request.user), at=timezone.now())
         except ProgramRefused as refusal:
             for message in refusal.messages:
                 form.add_error(None, f"{message} {refusal.detail}".strip())
@@ -269,24 +273,24 @@ def change_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def cancel_date(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def cancel_date(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = CancelDateForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    services.cancel_occurrence(occurrence, note=note, staff=request.user, at=timezone.now())
+    services.cancel_occurrence(occurrence, note=note, actor=Actor.for_staff(request.user), at=timezone.now())
     messages.success(request, _("This date is cancelled; people registered are told."))
     return redirect("staff:programs:occurrence", occurrence_id=occurrence.pk)
 
 
 @staff_required
 @require_POST
-def change_capacity(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+def change_capacity(request: StaffRequest, occurrence_id: int) -> HttpResponse:
     """More (or fewer) places for the whole event; more places go to the waiting list first."""
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
     form = CapacityForm(request.POST)
     if form.is_valid():
         promoted = services.change_capacity(occurrence.event, capacity=form.cleaned_data["capacity"],
-                                            staff=request.user, at=timezone.now())
+                                            actor=Actor.for_staff(request.user), at=timezone.now())
         messages.success(request, _("Places saved; %(count)d moved from the waiting list.") % {"count": len(promoted)})
     else:
         messages.error(request, _("Places must be a whole number from 1, or empty for no limit."))
@@ -294,7 +298,7 @@ def change_capacity(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 
 
 @staff_required
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: StaffRequest) -> HttpResponse:
     """The network's no-show rule and reminder time: for network managers."""
     if not access.can_manage_network(request.user):
         raise PermissionDenied(_("Only network managers can change the rules for events."))
@@ -302,7 +306,7 @@ def policy(request: HttpRequest) -> HttpResponse:
     current = ProgramPolicy.objects.filter(network=network).first() or ProgramPolicy(network=network)
     form = PolicyForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.set_policy(network, **form.cleaned_data, staff=request.user, at=timezone.now())
+        services.set_policy(network, **form.cleaned_data, actor=Actor.for_staff(request.user), at=timezone.now())
         messages.success(request, _("The rules for events are saved."))
         return redirect("staff:programs:policy")
     return render(request, "programs/staff/policy.html", {"form": form, "network": network},
@@ -315,7 +319,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 def _export_rows(occurrence: Occurrence) -> tuple[list[str], list[list[object]]]:
     header = [pgettext("person", "Name"), _("Contact"), _("E-mail"), _("Card number"), _("Age band"), _("Status"),
               _("Registered"), _("Attended")]
-    rows = []
+    rows: list[list[object]] = []
     for r in selectors.registrations_for(occurrence):
         rows.append([
             r.attendee_name, r.contact_name, r.contact_email, r.patron.card_barcode if r.patron else "",
@@ -326,7 +330,7 @@ def _export_rows(occurrence: Occurrence) -> tuple[list[str], list[list[object]]]
 
 
 @staff_required
-def export(request: HttpRequest, occurrence_id: int, fmt: str) -> HttpResponse:
+def export(request: StaffRequest, occurrence_id: int, fmt: str) -> HttpResponse:
     """The registration and attendance list of one date as CSV or XLSX (with a second sheet
     of totals: registered, attended, walk-ins by age band)."""
     occurrence = _occurrence_for_staff(request.user, occurrence_id)
@@ -349,7 +353,7 @@ def export(request: HttpRequest, occurrence_id: int, fmt: str) -> HttpResponse:
 
 
 @staff_required
-def entries(request: HttpRequest, event_id: int) -> HttpResponse:
+def entries(request: StaffRequest, event_id: int) -> HttpResponse:
     event = _event_for_staff(request.user, event_id)
     submissions = event.submissions.all()
     return render(request, "programs/staff/entries.html", {
@@ -361,14 +365,14 @@ def entries(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def entry_result(request: HttpRequest, event_id: int, submission_id: int) -> HttpResponse:
+def entry_result(request: StaffRequest, event_id: int, submission_id: int) -> HttpResponse:
     event = _event_for_staff(request.user, event_id)
     submission = get_object_or_404(Submission, pk=submission_id, event=event)
     form = ResultForm(request.POST, prefix=str(submission.pk))
     if form.is_valid():
         d = form.cleaned_data
         services.record_result(submission, result=d["result"], rank=d["rank"], published=d["published"],
-                               staff=request.user, at=timezone.now())
+                               actor=Actor.for_staff(request.user), at=timezone.now())
         messages.success(request, _("Result saved."))
     else:
         messages.error(request, _("The place must be a whole number from 1."))
@@ -377,7 +381,7 @@ def entry_result(request: HttpRequest, event_id: int, submission_id: int) -> Htt
 
 
 @staff_required
-def entry_file(request: HttpRequest, event_id: int, submission_id: int) -> FileResponse:
+def entry_file(request: StaffRequest, event_id: int, submission_id: int) -> FileResponse:
     """An entry's attached file, for the staff of the event's branch only: entries are not
     public until the jury publishes a result, and then only the title and name are."""
     event = _event_for_staff(request.user, event_id)

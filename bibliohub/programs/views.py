@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 from bibliohub.portal.session import current_patron, patron_required
@@ -121,6 +122,7 @@ def _registration_page(request: HttpRequest, *, event: Event, occurrence: Occurr
     as a guest with a name and an e-mail address."""
     patron = current_patron(request)
     language = request.LANGUAGE_CODE
+    form: PatronRegistrationForm | GuestRegistrationForm
     if patron is not None:
         people = {str(patron.pk): patron, **{str(w.pk): w for w in patron.wards.all()}}
         choices = [(pk, f"{p.given_names} {p.family_name}") for pk, p in people.items()]
@@ -134,15 +136,18 @@ def _registration_page(request: HttpRequest, *, event: Event, occurrence: Occurr
                 patron=chosen, registered_by=patron if chosen.pk != patron.pk else None
             )
         else:
+            assert isinstance(form, GuestRegistrationForm)  # no patron: the guest form
             d = form.cleaned_data
             attendee = services.Attendee(
                 name=form.attendee_name, contact_name=d["contact_name"].strip(),
                 contact_email=d["contact_email"], language=language, age_band=d["age_band"],
             )
         try:
+            # A patron (for themselves or their child) online; anyone else as a guest.
+            actor = Actor.for_patron(patron) if patron is not None else Actor.for_public()
             registration = services.register(
                 occurrence=occurrence, event=None if occurrence else event, attendee=attendee,
-                staff=None, at=timezone.now(),
+                actor=actor, at=timezone.now(),
             )
         except ProgramRefused as refusal:
             for message in refusal.messages:
@@ -173,6 +178,15 @@ def mine(request: HttpRequest, patron: Patron) -> HttpResponse:
     return render(request, "programs/mine.html", {"registrations": registrations, "patron": patron})
 
 
+def _registrant(request: HttpRequest, registration: Registration) -> Actor:
+    """Who acts through a registration's secret link: the patron it is for (or their
+    guardian) when they are signed in, otherwise whoever holds the link, not signed in."""
+    patron = current_patron(request)
+    if patron is not None and patron.pk in {registration.patron_id, registration.registered_by_id}:
+        return Actor.for_patron(patron)
+    return Actor.for_public()
+
+
 def _registration_by_token(token: str) -> Registration:
     registration = Registration.objects.select_related("event", "event__branch", "occurrence").filter(token=token).first()
     if registration is None:
@@ -201,7 +215,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_by_token(token)
-    services.cancel_registration(registration, staff=None, at=timezone.now())
+    services.cancel_registration(registration, actor=_registrant(request, registration), at=timezone.now())
     messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
     return redirect("programs:manage", token=token)
 
@@ -215,7 +229,8 @@ def manage_feedback(request: HttpRequest, token: str, occurrence_id: int) -> Htt
         try:
             services.leave_feedback(
                 registration, occurrence=occurrence, rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"], at=timezone.now(),
+                comment=form.cleaned_data["comment"], actor=_registrant(request, registration),
+                at=timezone.now(),
             )
         except ProgramRefused as refusal:
             for message in refusal.messages:
@@ -239,7 +254,9 @@ def submit_entry(request: HttpRequest, event_id: int) -> HttpResponse:
         try:
             services.submit_entry(
                 event, author_name=d["author_name"], contact_email=d["contact_email"], title=d["title"],
-                text=d["text"], file=d["file"], age_band=d["age_band"], patron=patron, at=timezone.now(),
+                text=d["text"], file=d["file"], age_band=d["age_band"], patron=patron,
+                actor=Actor.for_patron(patron) if patron is not None else Actor.for_public(),
+                at=timezone.now(),
             )
         except ProgramRefused as refusal:
             for message in refusal.messages:

@@ -73,9 +73,10 @@ def _mark_ranges() -> str:
             if prev is not None and cp == prev + 1:
                 prev = cp
                 continue
-            if start is not None:
+            if start is not None and prev is not None:  # set together
                 ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
             start = prev = cp
+    assert start is not None and prev is not None  # the Basic Plane has combining marks
     ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
     return "".join(ranges)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bibliohub.accounts.models import Role, User
+from bibliohub.history import Actor
 from bibliohub.libraries.hours import BranchCalendar
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.spaces import services
@@ -115,6 +116,11 @@ GROUP_BOOKINGS = [
 ]
 
 
+# Rooms, equipment and their rules are set up as the installation itself; the group bookings
+# are made as a librarian would make them at the desk.
+SETUP = Actor.system("demo")
+
+
 @transaction.atomic
 def load_demo_spaces(network: Network, *, at: datetime) -> list[str]:
     """Add the demo rooms, equipment, features, types and rules to `network`'s branches, and
@@ -122,18 +128,20 @@ def load_demo_spaces(network: Network, *, at: datetime) -> list[str]:
     added: list[str] = []
     features = {}
     for code, names in FEATURES.items():
-        features[code], new = Feature.objects.get_or_create(
-            code=code, defaults={"name": names["en"], "names": names}
+        found = Feature.objects.filter(code=code).first()
+        features[code] = found or services.save_feature(
+            Feature(code=code, name=names["en"], names=names), actor=SETUP, at=at
         )
-        if new:
+        if found is None:
             added.append(f"feature {code}")
     types = {}
     for code, (kind, names) in TYPES.items():
-        types[code], new = ResourceType.objects.get_or_create(
-            code=code, defaults={"kind": kind, "name": names["en"], "names": names}
+        found_type = ResourceType.objects.filter(code=code).first()
+        types[code] = found_type or services.save_resource_type(
+            ResourceType(code=code, kind=kind, name=names["en"], names=names), actor=SETUP, at=at
         )
-        if new:
-            BookingRule.objects.create(resource_type=types[code], **RULES[code])
+        if found_type is None:
+            services.save_rule(BookingRule(resource_type=types[code], **RULES[code]), actor=SETUP, at=at)
             added.append(f"type {code} with its rule")
     branches = {b.code: b for b in Branch.objects.filter(network=network)}
     for branch_code, rooms in ROOMS.items():
@@ -141,27 +149,29 @@ def load_demo_spaces(network: Network, *, at: datetime) -> list[str]:
         if branch is None:
             continue
         for i, (code, type_code, names, capacity, feature_codes, accessibility, public) in enumerate(rooms):
-            room, new = Resource.objects.get_or_create(
-                branch=branch, code=code,
-                defaults=dict(kind=Kind.ROOM, resource_type=types[type_code], name=names["en"], names=names,
-                              capacity=capacity, accessibility=accessibility, is_public=public, sort_order=i),
+            if Resource.objects.filter(branch=branch, code=code).exists():
+                continue
+            services.save_resource(
+                Resource(branch=branch, code=code, kind=Kind.ROOM, resource_type=types[type_code],
+                         name=names["en"], names=names, capacity=capacity,
+                         accessibility=accessibility, is_public=public, sort_order=i),
+                features=[features[f] for f in feature_codes], actor=SETUP, at=at,
             )
-            if new:
-                room.features.set([features[f] for f in feature_codes])
-                added.append(f"room {branch_code}/{code}")
+            added.append(f"room {branch_code}/{code}")
     for branch_code, things in EQUIPMENT.items():
         branch = branches.get(branch_code)
         if branch is None:
             continue
         for i, (code, type_code, number) in enumerate(things):
             names = {lang: f"{name} {number}".strip() for lang, name in TYPES[type_code][1].items()}
-            _, new = Resource.objects.get_or_create(
-                branch=branch, code=code,
-                defaults=dict(kind=Kind.EQUIPMENT, resource_type=types[type_code], name=names["en"],
-                              names=names, sort_order=i),
+            if Resource.objects.filter(branch=branch, code=code).exists():
+                continue
+            services.save_resource(
+                Resource(branch=branch, code=code, kind=Kind.EQUIPMENT, resource_type=types[type_code],
+                         name=names["en"], names=names, sort_order=i),
+                actor=SETUP, at=at,
             )
-            if new:
-                added.append(f"equipment {branch_code}/{code}")
+            added.append(f"equipment {branch_code}/{code}")
     added += _group_bookings(branches, at=at)
     return added
 
@@ -189,8 +199,8 @@ def _group_bookings(branches: dict[str, Branch], *, at: datetime) -> list[str]:
         start = datetime.combine(day, time(hour), tzinfo=tz)
         try:
             services.book(resource=room, start=start, end=start + timedelta(hours=hours), group_name=group,
-                          contact_phone=phone, language=language, attendees=people, staff=staff, at=at,
-                          override=True)
+                          contact_phone=phone, language=language, attendees=people,
+                          actor=Actor.for_staff(staff), at=at, override=True)
         except BookingRefused:
             continue  # outside that day's hours: the demo can do without it
         added.append(f"booking {branch_code}/{room_code} {day}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -11,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bibliohub.spaces.models import BookingStatus, Kind
+
+if TYPE_CHECKING:
+    from bibliohub.libraries.models import Branch
+
+# Form.fields is typed as holding plain Fields: the casts in the forms below name the class
+# each field is declared with.
 
 
 def _length_label(minutes: int) -> str:
@@ -30,9 +37,9 @@ class PatronBookingForm(forms.Form):
     attendees = forms.IntegerField(label=_("Number of people"), min_value=1, required=False)
     purpose = forms.CharField(label=_("What for (optional)"), max_length=200, required=False)
 
-    def __init__(self, *args: object, lengths: list[int], **kwargs: object) -> None:
+    def __init__(self, *args: Any, lengths: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["minutes"].choices = [(m, _length_label(m)) for m in lengths]
+        cast(forms.TypedChoiceField, self.fields["minutes"]).choices = [(m, _length_label(m)) for m in lengths]
 
 
 class StaffBookingForm(forms.Form):
@@ -57,7 +64,7 @@ class StaffBookingForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         if not data.get("card", "").strip() and not data.get("group_name", "").strip():
             raise forms.ValidationError(_("Give a patron's card number or the name of a group."))
         return data
@@ -81,9 +88,9 @@ class BookingFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Rooms or equipment"), required=False,
                              choices=[("", _("Both")), *Kind.choices])
 
-    def __init__(self, *args: object, branches: list, **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].choices = [("", _("All my branches"))] + [
+        cast(forms.ChoiceField, self.fields["branch"]).choices = [("", _("All my branches"))] + [
             (b.code, b.display_name()) for b in branches
         ]
 
@@ -102,10 +109,11 @@ class ResourceForm(forms.ModelForm):
                    "description": forms.Textarea(attrs={"rows": 3}),
                    "accessibility": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: object, branches, **kwargs: object) -> None:
+    def __init__(self, *args: Any, branches, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
-        self.fields["branch"].empty_label = None
+        branch_field = cast("forms.ModelChoiceField[Branch]", self.fields["branch"])  # from Resource.branch
+        branch_field.queryset = branches
+        branch_field.empty_label = None
         names = self.instance.names or {}
         for code, language in settings.LANGUAGES:
             if code == settings.LANGUAGE_CODE:
@@ -116,7 +124,7 @@ class ResourceForm(forms.ModelForm):
             )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's clean() returns cleaned_data
         self.instance.names = {
             code: data[f"name_{code}"].strip()
             for code, _language in settings.LANGUAGES

@@ -1,5 +1,5 @@
-"""Rooms and equipment that people book, the rules that govern booking them, the bookings and
-the booking events that statistics read.
+"""Rooms and equipment that people book, the rules that govern booking them, and the bookings.
+What happened to them is in the history (`spaces.kinds`).
 
 Rooms and equipment share one table (`Resource`): a laptop is booked exactly like a study
 room (a time span, the same rules, the same conflict check), only its `kind` differs. `Room`
@@ -9,6 +9,7 @@ its events at `Room`)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -122,21 +123,24 @@ class Resource(models.Model):
         return localised(self.names, self.name, language)
 
 
-class _KindManager(models.Manager):
+_R = TypeVar("_R", bound=Resource)
+
+
+class _KindManager(models.Manager[_R]):
     def __init__(self, kind: str) -> None:
         super().__init__()
         self.kind = kind
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[_R]:
         return super().get_queryset().filter(kind=self.kind)
 
-    def create(self, **fields: object) -> Resource:
+    def create(self, **fields: Any) -> _R:
         fields["kind"] = self.kind
         return super().create(**fields)
 
 
 class Room(Resource):
-    objects = _KindManager(Kind.ROOM)
+    objects: ClassVar[_KindManager[Self]] = _KindManager(Kind.ROOM)
 
     class Meta:
         proxy = True
@@ -145,7 +149,7 @@ class Room(Resource):
 
 
 class Equipment(Resource):
-    objects = _KindManager(Kind.EQUIPMENT)
+    objects: ClassVar[_KindManager[Self]] = _KindManager(Kind.EQUIPMENT)
 
     class Meta:
         proxy = True
@@ -321,56 +325,10 @@ class Booking(models.Model):
     @property
     def holder(self) -> str:
         """Who the booking is for, as staff lists show it."""
-        if self.patron_id:
+        if self.patron is not None:
             return self.patron.full_name
         if self.group_name:
             return self.group_name
         if self.occurrence_id:
             return str(_("Event"))
         return ""
-
-
-class BookingEvent(models.Model):
-    """One row per booking operation and per refusal: who, where, when, what. Room-use
-    statistics (hours booked, no-shows, refused demand) read these."""
-
-    class Kind(models.TextChoices):
-        BOOKED = "booked", pgettext_lazy("room booking", "Booked")
-        REQUESTED = "requested", _("Requested")
-        APPROVED = "approved", _("Approved")
-        DECLINED = "declined", _("Declined")
-        MOVED = "moved", _("Moved")
-        CANCELLED = "cancelled", pgettext_lazy("room booking", "Cancelled")
-        CHECKED_IN = "checked_in", pgettext_lazy("room booking", "Checked in")
-        RETURNED = "returned", pgettext_lazy("room booking", "Returned")
-        RELEASED = "released", _("Released")
-        REMINDED = "reminded", _("Reminder sent")
-        REFUSED = "refused", _("Refused")
-        ROOM_CHANGED = "room_changed", _("Room or equipment changed")
-        RULE_CHANGED = "rule_changed", _("Booking rules changed")
-
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    at = models.DateTimeField(db_index=True)
-    booking = models.ForeignKey(
-        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
-    )
-    resource = models.ForeignKey(
-        Resource, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    patron = models.ForeignKey(
-        "patrons.Patron", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    minutes = models.PositiveIntegerField(default=0)
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("booking event")
-        verbose_name_plural = _("booking events")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 def recipient(booking: Booking) -> tuple[str, str]:
     """The address and language to write to: the patron's, else the group's contact."""
-    if booking.patron_id and booking.patron.email:
+    if booking.patron is not None and booking.patron.email:
         return booking.patron.email, booking.patron.language
     return booking.contact_email, booking.language or settings.LANGUAGE_CODE
 

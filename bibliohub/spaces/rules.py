@@ -3,7 +3,7 @@ database here, so the many cases are tested without one. `rule_for` is the one q
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db.models import Q
 from django.utils import timezone
@@ -123,7 +123,7 @@ def week_of(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def slots(rule: BookingRule, hours: DayHours, tz: object | None = None) -> list[tuple[datetime, datetime]]:
+def slots(rule: BookingRule, hours: DayHours, tz: tzinfo | None = None) -> list[tuple[datetime, datetime]]:
     """Every slot of the day as aware (start, end) pairs, in the opening periods only."""
     tz = tz or timezone.get_current_timezone()
     step = timedelta(minutes=rule.slot_minutes)

@@ -1,21 +1,25 @@
-"""Reads: what can be booked, the free slots of a day, and booking lists for the desk and for
-patrons."""
+"""Reads: what can be booked, the free slots of a day, booking lists for the desk and for
+patrons, and room use over a period (from the history's daily roll-ups)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from bibliohub.accounts.access import branches_for
 from bibliohub.accounts.models import User
+from bibliohub.history import selectors as history
+from bibliohub.history.kinds import Kind
 from bibliohub.libraries.hours import DayHours, calendars_for
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
-from bibliohub.spaces import rules
+from bibliohub.spaces import kinds, rules
 from bibliohub.spaces.models import (
     ACTIVE_STATUSES,
     Booking,
@@ -127,6 +131,16 @@ def lengths(rule: BookingRule) -> list[int]:
     return list(range(rule.slot_minutes, rule.max_minutes + 1, rule.slot_minutes))
 
 
+class BookingFilters(TypedDict, total=False):
+    """The filters of `bookings_for_staff`, as the staff list collects them."""
+
+    branch: Branch | None
+    start: date | None
+    end: date | None
+    status: str | None
+    kind: str | None
+
+
 def bookings_for_staff(
     user: User,
     *,
@@ -163,4 +177,52 @@ def bookings_for_patron(patron: Patron, *, at: datetime) -> QuerySet[Booking]:
         Booking.objects.filter(patron=patron, end__gt=at)
         .select_related("resource__branch")
         .order_by("start")
+    )
+
+
+@dataclass(frozen=True)
+class RoomUse:
+    """Minutes of room and equipment time over a period: booked (by patrons, groups and
+    events, once confirmed), used (checked in), released because nobody came, cancelled
+    before use, and asked for but refused (unmet demand), with how many bookings each."""
+
+    minutes_booked: int
+    bookings: int
+    minutes_used: int
+    minutes_released: int
+    minutes_cancelled: int
+    minutes_refused: int
+    refusals: int
+
+    @property
+    def hours_booked(self) -> Decimal:
+        return (Decimal(self.minutes_booked) / 60).quantize(Decimal("0.1"))
+
+
+def room_use(
+    *, start: date, end: date, network_id: int | None = None, branch_ids: list[int] | None = None
+) -> RoomUse:
+    """Room use from `start` to `end` (local days, both included) at `branch_ids` (None: the
+    whole network), by the day each thing happened, from the history's daily roll-ups (what
+    `history.rollup.roll_up` has counted)."""
+    found = history.counts(
+        start=start, end=end, network_id=network_id, branch_ids=branch_ids,
+        kinds=kinds.BOOKING_KINDS, by=("kind",),
+    )
+    none = history.Total(0, Decimal(0))
+
+    def minutes(*of: Kind) -> int:
+        return int(sum((found.get((k.key,), none).amount for k in of), Decimal(0)))
+
+    def number(*of: Kind) -> int:
+        return sum(found.get((k.key,), none).quantity for k in of)
+
+    return RoomUse(
+        minutes_booked=minutes(*kinds.MINUTES_BOOKED),
+        bookings=number(*kinds.MINUTES_BOOKED),
+        minutes_used=minutes(kinds.CHECKED_IN),
+        minutes_released=minutes(kinds.RELEASED),
+        minutes_cancelled=minutes(kinds.CANCELLED),
+        minutes_refused=minutes(kinds.REFUSED),
+        refusals=number(kinds.REFUSED),
     )

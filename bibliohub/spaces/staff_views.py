@@ -3,10 +3,11 @@ check-in, return and cancellation), a day of every room, booking for anyone, exp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
-from bibliohub.accounts.decorators import staff_required
+from bibliohub.accounts.decorators import StaffRequest, staff_required
+from bibliohub.history import Actor
 from bibliohub.patrons.selectors import patron_by_card
 from bibliohub.spaces import export, selectors, services
 from bibliohub.spaces.errors import BookingRefused, InvalidOperation
@@ -28,11 +30,11 @@ SCREEN_ROWS = 500
 
 
 @staff_required
-def booking_list(request: HttpRequest) -> HttpResponse:
+def booking_list(request: StaffRequest) -> HttpResponse:
     branches = list(access.branches_for(request.user))
     form = BookingFilterForm(request.GET or None, branches=branches)
     today = timezone.localdate()
-    filters = {"start": today, "end": today + timedelta(days=13)}
+    filters: selectors.BookingFilters = {"start": today, "end": today + timedelta(days=13)}
     if form.is_valid():
         data = form.cleaned_data
         filters = {
@@ -68,7 +70,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def day(request: HttpRequest) -> HttpResponse:
+def day(request: StaffRequest) -> HttpResponse:
     """Every room and piece of equipment of one branch on one day, with its bookings."""
     branches = list(access.branches_for(request.user))
     branch = next((b for b in branches if b.code == request.GET.get("branch")), None)
@@ -83,7 +85,7 @@ def day(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def book(request: HttpRequest, pk: int) -> HttpResponse:
+def book(request: StaffRequest, pk: int) -> HttpResponse:
     """Book a room or equipment for a patron (by card) or an outside group."""
     resource = get_object_or_404(Resource.objects.select_related("branch"), pk=pk, is_active=True)
     access.require_branch(request.user, resource.branch)
@@ -105,7 +107,8 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                     group_name=data["group_name"], contact_name=data["contact_name"],
                     contact_email=data["contact_email"], contact_phone=data["contact_phone"],
                     language=data["language"], attendees=data["attendees"],
-                    purpose=data["purpose"], staff=request.user, override=data["override"],
+                    purpose=data["purpose"], actor=Actor.for_staff(request.user),
+                    override=data["override"],
                 )
             except BookingRefused as refused:
                 refusal = refused
@@ -117,7 +120,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., Booking], str]] = {
     "approve": (services.approve, _("Approved.")),
     "check-in": (services.check_in, _("Checked in.")),
     "returned": (services.mark_returned, _("Marked as returned.")),
@@ -127,17 +130,18 @@ ACTIONS = {
 
 @staff_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.select_related("resource__branch"), pk=pk)
     access.require_branch(request.user, booking.resource.branch)
     now = timezone.now()
+    actor = Actor.for_staff(request.user)
     try:
         if action == "decline":
-            services.decline(booking, staff=request.user, at=now, note=request.POST.get("note", ""))
+            services.decline(booking, actor=actor, at=now, note=request.POST.get("note", ""))
             done = _("Declined.")
         elif action in ACTIONS:
             service, done = ACTIONS[action]
-            service(booking, staff=request.user, at=now)
+            service(booking, actor=actor, at=now)
         else:
             return HttpResponse(status=404)
     except InvalidOperation:
@@ -155,7 +159,7 @@ def _day_url(resource: Resource) -> str:
 
 
 @staff_required
-def resource_list(request: HttpRequest) -> HttpResponse:
+def resource_list(request: StaffRequest) -> HttpResponse:
     resources = (
         Resource.objects.filter(branch__in=access.branches_for(request.user))
         .select_related("branch", "resource_type", "rule")
@@ -165,7 +169,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def resource_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a room or piece of equipment of one's branches, and its own booking
     rules (when it should not follow its type's)."""
     branches = access.branches_for(request.user)
@@ -179,17 +183,18 @@ def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     wants_own_rule = request.POST.get("own_rule") == "on" if request.method == "POST" else own_rule is not None
     if request.method == "POST" and form.is_valid() and (not wants_own_rule or rule_form.is_valid()):
         now = timezone.now()
+        actor = Actor.for_staff(request.user)
         access.require_branch(request.user, form.cleaned_data["branch"])
         saved = services.save_resource(
             form.save(commit=False), features=list(form.cleaned_data["features"]),
-            staff=request.user, at=now,
+            actor=actor, at=now,
         )
         if wants_own_rule:
             rule = rule_form.save(commit=False)
             rule.resource, rule.kind = saved, saved.kind
-            services.save_rule(rule, staff=request.user, at=now)
+            services.save_rule(rule, actor=actor, at=now)
         elif own_rule is not None:
-            services.remove_rule(own_rule, staff=request.user, at=now)
+            services.remove_rule(own_rule, actor=actor, at=now)
         messages.success(request, _("Saved."))
         return redirect("staff:spaces:resources")
     return render(request, "spaces/staff/resource_form.html", {

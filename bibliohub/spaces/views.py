@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 from bibliohub.portal.session import current_patron
@@ -72,7 +73,8 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         end = start + timedelta(minutes=form.cleaned_data["minutes"])
         try:
             booking = services.book(
-                resource=resource, start=start, end=end, patron=patron, at=timezone.now(),
+                resource=resource, start=start, end=end, patron=patron,
+                actor=Actor.for_patron(patron), at=timezone.now(),
                 attendees=form.cleaned_data["attendees"], purpose=form.cleaned_data["purpose"],
             )
         except BookingRefused as refused:
@@ -107,7 +109,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(_sign_in_url(request, next_url=reverse("spaces:mine")))
     booking = _own(patron, pk)
     try:
-        services.cancel(booking, patron=patron, at=timezone.now())
+        services.cancel(booking, actor=Actor.for_patron(patron), at=timezone.now())
     except InvalidOperation:
         messages.error(request, _("This booking can no longer be cancelled online. Please call the library."))
     else:

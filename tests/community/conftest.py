@@ -12,6 +12,10 @@ import pytest
 
 from bibliohub.community.models import ContactPreference, MentorKind, PartnerKind, Skill, Topic
 from bibliohub.community.services import career, partners, volunteers
+from bibliohub.history import Actor
+from bibliohub.history.kinds import Kind
+from bibliohub.history.models import Entry
+from bibliohub.history.services import object_type
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -22,10 +26,21 @@ def local(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=KYIV)
 
 
+def entries(kind: Kind | None = None, *, about=None) -> list[Entry]:
+    """The community app's history entries, oldest first: of one kind, about one object (a
+    partner, a volunteer, a mentoring request), or all."""
+    found = Entry.objects.filter(domain="community").order_by("pk")
+    if kind is not None:
+        found = found.filter(kind=kind.code)
+    if about is not None:
+        found = found.filter(object_type=object_type(type(about)), object_id=about.pk)
+    return list(found)
+
+
 @pytest.fixture
 def school(network, central, manager):
     return partners.save_partner(
-        None, network=network, staff=manager, at=AT,
+        None, network=network, actor=Actor.for_staff(manager), at=AT,
         details=partners.PartnerDetails(
             name="School No. 5", names={"uk": "Школа № 5"}, kind=PartnerKind.SCHOOL,
             since=date(2025, 2, 1), branches=[central], offers="Classes for reading lessons",
@@ -36,7 +51,7 @@ def school(network, central, manager):
 @pytest.fixture
 def bakery(network, central, manager):
     return partners.save_partner(
-        None, network=network, staff=manager, at=AT,
+        None, network=network, actor=Actor.for_staff(manager), at=AT,
         details=partners.PartnerDetails(
             name="Riverside Bakery", kind=PartnerKind.BUSINESS, since=date(2026, 5, 10),
             branches=[central],
@@ -47,7 +62,7 @@ def bakery(network, central, manager):
 @pytest.fixture
 def ngo(network, riverside, manager):
     return partners.save_partner(
-        None, network=network, staff=manager, at=AT,
+        None, network=network, actor=Actor.for_staff(manager), at=AT,
         details=partners.PartnerDetails(
             name="Help for Refugees", kind=PartnerKind.NGO, since=date(2026, 1, 15),
             branches=[riverside],
@@ -78,7 +93,7 @@ def reading_skill(db) -> Skill:
 @pytest.fixture
 def anna(network, central, central_librarian, reading_skill):
     return volunteers.register_volunteer(
-        network=network, consent=True, staff=central_librarian, at=AT,
+        network=network, consent=True, actor=Actor.for_staff(central_librarian), at=AT,
         details=volunteers.VolunteerDetails(
             name="Anna Shevchenko", email="anna@example.org", language="uk", branches=[central],
             skills=[reading_skill], available_days=[1, 3], availability="after 16:00",
@@ -90,7 +105,7 @@ def anna(network, central, central_librarian, reading_skill):
 def bohdan(network, central, central_librarian):
     """Registered at an open day; has not yet agreed to the library keeping his details."""
     return volunteers.register_volunteer(
-        network=network, consent=False, staff=central_librarian, at=AT,
+        network=network, consent=False, actor=Actor.for_staff(central_librarian), at=AT,
         details=volunteers.VolunteerDetails(name="Bohdan Melnyk", branches=[central]),
     )
 
@@ -98,7 +113,7 @@ def bohdan(network, central, central_librarian):
 @pytest.fixture
 def listed_mentor(network, central, manager):
     return career.save_mentor(
-        None, network=network, public_consent=True, staff=manager, at=AT,
+        None, network=network, public_consent=True, actor=Actor.for_staff(manager), at=AT,
         details=career.MentorDetails(
             kind=MentorKind.MENTOR, name="Oksana Bondar", organisation="Bondar Accounting",
             topics=[Topic.START, Topic.LEGAL], expertise="Registering a sole trader, taxes",
@@ -111,7 +126,7 @@ def listed_mentor(network, central, manager):
 @pytest.fixture
 def private_mentor(network, central, manager):
     return career.save_mentor(
-        None, network=network, public_consent=False, staff=manager, at=AT,
+        None, network=network, public_consent=False, actor=Actor.for_staff(manager), at=AT,
         details=career.MentorDetails(
             kind=MentorKind.MENTOR, name="Taras Private", topics=[Topic.START],
             email="taras@example.org", branches=[central],

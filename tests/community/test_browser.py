@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from bibliohub.community.models import MentoringRequest, Topic
 from bibliohub.community.services import career
+from bibliohub.history import Actor
 from tests.browser.conftest import CHROMIUM, chromium
 
 from .conftest import AT
@@ -30,7 +31,7 @@ def _serious_violations(page: Page) -> list[str]:
 
 @pytest.fixture
 def career_page(central, riverside):
-    career.save_resource(None, branch=central, staff=None, at=AT, details=career.ResourceDetails(
+    career.save_resource(None, branch=central, actor=Actor.system("tests"), at=AT, details=career.ResourceDetails(
         topic=Topic.JOBS, title="Job search", titles={"pl": "Szukanie pracy"}, url="https://example.org/jobs"))
 
 

@@ -4,7 +4,6 @@ from django.core import mail
 
 from bibliohub.community.demo import load_demo_community
 from bibliohub.community.models import (
-    CommunityEvent,
     HoursStatus,
     Mentor,
     MentoringRequest,
@@ -12,6 +11,7 @@ from bibliohub.community.models import (
     Volunteer,
 )
 from bibliohub.community.selectors import partner_dynamics, public_mentors
+from bibliohub.history.models import Entry
 from bibliohub.libraries.models import Branch
 
 from .conftest import AT
@@ -35,7 +35,7 @@ def test_the_demo_adds_partners_volunteers_and_mentors_once_and_sends_no_mail(
     assert sum(p.activities for p in dynamics) > 0
     assert mail.outbox == []
 
-    events = CommunityEvent.objects.count()
+    entries = Entry.objects.filter(domain="community").count()
     with django_capture_on_commit_callbacks(execute=True):
         assert load_demo_community(network, at=AT) == []
-    assert CommunityEvent.objects.count() == events and Mentor.objects.count() == 5
+    assert Entry.objects.filter(domain="community").count() == entries and Mentor.objects.count() == 5

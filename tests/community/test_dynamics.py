@@ -8,6 +8,7 @@ from decimal import Decimal
 from bibliohub.community.models import ActivityKind, Direction
 from bibliohub.community.selectors import partner_dynamics
 from bibliohub.community.services import partners
+from bibliohub.history import Actor
 from bibliohub.programs import services as programs
 from bibliohub.programs.models import Audience, Format
 
@@ -16,12 +17,12 @@ from .conftest import AT, local
 
 def _activity(partner, day, kind=ActivityKind.PROJECT, value=None, branch=None):
     return partners.record_activity(partner=partner, kind=kind, on=day, description="Together",
-                                    value=value, branch=branch, staff=None, at=AT)
+                                    value=value, branch=branch, actor=Actor.system("tests"), at=AT)
 
 
 def _referral(partner, branch, day):
     return partners.log_referral(partner=partner, branch=branch, direction=Direction.FROM_PARTNER,
-                                 on=day, reason="Looking for a job", staff=None, at=AT)
+                                 on=day, reason="Looking for a job", actor=Actor.system("tests"), at=AT)
 
 
 def test_partners_active_new_and_activities_are_counted_per_year(network, central, riverside, school, bakery, ngo):
@@ -64,8 +65,8 @@ def test_each_date_of_a_co_hosted_series_counts_unless_cancelled(network, centra
                                     audiences=[Audience.CHILDREN], partners=[school, bakery])
     event = programs.create_event(details, branch=central, starts_at=local(2026, 10, 6, 15),
                                   ends_at=local(2026, 10, 6, 16), recurrence="FREQ=WEEKLY;COUNT=4",
-                                  organiser=None, staff=None, at=AT - timedelta(days=90))
-    programs.cancel_occurrence(event.occurrences.first(), note="", staff=None, at=AT - timedelta(days=60))
+                                  organiser=None, actor=Actor.system("tests"), at=AT - timedelta(days=90))
+    programs.cancel_occurrence(event.occurrences.first(), note="", actor=Actor.system("tests"), at=AT - timedelta(days=60))
 
     (q4,) = partner_dynamics(network=network, start_year=2026, end_year=2026, period="quarter")[3:]
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bibliohub.accounts.models import Role, User
+from bibliohub.community import kinds as Kind
 from bibliohub.community.models import (
     HoursStatus,
     MentoringRequest,
@@ -22,8 +23,9 @@ from bibliohub.community.models import (
     Topic,
 )
 from bibliohub.community.services import career, partners, volunteers
+from bibliohub.history import Actor
 
-from .conftest import AT
+from .conftest import AT, entries
 
 
 def _csv(response) -> list[list[str]]:
@@ -121,7 +123,7 @@ def test_hours_are_confirmed_from_the_list_only_by_staff_of_that_branch(
     client, anna, central, central_librarian, riverside_librarian
 ):
     entry = volunteers.log_hours(volunteer=anna, branch=central, on=date(2026, 11, 28), minutes=120,
-                                 staff=None, at=AT)
+                                 actor=Actor.system("tests"), at=AT)
     client.force_login(riverside_librarian)
     assert client.post(reverse("staff:community:hours_decide", args=[entry.pk, "confirm"])).status_code == 403
     client.force_login(central_librarian)
@@ -131,6 +133,8 @@ def test_hours_are_confirmed_from_the_list_only_by_staff_of_that_branch(
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.status == HoursStatus.CONFIRMED and entry.decided_by == central_librarian
+    [confirmed] = entries(Kind.HOURS_CONFIRMED, about=anna)
+    assert (confirmed.channel, confirmed.staff_id, confirmed.amount) == ("desk", central_librarian.pk, 2)
     again = client.post(reverse("staff:community:hours_decide", args=[entry.pk, "reject"]), follow=True)
     assert "already been confirmed or refused" in again.content.decode()
     totals = _csv(client.get(reverse("staff:community:hours_totals"), {"year": "2026", "format": "csv"}))
@@ -139,8 +143,8 @@ def test_hours_are_confirmed_from_the_list_only_by_staff_of_that_branch(
 
 def test_a_full_shift_shows_the_refusal_in_words(client, anna, bohdan, central, central_librarian):
     shift = volunteers.save_shift(None, branch=central, title="Book sale", starts_at=AT.replace(day=5),
-                                  ends_at=AT.replace(day=5, hour=14), capacity=1, staff=None, at=AT)
-    volunteers.sign_up(shift, volunteer=anna, staff=None, at=AT)
+                                  ends_at=AT.replace(day=5, hour=14), capacity=1, actor=Actor.system("tests"), at=AT)
+    volunteers.sign_up(shift, volunteer=anna, actor=Actor.system("tests"), at=AT)
     client.force_login(central_librarian)
     response = client.post(reverse("staff:community:volunteer_sign_up", args=[bohdan.pk, shift.pk]), follow=True)
     assert "has not agreed" in response.content.decode()
@@ -150,7 +154,7 @@ def test_staff_match_a_request_and_the_person_hears_in_their_language(
     client, central, central_librarian, listed_mentor, django_capture_on_commit_callbacks
 ):
     request = career.request_mentoring(branch=central, topic=Topic.START, message="Bakery plan", name="Lan",
-                                       email="lan@example.org", language="vi", at=AT)
+                                       email="lan@example.org", language="vi", actor=Actor.for_public(), at=AT)
     client.force_login(central_librarian)
     assert "Bakery plan" in client.get(reverse("staff:community:request", args=[request.pk])).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -184,18 +188,18 @@ LISTS = [
 @pytest.fixture
 def everything(school, bakery, ngo, anna, listed_mentor, central, riverside, manager):
     partners.record_activity(partner=bakery, kind="donation", on=date(2026, 11, 1), branch=central,
-                             description="Cakes", value=1500, currency="UAH", staff=None, at=AT)
+                             description="Cakes", value=1500, currency="UAH", actor=Actor.system("tests"), at=AT)
     partners.log_referral(partner=school, branch=central, direction="from_partner", on=date(2026, 11, 2),
-                          reason="Looking for a job", staff=None, at=AT)
+                          reason="Looking for a job", actor=Actor.system("tests"), at=AT)
     volunteers.save_shift(None, branch=central, title="Shelving", starts_at=AT.replace(day=5),
-                          ends_at=AT.replace(day=5, hour=13), staff=None, at=AT)
+                          ends_at=AT.replace(day=5, hour=13), actor=Actor.system("tests"), at=AT)
     entry = volunteers.log_hours(volunteer=anna, branch=central, on=date(2026, 11, 3), minutes=60,
-                                 description="Story time", staff=None, at=AT)
-    volunteers.confirm_hours(entry, staff=manager, at=AT)
-    career.save_resource(None, branch=central, staff=None, at=AT, details=career.ResourceDetails(
+                                 description="Story time", actor=Actor.system("tests"), at=AT)
+    volunteers.confirm_hours(entry, actor=Actor.for_staff(manager), at=AT)
+    career.save_resource(None, branch=central, actor=Actor.system("tests"), at=AT, details=career.ResourceDetails(
         topic=Topic.JOBS, title="=Job centre", url="https://example.org/jobs"))
     career.request_mentoring(branch=central, topic=Topic.START, message="Bakery plan", name="Lan",
-                             email="lan@example.org", at=AT)
+                             email="lan@example.org", actor=Actor.for_public(), at=AT)
 
 
 @pytest.mark.parametrize(("name", "first_header", "expected"), LISTS)
@@ -219,9 +223,9 @@ def test_a_cell_that_looks_like_a_formula_is_kept_as_text(client, manager, every
 
 
 def test_the_public_career_page_shows_the_branch_links_in_the_visitor_language(client, central):
-    career.save_resource(None, branch=central, staff=None, at=AT, details=career.ResourceDetails(
+    career.save_resource(None, branch=central, actor=Actor.system("tests"), at=AT, details=career.ResourceDetails(
         topic=Topic.JOBS, title="Job centre", titles={"uk": "Центр зайнятості"}, url="https://example.org/jobs"))
-    career.save_resource(None, branch=central, staff=None, at=AT, details=career.ResourceDetails(
+    career.save_resource(None, branch=central, actor=Actor.system("tests"), at=AT, details=career.ResourceDetails(
         topic=Topic.JOBS, title="Hidden draft", url="https://example.org/draft", is_published=False))
     page = client.get(reverse("community:career"), {"branch": "central"}, HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     assert "Центр зайнятості" in page and "Hidden draft" not in page
@@ -248,6 +252,8 @@ def test_a_guest_asks_for_an_appointment_with_a_listed_mentor(client, central, l
     assert response.status_code == 302
     request = MentoringRequest.objects.get()
     assert request.wished_mentor == listed_mentor and request.patron is None
+    [entry] = entries(Kind.MENTORING_REQUESTED, about=request)
+    assert (entry.channel, entry.actor, entry.patron_id) == ("online", "public", None)
 
 
 def test_a_signed_in_patron_is_not_asked_for_name_and_e_mail(client, central, reader, sign_in_patron):
@@ -257,13 +263,15 @@ def test_a_signed_in_patron_is_not_asked_for_name_and_e_mail(client, central, re
     client.post(reverse("community:request"), {"branch": central.pk, "topic": "jobs", "message": "CV help"})
     request = MentoringRequest.objects.get()
     assert (request.patron, request.email, request.language) == (reader, "iryna@example.org", "uk")
+    [entry] = entries(Kind.MENTORING_REQUESTED, about=request)
+    assert (entry.channel, entry.actor, entry.patron_id) == ("online", "patron", reader.pk)
 
 
 def test_a_branch_librarian_sees_the_dynamics_of_her_own_branch_only(client, riverside_librarian, school, ngo, riverside):
     partners.log_referral(partner=ngo, branch=riverside, direction="to_partner", on=date(2026, 3, 1),
-                          reason="Advice", staff=None, at=AT)
+                          reason="Advice", actor=Actor.system("tests"), at=AT)
     partners.record_activity(partner=school, kind="project", on=date(2026, 3, 1), description="x",
-                             staff=None, at=AT)
+                             actor=Actor.system("tests"), at=AT)
     client.force_login(riverside_librarian)
     rows = _csv(client.get(reverse("staff:community:dynamics"), {"from": "2026", "to": "2026", "format": "csv"}))
     assert rows[1][:2] == ["2026", "1"]
@@ -317,9 +325,9 @@ def test_the_partner_list_costs_the_same_queries_for_three_partners_or_thirty(
 
     def add(n):
         for _ in range(n):
-            p = partners.save_partner(None, network=network, staff=None, at=AT, details=partners.PartnerDetails(
+            p = partners.save_partner(None, network=network, actor=Actor.system("tests"), at=AT, details=partners.PartnerDetails(
                 name=f"Partner {Partner.objects.count()}", kind=K.NGO, since=date(2026, 1, 1), branches=[central]))
-            partners.save_contact(None, partner=p, name="Someone", staff=None, at=AT)
+            partners.save_contact(None, partner=p, name="Someone", actor=Actor.system("tests"), at=AT)
 
     add(3)
     with django_assert_max_num_queries(12) as few:

@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bibliohub.history import Actor
+from bibliohub.history.models import Entry
+from bibliohub.history.services import object_type
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory, PatronStatus
 from bibliohub.programs import services
 from bibliohub.programs.models import (
@@ -27,7 +30,19 @@ AT = datetime(2026, 12, 1, 10, 0, tzinfo=KYIV)
 # Saturday 12 December 2026, 11:00–11:45: the first story time.
 FIRST_STORY_TIME = datetime(2026, 12, 12, 11, 0, tzinfo=KYIV)
 
+# The scheduled job that sends event reminders.
+JOB = Actor.for_job("event_reminders")
+
 _cards = itertools.count(1)
+
+
+def entries_about(obj, kind: str = "") -> list[Entry]:
+    """The programmes' history entries about `obj` (a registration, a date, an event), oldest
+    first, of one kind if given."""
+    found = Entry.objects.filter(
+        domain="programs", object_type=object_type(type(obj)), object_id=obj.pk
+    ).order_by("at", "pk")
+    return list(found.filter(kind=kind) if kind else found)
 
 
 def make_patron(
@@ -97,7 +112,7 @@ def make_event(central, central_librarian, story_category) -> Callable[..., Even
         return services.create_event(
             story_time_details(**changes), branch=branch or central, starts_at=start,
             ends_at=start + length, recurrence=recurrence, organiser=central_librarian,
-            staff=central_librarian, at=AT,
+            actor=Actor.for_staff(central_librarian), at=AT,
         )
 
     return make
@@ -118,6 +133,6 @@ def guest(name: str, email: str | None = None, **changes) -> services.Attendee:
 @pytest.fixture
 def register_guest() -> Callable[..., Registration]:
     def register(occurrence, name: str, *, at: datetime = AT, **changes) -> Registration:
-        return services.register(occurrence=occurrence, attendee=guest(name, **changes), staff=None, at=at)
+        return services.register(occurrence=occurrence, attendee=guest(name, **changes), actor=Actor.for_public(), at=at)
 
     return register

@@ -4,24 +4,26 @@ against attended, no-shows, feedback, and contest entries with results."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from bibliohub.history import Actor, Channel
+from bibliohub.history.models import Entry
+from bibliohub.history.rollup import roll_up
+from bibliohub.programs import kinds as K
 from bibliohub.programs import selectors, services
 from bibliohub.programs.errors import ProgramRefused, Reason
 from bibliohub.programs.models import (
-    AttendanceEvent,
     Audience,
     EventKind,
+    Format,
     ProgramPolicy,
-    RegistrationEvent,
     RegistrationMode,
 )
-from tests.programs.conftest import AT, guest
-
-AKind = AttendanceEvent.Kind
+from tests.programs.conftest import AT, JOB, entries_about, guest
 
 
 def test_reminders_go_once_to_people_with_a_place_a_day_before(
@@ -33,22 +35,24 @@ def test_reminders_go_once_to_people_with_a_place_a_day_before(
     register_guest(first, "Chi C")  # waiting list: no reminder
     mail.outbox.clear()
     two_days_before = first.starts_at - timedelta(hours=48)
-    assert services.send_reminders(at=two_days_before) == 0
+    assert services.send_reminders(actor=JOB, at=two_days_before) == 0
     day_before = first.starts_at - timedelta(hours=20)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_reminders(at=day_before) == 2
-        assert services.send_reminders(at=day_before + timedelta(hours=1)) == 0
+        assert services.send_reminders(actor=JOB, at=day_before) == 2
+        assert services.send_reminders(actor=JOB, at=day_before + timedelta(hours=1)) == 0
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "borys@example.org"]
-    assert RegistrationEvent.objects.filter(kind=RegistrationEvent.Kind.REMINDED, occurrence=first).count() == 2
+    reminded = Entry.objects.filter(domain="programs", kind=K.REMINDED.code)
+    assert [e.detail["occurrence"] for e in reminded] == [first.pk, first.pk]
+    assert {(e.channel, e.actor, e.source) for e in reminded} == {(Channel.JOB, "job", "event_reminders")}
 
 
 def test_a_series_registration_is_reminded_of_every_date(make_event, central):
     ProgramPolicy.objects.create(network=central.network, reminder_hours=48)
     event = make_event(registration=RegistrationMode.SERIES)
-    services.register(event=event, attendee=guest("Anna A"), staff=None, at=AT)
+    services.register(event=event, attendee=guest("Anna A"), actor=Actor.for_public(), at=AT)
     first, second = event.occurrences.all()[:2]
-    assert services.send_reminders(at=first.starts_at - timedelta(hours=47)) == 1
-    assert services.send_reminders(at=second.starts_at - timedelta(hours=47)) == 1
+    assert services.send_reminders(actor=JOB, at=first.starts_at - timedelta(hours=47)) == 1
+    assert services.send_reminders(actor=JOB, at=second.starts_at - timedelta(hours=47)) == 1
 
 
 def test_registered_and_attended_are_counted_apart_with_walk_ins_by_age_band(
@@ -57,21 +61,25 @@ def test_registered_and_attended_are_counted_apart_with_walk_ins_by_age_band(
     first = story_time.occurrences.first()
     anna = register_guest(first, "Anna A", age_band=Audience.EARLY_YEARS)
     register_guest(first, "Borys B")
-    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
-    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)  # twice: once
-    services.record_walk_ins(first, counts={Audience.EARLY_YEARS: 3, Audience.ADULTS: 4}, staff=central_librarian, at=first.ends_at)
-    services.record_walk_ins(first, counts={Audience.ADULTS: 2}, staff=central_librarian, at=first.ends_at)
+    services.check_in(anna, occurrence=first, actor=Actor.for_staff(central_librarian), at=first.starts_at)
+    services.check_in(anna, occurrence=first, actor=Actor.for_staff(central_librarian), at=first.starts_at)  # twice: once
+    services.record_walk_ins(first, counts={Audience.EARLY_YEARS: 3, Audience.ADULTS: 4}, actor=Actor.for_staff(central_librarian), at=first.ends_at)
+    services.record_walk_ins(first, counts={Audience.ADULTS: 2}, actor=Actor.for_staff(central_librarian), at=first.ends_at)
     summary = selectors.attendance_summary(first)
     assert (summary.registered, summary.attended, summary.did_not_come) == (2, 1, 1)
     assert summary.walk_ins == {Audience.EARLY_YEARS: 3, Audience.ADULTS: 2}
     assert summary.total == 6
-    rows = AttendanceEvent.objects.order_by("pk").values_list("kind", "age_band", "count")
-    assert list(rows) == [
-        (AKind.CHECKED_IN, Audience.EARLY_YEARS, 1),
-        (AKind.WALK_INS, Audience.EARLY_YEARS, 3),
-        (AKind.WALK_INS, Audience.ADULTS, 4),
-        (AKind.WALK_INS, Audience.ADULTS, -2),
+    rows = [(e.kind, e.age_band, e.quantity) for e in entries_about(first)]
+    assert rows == [
+        (K.CHECKED_IN.code, Audience.EARLY_YEARS, 1),
+        (K.WALK_INS.code, Audience.EARLY_YEARS, 3),
+        (K.WALK_INS.code, Audience.ADULTS, 4),
+        (K.WALK_INS.code, Audience.ADULTS, -2),  # the correction: 2 adults, not 4
     ]
+    checked_in = entries_about(first)[0]
+    assert (checked_in.detail, checked_in.staff_id, checked_in.channel) == (
+        {"registration": anna.pk}, central_librarian.pk, Channel.DESK)
+    assert (checked_in.audience, checked_in.format) == (Audience.EARLY_YEARS, Format.ON_SITE)
     listed = selectors.staff_occurrences(branch_ids=None, start=AT, end=AT + timedelta(days=12)).get()
     assert (listed.own_taken, listed.own_waiting, listed.checked_in, listed.walk_in_total) == (2, 0, 1, 5)
 
@@ -79,10 +87,11 @@ def test_registered_and_attended_are_counted_apart_with_walk_ins_by_age_band(
 def test_an_undone_check_in_is_recorded_too(story_time, register_guest, central_librarian):
     first = story_time.occurrences.first()
     anna = register_guest(first, "Anna A")
-    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
-    services.undo_check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
+    services.check_in(anna, occurrence=first, actor=Actor.for_staff(central_librarian), at=first.starts_at)
+    services.undo_check_in(anna, occurrence=first, actor=Actor.for_staff(central_librarian), at=first.starts_at)
     assert selectors.attendance_summary(first).attended == 0
-    assert list(AttendanceEvent.objects.order_by("pk").values_list("count", flat=True)) == [1, -1]
+    assert [(e.kind, e.quantity) for e in entries_about(first)] == [
+        (K.CHECKED_IN.code, 1), (K.CHECK_IN_UNDONE.code, -1)]
 
 
 def test_closing_attendance_records_the_no_shows_once(story_time, register_guest, central_librarian):
@@ -90,27 +99,34 @@ def test_closing_attendance_records_the_no_shows_once(story_time, register_guest
     anna = register_guest(first, "Anna A")
     borys = register_guest(first, "Borys B")
     register_guest(first, "Chi C")  # on the waiting list: not a no-show
-    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
-    assert services.close_attendance(first, staff=central_librarian, at=first.ends_at) == 1
-    assert services.close_attendance(first, staff=central_librarian, at=first.ends_at) == 0
-    assert list(RegistrationEvent.objects.filter(kind=RegistrationEvent.Kind.NO_SHOW).values_list("registration", flat=True)) == [borys.pk]
+    services.check_in(anna, occurrence=first, actor=Actor.for_staff(central_librarian), at=first.starts_at)
+    assert services.close_attendance(first, actor=Actor.for_staff(central_librarian), at=first.ends_at) == 1
+    assert services.close_attendance(first, actor=Actor.for_staff(central_librarian), at=first.ends_at) == 0
+    no_shows = Entry.objects.filter(domain="programs", kind=K.NO_SHOW.code)
+    assert [(e.object_id, e.detail["occurrence"]) for e in no_shows] == [(borys.pk, first.pk)]
+    assert [e.detail for e in entries_about(first, K.CLOSED.code)] == [{"no_shows": 1}]
 
 
 def test_feedback_is_taken_from_people_who_came_after_the_event(story_time, register_guest, central_librarian):
     first = story_time.occurrences.first()
     anna = register_guest(first, "Anna A")
     borys = register_guest(first, "Borys B")
-    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
+    services.check_in(anna, occurrence=first, actor=Actor.for_staff(central_librarian), at=first.starts_at)
     with pytest.raises(ProgramRefused) as early:
-        services.leave_feedback(anna, occurrence=first, rating=5, comment="", at=first.starts_at)
+        services.leave_feedback(anna, occurrence=first, rating=5, comment="", actor=Actor.for_public(), at=first.starts_at)
     assert early.value.reasons == [Reason.NOT_FINISHED]
     with pytest.raises(ProgramRefused) as absent:
-        services.leave_feedback(borys, occurrence=first, rating=1, comment="", at=first.ends_at)
+        services.leave_feedback(borys, occurrence=first, rating=1, comment="", actor=Actor.for_public(), at=first.ends_at)
     assert absent.value.reasons == [Reason.NOT_ATTENDED]
-    services.leave_feedback(anna, occurrence=first, rating=4, comment="Lovely songs", at=first.ends_at)
-    feedback = services.leave_feedback(anna, occurrence=first, rating=5, comment=" Lovely songs! ", at=first.ends_at)
+    services.leave_feedback(anna, occurrence=first, rating=4, comment="Lovely songs", actor=Actor.for_public(), at=first.ends_at)
+    feedback = services.leave_feedback(anna, occurrence=first, rating=5, comment=" Lovely songs! ", actor=Actor.for_public(), at=first.ends_at)
     assert (feedback.rating, feedback.comment) == (5, "Lovely songs!")
     assert first.feedback.count() == 1
+    left = Entry.objects.filter(domain="programs", kind=K.FEEDBACK_LEFT.code).order_by("pk")
+    assert [e.detail for e in left] == [
+        {"occurrence": first.pk, "rating": 4, "comment": True, "replaced": False},
+        {"occurrence": first.pk, "rating": 5, "comment": True, "replaced": True},
+    ]
 
 
 @pytest.fixture
@@ -126,31 +142,38 @@ def test_a_contest_takes_entries_as_text_or_a_file_until_it_closes(essay_contest
     settings.MEDIA_ROOT = tmp_path
     typed = services.submit_entry(
         essay_contest, author_name="Iryna", contact_email="iryna@example.org", title="Why I read",
-        text="Because…", file=None, age_band=Audience.TEENS, patron=None, at=AT,
+        text="Because…", file=None, age_band=Audience.TEENS, patron=None, actor=Actor.for_public(), at=AT,
     )
     attached = services.submit_entry(
         essay_contest, author_name="Wei", contact_email="wei@example.org", title="我的图书馆",
         text="", file=SimpleUploadedFile("essay.pdf", b"%PDF-1.4 essay"), age_band=Audience.TEENS,
-        patron=None, at=AT,
+        patron=None, actor=Actor.for_public(), at=AT,
     )
     assert attached.file.read() == b"%PDF-1.4 essay"
     with pytest.raises(ProgramRefused) as empty:
         services.submit_entry(essay_contest, author_name="X", contact_email="x@example.org", title="T",
-                              text="  ", file=None, age_band="", patron=None, at=AT)
+                              text="  ", file=None, age_band="", patron=None, actor=Actor.for_public(), at=AT)
     assert empty.value.reasons == [Reason.EMPTY_ENTRY]
     with pytest.raises(ProgramRefused) as late:
         services.submit_entry(essay_contest, author_name="X", contact_email="x@example.org", title="T",
-                              text="text", file=None, age_band="", patron=None, at=AT + timedelta(days=6))
+                              text="text", file=None, age_band="", patron=None, actor=Actor.for_public(), at=AT + timedelta(days=6))
     assert late.value.reasons == [Reason.ENTRIES_CLOSED]
-    services.record_result(typed, result="First prize", rank=1, published=True, staff=central_librarian, at=AT)
+    services.record_result(typed, result="First prize", rank=1, published=True, actor=Actor.for_staff(central_librarian), at=AT)
     typed.refresh_from_db()
     assert (typed.result, typed.rank, typed.result_published, typed.result_by) == ("First prize", 1, True, central_librarian)
+    sent = entries_about(typed, K.ENTRY_SUBMITTED.code)[0]
+    # The age group given, the contest's audience; not the author's name, e-mail or text.
+    assert (sent.age_band, sent.audience, sent.channel, sent.actor) == (
+        Audience.TEENS, Audience.TEENS, Channel.ONLINE, "public")
+    assert sent.detail == {"event": essay_contest.pk, "file": False, "text": True}
+    assert entries_about(typed, K.RESULT_RECORDED.code)[0].detail == {
+        "event": essay_contest.pk, "rank": 1, "published": True}
 
 
 def test_an_ordinary_event_takes_no_entries(story_time):
     with pytest.raises(ProgramRefused) as refused:
         services.submit_entry(story_time, author_name="X", contact_email="", title="T", text="t",
-                              file=None, age_band="", patron=None, at=AT)
+                              file=None, age_band="", patron=None, actor=Actor.for_public(), at=AT)
     assert refused.value.reasons == [Reason.NOT_A_CONTEST]
 
 
@@ -190,39 +213,57 @@ def test_a_reminder_the_mail_server_refused_is_sent_on_the_next_run(story_time, 
     monkeypatch.setattr(services, "send_message", refuse_anna)
     at = first.starts_at - timedelta(hours=5)
     with pytest.raises(ConnectionRefusedError):
-        services.send_reminders(at=at)
+        services.send_reminders(actor=JOB, at=at)
     assert [m.to for m in mail.outbox] == [["borys@example.org"]]
-    assert services.send_reminders(at=at + timedelta(minutes=30)) == 1
+    assert services.send_reminders(actor=JOB, at=at + timedelta(minutes=30)) == 1
     assert [m.to for m in mail.outbox] == [["borys@example.org"], ["anna@example.org"]]
 
 
-def test_participation_for_the_year_reads_the_event_rows_by_format_and_age_band(
-    make_event, register_guest, central_librarian, riverside
+def test_participation_for_the_year_is_counted_from_the_roll_ups_by_format_and_age_band(
+    make_event, register_guest, central_librarian, riverside, parent, child
 ):
-    from bibliohub.programs.models import Format
-
     story_time = make_event()
     online = make_event(recurrence="", title="Online author talk", titles={}, format=Format.ONLINE,
                         audiences=[Audience.ADULTS], online_url="https://meet.example/talk")
     first, second = story_time.occurrences.all()[:2]
+    desk = Actor.for_staff(central_librarian)
     anna = register_guest(first, "Anna A", age_band=Audience.EARLY_YEARS)
-    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
-    services.record_walk_ins(first, counts={Audience.EARLY_YEARS: 2, Audience.ADULTS: 3}, staff=central_librarian, at=first.ends_at)
-    services.record_walk_ins(online.occurrences.get(), counts={Audience.ADULTS: 40}, staff=central_librarian, at=AT)
-    services.cancel_occurrence(second, note="", staff=central_librarian, at=AT)
-    services.close_attendance(first, staff=central_librarian, at=first.ends_at)
-    year = selectors.participation(branch_ids=None, start=AT, end=AT + timedelta(days=365))
+    taras = services.register(occurrence=first, attendee=services.Attendee(patron=child, registered_by=parent),
+                              actor=Actor.for_patron(parent), at=AT)
+    nobody = register_guest(second, "Borys B")  # a date later cancelled
+    services.check_in(anna, occurrence=first, actor=desk, at=first.starts_at)
+    services.check_in(taras, occurrence=first, actor=desk, at=first.starts_at)
+    services.record_walk_ins(first, counts={Audience.EARLY_YEARS: 2, Audience.ADULTS: 3}, actor=desk, at=first.ends_at)
+    services.record_walk_ins(first, counts={Audience.ADULTS: 1}, actor=desk, at=first.ends_at)  # miscounted
+    services.record_walk_ins(online.occurrences.get(), counts={Audience.ADULTS: 40}, actor=desk, at=AT)
+    services.cancel_occurrence(second, note="", actor=desk, at=AT)
+    services.close_attendance(first, actor=desk, at=first.ends_at)
+    assert nobody.pk
+    roll_up()
+    year = selectors.participation(start=AT.date(), end=AT.date() + timedelta(days=365))
     assert year.dates_held == {Format.ON_SITE: 3, Format.ONLINE: 1}
-    assert year.present == {
-        (Format.ON_SITE, Audience.EARLY_YEARS): 3, (Format.ON_SITE, Audience.ADULTS): 3,
-        (Format.ONLINE, Audience.ADULTS): 40,
-    }
-    assert year.total_present == 46
-    assert selectors.participation(branch_ids=[riverside.pk], start=AT, end=AT + timedelta(days=365)).total_present == 0
+    assert year.by_format == {Format.ON_SITE: 5, Format.ONLINE: 40}
+    # Taras is four (his date of birth gives his age); Anna's group is as her guest gave it.
+    assert year.by_band == {Audience.EARLY_YEARS: 4, Audience.ADULTS: 41}
+    assert year.total_present == 45 and year.per_date == Decimal("11.3")
+    riverside_year = selectors.participation(start=AT.date(), end=AT.date() + timedelta(days=365),
+                                             branch_ids=[riverside.pk])
+    assert riverside_year.total_present == 0 and riverside_year.by_band == {}
+
+
+def test_a_date_s_attendance_is_counted_from_its_entries(story_time, register_guest, central_librarian):
+    first, second = story_time.occurrences.all()[:2]
+    desk = Actor.for_staff(central_librarian)
+    anna = register_guest(first, "Anna A")
+    services.check_in(anna, occurrence=first, actor=desk, at=first.starts_at)
+    services.record_walk_ins(first, counts={Audience.ADULTS: 7}, actor=desk, at=first.ends_at)
+    services.record_walk_ins(second, counts={Audience.ADULTS: 2}, actor=desk, at=second.ends_at)
+    present = sum(e.quantity for e in entries_about(first) if e.kind in {k.code for k in K.ATTENDANCE})
+    assert present == selectors.attendance_summary(first).total == 8
 
 
 def test_a_registration_is_checked_in_only_at_its_own_date(story_time, register_guest, central_librarian):
     first, second = story_time.occurrences.all()[:2]
     anna = register_guest(first, "Anna A")
     with pytest.raises(ValueError):
-        services.check_in(anna, occurrence=second, staff=central_librarian, at=second.starts_at)
+        services.check_in(anna, occurrence=second, actor=Actor.for_staff(central_librarian), at=second.starts_at)

@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from bibliohub.history import Actor
 from bibliohub.programs import services
 from bibliohub.programs.models import Registration, RegistrationStatus
 from tests.browser.conftest import CHROMIUM, chromium
@@ -36,7 +37,7 @@ def next_weeks_story_time(central, central_librarian, story_category):
     return services.create_event(
         story_time_details(categories=[story_category], capacity=10), branch=central,
         starts_at=start, ends_at=start + timedelta(minutes=45), recurrence="FREQ=WEEKLY;COUNT=2",
-        organiser=central_librarian, staff=central_librarian, at=timezone.now(),
+        organiser=central_librarian, actor=Actor.for_staff(central_librarian), at=timezone.now(),
     )
 
 
@@ -92,7 +93,7 @@ def test_a_librarian_checks_in_a_registrant_and_sees_registered_against_attended
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     occurrence = next_weeks_story_time.occurrences.first()
     for name in ("Anna Kowalska", "Bảo Nguyễn"):
-        services.register(occurrence=occurrence, staff=None, at=timezone.now(),
+        services.register(occurrence=occurrence, actor=Actor.for_public(), at=timezone.now(),
                           attendee=services.Attendee(name=name, contact_name=name, age_band="0-5"))
     with chromium() as browser:
         page = browser.new_page()

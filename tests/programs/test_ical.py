@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from bibliohub.history import Actor
 from bibliohub.programs import services
 from bibliohub.programs.models import Audience
 from tests.programs.conftest import AT
@@ -42,9 +43,9 @@ def test_an_events_ics_has_every_date_with_a_cancelled_one_marked_and_a_moved_on
     client, story_time, central_librarian
 ):
     first, second = story_time.occurrences.all()[:2]
-    services.cancel_occurrence(first, note="Closed for repairs", staff=central_librarian, at=first.starts_at - timedelta(days=3))
+    services.cancel_occurrence(first, note="Closed for repairs", actor=Actor.for_staff(central_librarian), at=first.starts_at - timedelta(days=3))
     services.change_occurrence(second, starts_at=second.starts_at + timedelta(hours=1),
-                               ends_at=second.ends_at + timedelta(hours=1), note="", staff=central_librarian,
+                               ends_at=second.ends_at + timedelta(hours=1), note="", actor=Actor.for_staff(central_librarian),
                                at=second.starts_at - timedelta(days=3))
     calendar = parse(client.get(reverse("programs:event_ics", args=[story_time.pk])))
     events = calendar.walk("VEVENT")

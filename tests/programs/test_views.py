@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from bibliohub.history import Actor
 from bibliohub.programs import services
 from bibliohub.programs.models import (
     Audience,
@@ -19,7 +20,7 @@ from bibliohub.programs.models import (
     Registration,
     RegistrationStatus,
 )
-from tests.programs.conftest import AT
+from tests.programs.conftest import AT, entries_about
 
 
 @pytest.fixture(autouse=True)
@@ -85,6 +86,12 @@ def test_a_guest_registers_a_child_and_lands_on_the_page_to_cancel(client, story
     client.post(reverse("programs:manage_cancel", args=[registration.token]))
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CANCELLED
+    # A guest, online, known to the history by the age group given: the names and the
+    # e-mail address stay on the registration.
+    entries = entries_about(registration)
+    assert [(e.kind, e.channel, e.actor, e.patron_id, e.age_band) for e in entries] == [
+        ("registered", "online", "public", None, "0-5"), ("cancelled", "online", "public", None, "0-5")]
+    assert not any("Oksana" in str(e.detail) or "oksana@" in str(e.detail) for e in entries)
 
 
 def test_a_child_registration_needs_the_childs_name(client, story_time):
@@ -120,12 +127,14 @@ def test_a_signed_in_parent_registers_her_child_with_their_cards(client, story_t
     client.post(url, {"attendee": str(child.pk)})
     registration = Registration.objects.get()
     assert registration.patron == child and registration.registered_by == parent
+    [entry] = entries_about(registration)
+    assert (entry.channel, entry.actor, entry.patron_id, entry.age) == ("online", "patron", child.pk, 4)
 
 
 def test_feedback_after_attending_through_the_link(client, story_time, register_guest, central_librarian, time_machine):
     first = story_time.occurrences.first()
     anna = register_guest(first, "Anna A")
-    services.check_in(anna, occurrence=first, staff=central_librarian, at=first.starts_at)
+    services.check_in(anna, occurrence=first, actor=Actor.for_staff(central_librarian), at=first.starts_at)
     time_machine.move_to(first.ends_at + timedelta(hours=2), tick=False)
     page = client.get(reverse("programs:manage", args=[anna.token])).content.decode()
     assert "Tell us how it went" in page
@@ -183,6 +192,12 @@ def test_a_librarian_checks_in_counts_walk_ins_and_sees_registered_against_atten
     assert '<dd id="registered-count">2 / 2</dd>' in page
     assert '<dd id="attended-count">1</dd>' in page
     assert anna.attendances.get().staff == central_librarian
+    entries = entries_about(occurrence)
+    assert [(e.kind, e.quantity, e.channel, e.staff_id) for e in entries] == [
+        ("checked_in", 1, "desk", central_librarian.pk),
+        ("walk_ins", 3, "desk", central_librarian.pk),
+        ("walk_ins", 2, "desk", central_librarian.pk),
+    ]
 
 
 def test_a_librarian_registers_a_child_by_card_and_the_guardian_is_the_contact(
@@ -201,7 +216,7 @@ def test_a_librarian_registers_a_child_by_card_and_the_guardian_is_the_contact(
 def test_lists_download_as_csv_and_xlsx(client, story_time, central_librarian, register_guest):
     occurrence = story_time.occurrences.first()
     anna = register_guest(occurrence, "Ганна Коваль")
-    services.check_in(anna, occurrence=occurrence, staff=central_librarian, at=occurrence.starts_at)
+    services.check_in(anna, occurrence=occurrence, actor=Actor.for_staff(central_librarian), at=occurrence.starts_at)
     client.force_login(central_librarian)
     csv_response = client.get(reverse("staff:programs:export", args=[occurrence.pk, "csv"]))
     text = csv_response.content.decode("utf-8-sig")
@@ -339,7 +354,7 @@ def test_an_entrys_file_is_for_the_branchs_staff_only(client, make_event, centra
     contest = make_event(kind="contest", recurrence="", registration="none", title="Essay contest", titles={})
     entry = services.submit_entry(contest, author_name="Iryna", contact_email="i@example.org", title="Why I read",
                                   text="", file=SimpleUploadedFile("essay.txt", b"Because."), age_band="12-18",
-                                  patron=None, at=AT)
+                                  patron=None, actor=Actor.for_public(), at=AT)
     url = reverse("staff:programs:entry_file", args=[contest.pk, entry.pk])
     client.force_login(riverside_librarian)
     assert client.get(url).status_code == 403
@@ -369,7 +384,7 @@ def test_a_librarian_edits_her_event_and_not_another_branchs(client, story_time,
 def test_a_signed_in_parent_sees_her_childs_registrations_and_only_hers(client, story_time, parent, child, register_guest):
     register_guest(story_time.occurrences.first(), "Someone Else")
     services.register(occurrence=story_time.occurrences.first(), attendee=services.Attendee(patron=child, registered_by=parent),
-                      staff=None, at=AT)
+                      actor=Actor.for_patron(parent), at=AT)
     assert client.get(reverse("programs:mine")).status_code == 302  # to sign in
     parent.hash_pin("2468")
     parent.save()

@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bibliohub.history import Actor
+from bibliohub.history.kinds import Kind as HistoryKind
+from bibliohub.history.models import Entry
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
 from bibliohub.spaces import services
 from bibliohub.spaces.models import (
     Booking,
-    BookingEvent,
     BookingRule,
     Equipment,
     Feature,
@@ -120,14 +122,20 @@ def patron_book(study_room):
 
     def book(patron, start, end, *, resource=None, at=AT, **kw):
         return services.book(resource=resource or study_room, start=start, end=end,
-                             patron=patron, at=at, **kw)
+                             patron=patron, actor=Actor.for_patron(patron), at=at, **kw)
 
     return book
 
 
-def events(kind: str | None = None) -> list[BookingEvent]:
-    qs = BookingEvent.objects.order_by("pk")
-    return list(qs.filter(kind=kind) if kind else qs)
+# The scheduled job that releases unused bookings and sends reminders.
+JOB = Actor.for_job("rooms")
+
+
+def events(kind: HistoryKind | str | None = None) -> list[Entry]:
+    """The history entries of the rooms app, oldest first (of one kind if given)."""
+    qs = Entry.objects.filter(domain="spaces").order_by("pk")
+    code = getattr(kind, "code", kind)
+    return list(qs.filter(kind=code) if code else qs)
 
 
 def refresh(booking: Booking) -> Booking:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from bibliohub.history import Actor
+from bibliohub.history.models import Entry
 from bibliohub.spaces import services
 from bibliohub.spaces.errors import BookingReason, BookingRefused
-from bibliohub.spaces.models import Booking, BookingEvent
+from bibliohub.spaces.models import Booking
 from tests.concurrency import race
 from tests.spaces.conftest import AT, local
 
@@ -20,7 +22,7 @@ def test_two_patrons_booking_the_last_slot_at_once_only_one_gets_it(
 ):
     def book(patron):
         return lambda: services.book(resource=study_room, start=local(1, 19), end=local(1, 20),
-                                     patron=patron, at=AT)
+                                     patron=patron, actor=Actor.for_patron(patron), at=AT)
 
     outcomes = race(book(reader), book(second_reader))
     won = [o for o in outcomes if isinstance(o, Booking)]
@@ -28,8 +30,8 @@ def test_two_patrons_booking_the_last_slot_at_once_only_one_gets_it(
     assert len(won) == 1 and len(lost) == 1, outcomes
     assert lost[0].reasons == [BookingReason.CONFLICT]
     assert Booking.objects.filter(resource=study_room).count() == 1
-    assert BookingEvent.objects.filter(kind="booked").count() == 1
-    assert BookingEvent.objects.filter(kind="refused").count() == 1
+    assert Entry.objects.filter(domain="spaces", kind="booked").count() == 1
+    assert Entry.objects.filter(domain="spaces", kind="refused").count() == 1
 
 
 def test_an_event_and_a_patron_racing_for_a_room_do_not_both_get_it(
@@ -37,10 +39,10 @@ def test_an_event_and_a_patron_racing_for_a_room_do_not_both_get_it(
 ):
     outcomes = race(
         lambda: services.book(resource=study_room, start=local(2, 10), end=local(2, 11),
-                              patron=reader, at=AT),
+                              patron=reader, actor=Actor.for_patron(reader), at=AT),
         lambda: services.reserve_for_event(room=study_room, start=local(2, 10, 30),
                                            end=local(2, 12), occurrence_id=9,
-                                           staff=central_librarian, at=AT),
+                                           actor=Actor.for_staff(central_librarian), at=AT),
     )
     assert sum(isinstance(o, Booking) for o in outcomes) == 1, outcomes
     assert Booking.objects.filter(resource=study_room).count() == 1
@@ -52,9 +54,9 @@ def test_one_patron_booking_two_rooms_at_once_cannot_pass_the_daily_limit(
     # 120 minutes each, 180 a day: only one of the two fits.
     outcomes = race(
         lambda: services.book(resource=study_room, start=local(2, 10), end=local(2, 12),
-                              patron=reader, at=AT),
+                              patron=reader, actor=Actor.for_patron(reader), at=AT),
         lambda: services.book(resource=second_study_room, start=local(2, 14), end=local(2, 16),
-                              patron=reader, at=AT),
+                              patron=reader, actor=Actor.for_patron(reader), at=AT),
     )
     lost = [o for o in outcomes if isinstance(o, BookingRefused)]
     assert len(lost) == 1 and lost[0].reasons == [BookingReason.DAILY_LIMIT], outcomes

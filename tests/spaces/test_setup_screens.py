@@ -1,11 +1,13 @@
 """Staff set up the rooms and equipment of their own branches, with names in each language
-and, when needed, rules of their own; every change leaves an event row."""
+and, when needed, rules of their own; every change leaves a history entry."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from bibliohub.spaces.models import BookingEvent, BookingRule, Resource
+from bibliohub.history import Channel
+from bibliohub.history.models import Entry
+from bibliohub.spaces.models import BookingRule, Resource
 from bibliohub.spaces.rules import rule_for
 
 
@@ -22,8 +24,9 @@ def test_a_librarian_adds_a_room_with_its_vietnamese_name(client, central, centr
     assert response.status_code == 302
     room = Resource.objects.get(code="reading")
     assert room.names == {"vi": "Phòng đọc"} and room.capacity == 10 and room.branch == central
-    event = BookingEvent.objects.get()
-    assert (event.kind, event.staff, event.detail) == ("room_changed", central_librarian, {"fields": ["created"]})
+    entry = Entry.objects.get(domain="spaces")
+    assert (entry.kind, entry.staff_id, entry.channel, entry.branch_id, entry.detail) == (
+        "room_changed", central_librarian.pk, Channel.DESK, central.pk, {"fields": ["created"]})
 
 
 def test_a_room_gets_rules_of_its_own_and_loses_them_again(client, study_room, study_rule, central_librarian):
@@ -38,7 +41,7 @@ def test_a_room_gets_rules_of_its_own_and_loses_them_again(client, study_room, s
     assert client.post(url, data).status_code == 302
     assert rule_for(study_room) == study_rule
     assert not BookingRule.objects.filter(resource=study_room).exists()
-    assert [e.kind for e in BookingEvent.objects.order_by("pk")] == [
+    assert [e.kind for e in Entry.objects.filter(domain="spaces").order_by("pk")] == [
         "room_changed", "rule_changed", "room_changed", "rule_changed"]
 
 

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from bibliohub.history import Actor
 from bibliohub.spaces import services
 from bibliohub.spaces.models import Booking, BookingStatus
 from tests.spaces.conftest import AT, local
@@ -23,7 +24,7 @@ def test_the_rooms_page_lists_what_patrons_can_book(client, study_room, hall, la
 
 
 def test_the_day_view_is_a_table_of_slots_with_the_booked_ones_marked(client, study_room, reader):
-    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, at=AT)
+    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, actor=Actor.for_patron(reader), at=AT)
     response = client.get(reverse("spaces:resource", args=[study_room.pk]), {"date": "2026-12-01"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -63,7 +64,7 @@ def test_a_signed_in_patron_books_a_free_slot(client, study_room, reader, sign_i
 
 
 def test_a_refused_booking_shows_the_reasons(client, study_room, reader, second_reader, sign_in_patron):
-    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=second_reader, at=AT)
+    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=second_reader, actor=Actor.for_patron(second_reader), at=AT)
     sign_in_patron(reader)
     response = client.post(reverse("spaces:book", args=[study_room.pk]),
                            {"start": local(1, 10).isoformat(), "minutes": 60}, follow=True)
@@ -81,9 +82,9 @@ def test_the_booking_pages_speak_vietnamese(client, study_room, reader, sign_in_
 
 def test_a_patron_cancels_their_booking_but_not_anothers(client, study_room, reader, second_reader,
                                                          sign_in_patron):
-    mine = services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, at=AT)
+    mine = services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, actor=Actor.for_patron(reader), at=AT)
     theirs = services.book(resource=study_room, start=local(1, 12), end=local(1, 13), patron=second_reader,
-                           at=AT)
+                           actor=Actor.for_patron(second_reader), at=AT)
     sign_in_patron(reader)
     assert client.post(reverse("spaces:cancel", args=[theirs.pk])).status_code == 404
     client.post(reverse("spaces:cancel", args=[mine.pk]))
@@ -98,15 +99,15 @@ def test_staff_screens_need_a_staff_login(client):
 
 def test_staff_see_only_their_branches_bookings(client, study_room, riverside_room, reader,
                                                 riverside_librarian):
-    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, at=AT)
-    services.book(resource=riverside_room, start=local(1, 10), end=local(1, 11), patron=reader, at=AT)
+    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, actor=Actor.for_patron(reader), at=AT)
+    services.book(resource=riverside_room, start=local(1, 10), end=local(1, 11), patron=reader, actor=Actor.for_patron(reader), at=AT)
     client.force_login(riverside_librarian)
     page = client.get(reverse("staff:spaces:bookings")).content.decode()
     assert "Riverside study room" in page and "Study room 1" not in page
 
 
 def test_staff_cannot_act_on_another_branchs_booking(client, study_room, reader, riverside_librarian):
-    booking = services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, at=AT)
+    booking = services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, actor=Actor.for_patron(reader), at=AT)
     client.force_login(riverside_librarian)
     assert client.post(reverse("staff:spaces:act", args=[booking.pk, "cancel"])).status_code == 403
     assert client.get(reverse("staff:spaces:book", args=[study_room.pk])).status_code == 403
@@ -118,7 +119,7 @@ def test_staff_approve_and_check_in_from_the_list(client, study_room, study_rule
                                                   clock):
     study_rule.needs_approval = True
     study_rule.save()
-    booking = services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, at=AT)
+    booking = services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, actor=Actor.for_patron(reader), at=AT)
     client.force_login(central_librarian)
     page = client.get(reverse("staff:spaces:bookings")).content.decode()
     assert "1 request waiting for approval" in page
@@ -160,7 +161,7 @@ def test_the_staff_day_view_shows_every_room_in_a_few_queries(
     client, study_room, second_study_room, hall, laptop, reader, central_librarian,
     django_assert_max_num_queries,
 ):
-    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, at=AT)
+    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, actor=Actor.for_patron(reader), at=AT)
     client.force_login(central_librarian)
     with django_assert_max_num_queries(14):
         page = client.get(reverse("staff:spaces:day"), {"branch": "central", "date": "2026-12-01"})
@@ -170,7 +171,7 @@ def test_the_staff_day_view_shows_every_room_in_a_few_queries(
 
 
 def test_bookings_export_as_csv_and_xlsx(client, study_room, reader, central_librarian):
-    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, at=AT,
+    services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=reader, actor=Actor.for_patron(reader), at=AT,
                   purpose="=cmd")
     client.force_login(central_librarian)
     response = client.get(reverse("staff:spaces:bookings"), {"format": "csv"})

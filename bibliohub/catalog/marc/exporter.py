@@ -48,7 +48,7 @@ def item_to_952(item: Item) -> Field:
         Subfield("a", item.branch.code),
         Subfield("b", item.branch.code),
     ]
-    if item.location_id:
+    if item.location is not None:
         subfields.append(Subfield("c", item.location.code))
     if item.received_on:
         subfields.append(Subfield("d", item.received_on.isoformat()))

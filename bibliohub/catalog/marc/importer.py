@@ -468,6 +468,7 @@ def _parse(sources: list[Source], *, format: Format, batch_size: int) -> Iterato
                 stream.close()
 
 
+_FORK: multiprocessing.context.ForkContext | None
 try:
     _FORK = multiprocessing.get_context("fork")
 except ValueError:  # no fork() on this platform
@@ -507,6 +508,7 @@ def _parse_in_worker(sources: list[Source], *, format: Format, batch_size: int) 
     if any(not isinstance(s, str | os.PathLike) for s in sources):
         yield from _parse(sources, format=format, batch_size=batch_size)
         return
+    assert _FORK is not None  # chosen only where there is fork()
     queue = _FORK.Queue(maxsize=3)
     worker = _FORK.Process(target=_parse_worker, args=(queue, sources, format, batch_size), daemon=True)
     worker.start()
@@ -631,7 +633,7 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
             ],
             holdings=holdings,
         )
-        index_records([p.record_id for p in updated])
+        index_records([cast(int, p.record_id) for p in updated])  # written: every one has an id
     report.created += len(created)
     report.updated += len(updated) + duplicates
     report.items += items
@@ -756,7 +758,9 @@ def _write_events(cursor, created: list[_Pending], updated: list[_Pending], cont
     at = connection.ops.adapt_datetimefield_value(context.at)
     branch_id = context.branch.pk if context.branch else None
     staff_id = context.staff.pk if context.staff else None
-    rows = [[CatalogEvent.Kind.RECORD_CREATED.value, at, p.record_id, branch_id, staff_id, "{}"] for p in created]
+    rows: list[list[object]] = [
+        [CatalogEvent.Kind.RECORD_CREATED.value, at, p.record_id, branch_id, staff_id, "{}"] for p in created
+    ]
     detail = _json({"source": "import"})
     rows += [[CatalogEvent.Kind.RECORD_UPDATED.value, at, p.record_id, branch_id, staff_id, detail] for p in updated]
     _insert(
@@ -819,6 +823,7 @@ def _write_items(
         if reason:
             report.problems.append(_problem(p, reason, skipped=False))
             continue
+        assert branch_id is not None  # an item without a branch has a reason above
         seen.add(spec.barcode)
         location_id = _location(branch_id, spec.location_code, context) if spec.location_code else None
         status = spec.status
@@ -831,7 +836,8 @@ def _write_items(
             spec.public_note, at,
         ]
         if status not in GONE_STATUSES:
-            holdings.setdefault(p.record_id, []).append((codes[branch_id], status))
+            # The records are written before their items, so each has its id.
+            holdings.setdefault(cast(int, p.record_id), []).append((codes[branch_id], status))
         if spec.barcode in existing:
             changed.append([*row[2:], existing[spec.barcode][0]])
         else:

@@ -27,7 +27,7 @@ _MATERIAL = {
 }
 
 
-def with_material(items: QuerySet[Item], *, path: str = "") -> QuerySet:
+def with_material(items: QuerySet[Any], *, path: str = "") -> QuerySet[Any]:
     """`items` (or, with `path` such as "item__", the rows that lead to a copy) with the
     title's languages, format and audience as annotations: the facts a loan's entries keep,
     read in the same query as the copy instead of one more per loan."""

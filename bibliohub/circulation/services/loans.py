@@ -277,7 +277,7 @@ def _lend(
                     [RefusalReason.ITEM_ALREADY_ON_LOAN], record_id=item.record_id
                 )
         if loan is not None:
-            detail = {"item_status": save_item_status(item, ItemStatus.ON_LOAN)}
+            detail: dict[str, object] = {"item_status": save_item_status(item, ItemStatus.ON_LOAN)}
             if hold is not None and hold.patron_id == patron.pk:
                 hold.status = HoldStatus.FULFILLED
                 hold.assigned_item = item

@@ -9,11 +9,19 @@ from datetime import datetime
 
 from django.db import transaction
 
-from bibliohub.accounts.models import User
 from bibliohub.community.errors import CommunityRefused, Reason
+from bibliohub.community.kinds import (
+    CONSENT_GIVEN,
+    CONSENT_WITHDRAWN,
+    MENTOR_SAVED,
+    MENTORING_CLOSED,
+    MENTORING_LOGGED,
+    MENTORING_MATCHED,
+    MENTORING_REQUESTED,
+    RESOURCE_SAVED,
+)
 from bibliohub.community.models import (
     CareerResource,
-    CommunityEvent,
     ContactPreference,
     Mentor,
     MentoringRequest,
@@ -23,11 +31,11 @@ from bibliohub.community.models import (
     Topic,
 )
 from bibliohub.community.services._events import iso, record
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons.models import Patron
 from bibliohub.web.email import send_message
 
-Kind = CommunityEvent.Kind
 log = logging.getLogger(__name__)
 
 
@@ -49,11 +57,12 @@ def save_resource(
     *,
     branch: Branch,
     details: ResourceDetails,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> CareerResource:
     """Add a link to `branch`'s business and career page (or change `resource`) and return
-    it. Raises ValidationError for a missing title or a malformed link."""
+    it. Records RESOURCE_SAVED. Raises ValidationError for a missing title or a malformed
+    link."""
     creating = resource is None
     resource = resource or CareerResource(branch=branch)
     resource.branch = branch
@@ -63,8 +72,9 @@ def save_resource(
     resource.full_clean()
     resource.save()
     record(
-        Kind.RESOURCE_SAVED, network=branch.network_id, at=at, branch=branch, staff=staff,
-        detail={"resource": resource.pk, "created": creating, "url": resource.url,
+        RESOURCE_SAVED, network=branch.network_id, at=at, branch=branch, actor=actor,
+        obj=resource,
+        detail={"resource": resource.pk, "created": creating, "topic": resource.topic,
                 "published": resource.is_published},
     )
     return resource
@@ -95,12 +105,13 @@ def save_mentor(
     network: Network,
     details: MentorDetails,
     public_consent: bool | None = None,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> Mentor:
     """Add a business or mentor to the database (or change `mentor`) and return it.
     `public_consent` True records that they agreed today to be listed publicly, False that
-    they withdrew, None leaves it as it was.
+    they withdrew, None leaves it as it was. Records MENTOR_SAVED (and CONSENT_GIVEN or
+    CONSENT_WITHDRAWN), without the mentor's name or contact details.
 
     Raises ValidationError for a missing name or a malformed address or link."""
     creating = mentor is None
@@ -118,7 +129,7 @@ def save_mentor(
     mentor.save()
     mentor.branches.set(details.branches)
     record(
-        Kind.MENTOR_SAVED, network=network, at=at, staff=staff,
+        MENTOR_SAVED, network=network, at=at, actor=actor, obj=mentor,
         detail={
             "mentor": mentor.pk, "created": creating, "type": mentor.kind,
             "contact": mentor.contact_preference, "active": mentor.is_active,
@@ -127,8 +138,8 @@ def save_mentor(
     )
     if consent_changed:
         record(
-            Kind.CONSENT_GIVEN if public_consent else Kind.CONSENT_WITHDRAWN, network=network,
-            at=at, staff=staff, detail={"mentor": mentor.pk},
+            CONSENT_GIVEN if public_consent else CONSENT_WITHDRAWN, network=network,
+            at=at, actor=actor, obj=mentor, detail={"mentor": mentor.pk},
         )
     return mentor
 
@@ -145,12 +156,15 @@ def request_mentoring(
     language: str = "",
     patron: Patron | None = None,
     wished_mentor: Mentor | None = None,
+    actor: Actor,
     at: datetime,
     notify: bool = True,
 ) -> MentoringRequest:
     """Ask `branch` for a mentoring appointment and return the request. A signed-in patron's
     name, e-mail and language fill what is left blank. The person gets an acknowledgement
-    by e-mail in their language after the commit, unless `notify` is False.
+    by e-mail in their language after the commit, unless `notify` is False. Records
+    MENTORING_REQUESTED, about the patron if there is one (the name, the contact details
+    and the message stay on the request).
 
     Raises CommunityRefused when the wished-for mentor is not publicly listed or not taking
     requests; ValidationError without a name or an e-mail address."""
@@ -175,7 +189,8 @@ def request_mentoring(
     request.full_clean()
     request.save()
     record(
-        Kind.MENTORING_REQUESTED, network=branch.network_id, at=at, branch=branch,
+        MENTORING_REQUESTED, network=branch.network_id, at=at, branch=branch, actor=actor,
+        obj=request, patron=patron,
         detail={"request": request.pk, "topic": request.topic, "patron": bool(patron),
                 "wished_mentor": wished_mentor.pk if wished_mentor else None},
     )
@@ -190,7 +205,7 @@ def match_request(
     *,
     mentor: Mentor,
     appointment_at: datetime,
-    staff: User,
+    actor: Actor,
     at: datetime,
     notify: bool = True,
 ) -> MentoringRequest:
@@ -199,7 +214,8 @@ def match_request(
     mentor of the network, listed publicly or not: the mentor's contact details are not
     passed on unless their contact preference allows it.
 
-    Raises CommunityRefused when the request is finished or the mentor inactive."""
+    Records MENTORING_MATCHED. Raises CommunityRefused when the request is finished or the
+    mentor inactive."""
     request = _locked(request)
     mentor = Mentor.objects.get(pk=mentor.pk)
     reasons = []
@@ -216,8 +232,8 @@ def match_request(
     )
     request.save(update_fields=["status", "mentor", "appointment_at"])
     record(
-        Kind.MENTORING_MATCHED, network=request.branch.network_id, at=at, branch=request.branch,
-        staff=staff,
+        MENTORING_MATCHED, network=request.branch.network_id, at=at, branch=request.branch,
+        actor=actor, obj=request, patron=request.patron,
         detail={"request": request.pk, "mentor": mentor.pk, "appointment": iso(appointment_at)},
     )
     if notify:
@@ -227,9 +243,10 @@ def match_request(
 
 @transaction.atomic
 def log_meeting(
-    request: MentoringRequest, *, outcome: str, staff: User, at: datetime
+    request: MentoringRequest, *, outcome: str, actor: Actor, at: datetime
 ) -> MentoringRequest:
-    """Record that the arranged meeting took place and how it went.
+    """Record that the arranged meeting took place and how it went (on the request; the
+    history has MENTORING_LOGGED, about the patron).
 
     Raises CommunityRefused when no appointment was arranged or the request is finished."""
     request = _locked(request)
@@ -241,17 +258,19 @@ def log_meeting(
     request.status, request.outcome = RequestStatus.MET, outcome
     request.save(update_fields=["status", "outcome"])
     record(
-        Kind.MENTORING_LOGGED, network=request.branch.network_id, at=at, branch=request.branch,
-        staff=staff, detail={"request": request.pk, "mentor": request.mentor_id},
+        MENTORING_LOGGED, network=request.branch.network_id, at=at, branch=request.branch,
+        actor=actor, obj=request, patron=request.patron,
+        detail={"request": request.pk, "mentor": request.mentor_id},
     )
     return request
 
 
 @transaction.atomic
 def close_request(
-    request: MentoringRequest, *, note: str = "", staff: User, at: datetime
+    request: MentoringRequest, *, note: str = "", actor: Actor, at: datetime
 ) -> MentoringRequest:
-    """Close a request that will not lead to a meeting (withdrawn, no mentor found).
+    """Close a request that will not lead to a meeting (withdrawn, no mentor found). Records
+    MENTORING_CLOSED (the note stays on the request).
 
     Raises CommunityRefused when it is already finished."""
     request = _locked(request)
@@ -260,16 +279,16 @@ def close_request(
     request.status, request.outcome = RequestStatus.CLOSED, note
     request.save(update_fields=["status", "outcome"])
     record(
-        Kind.MENTORING_CLOSED, network=request.branch.network_id, at=at, branch=request.branch,
-        staff=staff, detail={"request": request.pk},
+        MENTORING_CLOSED, network=request.branch.network_id, at=at, branch=request.branch,
+        actor=actor, obj=request, patron=request.patron, detail={"request": request.pk},
     )
     return request
 
 
 def _locked(request: MentoringRequest) -> MentoringRequest:
     return (
-        MentoringRequest.objects.select_for_update()
-        .select_related("branch")
+        MentoringRequest.objects.select_for_update(of=("self",))
+        .select_related("branch", "patron")
         .get(pk=request.pk)
     )
 

@@ -10,11 +10,17 @@ from decimal import Decimal
 from django.core.files import File
 from django.db import transaction
 
-from bibliohub.accounts.models import User
+from bibliohub.community.kinds import (
+    ACTIVITY_RECORDED,
+    AGREEMENT_SAVED,
+    CONTACT_SAVED,
+    PARTNER_SAVED,
+    REFERRAL_LOGGED,
+    REFERRAL_OUTCOME,
+)
 from bibliohub.community.models import (
     ActivityKind,
     Agreement,
-    CommunityEvent,
     Direction,
     Partner,
     PartnerActivity,
@@ -24,9 +30,8 @@ from bibliohub.community.models import (
     ReferralOutcome,
 )
 from bibliohub.community.services._events import iso, record
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
-
-Kind = CommunityEvent.Kind
 
 
 @dataclass
@@ -51,11 +56,11 @@ def save_partner(
     *,
     network: Network,
     details: PartnerDetails,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> Partner:
     """Create a partner (`partner` None) or change one, and return it. `details.branches`
-    replaces the partner's branches.
+    replaces the partner's branches. Records PARTNER_SAVED.
 
     Raises ValidationError for a missing name, an unknown type or a malformed address."""
     creating = partner is None
@@ -69,11 +74,10 @@ def save_partner(
     partner.save()
     partner.branches.set(details.branches)
     record(
-        Kind.PARTNER_SAVED, network=partner.network_id, at=at, staff=staff, partner=partner,
+        PARTNER_SAVED, network=partner.network_id, at=at, actor=actor, partner=partner,
         detail={
-            "created": creating, "name": partner.name, "type": partner.kind,
-            "since": iso(partner.since), "active": partner.is_active,
-            "branches": sorted(b.code for b in details.branches),
+            "created": creating, "type": partner.kind, "since": iso(partner.since),
+            "active": partner.is_active, "branches": sorted(b.code for b in details.branches),
         },
     )
     return partner
@@ -89,11 +93,12 @@ def save_contact(
     email: str = "",
     phone: str = "",
     is_primary: bool = False,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> PartnerContact:
     """Add a contact person to `partner` (or change `contact`) and return it. A new main
-    contact makes the previous one an ordinary contact."""
+    contact makes the previous one an ordinary contact. Records CONTACT_SAVED (without the
+    person's name or details)."""
     contact = contact or PartnerContact(partner=partner)
     contact.name, contact.role, contact.email, contact.phone = name, role, email, phone
     contact.is_primary = is_primary
@@ -102,8 +107,8 @@ def save_contact(
     if is_primary:
         partner.contacts.exclude(pk=contact.pk).update(is_primary=False)
     record(
-        Kind.CONTACT_SAVED, network=partner.network_id, at=at, staff=staff, partner=partner,
-        detail={"contact": contact.pk, "name": name, "primary": is_primary},
+        CONTACT_SAVED, network=partner.network_id, at=at, actor=actor, partner=partner,
+        detail={"contact": contact.pk, "primary": is_primary},
     )
     return contact
 
@@ -119,12 +124,13 @@ def save_agreement(
     signed_on: date | None = None,
     document: File | None = None,
     notes: str = "",
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> Agreement:
     """Add an agreement with `partner` (or change `agreement`) and return it. A new
     `document` replaces the stored one; None keeps it.
 
+    Records AGREEMENT_SAVED with its dates (its title and notes stay on the agreement).
     Raises ValidationError when the agreement ends before it starts."""
     agreement = agreement or Agreement(partner=partner)
     agreement.title, agreement.notes = title, notes
@@ -134,10 +140,10 @@ def save_agreement(
     agreement.full_clean()
     agreement.save()
     record(
-        Kind.AGREEMENT_SAVED, network=partner.network_id, at=at, staff=staff, partner=partner,
+        AGREEMENT_SAVED, network=partner.network_id, at=at, actor=actor, partner=partner,
         detail={
-            "agreement": agreement.pk, "title": title, "starts_on": iso(starts_on),
-            "ends_on": iso(ends_on), "document": bool(agreement.document),
+            "agreement": agreement.pk, "starts_on": iso(starts_on), "ends_on": iso(ends_on),
+            "signed_on": iso(signed_on), "document": bool(agreement.document),
         },
     )
     return agreement
@@ -153,24 +159,22 @@ def record_activity(
     branch: Branch | None = None,
     value: Decimal | None = None,
     currency: str = "",
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> PartnerActivity:
     """Record something done with `partner` (a donation in kind with its value, a service,
-    joint promotion or project) and return it."""
+    joint promotion or project) and return it. Records ACTIVITY_RECORDED about the partner,
+    the estimated value as its amount (what happened, in words, stays on the activity)."""
     activity = PartnerActivity(
         partner=partner, kind=kind, on=on, description=description, branch=branch,
-        value=value, currency=currency.upper(), staff=staff,
+        value=value, currency=currency.upper(), staff_id=actor.staff_id,
     )
     activity.full_clean()
     activity.save()
     record(
-        Kind.ACTIVITY_RECORDED, network=partner.network_id, at=at, branch=branch, staff=staff,
-        partner=partner,
-        detail={
-            "activity": activity.pk, "type": activity.kind, "on": iso(on),
-            "value": str(value) if value is not None else None, "currency": activity.currency,
-        },
+        ACTIVITY_RECORDED, network=partner.network_id, at=at, branch=branch, actor=actor,
+        partner=partner, amount=value, currency=activity.currency if value is not None else "",
+        detail={"activity": activity.pk, "type": activity.kind, "on": iso(on)},
     )
     return activity
 
@@ -183,18 +187,20 @@ def log_referral(
     direction: Direction | str,
     on: date,
     reason: str,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> Referral:
     """Log a person sent from `branch` to `partner` or from `partner` to `branch`, and return
-    the referral with its outcome still open."""
+    the referral with its outcome still open. Records REFERRAL_LOGGED about the partner (the
+    reason stays on the referral)."""
     referral = Referral(
-        partner=partner, branch=branch, direction=direction, on=on, reason=reason, staff=staff
+        partner=partner, branch=branch, direction=direction, on=on, reason=reason,
+        staff_id=actor.staff_id,
     )
     referral.full_clean()
     referral.save()
     record(
-        Kind.REFERRAL_LOGGED, network=partner.network_id, at=at, branch=branch, staff=staff,
+        REFERRAL_LOGGED, network=partner.network_id, at=at, branch=branch, actor=actor,
         partner=partner,
         detail={"referral": referral.pk, "direction": referral.direction, "on": iso(on)},
     )
@@ -207,18 +213,19 @@ def set_referral_outcome(
     *,
     outcome: ReferralOutcome | str,
     note: str = "",
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> Referral:
-    """Record how a referral ended (or reopen it with OPEN) and return it."""
+    """Record how a referral ended (or reopen it with OPEN) and return it. Records
+    REFERRAL_OUTCOME with the outcomes before and after (the note stays on the referral)."""
     referral = Referral.objects.select_for_update().select_related("partner").get(pk=referral.pk)
     previous = referral.outcome
     referral.outcome, referral.outcome_note = outcome, note
     referral.full_clean()
     referral.save(update_fields=["outcome", "outcome_note"])
     record(
-        Kind.REFERRAL_OUTCOME, network=referral.partner.network_id, at=at,
-        branch=referral.branch, staff=staff, partner=referral.partner,
+        REFERRAL_OUTCOME, network=referral.partner.network_id, at=at,
+        branch=referral.branch, actor=actor, partner=referral.partner,
         detail={"referral": referral.pk, "from": previous, "to": referral.outcome},
     )
     return referral

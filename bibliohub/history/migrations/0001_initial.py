@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField()),
+                ('month', models.DateField()),
                 ('network_id', models.IntegerField()),
                 ('branch_id', models.IntegerField()),
                 ('domain', models.CharField(max_length=20)),
@@ -50,6 +51,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField()),
+                ('month', models.DateField()),
                 ('network_id', models.IntegerField()),
                 ('branch_id', models.IntegerField()),
                 ('domain', models.CharField(max_length=20)),

@@ -393,6 +393,7 @@ def patron_status(
     patron = _patron(session, message.patron_identifier, fresh=True)
     if refused := _patron_refused(codec.PatronStatusResponse, session, patron, message, at):
         return refused
+    assert patron is not None  # an unknown card has had its answer
     standing = circulation.standing(patron, branch=_terminal(session).branch, at=at)
     summary = patron_summary(patron, at=at, lists=False)
     return codec.PatronStatusResponse(
@@ -472,6 +473,7 @@ def patron_information(
     patron = _patron(session, message.patron_identifier, fresh=True)
     if refused := _patron_refused(codec.PatronInformationResponse, session, patron, message, at):
         return refused
+    assert patron is not None  # an unknown card has had its answer
     standing = circulation.standing(patron, branch=_terminal(session).branch, at=at)
     summary = patron_summary(patron, at=at)
     # At most one list per response (the spec's advice); the first "Y" wins.
@@ -674,11 +676,12 @@ def checkout(session: Session, message: codec.Checkout, at: datetime) -> codec.M
             renew_own_copy=bool(message.sc_renewal_policy),
         )  # fmt: skip
     except Refused as refusal:  # the checkout's, or the renewal's of the reader's own copy
-        if refusal.reasons == [RefusalReason.ALREADY_ON_LOAN_TO_PATRON]:
-            screen: tuple[str, ...] = (_("You already have this item."),)
-        else:
-            screen = _reasons(refusal)
-        return _loan_refused(codec.CheckoutResponse, message, at, screen, item)
+        said = (
+            (_("You already have this item."),)
+            if refusal.reasons == [RefusalReason.ALREADY_ON_LOAN_TO_PATRON]
+            else _reasons(refusal)
+        )
+        return _loan_refused(codec.CheckoutResponse, message, at, said, item)
     except CirculationError as exc:
         return _loan_refused(codec.CheckoutResponse, message, at, (str(exc),), item)
     return _lent(codec.CheckoutResponse, message, at, lent.loan, item, renewed=lent.renewed)

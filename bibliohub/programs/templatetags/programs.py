@@ -31,7 +31,7 @@ def where(event: Event) -> str:
         return event.address or branch
     if event.format in {Format.ONLINE, Format.RECORDED}:
         return _("Online")
-    room = event.room.display_name() if event.room_id else event.place
+    room = event.room.display_name() if event.room is not None else event.place
     inside = f"{room}, {branch}" if room else branch
     if event.format == Format.HYBRID:
         return _("%(place)s and online") % {"place": inside}

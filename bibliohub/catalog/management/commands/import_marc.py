@@ -37,6 +37,7 @@ class Command(BaseCommand):
             bar = tqdm(unit=" " + _("records"), file=sys.stderr, smoothing=0.1)
 
         def progress(done: int) -> None:
+            assert bar is not None  # passed to the import only with a bar
             bar.update(done - bar.n)
 
         try:

@@ -11,7 +11,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bibliohub.history import Actor
 from bibliohub.programs.services import send_reminders
+
+# The same job as the "event_reminders" step of run-scheduled, so its entries carry the same
+# name.
+JOB = "event_reminders"
 
 
 def _moment(value: str) -> datetime:
@@ -31,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         at = options["at"] or timezone.now()
-        reminded = send_reminders(at=at)
+        reminded = send_reminders(actor=Actor.for_job(JOB), at=at)
         if options["json"]:
             self.stdout.write(json.dumps({"at": at.isoformat(), "reminded": reminded}))
         else:

@@ -10,7 +10,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bibliohub.history import Actor
 from bibliohub.spaces.services import release_unused, send_reminders
+
+# The same job as the "rooms" step of run-scheduled, so its entries carry the same name.
+JOB = "rooms"
 
 
 class Command(BaseCommand):
@@ -21,8 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         at = timezone.now()
-        released = release_unused(at=at)
-        reminded = send_reminders(at=at)
+        actor = Actor.for_job(JOB)
+        released = release_unused(actor=actor, at=at)
+        reminded = send_reminders(actor=actor, at=at)
         if options["json"]:
             self.stdout.write(json.dumps({"released": released, "reminded": reminded}))
         else:

@@ -117,11 +117,16 @@ class Command(BaseCommand):
         step(
             "rooms",
             lambda: {
-                "released": spaces.release_unused(at=at),
-                "reminded": spaces.send_reminders(at=at),
+                "released": spaces.release_unused(actor=Actor.for_job("rooms"), at=at),
+                "reminded": spaces.send_reminders(actor=Actor.for_job("rooms"), at=at),
             },
         )
-        step("event_reminders", lambda: {"sent": programs.send_reminders(at=at)})
+        step(
+            "event_reminders",
+            lambda: {
+                "sent": programs.send_reminders(actor=Actor.for_job("event_reminders"), at=at)
+            },
+        )
 
         if options["json"]:
             self.stdout.write(json.dumps(outcome, indent=2))
