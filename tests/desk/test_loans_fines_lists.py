@@ -19,6 +19,7 @@ from bibliohub.circulation.models import (
 )
 from bibliohub.history import Actor
 from bibliohub.history.models import Entry
+from bibliohub.history.privacy import pseudonym
 from tests.desk.conftest import AT, scan
 
 
@@ -210,10 +211,12 @@ def thousand_loans(reader, central, book_type) -> int:
 
 
 # Measured: 7 queries for the page (session, user, desk branch, patron, blocks, one page of
-# loans and its count) and 24 for a scan with its savepoints (the checkout service, then the
-# loan list again), whatever the number of loans; a little room above that.
+# loans and its count) and 25 for a scan with its savepoints (the checkout service, then the
+# loan list again), whatever the number of loans; a little room above that. The scan reads
+# the year's pseudonym key too: once per process in production, but every time here, where
+# the test's transaction never commits.
 PAGE_BUDGET = 9
-SCAN_BUDGET = 27  # one more on PostgreSQL: the lock on the title's row
+SCAN_BUDGET = 28  # one more on PostgreSQL: the lock on the title's row
 
 
 def test_the_checkout_page_of_a_patron_with_1000_loans_stays_within_its_query_budget(
@@ -238,6 +241,8 @@ def test_a_scan_for_a_patron_with_1000_loans_stays_within_its_query_budget(
 ):
     item = make_item()
     desk.get(reverse("staff:circulation:checkout", args=[reader.pk]))
+    # The network's key of the year exists (made by its first entry about a patron).
+    pseudonym(network_id=reader.network_id, patron_id=reader.pk, day=AT.date(), at=AT)
     with django_assert_max_num_queries(SCAN_BUDGET):
         response = scan(desk, reader, item.barcode)
     assert "Lent" in response.content.decode()
