@@ -190,14 +190,16 @@ def worker(args: argparse.Namespace) -> dict:
     branch, staff, at = world["branch"], world["staff"], world["at"]
     patrons = world["patrons"]
 
+    from bibliohub.history import Actor
+
     def lend(patron, k):
         item = next(items)
+        # The actor as a staff view builds it, once per request.
         return lambda: services.checkout(
             patron=patron,
             item=item,
             branch=branch,
-            staff=staff,
-            desk="bench",
+            actor=Actor.for_staff(staff, source="bench"),
             at=at + timedelta(seconds=k),
         )
 

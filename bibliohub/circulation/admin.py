@@ -1,12 +1,17 @@
-"""Administration of the circulation rule table and school terms."""
+"""Administration of the circulation rule table, school terms and the privacy policy, which
+are saved (and deleted) through the circulation services, so each change is in the history
+like one made on the staff screens. Loans, holds, transfers, fines, payments and refunds
+change only through the desk's services: they are shown here, read-only."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.circulation import services
 from bibliohub.circulation.models import (
-    CirculationEvent,
     CirculationRule,
     Fine,
     Hold,
@@ -17,10 +22,12 @@ from bibliohub.circulation.models import (
     Term,
     Transfer,
 )
+from bibliohub.history import Actor
+from bibliohub.web.admin import ReadOnlyAdmin, ServiceAdmin
 
 
 @admin.register(CirculationRule)
-class CirculationRuleAdmin(admin.ModelAdmin):
+class CirculationRuleAdmin(ServiceAdmin):
     list_display = [
         "__str__",
         "loan_period",
@@ -69,9 +76,15 @@ class CirculationRuleAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def save(self, obj: CirculationRule, *, actor: Actor, at: datetime) -> None:
+        services.save_rule(obj, actor=actor, at=at)
+
+    def delete(self, obj: CirculationRule, *, actor: Actor, at: datetime) -> None:
+        services.delete_rule(obj, actor=actor, at=at)
+
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(ServiceAdmin):
     list_display = [
         "name",
         "branch",
@@ -84,19 +97,11 @@ class TermAdmin(admin.ModelAdmin):
     list_filter = ["branch"]
     date_hierarchy = "starts_on"
 
+    def save(self, obj: Term, *, actor: Actor, at: datetime) -> None:
+        services.save_term(obj, actor=actor, at=at)
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Loans, holds, fines and events change only through the circulation services (each
-    change records an event); the admin shows them."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    def delete(self, obj: Term, *, actor: Actor, at: datetime) -> None:
+        services.delete_term(obj, actor=actor, at=at)
 
 
 @admin.register(Loan)
@@ -153,14 +158,9 @@ class RefundAdmin(ReadOnlyAdmin):
     search_fields = ["receipt_number", "patron__card_barcode"]
 
 
-@admin.register(CirculationEvent)
-class CirculationEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "kind", "branch", "desk", "staff", "item", "reasons"]
-    list_filter = ["kind", "branch"]
-    list_select_related = ["branch", "staff", "item"]
-    date_hierarchy = "at"
-
-
 @admin.register(PrivacyPolicy)
-class PrivacyPolicyAdmin(admin.ModelAdmin):
+class PrivacyPolicyAdmin(ServiceAdmin):
     list_display = ["network", "anonymise_after_days"]
+
+    def save(self, obj: PrivacyPolicy, *, actor: Actor, at: datetime) -> None:
+        services.save_privacy_policy(obj, actor=actor, at=at)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub import refusals
 from bibliohub.patrons.errors import BlockReason
 
 
-class RefusalReason(models.TextChoices):
+class RefusalReason(refusals.Reasons):
     # The patron.
     PATRON_BLOCKED_PENDING = (
         "patron_blocked_pending",
@@ -55,10 +55,6 @@ class RefusalReason(models.TextChoices):
     NO_RULE = "no_rule", _("No circulation rule applies. Add a default rule.")
 
     @property
-    def message(self) -> str:
-        return str(self.label)
-
-    @property
     def overridable(self) -> bool:
         """Whether staff may lend (or renew, or place the hold) anyway, with a reason. What
         is physically impossible (a copy already lent, a loan already ended, no rule to set a
@@ -78,7 +74,7 @@ NOT_OVERRIDABLE = frozenset(
     }
 )
 
-# The patron blocks (bibliohub.patrons) as refusal reasons.
+# The patron blocks (bibliohub.patrons) as refusal reasons, and back.
 FROM_BLOCK = {
     BlockReason.PENDING: RefusalReason.PATRON_BLOCKED_PENDING,
     BlockReason.CARD_EXPIRED: RefusalReason.CARD_EXPIRED,
@@ -86,30 +82,24 @@ FROM_BLOCK = {
     BlockReason.FINES_OVER_LIMIT: RefusalReason.FINES_OVER_LIMIT,
     BlockReason.OVERDUE_ITEMS: RefusalReason.OVERDUE,
 }
+TO_BLOCK = {reason: block for block, reason in FROM_BLOCK.items()}
 
 
 class CirculationError(Exception):
     """Base of what circulation services raise."""
 
 
-class Refused(CirculationError):
-    """A refusal with every reason. `record_id` is the title concerned, so that a caller
-    refused with ITEM_ALREADY_ON_LOAN can offer to place a hold on it."""
+class Refused(refusals.Refused, CirculationError):
+    """A circulation refusal with every reason (bibliohub.refusals.Refused). `action` says
+    what was refused; `record_id` is the title concerned, so that a caller refused with
+    ITEM_ALREADY_ON_LOAN can offer to place a hold on it."""
 
     action = ""
+    reasons: list[RefusalReason]
 
     def __init__(self, reasons: Sequence[RefusalReason], *, record_id: int | None = None) -> None:
-        self.reasons = list(reasons)
+        super().__init__(reasons)
         self.record_id = record_id
-        super().__init__(" ".join(r.message for r in self.reasons))
-
-    @property
-    def codes(self) -> list[str]:
-        return [r.value for r in self.reasons]
-
-    @property
-    def overridable(self) -> bool:
-        return all(r.overridable for r in self.reasons)
 
     @property
     def hold_possible(self) -> bool:

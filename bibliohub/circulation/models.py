@@ -279,10 +279,10 @@ class Term(models.Model):
 
 # --- Circulation ----------------------------------------------------------------------------
 #
-# Loans, holds, transfers and fines, and the event row every operation appends. The rows
-# that identify a patron (loans, holds, fines) keep the patron's category, age band and home
-# branch where statistics need them, so that anonymisation and erasure can clear the patron
-# link and leave the counts intact.
+# Loans, holds, transfers and fines. Every operation on them records what it did in the one
+# history (bibliohub.history, kinds in circulation/kinds.py). Loans keep the patron's
+# category, age band and home branch, so that anonymisation and erasure can clear the patron
+# link and leave what the loan was intact.
 
 
 class LoanOutcome(models.TextChoices):
@@ -335,6 +335,9 @@ class Loan(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=LoanOutcome.choices, blank=True)
     renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
     auto_renew = models.BooleanField(_("renew automatically"), default=False)
+    # Why staff lent (or last renewed) past a refusal: free text, kept here and not in the
+    # history (which outlives erasure); cleared when the loan is anonymised.
+    override_reason = models.CharField(_("reason for the override"), max_length=255, blank=True)
     # Kept after anonymisation for statistics.
     category = models.ForeignKey(
         PatronCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -444,6 +447,8 @@ class Hold(models.Model):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    # Why staff placed it past a refusal (free text: kept here, not in the history).
+    override_reason = models.CharField(_("reason for the override"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["placed_at", "pk"]
@@ -727,82 +732,3 @@ class PrivacyPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.network)
-
-
-class CirculationEvent(models.Model):
-    """Who did what, where and when: one row per circulation operation, refusals included
-    (the unmet demand statistics count them). The rows hold no personal data beyond the
-    patron link, which anonymisation and erasure clear."""
-
-    class Kind(models.TextChoices):
-        CHECKOUT = "checkout", _("Checked out")
-        CHECKIN = "checkin", pgettext_lazy("circulation", "Checked in")
-        RENEW = "renew", _("Renewed")
-        HOLD_PLACED = "hold_placed", _("Hold placed")
-        HOLD_CANCELLED = "hold_cancelled", _("Hold cancelled")
-        HOLD_CHANGED = "hold_changed", _("Hold changed")
-        HOLD_READY = "hold_ready", _("Hold ready to pick up")
-        HOLD_EXPIRED = "hold_expired", _("Hold not picked up")
-        TRANSFER_SENT = "transfer_sent", _("Sent to another branch")
-        TRANSFER_RECEIVED = "transfer_received", _("Received from another branch")
-        LOST = "lost", _("Marked lost")
-        DAMAGED = "damaged", _("Marked damaged")
-        CLAIMS_RETURNED = "claims_returned", _("Claimed returned")
-        FINE = "fine", _("Fine charged")
-        PAYMENT = "payment", _("Payment")
-        WAIVE = "waive", _("Fine waived")
-        LOST_CHARGE_CANCELLED = "lost_cancelled", _("Lost charge cancelled: copy found")
-        REFUND = "refund", _("Refund due")
-        REFUND_PAID = "refund_paid", _("Refund paid out")
-        REFUSAL = "refusal", _("Refused")
-        ANONYMISED = "anonymised", _("Returned loans anonymised")
-        POLICY_CHANGED = "policy_changed", _("Circulation rule or term changed")
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    at = models.DateTimeField(db_index=True)
-    branch = models.ForeignKey(
-        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    desk = models.CharField(max_length=50, blank=True)
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    item = models.ForeignKey(
-        "catalog.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # The title, kept for refusals and holds: unmet demand is counted per title.
-    record = models.ForeignKey(
-        "catalog.Record", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    patron = models.ForeignKey(
-        "patrons.Patron", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    loan = models.ForeignKey(
-        Loan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    hold = models.ForeignKey(
-        Hold, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    category = models.ForeignKey(
-        PatronCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
-    # For a refusal, what was refused ("checkout", "renew", "hold") and every reason code;
-    # for an override, the reasons staff overrode and why.
-    action = models.CharField(max_length=20, blank=True)
-    reasons = models.JSONField(default=list, blank=True)
-    override_reason = models.CharField(max_length=255, blank=True)
-    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [
-            models.Index(fields=["kind", "at"], name="circ_event_kind_at"),
-            models.Index(fields=["branch", "at"], name="circ_event_branch_at"),
-        ]
-        verbose_name = _("circulation event")
-        verbose_name_plural = _("circulation events")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

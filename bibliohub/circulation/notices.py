@@ -21,7 +21,10 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from bibliohub.circulation.kinds import NOTICE_SENT
 from bibliohub.circulation.models import Fine, Hold, HoldStatus, Loan
+from bibliohub.history import Actor
+from bibliohub.history import services as history
 from bibliohub.libraries.models import Network
 from bibliohub.patrons.models import NoticeLog, NoticePolicy, Patron, PatronStatus
 from bibliohub.web.email import send_message
@@ -296,10 +299,12 @@ def context_for(notice: Notice) -> dict[str, Any]:
     }
 
 
-def send_notices(*, at: datetime) -> NoticeReport:
+def send_notices(*, at: datetime, actor: Actor) -> NoticeReport:
     """Send every notice due at `at` that has not been sent, each in its patron's language,
-    and log each after the mail server took it. A refused address is skipped (and retried
-    next time); an unreachable server stops the run. Returns the counts per kind."""
+    and log each after the mail server took it, recording NOTICE_SENT (the kind of notice
+    and how many loans or holds it was about; never the address). A refused address is
+    skipped (and retried next time); an unreachable server stops the run. Returns the
+    counts per kind."""
     report = NoticeReport()
     for notice in pending_notices(at=at):
         try:
@@ -324,6 +329,13 @@ def send_notices(*, at: datetime) -> NoticeReport:
                     for key in notice.keys
                 ],
                 ignore_conflicts=True,
+            )
+            history.record(
+                NOTICE_SENT,
+                at=at,
+                actor=actor,
+                patron=notice.patron,
+                detail={"notice": notice.kind, "about": len(notice.keys)},
             )
         report.sent[notice.kind] += 1
     return report

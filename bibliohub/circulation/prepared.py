@@ -44,7 +44,16 @@ class _Compiled:
     over a model, how it turns a row into instances (its model's columns, then the
     populators of its select_related)."""
 
-    __slots__ = ("attnames", "compiler", "converters", "model_columns", "populators", "slots", "sql")
+    __slots__ = (
+        "annotations",
+        "attnames",
+        "compiler",
+        "converters",
+        "model_columns",
+        "populators",
+        "slots",
+        "sql",
+    )
 
     def __init__(self, sql, slots, compiler, converters, using) -> None:
         self.sql = sql
@@ -54,7 +63,10 @@ class _Compiled:
         klass_info = compiler.klass_info
         if klass_info is None:  # a values() query: rows only
             self.model_columns, self.attnames, self.populators = None, [], []
+            self.annotations = []
             return
+        # The queryset's annotate(): set on each instance, as the ORM does.
+        self.annotations = list(compiler.annotation_col_map.items())
         fields = klass_info["select_fields"]
         self.model_columns = slice(fields[0], fields[-1] + 1)
         self.attnames = [c[0].target.attname for c in compiler.select[self.model_columns]]
@@ -130,8 +142,8 @@ class PreparedQuery:
 
     def instances(self, *, using: str = "default", **values: Any) -> list:
         """Model instances as the queryset itself would give them, with the objects of its
-        select_related attached and its deferred fields left out (Django's own way of
-        turning rows into objects)."""
+        select_related attached, its annotations set and its deferred fields left out
+        (Django's own way of turning rows into objects)."""
         compiled, rows = self._execute(using, values)
         model = compiled.compiler.klass_info["model"]
         assert compiled.model_columns is not None  # set for every query over a model
@@ -140,6 +152,8 @@ class PreparedQuery:
             instance = model.from_db(using, compiled.attnames, row[compiled.model_columns])
             for populator in compiled.populators:
                 populator.populate(row, instance)
+            for name, position in compiled.annotations:
+                setattr(instance, name, row[position])
             result.append(instance)
         return result
 

@@ -409,6 +409,46 @@ def load_policy(
     return policy_for(branch=branch, category=category, item_type=item_type, rules=rules)
 
 
+@dataclass(frozen=True)
+class Policies:
+    """The two rules a loan is decided by: the patron's (the branch and their category, any
+    item type: whether they may borrow at all, see borrowing_refusals) and the item's (the
+    most specific rule for its item type: loan period, type limit, loanable). None where no
+    rule applies."""
+
+    patron: Policy | None
+    item: Policy | None
+
+
+def _or_none(rules: list[CirculationRule], **ids: Model | int | None) -> Policy | None:
+    try:
+        return policy_for(rules=rules, **ids)  # type: ignore[arg-type]
+    except NoRuleApplies:
+        return None
+
+
+def load_policies(
+    *, branch: Branch | int, category: Model | int | None, item_type: Model | int | None
+) -> Policies:
+    """The patron's and the item's policy at `branch`, from one query: the candidate rules
+    for the item type include every rule for any item type."""
+    rules = load_rules(branch=branch, category=category, item_type=item_type)
+    patron = _or_none(rules, branch=branch, category=category, item_type=None)
+    if item_type is None or all(rule.item_type_id is None for rule in rules):
+        # No rule for the item type: the patron's rule decides the loan too (most networks,
+        # most checkouts), without choosing it a second time.
+        return Policies(patron=patron, item=patron)
+    return Policies(
+        patron=patron, item=_or_none(rules, branch=branch, category=category, item_type=item_type)
+    )
+
+
+def load_patron_policy(*, branch: Branch | int, category: Model | int | None) -> Policy | None:
+    """The policy that decides whether a patron of `category` may borrow at `branch` at all
+    (the rule for any item type), None where no rule applies."""
+    return load_policies(branch=branch, category=category, item_type=None).patron
+
+
 def load_explanation(
     *, branch: Branch | int | None, category: Model | int | None, item_type: Model | int | None
 ) -> Explanation:
@@ -527,8 +567,9 @@ class PatronState:
 
 
 def patron_refusals(policy: Policy | None, state: PatronState) -> list[RefusalReason]:
-    """The reasons a patron may not borrow at all now: their blocks, overdue items, and fines
-    over the policy's limit (owing exactly the limit still lets them borrow)."""
+    """The reasons a patron may not borrow, renew or place holds now: their blocks, overdue
+    items, and fines over the limit of `policy`, the patron's policy (see Policies; owing
+    exactly the limit still lets them borrow)."""
     reasons = [FROM_BLOCK[b] for b in state.blocks]
     if state.overdue_loans > 0:
         reasons.append(RefusalReason.OVERDUE)
@@ -541,26 +582,49 @@ def patron_refusals(policy: Policy | None, state: PatronState) -> list[RefusalRe
     return _unique(reasons)
 
 
+# What stops borrowing but still lets a patron renew and place holds.
+BORROWING_ONLY = frozenset({RefusalReason.LOAN_LIMIT, RefusalReason.OUTSIDE_BORROWING_WINDOW})
+
+
+def borrowing_refusals(
+    policy: Policy | None, state: PatronState, *, borrowing_open: bool = True
+) -> list[RefusalReason]:
+    """The one answer to "may this patron borrow here now, and why not": every reason that
+    stops them borrowing anything at all, under `policy`, the patron's policy at the branch
+    (the rule for their category and any item type, see Policies). Their blocks, overdue
+    items and fines over the limit (patron_refusals, which also stop renewals and holds),
+    then the loan limit and a school term's closed borrowing window (`borrowing_open`
+    false), which stop only borrowing. Empty: they may borrow. The desk, the portal, SIP2's
+    patron status and checkout itself all decide with this function."""
+    reasons = patron_refusals(policy, state)
+    if policy is not None and policy.max_loans is not None and state.open_loans >= policy.max_loans:
+        reasons.append(RefusalReason.LOAN_LIMIT)
+    if not borrowing_open:
+        reasons.append(RefusalReason.OUTSIDE_BORROWING_WINDOW)
+    return _unique(reasons)
+
+
 def checkout_refusals(
     policy: Policy | None,
     *,
     patron: PatronState,
+    borrowing: Sequence[RefusalReason],
     item_status: str,
     held_for_another: bool,
     borrowing_open: bool = True,
 ) -> list[RefusalReason]:
     """Every reason to refuse lending an item in `item_status` to a patron in `patron` state
-    under `policy` (None: no rule applies), in a stable order: patron first, then limits,
-    then the item. `held_for_another`: the first hold this copy could fill is another
-    reader's. `borrowing_open`: false outside a school term's borrowing window."""
-    reasons = patron_refusals(policy, patron)
+    under `policy`, the item's policy (None: no rule applies), in a stable order: the
+    patron's `borrowing` refusals first (borrowing_refusals, under the patron's policy), then
+    the item's limits, then the item. `held_for_another`: the first hold this copy could
+    fill is another reader's. `borrowing_open`: false outside a school term's borrowing
+    window under the item's policy."""
+    reasons = list(borrowing)
     if policy is None:
         reasons.append(RefusalReason.NO_RULE)
     else:
         if not borrowing_open:
             reasons.append(RefusalReason.OUTSIDE_BORROWING_WINDOW)
-        if policy.max_loans is not None and patron.open_loans >= policy.max_loans:
-            reasons.append(RefusalReason.LOAN_LIMIT)
         if (
             policy.max_loans_of_type is not None
             and patron.open_loans_of_type >= policy.max_loans_of_type
@@ -582,15 +646,17 @@ def checkout_refusals(
 def renewal_refusals(
     policy: Policy | None,
     *,
-    patron: PatronState,
+    patron: Sequence[RefusalReason],
     renewals: int,
     loan_open: bool,
     hold_waiting: bool,
 ) -> list[RefusalReason]:
-    """Every reason to refuse renewing a loan that has been renewed `renewals` times. The
-    patron's overdue count must leave out the loan being renewed: renewing an overdue item is
-    how a reader sets it right, but other overdue items still block."""
-    reasons = patron_refusals(policy, patron)
+    """Every reason to refuse renewing a loan that has been renewed `renewals` times under
+    `policy`, the loan's policy: the `patron` refusals first (patron_refusals under the
+    patron's policy at the lending branch, with an overdue count that leaves out the loan
+    being renewed: renewing an overdue item is how a reader sets it right, but other overdue
+    items still block), then the loan's."""
+    reasons = list(patron)
     if not loan_open:
         reasons.append(RefusalReason.NOT_ON_LOAN)
     if policy is None:
@@ -629,14 +695,15 @@ def hold_blocks_renewal(policy: Policy | None, holds: HoldsOnTitle) -> bool:
 def hold_refusals(
     policy: Policy | None,
     *,
-    patron: PatronState,
+    patron: Sequence[RefusalReason],
     already_held: bool,
     on_loan_to_patron: bool,
     holdable_copies: int,
 ) -> list[RefusalReason]:
-    """Every reason to refuse a hold: the patron's blocks, the policy, a hold the patron
+    """Every reason to refuse a hold: the `patron` refusals (patron_refusals under the
+    patron's policy at the pickup branch), `policy` (the copies' policy), a hold the patron
     already has on the title, the title already in their hands, and no copy to wait for."""
-    reasons = patron_refusals(policy, patron)
+    reasons = list(patron)
     if policy is None:
         reasons.append(RefusalReason.NO_RULE)
     elif not policy.holds_allowed:

@@ -58,13 +58,12 @@ from bibliohub.circulation.forms import (
     WaiveForm,
 )
 from bibliohub.circulation.models import CirculationRule, Fine, Loan, Payment, Refund, Term
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons import selectors as patron_selectors
 from bibliohub.patrons.models import Patron
 
 DESK_SESSION_KEY = "desk_branch"
-# What events record as the desk for every staff screen (terminals record their own name).
-DESK_NAME = "staff desk"
 # How many scan results the screen keeps above the barcode field.
 RESULTS_KEPT = 30
 LOANS_PER_PAGE = 50
@@ -160,6 +159,11 @@ def choose_desk(request: StaffRequest) -> HttpResponse:
 
 def _desk(request: HttpRequest) -> Branch:
     return request.desk_branch  # type: ignore[attr-defined]
+
+
+def _actor(request: StaffRequest) -> Actor:
+    """Who acts on the staff screens: the signed-in member of staff."""
+    return Actor.for_staff(request.user)
 
 
 def _patron_at_desk(request: HttpRequest, patron_id: int) -> Patron:
@@ -269,8 +273,7 @@ def _lend(request: StaffRequest, patron: Patron, form: ItemBarcodeForm) -> dict[
             patron=patron,
             item=item,
             branch=_desk(request),
-            staff=request.user,
-            desk=DESK_NAME,
+            actor=_actor(request),
             at=timezone.now(),
             override_reason=override,
         )
@@ -320,15 +323,16 @@ def _checkout_page(
             "patron": patron,
             "form": form,
             "results": results,
-            "blocks": _block_messages(patron, at=at),
+            "blocks": _block_messages(patron, branch=_desk(request), at=at),
             **_loans_context(request, patron, at=at),
         },
         status=status,
     )
 
 
-def _block_messages(patron: Patron, *, at: datetime) -> list[str]:
-    return [reason.message for reason in patron_selectors.blocks_for(patron, at=at)]
+def _block_messages(patron: Patron, *, branch: Branch, at: datetime) -> list[str]:
+    """Why the patron may not borrow at this desk now: the answer checkout gives."""
+    return selectors.standing(patron, branch=branch, at=at).messages
 
 
 def loan_list(patron: Patron) -> QuerySet[Loan]:
@@ -387,9 +391,8 @@ def place_hold(request: StaffRequest, patron_id: int) -> HttpResponse:
             patron=patron,
             record=record,
             pickup_branch=_desk(request),
-            staff=request.user,
+            actor=_actor(request),
             at=timezone.now(),
-            desk=DESK_NAME,
             override_reason=override,
             not_needed_after=dates.cleaned_data["not_needed_after"],
         )
@@ -424,7 +427,7 @@ def renew(request: StaffRequest, patron_id: int) -> HttpResponse:
     branch, at = _desk(request), timezone.now()
     if "all" in request.POST:
         outcome = services.renew_all(
-            patron=patron, branch=branch, staff=request.user, desk=DESK_NAME, at=at
+            patron=patron, branch=branch, actor=_actor(request), at=at
         )
         renewed, refused = (
             outcome.renewed,
@@ -444,8 +447,7 @@ def renew(request: StaffRequest, patron_id: int) -> HttpResponse:
                     services.renew(
                         loan=loan,
                         branch=branch,
-                        staff=request.user,
-                        desk=DESK_NAME,
+                        actor=_actor(request),
                         at=at,
                         override_reason=override,
                     )
@@ -510,7 +512,7 @@ def loan_outcome(request: StaffRequest, loan_id: int) -> HttpResponse:
             return render(request, "circulation/loan_outcome.html", {"loan": loan}, status=400)
         service, done = LOAN_OUTCOMES[outcome]
         try:
-            service(loan=loan, branch=_desk(request), staff=request.user, at=timezone.now())
+            service(loan=loan, branch=_desk(request), actor=_actor(request), at=timezone.now())
         except InvalidOperation as error:
             messages.error(request, str(error))
         else:
@@ -560,7 +562,7 @@ def _return(request: StaffRequest, form: ItemBarcodeForm) -> dict[str, Any] | No
     branch = _desk(request)
     try:
         outcome = services.checkin(
-            item=item, branch=branch, staff=request.user, desk=DESK_NAME, at=timezone.now()
+            item=item, branch=branch, actor=_actor(request), at=timezone.now()
         )
     except CirculationError as error:
         return {"barcode": barcode, "title": item.record.full_title, "error": str(error)}
@@ -615,40 +617,29 @@ def _present_checkin(result: dict[str, Any]) -> dict[str, Any]:
 @desk_required
 @require_http_methods(["GET", "POST"])
 def item_damaged(request: StaffRequest, item_id: int) -> HttpResponse:
-    """Take a returned item out of circulation as damaged, charging its last borrower if asked."""
+    """Take a returned item out of circulation as damaged, charging its last borrower if asked
+    (who that is, the service decides; the page shows who it will be)."""
     item = get_object_or_404(Item.objects.select_related("record"), pk=item_id)
-    last = (
-        Loan.objects.filter(item=item)
-        .select_related("patron")
-        .order_by("-checked_out_at", "-pk")
-        .first()
-    )
+    last = selectors.last_loan(item)
     patron = last.patron if last is not None else None
     form = DamagedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        amount = form.cleaned_data["amount"]
-        if amount and patron is None:
-            form.add_error(
-                "amount", _("No borrower is known for this item, so nobody can be charged.")
+        try:
+            services.mark_damaged(
+                item=item,
+                branch=_desk(request),
+                actor=_actor(request),
+                at=timezone.now(),
+                note=form.cleaned_data["note"],
+                amount=form.cleaned_data["amount"],
             )
+        except InvalidOperation as error:
+            form.add_error(None, str(error))
         else:
-            try:
-                services.mark_damaged(
-                    item=item,
-                    branch=_desk(request),
-                    staff=request.user,
-                    at=timezone.now(),
-                    note=form.cleaned_data["note"],
-                    patron=patron if amount else None,
-                    amount=amount,
-                )
-            except InvalidOperation as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, _("%(barcode)s is marked damaged.") % {"barcode": item.barcode}
-                )
-                return redirect("staff:circulation:checkin")
+            messages.success(
+                request, _("%(barcode)s is marked damaged.") % {"barcode": item.barcode}
+            )
+            return redirect("staff:circulation:checkin")
     return render(
         request,
         "circulation/item_damaged.html",
@@ -698,9 +689,8 @@ def transit(request: StaffRequest) -> HttpResponse:
                     item=item,
                     to_branch=form.cleaned_data["to_branch"],
                     branch=branch,
-                    staff=request.user,
+                    actor=_actor(request),
                     at=timezone.now(),
-                    desk=DESK_NAME,
                 )
             except InvalidOperation as error:
                 form.add_error("barcode", str(error))
@@ -739,7 +729,7 @@ def receive(request: StaffRequest) -> HttpResponse:
         return redirect("staff:circulation:transit")
     try:
         arrival = services.receive_transfer(
-            item=item, branch=_desk(request), staff=request.user, at=timezone.now(), desk=DESK_NAME
+            item=item, branch=_desk(request), actor=_actor(request), at=timezone.now()
         )
     except InvalidOperation as error:
         messages.error(request, str(error))
@@ -778,10 +768,9 @@ def fines(request: StaffRequest, patron_id: int) -> HttpResponse:
             payment = services.pay(
                 patron=patron,
                 amount=form.cleaned_data["amount"],
-                staff=request.user,
+                actor=_actor(request),
                 branch=_desk(request),
                 at=timezone.now(),
-                desk=DESK_NAME,
             )
         except InvalidOperation as error:
             form.add_error("amount", str(error))
@@ -818,7 +807,7 @@ def waive(request: StaffRequest, fine_id: int) -> HttpResponse:
             services.waive(
                 fine=fine,
                 reason=form.cleaned_data["reason"],
-                staff=request.user,
+                actor=_actor(request),
                 at=timezone.now(),
                 branch=_desk(request),
             )
@@ -850,10 +839,9 @@ def pay_out_refund(request: StaffRequest, refund_id: int) -> HttpResponse:
     try:
         refund = services.pay_out_refund(
             refund=refund,
-            staff=request.user,
+            actor=_actor(request),
             branch=_desk(request),
             at=timezone.now(),
-            desk=DESK_NAME,
         )
     except InvalidOperation as error:
         messages.error(request, str(error))
@@ -902,7 +890,7 @@ def rule_edit(request: StaffRequest, rule_id: int | None = None) -> HttpResponse
     rule = get_object_or_404(CirculationRule, pk=rule_id) if rule_id else None
     form = CirculationRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
-        services.save_rule(form.save(commit=False), staff=request.user, at=timezone.now())
+        services.save_rule(form.save(commit=False), actor=_actor(request), at=timezone.now())
         messages.success(request, _("Rule saved."))
         return redirect("staff:circulation:rules")
     return render(
@@ -945,7 +933,7 @@ def term_edit(request: StaffRequest, term_id: int | None = None) -> HttpResponse
     term = get_object_or_404(Term, pk=term_id, network_id=network_id) if term_id else None
     form = TermForm(request.POST or None, instance=term, network_id=network_id)
     if request.method == "POST" and form.is_valid():
-        services.save_term(form.save(commit=False), staff=request.user, at=timezone.now())
+        services.save_term(form.save(commit=False), actor=_actor(request), at=timezone.now())
         messages.success(request, _("Term saved."))
         return redirect("staff:circulation:terms")
     return render(

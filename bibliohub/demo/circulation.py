@@ -29,7 +29,6 @@ from bibliohub.circulation.errors import CheckoutRefused, HoldRefused
 from bibliohub.circulation.models import (
     ACTIVE_HOLD_STATUSES,
     CalendarMode,
-    CirculationEvent,
     CirculationRule,
     Hold,
     HoldStatus,
@@ -38,6 +37,8 @@ from bibliohub.circulation.models import (
     Term,
 )
 from bibliohub.history import Actor
+from bibliohub.history.models import Entry
+from bibliohub.interop.sip2 import services as terminals
 from bibliohub.interop.sip2.models import SelfCheckTerminal
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons import services as patrons
@@ -46,9 +47,10 @@ from bibliohub.portal.services import set_pin
 
 # Printed for anyone to read, like the staff passwords: a demonstration protects nothing.
 DEMO_PIN = "2468"
-# Categories are set up as the installation itself; patrons are registered, and their PINs
-# set, by the administrator at the desk, and the history made by each library's librarian.
-SETTING_UP = Actor.system("demo")
+# Categories, rules, terms and the terminal are set up as the installation itself; patrons are
+# registered, and their PINs set, by the administrator at the desk; loans, returns and fines are
+# made as each library's librarian at the desk, holds as the readers online.
+DEMO = Actor.system("demo")
 
 
 @dataclass(frozen=True)
@@ -196,8 +198,8 @@ def load_demo_circulation(network: Network, *, at: datetime) -> list[str]:
     admin = User.objects.get(username="admin")
     with transaction.atomic():
         categories = _categories(at=at, added=added)
-        _rules(network, branches, categories, today=timezone.localdate(at), added=added)
-        _terminal(branches, added)
+        _rules(network, branches, categories, at=at, added=added)
+        _terminal(branches, at=at, added=added)
         people = _patrons(branches, categories, staff=admin, at=at, added=added)
         for key in PRINTED:
             patron = people[key]
@@ -225,7 +227,7 @@ def _categories(*, at: datetime, added: list[str]) -> dict[str, PatronCategory]:
                 code=code, name=names["en"], names=names, age_band=band,
                 card_validity_months=months, sort_order=order,
             ),
-            actor=SETTING_UP, at=at,
+            actor=DEMO, at=at,
         )
         if existing is None:
             added.append(f"patron category {code}")
@@ -234,8 +236,9 @@ def _categories(*, at: datetime, added: list[str]) -> dict[str, PatronCategory]:
 
 def _rules(
     network: Network, branches: dict[str, Branch], categories: dict[str, PatronCategory],
-    *, today: date, added: list[str],
+    *, at: datetime, added: list[str],
 ) -> None:
+    today = timezone.localdate(at)
     types = {t.code: t for t in ItemType.objects.filter(code__in=["dvd", "serial"])}
     plans: list[tuple[Branch | None, PatronCategory | None, ItemType | None, dict[str, object]]] = [
         (None, None, None, dict(
@@ -266,32 +269,37 @@ def _rules(
             loan_period=14, renewals_allowed=1, max_loans=5, fine_per_day=0,
             due_at_end_of_term=True, note="School: every loan comes back at the end of term")))
     for branch, category, item_type, values in plans:
-        _, new = CirculationRule.objects.get_or_create(
-            branch=branch, patron_category=category, item_type=item_type, defaults=values
-        )
-        if new:
-            added.append(f"circulation rule: {values['note']}")
+        if CirculationRule.objects.filter(
+            branch=branch, patron_category=category, item_type=item_type
+        ).exists():
+            continue
+        circulation.save_rule(
+            CirculationRule(branch=branch, patron_category=category, item_type=item_type, **values),
+            actor=DEMO, at=at,
+        )  # fmt: skip
+        added.append(f"circulation rule: {values['note']}")
     school = branches.get("school")
     if school is None:
         return
     for name, names, starts, ends in school_terms(today):
-        _, new = Term.objects.get_or_create(
-            network=network, branch=school, name=name, starts_on=starts,
-            defaults={"names": names, "ends_on": ends, "borrowing_ends_on": ends - timedelta(days=7)},
-        )
-        if new:
-            added.append(f"term {name} {starts.year}")
+        if Term.objects.filter(network=network, branch=school, name=name, starts_on=starts).exists():
+            continue
+        circulation.save_term(
+            Term(network=network, branch=school, name=name, starts_on=starts, names=names,
+                 ends_on=ends, borrowing_ends_on=ends - timedelta(days=7)),
+            actor=DEMO, at=at,
+        )  # fmt: skip
+        added.append(f"term {name} {starts.year}")
 
 
-def _terminal(branches: dict[str, Branch], added: list[str]) -> None:
+def _terminal(branches: dict[str, Branch], *, at: datetime, added: list[str]) -> None:
     if SelfCheckTerminal.objects.filter(login=TERMINAL.login).exists() or TERMINAL.branch not in branches:
         return
     terminal = SelfCheckTerminal(
         login=TERMINAL.login, name=TERMINAL.name, branch=branches[TERMINAL.branch],
         language=TERMINAL.language,
     )
-    terminal.set_password(TERMINAL.password)
-    terminal.save()
+    terminals.save_terminal(terminal, password=TERMINAL.password, actor=DEMO, at=at)
     added.append(f"self-check terminal {TERMINAL.login}")
 
 
@@ -323,7 +331,7 @@ def _patrons(
 def _has_history(people: Iterable[Patron]) -> bool:
     ids = [p.pk for p in people]
     return (
-        CirculationEvent.objects.filter(patron_id__in=ids).exists()
+        Entry.objects.filter(domain="circulation", patron_id__in=ids).exists()
         or Block.objects.filter(patron_id__in=ids).exists()
     )
 
@@ -362,6 +370,7 @@ def _history(
     staff = {
         code: User.objects.filter(username=code).first() or admin for code in ("central", "north", "school")
     }
+    desk = {code: Actor.for_staff(user) for code, user in staff.items()}
     shelf = _Shelf()
 
     def days(n: int) -> datetime:
@@ -373,8 +382,7 @@ def _history(
             return None
         try:
             loan = circulation.checkout(
-                patron=people[key], item=item, branch=branch, staff=staff[branch.code],
-                desk="demo", at=when,
+                patron=people[key], item=item, branch=branch, actor=desk[branch.code], at=when,
             )
         except CheckoutRefused:
             return None  # e.g. the school's borrowing window has closed for this term
@@ -383,7 +391,7 @@ def _history(
 
     def give_back(loan: Loan | None, branch: Branch, when: datetime) -> None:
         if loan is not None:
-            circulation.checkin(item=loan.item, branch=branch, staff=staff[branch.code], desk="demo", at=when)
+            circulation.checkin(item=loan.item, branch=branch, actor=desk[branch.code], at=when)
             added.append(f"return {loan.item.barcode}")
 
     def hold(key: str, loan: Loan | None, when: datetime) -> Hold | None:
@@ -392,7 +400,7 @@ def _history(
         try:
             placed = circulation.place_hold(
                 patron=people[key], record=loan.item.record, pickup_branch=people[key].home_branch,
-                staff=None, at=when,
+                actor=Actor.for_patron(people[key]), at=when,
             )
         except HoldRefused:
             return None
@@ -423,7 +431,7 @@ def _history(
     if "anna" in people:
         circulation.charge_fine(
             patron=people["anna"], amount=Decimal("2.00"), note="Replacement library card",
-            branch=central, staff=staff["central"], at=days(15),
+            branch=central, actor=desk["central"], at=days(15),
         )
         added.append(f"fine for {card_number(_plan('anna'))}")
     # Hùng brought back yesterday a book Wang Fang asked for: it waits for her on the hold shelf.

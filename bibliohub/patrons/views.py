@@ -147,7 +147,8 @@ def detail(request: StaffRequest, patron_id: int) -> HttpResponse:
         "patrons/detail.html",
         {
             "patron": patron,
-            "blocks": [r.message for r in selectors.blocks_for(patron, at=at)],
+            # Whether they may borrow at this desk: the answer checkout gives.
+            "blocks": circulation_selectors.standing(patron, branch=_desk(request), at=at).messages,
             "manual_blocks": patron.blocks.select_related("staff", "lifted_by").order_by(
                 "-starts_at"
             )[:20],

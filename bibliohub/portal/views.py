@@ -30,7 +30,7 @@ from bibliohub.circulation.errors import InvalidOperation, RefusalReason, Refuse
 from bibliohub.circulation.models import Hold, HoldStatus, Loan
 from bibliohub.history import Actor
 from bibliohub.patrons import services as patron_services
-from bibliohub.patrons.errors import BlockReason, InvalidPatronData
+from bibliohub.patrons.errors import InvalidPatronData
 from bibliohub.patrons.models import Patron
 from bibliohub.portal import services, session
 from bibliohub.portal.forms import (
@@ -45,7 +45,6 @@ from bibliohub.portal.forms import (
 )
 from bibliohub.portal.session import patron_required
 
-PORTAL_DESK = "portal"
 # How long a lost-item charge cancelled because the copy turned up stays on "My fines".
 FOUND_CHARGES_SHOWN = timedelta(days=90)
 # Lists show the title; the whole MARC record it is extracted from stays in the database.
@@ -94,17 +93,15 @@ _TO_THE_PATRON = {
     RefusalReason.ALREADY_HELD: gettext_lazy("You already have a hold on this title."),
     RefusalReason.ALREADY_ON_LOAN_TO_PATRON: gettext_lazy("You already have this title on loan."),
 }
-_BLOCK_TO_THE_PATRON = {
-    BlockReason.PENDING: _TO_THE_PATRON[RefusalReason.PATRON_BLOCKED_PENDING],
-    BlockReason.MANUAL_BLOCK: _TO_THE_PATRON[RefusalReason.PATRON_BLOCKED_MANUAL],
-    BlockReason.CARD_EXPIRED: _TO_THE_PATRON[RefusalReason.CARD_EXPIRED],
-    BlockReason.FINES_OVER_LIMIT: _TO_THE_PATRON[RefusalReason.FINES_OVER_LIMIT],
-    BlockReason.OVERDUE_ITEMS: _TO_THE_PATRON[RefusalReason.OVERDUE],
-}
 
 
 def _refusal_text(reasons: list[RefusalReason]) -> str:
     return " ".join(str(_TO_THE_PATRON.get(r, r.message)) for r in reasons)
+
+
+def _as_patron(patron: Patron) -> Actor:
+    """Who acts in the portal: the signed-in patron, online."""
+    return Actor.for_patron(patron)
 
 
 # --- Signing in -------------------------------------------------------------------------------
@@ -249,8 +246,10 @@ def loans(request: HttpRequest, patron: Patron) -> HttpResponse:
             "section": "loans",
             "loans": list(circulation.loans_for(patron).defer(*_NO_MARC_LOAN)),
             "now": now,
+            # Whether they may borrow (at their home library): the answer checkout gives.
             "blocks": [
-                _BLOCK_TO_THE_PATRON.get(b, b.label) for b in circulation.blocks_for(patron, at=now)
+                _TO_THE_PATRON.get(r, r.label)
+                for r in circulation.standing(patron, branch=patron.home_branch, at=now).reasons
             ],
         },
     )
@@ -268,7 +267,7 @@ def renew(request: HttpRequest, patron: Patron, loan_id: int) -> HttpResponse:
     title = loan.item.record.title
     try:
         loan = circulation_services.renew(
-            loan=loan, branch=loan.branch, staff=None, desk=PORTAL_DESK, at=_now()
+            loan=loan, branch=loan.branch, actor=_as_patron(patron), at=_now()
         )
     except Refused as refusal:
         messages.error(
@@ -289,7 +288,7 @@ def renew(request: HttpRequest, patron: Patron, loan_id: int) -> HttpResponse:
 @patron_required
 def renew_all(request: HttpRequest, patron: Patron) -> HttpResponse:
     result = circulation_services.renew_all(
-        patron=patron, branch=patron.home_branch, staff=None, desk=PORTAL_DESK, at=_now()
+        patron=patron, branch=patron.home_branch, actor=_as_patron(patron), at=_now()
     )
     if result.renewed:
         messages.success(
@@ -356,7 +355,10 @@ def cancel_hold(request: HttpRequest, patron: Patron, hold_id: int) -> HttpRespo
     hold = _own_active_hold(patron, hold_id)
     try:
         circulation_services.cancel_hold(
-            hold=hold, staff=None, at=_now(), reason=_("Cancelled by the reader online")
+            hold=hold,
+            actor=_as_patron(patron),
+            at=_now(),
+            reason=_("Cancelled by the reader online"),
         )
     except InvalidOperation as error:
         messages.error(request, str(error))
@@ -377,7 +379,9 @@ def change_pickup(request: HttpRequest, patron: Patron, hold_id: int) -> HttpRes
         return redirect("portal:holds")
     branch = form.cleaned_data["pickup_branch"]
     try:
-        circulation_services.change_pickup(hold=hold, pickup_branch=branch, staff=None, at=_now())
+        circulation_services.change_pickup(
+            hold=hold, pickup_branch=branch, actor=_as_patron(patron), at=_now()
+        )
     except InvalidOperation as error:
         messages.error(request, str(error))
     else:
@@ -402,7 +406,7 @@ def change_not_needed_after(request: HttpRequest, patron: Patron, hold_id: int) 
     day = form.cleaned_data["not_needed_after"]
     try:
         circulation_services.change_not_needed_after(
-            hold=hold, not_needed_after=day, staff=None, at=_now(), desk=PORTAL_DESK
+            hold=hold, not_needed_after=day, actor=_as_patron(patron), at=_now()
         )
     except InvalidOperation as error:
         messages.error(request, str(error))
@@ -439,8 +443,7 @@ def place_hold(request: HttpRequest, record_id: int) -> HttpResponse:
             patron=patron,
             record=record,
             pickup_branch=branch,
-            staff=None,
-            desk=PORTAL_DESK,
+            actor=_as_patron(patron),
             at=_now(),
             not_needed_after=form.cleaned_data["not_needed_after"],
         )

@@ -15,8 +15,9 @@ import pytest
 
 from bibliohub.catalog.models import Item, ItemStatus, ItemType, Record
 from bibliohub.circulation import services
-from bibliohub.circulation.models import CirculationEvent, CirculationRule, Loan
+from bibliohub.circulation.models import CirculationRule, Loan
 from bibliohub.history import Actor
+from bibliohub.history.models import Entry
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
@@ -113,20 +114,37 @@ def book(make_item) -> Item:
 
 
 @pytest.fixture
-def lend(central, central_librarian) -> Callable[..., Loan]:
+def librarian(central_librarian) -> Actor:
+    """The central library's librarian at the desk."""
+    return Actor.for_staff(central_librarian, source="desk 1")
+
+
+@pytest.fixture
+def kiosk(central) -> Actor:
+    """A self-check terminal of the central library (no staff member, never an override)."""
+    from bibliohub.interop.sip2.models import SelfCheckTerminal
+
+    terminal = SelfCheckTerminal(login="kiosk-1", name="Kiosk", branch=central)
+    terminal.set_password("kiosk secret")
+    terminal.save()
+    return Actor.for_terminal(terminal)
+
+
+@pytest.fixture
+def lend(central, librarian) -> Callable[..., Loan]:
     """Lend at the central desk (or as given), AT unless told."""
 
     def lend_(patron: Patron, item: Item, *, at: datetime = AT, **kw) -> Loan:
         kw.setdefault("branch", central)
-        kw.setdefault("staff", central_librarian)
-        kw.setdefault("desk", "desk 1")
+        kw.setdefault("actor", librarian)
         return services.checkout(patron=patron, item=item, at=at, **kw)
 
     return lend_
 
 
-def events(kind: str | None = None) -> list[CirculationEvent]:
-    qs = CirculationEvent.objects.order_by("pk")
+def events(kind: str | None = None) -> list[Entry]:
+    """The circulation entries of the history, oldest first (of one kind if given)."""
+    qs = Entry.objects.filter(domain="circulation").order_by("pk")
     return list(qs.filter(kind=kind) if kind else qs)
 
 

@@ -11,10 +11,12 @@ from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation import selectors, services
 from bibliohub.circulation.errors import HoldRefused, InvalidOperation, RefusalReason
 from bibliohub.circulation.models import CirculationRule, HoldStatus, Transfer, TransferReason
-from bibliohub.history import Actor
+from bibliohub.history import Actor, Channel
 from tests.circulation.conftest import AT, end_of, events, refresh
 
 R = RefusalReason
+# Copies in transit arrive at a desk; expiry is the scheduled job's.
+JOB = Actor.for_job("holds_expired")
 
 
 @pytest.fixture
@@ -23,8 +25,7 @@ def checkin(central, central_librarian):
         return services.checkin(
             item=item,
             branch=branch or central,
-            staff=staff or central_librarian,
-            desk="returns",
+            actor=Actor.for_staff(staff or central_librarian, source="returns"),
             at=at,
         )
 
@@ -32,12 +33,13 @@ def checkin(central, central_librarian):
 
 
 def hold_for(patron, record, branch, at=AT, item=None):
+    """A hold placed by the patron online."""
     if item is not None:
         return services.place_hold(
-            patron=patron, item=item, pickup_branch=branch, staff=None, at=at
+            patron=patron, item=item, pickup_branch=branch, actor=Actor.for_patron(patron), at=at
         )
     return services.place_hold(
-        patron=patron, record=record, pickup_branch=branch, staff=None, at=at
+        patron=patron, record=record, pickup_branch=branch, actor=Actor.for_patron(patron), at=at
     )
 
 
@@ -50,11 +52,15 @@ def test_a_return_closes_the_loan_and_puts_the_item_back(lend, checkin, reader, 
     assert refresh(book).status == ItemStatus.AVAILABLE
     assert result.hold is None and result.transfer is None and result.fine is None
     (event,) = events("checkin")
-    assert event.loan == loan and event.patron == reader and event.desk == "returns"
+    assert (event.object_type, event.object_id) == ("circulation.loan", loan.pk)
+    assert event.patron_id == reader.pk and event.source == "returns"
+    # Nothing changed of the copy's status (back on the shelf, as before it was lent)...
+    # only the loan: the entry says the copy is available again.
+    assert event.detail == {"item_status": "available"}
 
 
 def test_a_return_at_another_branch_sends_the_item_home(
-    lend, checkin, reader, book, central, riverside, riverside_librarian
+    lend, checkin, reader, book, central, riverside, riverside_librarian, central_librarian
 ):
     lend(reader, book)
     result = checkin(book, branch=riverside, staff=riverside_librarian)
@@ -65,15 +71,19 @@ def test_a_return_at_another_branch_sends_the_item_home(
     assert refresh(book).status == ItemStatus.IN_TRANSIT
     assert list(selectors.in_transit(central)) == [transfer]
     assert list(selectors.in_transit(riverside, outgoing=True)) == [transfer]
-    assert events("transfer_sent")[0].branch == riverside
+    (sent,) = events("transfer_sent")
+    assert sent.branch_id == riverside.pk and sent.detail["item_status"] == "in_transit"
+    assert (sent.object_type, sent.object_id) == ("circulation.transfer", transfer.pk)
+    assert events("checkin")[0].detail == {"item_status": "in_transit"}
     # Arriving home, it is back on the shelf.
     arrival = services.receive_transfer(
-        item=book, branch=central, staff=None, at=AT + timedelta(days=2)
+        item=book, branch=central, actor=Actor.for_staff(central_librarian), at=AT + timedelta(days=2)
     )
     assert arrival.transfer.received_at == AT + timedelta(days=2)
     assert refresh(book).status == ItemStatus.AVAILABLE
     assert not selectors.in_transit(central).exists()
-    assert len(events("transfer_received")) == 1
+    (received,) = events("transfer_received")
+    assert received.detail == {"from": riverside.pk, "item_status": "available"}
 
 
 def test_a_waiting_hold_captures_the_returned_copy_at_its_pickup_branch(
@@ -88,11 +98,13 @@ def test_a_waiting_hold_captures_the_returned_copy_at_its_pickup_branch(
     assert hold.expires_at == end_of(date(2026, 12, 9))  # seven days to pick it up
     assert refresh(book).status == ItemStatus.ON_HOLD_SHELF
     assert list(selectors.hold_shelf(central)) == [hold]
-    assert events("hold_ready")[0].patron == second_reader
+    (ready,) = events("hold_ready")
+    assert ready.patron_id == second_reader.pk and ready.detail == {"item_status": "on_hold_shelf"}
+    assert events("checkin")[0].detail == {"item_status": "on_hold_shelf"}
 
 
 def test_a_hold_for_another_branch_sends_the_copy_there_and_it_waits_on_arrival(
-    lend, checkin, reader, second_reader, book, central, riverside
+    lend, checkin, reader, second_reader, book, central, riverside, riverside_librarian
 ):
     lend(reader, book)
     hold = hold_for(second_reader, book.record, riverside)
@@ -100,7 +112,7 @@ def test_a_hold_for_another_branch_sends_the_copy_there_and_it_waits_on_arrival(
     assert refresh(hold).status == HoldStatus.IN_TRANSIT
     assert result.transfer.to_branch == riverside and result.transfer.reason == "hold"
     arrival = services.receive_transfer(
-        item=book, branch=riverside, staff=None, at=AT + timedelta(days=2)
+        item=book, branch=riverside, actor=Actor.for_staff(riverside_librarian), at=AT + timedelta(days=2)
     )
     assert arrival.routing.hold == refresh(hold) and refresh(hold).status == HoldStatus.READY
     assert refresh(book).status == ItemStatus.ON_HOLD_SHELF
@@ -149,13 +161,15 @@ def test_unclaimed_holds_expire_and_the_copy_goes_to_the_next_reader(
     first = hold_for(second_reader, book.record, central)
     second = hold_for(third_reader, book.record, central, at=AT + timedelta(minutes=1))
     checkin(book)
-    assert services.expire_holds(at=AT + timedelta(days=8)) == []  # still within the week
-    expired = services.expire_holds(at=AT + timedelta(days=9))
+    assert services.expire_holds(at=AT + timedelta(days=8), actor=JOB) == []  # within the week
+    expired = services.expire_holds(at=AT + timedelta(days=9), actor=JOB)
     assert expired == [refresh(first)] and refresh(first).status == HoldStatus.EXPIRED
     assert refresh(second).status == HoldStatus.READY
     assert refresh(second).assigned_item == book
     assert refresh(book).status == ItemStatus.ON_HOLD_SHELF
-    assert len(events("hold_expired")) == 1
+    (event,) = events("hold_expired")
+    assert (event.channel, event.source) == (Channel.JOB, "holds_expired")
+    assert event.detail == {"item": book.pk, "item_status": "on_hold_shelf"}
 
 
 def test_an_expired_hold_with_nobody_waiting_puts_the_copy_back(
@@ -164,8 +178,9 @@ def test_an_expired_hold_with_nobody_waiting_puts_the_copy_back(
     lend(reader, book)
     hold_for(second_reader, book.record, central)
     checkin(book)
-    services.expire_holds(at=AT + timedelta(days=30))
+    services.expire_holds(at=AT + timedelta(days=30), actor=JOB)
     assert refresh(book).status == ItemStatus.AVAILABLE
+    assert events("hold_expired")[0].detail == {"item": book.pk, "item_status": "available"}
 
 
 def test_cancelling_a_ready_hold_frees_the_copy(
@@ -174,12 +189,16 @@ def test_cancelling_a_ready_hold_frees_the_copy(
     lend(reader, book)
     hold = hold_for(second_reader, book.record, central)
     checkin(book)
-    services.cancel_hold(hold=hold, staff=None, at=AT + timedelta(days=2), reason="Bought it")
-    assert refresh(hold).status == HoldStatus.CANCELLED
+    online = Actor.for_patron(second_reader)
+    services.cancel_hold(hold=hold, actor=online, at=AT + timedelta(days=2), reason="Bought it")
+    assert refresh(hold).status == HoldStatus.CANCELLED and refresh(hold).cancel_reason == "Bought it"
     assert refresh(book).status == ItemStatus.AVAILABLE
-    assert events("hold_cancelled")[0].staff is None
+    (event,) = events("hold_cancelled")
+    assert event.staff_id is None and event.channel == Channel.ONLINE
+    # The copy went back on the shelf; the patron's words stay on the hold.
+    assert event.detail == {"item": book.pk, "item_status": "available"}
     with pytest.raises(InvalidOperation):
-        services.cancel_hold(hold=hold, staff=None, at=AT + timedelta(days=2))
+        services.cancel_hold(hold=hold, actor=online, at=AT + timedelta(days=2))
 
 
 def test_the_pickup_branch_can_change_while_the_hold_waits(
@@ -187,12 +206,36 @@ def test_the_pickup_branch_can_change_while_the_hold_waits(
 ):
     lend(reader, book)
     hold = hold_for(second_reader, book.record, central)
-    services.change_pickup(hold=hold, pickup_branch=riverside, staff=None, at=AT)
+    online = Actor.for_patron(second_reader)
+    services.change_pickup(hold=hold, pickup_branch=riverside, actor=online, at=AT)
     assert refresh(hold).pickup_branch == riverside
     assert events("hold_changed")[0].detail == {"from": "central", "to": "riverside"}
     checkin(book)
     with pytest.raises(InvalidOperation):
-        services.change_pickup(hold=hold, pickup_branch=central, staff=None, at=AT)
+        services.change_pickup(hold=hold, pickup_branch=central, actor=online, at=AT)
+
+
+def test_a_hold_is_picked_up_only_at_an_active_branch_of_the_patrons_network(
+    reader, book, central, riverside
+):
+    from bibliohub.libraries.models import Branch, Network
+
+    elsewhere = Branch.objects.create(
+        network=Network.objects.create(name="Another network"), code="away", name="Away"
+    )
+    riverside.is_active = False
+    riverside.save()
+    for branch in (elsewhere, riverside):
+        with pytest.raises(InvalidOperation):
+            hold_for(reader, book.record, branch)
+    hold = hold_for(reader, book.record, central)
+    with pytest.raises(InvalidOperation):
+        services.change_pickup(
+            hold=hold, pickup_branch=elsewhere, actor=Actor.for_patron(reader), at=AT
+        )
+    assert refresh(hold).pickup_branch == central
+    # Nothing was refused for want of a title: no refusal is recorded.
+    assert not events("hold_refused")
 
 
 def test_hold_refusals_are_recorded(lend, reader, second_reader, book, central, default_rule):
@@ -208,10 +251,20 @@ def test_hold_refusals_are_recorded(lend, reader, second_reader, book, central, 
     default_rule.save()
     with pytest.raises(HoldRefused) as e:
         services.place_hold(
-            patron=refresh(reader), record=book.record, pickup_branch=central, staff=None, at=AT
+            patron=refresh(reader),
+            record=book.record,
+            pickup_branch=central,
+            actor=Actor.for_patron(reader),
+            at=AT,
         )
     assert R.HOLDS_NOT_ALLOWED in e.value.reasons
-    assert [ev.action for ev in events("refusal")] == ["hold", "hold", "hold"]
+    refusals = events("hold_refused")
+    assert [ev.reasons[-1] for ev in refusals] == [
+        "already_held",
+        "already_on_loan_to_patron",
+        "already_on_loan_to_patron",
+    ]
+    assert all(ev.record_id == book.record_id and ev.channel == Channel.ONLINE for ev in refusals)
 
 
 def test_a_title_without_a_copy_to_wait_for_cannot_be_held(reader, make_item, central, make_record):
@@ -236,12 +289,14 @@ def test_staff_can_place_a_hold_past_a_block_with_a_reason(
         patron=reader,
         record=book.record,
         pickup_branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=AT,
         override_reason="Settles on Friday",
     )
     event = events("hold_placed")[0]
-    assert event.hold == hold and event.reasons == ["patron_blocked_manual"]
+    assert (event.object_type, event.object_id) == ("circulation.hold", hold.pk)
+    assert event.reasons == ["patron_blocked_manual"] and event.detail == {"override": True}
+    assert hold.override_reason == "Settles on Friday"
 
 
 def test_holds_to_pull_lists_copies_on_the_shelf_for_waiting_holds(
@@ -260,34 +315,42 @@ def test_holds_to_pull_lists_copies_on_the_shelf_for_waiting_holds(
 def test_sending_an_item_by_hand_and_what_cannot_be_sent(
     lend, reader, book, make_item, central, riverside, central_librarian
 ):
+    librarian = Actor.for_staff(central_librarian)
     transfer = services.send_transfer(
-        item=book, to_branch=riverside, branch=central, staff=central_librarian, at=AT
+        item=book, to_branch=riverside, branch=central, actor=librarian, at=AT
     )
     assert transfer.reason == TransferReason.MANUAL
     assert refresh(book).status == ItemStatus.IN_TRANSIT
     with pytest.raises(InvalidOperation):
-        services.send_transfer(
-            item=book, to_branch=central, branch=riverside, staff=central_librarian, at=AT
-        )
+        services.send_transfer(item=book, to_branch=central, branch=riverside, actor=librarian, at=AT)
     other = make_item()
     lend(reader, other)
     with pytest.raises(InvalidOperation):
         services.send_transfer(
-            item=other, to_branch=riverside, branch=central, staff=central_librarian, at=AT
+            item=other, to_branch=riverside, branch=central, actor=librarian, at=AT
         )
     with pytest.raises(InvalidOperation):
-        services.receive_transfer(item=other, branch=riverside, staff=None, at=AT)
+        services.receive_transfer(item=other, branch=riverside, actor=librarian, at=AT)
     assert Transfer.objects.count() == 1
 
 
 def test_an_item_sent_by_hand_stays_at_the_branch_it_was_sent_to(
     book, central, riverside, central_librarian, riverside_librarian
 ):
-    services.send_transfer(item=book, to_branch=riverside, branch=central, staff=central_librarian, at=AT)
-    arrival = services.receive_transfer(item=book, branch=riverside, staff=riverside_librarian, at=AT)
+    services.send_transfer(
+        item=book, to_branch=riverside, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+    )
+    arrival = services.receive_transfer(
+        item=book, branch=riverside, actor=Actor.for_staff(riverside_librarian), at=AT
+    )
     book = refresh(book)
     assert arrival.routing.transfer is None
     assert (book.branch, book.status, book.location) == (riverside, ItemStatus.AVAILABLE, None)
+    assert events("transfer_received")[0].detail == {
+        "from": central.pk,
+        "item_status": "available",
+        "item_branch": riverside.pk,
+    }
 
 
 def test_lost_and_claims_returned_end_the_loan(lend, reader, make_item, central, central_librarian):
@@ -296,8 +359,9 @@ def test_lost_and_claims_returned_end_the_loan(lend, reader, make_item, central,
     lost_loan = lend(reader, lost_copy)
     claimed_loan = lend(reader, claimed)
     later = AT + timedelta(days=40)
-    services.mark_lost(loan=lost_loan, branch=central, staff=central_librarian, at=later)
-    services.claims_returned(loan=claimed_loan, branch=central, staff=central_librarian, at=later)
+    librarian = Actor.for_staff(central_librarian)
+    services.mark_lost(loan=lost_loan, branch=central, actor=librarian, at=later)
+    services.claims_returned(loan=claimed_loan, branch=central, actor=librarian, at=later)
     assert refresh(lost_loan).outcome == "lost" and refresh(lost_copy).status == "lost"
     assert refresh(claimed_loan).outcome == "claims_returned"
     assert refresh(claimed).status == ItemStatus.MISSING
@@ -308,30 +372,59 @@ def test_lost_and_claims_returned_end_the_loan(lend, reader, make_item, central,
         ("overdue", Decimal("3.20")),
         ("overdue", Decimal("3.20")),
     ]
-    assert len(events("lost")) == 1 and len(events("claims_returned")) == 1
+    (lost,) = events("lost")
+    (claimed_entry,) = events("claims_returned")
+    assert lost.detail["item_status"] == "lost" and claimed_entry.detail == {"item_status": "missing"}
+    lost_fine = reader.fines.get(kind="lost")
+    assert lost.detail["fine"] == lost_fine.pk and lost.object_id == lost_loan.pk
+    # The lost charge names the loan it is for, in the network's currency.
+    charged = next(e for e in events("fine") if e.detail["fine"] == lost_fine.pk)
+    assert (charged.object_type, charged.object_id) == ("circulation.loan", lost_loan.pk)
+    assert (charged.amount, charged.currency) == (Decimal("12.50"), "UAH")
     with pytest.raises(InvalidOperation):
-        services.mark_lost(loan=lost_loan, branch=central, staff=central_librarian, at=later)
+        services.mark_lost(loan=lost_loan, branch=central, actor=librarian, at=later)
 
 
 def test_a_damaged_item_leaves_circulation_and_can_be_charged(
     lend, checkin, reader, book, central, central_librarian
 ):
-    lend(reader, book)
+    loan = lend(reader, book)
+    librarian = Actor.for_staff(central_librarian)
     with pytest.raises(InvalidOperation):
-        services.mark_damaged(item=book, branch=central, staff=central_librarian, at=AT)
+        services.mark_damaged(item=book, branch=central, actor=librarian, at=AT)
     checkin(book)
+    # Who pays is the service's to decide: the last borrower.
     services.mark_damaged(
         item=book,
         branch=central,
-        staff=central_librarian,
+        actor=librarian,
         at=AT + timedelta(days=1),
-        patron=reader,
         amount=Decimal("4.00"),
         note="Water damage",
     )
     assert refresh(book).status == ItemStatus.DAMAGED
-    assert reader.fines.get().kind == "damaged"
-    assert events("damaged")[0].patron == reader
+    fine = reader.fines.get()
+    assert (fine.kind, fine.loan, fine.note) == ("damaged", loan, "Water damage")
+    (event,) = events("damaged")
+    assert event.patron_id == reader.pk and event.object_id == loan.pk
+    assert event.detail == {"item_status": "damaged", "fine": fine.pk}
+
+
+def test_a_damaged_copy_nobody_is_known_to_have_borrowed_cannot_be_charged(
+    book, central, central_librarian
+):
+    with pytest.raises(InvalidOperation):
+        services.mark_damaged(
+            item=book,
+            branch=central,
+            actor=Actor.for_staff(central_librarian),
+            at=AT,
+            amount=Decimal("4.00"),
+        )
+    assert refresh(book).status == ItemStatus.AVAILABLE and not events("damaged")
+    services.mark_damaged(item=book, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
+    assert refresh(book).status == ItemStatus.DAMAGED
+    assert events("damaged")[0].patron_id is None
 
 
 def test_the_hold_pickup_days_follow_the_rule(lend, checkin, reader, second_reader, book, central):
@@ -347,7 +440,9 @@ def test_current_and_overdue_loans_are_listed_soonest_due_first(
 ):
     later = lend(reader, make_item(), at=AT + timedelta(days=2))
     sooner = lend(reader, make_item())
-    elsewhere = lend(second_reader, make_item(), branch=riverside, staff=riverside_librarian)
+    elsewhere = lend(
+        second_reader, make_item(), branch=riverside, actor=Actor.for_staff(riverside_librarian)
+    )
     assert list(selectors.loans_for(reader)) == [sooner, later]
     late = AT + timedelta(days=22)
     assert list(selectors.overdue_loans(None, late)) == [sooner, elsewhere]

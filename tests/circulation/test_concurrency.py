@@ -9,7 +9,9 @@ import pytest
 from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation import services
 from bibliohub.circulation.errors import CheckoutRefused, RefusalReason
-from bibliohub.circulation.models import CirculationEvent, Loan
+from bibliohub.circulation.models import Loan
+from bibliohub.history import Actor
+from bibliohub.history.models import Entry
 from tests.circulation.conftest import AT, refresh
 from tests.concurrency import race
 
@@ -28,7 +30,7 @@ def test_two_desks_lending_the_same_copy_at_once_only_one_wins(
 ):
     def at_desk(patron, branch, staff, desk):
         return lambda: services.checkout(
-            patron=patron, item=book, branch=branch, staff=staff, desk=desk, at=AT
+            patron=patron, item=book, branch=branch, actor=Actor.for_staff(staff, source=desk), at=AT
         )
 
     outcomes = race(
@@ -41,8 +43,8 @@ def test_two_desks_lending_the_same_copy_at_once_only_one_wins(
     assert lost[0].reasons == [RefusalReason.ITEM_ALREADY_ON_LOAN]
     assert Loan.objects.filter(item=book, returned_at__isnull=True).count() == 1
     assert refresh(book).status == ItemStatus.ON_LOAN
-    kinds = sorted(CirculationEvent.objects.values_list("kind", flat=True))
-    assert kinds == ["checkout", "refusal"]
+    kinds = sorted(Entry.objects.filter(domain="circulation").values_list("kind", flat=True))
+    assert kinds == ["checkout", "checkout_refused"]
 
 
 def test_two_desks_cannot_take_one_patron_past_the_loan_limit_together(
@@ -60,10 +62,14 @@ def test_two_desks_cannot_take_one_patron_past_the_loan_limit_together(
     first, second = make_item(), make_item()
     outcomes = race(
         lambda: services.checkout(
-            patron=reader, item=first, branch=central, staff=central_librarian, desk="1", at=AT
+            patron=reader, item=first, branch=central, actor=Actor.for_staff(central_librarian), at=AT
         ),
         lambda: services.checkout(
-            patron=reader, item=second, branch=riverside, staff=riverside_librarian, desk="2", at=AT
+            patron=reader,
+            item=second,
+            branch=riverside,
+            actor=Actor.for_staff(riverside_librarian),
+            at=AT,
         ),
     )
     lost = [o for o in outcomes if isinstance(o, CheckoutRefused)]

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from bibliohub.circulation import rules, services
 from bibliohub.circulation.models import CirculationRule, Fine, FineDays
+from bibliohub.history import Actor
 from bibliohub.libraries.hours import DayHours
 from bibliohub.libraries.models import CalendarException
 from tests.circulation.conftest import AT, KYIV
@@ -106,21 +107,21 @@ def test_a_return_is_not_fined_for_the_branch_s_holiday(
     CalendarException.objects.create(network=network, date=date(2026, 12, 25), reason="Christmas")
     returned = loan.due_at + timedelta(days=5)  # Sunday 27th at 23:59: five started days
     result = services.checkin(
-        item=book, branch=central, staff=central_librarian, desk="", at=returned
+        item=book, branch=central, actor=Actor.for_staff(central_librarian), at=returned
     )
     # 23rd, 24th and 26th: three fined days, the last two past the two days' grace.
     assert result.fine.amount == Decimal("0.60")
 
 
 def test_a_rule_fining_every_day_fines_closed_days(
-    lend, reader, book, central, network, default_rule
+    lend, reader, book, central, network, default_rule, librarian
 ):
     default_rule.fine_days = FineDays.ALL_DAYS
     default_rule.save()
     loan = lend(reader, book)
     CalendarException.objects.create(network=network, date=date(2026, 12, 25), reason="Christmas")
     result = services.checkin(
-        item=book, branch=central, staff=None, desk="", at=loan.due_at + timedelta(days=5)
+        item=book, branch=central, actor=librarian, at=loan.due_at + timedelta(days=5)
     )
     assert result.fine.amount == Decimal("1.00")
 
@@ -132,7 +133,7 @@ def test_scheduled_fines_read_each_branch_calendar_once(
     loans.append(lend(second_reader, make_item(branch=riverside), branch=riverside))
     at = AT + timedelta(days=300)
     with CaptureQueriesContext(connection) as queries:
-        assert services.accrue_fines(at=at) == 4
+        assert services.accrue_fines(at=at, actor=Actor.for_job("fines")) == 4
     calendar_reads = [
         q["sql"]
         for q in queries

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from bibliohub.circulation import notices, selectors, services
 from bibliohub.circulation.errors import InvalidOperation
-from bibliohub.circulation.models import CirculationEvent, HoldStatus
+from bibliohub.circulation.models import HoldStatus
+from bibliohub.history import Actor
 from bibliohub.interop.sip2 import codec
 from bibliohub.interop.sip2.handlers import Session, handle
 from tests.circulation.conftest import AT, events, refresh
@@ -23,9 +24,17 @@ FRIDAY = date(2026, 12, 4)
 SATURDAY_MORNING = AT + timedelta(days=4)
 
 
+JOB = Actor.for_job("holds_expired")
+
+
 def place(patron, record, central, **kw):
     return services.place_hold(
-        patron=patron, record=record, pickup_branch=central, staff=None, at=AT, **kw
+        patron=patron,
+        record=record,
+        pickup_branch=central,
+        actor=Actor.for_patron(patron),
+        at=AT,
+        **kw,
     )
 
 
@@ -42,19 +51,19 @@ def test_a_day_already_past_is_refused(reader, book, central):
 def test_a_waiting_hold_expires_the_day_after(reader, book, lend, second_reader, central):
     lend(second_reader, book)
     hold = place(reader, book.record, central, not_needed_after=FRIDAY)
-    assert services.expire_holds(at=AT + timedelta(days=3, hours=12)) == []  # Friday itself
-    assert services.expire_holds(at=SATURDAY_MORNING) == [hold]
+    assert services.expire_holds(at=AT + timedelta(days=3, hours=12), actor=JOB) == []  # Friday
+    assert services.expire_holds(at=SATURDAY_MORNING, actor=JOB) == [hold]
     hold = refresh(hold)
     assert hold.status == HoldStatus.EXPIRED and hold.expired_unneeded
-    (event,) = events(CirculationEvent.Kind.HOLD_EXPIRED)
-    assert event.detail == {"reason": "not_needed_after"} and event.patron == reader
+    (event,) = events("hold_expired")
+    assert event.detail == {"reason": "not_needed_after"} and event.patron_id == reader.pk
 
 
 def test_a_copy_already_waiting_keeps_its_pickup_days(reader, book, central, central_librarian):
     hold = place(reader, book.record, central, not_needed_after=FRIDAY)
-    services.checkin(item=book, branch=central, staff=central_librarian, desk="", at=AT)
+    services.checkin(item=book, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
     assert refresh(hold).status == HoldStatus.READY
-    assert services.expire_holds(at=SATURDAY_MORNING) == []
+    assert services.expire_holds(at=SATURDAY_MORNING, actor=JOB) == []
     assert not refresh(hold).expired_unneeded
 
 
@@ -64,11 +73,11 @@ def test_a_returned_copy_passes_over_a_hold_no_longer_needed(
     lend(third_reader, book)
     unneeded = place(reader, book.record, central, not_needed_after=FRIDAY)
     later = services.place_hold(
-        patron=second_reader, record=book.record, pickup_branch=central, staff=None,
-        at=AT + timedelta(minutes=1),
+        patron=second_reader, record=book.record, pickup_branch=central,
+        actor=Actor.for_patron(second_reader), at=AT + timedelta(minutes=1),
     )  # fmt: skip
     result = services.checkin(
-        item=book, branch=central, staff=central_librarian, desk="", at=SATURDAY_MORNING
+        item=book, branch=central, actor=Actor.for_staff(central_librarian), at=SATURDAY_MORNING
     )
     assert result.hold == later
     assert refresh(unneeded).status == HoldStatus.WAITING  # until the scheduled run ends it
@@ -85,20 +94,21 @@ def test_holds_no_longer_needed_are_not_pulled_and_do_not_stop_renewals(
     loan = lend(second_reader, lent)
     place(reader, lent.record, central, not_needed_after=FRIDAY)
     renewed = services.renew(
-        loan=loan, branch=central, staff=None, desk="kiosk", at=SATURDAY_MORNING
+        loan=loan, branch=central, actor=Actor.for_patron(second_reader), at=SATURDAY_MORNING
     )
     assert renewed.renewals == 1
 
 
 def test_the_day_can_be_changed_while_the_hold_waits(reader, book, central, central_librarian):
     hold = place(reader, book.record, central)
-    services.change_not_needed_after(hold=hold, not_needed_after=FRIDAY, staff=None, at=AT)
+    online = Actor.for_patron(reader)
+    services.change_not_needed_after(hold=hold, not_needed_after=FRIDAY, actor=online, at=AT)
     assert refresh(hold).not_needed_after == FRIDAY
-    (event,) = events(CirculationEvent.Kind.HOLD_CHANGED)
+    (event,) = events("hold_changed")
     assert event.detail == {"not_needed_after": {"from": None, "to": "2026-12-04"}}
-    services.checkin(item=book, branch=central, staff=central_librarian, desk="", at=AT)
+    services.checkin(item=book, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
     with pytest.raises(InvalidOperation):
-        services.change_not_needed_after(hold=hold, not_needed_after=None, staff=None, at=AT)
+        services.change_not_needed_after(hold=hold, not_needed_after=None, actor=online, at=AT)
 
 
 def test_the_reader_is_told_in_their_language(reader, book, lend, second_reader, central):
@@ -106,8 +116,8 @@ def test_the_reader_is_told_in_their_language(reader, book, lend, second_reader,
     reader.save()
     lend(second_reader, book)
     place(reader, book.record, central, not_needed_after=FRIDAY)
-    services.expire_holds(at=SATURDAY_MORNING)
-    report = notices.send_notices(at=SATURDAY_MORNING)
+    services.expire_holds(at=SATURDAY_MORNING, actor=JOB)
+    report = notices.send_notices(at=SATURDAY_MORNING, actor=Actor.for_job("notices"))
     assert report.sent["hold_expired"] == 1
     (message,) = mail.outbox
     # In Polish, with the day the reader gave.
@@ -130,7 +140,9 @@ def test_the_desk_sets_it_and_its_hold_lists_show_it(
         )
         hold = reader.holds.get()
         assert hold.not_needed_after == FRIDAY
-        services.checkin(item=book, branch=central, staff=central_librarian, desk="", at=AT)
+        services.checkin(
+            item=book, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+        )
         shelf = client.get(reverse("staff:circulation:hold_shelf")).content.decode()
     assert "Not needed after" in shelf and FRIDAY.isoformat() in shelf
 

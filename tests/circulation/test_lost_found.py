@@ -11,12 +11,13 @@ import time_machine
 from django.urls import reverse
 
 from bibliohub.catalog.models import ItemStatus
+from bibliohub.circulation import kinds as Kind
 from bibliohub.circulation import selectors, services
 from bibliohub.circulation.errors import InvalidOperation
-from bibliohub.circulation.models import CirculationEvent, Fine, FineKind, Refund, WaivedBecause
+from bibliohub.circulation.models import Fine, FineKind, Refund, WaivedBecause
+from bibliohub.history import Actor
 from tests.circulation.conftest import AT, events, refresh
 
-Kind = CirculationEvent.Kind
 LOST_AT = AT + timedelta(days=40)
 FOUND_AT = AT + timedelta(days=50)
 
@@ -26,7 +27,9 @@ def lost(lend, reader, make_item, central, central_librarian):
     """A copy priced 12.50, lent at AT and marked lost 40 days later (and fined till then)."""
     item = make_item(price=Decimal("12.50"))
     loan = lend(reader, item)
-    services.mark_lost(loan=loan, branch=central, staff=central_librarian, at=LOST_AT)
+    services.mark_lost(
+        loan=loan, branch=central, actor=Actor.for_staff(central_librarian), at=LOST_AT
+    )
     return refresh(item)
 
 
@@ -36,12 +39,18 @@ def lost_charge(item) -> Fine:
 
 def pay(reader, amount, central, central_librarian, at=LOST_AT + timedelta(hours=1)):
     return services.pay(
-        patron=reader, amount=Decimal(amount), staff=central_librarian, branch=central, at=at
+        patron=reader,
+        amount=Decimal(amount),
+        actor=Actor.for_staff(central_librarian),
+        branch=central,
+        at=at,
     )
 
 
 def found(item, branch, staff):
-    return services.checkin(item=item, branch=branch, staff=staff, desk="desk 1", at=FOUND_AT)
+    return services.checkin(
+        item=item, branch=branch, actor=Actor.for_staff(staff, source="desk 1"), at=FOUND_AT
+    )
 
 
 def test_an_unpaid_lost_charge_is_cancelled_and_the_overdue_fine_stays(
@@ -55,14 +64,15 @@ def test_an_unpaid_lost_charge_is_cancelled_and_the_overdue_fine_stays(
     assert result.found.refunds == [] and not Refund.objects.exists()
     assert refresh(overdue).waived_at is None and refresh(overdue).amount == Decimal("3.20")
     assert selectors.amount_owed(reader) == Decimal("3.20")
-    (event,) = events(Kind.LOST_CHARGE_CANCELLED)
-    assert (event.amount, event.staff, event.branch, event.patron, event.item) == (
+    (event,) = events(Kind.LOST_CHARGE_CANCELLED.code)
+    assert (event.amount, event.staff_id, event.branch_id, event.patron_id, event.item_id) == (
         Decimal("12.50"),
-        riverside_librarian,
-        riverside,
-        reader,
-        lost,
+        riverside_librarian.pk,
+        riverside.pk,
+        reader.pk,
+        lost.pk,
     )
+    assert (event.object_type, event.detail) == ("circulation.loan", {"fine": charge.pk})
     assert refresh(lost).status != ItemStatus.LOST
 
 
@@ -82,11 +92,11 @@ def test_a_paid_lost_charge_is_owed_back(
     )
     assert result.found.cancelled == 0
     assert list(selectors.refunds_due(reader)) == [refund]
-    (event,) = events(Kind.REFUND)
-    assert (event.amount, event.staff, event.branch) == (
+    (event,) = events(Kind.REFUND.code)
+    assert (event.amount, event.staff_id, event.branch_id) == (
         Decimal("12.50"),
-        riverside_librarian,
-        riverside,
+        riverside_librarian.pk,
+        riverside.pk,
     )
 
 
@@ -106,30 +116,32 @@ def test_the_refund_is_paid_out_once_with_a_receipt(
     pay(reader, "15.70", central, central_librarian)
     (refund,) = found(lost, riverside, riverside_librarian).found.refunds
     with pytest.raises(InvalidOperation):
-        services.pay_out_refund(refund=refund, staff=None, branch=central, at=FOUND_AT)
-    paid = services.pay_out_refund(
-        refund=refund, staff=central_librarian, branch=central, at=FOUND_AT
-    )
+        services.pay_out_refund(
+            refund=refund, actor=Actor.for_patron(reader), branch=central, at=FOUND_AT
+        )
+    librarian = Actor.for_staff(central_librarian)
+    paid = services.pay_out_refund(refund=refund, actor=librarian, branch=central, at=FOUND_AT)
     assert paid.receipt_number == f"{central.code.upper()}-{FOUND_AT:%Y%m%d}-R{refund.pk:06d}"
     assert paid.paid_out_by == central_librarian and list(selectors.refunds_due(reader)) == []
-    (event,) = events(Kind.REFUND_PAID)
-    assert (event.amount, event.staff, event.branch, event.patron) == (
+    (event,) = events(Kind.REFUND_PAID.code)
+    assert (event.amount, event.staff_id, event.branch_id, event.patron_id) == (
         Decimal("12.50"),
-        central_librarian,
-        central,
-        reader,
+        central_librarian.pk,
+        central.pk,
+        reader.pk,
     )
+    assert event.item_id == lost.pk and event.object_type == "circulation.loan"
     with pytest.raises(InvalidOperation):
-        services.pay_out_refund(refund=refund, staff=central_librarian, branch=central, at=FOUND_AT)
+        services.pay_out_refund(refund=refund, actor=librarian, branch=central, at=FOUND_AT)
 
 
 def test_a_second_return_changes_nothing_more(lost, central, central_librarian):
     found(lost, central, central_librarian)
     again = services.checkin(
-        item=lost, branch=central, staff=central_librarian, desk="", at=FOUND_AT
+        item=lost, branch=central, actor=Actor.for_staff(central_librarian), at=FOUND_AT
     )
     assert again.found is None
-    assert len(events(Kind.LOST_CHARGE_CANCELLED)) == 1
+    assert len(events(Kind.LOST_CHARGE_CANCELLED.code)) == 1
 
 
 def test_the_desk_shows_it_at_the_return_on_the_fines_page_and_on_receipts(

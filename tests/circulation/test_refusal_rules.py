@@ -42,8 +42,14 @@ CLEAN = rules.PatronState()
 
 
 def checkout(policy=POLICY, state=CLEAN, status=ItemStatus.AVAILABLE, **kw):
+    """The refusals of a checkout whose patron's and item's policy are both `policy`."""
     kw.setdefault("held_for_another", False)
-    return rules.checkout_refusals(policy, patron=state, item_status=status, **kw)
+    borrowing = rules.borrowing_refusals(
+        policy, state, borrowing_open=kw.get("borrowing_open", True)
+    )
+    return rules.checkout_refusals(
+        policy, patron=state, borrowing=borrowing, item_status=status, **kw
+    )
 
 
 def test_a_patron_in_good_standing_borrows_an_available_item():
@@ -148,6 +154,48 @@ def test_every_reason_is_given_at_once_patron_first():
     ]
 
 
+@pytest.mark.parametrize(
+    ("state", "open_", "expected"),
+    [
+        (rules.PatronState(blocks=(BlockReason.MANUAL_BLOCK,)), True, [R.PATRON_BLOCKED_MANUAL]),
+        (rules.PatronState(overdue_loans=1), True, [R.OVERDUE]),
+        (rules.PatronState(fines_owed=Decimal("10.01")), True, [R.FINES_OVER_LIMIT]),
+        (rules.PatronState(open_loans=10), True, [R.LOAN_LIMIT]),
+        (CLEAN, False, [R.OUTSIDE_BORROWING_WINDOW]),
+        (CLEAN, True, []),
+    ],
+)
+def test_whether_a_patron_may_borrow_is_one_answer(state, open_, expected):
+    """What the desk, the portal and SIP2's patron status show is what checkout refuses
+    first, whatever the item."""
+    assert rules.borrowing_refusals(POLICY, state, borrowing_open=open_) == expected
+    assert checkout(state=state, borrowing_open=open_)[: len(expected)] == expected
+
+
+def test_the_loan_limit_and_a_closed_window_stop_borrowing_but_not_renewals_or_holds():
+    state = rules.PatronState(open_loans=10)
+    assert rules.borrowing_refusals(POLICY, state, borrowing_open=False) == [
+        R.LOAN_LIMIT,
+        R.OUTSIDE_BORROWING_WINDOW,
+    ]
+    assert set(rules.BORROWING_ONLY) == {R.LOAN_LIMIT, R.OUTSIDE_BORROWING_WINDOW}
+    assert renewal(state=state) == [] and hold(state=state) == []
+
+
+def test_the_patron_is_judged_by_the_rule_for_any_item_type_and_the_item_by_its_own():
+    """A DVD rule's limits do not change whether the patron may borrow at all."""
+    dvd_rule = replace(POLICY, max_loans=None, max_fines_before_block=None, max_loans_of_type=1)
+    state = rules.PatronState(open_loans=10, fines_owed=Decimal("11"))
+    borrowing = rules.borrowing_refusals(POLICY, state)
+    assert rules.checkout_refusals(
+        dvd_rule,
+        patron=state,
+        borrowing=borrowing,
+        item_status=ItemStatus.AVAILABLE,
+        held_for_another=False,
+    ) == [R.FINES_OVER_LIMIT, R.LOAN_LIMIT]
+
+
 def test_what_staff_may_override():
     assert R.LOAN_LIMIT.overridable and R.PATRON_BLOCKED_MANUAL.overridable
     assert R.ITEM_ON_HOLD_FOR_ANOTHER.overridable and R.HOLD_WAITING.overridable
@@ -169,7 +217,7 @@ def renewal(policy=POLICY, state=CLEAN, **kw):
     kw.setdefault("renewals", 0)
     kw.setdefault("loan_open", True)
     kw.setdefault("hold_waiting", False)
-    return rules.renewal_refusals(policy, patron=state, **kw)
+    return rules.renewal_refusals(policy, patron=rules.patron_refusals(policy, state), **kw)
 
 
 def test_a_loan_renews_until_its_renewals_are_used():
@@ -194,7 +242,7 @@ def hold(policy=POLICY, state=CLEAN, **kw):
     kw.setdefault("already_held", False)
     kw.setdefault("on_loan_to_patron", False)
     kw.setdefault("holdable_copies", 1)
-    return rules.hold_refusals(policy, patron=state, **kw)
+    return rules.hold_refusals(policy, patron=rules.patron_refusals(policy, state), **kw)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from bibliohub.circulation import rules, services
 from bibliohub.circulation.errors import RefusalReason as R
 from bibliohub.circulation.errors import RenewalRefused
 from bibliohub.circulation.models import CirculationRule
+from bibliohub.history import Actor
 from tests.circulation.conftest import AT, events, refresh
 from tests.circulation.test_refusal_rules import POLICY
 
@@ -38,12 +39,19 @@ def test_title_holds_stop_a_renewal_only_when_no_other_copy_can_fill_them(holds,
 
 
 def renew(loan, at=LATER):
-    return services.renew(loan=loan, branch=loan.branch, staff=None, desk="kiosk", at=at)
+    return services.renew(
+        loan=loan, branch=loan.branch, actor=Actor.for_patron(loan.patron), at=at
+    )
 
 
 def hold(patron, central, *, record=None, item=None):
     return services.place_hold(
-        patron=patron, record=record, item=item, pickup_branch=central, staff=None, at=AT
+        patron=patron,
+        record=record,
+        item=item,
+        pickup_branch=central,
+        actor=Actor.for_patron(patron),
+        at=AT,
     )
 
 
@@ -150,7 +158,9 @@ def test_renew_all_renews_loans_whose_readers_can_have_another_copy(
     loans = [lend(reader, plenty), lend(reader, scarce)]
     hold(second_reader, central, record=plenty.record)
     hold(second_reader, central, record=scarce.record)
-    result = services.renew_all(patron=reader, branch=central, staff=None, desk="kiosk", at=LATER)
+    result = services.renew_all(
+        patron=reader, branch=central, actor=Actor.for_patron(reader), at=LATER
+    )
     assert [loan.pk for loan in result.renewed] == [loans[0].pk]
     assert [(loan.pk, reasons) for loan, reasons in result.refused] == [
         (loans[1].pk, [R.HOLD_WAITING])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bibliohub.circulation import services
+from bibliohub.history import Actor
 from bibliohub.search.indexing import index_records
 from bibliohub.search.service import search
 from bibliohub.search.types import SearchQuery
@@ -21,5 +22,7 @@ def test_a_checkout_and_a_return_move_the_title_out_of_and_back_into_available_n
         lend(reader, book)
     assert book.record_id not in available_ids()
     with django_capture_on_commit_callbacks(execute=True):
-        services.checkin(item=book, branch=central, staff=central_librarian, desk="desk 1", at=book.created_at)
+        services.checkin(
+            item=book, branch=central, actor=Actor.for_staff(central_librarian), at=book.created_at
+        )
     assert book.record_id in available_ids()

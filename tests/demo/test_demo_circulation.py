@@ -16,7 +16,6 @@ from bibliohub.catalog.models import Item, ItemStatus
 from bibliohub.circulation import services as circulation
 from bibliohub.circulation.errors import CheckoutRefused, RefusalReason
 from bibliohub.circulation.models import (
-    CirculationEvent,
     CirculationRule,
     Fine,
     Hold,
@@ -34,6 +33,7 @@ from bibliohub.demo.circulation import (
     patron_summary,
 )
 from bibliohub.demo.services import load_demo
+from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
 from bibliohub.interop.sip2 import codec, handlers
 from bibliohub.interop.sip2.models import SelfCheckTerminal
@@ -54,9 +54,13 @@ def _demo_json() -> dict:
 
 
 def _counts() -> dict[str, int]:
-    models = (Patron, Entry, Block, PatronCategory, Loan, Hold, Fine, CirculationEvent,
-              CirculationRule, Term, SelfCheckTerminal, Item, Event, Resource, Booking)
-    return {model.__name__: model.objects.count() for model in models}
+    models = (Patron, Block, PatronCategory, Loan, Hold, Fine, CirculationRule, Term,
+              SelfCheckTerminal, Item, Event, Resource, Booking)
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["entries"] = Entry.objects.filter(
+        domain__in=["circulation", "interop", "patrons"]
+    ).count()
+    return counts
 
 
 def _patron(key: str) -> Patron:
@@ -125,7 +129,7 @@ def test_the_printed_patron_borrows_a_printed_item_and_the_terminal_logs_in():
     for row in data["items"]["available"]:
         item = Item.objects.get(barcode=row["barcode"])
         loan = circulation.checkout(
-            patron=reader, item=item, branch=terminal.branch, staff=None, desk=terminal.login,
+            patron=reader, item=item, branch=terminal.branch, actor=Actor.for_terminal(terminal),
             at=timezone.now(),
         )
         assert loan.patron == reader
@@ -133,7 +137,7 @@ def test_the_printed_patron_borrows_a_printed_item_and_the_terminal_logs_in():
     with pytest.raises(CheckoutRefused) as refused:
         circulation.checkout(
             patron=reader, item=Item.objects.get(barcode=data["items"]["on_hold"]["barcode"]),
-            branch=terminal.branch, staff=None, desk=terminal.login, at=timezone.now(),
+            branch=terminal.branch, actor=Actor.for_terminal(terminal), at=timezone.now(),
         )
     assert RefusalReason.ITEM_ON_HOLD_FOR_ANOTHER in refused.value.reasons
 
@@ -168,7 +172,12 @@ def test_the_history_is_made_through_the_circulation_services():
     emily = _patron("emily")
     overdue = Loan.objects.filter(patron=emily, returned_at__isnull=True, due_at__lt=AT)
     assert overdue.count() >= 2
-    assert all(CirculationEvent.objects.filter(kind="checkout", loan=loan).exists() for loan in overdue)
+    assert all(
+        Entry.objects.filter(kind="checkout", object_type="circulation.loan", object_id=loan.pk)
+        .filter(channel=Channel.DESK, staff_id__isnull=False)
+        .exists()
+        for loan in overdue
+    )
     assert Block.objects.filter(patron=_patron("piotr"), lifted_at__isnull=True).exists()
     assert _patron("wei").card_expired_on(AT.date())
     ready = Hold.objects.get(patron=_patron("fang"))
@@ -178,13 +187,20 @@ def test_the_history_is_made_through_the_circulation_services():
     oksana = _patron("oksana")
     assert oksana.reading_history
     assert Loan.objects.filter(patron=oksana, returned_at__isnull=False).count() == 2
-    assert CirculationEvent.objects.filter(kind="hold_ready", patron=_patron("fang")).exists()
+    assert Entry.objects.filter(kind="hold_ready", patron_id=_patron("fang").pk).exists()
+    # The readers placed their holds online; the rules and the terminal are the installation's.
+    assert set(Entry.objects.filter(kind="hold_placed").values_list("channel", flat=True)) == {
+        Channel.ONLINE
+    }
+    assert Entry.objects.filter(kind="policy_changed", actor="system", source="demo").count() >= 6
+    assert Entry.objects.filter(domain="interop", kind="terminal_saved", source="demo").count() == 1
 
 
 @pytest.mark.django_db
 def test_the_history_waits_for_a_catalogue_and_comes_once_there_is_one():
     load_demo(records=0, at=AT)
-    assert not CirculationEvent.objects.exists() and not Block.objects.exists()
+    assert not Entry.objects.filter(domain="circulation", patron_id__isnull=False).exists()
+    assert not Block.objects.exists()
     load_demo(records=RECORDS, at=AT)
     assert Loan.objects.exists() and Block.objects.count() == 1
     before = _counts()
@@ -222,5 +238,5 @@ def test_printing_twice_checks_no_pin_and_shows_the_current_state():
     assert rows[card_number(next(p for p in PATRONS if p.key == "piotr"))]["flags"] == ["blocked"]
     # A day after the hold expires it is no longer shown as ready.
     later = Hold.objects.get(status=HoldStatus.READY).expires_at + timedelta(days=1)
-    circulation.expire_holds(at=later)
+    circulation.expire_holds(at=later, actor=Actor.for_job("holds_expired"))
     assert item_summary(network, at=later)["on_hold"] is None

@@ -81,6 +81,7 @@ def test_the_other_desk_screens_have_no_serious_accessibility_problems(
     from decimal import Decimal
 
     from bibliohub.circulation import services
+    from bibliohub.history import Actor
 
     lend(reader, book)
     services.charge_fine(
@@ -88,7 +89,7 @@ def test_the_other_desk_screens_have_no_serious_accessibility_problems(
         amount=Decimal("2.00"),
         note="Card",
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=AT,
     )
     pages = [

@@ -10,8 +10,9 @@ from django.urls import reverse
 from bibliohub.accounts.models import Role, User
 from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation import services
-from bibliohub.circulation.models import CirculationEvent, Hold, HoldStatus, Loan
-from bibliohub.history import Actor
+from bibliohub.circulation.models import Hold, HoldStatus, Loan
+from bibliohub.history import Actor, Channel
+from bibliohub.history.models import Entry
 from bibliohub.patrons import services as patron_services
 from tests.desk.conftest import AT, return_item, scan
 
@@ -85,8 +86,10 @@ def test_a_full_checkout_of_two_items_one_scan_after_another(
     assert loans.count() == 2
     assert {loan.branch_id for loan in loans} == {central.pk}
     assert {loan.staff_id for loan in loans} == {central_librarian.pk}
-    checkouts = CirculationEvent.objects.filter(kind="checkout")
-    assert [e.desk for e in checkouts] == ["staff desk", "staff desk"]
+    checkouts = Entry.objects.filter(domain="circulation", kind="checkout")
+    assert [(e.channel, e.staff_id, e.branch_id) for e in checkouts] == [
+        (Channel.DESK, central_librarian.pk, central.pk)
+    ] * 2
     # The page, loaded again, lists both results above the field, the newest last.
     page = desk.get(reverse("staff:circulation:checkout", args=[reader.pk])).content.decode()
     assert page.index(first.barcode) < page.index(second.barcode) < page.index('name="barcode"')
@@ -126,7 +129,7 @@ def test_a_refusal_shows_every_reason_in_words(
     assert "The patron has overdue items." in html
     assert "Lend anyway" in html  # both can be overridden
     assert not Loan.objects.filter(item=book, returned_at__isnull=True).exists()
-    refusal = CirculationEvent.objects.get(kind="refusal")
+    refusal = Entry.objects.get(domain="circulation", kind="checkout_refused")
     assert set(refusal.reasons) == {"patron_blocked_manual", "overdue"}
     # The patron's own screen says so before anything is scanned.
     page = desk.get(reverse("staff:circulation:checkout", args=[reader.pk])).content.decode()
@@ -140,9 +143,10 @@ def test_staff_override_a_refusal_with_a_reason(desk, reader, book, lend, make_i
         desk, reader, book.barcode, override_reason="Returns it tomorrow, agreed"
     ).content.decode()
     assert "refusal overridden: Returns it tomorrow, agreed" in html
-    checkout = CirculationEvent.objects.get(kind="checkout", item=book)
-    assert checkout.reasons == ["overdue"]
-    assert checkout.override_reason == "Returns it tomorrow, agreed"
+    checkout = Entry.objects.get(domain="circulation", kind="checkout", item_id=book.pk)
+    assert checkout.reasons == ["overdue"] and checkout.detail["override"] is True
+    loan = Loan.objects.get(item=book, returned_at__isnull=True)
+    assert loan.override_reason == "Returns it tomorrow, agreed"
 
 
 def test_a_blank_override_reason_is_not_an_override(desk, reader, book, lend, make_item):
@@ -194,7 +198,11 @@ def test_checkin_says_where_each_item_goes(
     wanted = make_item(record=wanted_record)
     lend(reader, wanted)
     services.place_hold(
-        patron=second_reader, record=wanted_record, pickup_branch=central, staff=None, at=AT
+        patron=second_reader,
+        record=wanted_record,
+        pickup_branch=central,
+        actor=Actor.for_patron(second_reader),
+        at=AT,
     )
     travelling = make_item(branch=riverside)
     lend(reader, travelling)
@@ -212,7 +220,7 @@ def test_checkin_says_where_each_item_goes(
     assert "Send home to Riverside Branch." in html
     html = return_item(desk, "NOPE").content.decode()
     assert "no copy has the barcode NOPE." in html
-    assert CirculationEvent.objects.filter(kind="checkin", desk="staff desk").count() == 3
+    assert Entry.objects.filter(kind="checkin", channel=Channel.DESK).count() == 3
     page = desk.get(reverse("staff:circulation:checkin")).content.decode()
     assert (
         page.index(on_shelf.barcode) < page.index(wanted.barcode) < page.index(travelling.barcode)
@@ -229,6 +237,15 @@ def test_an_item_returned_at_the_desk_can_be_marked_damaged_and_charged(desk, re
     book.refresh_from_db()
     assert book.status == ItemStatus.DAMAGED
     assert reader.fines.get().amount == 12.5
+
+
+def test_a_damaged_copy_without_a_known_borrower_is_not_charged(desk, book):
+    url = reverse("staff:circulation:item_damaged", args=[book.pk])
+    response = desk.post(url, {"note": "Torn", "amount": "5.00"})
+    assert response.status_code == 400
+    assert "nobody can be charged" in response.content.decode()
+    book.refresh_from_db()
+    assert book.status == ItemStatus.AVAILABLE
 
 
 def test_scanning_the_next_patrons_card_starts_a_fresh_list(desk, reader, second_reader, book):

@@ -12,12 +12,14 @@ from django.urls import reverse
 from bibliohub.catalog.models import Item, ItemStatus, Record
 from bibliohub.circulation import services
 from bibliohub.circulation.models import (
-    CirculationEvent,
     Fine,
     Loan,
     Payment,
     Transfer,
 )
+from bibliohub.history import Actor
+from bibliohub.history.models import Entry
+from bibliohub.history.privacy import pseudonym
 from tests.desk.conftest import AT, scan
 
 
@@ -37,7 +39,11 @@ def test_renew_one_loan_the_ticked_ones_or_all(desk, reader, lend, make_item):
 def test_a_refused_renewal_says_why(desk, reader, second_reader, lend, book):
     loan = lend(reader, book)
     services.place_hold(
-        patron=second_reader, record=book.record, pickup_branch=book.branch, staff=None, at=AT
+        patron=second_reader,
+        record=book.record,
+        pickup_branch=book.branch,
+        actor=Actor.for_patron(second_reader),
+        at=AT,
     )
     page = desk.post(
         reverse("staff:circulation:renew", args=[reader.pk]), {"loan": loan.pk}, follow=True
@@ -81,7 +87,7 @@ def test_a_payment_settles_the_oldest_fines_and_prints_a_receipt(
             amount=Decimal(amount),
             note="Replacement card",
             branch=central,
-            staff=central_librarian,
+            actor=Actor.for_staff(central_librarian),
             at=AT,
         )
     url = reverse("staff:circulation:fines", args=[reader.pk])
@@ -104,7 +110,7 @@ def test_a_fine_is_waived_only_with_a_reason(desk, reader, central, central_libr
         amount=Decimal("2.00"),
         note="Torn page",
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=AT,
     )
     url = reverse("staff:circulation:waive", args=[fine.pk])
@@ -113,7 +119,7 @@ def test_a_fine_is_waived_only_with_a_reason(desk, reader, central, central_libr
     desk.post(url, {"reason": "First time, goodwill"})
     fine.refresh_from_db()
     assert fine.waived_reason == "First time, goodwill"
-    assert CirculationEvent.objects.get(kind="waive").staff_id is not None
+    assert Entry.objects.get(domain="circulation", kind="waive").staff_id == central_librarian.pk
 
 
 def test_holds_to_pull_and_the_hold_shelf_list_what_readers_wait_for(
@@ -121,7 +127,9 @@ def test_holds_to_pull_and_the_hold_shelf_list_what_readers_wait_for(
 ):
     record = make_record("Tiger Catchers")
     copy = make_item(record=record)
-    services.place_hold(patron=reader, record=record, pickup_branch=central, staff=None, at=AT)
+    services.place_hold(
+        patron=reader, record=record, pickup_branch=central, actor=Actor.for_patron(reader), at=AT
+    )
     page = desk.get(reverse("staff:circulation:holds_to_pull")).content.decode()
     assert "Tiger Catchers" in page and copy.barcode in page and "Kovalenko, Test" in page
     desk.post(
@@ -203,10 +211,12 @@ def thousand_loans(reader, central, book_type) -> int:
 
 
 # Measured: 7 queries for the page (session, user, desk branch, patron, blocks, one page of
-# loans and its count) and 24 for a scan with its savepoints (the checkout service, then the
-# loan list again), whatever the number of loans; a little room above that.
+# loans and its count) and 25 for a scan with its savepoints (the checkout service, then the
+# loan list again), whatever the number of loans; a little room above that. The scan reads
+# the year's pseudonym key too: once per process in production, but every time here, where
+# the test's transaction never commits.
 PAGE_BUDGET = 9
-SCAN_BUDGET = 27  # one more on PostgreSQL: the lock on the title's row
+SCAN_BUDGET = 28  # one more on PostgreSQL: the lock on the title's row
 
 
 def test_the_checkout_page_of_a_patron_with_1000_loans_stays_within_its_query_budget(
@@ -231,6 +241,8 @@ def test_a_scan_for_a_patron_with_1000_loans_stays_within_its_query_budget(
 ):
     item = make_item()
     desk.get(reverse("staff:circulation:checkout", args=[reader.pk]))
+    # The network's key of the year exists (made by its first entry about a patron).
+    pseudonym(network_id=reader.network_id, patron_id=reader.pk, day=AT.date(), at=AT)
     with django_assert_max_num_queries(SCAN_BUDGET):
         response = scan(desk, reader, item.barcode)
     assert "Lent" in response.content.decode()

@@ -116,11 +116,12 @@ def test_the_patron_page_shows_when_a_hold_is_no_longer_needed(
     from datetime import date
 
     from bibliohub.circulation import services
+    from bibliohub.history import Actor
 
     lend(second_reader, book)
     services.place_hold(
-        patron=reader, record=book.record, pickup_branch=central, staff=None, at=AT,
-        not_needed_after=date(2027, 1, 31),
+        patron=reader, record=book.record, pickup_branch=central, at=AT,
+        actor=Actor.for_patron(reader), not_needed_after=date(2027, 1, 31),
     )  # fmt: skip
     page = desk.get(reverse("staff:patrons:detail", args=[reader.pk])).content.decode()
     assert "Not needed after Jan. 31, 2027" in page
@@ -190,7 +191,7 @@ def test_an_online_registration_is_confirmed_and_gets_its_card(desk, central, ad
     )
 
 
-def test_erasure_shows_every_refusal_and_then_erases(desk, reader, book, lend):
+def test_erasure_shows_every_refusal_and_then_erases(desk, reader, book, lend, librarian):
     loan = lend(reader, book)
     url = reverse("staff:patrons:erase", args=[reader.pk])
     page = desk.get(url).content.decode()
@@ -201,7 +202,7 @@ def test_erasure_shows_every_refusal_and_then_erases(desk, reader, book, lend):
     assert desk.post(url, {"confirm": "on"}).status_code == 400
     from bibliohub.circulation import services
 
-    services.checkin(item=book, branch=loan.branch, staff=None, desk="x", at=AT)
+    services.checkin(item=book, branch=loan.branch, actor=librarian, at=AT)
     assert desk.post(url, {}).status_code == 400  # not confirmed
     assert desk.post(url, {"confirm": "on"}).status_code == 302
     assert not Patron.objects.filter(pk=reader.pk).exists()

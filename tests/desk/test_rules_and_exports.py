@@ -58,13 +58,14 @@ def test_a_network_manager_adds_and_edits_rules(client, manager, default_rule, c
     )
     rule.refresh_from_db()
     assert rule.loan_period == 7
-    from bibliohub.circulation.models import CirculationEvent
+    from bibliohub.history.models import Entry
 
-    changes = CirculationEvent.objects.filter(kind=CirculationEvent.Kind.POLICY_CHANGED).order_by("pk")
+    changes = Entry.objects.filter(domain="circulation", kind="policy_changed").order_by("pk")
     assert [(e.staff_id, e.detail["created"], e.detail["values"]["loan_period"]) for e in changes] == [
         (manager.pk, True, 14),
         (manager.pk, False, 7),
     ]
+    assert changes.last().detail["fields"] == ["loan_period"]
     # A second rule for the same combination is refused next to the form, not a crash.
     again = client.post(
         reverse("staff:circulation:rule_add"), _rule_form(branch=central.pk, item_type=book_type.pk)

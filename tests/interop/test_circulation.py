@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation import services
-from bibliohub.circulation.models import CirculationEvent, CirculationRule, Hold, HoldStatus, Loan
+from bibliohub.circulation.models import CirculationRule, Hold, HoldStatus, Loan
+from bibliohub.history import Actor, Channel
+from bibliohub.history.models import Entry
 from bibliohub.interop.sip2 import codec
+from bibliohub.interop.sip2.models import SelfCheckTerminal
 
 from .conftest import TERMINAL_PASSWORD
 from .sip_clients import RawClient, sip2_client, strict
@@ -57,8 +60,14 @@ def test_a_reader_borrows_renews_and_returns_at_the_kiosk(kiosk, reader, items):
         "sc-central-1",
         "central",
     )
-    event = CirculationEvent.objects.get(kind=CirculationEvent.Kind.CHECKOUT, loan=loan)
-    assert (event.staff, event.desk) == (None, "sc-central-1")
+    event = Entry.objects.get(kind="checkout", object_type="circulation.loan", object_id=loan.pk)
+    assert (event.staff_id, event.source, event.channel, event.actor) == (
+        None,
+        "sc-central-1",
+        Channel.SELF_CHECK,
+        "terminal",
+    )
+    assert event.terminal_id == SelfCheckTerminal.objects.get(login="sc-central-1").pk
 
     info = ask(kiosk, kiosk.sip_patron_information_request("charged"))
     assert info.charged_items_count == "0001"
@@ -92,8 +101,8 @@ def test_a_refusal_carries_every_reason_and_a_terminal_never_overrides(
     assert refused.due_date == ""
     assert refused.screen_message == ("The library has blocked this card.",)
     assert not Loan.objects.exists()
-    refusal = CirculationEvent.objects.get(kind=CirculationEvent.Kind.REFUSAL)
-    assert (refusal.staff, refusal.desk, refusal.reasons) == (
+    refusal = Entry.objects.get(kind="checkout_refused")
+    assert (refusal.staff_id, refusal.source, refusal.reasons) == (
         None,
         "sc-central-1",
         ["patron_blocked_manual"],
@@ -104,8 +113,8 @@ def test_a_copy_lent_to_someone_else_is_refused(
     kiosk, reader, blocked_reader, items, central_librarian, central
 ):
     services.checkout(
-        patron=reader, item=items["dune"], branch=central, staff=central_librarian, desk="desk 1",
-        at=timezone.now(),
+        patron=reader, item=items["dune"], branch=central,
+        actor=Actor.for_staff(central_librarian), at=timezone.now(),
     )  # fmt: skip
     kiosk.patron = "P1002"
     refused = ask(kiosk, kiosk.sip_checkout_request("I0002"))
@@ -121,6 +130,9 @@ def test_checking_out_what_you_already_have_renews_it_when_the_kiosk_allows(kios
     renewed = ask(kiosk, kiosk.sip_checkout_request("I0001", scRenewalPolicy="Y"))
     assert (renewed.ok, renewed.renewal_ok) == ("1", "Y")
     assert Loan.objects.get().renewals == 1
+    # A renewal, and no refusal: the reader was not refused a copy they have.
+    kinds = list(Entry.objects.filter(domain="circulation").order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["checkout", "renew"]
 
 
 def test_renew_all_says_which_were_renewed(kiosk, reader, items):
@@ -146,7 +158,7 @@ def test_a_return_for_another_branch_is_set_aside(kiosk, reader, items, riversid
 def test_a_fine_is_paid_at_the_kiosk(kiosk, reader, central, central_librarian):
     services.charge_fine(
         patron=reader, amount=Decimal("3.50"), note="Lost card", branch=central,
-        staff=central_librarian, at=timezone.now(),
+        actor=Actor.for_staff(central_librarian), at=timezone.now(),
     )  # fmt: skip
     kiosk.patron = "P1001"
     info = ask(kiosk, kiosk.sip_patron_information_request("fine"))
@@ -158,14 +170,21 @@ def test_a_fine_is_paid_at_the_kiosk(kiosk, reader, central, central_librarian):
     too_much = ask(kiosk, kiosk.sip_fee_paid_request(1, 0, "9.00"))
     assert too_much.payment_accepted == "N"
     assert ask(kiosk, kiosk.sip_patron_status_request()).fee_amount == "1.50"
+    payment = Entry.objects.get(kind="payment")
+    assert (payment.amount, payment.currency, payment.channel) == (
+        Decimal("2.00"),
+        "UAH",
+        Channel.SELF_CHECK,
+    )
 
 
 def test_a_hold_is_placed_and_cancelled_from_the_kiosk(
     kiosk, reader, blocked_reader, items, central, central_librarian
 ):
     services.checkout(
-        patron=blocked_reader, item=items["dune"], branch=central, staff=central_librarian,
-        desk="desk 1", at=timezone.now(), override_reason="Agreed with the manager",
+        patron=blocked_reader, item=items["dune"], branch=central,
+        actor=Actor.for_staff(central_librarian), at=timezone.now(),
+        override_reason="Agreed with the manager",
     )  # fmt: skip
     items["dune_riverside"].status = ItemStatus.ON_LOAN
     items["dune_riverside"].save()
@@ -212,7 +231,7 @@ def test_a_retransmitted_checkout_is_answered_again_not_done_twice(
         raw.send(frame)
         assert raw.read() == first
         assert strict(first).ok == "1"
-        assert CirculationEvent.objects.filter(kind__in=["checkout", "refusal"]).count() == 1
+        assert Entry.objects.filter(kind__in=["checkout", "checkout_refused"]).count() == 1
     finally:
         raw.close()
 
@@ -239,7 +258,7 @@ def test_patron_information_sends_the_range_of_items_asked_for(
     for barcode in ("I0001", "I0002", "I0003"):
         services.checkout(
             patron=reader, item=items[{"I0001": "kobzar", "I0002": "dune", "I0003": "dune_riverside"}[barcode]],
-            branch=items["kobzar"].branch, staff=None, desk="test", at=timezone.now(),
+            branch=items["kobzar"].branch, actor=Actor.for_patron(reader), at=timezone.now(),
         )  # fmt: skip
     raw = RawClient(sip_server.port)
     try:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from bibliohub.catalog.models import Item
 from bibliohub.circulation import services
 from bibliohub.circulation.models import Hold
+from bibliohub.history import Actor
 from bibliohub.patrons.models import Patron
 from tests.portal.world import (  # noqa: F401
     _portal_clock,
@@ -38,10 +39,10 @@ def ready_hold(central, central_librarian) -> Callable[..., Hold]:
             patron=patron,
             record=item.record,
             pickup_branch=pickup,
-            staff=None,
+            actor=Actor.for_patron(patron),
             at=at - timedelta(minutes=5),
         )
-        services.checkin(item=item, branch=pickup, staff=central_librarian, desk="1", at=at)
+        services.checkin(item=item, branch=pickup, actor=Actor.for_staff(central_librarian), at=at)
         hold.refresh_from_db()
         return hold
 

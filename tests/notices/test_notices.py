@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from bibliohub.circulation import notices, services
 from bibliohub.circulation.models import HoldStatus
+from bibliohub.history import Actor
+from bibliohub.history.models import Entry
 from bibliohub.patrons.models import NoticeLog, NoticePolicy
 from bibliohub.web.email import render_message
 from tests.portal.world import register
@@ -21,7 +23,7 @@ Kind = NoticeLog.Kind
 
 
 def _sent(now):
-    return notices.send_notices(at=now)
+    return notices.send_notices(at=now, actor=Actor.for_job("notices"))
 
 
 def test_a_loan_due_in_two_days_gets_a_reminder_once(reader, make_item, lend, now):
@@ -31,6 +33,13 @@ def test_a_loan_due_in_two_days_gets_a_reminder_once(reader, make_item, lend, no
     (message,) = mail.outbox
     assert message.to == ["anna@example.org"]
     assert "Lalka" in message.body
+    (sent,) = Entry.objects.filter(domain="circulation", kind="notice_sent")
+    assert (sent.patron_id, sent.channel, sent.detail) == (
+        reader.pk,
+        "job",
+        {"notice": "due_soon", "about": 1},
+    )
+    assert "anna@example.org" not in str(sent.detail)
     assert _sent(now).total == 0
     assert _sent(now + timedelta(hours=6)).total == 0
     assert len(mail.outbox) == 1
@@ -44,7 +53,7 @@ def test_loans_due_later_get_nothing_yet(reader, make_item, lend, now):
 def test_a_renewed_loan_is_reminded_again_before_its_new_due_date(reader, make_item, lend, now):
     loan = lend(reader, make_item("Lalka"), days_ago=19)
     _sent(now)
-    services.renew(loan=loan, branch=loan.branch, staff=None, desk="portal", at=now)
+    services.renew(loan=loan, branch=loan.branch, actor=Actor.for_patron(reader), at=now)
     loan.refresh_from_db()
     assert _sent(now).total == 0
     later = loan.due_at - timedelta(days=1)
@@ -120,7 +129,7 @@ def test_a_hold_ready_says_where_and_until_when(
 def test_an_expired_hold_is_told_once(reader, make_item, ready_hold, now):
     hold = ready_hold(reader, make_item("Solaris"), days_ago=10)
     _sent(now - timedelta(days=10))
-    services.expire_holds(at=now)
+    services.expire_holds(at=now, actor=Actor.for_job("holds_expired"))
     hold.refresh_from_db()
     assert hold.status == HoldStatus.EXPIRED
     report = _sent(now)
@@ -138,7 +147,7 @@ def test_fines_over_the_threshold_get_a_summary_once_a_month(
             amount=Decimal(amount),
             note="Lost card",
             branch=central,
-            staff=central_librarian,
+            actor=Actor.for_staff(central_librarian),
             at=now - timedelta(days=1),
         )
     report = _sent(now)
@@ -201,7 +210,7 @@ def test_every_notice_renders_in_each_of_the_five_languages(
         amount=Decimal("7.00"),
         note="",
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=now,
     )
     pending = list(notices.pending_notices(at=now))

@@ -136,14 +136,14 @@ def test_returned_loans_are_anonymised_after_the_delay(
     smtp, reader, make_item, lend, central, central_librarian
 ):
     from bibliohub.circulation import services
+    from bibliohub.history import Actor
 
     item = make_item()
     loan = lend(reader, item, days_ago=40)
     services.checkin(
         item=item,
         branch=central,
-        staff=central_librarian,
-        desk="1",
+        actor=Actor.for_staff(central_librarian),
         at=timezone.now() - timedelta(days=31),
     )
     assert _run("--anonymise-after-days", "40")["anonymised"]["loans"] == 0

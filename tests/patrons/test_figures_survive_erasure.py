@@ -116,19 +116,24 @@ def world(
             patron=patron,
             item=item(branch),
             branch=branch,
-            staff=desks[branch.pk],
-            desk="1",
+            actor=Actor.for_staff(desks[branch.pk], source="1"),
             at=when,
         )
 
     def give_back(loan, when) -> None:
         circulation.checkin(
-            item=loan.item, branch=loan.branch, staff=desks[loan.branch_id], desk="1", at=when
+            item=loan.item,
+            branch=loan.branch,
+            actor=Actor.for_staff(desks[loan.branch_id], source="1"),
+            at=when,
         )
 
     def renew(loan, when) -> None:
         circulation.renew(
-            loan=loan, branch=loan.branch, staff=desks[loan.branch_id], desk="1", at=when
+            loan=loan,
+            branch=loan.branch,
+            actor=Actor.for_staff(desks[loan.branch_id], source="1"),
+            at=when,
         )
 
     # In the order it happened: a loan is returned before the next is lent, none is overdue.
@@ -230,7 +235,9 @@ def test_erasure_and_anonymised_loans_change_no_figure(
     services.erase_patron(
         minh, branch=riverside, actor=Actor.for_staff(riverside_librarian), at=at(7, 15)
     )
-    circulation.anonymise_returned_loans(at=at(8, 1), delay_days=30)
+    circulation.anonymise_returned_loans(
+        at=at(8, 1), actor=Actor.for_job("anonymised"), delay_days=30
+    )
     assert not Loan.objects.filter(patron__isnull=False).exists()
 
     rollup.roll_up()

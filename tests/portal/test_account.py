@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bibliohub.circulation import services
-from bibliohub.circulation.models import CirculationEvent, Hold, HoldStatus
-from bibliohub.history import Channel
+from bibliohub.circulation.models import Hold, HoldStatus
+from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
 
 PAGES = ["portal:loans", "portal:holds", "portal:fines", "portal:history", "portal:details"]
@@ -51,8 +51,9 @@ def test_renewing_a_loan_moves_its_due_date_and_says_so(signed_in, reader, make_
     loan.refresh_from_db()
     assert loan.renewals == 1 and loan.due_at > old_due
     assert "is renewed" in _messages(response)
-    event = CirculationEvent.objects.get(kind=CirculationEvent.Kind.RENEW, loan=loan)
-    assert event.staff is None and event.desk == "portal"
+    event = Entry.objects.get(kind="renew", object_type="circulation.loan", object_id=loan.pk)
+    assert event.staff_id is None and (event.channel, event.actor) == (Channel.ONLINE, "patron")
+    assert event.patron_id == reader.pk
 
 
 def test_a_refused_renewal_says_why(signed_in, reader, other_reader, make_item, lend, central):
@@ -62,7 +63,7 @@ def test_a_refused_renewal_says_why(signed_in, reader, other_reader, make_item, 
         patron=other_reader,
         record=item.record,
         pickup_branch=central,
-        staff=None,
+        actor=Actor.for_patron(other_reader),
         at=timezone.now(),
     )
     response = signed_in.post(reverse("portal:renew", args=[loan.pk]), follow=True)
@@ -82,7 +83,7 @@ def test_renew_all_renews_what_it_can_and_lists_the_refusals(
         patron=other_reader,
         record=wanted_item.record,
         pickup_branch=central,
-        staff=None,
+        actor=Actor.for_patron(other_reader),
         at=timezone.now(),
     )
     response = signed_in.post(reverse("portal:renew-all"), follow=True)
@@ -155,7 +156,7 @@ def test_cancelling_a_hold_and_changing_its_pickup_branch(
     item = make_item("Solaris")
     lend(other_reader, item)
     hold = services.place_hold(
-        patron=reader, record=item.record, pickup_branch=central, staff=None, at=timezone.now()
+        patron=reader, record=item.record, pickup_branch=central, actor=Actor.for_patron(reader), at=timezone.now()
     )
     response = signed_in.post(
         reverse("portal:change-pickup", args=[hold.pk]),
@@ -176,7 +177,7 @@ def test_a_patron_cannot_touch_someone_elses_hold(signed_in, other_reader, make_
         patron=other_reader,
         record=item.record,
         pickup_branch=central,
-        staff=None,
+        actor=Actor.for_patron(other_reader),
         at=timezone.now(),
     )
     assert signed_in.post(reverse("portal:cancel-hold", args=[hold.pk])).status_code == 404
@@ -190,7 +191,7 @@ def test_my_fines_show_what_is_owed(signed_in, reader, central, central_libraria
         amount=Decimal("2.50"),
         note="Lost card",
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=timezone.now(),
     )
     page = signed_in.get(reverse("portal:fines")).content.decode()
@@ -208,7 +209,7 @@ def test_reading_history_is_shown_only_once_opted_in(
     reader.refresh_from_db()
     assert reader.reading_history
     services.checkin(
-        item=item, branch=central, staff=central_librarian, desk="1", at=timezone.now()
+        item=item, branch=central, actor=Actor.for_staff(central_librarian), at=timezone.now()
     )
     page = signed_in.get(reverse("portal:history")).content.decode()
     assert "Sklepy cynamonowe" in page
@@ -325,7 +326,7 @@ def test_my_holds_page_shows_queue_places_at_the_same_cost_for_two_or_eight_hold
         item = make_item()
         lend(other_reader, item)
         services.place_hold(
-            patron=reader, record=item.record, pickup_branch=central, staff=None,
+            patron=reader, record=item.record, pickup_branch=central, actor=Actor.for_patron(reader),
             at=timezone.now(),
         )  # fmt: skip
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bibliohub.circulation import services
-from bibliohub.circulation.models import CirculationEvent
+from bibliohub.history import Actor, Channel
+from bibliohub.history.models import Entry
 
 
 def _messages(response) -> str:
@@ -51,7 +52,7 @@ def test_the_day_is_changed_and_cleared_on_my_holds(
     item = make_item("Solaris")
     lend(other_reader, item)
     hold = services.place_hold(
-        patron=reader, record=item.record, pickup_branch=central, staff=None, at=timezone.now()
+        patron=reader, record=item.record, pickup_branch=central, actor=Actor.for_patron(reader), at=timezone.now()
     )
     day = timezone.localdate() + timedelta(days=10)
     url = reverse("portal:change-not-needed-after", args=[hold.pk])
@@ -64,14 +65,16 @@ def test_the_day_is_changed_and_cleared_on_my_holds(
     signed_in.post(url, {f"date-{hold.pk}-not_needed_after": ""})
     hold.refresh_from_db()
     assert hold.not_needed_after is None
-    changes = CirculationEvent.objects.filter(kind=CirculationEvent.Kind.HOLD_CHANGED, hold=hold)
-    assert changes.count() == 2 and all(e.staff is None and e.desk == "portal" for e in changes)
+    changes = Entry.objects.filter(kind="hold_changed", object_type="circulation.hold", object_id=hold.pk)
+    assert changes.count() == 2 and all(
+        e.staff_id is None and e.channel == Channel.ONLINE for e in changes
+    )
 
 
 def test_a_reader_cannot_change_someone_elses_hold(signed_in, other_reader, make_item, central):
     item = make_item()
     hold = services.place_hold(
-        patron=other_reader, record=item.record, pickup_branch=central, staff=None,
+        patron=other_reader, record=item.record, pickup_branch=central, actor=Actor.for_patron(other_reader),
         at=timezone.now(),
     )  # fmt: skip
     url = reverse("portal:change-not-needed-after", args=[hold.pk])

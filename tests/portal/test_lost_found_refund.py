@@ -9,21 +9,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bibliohub.circulation import services
+from bibliohub.history import Actor
 
 
 def _lose_and_find(item, reader, lend, central, central_librarian, *, paid: str | None):
     item.price = Decimal("20.00")
     item.save()
     loan = lend(reader, item, days_ago=2)
-    services.mark_lost(loan=loan, branch=central, staff=central_librarian, at=timezone.now())
+    librarian = Actor.for_staff(central_librarian)
+    services.mark_lost(loan=loan, branch=central, actor=librarian, at=timezone.now())
     if paid:
         services.pay(
-            patron=reader, amount=Decimal(paid), staff=central_librarian, branch=central,
+            patron=reader, amount=Decimal(paid), actor=librarian, branch=central,
             at=timezone.now(),
         )  # fmt: skip
-    services.checkin(
-        item=item, branch=central, staff=central_librarian, desk="desk 1", at=timezone.now()
-    )
+    services.checkin(item=item, branch=central, actor=librarian, at=timezone.now())
 
 
 def test_a_paid_lost_copy_found_shows_a_refund_to_collect(

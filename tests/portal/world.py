@@ -157,8 +157,7 @@ def lend(central, central_librarian) -> Callable[..., Loan]:
             patron=patron,
             item=item,
             branch=central,
-            staff=central_librarian,
-            desk="desk 1",
+            actor=Actor.for_staff(central_librarian),
             at=timezone.now() - timedelta(days=days_ago),
         )
 

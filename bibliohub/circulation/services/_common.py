@@ -1,91 +1,97 @@
-"""What every circulation service shares: the event row, override checks, local times."""
+"""What every circulation service shares: the material facts its history entries carry,
+override checks, money, local times and the one writer of an item's status."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item
 from bibliohub.circulation.errors import OverrideNotAllowed, RefusalReason
-from bibliohub.circulation.models import CirculationEvent, Hold, Loan
 from bibliohub.circulation.rules import DUE_TIME
-from bibliohub.db import insert, repeated_cursor
-from bibliohub.libraries.models import Branch
-from bibliohub.patrons.models import Patron
+from bibliohub.db import repeated_cursor
+from bibliohub.history import Actor
+from bibliohub.libraries.models import Network
 
-Kind = CirculationEvent.Kind
+# What a copy's entries carry of its title, for the figures grouped by the material's
+# language, format and audience (read with the copy, see with_material).
+_MATERIAL = {
+    "material_languages": "record__languages",
+    "material_format": "record__format",
+    "material_audience": "record__audience",
+}
 
 
-def record_event(
-    kind: str,
-    *,
-    at: datetime,
-    branch: Branch | None,
-    staff: User | None,
-    desk: str = "",
-    item: Item | None = None,
-    record_id: int | None = None,
-    patron: Patron | None = None,
-    loan: Loan | None = None,
-    hold: Hold | None = None,
-    action: str = "",
-    reasons: Sequence[RefusalReason] = (),
-    override_reason: str = "",
-    amount: Decimal | None = None,
-    detail: dict[str, Any] | None = None,
-) -> CirculationEvent:
-    """Append one circulation event. Category and age band come from the patron (whose
-    category must be loaded) or, for an anonymised loan, from the loan."""
-    category_id, age_band = None, ""
-    if patron is not None:
-        category_id, age_band = patron.category_id, patron.category.age_band
-    elif loan is not None:
-        category_id, age_band = loan.category_id, loan.age_band
-    if record_id is None and item is not None:
-        record_id = item.record_id
-    event = CirculationEvent(
-        kind=kind,
-        at=at,
-        branch=branch,
-        desk=desk,
-        staff=staff,
-        item=item,
-        record_id=record_id,
-        patron=patron,
-        loan=loan,
-        hold=hold,
-        category_id=category_id,
-        age_band=age_band,
-        action=action,
-        reasons=[r.value for r in reasons],
-        override_reason=override_reason,
-        amount=amount,
-        detail=detail or {},
+def with_material(items: QuerySet[Any], *, path: str = "") -> QuerySet[Any]:
+    """`items` (or, with `path` such as "item__", the rows that lead to a copy) with the
+    title's languages, format and audience as annotations: the facts a loan's entries keep,
+    read in the same query as the copy instead of one more per loan."""
+    return items.annotate(**{name: F(f"{path}{field}") for name, field in _MATERIAL.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    """The dimensions the roll-ups group loans by: the copy's item type, and its title's
+    first language, format and audience."""
+
+    item_type_id: int | None = None
+    language: str = ""
+    format: str = ""
+    audience: str = ""
+
+    def as_record_arguments(self) -> dict[str, Any]:
+        return {
+            "item_type_id": self.item_type_id,
+            "language": self.language,
+            "format": self.format,
+            "audience": self.audience,
+        }
+
+
+def material_of(row: Any, *, item_type_id: int | None) -> Material:
+    """The Material of a copy (or a loan) read through with_material."""
+    languages = getattr(row, "material_languages", None) or []
+    return Material(
+        item_type_id=item_type_id,
+        language=str(languages[0])[:8] if languages else "",
+        format=getattr(row, "material_format", "") or "",
+        audience=getattr(row, "material_audience", "") or "",
     )
-    insert(event)  # one prepared INSERT: every circulation action appends one of these
-    return event
 
 
-def check_override(staff: User | None, override_reason: str | None) -> str:
+def check_override(actor: Actor, override_reason: str | None) -> str:
     """The override reason, stripped, or "" for none. Raises OverrideNotAllowed for an
-    override from a terminal (staff=None) or with a blank reason."""
+    override by anyone but staff (a terminal, a patron online, a job) or with a blank
+    reason."""
     if override_reason is None:
         return ""
-    if staff is None:
-        raise OverrideNotAllowed(_("A self-check terminal cannot override a refusal."))
+    if not actor.may_override:
+        raise OverrideNotAllowed(_("Only library staff can override a refusal."))
     if not override_reason.strip():
         raise OverrideNotAllowed(_("Say why the refusal is overridden."))
     return override_reason.strip()
 
 
-def can_override(reasons: Sequence[RefusalReason], override_reason: str) -> bool:
+def can_override(reasons: list[RefusalReason], override_reason: str) -> bool:
     return bool(override_reason) and all(r.overridable for r in reasons)
+
+
+def override_detail(reasons: list[RefusalReason], override_reason: str) -> dict[str, Any]:
+    """What an entry keeps of an override: that there was one (the reasons overridden are
+    the entry's reasons). The reason staff typed stays on the loan or hold it concerns:
+    free text may name a person, and the history outlives erasure."""
+    return {"override": True} if reasons and override_reason else {}
+
+
+def currency_of(network_id: int) -> str:
+    """The currency the network's fines and payments are in (Network.currency): read only
+    for entries that carry an amount."""
+    return Network.objects.filter(pk=network_id).values_list("currency", flat=True).first() or ""
 
 
 def end_of_day(day: date) -> datetime:
@@ -97,10 +103,12 @@ def days_after(at: datetime, days: int) -> datetime:
     return end_of_day(timezone.localdate(at) + timedelta(days=days))
 
 
-def save_item_status(item: Item, status: str) -> None:
+def save_item_status(item: Item, status: str) -> str:
     """Change the copy's status and, in the same transaction, its record's holdings in the
     search index, so that "available now" in the OPAC follows the desk. In the transaction,
-    not after it: a second transaction would cost a checkout a second durable commit."""
+    not after it: a second transaction would cost a checkout a second durable commit.
+    Returns the status, which the caller's history entry keeps (detail "item_status"): no
+    status changes without an entry saying so."""
     from bibliohub.search.indexing import refresh_holdings  # search reads circulation's result
 
     item.status = status
@@ -108,6 +116,7 @@ def save_item_status(item: Item, status: str) -> None:
     with repeated_cursor() as cursor:
         cursor.execute(_SET_ITEM_STATUS, [status, item.pk])
     refresh_holdings([item.record_id])
+    return status
 
 
 _SET_ITEM_STATUS = 'UPDATE "{}" SET "{}" = %s WHERE "{}" = %s'.format(

@@ -12,10 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item
 from bibliohub.circulation import rules, selectors
 from bibliohub.circulation.errors import InvalidOperation
+from bibliohub.circulation.kinds import (
+    FINE,
+    LOST_CHARGE_CANCELLED,
+    PAYMENT,
+    REFUND,
+    REFUND_PAID,
+    WAIVE,
+)
 from bibliohub.circulation.models import (
     Fine,
     FineDays,
@@ -26,12 +33,33 @@ from bibliohub.circulation.models import (
     Refund,
     WaivedBecause,
 )
-from bibliohub.circulation.services._common import Kind, record_event
+from bibliohub.circulation.services._common import currency_of
+from bibliohub.history import Actor
+from bibliohub.history import services as history
 from bibliohub.libraries.hours import BranchCalendar, calendars_for
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 
 CENT = Decimal("0.01")
+
+
+def about_fine(fine: Fine) -> dict[str, object]:
+    """What names a fine in the entries about it: the loan it is for (so that anonymising the
+    loan forgets the patron there too), else the fine itself; the fine's id in the detail."""
+    if fine.loan_id is not None:
+        return {"obj": Loan(pk=fine.loan_id), "detail": {"fine": fine.pk}}
+    return {"obj": fine, "detail": {"fine": fine.pk}}
+
+
+def _network_of(branch: Branch | None, patron: Patron | None) -> int | None:
+    if branch is not None:
+        return branch.network_id
+    return patron.network_id if patron is not None else None
+
+
+def _currency(branch: Branch | None, patron: Patron | None) -> str:
+    network_id = _network_of(branch, patron)
+    return currency_of(network_id) if network_id is not None else ""
 
 
 def charge(
@@ -41,12 +69,13 @@ def charge(
     amount: Decimal,
     at: datetime,
     branch: Branch | None,
-    staff: User | None,
+    actor: Actor,
     loan: Loan | None = None,
     item: Item | None = None,
     note: str = "",
 ) -> Fine:
-    """Charge `patron` a new fine (inside the caller's transaction) and record a FINE event."""
+    """Charge `patron` a new fine (inside the caller's transaction) and record FINE, in the
+    network's currency, naming the loan it is for (about_fine)."""
     amount = Decimal(amount).quantize(CENT)
     if amount <= 0:
         raise InvalidOperation(_("A fine must be more than zero."))
@@ -61,16 +90,19 @@ def charge(
         created_at=at,
         updated_at=at,
     )
-    record_event(
-        Kind.FINE,
+    named = about_fine(fine)
+    history.record(
+        FINE,
         at=at,
+        actor=actor,
         branch=branch,
-        staff=staff,
-        item=item,
+        network=patron.network_id,
         patron=patron,
-        loan=loan,
+        item=item,
+        obj=named["obj"],  # type: ignore[arg-type]
         amount=amount,
-        detail={"kind": kind, "fine": fine.pk},
+        currency=_currency(branch, patron),
+        detail={**named["detail"], "kind": kind},  # type: ignore[dict-item]
     )
     return fine
 
@@ -82,10 +114,11 @@ def charge_fine(
     amount: Decimal,
     note: str,
     branch: Branch,
-    staff: User,
+    actor: Actor,
     at: datetime,
 ) -> Fine:
-    """Charge `patron` a fee by hand (a lost card, a printout), with a note saying what for."""
+    """Charge `patron` a fee by hand (a lost card, a printout), with a note saying what for
+    (kept on the fine, not in the history). Records FINE."""
     patron = Patron.objects.select_related("category").get(pk=patron.pk)
     return charge(
         patron=patron,
@@ -93,7 +126,7 @@ def charge_fine(
         amount=amount,
         at=at,
         branch=branch,
-        staff=staff,
+        actor=actor,
         note=note,
     )
 
@@ -102,7 +135,7 @@ def accrue_overdue(
     loan: Loan,
     *,
     at: datetime,
-    staff: User | None = None,
+    actor: Actor,
     policy: rules.Policy | None = None,
     calendar: BranchCalendar | None = None,
 ) -> Fine | None:
@@ -110,7 +143,7 @@ def accrue_overdue(
     (inside the caller's transaction) and return it; None while nothing is due. The fine only
     grows: once waived it stays waived, and a paid fine that grows is open again. Under a
     rule that fines only open days, the lending branch's calendar is read unless `calendar`
-    (covering the due day to the day of `at`) is given."""
+    (covering the due day to the day of `at`) is given. A new fine records FINE."""
     if loan.patron_id is None or loan.due_at >= at:
         return None
     if policy is None:
@@ -137,7 +170,7 @@ def accrue_overdue(
             amount=amount,
             at=at,
             branch=loan.branch,
-            staff=staff,
+            actor=actor,
             loan=loan,
             item=loan.item,
         )
@@ -150,10 +183,11 @@ def accrue_overdue(
 
 
 @transaction.atomic
-def accrue_fines(*, at: datetime) -> int:
-    """Bring the overdue fines of every overdue loan up to `at` (scheduled, daily), each by
-    the rule of the branch that lent the item. Returns how many loans owe a fine now. New
-    fines record a FINE event; growing ones do not (the checkin records the final amount)."""
+def accrue_fines(*, at: datetime, actor: Actor) -> int:
+    """Bring the overdue fines of every overdue loan up to `at` (scheduled, daily, `actor`
+    being the job), each by the rule of the branch that lent the item. Returns how many
+    loans owe a fine now. New fines record FINE; growing ones do not (the checkin records
+    the final amount)."""
     policies: dict[tuple[int, int | None, int], rules.Policy | None] = {}
     owing = 0
     loans = list(
@@ -182,7 +216,7 @@ def accrue_fines(*, at: datetime) -> int:
         if policy is None or policy.is_fine_free:
             continue
         calendar = calendars[loan.branch_id]
-        if accrue_overdue(loan, at=at, policy=policy, calendar=calendar) is not None:
+        if accrue_overdue(loan, at=at, actor=actor, policy=policy, calendar=calendar) is not None:
             owing += 1
     return owing
 
@@ -192,14 +226,14 @@ def pay(
     *,
     patron: Patron,
     amount: Decimal,
-    staff: User | None,
+    actor: Actor,
     branch: Branch,
     at: datetime,
-    desk: str = "",
 ) -> Payment:
     """Take `amount` from `patron`, settle their fines oldest first (the last one touched
-    may be paid in part) and return the payment with its receipt number and lines. Records a
-    PAYMENT event. Raises InvalidOperation for a non-positive amount or more than is owed."""
+    may be paid in part) and return the payment with its receipt number and lines. Records
+    PAYMENT, in the network's currency, with the receipt number and the fines it settled.
+    Raises InvalidOperation for a non-positive amount or more than is owed."""
     amount = Decimal(amount).quantize(CENT)
     if amount <= 0:
         raise InvalidOperation(_("The amount paid must be more than zero."))
@@ -218,8 +252,8 @@ def pay(
         patron=patron,
         amount=amount,
         branch=branch,
-        staff=staff,
-        desk=desk,
+        staff_id=actor.staff_id,
+        desk=actor.desk[:50],
         at=at,
     )
     # Numbered after the row exists so that the number is unique without a counter:
@@ -229,6 +263,7 @@ def pay(
     )
     payment.save(update_fields=["receipt_number"])
     left = amount
+    paid: list[int] = []
     for fine in fines:
         if left <= 0:
             break
@@ -243,28 +278,30 @@ def pay(
         if part == outstanding:
             fine.settled_at = at
         fine.save(update_fields=["paid", "updated_at", "settled_at"])
+        paid.append(fine.pk)
         left -= part
-    record_event(
-        Kind.PAYMENT,
+    history.record(
+        PAYMENT,
         at=at,
+        actor=actor,
         branch=branch,
-        staff=staff,
-        desk=desk,
         patron=patron,
+        obj=payment,
         amount=amount,
-        detail={"receipt": payment.receipt_number},
+        currency=_currency(branch, patron),
+        detail={"receipt": payment.receipt_number, "fines": paid},
     )
     return payment
 
 
 @transaction.atomic
 def waive(
-    *, fine: Fine, reason: str, staff: User, at: datetime, branch: Branch | None = None
+    *, fine: Fine, reason: str, actor: Actor, at: datetime, branch: Branch | None = None
 ) -> Fine:
-    """Forgive what is left of `fine`, for `reason`, and return it settled. Records a WAIVE
-    event with the amount forgiven. Only staff can waive; raises InvalidOperation without a
-    reason, without staff, or for a settled fine."""
-    if staff is None:
+    """Forgive what is left of `fine`, for `reason` (kept on the fine), and return it
+    settled. Records WAIVE with the amount forgiven. Only staff can waive; raises
+    InvalidOperation without a reason, for anyone but staff, or for a settled fine."""
+    if not actor.is_staff:
         raise InvalidOperation(_("Only staff can waive a fine."))
     if not reason.strip():
         raise InvalidOperation(_("Say why the fine is waived."))
@@ -277,20 +314,23 @@ def waive(
         raise InvalidOperation(_("This fine has already been paid or waived."))
     forgiven = fine.outstanding
     fine.waived_at = at
-    fine.waived_by = staff
+    fine.waived_by_id = actor.staff_id
     fine.waived_reason = reason.strip()
     fine.settled_at = at
     fine.updated_at = at
     fine.save(update_fields=["waived_at", "waived_by", "waived_reason", "settled_at", "updated_at"])
-    record_event(
-        Kind.WAIVE,
+    named = about_fine(fine)
+    history.record(
+        WAIVE,
         at=at,
+        actor=actor,
         branch=branch,
-        staff=staff,
+        network=fine.patron.network_id if fine.patron else None,
         patron=fine.patron,
+        obj=named["obj"],  # type: ignore[arg-type]
         amount=forgiven,
-        override_reason=fine.waived_reason,
-        detail={"fine": fine.pk},
+        currency=_currency(branch, fine.patron),
+        detail=named["detail"],  # type: ignore[arg-type]
     )
     return fine
 
@@ -312,14 +352,13 @@ class LostFound:
         return sum((r.amount for r in self.refunds), Decimal("0.00"))
 
 
-def settle_found_copy(
-    item: Item, *, at: datetime, branch: Branch, staff: User | None, desk: str = ""
-) -> LostFound:
+def settle_found_copy(item: Item, *, at: datetime, branch: Branch, actor: Actor) -> LostFound:
     """A copy marked lost has turned up (inside the caller's transaction, which holds the
     item's lock): what is unpaid of its lost-item charge is cancelled, with the copy found as
     the reason, and what the patron had paid of it becomes a refund staff pay out (see
-    pay_out_refund). Records LOST_CHARGE_CANCELLED and REFUND events with the acting staff
-    and branch. The overdue fine up to the loss stays: the copy was late all the same."""
+    pay_out_refund). Records LOST_CHARGE_CANCELLED and REFUND with the actor and branch,
+    naming the loan the charge was for. The overdue fine up to the loss stays: the copy was
+    late all the same."""
     charges = (
         Fine.objects.select_for_update(of=("self",))
         .select_related("patron__category")
@@ -328,11 +367,12 @@ def settle_found_copy(
     )
     cancelled = Decimal("0.00")
     refunds: list[Refund] = []
+    currency = currency_of(branch.network_id)
     for fine in charges:
         unpaid, paid = fine.outstanding, Decimal(fine.paid)
         if unpaid > 0:
             fine.waived_at = at
-            fine.waived_by = staff
+            fine.waived_by_id = actor.staff_id
             fine.waived_because = WaivedBecause.FOUND
             fine.settled_at = at
             fine.updated_at = at
@@ -346,17 +386,18 @@ def settle_found_copy(
                 ]
             )
             cancelled += unpaid
-            record_event(
-                Kind.LOST_CHARGE_CANCELLED,
+            named = about_fine(fine)
+            history.record(
+                LOST_CHARGE_CANCELLED,
                 at=at,
+                actor=actor,
                 branch=branch,
-                staff=staff,
-                desk=desk,
                 item=item,
                 patron=fine.patron,
-                loan=fine.loan,
+                obj=named["obj"],  # type: ignore[arg-type]
                 amount=unpaid,
-                detail={"fine": fine.pk},
+                currency=currency,
+                detail=named["detail"],  # type: ignore[arg-type]
             )
         if paid > 0 and fine.patron is not None:
             refund = Refund.objects.create(
@@ -366,57 +407,63 @@ def settle_found_copy(
                 amount=paid,
                 created_at=at,
                 branch=branch,
-                staff=staff,
+                staff_id=actor.staff_id,
             )
             refunds.append(refund)
-            record_event(
-                Kind.REFUND,
+            named = about_fine(fine)
+            history.record(
+                REFUND,
                 at=at,
+                actor=actor,
                 branch=branch,
-                staff=staff,
-                desk=desk,
                 item=item,
                 patron=fine.patron,
-                loan=fine.loan,
+                obj=named["obj"],  # type: ignore[arg-type]
                 amount=paid,
-                detail={"fine": fine.pk, "refund": refund.pk},
+                currency=currency,
+                detail={**named["detail"], "refund": refund.pk},  # type: ignore[dict-item]
             )
     return LostFound(cancelled=cancelled, refunds=refunds)
 
 
 @transaction.atomic
-def pay_out_refund(
-    *, refund: Refund, staff: User, branch: Branch, at: datetime, desk: str = ""
-) -> Refund:
+def pay_out_refund(*, refund: Refund, actor: Actor, branch: Branch, at: datetime) -> Refund:
     """Hand `refund` to its patron at `branch` and return it with its receipt number.
-    Records a REFUND_PAID event. Raises InvalidOperation without staff (a self-check has no
-    cash to give) or for a refund already paid out."""
-    if staff is None:
+    Records REFUND_PAID, naming the loan the refunded charge was for. Raises
+    InvalidOperation for anyone but staff (a self-check has no cash to give) or for a
+    refund already paid out."""
+    if not actor.is_staff:
         raise InvalidOperation(_("Only staff can pay out a refund."))
     refund = (
         Refund.objects.select_for_update(of=("self",))
-        .select_related("patron__category")
+        .select_related("patron__category", "fine", "item")
         .get(pk=refund.pk)
     )
     if refund.paid_out_at is not None:
         raise InvalidOperation(_("This refund has already been paid out."))
     refund.paid_out_at = at
-    refund.paid_out_by = staff
+    refund.paid_out_by_id = actor.staff_id
     refund.paid_out_branch = branch
     # The payment receipts' pattern with R for refund: branch, local date, the refund's id.
     refund.receipt_number = (
         f"{branch.code.upper()}-{timezone.localdate(at):%Y%m%d}-R{refund.pk:06d}"
     )
     refund.save(update_fields=["paid_out_at", "paid_out_by", "paid_out_branch", "receipt_number"])
-    record_event(
-        Kind.REFUND_PAID,
+    named = about_fine(refund.fine)
+    history.record(
+        REFUND_PAID,
         at=at,
+        actor=actor,
         branch=branch,
-        staff=staff,
-        desk=desk,
         item=refund.item,
         patron=refund.patron,
+        obj=named["obj"],  # type: ignore[arg-type]
         amount=refund.amount,
-        detail={"refund": refund.pk, "receipt": refund.receipt_number},
+        currency=_currency(branch, refund.patron),
+        detail={
+            **named["detail"],  # type: ignore[dict-item]
+            "refund": refund.pk,
+            "receipt": refund.receipt_number,
+        },
     )
     return refund

@@ -1,9 +1,16 @@
 """Lending and returning: checkout, checkin, renewals, and loans that end otherwise (lost,
-claimed returned).
+claimed returned), or copies taken out of circulation (damaged).
 
 Which branch's rule applies: the branch of the desk or terminal that lends the item (Koha's
 default), whatever the item's own branch or the patron's home branch; a renewal keeps the
-rule of the branch that lent the item, wherever it is renewed."""
+rule of the branch that lent the item, wherever it is renewed. Whether the patron may borrow
+at all is decided by the rule for their category and any item type at that branch
+(rules.borrowing_refusals, the same answer the desk, the portal and SIP2 give); the loan
+itself by the most specific rule for the item's type.
+
+Every entry about a loan names the loan (`obj`), so that anonymising it forgets who borrowed
+it in every entry, and carries what the figures group loans by: the item type and the
+title's language, format and audience."""
 
 from __future__ import annotations
 
@@ -15,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item, ItemStatus
 from bibliohub.circulation import rules, selectors
 from bibliohub.circulation.errors import (
@@ -24,8 +30,17 @@ from bibliohub.circulation.errors import (
     RefusalReason,
     RenewalRefused,
 )
+from bibliohub.circulation.kinds import (
+    CHECKIN,
+    CHECKOUT,
+    CHECKOUT_REFUSED,
+    CLAIMS_RETURNED,
+    DAMAGED,
+    LOST,
+    RENEW,
+    RENEWAL_REFUSED,
+)
 from bibliohub.circulation.models import (
-    CirculationEvent,
     Fine,
     FineKind,
     Hold,
@@ -36,11 +51,13 @@ from bibliohub.circulation.models import (
 from bibliohub.circulation.prepared import PreparedQuery
 from bibliohub.circulation.services import transfers
 from bibliohub.circulation.services._common import (
-    Kind,
     can_override,
     check_override,
-    record_event,
+    currency_of,
+    material_of,
+    override_detail,
     save_item_status,
+    with_material,
 )
 from bibliohub.circulation.services.fines import (
     LostFound,
@@ -49,6 +66,9 @@ from bibliohub.circulation.services.fines import (
     settle_found_copy,
 )
 from bibliohub.db import insert
+from bibliohub.history import Actor
+from bibliohub.history import services as history
+from bibliohub.history.services import forget_objects
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
 
@@ -65,7 +85,12 @@ _ONE_OPEN_LOAN_PER_ITEM = '("item_id") WHERE "returned_at" IS NULL'
 
 
 def _locked_item_query(*, item_id: int):
-    return Item.objects.select_for_update().filter(pk=item_id)
+    # Only the copy's row is locked (not its title's, nor its branch's); the title's facts
+    # come in the same statement. No ordering: one row, and the item's default ordering
+    # would join the branches for nothing.
+    return with_material(
+        Item.objects.select_for_update(of=("self",)).filter(pk=item_id).order_by()
+    )
 
 
 # Built once (see circulation/prepared.py): every checkout reads and locks its copy.
@@ -73,8 +98,8 @@ _LOCKED_ITEM = PreparedQuery(_locked_item_query, item_id=int)
 
 
 def _locked_item(item_id: int) -> Item:
-    """The copy as the database has it now, its row locked to the end of the transaction.
-    Raises Item.DoesNotExist."""
+    """The copy as the database has it now, its row locked to the end of the transaction,
+    with its title's facts (with_material). Raises Item.DoesNotExist."""
     found = _LOCKED_ITEM.instances(item_id=item_id)
     if not found:
         raise Item.DoesNotExist("Item matching query does not exist.")
@@ -86,29 +111,105 @@ def checkout(
     patron: Patron,
     item: Item,
     branch: Branch,
-    staff: User | None,
-    desk: str,
+    actor: Actor,
     at: datetime,
     override_reason: str | None = None,
 ) -> Loan:
     """Lend `item` to `patron` at `branch` and return the open loan, due by the rule of
     `branch` (see the module docstring). Fills the patron's own hold on the title, if the
-    copy was for it. Records a CHECKOUT event (with the overridden reasons, if any).
+    copy was for it. Records CHECKOUT (with the reasons overridden, if any, and the copy's
+    new status).
 
-    Refused with CheckoutRefused carrying every reason; the refusal is recorded as a REFUSAL
-    event all the same (unmet demand is counted from them). When the copy is out
+    Refused with CheckoutRefused carrying every reason; the refusal is recorded all the same
+    as CHECKOUT_REFUSED (unmet demand is counted from them). When the copy is out
     (ITEM_ALREADY_ON_LOAN), the refusal carries the record id to place a hold on. Staff may
-    override overridable reasons with `override_reason`; a terminal (staff=None) never:
-    OverrideNotAllowed. Of two desks lending the same copy at once, exactly one wins; the
-    other is refused with ITEM_ALREADY_ON_LOAN."""
-    override = check_override(staff, override_reason)
+    override overridable reasons with `override_reason`, which the loan keeps; anyone else
+    never: OverrideNotAllowed. Of two desks lending the same copy at once, exactly one wins;
+    the other is refused with ITEM_ALREADY_ON_LOAN."""
+    lent = _lend(
+        patron=patron,
+        item=item,
+        branch=branch,
+        actor=actor,
+        at=at,
+        override_reason=override_reason,
+        own_copy_renews=False,
+    )
+    assert isinstance(lent, Loan)
+    return lent
+
+
+@dataclass(frozen=True)
+class Lent:
+    """What checkout_or_renew did: lent the copy, or renewed the patron's loan of it."""
+
+    loan: Loan
+    renewed: bool
+
+
+def checkout_or_renew(
+    *,
+    patron: Patron,
+    item: Item,
+    branch: Branch,
+    actor: Actor,
+    at: datetime,
+    renew_own_copy: bool = True,
+) -> Lent:
+    """Lend `item` to `patron` as checkout does, except when the patron already has this very
+    copy: then it is a renewal of their loan (SIP2's checkout of a copy the patron holds),
+    which records RENEW or RENEWAL_REFUSED and no checkout refusal (the reader is not
+    refused a copy they have: that is no unmet demand). With renew_own_copy=False (a
+    self-check that may not renew) that case is refused with ALREADY_ON_LOAN_TO_PATRON,
+    recorded neither. No overrides: for terminals and the portal.
+
+    Raises CheckoutRefused, RenewalRefused (both recorded) as checkout and renew do."""
+    lent = _lend(
+        patron=patron,
+        item=item,
+        branch=branch,
+        actor=actor,
+        at=at,
+        override_reason=None,
+        own_copy_renews=True,
+    )
+    if isinstance(lent, Loan):
+        return Lent(lent, renewed=False)
+    if not renew_own_copy:
+        raise CheckoutRefused([RefusalReason.ALREADY_ON_LOAN_TO_PATRON], record_id=item.record_id)
+    return Lent(renew(loan=lent.loan, branch=branch, actor=actor, at=at), renewed=True)
+
+
+@dataclass(frozen=True)
+class _OwnCopy:
+    loan: Loan
+
+
+def _lend(
+    *,
+    patron: Patron,
+    item: Item,
+    branch: Branch,
+    actor: Actor,
+    at: datetime,
+    override_reason: str | None,
+    own_copy_renews: bool,
+) -> Loan | _OwnCopy:
+    override = check_override(actor, override_reason)
     refusal: CheckoutRefused | None = None
     with transaction.atomic():
         # The item first, then the patron, everywhere: two desks wait for each other here
         # instead of deadlocking.
         item = _locked_item(item.pk)
         patron = selectors.fresh_patron(patron, lock=True)
-        policy = _policy(branch=branch, category=patron.category_id, item_type=item.item_type_id)
+        if own_copy_renews and item.status == ItemStatus.ON_LOAN:
+            current = selectors.open_loan_for(item)
+            if current is not None and current.patron_id == patron.pk:
+                return _OwnCopy(current)  # renewed in its own transaction, by renew()
+        policies = rules.load_policies(
+            branch=branch, category=patron.category_id, item_type=item.item_type_id
+        )
+        policy = policies.item
         # Loans of the item's type are counted only under a rule that limits them: the count
         # reads every open loan's index entry, the others do not need to.
         type_limited = policy is not None and policy.max_loans_of_type is not None
@@ -117,7 +218,7 @@ def checkout(
         )
         terms = (
             rules.load_terms(branch, timezone.localdate(at))
-            if policy is not None and policy.due_at_end_of_term
+            if any(p is not None and p.due_at_end_of_term for p in (policy, policies.patron))
             else []
         )
         hold = (
@@ -125,14 +226,22 @@ def checkout(
             if item.status in (ItemStatus.AVAILABLE, ItemStatus.ON_HOLD_SHELF)
             else None
         )
+        borrowing = rules.borrowing_refusals(
+            policies.patron,
+            state,
+            borrowing_open=policies.patron is None
+            or rules.borrowing_open(policies.patron, terms=terms, at=at, branch=branch),
+        )
         reasons = rules.checkout_refusals(
             policy,
             patron=state,
+            borrowing=borrowing,
             item_status=item.status,
             held_for_another=hold is not None and hold.patron_id != patron.pk,
             borrowing_open=policy is None
             or rules.borrowing_open(policy, terms=terms, at=at, branch=branch),
         )
+        material = material_of(item, item_type_id=item.item_type_id)
         loan = None
         if reasons and not can_override(reasons, override):
             refusal = CheckoutRefused(reasons, record_id=item.record_id)
@@ -149,14 +258,15 @@ def checkout(
                 item=item,
                 patron=patron,
                 branch=branch,
-                staff=staff,
-                desk=desk,
+                staff_id=actor.staff_id,
+                desk=actor.desk[:50],
                 item_type_id=item.item_type_id,
                 checked_out_at=at,
                 due_at=due_at,
                 category_id=patron.category_id,
                 age_band=patron.category.age_band,
                 home_branch_id=patron.home_branch_id,
+                override_reason=override[:255] if reasons else "",
             )
             # The partial unique index on open loans is the last word when two desks race:
             # the loser's row is not inserted, and its transaction goes on to record the
@@ -167,12 +277,13 @@ def checkout(
                     [RefusalReason.ITEM_ALREADY_ON_LOAN], record_id=item.record_id
                 )
         if loan is not None:
-            save_item_status(item, ItemStatus.ON_LOAN)
+            detail: dict[str, object] = {"item_status": save_item_status(item, ItemStatus.ON_LOAN)}
             if hold is not None and hold.patron_id == patron.pk:
                 hold.status = HoldStatus.FULFILLED
                 hold.assigned_item = item
                 hold.closed_at = at
                 hold.save(update_fields=["status", "assigned_item", "closed_at"])
+                detail["hold"] = hold.pk
             elif hold is not None and hold.assigned_item_id == item.pk:
                 # Lent past another reader's hold by override: that reader goes back to
                 # waiting, at their place in the queue, for the next copy.
@@ -180,32 +291,37 @@ def checkout(
                 hold.assigned_item = None
                 hold.ready_at = hold.expires_at = None
                 hold.save(update_fields=["status", "assigned_item", "ready_at", "expires_at"])
-            record_event(
-                Kind.CHECKOUT,
+                detail["hold_back_to_waiting"] = hold.pk
+            history.record(
+                CHECKOUT,
                 at=at,
+                actor=actor,
                 branch=branch,
-                staff=staff,
-                desk=desk,
-                item=item,
                 patron=patron,
-                loan=loan,
-                hold=hold if hold is not None and hold.patron_id == patron.pk else None,
-                reasons=reasons,
-                override_reason=override if reasons else "",
+                item=item,
+                obj=loan,
+                item_type_id=material.item_type_id,
+                language=material.language,
+                format=material.format,
+                audience=material.audience,
+                reasons=[r.value for r in reasons],
+                detail={**detail, **override_detail(reasons, override)},
             )
         else:
             assert refusal is not None
-            record_event(
-                Kind.REFUSAL,
+            history.record(
+                CHECKOUT_REFUSED,
                 at=at,
+                actor=actor,
                 branch=branch,
-                staff=staff,
-                desk=desk,
-                item=item,
                 patron=patron,
-                action=refusal.action,
-                reasons=refusal.reasons,
-                override_reason=override,
+                item=item,
+                item_type_id=material.item_type_id,
+                language=material.language,
+                format=material.format,
+                audience=material.audience,
+                reasons=refusal.codes,
+                detail={"override_asked": True} if override else None,
             )
     if refusal is not None:
         raise refusal
@@ -231,43 +347,80 @@ class CheckinResult:
 
     @property
     def patron(self) -> Patron | None:
+        """The borrower, unless the loan was anonymised at once."""
         return self.loan.patron if self.loan is not None else None
 
 
+def _loan_patron_facts(loan: Loan, patron: Patron | None) -> dict[str, object]:
+    """What an entry about `loan` says of its patron: the patron, or, once the loan no
+    longer names one (anonymised, erased), the category and age group the loan kept."""
+    if patron is not None:
+        return {"patron": patron}
+    return {"category_id": loan.category_id, "age": None, "age_band": loan.age_band}
+
+
 @transaction.atomic
-def checkin(
-    *, item: Item, branch: Branch, staff: User | None, desk: str, at: datetime
-) -> CheckinResult:
+def checkin(*, item: Item, branch: Branch, actor: Actor, at: datetime) -> CheckinResult:
     """Take `item` back at `branch` (any branch) and say where it goes. Closes its open
     loan, with the overdue fine by the rule of the lending branch; for a copy marked lost,
     cancels or refunds its lost charge (fines.settle_found_copy); receives it if it was in
     transit; then the first hold it can fill takes it (hold shelf here, or in transit to the
     pickup branch); else an item of another branch goes in transit home; else it is back on
-    the shelf. A patron without a reading history whose network forgets returned loans at
-    once (delay 0) is unlinked from the loan now. Records a CHECKIN event (and the events of
-    what followed). An item that was not on loan is still received and routed."""
-    item = Item.objects.select_for_update().select_related("branch").get(pk=item.pk)
+    the shelf. Records CHECKIN with the copy's new status (and the entries of what
+    followed). A patron without a reading history whose network forgets returned loans at
+    once (delay 0) is unlinked from the loan now, after the entry was recorded with them, so
+    it keeps their category, age and pseudonym. An item that was not on loan is still
+    received and routed."""
+    item = (
+        with_material(Item.objects.select_for_update(of=("self",)).select_related("branch"))
+        .get(pk=item.pk)
+    )
     loan = (
         Loan.objects.select_for_update(of=("self",))
-        .select_related("patron__category")
+        .select_related("patron")
         .filter(item=item, returned_at__isnull=True)
         .first()
     )
+    status_before = item.status
     fine = None
     if loan is not None:
-        fine = accrue_overdue(loan, at=at, staff=staff)
+        fine = accrue_overdue(loan, at=at, actor=actor)
         loan.returned_at = at
         loan.returned_branch = branch
         loan.outcome = LoanOutcome.RETURNED
         loan.save(update_fields=["returned_at", "returned_branch", "outcome"])
     found = (
-        settle_found_copy(item, at=at, branch=branch, staff=staff, desk=desk)
+        settle_found_copy(item, at=at, branch=branch, actor=actor)
         if item.status == ItemStatus.LOST
         else None
     )
-    received = transfers.receive(item, branch=branch, staff=staff, desk=desk, at=at)
-    routing = transfers.route_item(item, branch=branch, staff=staff, desk=desk, at=at)
+    received = transfers.receive(item, branch=branch, actor=actor, at=at)
+    routing = transfers.route_item(item, branch=branch, actor=actor, at=at)
+    if received is not None:
+        transfers.record_received(
+            received, item=item, branch=branch, actor=actor, at=at, routing=routing
+        )
     patron = loan.patron if loan is not None else None
+    material = material_of(item, item_type_id=item.item_type_id)
+    detail: dict[str, object] = {"item_status": item.status} if item.status != status_before else {}
+    if fine is not None:
+        detail["fine"] = fine.pk
+    history.record(
+        CHECKIN,
+        at=at,
+        actor=actor,
+        branch=branch,
+        item=item,
+        obj=loan,
+        item_type_id=loan.item_type_id if loan is not None else material.item_type_id,
+        language=material.language,
+        format=material.format,
+        audience=material.audience,
+        amount=fine.amount if fine is not None else None,
+        currency=currency_of(branch.network_id) if fine is not None else "",
+        detail=detail,
+        **(_loan_patron_facts(loan, patron) if loan is not None else {}),  # type: ignore[arg-type]
+    )
     if (
         loan is not None
         and patron is not None
@@ -275,18 +428,6 @@ def checkin(
         and selectors.anonymise_delay(branch.network_id) == 0
     ):
         _anonymise(loan, at=at)
-        patron = None
-    record_event(
-        Kind.CHECKIN,
-        at=at,
-        branch=branch,
-        staff=staff,
-        desk=desk,
-        item=item,
-        patron=patron,
-        loan=loan,
-        amount=fine.amount if fine is not None else None,
-    )
     return CheckinResult(
         item=item,
         loan=loan,
@@ -299,36 +440,43 @@ def checkin(
 
 
 def _anonymise(loan: Loan, *, at: datetime) -> None:
-    CirculationEvent.objects.filter(loan=loan).update(patron=None)
+    forget_objects(Loan, [loan.pk])
     loan.patron = None
     loan.anonymised_at = at
-    loan.save(update_fields=["patron", "anonymised_at"])
+    loan.override_reason = ""
+    loan.save(update_fields=["patron", "anonymised_at", "override_reason"])
+
+
+def _locked_loan_query(*, loan_id: int):
+    return with_material(
+        Loan.objects.select_for_update(of=("self",))
+        .select_related("item", "branch")
+        .filter(pk=loan_id),
+        path="item__",
+    )
 
 
 def renew(
     *,
     loan: Loan,
     branch: Branch,
-    staff: User | None,
-    desk: str,
+    actor: Actor,
     at: datetime,
     override_reason: str | None = None,
 ) -> Loan:
     """Extend `loan` by its rule's renewal period from `at` (never earlier than it was due)
-    and return it. The rule is that of the branch that lent the item. Records a RENEW event.
+    and return it. The rule is that of the branch that lent the item. Records RENEW.
 
     Refused with RenewalRefused carrying every reason (the patron's blocks, other overdue
-    items, no renewals left, a reader waiting for the title), recorded as a REFUSAL event.
-    Staff may override overridable reasons; a terminal never (OverrideNotAllowed)."""
-    override = check_override(staff, override_reason)
+    items, no renewals left, a reader waiting for the title), recorded as RENEWAL_REFUSED.
+    Staff may override overridable reasons (the loan keeps why); anyone else never
+    (OverrideNotAllowed)."""
+    override = check_override(actor, override_reason)
     refusal: RenewalRefused | None = None
     with transaction.atomic():
-        loan = (
-            Loan.objects.select_for_update(of=("self",))
-            .select_related("item", "branch")
-            .get(pk=loan.pk)
-        )
+        loan = _locked_loan_query(loan_id=loan.pk).get()
         item = loan.item
+        material = material_of(loan, item_type_id=loan.item_type_id)
         patron = None
         if loan.patron_id is None:
             reasons = [RefusalReason.NOT_ON_LOAN]
@@ -337,33 +485,37 @@ def renew(
             patron, state = selectors.patron_state(loan.patron_id, at=at)
             if loan.returned_at is None and loan.due_at < at:
                 state = replace(state, overdue_loans=state.overdue_loans - 1)
-            policy = _policy(
+            policies = rules.load_policies(
                 branch=loan.branch_id, category=patron.category_id, item_type=loan.item_type_id
             )
+            policy = policies.item
             hold_waiting = _holds_block_renewal(
                 loan, item=item, patron=patron, policy=policy, at=at
             )
             reasons = rules.renewal_refusals(
                 policy,
-                patron=state,
+                patron=rules.patron_refusals(policies.patron, state),
                 renewals=loan.renewals,
                 loan_open=loan.returned_at is None,
                 hold_waiting=hold_waiting,
             )
+        facts = _loan_patron_facts(loan, patron)
         if reasons and not can_override(reasons, override):
             refusal = RenewalRefused(reasons, record_id=item.record_id)
-            record_event(
-                Kind.REFUSAL,
+            history.record(
+                RENEWAL_REFUSED,
                 at=at,
+                actor=actor,
                 branch=branch,
-                staff=staff,
-                desk=desk,
                 item=item,
-                patron=patron,
-                loan=loan,
-                action=refusal.action,
-                reasons=reasons,
-                override_reason=override,
+                obj=loan,
+                item_type_id=material.item_type_id,
+                language=material.language,
+                format=material.format,
+                audience=material.audience,
+                reasons=refusal.codes,
+                detail={"override_asked": True} if override else None,
+                **facts,  # type: ignore[arg-type]
             )
         else:
             assert policy is not None
@@ -381,18 +533,25 @@ def renew(
             )
             loan.due_at = max(due_at, loan.due_at)
             loan.renewals += 1
-            loan.save(update_fields=["due_at", "renewals"])
-            record_event(
-                Kind.RENEW,
+            fields = ["due_at", "renewals"]
+            if reasons:
+                loan.override_reason = override[:255]
+                fields.append("override_reason")
+            loan.save(update_fields=fields)
+            history.record(
+                RENEW,
                 at=at,
+                actor=actor,
                 branch=branch,
-                staff=staff,
-                desk=desk,
                 item=item,
-                patron=patron,
-                loan=loan,
-                reasons=reasons,
-                override_reason=override if reasons else "",
+                obj=loan,
+                item_type_id=material.item_type_id,
+                language=material.language,
+                format=material.format,
+                audience=material.audience,
+                reasons=[r.value for r in reasons],
+                detail=override_detail(reasons, override),
+                **facts,  # type: ignore[arg-type]
             )
     if refusal is not None:
         raise refusal
@@ -439,24 +598,25 @@ class RenewAllResult:
     refused: list[tuple[Loan, list[RefusalReason]]]
 
 
-def renew_all(
-    *, patron: Patron, branch: Branch, staff: User | None, desk: str, at: datetime
-) -> RenewAllResult:
-    """Renew every current loan of `patron`, each on its own (one transaction and one event
+def renew_all(*, patron: Patron, branch: Branch, actor: Actor, at: datetime) -> RenewAllResult:
+    """Renew every current loan of `patron`, each on its own (one transaction and one entry
     each), and say which were renewed and which refused with their reasons."""
     renewed: list[Loan] = []
     refused: list[tuple[Loan, list[RefusalReason]]] = []
     for loan in list(selectors.loans_for(patron)):
         try:
-            renewed.append(renew(loan=loan, branch=branch, staff=staff, desk=desk, at=at))
+            renewed.append(renew(loan=loan, branch=branch, actor=actor, at=at))
         except RenewalRefused as e:
             refused.append((loan, e.reasons))
     return RenewAllResult(renewed, refused)
 
 
-def auto_renew(*, at: datetime, within: timedelta = timedelta(days=1)) -> RenewAllResult:
+def auto_renew(
+    *, at: datetime, actor: Actor, within: timedelta = timedelta(days=1)
+) -> RenewAllResult:
     """Renew the loans that asked for automatic renewal and fall due within `within` of
-    `at` (scheduled daily). Refusals are recorded as usual; nothing is overridden."""
+    `at` (scheduled daily, `actor` being the job). Refusals are recorded as usual; nothing
+    is overridden."""
     renewed: list[Loan] = []
     refused: list[tuple[Loan, list[RefusalReason]]] = []
     due = Loan.objects.filter(
@@ -464,9 +624,7 @@ def auto_renew(*, at: datetime, within: timedelta = timedelta(days=1)) -> RenewA
     ).select_related("branch")
     for loan in list(due):
         try:
-            renewed.append(
-                renew(loan=loan, branch=loan.branch, staff=None, desk="auto-renewal", at=at)
-            )
+            renewed.append(renew(loan=loan, branch=loan.branch, actor=actor, at=at))
         except RenewalRefused as e:
             refused.append((loan, e.reasons))
     return RenewAllResult(renewed, refused)
@@ -474,66 +632,91 @@ def auto_renew(*, at: datetime, within: timedelta = timedelta(days=1)) -> RenewA
 
 def _close_open_loan(loan: Loan) -> Loan:
     loan = (
-        Loan.objects.select_for_update(of=("self",))
-        .select_related("item", "patron__category")
-        .get(pk=loan.pk)
+        with_material(
+            Loan.objects.select_for_update(of=("self",))
+            .select_related("item", "patron__category")
+            .filter(pk=loan.pk),
+            path="item__",
+        )
+        .get()
     )
     if loan.returned_at is not None:
         raise InvalidOperation(_("This loan has already ended."))
     return loan
 
 
+def _loan_entry_material(loan: Loan) -> dict[str, object]:
+    material = material_of(loan, item_type_id=loan.item_type_id)
+    return {
+        "item_type_id": material.item_type_id,
+        "language": material.language,
+        "format": material.format,
+        "audience": material.audience,
+    }
+
+
 @transaction.atomic
-def mark_lost(*, loan: Loan, branch: Branch, staff: User | None, at: datetime) -> Loan:
+def mark_lost(*, loan: Loan, branch: Branch, actor: Actor, at: datetime) -> Loan:
     """End `loan` as lost: the overdue fine stops growing at `at`, the item is lost, and its
-    price (if known) is charged to the patron as a LOST fine. Records a LOST event. Raises
-    InvalidOperation for a loan that has ended."""
+    price (if known) is charged to the patron as a LOST fine. Records LOST with the copy's
+    new status. Raises InvalidOperation for a loan that has ended."""
     loan = _close_open_loan(loan)
     item = Item.objects.select_for_update().get(pk=loan.item_id)
-    accrue_overdue(loan, at=at, staff=staff)
+    accrue_overdue(loan, at=at, actor=actor)
     loan.returned_at = at
     loan.returned_branch = branch
     loan.outcome = LoanOutcome.LOST
     loan.save(update_fields=["returned_at", "returned_branch", "outcome"])
-    save_item_status(item, ItemStatus.LOST)
+    detail: dict[str, object] = {"item_status": save_item_status(item, ItemStatus.LOST)}
     if item.price and loan.patron is not None:
-        charge(
+        fine = charge(
             patron=loan.patron,
             kind=FineKind.LOST,
             amount=item.price,
             loan=loan,
             item=item,
             branch=branch,
-            staff=staff,
+            actor=actor,
             at=at,
         )
-    record_event(
-        Kind.LOST, at=at, branch=branch, staff=staff, item=item, patron=loan.patron, loan=loan
+        detail["fine"] = fine.pk
+    history.record(
+        LOST,
+        at=at,
+        actor=actor,
+        branch=branch,
+        item=item,
+        obj=loan,
+        detail=detail,
+        **_loan_entry_material(loan),  # type: ignore[arg-type]
+        **_loan_patron_facts(loan, loan.patron),  # type: ignore[arg-type]
     )
     return loan
 
 
 @transaction.atomic
-def claims_returned(*, loan: Loan, branch: Branch, staff: User | None, at: datetime) -> Loan:
+def claims_returned(*, loan: Loan, branch: Branch, actor: Actor, at: datetime) -> Loan:
     """End `loan` because the patron says they returned the item: the overdue fine stops
-    at `at` and the item is missing until it turns up (a checkin then routes it). Records a
-    CLAIMS_RETURNED event. Raises InvalidOperation for a loan that has ended."""
+    at `at` and the item is missing until it turns up (a checkin then routes it). Records
+    CLAIMS_RETURNED with the copy's new status. Raises InvalidOperation for a loan that has
+    ended."""
     loan = _close_open_loan(loan)
     item = Item.objects.select_for_update().get(pk=loan.item_id)
-    accrue_overdue(loan, at=at, staff=staff)
+    accrue_overdue(loan, at=at, actor=actor)
     loan.returned_at = at
     loan.returned_branch = branch
     loan.outcome = LoanOutcome.CLAIMS_RETURNED
     loan.save(update_fields=["returned_at", "returned_branch", "outcome"])
-    save_item_status(item, ItemStatus.MISSING)
-    record_event(
-        Kind.CLAIMS_RETURNED,
+    history.record(
+        CLAIMS_RETURNED,
         at=at,
+        actor=actor,
         branch=branch,
-        staff=staff,
         item=item,
-        patron=loan.patron,
-        loan=loan,
+        obj=loan,
+        detail={"item_status": save_item_status(item, ItemStatus.MISSING)},
+        **_loan_entry_material(loan),  # type: ignore[arg-type]
+        **_loan_patron_facts(loan, loan.patron),  # type: ignore[arg-type]
     )
     return loan
 
@@ -543,38 +726,46 @@ def mark_damaged(
     *,
     item: Item,
     branch: Branch,
-    staff: User,
+    actor: Actor,
     at: datetime,
     note: str = "",
-    patron: Patron | None = None,
     amount: Decimal | None = None,
 ) -> Item:
-    """Take a damaged item out of circulation (found at a return or on the shelf), charging
-    `patron` `amount` for it if both are given. Records a DAMAGED event. Raises
-    InvalidOperation for an item still on loan (check it in first)."""
+    """Take a damaged item out of circulation (found at a return or on the shelf). With an
+    `amount`, its last borrower pays for it (selectors.last_loan): a DAMAGED fine for that
+    loan, with `note` saying what happened. Records DAMAGED with the copy's new status.
+    Raises InvalidOperation for an item still on loan (check it in first), and for an amount
+    when no borrower is known (never lent, or the loan was anonymised)."""
     item = Item.objects.select_for_update().get(pk=item.pk)
     if item.status == ItemStatus.ON_LOAN:
         raise InvalidOperation(_("Check the item in before marking it damaged."))
-    save_item_status(item, ItemStatus.DAMAGED)
-    if patron is not None and amount:
-        patron = Patron.objects.select_related("category").get(pk=patron.pk)
-        charge(
-            patron=patron,
+    last = selectors.last_loan(item) if amount else None
+    if amount and (last is None or last.patron is None):
+        raise InvalidOperation(_("No borrower is known for this item, so nobody can be charged."))
+    detail: dict[str, object] = {"item_status": save_item_status(item, ItemStatus.DAMAGED)}
+    facts: dict[str, object] = {}
+    if last is not None and last.patron is not None and amount:
+        fine = charge(
+            patron=last.patron,
             kind=FineKind.DAMAGED,
             amount=amount,
+            loan=last,
             item=item,
             branch=branch,
-            staff=staff,
+            actor=actor,
             at=at,
             note=note,
         )
-    record_event(
-        Kind.DAMAGED,
+        detail["fine"] = fine.pk
+        facts = {"patron": last.patron, "obj": last}
+    history.record(
+        DAMAGED,
         at=at,
+        actor=actor,
         branch=branch,
-        staff=staff,
         item=item,
-        patron=patron,
-        detail={"note": note} if note else None,
+        detail=detail,
+        **facts,  # type: ignore[arg-type]
     )
     return item
+

@@ -8,18 +8,25 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from bibliohub.circulation import selectors
-from bibliohub.circulation.models import CirculationEvent, Loan
-from bibliohub.circulation.services._common import Kind, record_event
+from bibliohub.circulation.kinds import ANONYMISED
+from bibliohub.circulation.models import Loan
+from bibliohub.history import Actor
+from bibliohub.history import services as history
+from bibliohub.history.services import forget_objects
 from bibliohub.libraries.models import Network
 
 
 @transaction.atomic
-def anonymise_returned_loans(*, at: datetime, delay_days: int | None = None) -> int:
+def anonymise_returned_loans(
+    *, at: datetime, actor: Actor, delay_days: int | None = None
+) -> int:
     """Unlink patrons from loans returned at least `delay_days` before `at` (None: each
-    network's own delay, see selectors.anonymise_delay), and from those loans' events,
-    except for patrons keeping a reading history. The category, age band and branches stay
-    for statistics. Returns how many loans were anonymised; records one ANONYMISED event
-    per network that had any."""
+    network's own delay, see selectors.anonymise_delay), and from every history entry about
+    those loans (history.services.forget_objects), except for patrons keeping a reading
+    history. The loans keep the category, age band and branches; the entries keep category,
+    age and pseudonym, so no figure changes. Clears the reasons staff typed for overriding
+    (they may be about the person). Returns how many loans were anonymised; records one
+    ANONYMISED per network that had any."""
     total = 0
     for network_id in Network.objects.values_list("pk", flat=True):
         days = selectors.anonymise_delay(network_id) if delay_days is None else delay_days
@@ -33,16 +40,17 @@ def anonymise_returned_loans(*, at: datetime, delay_days: int | None = None) -> 
         ids = list(loans.values_list("pk", flat=True))
         if not ids:
             continue
+        forget_objects(Loan, ids)
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            CirculationEvent.objects.filter(loan_id__in=chunk).update(patron=None)
-            Loan.objects.filter(pk__in=chunk).update(patron=None, anonymised_at=at)
+            Loan.objects.filter(pk__in=ids[start : start + 500]).update(
+                patron=None, anonymised_at=at, override_reason=""
+            )
         total += len(ids)
-        record_event(
-            Kind.ANONYMISED,
+        history.record(
+            ANONYMISED,
             at=at,
-            branch=None,
-            staff=None,
-            detail={"network": network_id, "loans": len(ids), "delay_days": days},
+            actor=actor,
+            network=network_id,
+            detail={"loans": len(ids), "delay_days": days},
         )
     return total

@@ -1,15 +1,20 @@
 """Staff manage self-check terminal accounts in the admin: the password is typed once and
-stored hashed, never shown again."""
+stored hashed, never shown again. Saving and deleting go through the terminal services, so
+each change is in the history (channel "administration")."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.history import Actor
+from bibliohub.interop.sip2 import services
 from bibliohub.interop.sip2.models import SelfCheckTerminal
+from bibliohub.web.admin import ServiceAdmin
 
 
 class TerminalForm(forms.ModelForm):
@@ -32,16 +37,17 @@ class TerminalForm(forms.ModelForm):
         return data
 
     def save(self, commit: bool = True) -> SelfCheckTerminal:
+        # The terminal is saved by the service (with its history entry), never by the form.
+        if commit:
+            raise TypeError("save a terminal with interop.sip2.services.save_terminal")
         terminal = super().save(commit=False)
         if password := self.cleaned_data.get("new_password"):
             terminal.set_password(password)
-        if commit:
-            terminal.save()
         return terminal
 
 
 @admin.register(SelfCheckTerminal)
-class SelfCheckTerminalAdmin(admin.ModelAdmin):
+class SelfCheckTerminalAdmin(ServiceAdmin):
     form = TerminalForm
     list_display = ["login", "name", "branch", "language", "requires_pin", "is_active"]
     list_filter = ["branch", "is_active", "language"]
@@ -49,3 +55,9 @@ class SelfCheckTerminalAdmin(admin.ModelAdmin):
     list_select_related = ["branch"]
 
     fields = ["login", "new_password", "name", "branch", "language", "requires_pin", "is_active"]
+
+    def save(self, obj: SelfCheckTerminal, *, actor: Actor, at: datetime) -> None:
+        services.save_terminal(obj, actor=actor, at=at)
+
+    def delete(self, obj: SelfCheckTerminal, *, actor: Actor, at: datetime) -> None:
+        services.delete_terminal(obj, actor=actor, at=at)

@@ -1,7 +1,8 @@
 """What the library answers a self-check: each SIP2 request is read, the patron or item is
-fetched, the same services as the staff screens are called (staff=None: a terminal never
-overrides) and the outcome, or every reason for a refusal, is put into the SIP2 response in
-the terminal's language."""
+fetched, the same services as the staff screens are called (acting as the terminal, which
+never overrides) and the outcome, or every reason for a refusal, is put into the SIP2
+response in the terminal's language. Whether a patron may borrow is the one answer the desk,
+the portal and checkout give (circulation.selectors.standing)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ from bibliohub.catalog.models import Item, ItemStatus
 from bibliohub.circulation import selectors as circulation
 from bibliohub.circulation import services
 from bibliohub.circulation.errors import (
-    CheckoutRefused,
     CirculationError,
     HoldRefused,
     RefusalReason,
@@ -39,10 +39,11 @@ from bibliohub.circulation.models import Hold as HoldModel
 from bibliohub.circulation.models import HoldStatus, Loan
 from bibliohub.circulation.prepared import PreparedQuery
 from bibliohub.circulation.rules import DUE_TIME
+from bibliohub.circulation.selectors import Standing
+from bibliohub.history import Actor
 from bibliohub.interop.sip2 import codec
 from bibliohub.interop.sip2.models import SelfCheckTerminal
 from bibliohub.libraries.models import Branch
-from bibliohub.patrons.errors import BlockReason
 from bibliohub.patrons.models import Patron
 from bibliohub.patrons.selectors import patron_by_card
 
@@ -173,6 +174,11 @@ def _terminal(session: Session) -> SelfCheckTerminal:
     """The logged-in terminal (handle() lets nothing but login and status through before)."""
     assert session.terminal is not None
     return session.terminal
+
+
+def _actor(session: Session) -> Actor:
+    """Who acts for every request of the connection: its terminal, at self-check."""
+    return Actor.for_terminal(_terminal(session))
 
 
 def _local(at: datetime) -> datetime:
@@ -329,22 +335,24 @@ def _pin_refusal(session: Session, patron: Patron, password: str | None) -> str 
     return None
 
 
-def _patron_status(reasons: list[BlockReason]) -> str:
-    """The 14 Y-or-blank flags: any block denies charging, renewing, recalls and holds (the
-    same reasons stop all four in circulation); fines and overdues also say which."""
+def _patron_status(standing: Standing) -> str:
+    """The 14 Y-or-blank flags, from the answer checkout gives (circulation's standing at
+    the terminal's branch): any reason denies charging; the patron's blocks (not the loan
+    limit or a closed borrowing window) also deny renewals, recalls and holds, as they do in
+    circulation; the loan limit, fines and overdues also say which."""
     flags = [" "] * 14
-    if reasons:
-        for position in (CHARGE_DENIED, RENEWAL_DENIED, RECALL_DENIED, HOLD_DENIED):
+    if not standing.may_borrow:
+        flags[CHARGE_DENIED] = "Y"
+    if not standing.may_renew_and_hold:
+        for position in (RENEWAL_DENIED, RECALL_DENIED, HOLD_DENIED):
             flags[position] = "Y"
-    if BlockReason.FINES_OVER_LIMIT in reasons:
+    if RefusalReason.LOAN_LIMIT in standing.reasons:
+        flags[TOO_MANY_CHARGED] = "Y"
+    if RefusalReason.FINES_OVER_LIMIT in standing.reasons:
         flags[EXCESSIVE_FINES] = "Y"
-    if BlockReason.OVERDUE_ITEMS in reasons:
+    if RefusalReason.OVERDUE in standing.reasons:
         flags[TOO_MANY_OVERDUE] = "Y"
     return "".join(flags)
-
-
-def _block_messages(reasons: list[BlockReason]) -> tuple[str, ...]:
-    return tuple(r.message for r in reasons)
 
 
 UNKNOWN_PATRON_STATUS = "Y" * 4 + " " * 10
@@ -387,10 +395,10 @@ def patron_status(
     if refused := _patron_refused(codec.PatronStatusResponse, session, patron, message, at):
         return refused
     assert patron is not None  # an unknown card has had its answer
-    reasons = circulation.blocks_for(patron, at=at)
+    standing = circulation.standing(patron, branch=_terminal(session).branch, at=at)
     summary = patron_summary(patron, at=at, lists=False)
     return codec.PatronStatusResponse(
-        patron_status=_patron_status(reasons),
+        patron_status=_patron_status(standing),
         language=SIP_LANGUAGES.get(patron.language, "000"),
         transaction_date=_local(at),
         institution_id=message.institution_id,
@@ -399,7 +407,7 @@ def patron_status(
         valid_patron="Y",
         valid_patron_password="Y" if message.patron_password else None,
         fee_amount=summary.fee_amount,
-        screen_message=_block_messages(reasons),
+        screen_message=tuple(standing.messages),
     )
 
 
@@ -467,7 +475,7 @@ def patron_information(
     if refused := _patron_refused(codec.PatronInformationResponse, session, patron, message, at):
         return refused
     assert patron is not None  # an unknown card has had its answer
-    reasons = circulation.blocks_for(patron, at=at)
+    standing = circulation.standing(patron, branch=_terminal(session).branch, at=at)
     summary = patron_summary(patron, at=at)
     # At most one list per response (the spec's advice); the first "Y" wins.
     wanted = next(
@@ -479,7 +487,7 @@ def patron_information(
     if wanted:
         lists[wanted] = tuple(getattr(summary, wanted)[start - 1 : end])
     return codec.PatronInformationResponse(
-        patron_status=_patron_status(reasons),
+        patron_status=_patron_status(standing),
         language=SIP_LANGUAGES.get(patron.language, "000"),
         transaction_date=_local(at),
         hold_items_count=len(summary.hold),
@@ -501,7 +509,7 @@ def patron_information(
         recall_items=lists.get("recall", ()),
         unavailable_hold_items=lists.get("unavailable", ()),
         email_address=patron.email or None,
-        screen_message=_block_messages(reasons),
+        screen_message=tuple(standing.messages),
     )
 
 
@@ -589,8 +597,8 @@ def item_information(
 
 # --- Circulation ----------------------------------------------------------------------------
 #
-# Every call passes staff=None (a terminal never overrides) and the terminal's login as the
-# desk, so that statistics can tell the machines apart.
+# Every call acts as the terminal (Actor.for_terminal: no staff member, never an override;
+# its login is the loan's desk), so that statistics can tell the machines apart.
 
 
 def _day(at: datetime) -> str:
@@ -649,7 +657,8 @@ def _lent(
 @handles(codec.Checkout)
 def checkout(session: Session, message: codec.Checkout, at: datetime) -> codec.Message:
     """Lend the item. An item already on loan to the same reader is renewed instead when
-    the self-check says it may renew (sc renewal policy Y), as the spec describes."""
+    the self-check says it may renew (sc renewal policy Y), as the spec describes: one
+    circulation service decides (checkout_or_renew)."""
     terminal = _terminal(session)
     if message.cancel == "Y":
         return _loan_refused(
@@ -663,34 +672,20 @@ def checkout(session: Session, message: codec.Checkout, at: datetime) -> codec.M
     if pin_problem := _pin_refusal(session, patron, message.patron_password):
         return _loan_refused(codec.CheckoutResponse, message, at, (pin_problem,), item)
     try:
-        loan = services.checkout(
-            patron=patron, item=item, branch=terminal.branch, staff=None,
-            desk=terminal.login, at=at,
+        lent = services.checkout_or_renew(
+            patron=patron, item=item, branch=terminal.branch, actor=_actor(session), at=at,
+            renew_own_copy=bool(message.sc_renewal_policy),
         )  # fmt: skip
-    except CheckoutRefused as refusal:
-        current = (
-            circulation.open_loan_for(item)
-            if RefusalReason.ITEM_ALREADY_ON_LOAN in refusal.reasons
-            else None
+    except Refused as refusal:  # the checkout's, or the renewal's of the reader's own copy
+        said = (
+            (_("You already have this item."),)
+            if refusal.reasons == [RefusalReason.ALREADY_ON_LOAN_TO_PATRON]
+            else _reasons(refusal)
         )
-        if current is None or current.patron_id != patron.pk:
-            return _loan_refused(codec.CheckoutResponse, message, at, _reasons(refusal), item)
-        if not message.sc_renewal_policy:
-            return _loan_refused(
-                codec.CheckoutResponse, message, at, (_("You already have this item."),), item
-            )
-        try:
-            loan = services.renew(
-                loan=current, branch=terminal.branch, staff=None, desk=terminal.login, at=at
-            )
-        except RenewalRefused as renewal_refusal:
-            return _loan_refused(
-                codec.CheckoutResponse, message, at, _reasons(renewal_refusal), item
-            )
-        return _lent(codec.CheckoutResponse, message, at, loan, item, renewed=True)
+        return _loan_refused(codec.CheckoutResponse, message, at, said, item)
     except CirculationError as exc:
         return _loan_refused(codec.CheckoutResponse, message, at, (str(exc),), item)
-    return _lent(codec.CheckoutResponse, message, at, loan, item, renewed=False)
+    return _lent(codec.CheckoutResponse, message, at, lent.loan, item, renewed=lent.renewed)
 
 
 @handles(codec.Renew)
@@ -709,9 +704,7 @@ def renew(session: Session, message: codec.Renew, at: datetime) -> codec.Message
             codec.RenewResponse, message, at, (_("This item is not on loan to you."),), item
         )
     try:
-        loan = services.renew(
-            loan=loan, branch=terminal.branch, staff=None, desk=terminal.login, at=at
-        )
+        loan = services.renew(loan=loan, branch=terminal.branch, actor=_actor(session), at=at)
     except RenewalRefused as refusal:
         return _loan_refused(codec.RenewResponse, message, at, _reasons(refusal), item)
     except CirculationError as exc:
@@ -734,7 +727,7 @@ def renew_all(session: Session, message: codec.RenewAll, at: datetime) -> codec.
             screen_message=(problem or "",),
         )  # fmt: skip
     result = services.renew_all(
-        patron=patron, branch=terminal.branch, staff=None, desk=terminal.login, at=at
+        patron=patron, branch=terminal.branch, actor=_actor(session), at=at
     )
     screen = [
         f"{loan.item.barcode}: {' '.join(reason.message for reason in reasons)}"
@@ -777,9 +770,7 @@ def checkin(session: Session, message: codec.Checkin, at: datetime) -> codec.Mes
     if item is None:
         return refused(str(NOT_KNOWN_ITEM))
     try:
-        result = services.checkin(
-            item=item, branch=terminal.branch, staff=None, desk=terminal.login, at=at
-        )
+        result = services.checkin(item=item, branch=terminal.branch, actor=_actor(session), at=at)
     except CirculationError as exc:
         return refused(str(exc), item)
     screen: list[str] = []
@@ -847,9 +838,8 @@ def fee_paid(session: Session, message: codec.FeePaid, at: datetime) -> codec.Me
         return answer(False, _("The amount is not a number."))
     try:
         payment = services.pay(
-            patron=patron, amount=amount, staff=None, branch=terminal.branch, at=at,
-            desk=terminal.login,
-        )  # fmt: skip
+            patron=patron, amount=amount, actor=_actor(session), branch=terminal.branch, at=at
+        )
     except CirculationError as exc:
         return answer(False, str(exc))
     return answer(
@@ -878,8 +868,9 @@ def _not_needed_after(text: str | None) -> date | None:
 def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
     """Place (+), cancel (-) or change (*) a hold on the title of the item given (AB), or on
     that copy for hold type 3. The pickup branch (BS) is a branch code; the terminal's
-    branch when empty. The expiration date (BW) is the day after which the reader no longer
-    needs the title; a change (*) with BW sets that day as well as the pickup branch."""
+    branch when empty; whether the patron may pick up there, the hold service decides. The
+    expiration date (BW) is the day after which the reader no longer needs the title; a
+    change (*) with BW sets that day as well as the pickup branch."""
     terminal = _terminal(session)
     patron = _patron(session, message.patron_identifier)
     item = _item(message.item_identifier or "")
@@ -909,10 +900,7 @@ def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
         return answer(False, (pin_problem,))
     pickup = terminal.branch
     if pickup_code := (message.pickup_location or "").strip():
-        found = Branch.objects.filter(
-            code=pickup_code, network_id=terminal.branch.network_id,
-            is_active=True,
-        ).first()  # fmt: skip
+        found = Branch.objects.filter(code=pickup_code).first()
         if found is None:
             return answer(
                 False, (_("There is no branch %(code)s.") % {"code": message.pickup_location},)
@@ -928,7 +916,7 @@ def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
                 patron=patron,
                 record=None if message.hold_type == SPECIFIC_COPY else item.record,
                 item=item if message.hold_type == SPECIFIC_COPY else None,
-                pickup_branch=pickup, staff=None, at=at, desk=terminal.login,
+                pickup_branch=pickup, actor=_actor(session), at=at,
                 not_needed_after=not_needed_after,
             )  # fmt: skip
             return answer(
@@ -942,18 +930,19 @@ def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
             return answer(False, (_("You have no hold on this title."),))
         if message.hold_mode == "-":
             services.cancel_hold(
-                hold=existing, staff=None, at=at, branch=terminal.branch, desk=terminal.login
+                hold=existing, actor=_actor(session), at=at, branch=terminal.branch
             )
             return answer(True, (_("Hold cancelled."),))
         if message.hold_mode == "*":
             with transaction.atomic():
                 changed = services.change_pickup(
-                    hold=existing, pickup_branch=pickup, staff=None, at=at, branch=terminal.branch
-                )
+                    hold=existing, pickup_branch=pickup, actor=_actor(session), at=at,
+                    branch=terminal.branch,
+                )  # fmt: skip
                 if not_needed_after is not None:
                     changed = services.change_not_needed_after(
-                        hold=changed, not_needed_after=not_needed_after, staff=None, at=at,
-                        branch=terminal.branch, desk=terminal.login,
+                        hold=changed, not_needed_after=not_needed_after, actor=_actor(session),
+                        at=at, branch=terminal.branch,
                     )  # fmt: skip
             return answer(True, (_("Hold changed."),), changed)
         return answer(False, (_("Unknown hold mode."),))

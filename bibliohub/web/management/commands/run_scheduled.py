@@ -81,23 +81,38 @@ class Command(BaseCommand):
                 outcome[name] = {"error": str(error) or error.__class__.__name__}
                 failures.append(f"{name}: {outcome[name]['error']}")
 
+        # Each step acts as the job of its name: the history says which job did what.
         def auto_renewals() -> dict[str, Any]:
-            result = services.auto_renew(at=at)
+            result = services.auto_renew(at=at, actor=Actor.for_job("auto_renewals"))
             return {"renewed": len(result.renewed), "refused": len(result.refused)}
 
         def notices_step() -> dict[str, Any]:
-            report = notices.send_notices(at=at)
+            report = notices.send_notices(at=at, actor=Actor.for_job("notices"))
             if report.stopped:
                 failures.append(f"notices: the mail server cannot be reached ({report.stopped})")
             return {**report.sent, "sent": report.total, "failed": report.failed}
 
         step("auto_renewals", auto_renewals)
-        step("holds_expired", lambda: {"expired": len(services.expire_holds(at=at))})
-        step("fines", lambda: {"loans_owing": services.accrue_fines(at=at)})
+        step(
+            "holds_expired",
+            lambda: {
+                "expired": len(
+                    services.expire_holds(at=at, actor=Actor.for_job("holds_expired"))
+                )
+            },
+        )
+        step(
+            "fines",
+            lambda: {"loans_owing": services.accrue_fines(at=at, actor=Actor.for_job("fines"))},
+        )
         step("notices", notices_step)
         step(
             "anonymised",
-            lambda: {"loans": services.anonymise_returned_loans(at=at, delay_days=delay)},
+            lambda: {
+                "loans": services.anonymise_returned_loans(
+                    at=at, actor=Actor.for_job("anonymised"), delay_days=delay
+                )
+            },
         )
         step(
             "rooms",
