@@ -64,13 +64,15 @@ def test_a_reader_without_a_pin_is_sent_to_the_desk(kiosk, reader, items):
     assert refused.screen_message == ("Ask at the desk for a PIN to use this machine.",)
 
 
-def test_five_wrong_pins_stop_the_guessing_on_that_connection(kiosk, reader_with_pin, items):
+def test_five_wrong_pins_lock_the_card_even_for_the_right_pin(kiosk, reader_with_pin, items):
     for guess in ("0000", "1111", "2222", "3333", "5555"):
         kiosk.patronpwd = guess
         assert ask(kiosk, kiosk.sip_patron_status_request()).valid_patron_password == "N"
     kiosk.patronpwd = "4321"
     refused = ask(kiosk, kiosk.sip_checkout_request("I0001"))
-    assert refused.screen_message == ("Too many wrong PINs. Please ask at the desk.",)
+    assert refused.ok == "0"
+    assert refused.screen_message[0].startswith("Too many wrong PINs for this card.")
+    assert not Loan.objects.exists()
 
 
 def test_a_pin_sent_to_a_terminal_that_does_not_require_one_is_still_checked(
