@@ -45,11 +45,13 @@ def authenticate(request: HttpRequest, *, card_number: str, pin: str) -> Patron:
     card_number = card_number.strip()
     # Card numbers are unique within a network; the PIN tells apart the rare holder of the
     # same number in another network of the same installation.
-    holders = list(
-        Patron.objects.select_related("category", "home_branch").filter(
-            card_barcode=card_number, status=PatronStatus.ACTIVE
+    holders = []
+    if card_number:
+        holders = list(
+            Patron.objects.select_related("category", "home_branch").filter(
+                card_barcode=card_number, status=PatronStatus.ACTIVE
+            )
         )
-    ) if card_number else []
     return pins.check_pin(
         pin,
         card=card_number,

@@ -468,9 +468,7 @@ def patron_status(
     if refused := _patron_refused(codec.PatronStatusResponse, session, patron, message, at):
         return refused
     assert patron is not None  # an unknown card has had its answer
-    return _status_of(
-        session, patron, message, at, pin_checked=bool(message.patron_password)
-    )
+    return _status_of(session, patron, message, at, pin_checked=bool(message.patron_password))
 
 
 def _status_of(
@@ -1029,9 +1027,7 @@ def renew_all(session: Session, message: codec.RenewAll, at: datetime) -> codec.
             ok=False, transaction_date=_local(at), institution_id=message.institution_id,
             screen_message=problem or (),
         )  # fmt: skip
-    result = services.renew_all(
-        patron=patron, branch=terminal.branch, actor=_actor(session), at=at
-    )
+    result = services.renew_all(patron=patron, branch=terminal.branch, actor=_actor(session), at=at)
     screen = [
         f"{loan.item.barcode}: {' '.join(reason.message for reason in reasons)}"
         for loan, reasons in result.refused
