@@ -109,6 +109,7 @@ def main() -> int:
     from django.utils import timezone
 
     from bibliohub.catalog.marc.importer import import_marc
+    from bibliohub.history import Actor
     from bibliohub.libraries.models import Branch, Network
 
     try:
@@ -140,7 +141,7 @@ def main() -> int:
         before = resource.getrusage(resource.RUSAGE_SELF)
         cpu_before = before.ru_utime + before.ru_stime
         report = import_marc(
-            [data], at=timezone.now(), batch_size=args.batch_size,
+            [data], actor=Actor.for_import(source=data.name), at=timezone.now(), batch_size=args.batch_size,
             parallel=False if args.one_process else True if args.two_processes else None,
         )
         if profiler:

@@ -7,6 +7,8 @@
     .venv/bin/python bench/sip2.py --db $url --workers 2     # two server processes
     .venv/bin/python bench/sip2.py --handler-ratio            # the SIP2 layer's own cost
     .venv/bin/python bench/sip2.py --pin                      # every checkout carries the PIN
+    .venv/bin/python bench/sip2.py --idle 300                 # new logins beside 300 idle ones
+    .venv/bin/python bench/sip2.py --idle 300 --code ../base  # the same, another checkout's server
 
 A fresh database (SQLite in a temporary directory with the project's settings: WAL and
 synchronous=FULL, so every loan is on disk when it is confirmed; or a new database in the
@@ -17,6 +19,14 @@ another, timing each round trip from the first byte sent to the CR of the answer
 and sequence number on, every answer read and checked). The first WARMUP round trips of each
 client are not counted. Prints throughput, percentiles and a markdown row for
 docs/performance.md.
+
+`--idle N` times logins instead: LOGINS new connections (connect, log in, read the answer,
+close) made by the clients at once, first with no other connection open, then again after N
+connections have logged in and sit idle; it also reports the server's threads and memory
+with them open. The terminal's password is stored with 1,000 PBKDF2 iterations instead of
+Django's 1,000,000 (which take about half a second of CPU per login), so that what is timed
+is the server, not the hash. `--code DIR` runs the server, and loads the data, with the code
+of another checkout (e.g. a worktree of an older commit), for before/after comparisons.
 """
 
 from __future__ import annotations
@@ -30,11 +40,11 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 PASSWORD = "bench-terminal-password"
 WARMUP = 10
@@ -61,7 +71,7 @@ def _drop_postgres(url: str, name: str) -> None:
 PIN = "2468"
 
 
-def _load(n: int, clients: int, *, pin: bool = False) -> None:
+def _load(n: int, clients: int, *, pin: bool = False, cheap_terminal_hash: bool = False) -> None:
     """Schema and data, through Django in this process."""
     import django
     from django.core.management import call_command
@@ -88,6 +98,11 @@ def _load(n: int, clients: int, *, pin: bool = False) -> None:
     CirculationRule.objects.create(loan_period=21, renewals_allowed=2)
     terminal = SelfCheckTerminal(login="bench", name="Bench", branch=branch)
     terminal.set_password(PASSWORD)
+    if cheap_terminal_hash:
+        from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+        hasher = PBKDF2PasswordHasher()
+        terminal.password = hasher.encode(PASSWORD, hasher.salt(), iterations=1000)
     terminal.save()
     patrons = Patron.objects.bulk_create(
         Patron(
@@ -192,10 +207,10 @@ def _handler_ratio(first: int, rounds: int = 10, per_round: int = 100) -> tuple[
     return statistics.median(runs["sip2"]), statistics.median(runs["direct"])
 
 
-def _start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
+def _start_server(env: dict[str, str], workers: int, code: Path) -> tuple[subprocess.Popen, int]:
     server = subprocess.Popen(
         [sys.executable, "-m", "bibliohub", "sip2", "--port", "0", "--workers", str(workers)],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        cwd=code, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     assert server.stderr is not None
     for line in server.stderr:
@@ -255,6 +270,124 @@ class Client(threading.Thread):
                     self.times.append(elapsed)
 
 
+def _read_answer(sock: socket.socket) -> bytes:
+    reply = b""
+    while not reply.endswith(b"\r"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            raise ConnectionError("server closed the connection")
+        reply += chunk
+    return reply
+
+
+def _login_frame() -> bytes:
+    from bibliohub.interop.sip2 import codec
+
+    return codec.encode(codec.Login(login_user_id="bench", login_password=PASSWORD), sequence=0)
+
+
+def _new_logins(port: int, logins: int, clients: int) -> tuple[float, list[float], int]:
+    """Wall seconds for `logins` new connections made by `clients` threads at once, the
+    seconds of each from connecting to the login answer, and how many failed (reset or
+    refused by the server, or no answer within 30 s)."""
+    frame = _login_frame()
+
+    def one(_: int) -> float | None:
+        started = time.perf_counter()
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
+                sock.sendall(frame)
+                sock.settimeout(30)
+                reply = _read_answer(sock)
+                elapsed = time.perf_counter() - started
+        except OSError:
+            return None
+        assert reply.startswith(b"941"), reply
+        return elapsed
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(one, range(logins)))
+    times = sorted(t for t in results if t is not None)
+    return time.perf_counter() - started, times, len(results) - len(times)
+
+
+def _open_idle(port: int, n: int) -> tuple[list[socket.socket], int]:
+    """`n` connections that log in and then sit idle, as self-checks do between readers, and
+    how many of them got no login answer within a minute."""
+    frame = _login_frame()
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=120) for _ in range(n)]
+    for sock in idle:
+        sock.sendall(frame)
+    unanswered = 0
+    deadline = time.monotonic() + 60
+    for sock in idle:
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            assert _read_answer(sock).startswith(b"941")
+        except OSError:
+            unanswered += 1
+    return idle, unanswered
+
+
+def _server_usage(pid: int) -> tuple[int, float, float]:
+    """Threads, resident MB and CPU seconds so far of the server process and its worker
+    processes (Linux)."""
+    threads, rss_kb, ticks = 0, 0, 0
+    pending = [pid]
+    while pending:
+        p = pending.pop()
+        status = Path(f"/proc/{p}/status").read_text()
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        threads += int(fields["Threads"])
+        rss_kb += int(fields["VmRSS"].split()[0])
+        stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(stat[11]) + int(stat[12])  # utime, stime
+        for task in Path(f"/proc/{p}/task").iterdir():
+            pending += [int(c) for c in (task / "children").read_text().split()]
+    return threads, rss_kb / 1024, ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _idle_bench(
+    port: int, server_pid: int, idle: int, logins: int, clients: int, backend: str
+) -> None:
+    def report(label: str, wall: float, times: list[float], failed: int) -> None:
+        ms = [t * 1000 for t in times] or [float("nan")]
+        p50, p95 = _percentile(ms, 50), _percentile(ms, 95)
+        print(
+            f"{logins} new logins from {clients} clients, {label}: {wall:.2f} s "
+            f"({logins / wall:.0f}/s); each p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms"
+            + (f"; {failed} FAILED (reset, refused or not answered)" if failed else "")
+        )
+
+    _new_logins(port, min(logins, 20), clients)  # warm-up: threads, connections, caches
+    threads, rss, _cpu = _server_usage(server_pid)
+    print(f"{backend}: server threads {threads}, resident {rss:.0f} MB")
+    wall, times, failed = _new_logins(port, logins, clients)
+    report("no other connection open", wall, times, failed)
+    started = time.perf_counter()
+    sockets, unanswered = _open_idle(port, idle)
+    opened = time.perf_counter() - started
+    try:
+        threads, rss, _cpu = _server_usage(server_pid)
+        print(
+            f"{idle} idle connections logged in within {opened:.2f} s; server threads {threads}, "
+            f"resident {rss:.0f} MB"
+            + (f"; {unanswered} got NO login answer within a minute" if unanswered else "")
+        )
+        wall, times, failed = _new_logins(port, logins, clients)
+        report(f"{idle} idle connections open", wall, times, failed)
+        p95 = _percentile([t * 1000 for t in times] or [float("nan")], 95)
+        print(
+            f"| {logins} new logins, {clients} clients, {idle} idle connections, {backend} "
+            f"| {wall:.2f} s | p95 {p95:.1f} ms | {failed} failed "
+            f"| {threads} threads, {rss:.0f} MB |"
+        )
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def _percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, round(p / 100 * (len(sorted_values) - 1)))]
 
@@ -274,7 +407,18 @@ def main() -> None:
         "--pin", action="store_true",
         help="patrons have PINs and every checkout sends it (AD), as many self-check machines do",
     )  # fmt: skip
+    parser.add_argument(
+        "--idle", type=int, metavar="N",
+        help="time new logins with N logged-in idle connections open (and with none), not checkouts",
+    )  # fmt: skip
+    parser.add_argument("--logins", type=int, default=100, help="new logins to time (--idle)")
+    parser.add_argument(
+        "--code", type=Path, default=ROOT,
+        help="the checkout whose server is measured (default: this one)",
+    )  # fmt: skip
     args = parser.parse_args()
+    code = args.code.resolve()
+    sys.path.insert(0, str(code))
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-sip2-"))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bibliohub.settings", BIBLIOHUB_VAR_DIR=str(tmp))
@@ -290,8 +434,18 @@ def main() -> None:
         backend += f", {args.workers} server processes"
     if args.pin:
         backend += ", PIN sent with every checkout"
+    if code != ROOT:
+        backend += f", server from {code}"
     server = None
     try:
+        if args.idle is not None:
+            _load(0, 1, cheap_terminal_hash=True)
+            from django.db import connections
+
+            connections.close_all()
+            server, port = _start_server(env, args.workers, code)
+            _idle_bench(port, server.pid, args.idle, args.logins, args.clients, backend)
+            return
         if args.handler_ratio:
             _load(2000, 1)
             sip2_ms, direct_ms = _handler_ratio(0)
@@ -306,7 +460,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        server, port = _start_server(env, args.workers)
+        server, port = _start_server(env, args.workers, code)
         barrier = threading.Barrier(args.clients + 1)
         per_client = args.n // args.clients
         clients = [
@@ -323,9 +477,11 @@ def main() -> None:
             client.start()
         barrier.wait()
         started = time.perf_counter()
+        cpu_before = _server_usage(server.pid)[2]
         for client in clients:
             client.join()
         wall = time.perf_counter() - started
+        server_cpu = _server_usage(server.pid)[2] - cpu_before
     finally:
         if server is not None:
             server.terminate()
@@ -344,6 +500,7 @@ def main() -> None:
     print(f"{backend}: {args.clients} clients, {total} checkouts in {wall:.2f} s")
     print(f"throughput {throughput:.0f}/s; round trip p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
           f"p99 {p99:.1f} ms, max {ms[-1]:.1f} ms (mean {statistics.mean(ms):.1f} ms)")  # fmt: skip
+    print(f"server CPU {server_cpu:.1f} s, {server_cpu / total * 1000:.2f} ms a checkout")
     alone_ms = sorted(t * 1000 for t in alone)
     a50, a95 = _percentile(alone_ms, 50), _percentile(alone_ms, 95)
     print(f"the checkout service alone, one caller in-process: p50 {a50:.1f} ms, p95 {a95:.1f} ms "

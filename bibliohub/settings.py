@@ -221,6 +221,21 @@ SEARCH_EXACT_COUNT_LIMIT = int(os.environ.get("BIBLIOHUB_SEARCH_EXACT_COUNT_LIMI
 SEARCH_RANK_WINDOW = int(os.environ.get("BIBLIOHUB_SEARCH_RANK_WINDOW", "2000"))
 SEARCH_FACET_SAMPLE = int(os.environ.get("BIBLIOHUB_SEARCH_FACET_SAMPLE", "1000"))
 
+# --- SIP2 server ----------------------------------------------------------------------------
+# Seconds a self-check has to log in after connecting, and seconds a logged-in one may send
+# nothing before its connection is closed; connections open at once in one server process
+# (more are closed at once); threads answering messages in one server process, each with its
+# own database connection.
+SIP2_LOGIN_TIMEOUT = float(os.environ.get("BIBLIOHUB_SIP2_LOGIN_TIMEOUT", "60"))
+SIP2_IDLE_TIMEOUT = float(os.environ.get("BIBLIOHUB_SIP2_IDLE_TIMEOUT", "1800"))
+SIP2_MAX_CONNECTIONS = int(os.environ.get("BIBLIOHUB_SIP2_MAX_CONNECTIONS", "500"))
+SIP2_THREADS = int(os.environ.get("BIBLIOHUB_SIP2_THREADS", "8"))
+
+# --- History ------------------------------------------------------------------------------
+# A year's pseudonym key (docs/history.md) is destroyed this many days after the year ends,
+# time enough to close that year's figures; its pseudonyms stay countable, unlinkable.
+PSEUDONYM_KEY_DAYS = int(os.environ.get("BIBLIOHUB_PSEUDONYM_KEY_DAYS", "120"))
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("BIBLIOHUB_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("BIBLIOHUB_EMAIL_PORT", "25"))

@@ -3,7 +3,6 @@ the items a network holds."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -174,32 +173,3 @@ class Item(models.Model):
     def is_available(self) -> bool:
         return self.status in AVAILABLE_STATUSES
 
-
-class CatalogEvent(models.Model):
-    """Who changed the catalogue, where and when. Statistics (new acquisitions, processing
-    time, withdrawals) read these rows."""
-
-    class Kind(models.TextChoices):
-        RECORD_CREATED = "record_created", _("Record created")
-        RECORD_UPDATED = "record_updated", _("Record updated")
-        RECORD_DELETED = "record_deleted", _("Record deleted")
-        ITEM_ADDED = "item_added", _("Item added")
-        ITEM_UPDATED = "item_updated", _("Item updated")
-        ITEM_WITHDRAWN = "item_withdrawn", _("Item withdrawn")
-        IMPORT = "import", _("MARC import")
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    at = models.DateTimeField(db_index=True)
-    record_id_value = models.BigIntegerField(null=True, blank=True, db_index=True)
-    item_id_value = models.BigIntegerField(null=True, blank=True)
-    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["kind", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

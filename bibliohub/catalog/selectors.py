@@ -1,15 +1,20 @@
-"""Reads of the catalogue shared by the OPAC, the API and search results."""
+"""Reads of the catalogue shared by the OPAC, the API, search results and the staff screens."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 import pymarc
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from bibliohub.accounts.models import User
+from bibliohub.catalog.kinds import catalog
 from bibliohub.catalog.models import AVAILABLE_STATUSES, GONE_STATUSES, Item, Record
+from bibliohub.history import Channel
+from bibliohub.history import selectors as history
 from bibliohub.libraries.models import Branch
 from bibliohub.search.types import BranchAvailability
 
@@ -81,3 +86,33 @@ def parsed_marc(record: Record) -> pymarc.Record:
 def marcxml_document(marc: pymarc.Record) -> bytes:
     """A standalone MARCXML document holding one record, in the MARC 21 slim namespace."""
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + pymarc.record_to_xml(marc, namespace=True) + b"\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change to a title or its copies as the record page lists it."""
+
+    at: datetime
+    label: str
+    # The username of the member of staff who made it, or the channel when nobody did
+    # (an import from the command line).
+    by: str
+
+
+def recent_changes(record: Record, *, limit: int = 10) -> list[Change]:
+    """The latest changes the catalogue recorded to `record` and its copies, newest first
+    (circulation's entries about the title are not changes to it). Two queries."""
+    entries = list(history.entries(record_id=record.pk, domain=catalog.code)[:limit])
+    names = dict(
+        User.objects.filter(pk__in={e.staff_id for e in entries if e.staff_id}).values_list(
+            "pk", "username"
+        )
+    )
+    return [
+        Change(
+            at=e.at,
+            label=e.kind_label,
+            by=names.get(e.staff_id, "") if e.staff_id else str(Channel(e.channel).label),
+        )
+        for e in entries
+    ]

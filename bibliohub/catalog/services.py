@@ -1,20 +1,22 @@
-"""The only writers of bibliographic records and items outside the MARC importer.
+"""The only writers of bibliographic records, items and item types outside the MARC importer
+(which creates item types through `add_item_types`).
 
 The MARC record in `Record.marc` is the source of truth: an edit changes the MARC fields first
 and then re-extracts the searchable columns from them, so that an export, the OPAC and the
 search index never disagree. Permission checks live in `bibliohub.accounts.access`; views call
-them before calling these services.
+them before calling these services. Every change is recorded in the history (catalog.kinds),
+by the actor the interface passes.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import cast
+from typing import NamedTuple, cast
 
 import pymarc
 from django.db import transaction
@@ -22,16 +24,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import isbn as stdnum_isbn
 
-from bibliohub.accounts.models import User
+from bibliohub.catalog.kinds import (
+    ITEM_ADDED,
+    ITEM_TYPE_DELETED,
+    ITEM_TYPE_SAVED,
+    ITEM_UPDATED,
+    ITEM_WITHDRAWN,
+    RECORD_CREATED,
+    RECORD_UPDATED,
+)
 from bibliohub.catalog.models import (
     Audience,
-    CatalogEvent,
     Identifier,
     Item,
     ItemStatus,
     ItemType,
     Record,
 )
+from bibliohub.db import insert
+from bibliohub.history import Actor, Kind
+from bibliohub.history import services as history
 from bibliohub.libraries.models import Branch, Location
 
 # --- Refusals -------------------------------------------------------------------------------
@@ -93,7 +105,7 @@ class ItemData:
 
 
 # Statuses staff may set by editing a copy; the others are reached through circulation or
-# withdrawal, which keep their own events and rules.
+# withdrawal, which keep their own entries and rules.
 EDITABLE_STATUSES = (
     ItemStatus.AVAILABLE,
     ItemStatus.IN_PROCESSING,
@@ -109,12 +121,12 @@ CIRCULATING_STATUSES = frozenset({ItemStatus.ON_LOAN, ItemStatus.ON_HOLD_SHELF, 
 
 
 @transaction.atomic
-def update_record(record: Record, *, changes: RecordChanges, staff: User, at: datetime) -> Record:
+def update_record(record: Record, *, changes: RecordChanges, actor: Actor, at: datetime) -> Record:
     """Write `changes` into the record's MARC (245, 100/700, 650, 020, 264, 008, 041, 250, 490,
     520), re-extract the searchable fields from it and return the saved record.
 
     Only the groups of fields whose value changed are rewritten, so an untouched author keeps
-    its dates and authority link. Appends a RECORD_UPDATED event naming the changed fields and
+    its dates and authority link. Records RECORD_UPDATED naming the changed fields and
     reindexes the record after commit. Raises CatalogueChangeRefused for an invalid ISBN, year
     or language code, or an empty title.
     """
@@ -130,21 +142,22 @@ def update_record(record: Record, *, changes: RecordChanges, staff: User, at: da
     _store(record, marc, at=at)
     record.save()
     _sync_identifiers(record)
-    CatalogEvent.objects.create(
-        kind=CatalogEvent.Kind.RECORD_UPDATED, at=at, record_id_value=record.pk, staff=staff,
-        detail={"changed": changed},
+    facts = Material.of_record(record)
+    history.record(
+        RECORD_UPDATED, at=at, actor=actor, record_id=record.pk, language=facts.language,
+        format=facts.format, audience=facts.audience, detail={"changed": changed},
     )
     _reindex_after_commit(record.pk)
     return record
 
 
 @transaction.atomic
-def create_record(*, changes: RecordChanges, staff: User, at: datetime) -> Record:
+def create_record(*, changes: RecordChanges, actor: Actor, at: datetime) -> Record:
     """Catalogue a new book from the same fields as the edit form: builds a valid MARC 21
     record (leader for a monograph in UTF-8, 005, 008, and the fields the form fills), saves
     it with its extracted fields and returns it.
 
-    Appends a RECORD_CREATED event and indexes the record after commit. Raises
+    Records RECORD_CREATED and indexes the record after commit. Raises
     CatalogueChangeRefused like update_record.
     """
     changes = _clean(changes)
@@ -155,9 +168,10 @@ def create_record(*, changes: RecordChanges, staff: User, at: datetime) -> Recor
     _store(record, marc, at=at)
     record.save()
     _sync_identifiers(record)
-    CatalogEvent.objects.create(
-        kind=CatalogEvent.Kind.RECORD_CREATED, at=at, record_id_value=record.pk, staff=staff,
-        detail={"source": "staff"},
+    facts = Material.of_record(record)
+    history.record(
+        RECORD_CREATED, at=at, actor=actor, record_id=record.pk, language=facts.language,
+        format=facts.format, audience=facts.audience,
     )
     _reindex_after_commit(record.pk)
     return record
@@ -209,28 +223,26 @@ def _sync_identifiers(record: Record) -> None:
 
 
 @transaction.atomic
-def add_item(record: Record, *, data: ItemData, staff: User, at: datetime) -> Item:
+def add_item(record: Record, *, data: ItemData, actor: Actor, at: datetime) -> Item:
     """Add a copy of `record` and return it. Raises CatalogueChangeRefused when the barcode is
-    already used anywhere in the network or the location belongs to another branch. Appends
-    an ITEM_ADDED event and reindexes the record after commit."""
+    already used anywhere in the network or the location belongs to another branch. Records
+    ITEM_ADDED and reindexes the record after commit."""
     data = _clean_item(data, item_id=None)
     item = Item(record=record, created_at=at, updated_at=at)
     _copy_item_data(item, data)
     item.save()
-    CatalogEvent.objects.create(
-        kind=CatalogEvent.Kind.ITEM_ADDED, at=at, record_id_value=record.pk, item_id_value=item.pk,
-        branch=item.branch, staff=staff, detail={"barcode": item.barcode},
-    )
+    _record_item(ITEM_ADDED, item, facts=Material.of_record(record), actor=actor, at=at, detail={})
     _reindex_after_commit(record.pk)
     return item
 
 
 @transaction.atomic
-def update_item(item: Item, *, data: ItemData, staff: User, at: datetime) -> Item:
+def update_item(item: Item, *, data: ItemData, actor: Actor, at: datetime) -> Item:
     """Change a copy's barcode, branch, location, call number, type, price, dates, note or
     shelf status and return it. A copy out on loan, on the hold shelf or in transit keeps its
-    status (circulation moves it). Raises CatalogueChangeRefused like add_item. Appends an
-    ITEM_UPDATED event with the changed fields and reindexes the record after commit."""
+    status (circulation moves it). Raises CatalogueChangeRefused like add_item. Records
+    ITEM_UPDATED with the changed fields (and the status before and after, when it changed)
+    and reindexes the record after commit."""
     item = Item.objects.select_for_update().get(pk=item.pk)
     data = _clean_item(data, item_id=item.pk)
     if item.status in CIRCULATING_STATUSES or item.status == ItemStatus.WITHDRAWN:
@@ -240,21 +252,24 @@ def update_item(item: Item, *, data: ItemData, staff: User, at: datetime) -> Ite
     item.updated_at = at
     item.save()
     changed = [f for f in _ITEM_FIELDS if getattr(item, f) != before[f]]
-    CatalogEvent.objects.create(
-        kind=CatalogEvent.Kind.ITEM_UPDATED, at=at, record_id_value=item.record_id,
-        item_id_value=item.pk, branch=item.branch, staff=staff,
-        detail={"barcode": item.barcode, "changed": changed},
+    detail: dict[str, object] = {"changed": changed}
+    if item.status != before["status"]:
+        detail.update(status=item.status, previous_status=before["status"])
+    _record_item(
+        ITEM_UPDATED, item, facts=Material.of_title(item.record_id), actor=actor, at=at,
+        detail=detail,
     )
     _reindex_after_commit(item.record_id)
     return item
 
 
 @transaction.atomic
-def withdraw_item(item: Item, *, reason: str, staff: User, at: datetime) -> Item:
+def withdraw_item(item: Item, *, reason: str, actor: Actor, at: datetime) -> Item:
     """Take a copy out of the collection: status WITHDRAWN with the reason; the row stays so
     that loan history and statistics keep pointing at it. Raises CatalogueChangeRefused when
     no reason is given, the copy is already withdrawn, or it is out on loan, on the hold shelf
-    or in transit. Appends an ITEM_WITHDRAWN event and reindexes the record after commit."""
+    or in transit. Records ITEM_WITHDRAWN with the status before (not the reason, which is
+    free text and stays on the copy) and reindexes the record after commit."""
     item = Item.objects.select_for_update().get(pk=item.pk)
     reason = reason.strip()
     if not reason:
@@ -271,10 +286,9 @@ def withdraw_item(item: Item, *, reason: str, staff: User, at: datetime) -> Item
     item.withdrawn_reason = reason
     item.updated_at = at
     item.save(update_fields=["status", "withdrawn_reason", "updated_at"])
-    CatalogEvent.objects.create(
-        kind=CatalogEvent.Kind.ITEM_WITHDRAWN, at=at, record_id_value=item.record_id,
-        item_id_value=item.pk, branch=item.branch, staff=staff,
-        detail={"barcode": item.barcode, "reason": reason, "previous_status": previous},
+    _record_item(
+        ITEM_WITHDRAWN, item, facts=Material.of_title(item.record_id), actor=actor, at=at,
+        detail={"previous_status": previous},
     )
     _reindex_after_commit(item.record_id)
     return item
@@ -284,6 +298,42 @@ _ITEM_FIELDS = (
     "barcode", "branch_id", "location_id", "item_type_id", "call_number", "price",
     "received_on", "available_on", "public_note", "status",
 )
+
+
+class Material(NamedTuple):
+    """What the history keeps of a title with every entry about it or its copies: its first
+    language, its format and its audience, which collection figures are broken down by.
+    The importer makes these from the fields it extracts, the screens from the record (a
+    tuple: the importer makes one per record)."""
+
+    language: str
+    format: str
+    audience: str
+
+    @classmethod
+    def of(cls, *, languages: Sequence[str], format: str, audience: str) -> Material:
+        return cls((languages[0] if languages else "")[:8], format, audience)
+
+    @classmethod
+    def of_record(cls, record: Record) -> Material:
+        return cls.of(languages=record.languages, format=record.format, audience=record.audience)
+
+    @classmethod
+    def of_title(cls, record_id: int) -> Material:
+        languages, format, audience = Record.objects.values_list(
+            "languages", "format", "audience"
+        ).get(pk=record_id)
+        return cls.of(languages=languages, format=format, audience=audience)
+
+
+def _record_item(
+    kind: Kind, item: Item, *, facts: Material, actor: Actor, at: datetime,
+    detail: dict[str, object],
+) -> None:
+    history.record(
+        kind, at=at, actor=actor, branch=item.branch, item=item, language=facts.language,
+        format=facts.format, audience=facts.audience, detail=detail,
+    )
 
 
 def _copy_item_data(item: Item, data: ItemData) -> None:
@@ -320,6 +370,52 @@ def _clean_item(data: ItemData, *, item_id: int | None) -> ItemData:
         raise CatalogueChangeRefused(errors)
     return dataclasses.replace(data, barcode=barcode, call_number=data.call_number.strip(),
                                public_note=data.public_note.strip())
+
+
+# --- Item types -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_item_type(item_type: ItemType, *, actor: Actor, at: datetime) -> ItemType:
+    """Create or change an item type (its code and its names) and return it. Records
+    ITEM_TYPE_SAVED with the names of the fields that changed."""
+    fields = history.changed_fields(item_type)
+    created = item_type.pk is None
+    item_type.save()
+    history.record(
+        ITEM_TYPE_SAVED, at=at, actor=actor, item_type_id=item_type.pk, obj=item_type,
+        detail={"created": created, "fields": fields, "code": item_type.code},
+    )
+    return item_type
+
+
+@transaction.atomic
+def delete_item_type(item_type: ItemType, *, actor: Actor, at: datetime) -> None:
+    """Delete an item type. Records ITEM_TYPE_DELETED with its code. Raises ProtectedError
+    while copies or circulation rules have it."""
+    history.record(
+        ITEM_TYPE_DELETED, at=at, actor=actor, item_type_id=item_type.pk, obj=item_type,
+        detail={"code": item_type.code},
+    )
+    item_type.delete()
+
+
+@transaction.atomic
+def add_item_types(codes: Iterable[str], *, actor: Actor, at: datetime) -> list[ItemType]:
+    """Create an item type named by its code in capitals for each of `codes` that has none
+    yet (the importer meets them in 952 $y) and return the new ones, each recorded as
+    ITEM_TYPE_SAVED. A code another import creates at the same moment is left to it."""
+    created = []
+    for code in sorted(set(codes)):
+        item_type = ItemType(code=code, name=code.upper())
+        fields = history.changed_fields(item_type)
+        if insert(item_type, unless_conflict='("code")'):
+            history.record(
+                ITEM_TYPE_SAVED, at=at, actor=actor, item_type_id=item_type.pk, obj=item_type,
+                detail={"created": True, "fields": fields, "code": code},
+            )
+            created.append(item_type)
+    return created
 
 
 # --- Indexing -------------------------------------------------------------------------------

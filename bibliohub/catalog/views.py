@@ -26,7 +26,9 @@ from bibliohub.catalog.forms import (
     WithdrawForm,
     show_refusal,
 )
-from bibliohub.catalog.models import CatalogEvent, Item, ItemType, Record
+from bibliohub.catalog.models import Item, ItemType, Record
+from bibliohub.catalog.selectors import recent_changes
+from bibliohub.history import Actor
 from bibliohub.search.types import SearchQuery
 
 PAGE_SIZE = 20
@@ -64,13 +66,12 @@ def record_detail(request: StaffRequest, record_id: int) -> HttpResponse:
         Item.objects.filter(record=record).select_related("branch", "location", "item_type")
     )
     editable = set(access.branches_for(request.user).values_list("pk", flat=True))
-    history = CatalogEvent.objects.filter(record_id_value=record.pk).select_related("staff").order_by("-at")[:10]
     return render(request, "catalog/record_detail.html", {
         "record": record,
         "items": [(item, item.branch_id in editable) for item in items],
         "can_edit_record": access.can_edit_records(request.user),
         "can_add_items": bool(editable),
-        "history": history,
+        "history": recent_changes(record),
     })
 
 
@@ -82,7 +83,7 @@ def record_edit(request: StaffRequest, record_id: int) -> HttpResponse:
         form = RecordForm(request.POST)
         if form.is_valid():
             try:
-                services.update_record(record, changes=form.to_changes(), staff=request.user, at=timezone.now())
+                services.update_record(record, changes=form.to_changes(), actor=Actor.for_staff(request.user), at=timezone.now())
             except services.CatalogueChangeRefused as refusal:
                 show_refusal(form, refusal)
             else:
@@ -101,7 +102,7 @@ def record_create(request: StaffRequest) -> HttpResponse:
         form = RecordForm(request.POST)
         if form.is_valid():
             try:
-                record = services.create_record(changes=form.to_changes(), staff=request.user, at=timezone.now())
+                record = services.create_record(changes=form.to_changes(), actor=Actor.for_staff(request.user), at=timezone.now())
             except services.CatalogueChangeRefused as refusal:
                 show_refusal(form, refusal)
             else:
@@ -124,7 +125,7 @@ def item_add(request: StaffRequest, record_id: int) -> HttpResponse:
             data = form.to_data()
             access.require_branch(request.user, data.branch)
             try:
-                services.add_item(record, data=data, staff=request.user, at=timezone.now())
+                services.add_item(record, data=data, actor=Actor.for_staff(request.user), at=timezone.now())
             except services.CatalogueChangeRefused as refusal:
                 show_refusal(form, refusal)
             else:
@@ -154,7 +155,7 @@ def item_edit(request: StaffRequest, item_id: int) -> HttpResponse:
             data = form.to_data()
             access.require_branch(request.user, data.branch)  # moving it to another branch
             try:
-                services.update_item(item, data=data, staff=request.user, at=timezone.now())
+                services.update_item(item, data=data, actor=Actor.for_staff(request.user), at=timezone.now())
             except services.CatalogueChangeRefused as refusal:
                 show_refusal(form, refusal)
             else:
@@ -175,7 +176,7 @@ def item_withdraw(request: StaffRequest, item_id: int) -> HttpResponse:
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_item(item, reason=form.cleaned_data["reason"], staff=request.user, at=timezone.now())
+            services.withdraw_item(item, reason=form.cleaned_data["reason"], actor=Actor.for_staff(request.user), at=timezone.now())
         except services.CatalogueChangeRefused as refusal:
             show_refusal(form, refusal)
         else:
@@ -214,10 +215,11 @@ def marc_upload(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         from bibliohub.catalog.marc.importer import MarcFileError, import_marc  # kept lazy
 
+        file = form.cleaned_data["file"]
         try:
             report = import_marc(
-                [form.cleaned_data["file"]], format=form.cleaned_data["format"],
-                branch=form.cleaned_data["branch"], staff=request.user, at=timezone.now(),
+                [file], format=form.cleaned_data["format"], branch=form.cleaned_data["branch"],
+                actor=Actor.for_import(source=file.name, staff=request.user), at=timezone.now(),
             )
         except MarcFileError as error:
             form.add_error("file", error.reason)

@@ -47,8 +47,9 @@ from bibliohub.portal.services import set_pin
 
 # Printed for anyone to read, like the staff passwords: a demonstration protects nothing.
 DEMO_PIN = "2468"
-# Rules, terms and the terminal are set up as the installation itself; loans, returns and
-# fines are made as each library's librarian at the desk, holds as the readers online.
+# Categories, rules, terms and the terminal are set up as the installation itself; patrons are
+# registered, and their PINs set, by the administrator at the desk; loans, returns and fines are
+# made as each library's librarian at the desk, holds as the readers online.
 DEMO = Actor.system("demo")
 
 
@@ -196,14 +197,17 @@ def load_demo_circulation(network: Network, *, at: datetime) -> list[str]:
     branches = {b.code: b for b in Branch.objects.filter(network=network)}
     admin = User.objects.get(username="admin")
     with transaction.atomic():
-        categories = _categories(added)
+        categories = _categories(at=at, added=added)
         _rules(network, branches, categories, at=at, added=added)
         _terminal(branches, at=at, added=added)
         people = _patrons(branches, categories, staff=admin, at=at, added=added)
         for key in PRINTED:
             patron = people[key]
             if not patron.pin:
-                set_pin(patron, pin=DEMO_PIN, branch=patron.home_branch, staff=admin, at=at)
+                set_pin(
+                    patron, pin=DEMO_PIN, branch=patron.home_branch, actor=Actor.for_staff(admin),
+                    at=at,
+                )
                 added.append(f"PIN for {card_number(_plan(key))}")
         if not _has_history(people.values()):
             added += _history(people, branches, admin=admin, at=at)
@@ -214,15 +218,18 @@ def _plan(key: str) -> DemoPatron:
     return next(p for p in PATRONS if p.key == key)
 
 
-def _categories(added: list[str]) -> dict[str, PatronCategory]:
+def _categories(*, at: datetime, added: list[str]) -> dict[str, PatronCategory]:
     categories = {}
     for order, (code, (band, months, names)) in enumerate(CATEGORIES.items()):
-        categories[code], new = PatronCategory.objects.get_or_create(
-            code=code,
-            defaults={"name": names["en"], "names": names, "age_band": band,
-                      "card_validity_months": months, "sort_order": order},
+        existing = PatronCategory.objects.filter(code=code).first()
+        categories[code] = existing or patrons.save_category(
+            PatronCategory(
+                code=code, name=names["en"], names=names, age_band=band,
+                card_validity_months=months, sort_order=order,
+            ),
+            actor=DEMO, at=at,
         )
-        if new:
+        if existing is None:
             added.append(f"patron category {code}")
     return categories
 
@@ -312,7 +319,8 @@ def _patrons(
                 family_name=plan.family_name, given_names=plan.given_names, date_of_birth=plan.born,
                 email=plan.email, language=plan.language, school_class=plan.school_class,
             ),
-            category=categories[plan.category], branch=branches[plan.branch], staff=staff,
+            category=categories[plan.category], branch=branches[plan.branch],
+            actor=Actor.for_staff(staff),
             at=registered, card_barcode=card_number(plan),
             guardian=people.get(plan.guardian) if plan.guardian else None,
         )
@@ -401,7 +409,10 @@ def _history(
 
     # Oksana keeps a reading history: the books she has returned stay on her account.
     if "oksana" in people:
-        patrons.set_reading_history(people["oksana"], keep=True, branch=central, at=days(85))
+        patrons.set_reading_history(
+            people["oksana"], keep=True, branch=central, actor=Actor.for_staff(staff["central"]),
+            at=days(85),
+        )
     give_back(lend("oksana", central, days(60)), central, days(45))
     give_back(lend("oksana", central, days(44)), central, days(30))
     # Sarah returned a book a week late: an overdue fine she has not paid yet.
@@ -414,7 +425,7 @@ def _history(
     if "piotr" in people:
         patrons.add_block(
             people["piotr"], reason="Two damaged books: please speak to a librarian.",
-            branch=central, staff=staff["central"], at=days(20),
+            branch=central, actor=Actor.for_staff(staff["central"]), at=days(20),
         )
         added.append(f"block on {card_number(_plan('piotr'))}")
     if "anna" in people:

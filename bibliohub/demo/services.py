@@ -18,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from bibliohub.accounts.models import Role, User
+from bibliohub.accounts.services import save_staff_user
 from bibliohub.catalog.marc.importer import import_marc
 from bibliohub.catalog.models import ItemType, Record
+from bibliohub.catalog.services import save_item_type
 from bibliohub.community.demo import load_demo_community
 from bibliohub.demo.circulation import load_demo_circulation
 from bibliohub.demo.generate import (
@@ -179,7 +181,10 @@ def load_demo(
     )
     data = b"".join(iter_iso2709(records, seed=SEED, exclude=existing))
     if data:
-        result = import_marc([io.BytesIO(data)], format="iso2709", staff=admin, at=at, progress=progress)
+        result = import_marc(
+            [io.BytesIO(data)], format="iso2709", actor=Actor.for_import(source="demo", staff=admin),
+            at=at, progress=progress,
+        )
         report.records_imported = result.created
         report.added.append(f"{result.created} records with {result.items} items")
     report.records_total = demo_record_count()
@@ -205,8 +210,8 @@ def _load_network(*, at: datetime) -> DemoReport:
 
     for code, names in ITEM_TYPES.items():
         # The importer turns 952$y into a slug, so the codes are stored in lower case.
-        _, new = ItemType.objects.get_or_create(code=code.lower(), defaults={"name": names["en"], "names": names})
-        if new:
+        if not ItemType.objects.filter(code=code.lower()).exists():
+            save_item_type(ItemType(code=code.lower(), name=names["en"], names=names), actor=DEMO, at=at)
             report.added.append(f"item type {code.lower()}")
 
     branches: dict[str, Branch] = {}
@@ -240,20 +245,19 @@ def _load_network(*, at: datetime) -> DemoReport:
                 report.added.append(f"location {plan.code}/{location_code}")
 
     for login in LOGINS:
-        user, new = User.objects.get_or_create(
-            username=login.username,
-            defaults={
-                "role": login.role, "first_name": login.first_name, "last_name": login.last_name,
-                "language": login.language, "email": f"{login.username}@library.example",
-                "is_staff": login.role == Role.ADMINISTRATOR,
-                "is_superuser": login.role == Role.ADMINISTRATOR,
-            },
+        if User.objects.filter(username=login.username).exists():
+            continue
+        user = User(
+            username=login.username, role=login.role, first_name=login.first_name,
+            last_name=login.last_name, language=login.language,
+            email=f"{login.username}@library.example",
+            is_staff=login.role == Role.ADMINISTRATOR, is_superuser=login.role == Role.ADMINISTRATOR,
         )
-        if new:
-            user.set_password(login.password)
-            user.save(update_fields=["password"])
-            user.branches.set([branches[code] for code in login.branches])
-            report.added.append(f"user {login.username}")
+        user.set_password(login.password)
+        save_staff_user(
+            user, branches=[branches[code] for code in login.branches], actor=DEMO, at=at
+        )
+        report.added.append(f"user {login.username}")
 
     admin = User.objects.get(username="admin")
     for branch, plan in new_branches:

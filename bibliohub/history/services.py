@@ -1,15 +1,17 @@
 """The only writers of the history: `record` appends an entry (every app's services call it,
-in their own transaction), `forget_patron` and `forget_objects` clear who it was (erasure,
+in their own transaction), `record_many` many entries at once (`draft` makes them, as
+`record` would), `forget_patron` and `forget_objects` clear who it was (erasure,
 anonymised loans), and `roll_up` adds new entries to the daily counts."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from itertools import chain
 from typing import Any, Protocol
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 
@@ -49,6 +51,41 @@ class ItemLike(Protocol):
 
 _DEFAULT = object()
 
+# An entry's values in the order of COLUMNS, made by `draft` and written by `record_many`:
+# every field of Entry but its id and the roll-up's mark.
+Draft = tuple[Any, ...]
+COLUMNS = (
+    "at",
+    "day",
+    "network_id",
+    "branch_id",
+    "domain",
+    "kind",
+    "channel",
+    "actor",
+    "staff_id",
+    "terminal_id",
+    "source",
+    "patron_id",
+    "pseudonym",
+    "category_id",
+    "age",
+    "age_band",
+    "record_id",
+    "item_id",
+    "item_type_id",
+    "language",
+    "audience",
+    "format",
+    "object_type",
+    "object_id",
+    "quantity",
+    "amount",
+    "currency",
+    "reasons",
+    "detail",
+)
+
 
 def record(
     kind: Kind,
@@ -63,6 +100,7 @@ def record(
     age_band: str = "",
     record_id: int | None = None,
     item: ItemLike | None = None,
+    item_id: int | None = None,
     item_type_id: int | None = None,
     language: str = "",
     audience: str = "",
@@ -80,65 +118,218 @@ def record(
     entry keeps their id, category, age in whole years on that day and pseudonym for the
     year; `category_id` and `age` given explicitly take precedence (a loan whose patron was
     already anonymised keeps what the loan kept); `age_band` is an age group recorded where
-    the age is not known (a guest at an event). A copy gives its title and item type.
+    the age is not known (a guest at an event). A copy (`item`) gives its title and item
+    type; `item_id` names a copy by its id where no instance is at hand.
     `obj` is any other object it touched (a loan, a booking), named by app and model.
     `reasons` are machine-readable codes (a refusal's); `detail` is a small JSON object and
-    must hold no personal data: it outlives erasure."""
-    if not isinstance(at, datetime) or timezone.is_naive(at):
-        raise ValueError("history entries need an aware datetime")
-    day = timezone.localdate(at, timezone.get_default_timezone())
-    network_id = branch.network_id if branch is not None else network
-    if network_id is None and patron is not None:
-        network_id = patron.network_id
-    entry = _new_entry(
+    must hold no personal data: it outlives erasure. Raises ValueError for a naive `at`."""
+    values = draft(
+        kind,
         at=at,
-        day=day,
-        network_id=network_id,
-        branch_id=branch.pk if branch is not None else None,
-        domain=kind.domain,
-        kind=kind.code,
-        channel=actor.channel,
-        actor=actor.kind,
-        staff_id=actor.staff_id,
-        terminal_id=actor.terminal_id,
-        source=actor.source,
-        record_id=record_id,
-        item_type_id=item_type_id,
+        actor=actor,
+        branch=branch,
+        network=network,
+        patron=patron,
+        category_id=category_id,
+        age=age,
         age_band=age_band,
+        record_id=record_id,
+        item=item,
+        item_id=item_id,
+        item_type_id=item_type_id,
         language=language,
         audience=audience,
         format=format,
+        obj=obj,
         quantity=quantity,
         amount=amount,
         currency=currency,
-        reasons=list(reasons),
-        detail=dict(detail) if detail else {},
+        reasons=reasons,
+        detail=detail,
     )
+    entry = _new_entry(**dict(zip(COLUMNS, values, strict=True)))
+    insert(entry)  # one prepared INSERT: a checkout appends one of these
+    return entry
+
+
+def draft(
+    kind: Kind,
+    *,
+    at: datetime,
+    actor: Actor,
+    branch: BranchLike | None = None,
+    network: int | None = None,
+    patron: PatronLike | None = None,
+    category_id: int | object | None = _DEFAULT,
+    age: int | object | None = _DEFAULT,
+    age_band: str = "",
+    record_id: int | None = None,
+    item: ItemLike | None = None,
+    item_id: int | None = None,
+    item_type_id: int | None = None,
+    language: str = "",
+    audience: str = "",
+    format: str = "",
+    obj: models.Model | None = None,
+    quantity: int = 1,
+    amount: Decimal | None = None,
+    currency: str = "",
+    reasons: Sequence[str] = (),
+    detail: Mapping[str, Any] | None = None,
+) -> Draft:
+    """The entry that `record` would append with the same arguments, as its values in the
+    order of COLUMNS, not written yet: `record_many` writes many of them at once. Raises
+    ValueError for a naive `at`."""
+    day = _local_day(at)
+    network_id = branch.network_id if branch is not None else network
+    if network_id is None and patron is not None:
+        network_id = patron.network_id
+    patron_id = None
+    pseudonym = ""
+    patron_category = patron_age = None
     if patron is not None:
-        entry.patron_id = patron.pk
-        entry.category_id = patron.category_id
-        entry.age = privacy.age_on(patron.date_of_birth, day)
-        entry.pseudonym = privacy.pseudonym(
+        patron_id = patron.pk
+        patron_category = patron.category_id
+        patron_age = privacy.age_on(patron.date_of_birth, day)
+        pseudonym = privacy.pseudonym(
             network_id=patron.network_id, patron_id=patron.pk, day=day, at=at
         )
     elif actor.patron_id is not None and network_id is not None:
-        entry.patron_id = actor.patron_id
-        entry.pseudonym = privacy.pseudonym(
+        patron_id = actor.patron_id
+        pseudonym = privacy.pseudonym(
             network_id=network_id, patron_id=actor.patron_id, day=day, at=at
         )
-    if category_id is not _DEFAULT:
-        entry.category_id = category_id  # type: ignore[assignment]
-    if age is not _DEFAULT:
-        entry.age = age  # type: ignore[assignment]
     if item is not None:
-        entry.item_id = item.pk
-        entry.record_id = entry.record_id or item.record_id
-        entry.item_type_id = entry.item_type_id or item.item_type_id
-    if obj is not None:
-        entry.object_type = obj._meta.label_lower
-        entry.object_id = obj.pk
-    insert(entry)  # one prepared INSERT: a checkout appends one of these
-    return entry
+        item_id = item.pk
+        record_id = record_id or item.record_id
+        item_type_id = item_type_id or item.item_type_id
+    return (
+        at,
+        day,
+        network_id,
+        branch.pk if branch is not None else None,
+        kind.domain,
+        kind.code,
+        actor.channel,
+        actor.kind,
+        actor.staff_id,
+        actor.terminal_id,
+        actor.source,
+        patron_id,
+        pseudonym,
+        patron_category if category_id is _DEFAULT else category_id,
+        patron_age if age is _DEFAULT else age,
+        age_band,
+        record_id,
+        item_id,
+        item_type_id,
+        language,
+        audience,
+        format,
+        obj._meta.label_lower if obj is not None else "",
+        obj.pk if obj is not None else None,
+        quantity,
+        amount,
+        currency,
+        list(reasons),
+        dict(detail) if detail else {},
+    )
+
+
+# The local day of the last moment asked for, with the time zone it was worked out in: the
+# entries of an import's batch all share one moment.
+_last_day: tuple[datetime, tzinfo, date] | None = None
+
+
+def _local_day(at: datetime) -> date:
+    """The network's local day of `at` (BIBLIOHUB_TIME_ZONE)."""
+    global _last_day
+    zone = timezone.get_default_timezone()
+    last = _last_day
+    if last is not None and last[0] is at and last[1] is zone:
+        return last[2]
+    if not isinstance(at, datetime) or timezone.is_naive(at):
+        raise ValueError("history entries need an aware datetime")
+    day = timezone.localdate(at, zone)
+    _last_day = (at, zone, day)
+    return day
+
+
+def record_many(drafts: Sequence[Draft]) -> int:
+    """Append the entries of `drafts` (made by `draft`) in the caller's transaction and
+    return how many there were: for many entries at once, such as an import's batch, which
+    `record` would write one statement each. They are written by multi-row INSERTs of up
+    to _ROWS entries; their ids are left to the database and not returned."""
+    if not drafts:
+        return 0
+    ops = connection.ops
+    columns = [
+        _adapted(name, values, ops)
+        for name, values in zip(COLUMNS, zip(*drafts, strict=True), strict=True)
+    ]
+    columns.append([False] * len(drafts))  # rolled_up
+    # Not a prepared statement (db.repeated_cursor): its text changes with what the entries
+    # share, and PostgreSQL would keep a plan of thousands of parameters for each.
+    with connection.cursor() as cursor:
+        for start in range(0, len(drafts), _ROWS):
+            cursor.execute(*_insert_many([values[start : start + _ROWS] for values in columns]))
+    return len(drafts)
+
+
+_NAMES = (*COLUMNS, "rolled_up")
+_FIELDS = {f.name: f for f in Entry._meta.concrete_fields}
+_NULLABLE = frozenset(name for name in COLUMNS if _FIELDS[name].null)
+_MAX_PARAMETERS = 30_000  # below SQLite's 32,766 and PostgreSQL's 65,535
+_ROWS = _MAX_PARAMETERS // len(_NAMES)
+
+
+def _adapted(name: str, values: tuple[Any, ...], ops: Any) -> Sequence[Any]:
+    """The values of column `name` as the database takes them; a moment or a day that every
+    entry shares (an import's batch) is adapted once."""
+    if name in ("at", "day"):
+        adapt = ops.adapt_datetimefield_value if name == "at" else ops.adapt_datefield_value
+        if values.count(values[0]) == len(values):
+            return [adapt(values[0])] * len(values)
+        return [adapt(v) for v in values]
+    if name == "amount":
+        return [None if v is None else ops.adapt_decimalfield_value(v, 12, 2) for v in values]
+    if name in ("reasons", "detail"):
+        empty = ops.adapt_json_value(type(values[0])(), None)
+        return [ops.adapt_json_value(v, None) if v else empty for v in values]
+    return values
+
+
+def _insert_many(columns: list[Sequence[Any]]) -> tuple[str, list[Any]]:
+    """One INSERT of the entries whose values `columns` holds, column by column, and its
+    parameters. What every entry shares (the moment, the actor, the kind of thing, the empty
+    parts) is bound once, in the SELECT, and a column no entry fills is left out (NULL); only
+    the rest is bound for each entry, in a VALUES list: seven values or so for an entry of
+    an import, not thirty. Measured on SQLite, such an entry costs 7 µs so, 11 µs with one
+    INSERT run for each and the empty columns left out, 14.5 µs with all of them."""
+    count = len(columns[0])
+    shared_names: list[str] = []
+    shared: list[Any] = []
+    own_names: list[str] = []
+    own: list[Sequence[Any]] = []
+    for name, values in zip(_NAMES, columns, strict=True):
+        first = values[0]
+        if values.count(first) != count:
+            own_names.append(name)
+            own.append(values)
+        elif first is not None or name not in _NULLABLE:
+            shared_names.append(name)
+            shared.append(first)
+    if not own:  # a VALUES list needs a column
+        own_names.append(shared_names.pop(0))
+        own.append([shared.pop(0)] * count)
+    q = connection.ops.quote_name
+    names = ", ".join(q(_FIELDS[n].column) for n in (*shared_names, *own_names))
+    row = "(" + ", ".join(["%s"] * len(own)) + ")"
+    sql = (
+        f"INSERT INTO {q(Entry._meta.db_table)} ({names}) "
+        f"SELECT {'%s, ' * len(shared)}v.* FROM (VALUES {', '.join([row] * count)}) AS v"
+    )
+    return sql, [*shared, *chain.from_iterable(zip(*own, strict=True))]
 
 
 # Every field of a new entry, at its default (the JSON fields' are always given anew).

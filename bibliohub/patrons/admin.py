@@ -1,39 +1,62 @@
 """Administration of patron data for administrators. Registration, blocks and erasure have
-their own services (with events); here the admin may correct details and edit categories, but
-cannot add or delete a patron (registration and erasure go through the services, which check
-and record them)."""
+their own services and screens; here an administrator may correct a patron's details and set
+up categories, through the patrons services (so the change is in the history, on the
+administration channel), but cannot add or delete a patron (registration and erasure check
+and record more than a form can)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
 
-from bibliohub.patrons.models import Block, Patron, PatronCategory, PatronEvent
+from bibliohub.history import Actor
+from bibliohub.patrons import services
+from bibliohub.patrons.models import Block, Patron, PatronCategory
+from bibliohub.web.admin import ReadOnlyInline, ServiceAdmin
 
 
 @admin.register(PatronCategory)
-class PatronCategoryAdmin(admin.ModelAdmin):
+class PatronCategoryAdmin(ServiceAdmin):
     list_display = ["code", "name", "age_band", "card_validity_months", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["code", "name"]
 
+    def save(self, obj: PatronCategory, *, actor: Actor, at: datetime) -> None:
+        services.save_category(obj, actor=actor, at=at)
 
-class BlockInline(admin.TabularInline):
+    def delete(self, obj: PatronCategory, *, actor: Actor, at: datetime) -> None:
+        services.delete_category(obj, actor=actor, at=at)
+
+
+class BlockInline(ReadOnlyInline):
     """Shown for reference: blocks are added and lifted through the services, which record
     who did it."""
 
     model = Block
     fk_name = "patron"
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ("reason", "starts_at", "ends_at", "lifted_at", "staff", "lifted_by")
 
-    def has_add_permission(self, request: HttpRequest, obj: Patron | None = None) -> bool:
-        return False
+
+class PatronForm(forms.ModelForm):
+    # After Django's model validation, as its own UserCreationForm does: the instance then
+    # holds the corrections, which is what the service checks.
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors:
+            return
+        for field, messages in services.correction_problems(
+            self.instance, at=timezone.now()
+        ).items():
+            self.add_error(field if field in self.fields else None, messages)
 
 
 @admin.register(Patron)
-class PatronAdmin(admin.ModelAdmin):
+class PatronAdmin(ServiceAdmin):
+    form = PatronForm
     list_display = [
         "card_barcode",
         "family_name",
@@ -61,22 +84,5 @@ class PatronAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Patron | None = None) -> bool:
-        return False
-
-
-@admin.register(PatronEvent)
-class PatronEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "kind", "patron", "branch", "staff", "category", "age_band"]
-    list_filter = ["kind", "branch", "category"]
-    date_hierarchy = "at"
-    list_select_related = ["patron", "branch", "staff", "category"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: PatronEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: PatronEvent | None = None) -> bool:
-        return False
+    def save(self, obj: Patron, *, actor: Actor, at: datetime) -> None:
+        services.correct_patron(obj, actor=actor, at=at)

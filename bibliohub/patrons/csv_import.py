@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bibliohub.accounts.models import User
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons import services
 from bibliohub.patrons.errors import InvalidPatronData
@@ -118,12 +118,13 @@ def register_from_csv(
     *,
     branch: Branch,
     category_default: PatronCategory | None,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
     dry_run: bool,
 ) -> ImportReport:
     """Register every row of `file` as an active patron of `branch` (their home branch and
-    where the registration is recorded), in one transaction.
+    where the registration is recorded), in one transaction. `actor` is the import of the
+    file (Actor.for_import), run by a member of staff or from the command line.
 
     Returns a report of the rows registered, or of every error found; when there is any
     error, or with `dry_run`, nothing is written (a dry run goes through exactly the same
@@ -142,7 +143,7 @@ def register_from_csv(
     # The rows that parsed go through registration even when others did not (and are then
     # rolled back), so that the report lists every error in one pass, database ones too.
     with transaction.atomic():
-        _register(rows, branch=branch, staff=staff, at=at, report=report, bad_cards=bad_cards)
+        _register(rows, branch=branch, actor=actor, at=at, report=report, bad_cards=bad_cards)
         if report.errors or dry_run:
             transaction.set_rollback(True)
     if report.errors:
@@ -301,7 +302,7 @@ def _register(
     rows: list[_Row],
     *,
     branch: Branch,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
     report: ImportReport,
     bad_cards: set[str],
@@ -361,7 +362,7 @@ def _register(
                 details,
                 category=row.category,
                 branch=branch,
-                staff=staff,
+                actor=actor,
                 at=at,
                 card_barcode=row.card_number,
                 guardian=guardian,

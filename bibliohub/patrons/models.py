@@ -1,5 +1,7 @@
-"""Patrons (the readers), their categories, manual blocks and the registration events that
-statistics read. Patrons are not staff users: they sign in to the OPAC with their card."""
+"""Patrons (the readers), their categories, manual blocks and notice settings. What happens to
+them is recorded in the history (bibliohub.history), whose entries keep the category and age
+for statistics after a patron is erased. Patrons are not staff users: they sign in to the OPAC
+with their card."""
 
 from __future__ import annotations
 
@@ -211,51 +213,6 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return self.reason
-
-
-class PatronEvent(models.Model):
-    """Who did what to which patron, where and when. Statistics (new registrations per branch,
-    category and age band) read these rows; they hold no personal data, so they stay (with
-    the patron link cleared) when a patron is erased."""
-
-    class Kind(models.TextChoices):
-        REGISTERED = "registered", _("Registered at the desk")
-        SELF_REGISTERED = "self_registered", _("Registered online")
-        CONFIRMED = "confirmed", _("Registration confirmed")
-        CARD_RENEWED = "card_renewed", _("Card renewed")
-        DETAILS_CHANGED = "details_changed", _("Details changed")
-        BLOCKED = "blocked", _("Blocked")
-        BLOCK_LIFTED = "block_lifted", _("Block lifted")
-        READING_HISTORY_ON = "reading_history_on", _("Reading history turned on")
-        READING_HISTORY_OFF = "reading_history_off", _("Reading history turned off")
-        DATA_EXPORTED = "data_exported", _("Personal data exported")
-        ERASED = "erased", _("Erased")
-        PIN_SET = "pin_set", _("PIN set")
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    at = models.DateTimeField(db_index=True)
-    patron = models.ForeignKey(
-        Patron, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
-    )
-    branch = models.ForeignKey(
-        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # Kept on the event so that statistics by category and age band survive erasure.
-    category = models.ForeignKey(
-        PatronCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["kind", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
 
 
 class NoticePolicy(models.Model):

@@ -1,5 +1,6 @@
-"""Every change to patrons goes through these functions, one transaction each, and each appends
-a PatronEvent. Desk screens, the OPAC, the API, CSV import and SIP2 all call them; they do
+"""Every change to patrons goes through these functions, one transaction each, and each records
+what it did in the history (bibliohub.history), with the actor the interface gives it. Desk
+screens, the OPAC, the API, CSV import, the administration and SIP2 all call them; they do
 not check staff permissions (the interfaces do, through bibliohub.accounts.access)."""
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
-from bibliohub.accounts.models import User
+from bibliohub.history import Actor, Kind
+from bibliohub.history import selectors as history_selectors
+from bibliohub.history.services import changed_fields, forget_patron, record
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons import selectors
 from bibliohub.patrons.errors import (
@@ -26,9 +29,23 @@ from bibliohub.patrons.errors import (
     NotActive,
     NotPending,
 )
-from bibliohub.patrons.models import Block, Patron, PatronCategory, PatronEvent, PatronStatus
-
-Kind = PatronEvent.Kind
+from bibliohub.patrons.kinds import (
+    BLOCK_LIFTED,
+    BLOCKED,
+    CARD_RENEWED,
+    CATEGORY_DELETED,
+    CATEGORY_SAVED,
+    CONFIRMED,
+    DATA_EXPORTED,
+    DETAILS_CHANGED,
+    ERASED,
+    NOTICE_POLICY_SAVED,
+    READING_HISTORY_OFF,
+    READING_HISTORY_ON,
+    REGISTERED,
+    SELF_REGISTERED,
+)
+from bibliohub.patrons.models import Block, NoticePolicy, Patron, PatronCategory, PatronStatus
 
 # Generated card numbers: a leading 2 (the usual first digit of library patron barcodes, so
 # they are not mistaken for item barcodes), twelve random digits and a Luhn check digit that
@@ -86,7 +103,7 @@ def register_patron(
     *,
     category: PatronCategory,
     branch: Branch,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
     home_branch: Branch | None = None,
     card_barcode: str = "",
@@ -94,9 +111,10 @@ def register_patron(
 ) -> Patron:
     """Register a patron at the desk of `branch`: active at once, with a card valid for the
     category's period from the local date of `at`. A card number is generated when
-    `card_barcode` is empty. `home_branch` defaults to `branch`.
+    `card_barcode` is empty. `home_branch` defaults to `branch`. The same for each row of a
+    CSV import (an import actor) and the demo.
 
-    Returns the saved patron and records a REGISTERED event.
+    Returns the saved patron and records REGISTERED at `branch`.
     Raises InvalidPatronData naming each bad field (a card number already in use included).
     """
     patron = _new_patron(
@@ -107,7 +125,7 @@ def register_patron(
     patron.card_barcode = card_barcode.strip() or new_card_number(patron.network_id)
     patron.card_expires_on = add_months(timezone.localdate(at), category.card_validity_months)
     _save_new(patron)
-    _record(Kind.REGISTERED, patron, branch=branch, staff=staff, at=at)
+    _record(REGISTERED, patron, branch=branch, actor=actor, at=at)
     return patron
 
 
@@ -117,31 +135,33 @@ def self_register(
     *,
     category: PatronCategory,
     home_branch: Branch,
+    actor: Actor,
     at: datetime,
     guardian: Patron | None = None,
 ) -> Patron:
     """Register a patron from the OPAC: pending, with no card, until staff confirm them with
-    `confirm_patron` (usually when the patron shows identification at the desk).
+    `confirm_patron` (usually when the patron shows identification at the desk). The actor
+    is someone not signed in, or the signed-in guardian registering their child.
 
-    Returns the saved patron and records a SELF_REGISTERED event.
+    Returns the saved patron and records SELF_REGISTERED at the home branch.
     Raises InvalidPatronData naming each bad field.
     """
     patron = _new_patron(
         details, category=category, home_branch=home_branch, guardian=guardian, at=at
     )
     _save_new(patron)
-    _record(Kind.SELF_REGISTERED, patron, branch=home_branch, staff=None, at=at)
+    _record(SELF_REGISTERED, patron, branch=home_branch, actor=actor, at=at)
     return patron
 
 
 @transaction.atomic
 def confirm_patron(
-    patron: Patron, *, branch: Branch, staff: User, at: datetime, card_barcode: str = ""
+    patron: Patron, *, branch: Branch, actor: Actor, at: datetime, card_barcode: str = ""
 ) -> Patron:
     """Confirm a pending registration: the patron becomes active and is issued a card (the
     number given, else a generated one) valid from the local date of `at`.
 
-    Returns the patron and records a CONFIRMED event.
+    Returns the patron and records CONFIRMED.
     Raises NotPending if the patron is already active, InvalidPatronData if the card number
     is taken or malformed.
     """
@@ -156,17 +176,17 @@ def confirm_patron(
     )
     _validate(patron)
     _save_existing(patron, ["status", "confirmed_at", "card_barcode", "card_expires_on"])
-    _record(Kind.CONFIRMED, patron, branch=branch, staff=staff, at=at)
+    _record(CONFIRMED, patron, branch=branch, actor=actor, at=at)
     return patron
 
 
 @transaction.atomic
-def renew_card(patron: Patron, *, branch: Branch, staff: User | None, at: datetime) -> Patron:
+def renew_card(patron: Patron, *, branch: Branch, actor: Actor, at: datetime) -> Patron:
     """Extend the card by the category's validity period, counted from the later of today and
     the current expiry date, so that renewing early loses no days and an expired card gets a
     full period from today.
 
-    Returns the patron; the CARD_RENEWED event holds the old and new expiry dates.
+    Returns the patron; the CARD_RENEWED entry holds the old and new expiry dates.
     Raises NotActive for a registration not yet confirmed.
     """
     patron = Patron.objects.select_for_update().select_related("category").get(pk=patron.pk)
@@ -178,10 +198,10 @@ def renew_card(patron: Patron, *, branch: Branch, staff: User | None, at: dateti
     patron.card_expires_on = add_months(base, patron.category.card_validity_months)
     patron.save(update_fields=["card_expires_on"])
     _record(
-        Kind.CARD_RENEWED,
+        CARD_RENEWED,
         patron,
         branch=branch,
-        staff=staff,
+        actor=actor,
         at=at,
         detail={"from": old.isoformat() if old else None, "to": patron.card_expires_on.isoformat()},
     )
@@ -197,14 +217,14 @@ def update_details(
     home_branch: Branch,
     guardian: Patron | None,
     branch: Branch,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
 ) -> Patron:
     """Replace the patron's details, category, home branch and guardian (the card number and
-    its expiry stay; `renew_card` extends the card).
+    its expiry stay; `renew_card` extends the card), at a desk or by the patron online.
 
-    Returns the patron; the DETAILS_CHANGED event names the fields that changed, not their
-    values, as those describe the person.
+    Returns the patron; the DETAILS_CHANGED entry names the fields that changed, not their
+    values, as those describe the person. Nothing changed, nothing recorded.
     Raises InvalidPatronData naming each bad field (a guardian of another network, not yet
     confirmed, or the patron themselves).
     """
@@ -236,10 +256,10 @@ def update_details(
     if changed:
         _save_existing(patron, changed)
         _record(
-            Kind.DETAILS_CHANGED,
+            DETAILS_CHANGED,
             patron,
             branch=branch,
-            staff=staff,
+            actor=actor,
             at=at,
             detail={"fields": changed},
         )
@@ -252,14 +272,15 @@ def add_block(
     *,
     reason: str,
     branch: Branch,
-    staff: User,
+    actor: Actor,
     at: datetime,
     ends_at: datetime | None = None,
 ) -> Block:
     """Block the patron from `at` until `ends_at` (None: until lifted), telling them `reason`.
+    The block names the member of staff who put it, if the actor is one.
 
-    Returns the block and records a BLOCKED event (the reason text stays on the block only,
-    as it may describe the person).
+    Returns the block and records BLOCKED with the end date (the reason text stays on the
+    block only, as it may describe the person).
     Raises InvalidPatronData if the reason is empty or the block would end before it starts.
     """
     reason = reason.strip()
@@ -271,40 +292,35 @@ def add_block(
     if errors:
         raise InvalidPatronData(errors)
     block = Block.objects.create(
-        patron=patron, reason=reason, staff=staff, starts_at=at, ends_at=ends_at
+        patron=patron, reason=reason, staff_id=actor.staff_id, starts_at=at, ends_at=ends_at
     )
     _record(
-        Kind.BLOCKED,
+        BLOCKED,
         patron,
         branch=branch,
-        staff=staff,
+        actor=actor,
         at=at,
-        detail={"block": block.pk, "until": ends_at.isoformat() if ends_at else None},
+        obj=block,
+        detail={"until": ends_at.isoformat() if ends_at else None},
     )
     return block
 
 
 @transaction.atomic
-def lift_block(block: Block, *, branch: Branch, staff: User, at: datetime) -> Block:
-    """Lift a manual block from `at` on.
+def lift_block(block: Block, *, branch: Branch, actor: Actor, at: datetime) -> Block:
+    """Lift a manual block from `at` on (the block names the member of staff who lifted it,
+    if the actor is one).
 
-    Returns the block and records a BLOCK_LIFTED event.
+    Returns the block and records BLOCK_LIFTED.
     Raises BlockAlreadyLifted if someone lifted it already (two librarians, one block).
     """
     block = Block.objects.select_for_update().select_related("patron__category").get(pk=block.pk)
     if block.lifted_at is not None:
         raise BlockAlreadyLifted()
     block.lifted_at = at
-    block.lifted_by = staff
+    block.lifted_by_id = actor.staff_id
     block.save(update_fields=["lifted_at", "lifted_by"])
-    _record(
-        Kind.BLOCK_LIFTED,
-        block.patron,
-        branch=branch,
-        staff=staff,
-        at=at,
-        detail={"block": block.pk},
-    )
+    _record(BLOCK_LIFTED, block.patron, branch=branch, actor=actor, at=at, obj=block)
     return block
 
 
@@ -313,12 +329,12 @@ def set_reading_history(
     patron: Patron,
     *,
     keep: bool,
+    actor: Actor,
     at: datetime,
     branch: Branch | None = None,
-    staff: User | None = None,
 ) -> Patron:
     """Turn the patron's reading history on (consent dated `at`) or off. The patron does this
-    in the portal (staff=None) or asks at a desk. Setting the value it already has changes
+    in the portal or asks at a desk (`branch`). Setting the value it already has changes
     nothing and records nothing. Once off, returned loans are anonymised by circulation after
     its delay, as for everyone who never opted in.
 
@@ -330,21 +346,22 @@ def set_reading_history(
     patron.reading_history = keep
     patron.reading_history_consent_at = at if keep else None
     patron.save(update_fields=["reading_history", "reading_history_consent_at"])
-    kind = Kind.READING_HISTORY_ON if keep else Kind.READING_HISTORY_OFF
-    _record(kind, patron, branch=branch, staff=staff, at=at)
+    kind = READING_HISTORY_ON if keep else READING_HISTORY_OFF
+    _record(kind, patron, branch=branch, actor=actor, at=at)
     return patron
 
 
 @transaction.atomic
-def erase_patron(patron: Patron, *, branch: Branch, staff: User, at: datetime) -> None:
-    """Erase the patron and everything that identifies them: their row and blocks go; their
-    events stay for statistics with the patron link cleared (they never hold personal
-    data); children they were guardian of keep their cards without a guardian.
+def erase_patron(patron: Patron, *, branch: Branch, actor: Actor, at: datetime) -> None:
+    """Erase the patron and everything that identifies them: their row and blocks go; every
+    history entry about them (of any app) stays for statistics without the patron's id, with
+    their category, age and pseudonym (entries never hold personal data); children they were
+    guardian of keep their cards without a guardian.
 
     Refused (ErasureRefused, with every reason) while `selectors.erasure_refusals` gives any:
     today, being the guardian of a child with an active card. Open loans and unpaid fines are
     added to those reasons by the circulation service, which owns loans.
-    Records an ERASED event with the category, age band and home branch.
+    Records ERASED with the home branch's code, before the patron is forgotten.
     """
     patron = (
         Patron.objects.select_for_update()
@@ -354,24 +371,29 @@ def erase_patron(patron: Patron, *, branch: Branch, staff: User, at: datetime) -
     if reasons := selectors.erasure_refusals(patron):
         raise ErasureRefused(reasons)
     _record(
-        Kind.ERASED,
+        ERASED,
         patron,
         branch=branch,
-        staff=staff,
+        actor=actor,
         at=at,
         detail={"home_branch": patron.home_branch.code},
     )
-    patron.delete()  # events: SET_NULL; blocks: CASCADE; wards: guardian SET_NULL
+    patron_id = patron.pk
+    patron.delete()  # blocks and notices: CASCADE; wards: guardian SET_NULL
+    # The history has no foreign key to the patron: it is told.
+    forget_patron(patron_id)
 
 
 @transaction.atomic
 def export_patron_data(
-    patron: Patron, *, at: datetime, branch: Branch | None = None, staff: User | None = None
+    patron: Patron, *, actor: Actor, at: datetime, branch: Branch | None = None
 ) -> dict[str, Any]:
     """Everything the library holds about the patron, as a JSON-serialisable dict (dates in
-    ISO 8601), for the patron to download. Staff who acted on the patron are not named.
+    ISO 8601), for the patron to download: their details, guardian, children, blocks and
+    every history entry still about them, of any app. Staff who acted on the patron are not
+    named.
 
-    Records a DATA_EXPORTED event (after gathering, so the export does not list itself).
+    Records DATA_EXPORTED (after gathering, so the export does not list itself).
     """
     patron = Patron.objects.select_related("category", "home_branch", "guardian").get(pk=patron.pk)
     data: dict[str, Any] = {
@@ -409,13 +431,132 @@ def export_patron_data(
             }
             for b in patron.blocks.order_by("starts_at", "pk")
         ],
-        "history": [
-            {"what": e.kind, "at": _iso(e.at), "branch": e.branch.code if e.branch else None}
-            for e in patron.events.select_related("branch").order_by("at", "pk")
-        ],
+        "history": _history(patron),
     }
-    _record(Kind.DATA_EXPORTED, patron, branch=branch, staff=staff, at=at)
+    _record(DATA_EXPORTED, patron, branch=branch, actor=actor, at=at)
     return data
+
+
+def _history(patron: Patron) -> list[dict[str, Any]]:
+    entries = list(history_selectors.entries(patron_id=patron.pk).order_by("at", "id"))
+    codes = dict(
+        Branch.objects.filter(pk__in={e.branch_id for e in entries}).values_list("pk", "code")
+    )
+    return [
+        {
+            "domain": e.domain,
+            "what": e.kind,
+            "at": _iso(e.at),
+            "branch": codes.get(e.branch_id) if e.branch_id is not None else None,
+            "channel": e.channel,
+        }
+        for e in entries
+    ]
+
+
+# What an administrator may correct on a patron; the rest (status, consent, PIN) changes only
+# through the services that check and record it.
+CORRECTABLE_FIELDS = (
+    "card_barcode",
+    "family_name",
+    "given_names",
+    "date_of_birth",
+    "email",
+    "phone",
+    "address",
+    "language",
+    "home_branch",
+    "category",
+    "card_expires_on",
+    "guardian",
+    "school_class",
+)
+
+
+def correction_problems(patron: Patron, *, at: datetime) -> dict[str, list[str]]:
+    """What is wrong with the corrections made to `patron` in place, by field (empty when
+    nothing is): a home branch or guardian of another network, the patron as their own
+    guardian, a date of birth in the future. For the administration's form to show before
+    `correct_patron` refuses."""
+    errors: dict[str, list[str]] = {}
+    if patron.home_branch.network_id != patron.network_id:
+        errors["home_branch"] = [_("Choose a branch of the patron's network.")]
+    if patron.guardian is not None:
+        if patron.guardian.pk == patron.pk:
+            errors["guardian"] = [_("A patron cannot be their own guardian.")]
+        elif patron.guardian.network_id != patron.network_id:
+            errors["guardian"] = [_("The guardian must be a patron of the same library network.")]
+    if patron.date_of_birth and patron.date_of_birth > timezone.localdate(at):
+        errors["date_of_birth"] = [_("The date of birth is in the future.")]
+    return errors
+
+
+@transaction.atomic
+def correct_patron(patron: Patron, *, actor: Actor, at: datetime) -> Patron:
+    """Save what an administrator corrected on `patron` in place: details, the card number
+    or its expiry, category, home branch or guardian.
+
+    Returns the patron; records DETAILS_CHANGED naming the fields that changed (nothing
+    changed, nothing recorded). Raises InvalidPatronData naming each bad field (see
+    correction_problems, and a card number taken or malformed), and ValueError for a change
+    to anything else (the status, consent and PIN have their own services).
+    """
+    Patron.objects.select_for_update().filter(pk=patron.pk).first()
+    changed = changed_fields(patron)
+    if others := sorted(set(changed) - set(CORRECTABLE_FIELDS)):
+        raise ValueError(f"not corrected here: {', '.join(others)}")
+    if errors := correction_problems(patron, at=at):
+        raise InvalidPatronData(errors)
+    _validate(patron)
+    if changed:
+        _save_existing(patron, changed)
+        _record(
+            DETAILS_CHANGED, patron, branch=None, actor=actor, at=at, detail={"fields": changed}
+        )
+    return patron
+
+
+@transaction.atomic
+def save_category(category: PatronCategory, *, actor: Actor, at: datetime) -> PatronCategory:
+    """Create or change a patron category (its names, age band, card validity, order).
+    Records CATEGORY_SAVED with its code and the names of the fields that changed."""
+    fields = changed_fields(category)
+    created = category.pk is None
+    category.save()
+    record(
+        CATEGORY_SAVED,
+        at=at,
+        actor=actor,
+        obj=category,
+        detail={"created": created, "code": category.code, "fields": fields},
+    )
+    return category
+
+
+@transaction.atomic
+def delete_category(category: PatronCategory, *, actor: Actor, at: datetime) -> None:
+    """Delete a patron category no patron is in (ProtectedError otherwise). Records
+    CATEGORY_DELETED with its code; entries of its patrons keep its id."""
+    record(CATEGORY_DELETED, at=at, actor=actor, obj=category, detail={"code": category.code})
+    category.delete()
+
+
+@transaction.atomic
+def save_notice_policy(policy: NoticePolicy, *, actor: Actor, at: datetime) -> NoticePolicy:
+    """Create or change when a network sends its notices. Records NOTICE_POLICY_SAVED for the
+    network with the names of the fields that changed."""
+    fields = changed_fields(policy)
+    created = policy.pk is None
+    policy.save()
+    record(
+        NOTICE_POLICY_SAVED,
+        at=at,
+        actor=actor,
+        network=policy.network_id,
+        obj=policy,
+        detail={"created": created, "fields": fields},
+    )
+    return policy
 
 
 def _new_patron(
@@ -502,24 +643,18 @@ def _save_existing(patron: Patron, fields: list[str]) -> None:
 
 
 def _record(
-    kind: str,
+    kind: Kind,
     patron: Patron,
     *,
     branch: Branch | None,
-    staff: User | None,
+    actor: Actor,
     at: datetime,
+    obj: Block | None = None,
     detail: dict[str, Any] | None = None,
-) -> PatronEvent:
-    return PatronEvent.objects.create(
-        kind=kind,
-        at=at,
-        patron=patron if patron.pk else None,
-        branch=branch,
-        staff=staff,
-        category=patron.category,
-        age_band=patron.category.age_band,
-        detail=detail or {},
-    )
+) -> None:
+    """An entry about `patron`: their id, category, age that day and pseudonym; the network
+    is the branch's, else the patron's."""
+    record(kind, at=at, actor=actor, branch=branch, patron=patron, obj=obj, detail=detail)
 
 
 def _person(patron: Patron) -> dict[str, str]:

@@ -24,6 +24,10 @@ from bibliohub.accounts import access
 from bibliohub.accounts.decorators import StaffRequest
 from bibliohub.circulation import selectors as circulation_selectors
 from bibliohub.circulation.views import desk_required, loan_list
+from bibliohub.history import Actor
+from bibliohub.history import selectors as history
+from bibliohub.history.models import Entry
+from bibliohub.libraries.models import Branch
 from bibliohub.patrons import selectors, services
 from bibliohub.patrons.csv_import import register_from_csv
 from bibliohub.patrons.errors import (
@@ -42,7 +46,8 @@ from bibliohub.patrons.forms import (
     PatronSearchForm,
     show_errors,
 )
-from bibliohub.patrons.models import Block, Patron, PatronEvent
+from bibliohub.patrons.kinds import patrons as patrons_domain
+from bibliohub.patrons.models import Block, Patron
 
 PAGE_SIZE = 25
 
@@ -104,7 +109,7 @@ def register(request: StaffRequest) -> HttpResponse:
                 form.details(),
                 category=form.cleaned_data["category"],
                 branch=branch,
-                staff=request.user,
+                actor=Actor.for_staff(request.user),
                 at=timezone.now(),
                 home_branch=form.cleaned_data["home_branch"],
                 card_barcode=form.cleaned_data["card_number"],
@@ -128,8 +133,6 @@ def register(request: StaffRequest) -> HttpResponse:
 
 
 def _network_branches(branch):  # -> QuerySet[Branch]
-    from bibliohub.libraries.models import Branch
-
     return Branch.objects.filter(network_id=branch.network_id, is_active=True)
 
 
@@ -156,14 +159,20 @@ def detail(request: StaffRequest, patron_id: int) -> HttpResponse:
             "holds": list(circulation_selectors.active_holds(patron)),
             "fines": list(circulation_selectors.fines_for(patron)),
             "owed": circulation_selectors.amount_owed(patron),
-            "events": PatronEvent.objects.filter(patron=patron)
-            .select_related("branch")
-            .order_by("-at", "-pk")[:20],
+            "events": _patron_entries(patron),
             "erasure_refusals": [r.message for r in selectors.erasure_refusals(patron)],
             "now": at,
             "block_form": BlockForm(),
         },
     )
+
+
+def _patron_entries(patron: Patron) -> list[tuple[Entry, Branch | None]]:
+    """The latest things done to the patron's registration, card, blocks and privacy
+    choices, each with its branch (loans, holds and fines have their own lists)."""
+    entries = list(history.entries(patron_id=patron.pk, domain=patrons_domain.code)[:20])
+    branches = Branch.objects.in_bulk({e.branch_id for e in entries if e.branch_id})
+    return [(e, branches.get(e.branch_id)) for e in entries]
 
 
 @desk_required
@@ -222,7 +231,7 @@ def edit(request: StaffRequest, patron_id: int) -> HttpResponse:
                 home_branch=form.cleaned_data["home_branch"],
                 guardian=form.cleaned_data["guardian_card"],
                 branch=branch,
-                staff=request.user,
+                actor=Actor.for_staff(request.user),
                 at=timezone.now(),
             )
         except InvalidPatronData as error:
@@ -244,7 +253,7 @@ def renew_card(request: StaffRequest, patron_id: int) -> HttpResponse:
     patron = _patron(request, patron_id)
     try:
         patron = services.renew_card(
-            patron, branch=_desk(request), staff=request.user, at=timezone.now()
+            patron, branch=_desk(request), actor=Actor.for_staff(request.user), at=timezone.now()
         )
     except NotActive as error:
         messages.error(request, str(error))
@@ -265,7 +274,7 @@ def block(request: StaffRequest, patron_id: int) -> HttpResponse:
                 patron,
                 reason=form.cleaned_data["reason"],
                 branch=_desk(request),
-                staff=request.user,
+                actor=Actor.for_staff(request.user),
                 at=timezone.now(),
                 ends_at=form.ends_at(),
             )
@@ -291,7 +300,9 @@ def lift_block(request: StaffRequest, block_id: int) -> HttpResponse:
         patron__network_id=_desk(request).network_id,
     )
     try:
-        services.lift_block(found, branch=_desk(request), staff=request.user, at=timezone.now())
+        services.lift_block(
+            found, branch=_desk(request), actor=Actor.for_staff(request.user), at=timezone.now()
+        )
     except BlockAlreadyLifted as error:
         messages.error(request, str(error))
     else:
@@ -318,7 +329,7 @@ def confirm(request: StaffRequest, patron_id: int) -> HttpResponse:
             patron = services.confirm_patron(
                 patron,
                 branch=_desk(request),
-                staff=request.user,
+                actor=Actor.for_staff(request.user),
                 at=timezone.now(),
                 card_barcode=form.cleaned_data["card_number"],
             )
@@ -351,7 +362,10 @@ def erase(request: StaffRequest, patron_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.erase_patron(
-                patron, branch=_desk(request), staff=request.user, at=timezone.now()
+                patron,
+                branch=_desk(request),
+                actor=Actor.for_staff(request.user),
+                at=timezone.now(),
             )
         except ErasureRefused as error:
             refusals = [r.message for r in error.reasons]
@@ -371,10 +385,10 @@ def erase(request: StaffRequest, patron_id: int) -> HttpResponse:
 @require_POST
 def data(request: StaffRequest, patron_id: int) -> HttpResponse:
     """Everything the library holds about the patron, as a JSON file to hand over (a POST:
-    the export is recorded as an event)."""
+    the export is recorded in the history)."""
     patron = _patron(request, patron_id)
     exported = services.export_patron_data(
-        patron, at=timezone.now(), branch=_desk(request), staff=request.user
+        patron, at=timezone.now(), branch=_desk(request), actor=Actor.for_staff(request.user)
     )
     response = HttpResponse(
         json.dumps(exported, ensure_ascii=False, indent=2),
@@ -403,11 +417,12 @@ def csv_upload(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         home = form.cleaned_data["home_branch"]
         access.require_branch(request.user, home)
+        file = form.cleaned_data["file"]
         report = register_from_csv(
-            form.cleaned_data["file"],
+            file,
             branch=home,
             category_default=form.cleaned_data["category"],
-            staff=request.user,
+            actor=Actor.for_import(source=file.name, staff=request.user),
             at=timezone.now(),
             dry_run=not form.cleaned_data["register"],
         )

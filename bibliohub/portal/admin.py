@@ -1,16 +1,20 @@
-"""The notice settings of each network, and the log of notices sent (read only: the scheduled
-job writes it)."""
+"""The notice settings of each network, saved through the patrons services (so the change is
+in the history), and the log of notices sent (read only: the scheduled job writes it)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from datetime import datetime
 
+from django.contrib import admin
+
+from bibliohub.history import Actor
+from bibliohub.patrons import services
 from bibliohub.patrons.models import NoticeLog, NoticePolicy
+from bibliohub.web.admin import ReadOnlyAdmin, ServiceAdmin
 
 
 @admin.register(NoticePolicy)
-class NoticePolicyAdmin(admin.ModelAdmin):
+class NoticePolicyAdmin(ServiceAdmin):
     list_display = [
         "network",
         "due_soon_days",
@@ -21,17 +25,14 @@ class NoticePolicyAdmin(admin.ModelAdmin):
         "fines_repeat_days",
     ]
 
+    def save(self, obj: NoticePolicy, *, actor: Actor, at: datetime) -> None:
+        services.save_notice_policy(obj, actor=actor, at=at)
+
 
 @admin.register(NoticeLog)
-class NoticeLogAdmin(admin.ModelAdmin):
+class NoticeLogAdmin(ReadOnlyAdmin):
     list_display = ["sent_at", "kind", "patron", "email"]
     list_filter = ["kind"]
     date_hierarchy = "sent_at"
     list_select_related = ["patron"]
     search_fields = ["patron__card_barcode", "email"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -1,7 +1,8 @@
 """The patron portal on the OPAC: sign-in, self-registration and "my account". Each view
 parses its input, fetches only the signed-in patron's own rows (another patron's loan or hold
-is a 404), calls one patrons or circulation service (circulation's acting as the patron,
-online), and puts the outcome or every refusal reason into words."""
+is a 404), calls one patrons or circulation service as the patron (or, registering, as someone
+not signed in), and puts the outcome or every refusal reason into words. What the patron does
+for their own account online is recorded at their home branch, whose staff look after it."""
 
 from __future__ import annotations
 
@@ -165,8 +166,11 @@ def _put_errors(form, error: InvalidPatronData) -> None:
 def _register(
     request: HttpRequest, form: RegistrationForm, *, guardian: Patron | None
 ) -> Patron | None:
-    """Self-register from a valid form with its PIN, or put the service's errors on the form."""
+    """Self-register from a valid form with its PIN, or put the service's errors on the form:
+    as someone not signed in, or as the signed-in guardian registering their child."""
     data = form.cleaned_data
+    actor = Actor.for_public() if guardian is None else Actor.for_patron(guardian)
+    at = _now()
     try:
         # One transaction: never a registration without the PIN its owner chose.
         with transaction.atomic():
@@ -174,10 +178,13 @@ def _register(
                 _details(data),
                 category=data["category"],
                 home_branch=data["home_branch"],
-                at=_now(),
+                actor=actor,
+                at=at,
                 guardian=guardian,
             )
-            return services.set_pin(patron, pin=data["pin"], at=_now())
+            return services.set_pin(
+                patron, pin=data["pin"], actor=actor, at=at, branch=patron.home_branch
+            )
     except InvalidPatronData as error:
         _put_errors(form, error)
         return None
@@ -489,7 +496,13 @@ def fines(request: HttpRequest, patron: Patron) -> HttpResponse:
 def history(request: HttpRequest, patron: Patron) -> HttpResponse:
     if request.method == "POST":
         keep = request.POST.get("keep") == "yes"
-        patron = patron_services.set_reading_history(patron, keep=keep, at=_now())
+        patron = patron_services.set_reading_history(
+            patron,
+            keep=keep,
+            actor=Actor.for_patron(patron),
+            at=_now(),
+            branch=patron.home_branch,
+        )
         messages.success(
             request,
             _("Your reading history is on: we keep what you return.")
@@ -533,7 +546,7 @@ def details(request: HttpRequest, patron: Patron) -> HttpResponse:
                 home_branch=patron.home_branch,
                 guardian=patron.guardian,
                 branch=patron.home_branch,
-                staff=None,
+                actor=Actor.for_patron(patron),
                 at=_now(),
             )
         except InvalidPatronData as error:
@@ -561,7 +574,13 @@ def details(request: HttpRequest, patron: Patron) -> HttpResponse:
 def change_pin(request: HttpRequest, patron: Patron) -> HttpResponse:
     form = ChangePinForm(patron, request.POST)
     if form.is_valid():
-        patron = services.set_pin(patron, pin=form.cleaned_data["pin"], at=_now())
+        patron = services.set_pin(
+            patron,
+            pin=form.cleaned_data["pin"],
+            actor=Actor.for_patron(patron),
+            at=_now(),
+            branch=patron.home_branch,
+        )
         # The session was signed with the old PIN; sign this one in again under the new one.
         session.sign_in(request, patron)
         messages.success(request, _("Your new PIN is set."))
@@ -585,7 +604,9 @@ def change_pin(request: HttpRequest, patron: Patron) -> HttpResponse:
 def download_data(request: HttpRequest, patron: Patron) -> HttpResponse:
     """Everything the library holds about the patron, as a JSON file. POST, because each
     download is recorded."""
-    data = patron_services.export_patron_data(patron, at=_now())
+    data = patron_services.export_patron_data(
+        patron, actor=Actor.for_patron(patron), at=_now(), branch=patron.home_branch
+    )
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

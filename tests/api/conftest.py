@@ -1,3 +1,9 @@
 """The API tests share the OPAC's catalogue fixtures."""
 
-from tests.web.records import all_on_loan, duong_kach_menh, hong_lou_meng, indexed  # noqa: F401
+from tests.web.records import (  # noqa: F401
+    _catalogue_clock,
+    all_on_loan,
+    duong_kach_menh,
+    hong_lou_meng,
+    indexed,
+)

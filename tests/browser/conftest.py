@@ -11,7 +11,13 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.web.records import all_on_loan, duong_kach_menh, hong_lou_meng, indexed  # noqa: F401
+from tests.web.records import (  # noqa: F401
+    _catalogue_clock,
+    all_on_loan,
+    duong_kach_menh,
+    hong_lou_meng,
+    indexed,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the networking flags Chromium keeps trying to reach the internet.
@@ -25,8 +31,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+def require_chromium() -> None:
+    """The browser tests need Debian's Chromium. A missing browser is a missing install step,
+    not a reason to skip: the test fails and says how to install it."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(
+            f"Chromium is not installed ({CHROMIUM} is missing): run `make test` or "
+            "scripts/setup.sh, which install it with the other tools the tests need.",
+            pytrace=False,
+        )
+
+
 @contextmanager
 def chromium() -> Iterator[Browser]:
+    require_chromium()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -37,6 +55,5 @@ def chromium() -> Iterator[Browser]:
 
 @pytest.fixture
 def open_browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    require_chromium()
     return chromium

@@ -17,9 +17,12 @@ from bibliohub.catalog.marc.exporter import export_marc
 from bibliohub.catalog.marc.importer import import_marc
 from bibliohub.catalog.marc.reader import ReadRecord, read_records
 from bibliohub.catalog.models import Item, ItemStatus, Record
+from bibliohub.history import Actor
 from tests.catalog.marc_builders import make_record
 
 pytestmark = pytest.mark.django_db
+
+IMPORTER = Actor.for_import(source="export-tests")
 
 YAZ = shutil.which("yaz-marcdump")
 
@@ -59,7 +62,7 @@ def test_a_record_imported_from_utf8_and_exported_keeps_every_field_and_subfield
     source = marc_data / name
     with open(source, "rb") as f:
         originals = [r.record for r in read_records(f) if isinstance(r, ReadRecord)]
-    import_marc([source], at=at)
+    import_marc([source], actor=IMPORTER, at=at)
     exported = _records(_export())
     assert len(exported) == len(originals)
     for original, again in zip(originals, exported, strict=True):
@@ -76,7 +79,7 @@ def test_items_are_exported_as_952_that_import_back_into_the_same_items(tmp_path
     ])
     path = tmp_path / "a.mrc"
     path.write_bytes(iso2709.encode(record))
-    import_marc([path], at=at)
+    import_marc([path], actor=IMPORTER, at=at)
     Item.objects.filter(barcode="000124").update(status=ItemStatus.WITHDRAWN)
     before = sorted(Item.objects.values_list(
         "barcode", "branch__code", "location__code", "call_number", "item_type__code", "status", "price",
@@ -92,7 +95,7 @@ def test_items_are_exported_as_952_that_import_back_into_the_same_items(tmp_path
     again = tmp_path / "again.mrc"
     again.write_bytes(iso2709.encode(exported))
     Item.objects.all().delete()
-    import_marc([again], at=at)
+    import_marc([again], actor=IMPORTER, at=at)
     after = sorted(Item.objects.values_list(
         "barcode", "branch__code", "location__code", "call_number", "item_type__code", "status", "price",
         "received_on", "public_note",
@@ -102,7 +105,7 @@ def test_items_are_exported_as_952_that_import_back_into_the_same_items(tmp_path
 
 def test_yaz_marcdump_reads_the_iso2709_export_without_error(tmp_path, marc_data, at, central):
     import_marc([marc_data / "yaz" / "marc12.marc", marc_data / "multilingual_sample.xml",
-                 marc_data / "pymarc" / "test.dat"], at=at)
+                 marc_data / "pymarc" / "test.dat"], actor=IMPORTER, at=at)
     path = tmp_path / "out.mrc"
     call_command("export_marc", "--out", str(path))
     result = _yaz(path, "-n")
@@ -116,7 +119,7 @@ def test_yaz_marcdump_reads_the_iso2709_export_without_error(tmp_path, marc_data
 
 
 def test_yaz_marcdump_reads_the_marcxml_export(tmp_path, marc_data, at, central):
-    import_marc([marc_data / "multilingual_sample.xml"], at=at)
+    import_marc([marc_data / "multilingual_sample.xml"], actor=IMPORTER, at=at)
     path = tmp_path / "out.xml"
     call_command("export_marc", "--out", str(path), "--format", "marcxml")
     result = _yaz(path, "-i", "marcxml", "-o", "marc")
@@ -125,7 +128,7 @@ def test_yaz_marcdump_reads_the_marcxml_export(tmp_path, marc_data, at, central)
 
 
 def test_the_marcxml_export_reads_back_the_same_records(tmp_path, marc_data, at, central):
-    import_marc([marc_data / "multilingual_sample.xml"], at=at)
+    import_marc([marc_data / "multilingual_sample.xml"], actor=IMPORTER, at=at)
     data = _export(format="marcxml")
     etree.fromstring(data)  # well-formed
     with open(marc_data / "multilingual_sample.xml", "rb") as f:
@@ -139,7 +142,7 @@ def test_a_record_too_long_for_iso2709_is_left_out_there_and_named(at, central):
     record = make_record(control="big", extra=[
         Field(tag="505", indicators=Indicators("0", " "), subfields=[Subfield("a", "ж" * 60_000)]),
     ])
-    import_marc([io.BytesIO(iso2709.encode(record))], at=at)
+    import_marc([io.BytesIO(iso2709.encode(record))], actor=IMPORTER, at=at)
     out = io.BytesIO()
     report = export_marc(out)
     assert (report.written, out.getvalue()) == (0, b"")
@@ -152,7 +155,7 @@ def test_the_export_can_be_limited_to_what_a_search_finds(tmp_path, at, central,
         make_record(control="c1", title="Rivers of Ukraine"),
         make_record(control="c2", title="Mountains of Poland"),
         make_record(control="c3", title="Rivers of Vietnam"),
-    ]))], at=at)
+    ]))], actor=IMPORTER, at=at)
     path = tmp_path / "rivers.mrc"
     call_command("export_marc", "--out", str(path), "--query", "rivers")
     titles = sorted(r["245"]["a"] for r in _records(path.read_bytes()))
@@ -163,6 +166,6 @@ def test_the_export_can_be_limited_to_what_a_search_finds(tmp_path, at, central,
 def test_export_reads_records_in_chunks_with_a_fixed_number_of_queries(at, central, django_assert_max_num_queries):
     import_marc([io.BytesIO(b"".join(
         iso2709.encode(make_record(control=f"c{n}", items=[{"a": "central", "p": f"B{n}"}])) for n in range(30)
-    ))], at=at)
+    ))], actor=IMPORTER, at=at)
     with django_assert_max_num_queries(4):
         assert export_marc(io.BytesIO()).written == 30

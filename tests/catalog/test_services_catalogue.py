@@ -1,5 +1,5 @@
 """Catalogue services: the MARC record is changed first and stays the source of truth; every
-change appends a CatalogEvent and reindexes after commit; refusals say what is wrong."""
+change is recorded in the history and reindexed after commit; refusals say what is wrong."""
 
 from __future__ import annotations
 
@@ -14,11 +14,17 @@ import pytest
 from bibliohub.catalog import services
 from bibliohub.catalog.marc import iso2709
 from bibliohub.catalog.marc.extract import extract_fields
-from bibliohub.catalog.models import CatalogEvent, Identifier, Item, ItemStatus, Record
+from bibliohub.catalog.models import Identifier, Item, ItemStatus, ItemType, Record
 from bibliohub.catalog.services import CatalogueChangeRefused, ItemData, RecordChanges
+from bibliohub.history import Actor, Channel
+from bibliohub.history.models import Entry
 from bibliohub.libraries.models import Location
 
 AT = datetime(2026, 12, 8, 10, 30, tzinfo=ZoneInfo("Europe/Kyiv"))
+
+
+def _entry(kind: str) -> Entry:
+    return Entry.objects.get(domain="catalog", kind=kind)
 
 
 def _field(tag, ind, *subfields):
@@ -65,20 +71,21 @@ def _marc(record: Record) -> pymarc.Record:
 def test_editing_the_title_changes_245_and_the_extracted_fields(kobzar, cataloguer, indexed, django_capture_on_commit_callbacks):
     changes = dataclasses.replace(RecordChanges.of(kobzar), title="Kobzar", subtitle="selected poems")
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_record(kobzar, changes=changes, staff=cataloguer, at=AT)
+        services.update_record(kobzar, changes=changes, actor=Actor.for_staff(cataloguer), at=AT)
     marc = _marc(kobzar)
     assert marc["245"].get_subfields("a", "b", "c") == ["Kobzar :", "selected poems /", "Taras Shevchenko."]
     assert kobzar.subtitle == "selected poems"
     assert kobzar.updated_at == AT
     assert indexed == [[kobzar.pk]]
-    event = CatalogEvent.objects.get(kind=CatalogEvent.Kind.RECORD_UPDATED)
-    assert (event.record_id_value, event.staff, event.at) == (kobzar.pk, cataloguer, AT)
-    assert event.detail["changed"] == ["subtitle"]
+    entry = _entry("record_updated")
+    assert (entry.record_id, entry.staff_id, entry.at, entry.channel) == (kobzar.pk, cataloguer.pk, AT, Channel.DESK)
+    assert (entry.language, entry.format, entry.audience) == ("ukr", "book", kobzar.audience)
+    assert entry.detail["changed"] == ["subtitle"]
 
 
 def test_fields_that_were_not_edited_keep_their_marc_details(kobzar, cataloguer):
     changes = dataclasses.replace(RecordChanges.of(kobzar), summary="Poems of the national poet.")
-    services.update_record(kobzar, changes=changes, staff=cataloguer, at=AT)
+    services.update_record(kobzar, changes=changes, actor=Actor.for_staff(cataloguer), at=AT)
     marc = _marc(kobzar)
     assert marc["100"].get_subfields("d", "0") == ["1814-1861.", "http://id.loc.gov/n79"]
     assert marc["650"].get_subfields("2") == ["lcsh"]
@@ -97,7 +104,7 @@ def test_authors_subjects_and_isbns_are_rewritten_in_order(kobzar, cataloguer):
         subjects=[current.subjects[0], "Ukrainian literature -- History"],
         isbns=["966-03-5452-5", "978-0-306-40615-7"],
     )
-    services.update_record(kobzar, changes=changes, staff=cataloguer, at=AT)
+    services.update_record(kobzar, changes=changes, actor=Actor.for_staff(cataloguer), at=AT)
     marc = _marc(kobzar)
     assert [f.tag for f in marc.get_fields("100", "700")] == ["100", "700"]
     assert marc["700"].get_subfields("a") == ["Franko, Ivan"] and marc["700"].indicators[0] == "1"
@@ -119,7 +126,7 @@ def test_authors_subjects_and_isbns_are_rewritten_in_order(kobzar, cataloguer):
 
 def test_removing_the_only_author_makes_the_title_the_main_entry(kobzar, cataloguer):
     changes = dataclasses.replace(RecordChanges.of(kobzar), authors=[])
-    services.update_record(kobzar, changes=changes, staff=cataloguer, at=AT)
+    services.update_record(kobzar, changes=changes, actor=Actor.for_staff(cataloguer), at=AT)
     marc = _marc(kobzar)
     assert marc.get_fields("100", "700") == []
     assert marc["245"].indicators[0] == "0"
@@ -131,7 +138,7 @@ def test_publication_year_and_languages_go_to_264_008_and_041(kobzar, cataloguer
         RecordChanges.of(kobzar), place="Lviv", publisher="Svit", year=2015,
         languages=["ukr", "eng"], audience="young_adult", edition="2nd edition", series="Classics",
     )
-    services.update_record(kobzar, changes=changes, staff=cataloguer, at=AT)
+    services.update_record(kobzar, changes=changes, actor=Actor.for_staff(cataloguer), at=AT)
     marc = _marc(kobzar)
     assert marc["264"].get_subfields("a", "b", "c") == ["Lviv :", "Svit,", "2015"]
     fixed = marc["008"].data
@@ -149,17 +156,17 @@ def test_an_invalid_isbn_is_refused_and_nothing_changes(kobzar, cataloguer, bad)
     before = bytes(kobzar.marc)
     changes = dataclasses.replace(RecordChanges.of(kobzar), title="Changed", isbns=[bad])
     with pytest.raises(CatalogueChangeRefused) as refused:
-        services.update_record(kobzar, changes=changes, staff=cataloguer, at=AT)
+        services.update_record(kobzar, changes=changes, actor=Actor.for_staff(cataloguer), at=AT)
     assert bad in refused.value.errors["isbns"][0]
     kobzar.refresh_from_db()
     assert bytes(kobzar.marc) == before and kobzar.title == "Kobzar"
-    assert not CatalogEvent.objects.exists()
+    assert not Entry.objects.exists()
 
 
 def test_every_problem_is_reported_at_once(kobzar, cataloguer):
     changes = dataclasses.replace(RecordChanges.of(kobzar), title=" ", languages=["english"], year=99)
     with pytest.raises(CatalogueChangeRefused) as refused:
-        services.update_record(kobzar, changes=changes, staff=cataloguer, at=AT)
+        services.update_record(kobzar, changes=changes, actor=Actor.for_staff(cataloguer), at=AT)
     assert set(refused.value.errors) == {"title", "languages", "year"}
 
 
@@ -170,7 +177,7 @@ def test_a_new_book_gets_a_valid_marc_record(cataloguer, indexed, django_capture
         summary="First paragraph.\n\nSecond paragraph.",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        record = services.create_record(changes=changes, staff=cataloguer, at=AT)
+        record = services.create_record(changes=changes, actor=Actor.for_staff(cataloguer), at=AT)
     marc = services.read_marc(record.marc)
     assert str(marc.leader)[5:10] == "nam a"
     assert marc["008"].data[:6] == "261208" and len(marc["008"].data) == 40
@@ -182,16 +189,18 @@ def test_a_new_book_gets_a_valid_marc_record(cataloguer, indexed, django_capture
     assert record.format == "book" and record.audience == "adult"
     assert record.summary == "First paragraph.\n\nSecond paragraph."
     assert Identifier.objects.filter(record=record, kind="isbn", value="9787020002207").exists()
-    assert CatalogEvent.objects.filter(kind=CatalogEvent.Kind.RECORD_CREATED, record_id_value=record.pk, staff=cataloguer).exists()
+    entry = _entry("record_created")
+    assert (entry.record_id, entry.staff_id, entry.actor, entry.channel) == (record.pk, cataloguer.pk, "staff", Channel.DESK)
+    assert (entry.language, entry.format, entry.audience, entry.detail) == ("chi", "book", "adult", {})
     assert indexed == [[record.pk]]
 
 
 def test_a_new_record_and_its_edit_round_trip_through_the_form_values(cataloguer):
-    record = services.create_record(changes=RecordChanges(title="Plan B", responsibility="by A. N. Author"), staff=cataloguer, at=AT)
+    record = services.create_record(changes=RecordChanges(title="Plan B", responsibility="by A. N. Author"), actor=Actor.for_staff(cataloguer), at=AT)
     assert (record.title, record.responsibility) == ("Plan B", "by A. N. Author")
-    services.update_record(record, changes=RecordChanges.of(record), staff=cataloguer, at=AT)
+    services.update_record(record, changes=RecordChanges.of(record), actor=Actor.for_staff(cataloguer), at=AT)
     record.refresh_from_db()
-    assert CatalogEvent.objects.get(kind=CatalogEvent.Kind.RECORD_UPDATED).detail["changed"] == []
+    assert _entry("record_updated").detail["changed"] == []
     assert record.title == "Plan B"
 
 
@@ -207,22 +216,24 @@ def copy_data(central, book_type) -> ItemData:
     )
 
 
-def test_adding_a_copy_records_it_and_the_event(kobzar, copy_data, central_librarian, indexed, django_capture_on_commit_callbacks):
+def test_adding_a_copy_records_it_and_its_entry(kobzar, copy_data, central_librarian, indexed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        item = services.add_item(kobzar, data=copy_data, staff=central_librarian, at=AT)
+        item = services.add_item(kobzar, data=copy_data, actor=Actor.for_staff(central_librarian), at=AT)
     item.refresh_from_db()
     assert (item.barcode, item.branch, item.call_number, item.price) == ("C0001", copy_data.branch, "821.161.2 S54", Decimal("250.00"))
     assert item.status == ItemStatus.AVAILABLE and item.created_at == AT
-    event = CatalogEvent.objects.get(kind=CatalogEvent.Kind.ITEM_ADDED)
-    assert (event.item_id_value, event.record_id_value, event.branch, event.staff) == (item.pk, kobzar.pk, copy_data.branch, central_librarian)
+    entry = _entry("item_added")
+    assert (entry.item_id, entry.record_id, entry.branch_id, entry.staff_id) == (item.pk, kobzar.pk, copy_data.branch.pk, central_librarian.pk)
+    assert (entry.network_id, entry.item_type_id, entry.channel) == (copy_data.branch.network_id, item.item_type_id, Channel.DESK)
+    assert (entry.language, entry.format) == ("ukr", "book")
     assert indexed == [[kobzar.pk]]
 
 
 def test_a_barcode_is_unique_in_the_whole_network(kobzar, copy_data, riverside, central_librarian):
-    services.add_item(kobzar, data=copy_data, staff=central_librarian, at=AT)
+    services.add_item(kobzar, data=copy_data, actor=Actor.for_staff(central_librarian), at=AT)
     other = dataclasses.replace(copy_data, barcode=" C0001 ", branch=riverside, location=None)
     with pytest.raises(CatalogueChangeRefused) as refused:
-        services.add_item(kobzar, data=other, staff=central_librarian, at=AT)
+        services.add_item(kobzar, data=other, actor=Actor.for_staff(central_librarian), at=AT)
     assert "C0001" in refused.value.errors["barcode"][0]
     assert Item.objects.count() == 1
 
@@ -230,36 +241,40 @@ def test_a_barcode_is_unique_in_the_whole_network(kobzar, copy_data, riverside, 
 def test_a_location_must_belong_to_the_copys_branch(kobzar, copy_data, riverside, central_librarian):
     data = dataclasses.replace(copy_data, location=Location.objects.get(branch=riverside))
     with pytest.raises(CatalogueChangeRefused) as refused:
-        services.add_item(kobzar, data=data, staff=central_librarian, at=AT)
+        services.add_item(kobzar, data=data, actor=Actor.for_staff(central_librarian), at=AT)
     assert set(refused.value.errors) == {"location"}
 
 
 def test_updating_a_copy_names_the_changed_fields(kobzar, copy_data, central_librarian):
-    item = services.add_item(kobzar, data=copy_data, staff=central_librarian, at=AT)
+    item = services.add_item(kobzar, data=copy_data, actor=Actor.for_staff(central_librarian), at=AT)
     data = dataclasses.replace(copy_data, call_number="821 S54", status=ItemStatus.DAMAGED)
-    services.update_item(item, data=data, staff=central_librarian, at=AT)
+    services.update_item(item, data=data, actor=Actor.for_staff(central_librarian), at=AT)
     item.refresh_from_db()
     assert (item.call_number, item.status) == ("821 S54", ItemStatus.DAMAGED)
-    event = CatalogEvent.objects.get(kind=CatalogEvent.Kind.ITEM_UPDATED)
-    assert event.detail["changed"] == ["call_number", "status"]
+    entry = _entry("item_updated")
+    assert entry.detail == {"changed": ["call_number", "status"], "status": "damaged", "previous_status": "available"}
+    assert (entry.item_id, entry.branch_id, entry.staff_id, entry.language) == (item.pk, item.branch_id, central_librarian.pk, "ukr")
 
 
 def test_editing_a_copy_on_loan_keeps_its_status(kobzar, copy_data, central_librarian):
-    item = services.add_item(kobzar, data=copy_data, staff=central_librarian, at=AT)
+    item = services.add_item(kobzar, data=copy_data, actor=Actor.for_staff(central_librarian), at=AT)
     Item.objects.filter(pk=item.pk).update(status=ItemStatus.ON_LOAN)
-    services.update_item(item, data=dataclasses.replace(copy_data, status=ItemStatus.AVAILABLE), staff=central_librarian, at=AT)
+    services.update_item(item, data=dataclasses.replace(copy_data, status=ItemStatus.AVAILABLE), actor=Actor.for_staff(central_librarian), at=AT)
     item.refresh_from_db()
     assert item.status == ItemStatus.ON_LOAN
 
 
 def test_withdrawing_keeps_the_row_with_its_reason(kobzar, copy_data, central_librarian, indexed, django_capture_on_commit_callbacks):
-    item = services.add_item(kobzar, data=copy_data, staff=central_librarian, at=AT)
+    item = services.add_item(kobzar, data=copy_data, actor=Actor.for_staff(central_librarian), at=AT)
     with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_item(item, reason="Worn out", staff=central_librarian, at=AT)
+        services.withdraw_item(item, reason="Worn out", actor=Actor.for_staff(central_librarian), at=AT)
     item.refresh_from_db()
     assert (item.status, item.withdrawn_reason) == (ItemStatus.WITHDRAWN, "Worn out")
-    event = CatalogEvent.objects.get(kind=CatalogEvent.Kind.ITEM_WITHDRAWN)
-    assert event.detail == {"barcode": "C0001", "reason": "Worn out", "previous_status": "available"}
+    entry = _entry("item_withdrawn")
+    # The reason is typed by a person: it stays on the copy, not in the history.
+    assert entry.detail == {"previous_status": "available"}
+    assert (entry.item_id, entry.record_id, entry.branch_id, entry.item_type_id) == (item.pk, kobzar.pk, item.branch_id, item.item_type_id)
+    assert (entry.staff_id, entry.channel, entry.language, entry.format) == (central_librarian.pk, Channel.DESK, "ukr", "book")
     assert indexed == [[kobzar.pk]]
 
 
@@ -272,12 +287,12 @@ def test_withdrawing_keeps_the_row_with_its_reason(kobzar, copy_data, central_li
     ],
 )
 def test_withdrawal_is_refused_without_a_reason_or_while_the_copy_is_out(kobzar, copy_data, central_librarian, status, reason, field):
-    item = services.add_item(kobzar, data=copy_data, staff=central_librarian, at=AT)
+    item = services.add_item(kobzar, data=copy_data, actor=Actor.for_staff(central_librarian), at=AT)
     Item.objects.filter(pk=item.pk).update(status=status)
     with pytest.raises(CatalogueChangeRefused) as refused:
-        services.withdraw_item(item, reason=reason, staff=central_librarian, at=AT)
+        services.withdraw_item(item, reason=reason, actor=Actor.for_staff(central_librarian), at=AT)
     assert list(refused.value.errors) == [field]
-    assert not CatalogEvent.objects.filter(kind=CatalogEvent.Kind.ITEM_WITHDRAWN).exists()
+    assert not Entry.objects.filter(kind="item_withdrawn").exists()
 
 
 def test_a_staff_edit_is_found_by_search_after_commit(cataloguer, django_capture_on_commit_callbacks):
@@ -285,8 +300,37 @@ def test_a_staff_edit_is_found_by_search_after_commit(cataloguer, django_capture
     from bibliohub.search.types import SearchQuery
 
     with django_capture_on_commit_callbacks(execute=True):
-        record = services.create_record(changes=RecordChanges(title="Lisova pisnia"), staff=cataloguer, at=AT)
+        record = services.create_record(changes=RecordChanges(title="Lisova pisnia"), actor=Actor.for_staff(cataloguer), at=AT)
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_record(record, changes=RecordChanges(title="Forest song"), staff=cataloguer, at=AT)
+        services.update_record(record, changes=RecordChanges(title="Forest song"), actor=Actor.for_staff(cataloguer), at=AT)
     assert [h.record_id for h in search(SearchQuery(text="forest")).hits] == [record.pk]
     assert search(SearchQuery(text="pisnia")).total == 0
+
+
+# --- Item types -----------------------------------------------------------------------------
+
+
+def test_item_types_are_saved_and_deleted_with_an_entry(manager):
+    actor = Actor.for_staff(manager)
+    dvd = services.save_item_type(ItemType(code="dvd", name="DVD"), actor=actor, at=AT)
+    dvd.names = {"uk": "DVD-диск"}
+    services.save_item_type(dvd, actor=actor, at=AT)
+    pk = dvd.pk
+    services.delete_item_type(dvd, actor=actor, at=AT)
+    assert not ItemType.objects.exists()
+    entries = list(Entry.objects.filter(domain="catalog").order_by("pk").values_list("kind", "item_type_id", "staff_id", "detail"))
+    assert entries == [
+        ("item_type_saved", pk, manager.pk, {"created": True, "fields": ["code", "name", "names"], "code": "dvd"}),
+        ("item_type_saved", pk, manager.pk, {"created": False, "fields": ["names"], "code": "dvd"}),
+        ("item_type_deleted", pk, manager.pk, {"code": "dvd"}),
+    ]
+
+
+def test_item_types_met_by_an_import_are_created_once_each(book_type):
+    actor = Actor.for_import(source="a.mrc")
+    created = services.add_item_types(["book", "kit", "kit", "map"], actor=actor, at=AT)
+    assert [t.code for t in created] == ["kit", "map"]
+    assert ItemType.objects.get(code="kit").name == "KIT"
+    saved = Entry.objects.filter(kind="item_type_saved")
+    assert sorted(saved.values_list("item_type_id", flat=True)) == sorted(t.pk for t in created)
+    assert set(saved.values_list("channel", flat=True)) == {Channel.IMPORT}

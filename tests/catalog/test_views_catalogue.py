@@ -9,8 +9,10 @@ import pytest
 from django.urls import reverse
 
 from bibliohub.catalog import services
-from bibliohub.catalog.models import CatalogEvent, Item, ItemStatus, Record
+from bibliohub.catalog.models import Item, ItemStatus, Record
 from bibliohub.catalog.services import ItemData, RecordChanges
+from bibliohub.history import Actor, Channel
+from bibliohub.history.models import Entry
 
 AT = datetime(2026, 12, 8, 10, 30, tzinfo=ZoneInfo("Europe/Kyiv"))
 
@@ -19,21 +21,21 @@ AT = datetime(2026, 12, 8, 10, 30, tzinfo=ZoneInfo("Europe/Kyiv"))
 def record(cataloguer) -> Record:
     return services.create_record(
         changes=RecordChanges(title="Lisova pisnia", authors=["Ukrainka, Lesia"], year=1911, languages=["ukr"]),
-        staff=cataloguer, at=AT,
+        actor=Actor.for_staff(cataloguer), at=AT,
     )
 
 
 @pytest.fixture
 def central_copy(record, central, book_type, cataloguer) -> Item:
     return services.add_item(
-        record, data=ItemData(barcode="C100", branch=central, item_type=book_type), staff=cataloguer, at=AT
+        record, data=ItemData(barcode="C100", branch=central, item_type=book_type), actor=Actor.for_staff(cataloguer), at=AT
     )
 
 
 @pytest.fixture
 def riverside_copy(record, riverside, book_type, cataloguer) -> Item:
     return services.add_item(
-        record, data=ItemData(barcode="R200", branch=riverside, item_type=book_type), staff=cataloguer, at=AT
+        record, data=ItemData(barcode="R200", branch=riverside, item_type=book_type), actor=Actor.for_staff(cataloguer), at=AT
     )
 
 
@@ -69,7 +71,11 @@ def test_a_cataloguer_edits_a_record(client, cataloguer, record):
     record.refresh_from_db()
     assert record.title == "Forest song"
     assert record.subjects == ["Ukrainian drama", "Fairy plays"]
-    assert CatalogEvent.objects.filter(kind="record_updated", staff=cataloguer).count() == 1
+    entry = Entry.objects.get(domain="catalog", kind="record_updated")
+    assert (entry.record_id, entry.staff_id, entry.channel, entry.actor) == (record.pk, cataloguer.pk, Channel.DESK, "staff")
+    # The record page lists the change with who made it.
+    page = client.get(reverse("staff:catalog:record", args=[record.pk])).content.decode()
+    assert "Title record changed (cataloguer)" in page
 
 
 def test_a_branch_librarian_cannot_edit_records(client, central_librarian, record):
@@ -181,7 +187,7 @@ def test_the_record_page_offers_edits_only_for_the_users_branches(client, centra
 
 def test_the_record_page_costs_the_same_queries_for_many_copies(client, cataloguer, record, central, book_type, django_assert_max_num_queries):
     for n in range(30):
-        services.add_item(record, data=ItemData(barcode=f"B{n}", branch=central, item_type=book_type), staff=cataloguer, at=AT)
+        services.add_item(record, data=ItemData(barcode=f"B{n}", branch=central, item_type=book_type), actor=Actor.for_staff(cataloguer), at=AT)
     client.force_login(cataloguer)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("staff:catalog:record", args=[record.pk]))
@@ -241,6 +247,11 @@ def test_marc_upload_shows_the_import_report(client, cataloguer, central, book_t
     report = response.context["report"]
     assert (report.read, report.created, report.skipped) == (2, 1, 1)
     assert Record.objects.filter(title="Uploaded book").exists()
+    summary = Entry.objects.get(domain="catalog", kind="import")
+    assert (summary.channel, summary.staff_id, summary.source, summary.branch_id) == (
+        Channel.IMPORT, cataloguer.pk, "new-books.mrc", central.pk,
+    )
+    assert Entry.objects.get(domain="catalog", kind="record_created").staff_id == cataloguer.pk
     html = response.content.decode()
     assert "Import report" in html
     # The broken second record is named by its position, as the command line reports it.

@@ -52,7 +52,7 @@ def _register(family: str, card: str, category, branch, staff, **details) -> Pat
         patron_services.PatronDetails(family_name=family, given_names="Test", **details),
         category=category,
         branch=branch,
-        staff=staff,
+        actor=Actor.for_staff(staff),
         at=AT,
         card_barcode=card,
     )

@@ -281,7 +281,7 @@ def test_staff_can_place_a_hold_past_a_block_with_a_reason(
     from bibliohub.patrons import services as patron_services
 
     patron_services.add_block(
-        reader, reason="Unpaid", branch=central, staff=central_librarian, at=AT
+        reader, reason="Unpaid", branch=central, actor=Actor.for_staff(central_librarian), at=AT
     )
     with pytest.raises(HoldRefused):
         hold_for(reader, book.record, central)

@@ -150,7 +150,11 @@ def test_an_item_out_is_refused_with_its_title_so_a_hold_can_be_placed(
 
 def test_a_blocked_patron_is_refused(lend, reader, book, central, central_librarian):
     patron_services.add_block(
-        reader, reason="Lost a laptop", branch=central, staff=central_librarian, at=AT
+        reader,
+        reason="Lost a laptop",
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=AT,
     )
     assert refused(lend, reader, book).reasons == [R.PATRON_BLOCKED_MANUAL]
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -147,15 +148,16 @@ def test_scheduled_fines_read_each_branch_calendar_once(
 def test_the_rule_screens_show_and_edit_the_days_fined(
     client, manager, central_librarian, default_rule, reader, book
 ):
-    client.force_login(manager)
-    page = client.get(reverse("staff:circulation:rule_edit", args=[default_rule.pk]))
-    assert 'name="fine_days"' in page.content.decode()
-    client.force_login(central_librarian)
-    page = client.get(
-        reverse("staff:circulation:explain"), {"card": reader.card_barcode, "barcode": book.barcode}
-    ).content.decode()
-    assert "Days fined" in page and "Only days the branch is open" in page
-    assert (
-        "Only days the branch is open"
-        in client.get(reverse("staff:circulation:rules")).content.decode()
-    )
+    with time_machine.travel(AT, tick=True):  # the explanation counts from now
+        client.force_login(manager)
+        page = client.get(reverse("staff:circulation:rule_edit", args=[default_rule.pk]))
+        assert 'name="fine_days"' in page.content.decode()
+        client.force_login(central_librarian)
+        page = client.get(
+            reverse("staff:circulation:explain"), {"card": reader.card_barcode, "barcode": book.barcode}
+        ).content.decode()
+        assert "Days fined" in page and "Only days the branch is open" in page
+        assert (
+            "Only days the branch is open"
+            in client.get(reverse("staff:circulation:rules")).content.decode()
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -131,16 +132,19 @@ def test_the_desk_sets_it_and_its_hold_lists_show_it(
     client, central_librarian, reader, second_reader, book, lend, central
 ):
     lend(second_reader, book)
-    client.force_login(central_librarian)
-    client.post(
-        reverse("staff:circulation:place_hold", args=[reader.pk]),
-        {"record_id": book.record_id, "not_needed_after": "2026-12-04"},
-    )
-    hold = reader.holds.get()
-    assert hold.not_needed_after == FRIDAY
-    services.checkin(item=book, branch=central, actor=Actor.for_staff(central_librarian), at=AT)
-    shelf = client.get(reverse("staff:circulation:hold_shelf")).content.decode()
-    assert "Not needed after" in shelf and "2026-12-04" in shelf
+    with time_machine.travel(AT, tick=True):  # the desk places the hold as of now: here, AT
+        client.force_login(central_librarian)
+        client.post(
+            reverse("staff:circulation:place_hold", args=[reader.pk]),
+            {"record_id": book.record_id, "not_needed_after": FRIDAY.isoformat()},
+        )
+        hold = reader.holds.get()
+        assert hold.not_needed_after == FRIDAY
+        services.checkin(
+            item=book, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+        )
+        shelf = client.get(reverse("staff:circulation:hold_shelf")).content.decode()
+    assert "Not needed after" in shelf and FRIDAY.isoformat() in shelf
 
 
 def test_a_self_check_sets_it_with_the_expiration_date(

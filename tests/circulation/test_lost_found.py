@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from bibliohub.catalog.models import ItemStatus
@@ -147,17 +148,19 @@ def test_the_desk_shows_it_at_the_return_on_the_fines_page_and_on_receipts(
     client, lost, reader, central, central_librarian
 ):
     payment = pay(reader, "15.70", central, central_librarian)
-    client.force_login(central_librarian)
-    returned = client.post(
-        reverse("staff:circulation:checkin"), {"barcode": lost.barcode}, HTTP_HX_REQUEST="true"
-    ).content.decode()
-    assert "refund 12.50 to the reader" in returned
-    fines_page = client.get(reverse("staff:circulation:fines", args=[reader.pk])).content.decode()
-    assert "Refunds due to the reader" in fines_page and "Pay out 12.50" in fines_page
-    receipt = client.get(reverse("staff:circulation:receipt", args=[payment.pk])).content.decode()
-    assert "The copy was found: 12.50 refunded" in receipt
-    refund = Refund.objects.get()
-    response = client.post(reverse("staff:circulation:pay_out_refund", args=[refund.pk]))
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
+    # The desk returns the copy now: the clock is at FOUND_AT, ten days after it was lost.
+    with time_machine.travel(FOUND_AT, tick=True):
+        client.force_login(central_librarian)
+        returned = client.post(
+            reverse("staff:circulation:checkin"), {"barcode": lost.barcode}, HTTP_HX_REQUEST="true"
+        ).content.decode()
+        assert "refund 12.50 to the reader" in returned
+        fines_page = client.get(reverse("staff:circulation:fines", args=[reader.pk])).content.decode()
+        assert "Refunds due to the reader" in fines_page and "Pay out 12.50" in fines_page
+        receipt = client.get(reverse("staff:circulation:receipt", args=[payment.pk])).content.decode()
+        assert "The copy was found: 12.50 refunded" in receipt
+        refund = Refund.objects.get()
+        response = client.post(reverse("staff:circulation:pay_out_refund", args=[refund.pk]))
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
     assert refresh(refund).receipt_number in page and "12.50" in page

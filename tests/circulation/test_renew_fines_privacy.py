@@ -281,7 +281,9 @@ ANONYMISER = Actor.for_job("anonymised")
 def test_returned_loans_are_anonymised_after_the_delay_unless_opted_in(
     lend, reader, second_reader, make_item, central, librarian
 ):
-    patron_services.set_reading_history(second_reader, keep=True, at=AT)
+    patron_services.set_reading_history(
+        second_reader, keep=True, actor=Actor.for_patron(second_reader), at=AT
+    )
     forgotten = lend(reader, make_item())
     kept = lend(second_reader, make_item())
     returned = AT + timedelta(days=1)
@@ -325,7 +327,7 @@ def test_with_no_delay_a_reading_history_is_still_kept(
     lend, reader, book, central, network, librarian
 ):
     PrivacyPolicy.objects.create(network=network, anonymise_after_days=0)
-    patron_services.set_reading_history(reader, keep=True, at=AT)
+    patron_services.set_reading_history(reader, keep=True, actor=Actor.for_patron(reader), at=AT)
     loan = lend(refresh(reader), book)
     services.checkin(item=book, branch=central, actor=librarian, at=AT)
     assert refresh(loan).patron == reader
@@ -337,9 +339,13 @@ def test_a_patron_with_loans_or_fines_cannot_be_erased(
     loan = lend(reader, book)
     fine = charge(reader, "1.00", AT, central, central_librarian)
     with pytest.raises(ErasureRefused) as e:
-        patron_services.erase_patron(reader, branch=central, staff=central_librarian, at=AT)
+        patron_services.erase_patron(
+            reader, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+        )
     assert e.value.reasons == [ErasureRefusal.OPEN_LOANS, ErasureRefusal.UNPAID_FINES]
     services.checkin(item=book, branch=central, actor=librarian, at=AT)
     services.pay(patron=reader, amount=Decimal("1.00"), actor=kiosk, branch=central, at=AT)
-    patron_services.erase_patron(reader, branch=central, staff=central_librarian, at=AT)
+    patron_services.erase_patron(
+        reader, branch=central, actor=Actor.for_staff(central_librarian), at=AT
+    )
     assert refresh(loan).patron is None and refresh(fine).patron is None

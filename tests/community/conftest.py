@@ -1,7 +1,8 @@
 """A community world on top of tests/conftest.py: a school and a business partnering with the
 central library, a non-profit with Riverside; a reader of the central library; a volunteer who
 agreed to the library keeping her details and one who has not yet; a mentor listed publicly
-and one who is not. Everything happens around AT, Tuesday 1 December 2026 at 10:00."""
+and one who is not. Everything happens around AT, Tuesday 1 December 2026 at 10:00, and the
+staff screens read the clock (this year, shifts still to come), so it starts there too."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from bibliohub.community.models import ContactPreference, MentorKind, PartnerKind, Skill, Topic
 from bibliohub.community.services import career, partners, volunteers
@@ -20,6 +22,12 @@ from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
 
 KYIV = ZoneInfo("Europe/Kyiv")
 AT = datetime(2026, 12, 1, 10, 0, tzinfo=KYIV)
+
+
+@pytest.fixture(autouse=True)
+def _clock_from_at():
+    with time_machine.travel(AT, tick=True):
+        yield
 
 
 def local(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:

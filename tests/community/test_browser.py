@@ -4,8 +4,6 @@ accessibility problems."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
@@ -13,7 +11,7 @@ from playwright.sync_api import Page, expect
 from bibliohub.community.models import MentoringRequest, Topic
 from bibliohub.community.services import career
 from bibliohub.history import Actor
-from tests.browser.conftest import CHROMIUM, chromium
+from tests.browser.conftest import chromium
 
 from .conftest import AT
 
@@ -38,8 +36,6 @@ def career_page(central, riverside):
 def test_a_job_seeker_asks_a_mentor_for_an_appointment_in_polish(
     live_server, career_page, listed_mentor, private_mentor
 ):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
     with chromium() as browser:
         page = browser.new_page()
         page.goto(live_server.url + "/community/")
@@ -67,8 +63,6 @@ def test_a_job_seeker_asks_a_mentor_for_an_appointment_in_polish(
 
 
 def test_the_staff_lists_and_forms_have_no_serious_accessibility_problems(live_server, client, manager, school, anna):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
     from django.conf import settings
 
     client.force_login(manager)

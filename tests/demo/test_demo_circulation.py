@@ -4,13 +4,14 @@ the desk, the portal and SIP2 with."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item, ItemStatus
 from bibliohub.circulation import services as circulation
 from bibliohub.circulation.errors import CheckoutRefused, RefusalReason
@@ -37,12 +38,12 @@ from bibliohub.history.models import Entry
 from bibliohub.interop.sip2 import codec, handlers
 from bibliohub.interop.sip2.models import SelfCheckTerminal
 from bibliohub.libraries.models import Network
-from bibliohub.patrons.models import Block, Patron, PatronCategory, PatronEvent
+from bibliohub.patrons.models import Block, Patron, PatronCategory
 from bibliohub.programs.models import Event
 from bibliohub.spaces.models import Booking, Resource
+from tests.demo.conftest import AT
 
 LANGUAGE_CODES = {"en", "vi", "zh-hans", "uk", "pl"}
-AT = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.get_fixed_timezone(120))
 RECORDS = 120  # enough copies at the central library for every loan and hold of the history
 
 
@@ -53,10 +54,12 @@ def _demo_json() -> dict:
 
 
 def _counts() -> dict[str, int]:
-    models = (Patron, PatronEvent, Block, PatronCategory, Loan, Hold, Fine, CirculationRule, Term,
+    models = (Patron, Block, PatronCategory, Loan, Hold, Fine, CirculationRule, Term,
               SelfCheckTerminal, Item, Event, Resource, Booking)
     counts = {model.__name__: model.objects.count() for model in models}
-    counts["entries"] = Entry.objects.filter(domain__in=["circulation", "interop"]).count()
+    counts["entries"] = Entry.objects.filter(
+        domain__in=["circulation", "interop", "patrons"]
+    ).count()
     return counts
 
 
@@ -152,8 +155,15 @@ def test_the_patrons_are_in_five_languages_with_guardians_classes_and_no_real_ad
     assert children and all(child.guardian is not None for child in children)
     assert all(p.school_class for p in patrons.filter(category__code="student"))
     assert all(p.email.endswith("@example.org") for p in patrons.exclude(email=""))
-    # Registered through the patron services, with their events.
-    assert PatronEvent.objects.filter(kind=PatronEvent.Kind.REGISTERED).count() == len(PATRONS)
+    # Registered through the patron services, by the administrator at the desk.
+    registered = Entry.objects.filter(domain="patrons", kind="registered")
+    assert registered.count() == len(PATRONS)
+    admin = User.objects.get(username="admin")
+    assert set(registered.values_list("channel", "staff_id").distinct()) == {("desk", admin.pk)}
+    # The categories were set up by the installation, with the rest of the network.
+    assert set(
+        Entry.objects.filter(kind="category_saved").values_list("actor", "source").distinct()
+    ) == {("system", "demo")}
 
 
 @pytest.mark.django_db

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
+from datetime import time
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from bibliohub.accounts.models import Role, User
 from bibliohub.catalog.models import Item, ItemType, Record
 from bibliohub.demo.services import LOGINS, NETWORK_NAME, load_demo
-from bibliohub.history import Actor
+from bibliohub.history import Actor, ActorKind, Channel
+from bibliohub.history.models import Entry
 from bibliohub.libraries.hours import weekly_hours
 from bibliohub.libraries.models import (
     Branch,
@@ -26,9 +26,9 @@ from bibliohub.libraries.models import (
 from bibliohub.libraries.services import set_weekly_hours
 from bibliohub.search.service import search
 from bibliohub.search.types import SearchQuery
+from tests.demo.conftest import AT
 
 LANGUAGE_CODES = {"en", "vi", "zh-hans", "uk", "pl"}
-AT = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.get_fixed_timezone(120))
 
 
 def _demo(*args: str) -> str:
@@ -104,6 +104,16 @@ def test_there_is_one_login_per_role_and_branch_with_the_printed_password():
         Branch.objects.values_list("code", flat=True)
     )
     assert User.objects.get(username="admin").is_superuser
+    # Created through the accounts service: in the history, with no name or password in it.
+    created = Entry.objects.filter(domain="accounts", kind="account_created")
+    assert sorted(created.values_list("object_id", flat=True)) == sorted(
+        User.objects.values_list("pk", flat=True)
+    )
+    assert set(created.values_list("actor", "source").distinct()) == {("system", "demo")}
+    for entry in created:
+        assert set(entry.detail) == {"role", "branches", "staff", "superuser", "active", "password"}
+    texts = json.dumps(list(created.values_list("detail", flat=True)), ensure_ascii=False)
+    assert not any(login.password in texts or login.last_name in texts for login in LOGINS)
 
 
 @pytest.mark.django_db
@@ -118,6 +128,22 @@ def test_the_generated_records_are_imported_with_items_and_can_be_found():
     assert any("Łódź" in hit.title for hit in hits)
     hits = search(SearchQuery(text="红楼梦")).hits
     assert any(hit.title.startswith("红楼梦") for hit in hits)
+
+
+
+@pytest.mark.django_db
+def test_the_demo_catalogue_is_in_the_history_as_an_import_and_its_item_types_as_set_up():
+    _demo()
+    admin = User.objects.get(username="admin")
+    added = Entry.objects.filter(domain="catalog", kind="item_added")
+    assert added.count() == Item.objects.count()
+    assert set(added.values_list("channel", "actor", "staff_id", "source")) == {
+        (Channel.IMPORT, ActorKind.IMPORT, admin.pk, "demo")
+    }
+    assert Entry.objects.filter(domain="catalog", kind="record_created").count() == 40
+    types = Entry.objects.filter(domain="catalog", kind="item_type_saved")
+    assert types.count() == ItemType.objects.count()
+    assert set(types.values_list("channel", "actor")) == {(Channel.ADMIN, ActorKind.SYSTEM)}
 
 
 @pytest.mark.django_db

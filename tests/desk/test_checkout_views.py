@@ -120,7 +120,7 @@ def test_a_refusal_shows_every_reason_in_words(
         reader,
         reason="Lost a laptop",
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=AT - timedelta(days=1),
     )
     html = scan(desk, reader, book.barcode).content.decode()
@@ -184,7 +184,7 @@ def test_the_checkout_of_a_patron_of_another_network_is_not_found(desk, reader, 
         patron_services.PatronDetails(family_name="Far", given_names="Away"),
         category=reader.category,
         branch=branch,
-        staff=None,
+        actor=Actor.for_import(source="readers.csv"),
         at=AT,
         card_barcode="P7777",
     )

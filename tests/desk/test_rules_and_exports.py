@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bibliohub.circulation.models import CirculationRule, Term
+from bibliohub.history import Actor
 from bibliohub.patrons import services as patron_services
 from tests.desk.conftest import AT
 
@@ -133,7 +134,7 @@ def class_loans(central, central_librarian, adult_category, default_rule, make_i
             ),
             category=adult_category,
             branch=central,
-            staff=central_librarian,
+            actor=Actor.for_staff(central_librarian),
             at=AT,
         )
         lend(student, make_item())
@@ -142,7 +143,7 @@ def class_loans(central, central_librarian, adult_category, default_rule, make_i
         patron_services.PatronDetails(family_name="Adult", given_names="Reader"),
         category=adult_category,
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=AT,
     )
     lend(adult, make_item())

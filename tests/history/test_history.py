@@ -17,7 +17,14 @@ from django.db.models import Count
 from bibliohub.history import Actor, ActorKind, Channel, Domain, privacy, rollup, selectors
 from bibliohub.history import kinds as registry
 from bibliohub.history.models import ActiveUserMonth, DayCount, Dimension, Entry
-from bibliohub.history.services import forget_objects, forget_patron, record
+from bibliohub.history.services import (
+    COLUMNS,
+    draft,
+    forget_objects,
+    forget_patron,
+    record,
+    record_many,
+)
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -331,3 +338,85 @@ def test_a_roll_up_counts_each_entry_once_however_often_it_runs(db):
     assert rollup.roll_up() == 0
     assert selectors.total([LENT], start=date(2026, 5, 1), end=date(2026, 5, 31)).quantity == 10
     assert Counter(Entry.objects.values_list("rolled_up", flat=True)) == {True: 10}
+
+
+@dataclass
+class FakeItem:
+    pk: int
+    record_id: int
+    item_type_id: int
+
+
+def test_entries_written_many_at_once_are_the_entries_record_writes(db, django_assert_num_queries):
+    patron = FakePatron(pk=8, network_id=1, category_id=2, date_of_birth=date(2012, 3, 1))
+    importer = Actor.for_import(source="new-books.mrc")
+    arguments = [
+        dict(
+            kind=LENT,
+            at=at(2026, 4, 1),
+            actor=LIBRARIAN,
+            branch=FakeBranch(2, 1),
+            patron=patron,
+            item=FakeItem(31, 7, 3),
+            obj=FakeLoan(90),
+            reasons=["overridden"],
+        ),
+        dict(
+            kind=PAID,
+            at=at(2026, 4, 1),
+            actor=LIBRARIAN,
+            network=1,
+            patron=patron,
+            amount=Decimal("1.50"),
+            currency="UAH",
+            detail={"fines": [4, 5]},
+        ),
+        dict(
+            kind=VISITED,
+            at=at(2026, 4, 2),
+            actor=importer,
+            branch=FakeBranch(3, 1),
+            record_id=7,
+            item_id=32,
+            item_type_id=4,
+            language="ukr",
+            format="book",
+            audience="children",
+        ),
+        dict(
+            kind=VISITED,
+            at=at(2026, 4, 2),
+            actor=Actor.system("test"),
+            network=1,
+            age_band="6-11",
+            quantity=12,
+        ),
+    ]
+    one_by_one = [record(**a).pk for a in arguments]
+    drafts = [draft(**a) for a in arguments]
+    with django_assert_num_queries(1):
+        assert record_many(drafts) == 4
+    columns = [f.attname for f in Entry._meta.concrete_fields if f.attname not in {"id"}]
+    written = list(Entry.objects.order_by("pk").values_list(*columns))
+    assert written[4:] == written[:4]
+    assert len(one_by_one) == 4 and written[0][columns.index("pseudonym")]
+    assert written[2][columns.index("record_id") : columns.index("format") + 1] == (
+        7,
+        32,
+        4,
+        "ukr",
+        "children",
+        "book",
+    )
+    rollup.roll_up()
+    assert selectors.total(KINDS, start=date(2026, 4, 1), end=date(2026, 4, 2)).quantity == 30
+
+
+def test_a_draft_holds_every_field_an_entry_has():
+    fields = {f.attname for f in Entry._meta.concrete_fields} - {"id", "rolled_up"}
+    assert set(COLUMNS) == fields and len(COLUMNS) == len(fields)
+
+
+def test_a_batch_with_nothing_in_it_writes_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert record_many([]) == 0

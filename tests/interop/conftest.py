@@ -1,23 +1,36 @@
 """A self-check world: a terminal at the central library speaking English and one at
-Riverside speaking Ukrainian, an adult patron, a blocked patron and a few items."""
+Riverside speaking Ukrainian, an adult patron, a blocked patron and a few items. The server
+and the services read the clock, so it starts at AT, a Tuesday morning when the libraries are
+open, and runs on."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
+import time_machine
 from django.utils import timezone
 from pymarc import Field, Indicators, Subfield
 from pymarc import Record as MarcRecord
 
 from bibliohub.catalog.models import Item, ItemStatus, Record
+from bibliohub.history import Actor
 from bibliohub.interop.sip2.models import SelfCheckTerminal
 from bibliohub.interop.sip2.server import SipServer, start_in_thread
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
+from tests.circulation.conftest import AT
 
 TERMINAL_PASSWORD = "kiosk secret 1"
+
+
+@pytest.fixture(autouse=True)
+def _clock_from_at():
+    with time_machine.travel(AT, tick=True):
+        yield
 
 
 @pytest.fixture
@@ -54,7 +67,7 @@ def _register(central, category, card: str, family: str, given: str, language: s
         ),
         category=category,
         branch=central,
-        staff=None,
+        actor=Actor.for_import(source="readers.csv"),
         at=timezone.now(),
         card_barcode=card,
     )
@@ -72,7 +85,7 @@ def blocked_reader(central, adult_category, central_librarian) -> Patron:
         patron,
         reason="Damaged two books",
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=timezone.now() - timezone.timedelta(hours=1),
     )
     return patron
@@ -120,6 +133,19 @@ def sip_server(transactional_db) -> Iterator[SipServer]:
     server.shutdown()
     server.server_close()
     thread.join(5)
+
+
+@contextmanager
+def serving(server: SipServer) -> Iterator[SipServer]:
+    """`server` answering from a background thread for the block, stopped after it."""
+    thread = threading.Thread(target=server.serve_forever, name="sip2", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 @pytest.fixture(autouse=True)

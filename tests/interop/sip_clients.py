@@ -33,8 +33,12 @@ def sip2_client(port: int, log_dir: Path) -> Sip2:
 class RawClient:
     """Sends bytes, reads one CR-terminated frame back."""
 
-    def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    def __init__(self, port: int, *, receive_buffer: int | None = None) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.settimeout(5)
+        if receive_buffer is not None:  # before connecting, or the window has grown already
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        self.sock.connect(("127.0.0.1", port))
         self.buffer = b""
 
     def send(self, data: bytes) -> None:

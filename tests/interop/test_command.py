@@ -27,3 +27,11 @@ def test_several_workers_need_postgresql(settings):
         pytest.skip("on PostgreSQL several workers are allowed")
     with pytest.raises(CommandError, match="needs PostgreSQL"):
         call_command("sip2", "--port", "0", "--workers", "2")
+
+
+@pytest.mark.parametrize(
+    "option", ["--threads", "--login-timeout", "--idle-timeout", "--max-connections"]
+)
+def test_limits_must_be_above_zero(option):
+    with pytest.raises(CommandError, match=f"{option} must be above 0"):
+        call_command("sip2", "--port", "0", option, "0")

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
 
 from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation.models import CirculationRule, Hold
 
-from .conftest import TERMINAL_PASSWORD
+from .conftest import AT, TERMINAL_PASSWORD
 from .sip_clients import sip2_client, strict
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +37,7 @@ def test_a_self_check_places_and_moves_a_hold_with_its_expiration_date(kiosk, re
     for copy in ("dune", "dune_riverside"):
         items[copy].status = ItemStatus.ON_LOAN
         items[copy].save()
-    day = timezone.localdate() + timedelta(days=14)
+    day = AT.date() + timedelta(days=14)
     placed = strict(
         kiosk.get_response(
             kiosk.sip_hold_request("+", expirationDate=noon(day), itemIdentifier="I0002")
@@ -58,7 +57,7 @@ def test_a_self_check_places_and_moves_a_hold_with_its_expiration_date(kiosk, re
 
 
 def test_an_expiration_date_already_past_is_refused(kiosk, reader, items):
-    past = timezone.localdate() - timedelta(days=1)
+    past = AT.date() - timedelta(days=1)
     answer = strict(
         kiosk.get_response(
             kiosk.sip_hold_request("+", expirationDate=noon(past), itemIdentifier="I0002")

@@ -36,7 +36,7 @@ TOO_MANY_CHARGED, TOO_MANY_OVERDUE, EXCESSIVE_FINES = 5, 6, 10
 
 def _manual(patron, librarian, central):
     patron_services.add_block(
-        patron, reason="Talk to us", branch=central, staff=librarian,
+        patron, reason="Talk to us", branch=central, actor=Actor.for_staff(librarian),
         at=timezone.now() - timedelta(hours=1),
     )  # fmt: skip
 
@@ -94,7 +94,7 @@ BLOCKS = {
 @pytest.fixture
 def world(sip_server, tmp_path, terminal, reader, items, central, central_librarian):
     CirculationRule.objects.create(loan_period=21, max_loans=2, max_fines_before_block=10)
-    set_pin(reader, pin=PIN, at=timezone.now())
+    set_pin(reader, pin=PIN, actor=Actor.for_staff(central_librarian), at=timezone.now())
     kiosk = sip2_client(sip_server.port, tmp_path)
     assert strict(kiosk.get_response(kiosk.sip_login_request("sc-central-1", TERMINAL_PASSWORD))).ok == "1"
     kiosk.patron = reader.card_barcode

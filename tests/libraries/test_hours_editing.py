@@ -142,7 +142,7 @@ def test_a_branch_librarian_cannot_open_another_branchs_hours(client, riverside_
     assert hours.weekly_hours(central) == 66
 
 
-def test_a_librarian_closes_their_branch_for_a_day(client, riverside_librarian, riverside, time_machine_at_start):
+def test_a_librarian_closes_their_branch_for_a_day(client, riverside_librarian, riverside):
     client.force_login(riverside_librarian)
     response = client.post(reverse("staff:libraries:exception_add", args=["riverside"]), {
         "date": "2026-12-08", "kind": "closed", "reason": "Staff training",
@@ -154,7 +154,7 @@ def test_a_librarian_closes_their_branch_for_a_day(client, riverside_librarian, 
     assert "Staff training" in page
 
 
-def test_only_managers_may_close_every_branch(client, riverside_librarian, manager, riverside, time_machine_at_start):
+def test_only_managers_may_close_every_branch(client, riverside_librarian, manager, riverside):
     client.force_login(riverside_librarian)
     form = client.get(reverse("staff:libraries:branch", args=["riverside"])).context["exception_form"]
     assert "every_branch" not in form.fields
@@ -172,7 +172,7 @@ def test_only_managers_may_close_every_branch(client, riverside_librarian, manag
     assert (network_wide.opens, network_wide.closes) == (time(10), time(15))
 
 
-def test_a_librarian_cannot_remove_a_network_wide_holiday(client, riverside_librarian, network, riverside, manager, time_machine_at_start):
+def test_a_librarian_cannot_remove_a_network_wide_holiday(client, riverside_librarian, network, riverside, manager):
     holiday = services.add_calendar_exception(network=network, branch=None, day=date(2026, 12, 25), closed=True, actor=Actor.for_staff(manager), at=AT)
     client.force_login(riverside_librarian)
     url = reverse("staff:libraries:exception_remove", args=["riverside", holiday.pk])
@@ -182,7 +182,7 @@ def test_a_librarian_cannot_remove_a_network_wide_holiday(client, riverside_libr
     assert not CalendarException.objects.exists()
 
 
-def test_different_hours_without_times_are_shown_next_to_the_fields(client, riverside_librarian, riverside, time_machine_at_start):
+def test_different_hours_without_times_are_shown_next_to_the_fields(client, riverside_librarian, riverside):
     client.force_login(riverside_librarian)
     response = client.post(reverse("staff:libraries:exception_add", args=["riverside"]), {"date": "2026-12-08", "kind": "hours"})
     assert response.status_code == 400

@@ -12,6 +12,7 @@ from bibliohub.circulation.models import Hold
 from bibliohub.history import Actor
 from bibliohub.patrons.models import Patron
 from tests.portal.world import (  # noqa: F401
+    _portal_clock,
     adult_category,
     child_category,
     default_rule,

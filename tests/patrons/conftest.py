@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bibliohub.history import Actor
 from bibliohub.patrons import services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
 
@@ -62,7 +63,7 @@ def adult(central, adult_category, central_librarian) -> Patron:
         ),
         category=adult_category,
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=AT,
         card_barcode="P0001",
     )
@@ -80,7 +81,7 @@ def child(central, child_category, central_librarian, adult) -> Patron:
         ),
         category=child_category,
         branch=central,
-        staff=central_librarian,
+        actor=Actor.for_staff(central_librarian),
         at=AT,
         card_barcode="P0002",
         guardian=adult,
@@ -93,7 +94,7 @@ def blocked_patron(riverside, adult_category, riverside_librarian) -> Patron:
         services.PatronDetails(family_name="Nguyen", given_names="Van An", language="vi"),
         category=adult_category,
         branch=riverside,
-        staff=riverside_librarian,
+        actor=Actor.for_staff(riverside_librarian),
         at=AT,
         card_barcode="P0003",
     )
@@ -101,7 +102,7 @@ def blocked_patron(riverside, adult_category, riverside_librarian) -> Patron:
         patron,
         reason="Returned a damaged laptop",
         branch=riverside,
-        staff=riverside_librarian,
+        actor=Actor.for_staff(riverside_librarian),
         at=AT,
     )
     return patron

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from stdnum import luhn
 
+from bibliohub.history import Actor, ActorKind, Channel
+from bibliohub.history.models import Entry
 from bibliohub.patrons.csv_import import RowError, register_from_csv
-from bibliohub.patrons.models import Patron, PatronEvent, PatronStatus
+from bibliohub.patrons.models import Patron, PatronStatus
 
 from .conftest import AT
 
@@ -21,10 +23,22 @@ Wang,Fang,,1980-05-01,,teacher,
 """
 
 
+@pytest.fixture(autouse=True)
+def _clock_from_at(time_machine):
+    """The command registers as of now: the clock starts at AT, a school year's first day, so
+    that the ages of the people in the files are those of the tests whatever the year."""
+    time_machine.move_to(AT, tick=True)
+
+
 def _import(text: str | bytes, *, branch, category, staff=None, dry_run=False):
     file = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
     return register_from_csv(
-        file, branch=branch, category_default=category, staff=staff, at=AT, dry_run=dry_run
+        file,
+        branch=branch,
+        category_default=category,
+        actor=Actor.for_import(source="term.csv", staff=staff),
+        at=AT,
+        dry_run=dry_run,
     )
 
 
@@ -47,8 +61,14 @@ def test_new_students_and_teachers_are_registered_at_term_start(
     assert {p.status for p in (li, zhang, wang)} == {PatronStatus.ACTIVE}
     assert {p.home_branch for p in (li, zhang, wang)} == {central}
     assert (
-        PatronEvent.objects.filter(
-            kind=PatronEvent.Kind.REGISTERED, staff=central_librarian
+        Entry.objects.filter(
+            domain="patrons",
+            kind="registered",
+            channel=Channel.IMPORT,
+            actor=ActorKind.IMPORT,
+            staff_id=central_librarian.pk,
+            source="term.csv",
+            branch_id=central.pk,
         ).count()
         == 3
     )
@@ -85,7 +105,7 @@ def test_errors_found_by_the_database_also_roll_everything_back(central, student
     report = _import(text, branch=central, category=student_category)
     assert {(e.row, e.column) for e in report.errors} == {(3, "card_number"), (4, "email")}
     assert list(Patron.objects.all()) == [adult]
-    assert not PatronEvent.objects.exclude(patron=adult).exists()
+    assert not Entry.objects.exclude(patron_id=adult.pk).exists()
 
 
 def test_a_dry_run_checks_everything_and_writes_nothing(
@@ -98,7 +118,7 @@ def test_a_dry_run_checks_everything_and_writes_nothing(
     assert report.registered[1].card_number == "S-7B-02"
     assert all(r.patron_id is None for r in report.registered)
     assert not Patron.objects.exists()
-    assert not PatronEvent.objects.exists()
+    assert not Entry.objects.exists()
 
 
 def test_importing_the_same_file_twice_registers_nobody_twice(
@@ -206,7 +226,21 @@ def test_the_command_registers_a_file_and_prints_json(
     report = json.loads(capsys.readouterr().out)
     assert report["written"] and len(report["registered"]) == 3
     assert Patron.objects.count() == 3
-    assert PatronEvent.objects.filter(staff=central_librarian).count() == 3
+    assert set(Entry.objects.values_list("kind", "channel", "staff_id", "source").distinct()) == {
+        ("registered", Channel.IMPORT, central_librarian.pk, "students.csv")
+    }
+    assert Entry.objects.count() == 3
+
+
+def test_the_command_imports_without_a_member_of_staff(
+    tmp_path, central, student_category, teacher_category, capsys
+):
+    path = tmp_path / "students.csv"
+    path.write_text(TERM_START, encoding="utf-8")
+    call_command("register_patrons", str(path), "--branch", "central", "--category", "student")
+    assert set(Entry.objects.values_list("channel", "actor", "staff_id", "source").distinct()) == {
+        (Channel.IMPORT, ActorKind.IMPORT, None, "students.csv")
+    }
 
 
 def test_the_command_dry_run_writes_nothing(

@@ -7,6 +7,7 @@ from django.urls import reverse
 from tests.portal.world import (  # noqa: F401
     OTHER_PIN,
     PIN,
+    _portal_clock,
     adult_category,
     child_category,
     default_rule,

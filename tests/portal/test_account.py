@@ -14,7 +14,6 @@ from bibliohub.circulation import services
 from bibliohub.circulation.models import Hold, HoldStatus
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
-from bibliohub.patrons.models import PatronEvent
 
 PAGES = ["portal:loans", "portal:holds", "portal:fines", "portal:history", "portal:details"]
 
@@ -217,6 +216,11 @@ def test_reading_history_is_shown_only_once_opted_in(
     signed_in.post(reverse("portal:history"), {"keep": "no"})
     reader.refresh_from_db()
     assert not reader.reading_history
+    choices = Entry.objects.filter(patron_id=reader.pk, kind__startswith="reading_history")
+    assert list(choices.order_by("pk").values_list("kind", "channel", "actor", "branch_id")) == [
+        ("reading_history_on", Channel.ONLINE, "patron", central.pk),
+        ("reading_history_off", Channel.ONLINE, "patron", central.pk),
+    ]
 
 
 def test_changing_my_details_and_language_switches_the_interface(signed_in, reader, settings):
@@ -233,7 +237,9 @@ def test_changing_my_details_and_language_switches_the_interface(signed_in, read
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "uk"
     reader.refresh_from_db()
     assert (reader.email, reader.language) == ("anna.w@example.org", "uk")
-    assert PatronEvent.objects.filter(patron=reader, kind=PatronEvent.Kind.DETAILS_CHANGED).exists()
+    entry = Entry.objects.get(patron_id=reader.pk, kind="details_changed")
+    assert (entry.channel, entry.actor, entry.staff_id) == (Channel.ONLINE, "patron", None)
+    assert sorted(entry.detail["fields"]) == ["email", "language", "phone"]
     page = signed_in.get(reverse("portal:details")).content.decode()
     assert '<html lang="uk">' in page
 
@@ -257,6 +263,8 @@ def test_changing_my_pin_keeps_me_signed_in(signed_in, reader):
     reader.refresh_from_db()
     assert reader.pin_matches("86420")
     assert signed_in.get(reverse("portal:loans")).status_code == 200
+    entry = Entry.objects.filter(patron_id=reader.pk, kind="pin_set").latest("pk")
+    assert (entry.channel, entry.actor) == (Channel.ONLINE, "patron")
 
 
 def test_changing_my_pin_needs_the_current_one(signed_in, reader):
@@ -274,7 +282,9 @@ def test_downloading_my_data_gives_json_and_is_recorded(signed_in, reader):
     data = json.loads(response.content)
     assert data["patron"]["card_number"] == "P1001"
     assert data["patron"]["family_name"] == "Wiśniewska"
-    assert PatronEvent.objects.filter(patron=reader, kind=PatronEvent.Kind.DATA_EXPORTED).exists()
+    assert Entry.objects.filter(
+        patron_id=reader.pk, kind="data_exported", channel=Channel.ONLINE, actor="patron"
+    ).exists()
 
 
 def test_overdue_loans_are_marked_and_blocks_explained(signed_in, reader, make_item, lend):

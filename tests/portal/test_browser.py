@@ -4,27 +4,15 @@ Playwright runs an event loop in the test's thread, where Django refuses databas
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from bibliohub.circulation.models import Loan
+from tests.browser.conftest import chromium
 from tests.portal.world import PIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without the networking flags Chromium keeps trying to reach the internet.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _serious_violations(page: Page) -> list[str]:
@@ -37,39 +25,33 @@ def _serious_violations(page: Page) -> list[str]:
 
 
 def test_a_polish_reader_signs_in_and_renews_a_loan(live_server, reader, make_item, lend):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
     loan = lend(reader, make_item("Lalka"), days_ago=10)
     old_due = loan.due_at
     violations: dict[str, list[str]] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{live_server.url}/")
-            page.select_option("#language-select", "pl")
-            page.locator("form.language button[type=submit]").click()
-            expect(page.locator("html")).to_have_attribute("lang", "pl")
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/")
+        page.select_option("#language-select", "pl")
+        page.locator("form.language button[type=submit]").click()
+        expect(page.locator("html")).to_have_attribute("lang", "pl")
 
-            page.locator("a.account-link").click()
-            expect(page.locator("#id_card_number")).to_be_visible()
-            violations["sign-in"] = _serious_violations(page)
-            page.fill("#id_card_number", "P1001")
-            page.fill("#id_pin", PIN)
-            page.locator("main form button[type=submit]").click()
+        page.locator("a.account-link").click()
+        expect(page.locator("#id_card_number")).to_be_visible()
+        violations["sign-in"] = _serious_violations(page)
+        page.fill("#id_card_number", "P1001")
+        page.fill("#id_pin", PIN)
+        page.locator("main form button[type=submit]").click()
 
-            row = page.locator("table.portal-table tbody tr", has_text="Lalka")
-            expect(row).to_be_visible()
-            expect(page.locator("html")).to_have_attribute("lang", "pl")
-            violations["loans"] = _serious_violations(page)
-            expect(row.locator("td").nth(2)).to_have_text("0")
-            row.locator("button[type=submit]").click()
-            expect(page.locator(".messages")).to_contain_text("Lalka")
-            row = page.locator("table.portal-table tbody tr", has_text="Lalka")
-            expect(row.locator("td").nth(2)).to_have_text("1")
-            violations["renewed"] = _serious_violations(page)
-        finally:
-            browser.close()
+        row = page.locator("table.portal-table tbody tr", has_text="Lalka")
+        expect(row).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", "pl")
+        violations["loans"] = _serious_violations(page)
+        expect(row.locator("td").nth(2)).to_have_text("0")
+        row.locator("button[type=submit]").click()
+        expect(page.locator(".messages")).to_contain_text("Lalka")
+        row = page.locator("table.portal-table tbody tr", has_text="Lalka")
+        expect(row.locator("td").nth(2)).to_have_text("1")
+        violations["renewed"] = _serious_violations(page)
     assert violations == {"sign-in": [], "loans": [], "renewed": []}
     loan = Loan.objects.get(pk=loan.pk)
     assert loan.renewals == 1 and loan.due_at > old_due

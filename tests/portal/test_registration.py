@@ -3,10 +3,16 @@ signed-in guardian registers their child; every bad field is named on the form."
 
 from __future__ import annotations
 
-from django.urls import reverse
+from datetime import date
 
+from django.urls import reverse
+from django.utils import timezone
+
+from bibliohub.history import Actor, Channel
+from bibliohub.history.models import Entry
+from bibliohub.history.privacy import age_on
 from bibliohub.patrons import services as patron_services
-from bibliohub.patrons.models import Patron, PatronEvent, PatronStatus
+from bibliohub.patrons.models import Patron, PatronStatus
 
 
 def _form(central, category, **changes) -> dict:
@@ -34,8 +40,13 @@ def test_registering_online_leaves_a_pending_patron_with_a_pin(client, central, 
     patron = Patron.objects.get(family_name="Nowak")
     assert patron.status == PatronStatus.PENDING and patron.card_barcode == ""
     assert patron.pin_matches("5791") and patron.language == "pl"
-    kinds = set(PatronEvent.objects.filter(patron=patron).values_list("kind", flat=True))
-    assert kinds == {PatronEvent.Kind.SELF_REGISTERED, PatronEvent.Kind.PIN_SET}
+    entries = Entry.objects.filter(patron_id=patron.pk).order_by("pk")
+    assert list(entries.values_list("kind", "channel", "actor", "branch_id")) == [
+        ("self_registered", Channel.ONLINE, "public", central.pk),
+        ("pin_set", Channel.ONLINE, "public", central.pk),
+    ]
+    today = timezone.localdate(patron.created_at)
+    assert {e.age for e in entries} == {age_on(date(1990, 5, 1), today)}
 
 
 def test_once_confirmed_at_the_desk_the_patron_signs_in(
@@ -44,7 +55,11 @@ def test_once_confirmed_at_the_desk_the_patron_signs_in(
     client.post(reverse("portal:register"), _form(central, adult_category))
     patron = Patron.objects.get(family_name="Nowak")
     patron_services.confirm_patron(
-        patron, branch=central, staff=central_librarian, at=patron.created_at, card_barcode="P3001"
+        patron,
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=patron.created_at,
+        card_barcode="P3001",
     )
     response = client.post(reverse("portal:sign-in"), {"card_number": "P3001", "pin": "5791"})
     assert response.status_code == 302
@@ -103,6 +118,13 @@ def test_a_signed_in_guardian_registers_a_child(signed_in, reader, central, chil
     assert response.status_code == 200
     child = Patron.objects.get(given_names="Zosia")
     assert child.guardian == reader and child.status == PatronStatus.PENDING
+    registered = Entry.objects.get(kind="self_registered")
+    # About the child, done by the guardian signed in.
+    assert (registered.patron_id, registered.actor, registered.channel) == (
+        child.pk,
+        "patron",
+        Channel.ONLINE,
+    )
     assert child.school_class == "3B"
     page = signed_in.get(reverse("portal:details")).content.decode()
     assert "Zosia" in page

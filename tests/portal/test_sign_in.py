@@ -8,8 +8,10 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
 
+from bibliohub.history import Actor, Channel
+from bibliohub.history.models import Entry
 from bibliohub.patrons import services as patron_services
-from bibliohub.patrons.models import Patron, PatronEvent
+from bibliohub.patrons.models import Patron
 from bibliohub.portal import session
 from bibliohub.portal.services import set_pin
 from tests.portal.world import PIN
@@ -84,9 +86,10 @@ def test_a_registration_not_confirmed_yet_cannot_sign_in(client, central, adult_
         patron_services.PatronDetails(family_name="Nowak", given_names="Jan"),
         category=adult_category,
         home_branch=central,
+        actor=Actor.for_public(),
         at=timezone.now(),
     )
-    set_pin(patron, pin=PIN, at=timezone.now())
+    set_pin(patron, pin=PIN, actor=Actor.for_public(), at=timezone.now())
     # Pending registrations have no card; even one given a number early cannot sign in.
     Patron.objects.filter(pk=patron.pk).update(card_barcode="P2001")
     response = _sign_in(client, card="P2001")
@@ -103,16 +106,29 @@ def test_sign_out_ends_the_patron_session(client, reader):
 
 def test_changing_the_pin_ends_other_sessions(client, reader):
     _sign_in(client)
-    set_pin(reader, pin="9999", at=timezone.now())
+    set_pin(reader, pin="9999", actor=Actor.for_patron(reader), at=timezone.now())
     response = client.get(reverse("portal:loans"))
     assert response.status_code == 302 and reverse("portal:sign-in") in response["Location"]
 
 
-def test_the_pin_is_stored_hashed_and_setting_it_is_recorded(reader):
+def test_the_pin_is_stored_hashed_and_setting_it_is_recorded(reader, central_librarian):
     reader.refresh_from_db()
     assert PIN not in reader.pin and reader.pin_matches(PIN)
-    event = PatronEvent.objects.filter(patron=reader, kind=PatronEvent.Kind.PIN_SET).get()
-    assert event.detail == {}
+    entry = Entry.objects.get(patron_id=reader.pk, kind="pin_set")
+    assert entry.detail == {}
+    assert (entry.channel, entry.staff_id) == (Channel.DESK, central_librarian.pk)
+
+
+def test_the_set_pin_command_is_recorded_as_the_installation(reader, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("97531\n"))
+    call_command("set_pin", "P1001", stdout=io.StringIO())
+    entry = Entry.objects.filter(patron_id=reader.pk, kind="pin_set").latest("pk")
+    assert (entry.actor, entry.channel, entry.source) == ("system", Channel.ADMIN, "set-pin")
+    assert PIN not in str(entry.detail) and "97531" not in str(entry.detail)
 
 
 def test_sign_in_goes_back_to_a_local_page_only(client, reader):

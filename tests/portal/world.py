@@ -1,6 +1,7 @@
 """Readers with PINs and e-mail addresses on top of tests/conftest.py, a default lending rule,
 titles with copies, and a helper to lend. Shared by the portal and notice tests; their
-conftest.py files import these fixtures."""
+conftest.py files import these fixtures. Everything happens around NOW: the clock starts there
+for every test that imports the `_portal_clock` fixture, whatever today's date is."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import itertools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from bibliohub.catalog.models import Item, ItemStatus, Record
@@ -23,6 +26,17 @@ from bibliohub.portal.services import set_pin
 
 PIN = "2468"
 OTHER_PIN = "1357"
+# Wednesday 20 January 2027, 10:00 in Kyiv: the central library and Riverside are open, and the
+# months either side of it (loans lent weeks ago, fines a month later) keep winter time.
+NOW = datetime(2027, 1, 20, 10, 0, tzinfo=ZoneInfo("Europe/Kyiv"))
+
+
+@pytest.fixture(autouse=True)
+def _portal_clock():
+    """The pages, the services and the helpers below read the clock; it starts at NOW and runs
+    on, so that loans lent "days ago" fall on the same days of the calendar in every run."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture
@@ -70,12 +84,12 @@ def register(
         patron_services.PatronDetails(family_name=family, given_names=given, **details),
         category=category,
         branch=branch,
-        staff=staff,
+        actor=Actor.for_staff(staff),
         at=at,
         card_barcode=card,
     )
     if pin is not None:
-        patron = set_pin(patron, pin=pin, at=at)
+        patron = set_pin(patron, pin=pin, actor=Actor.for_staff(staff), at=at)
     return patron
 
 

@@ -7,15 +7,15 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bibliohub.history import Actor
 from bibliohub.programs import services
 from bibliohub.programs.models import Registration, RegistrationStatus
-from tests.browser.conftest import CHROMIUM, chromium
-from tests.programs.conftest import story_time_details
+from tests.browser.conftest import chromium
+from tests.programs.conftest import AT, story_time_details
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,23 +29,24 @@ def _serious_violations(page: Page) -> list[str]:
     ]
 
 
+@pytest.fixture(autouse=True)
+def _clock_from_at():
+    """The live server reads the clock: it starts at AT and runs on."""
+    with time_machine.travel(AT, tick=True):
+        yield
+
+
 @pytest.fixture
 def next_weeks_story_time(central, central_librarian, story_category):
-    # The live server reads the real clock, so the event is a week from today.
-    day = timezone.localdate() + timedelta(days=7)
-    start = datetime.combine(day, time(11), tzinfo=timezone.get_current_timezone())
+    start = datetime.combine(AT.date() + timedelta(days=7), time(11), tzinfo=AT.tzinfo)
     return services.create_event(
         story_time_details(categories=[story_category], capacity=10), branch=central,
         starts_at=start, ends_at=start + timedelta(minutes=45), recurrence="FREQ=WEEKLY;COUNT=2",
-        organiser=central_librarian, actor=Actor.for_staff(central_librarian), at=timezone.now(),
+        organiser=central_librarian, actor=Actor.for_staff(central_librarian), at=AT,
     )
 
 
 def test_a_parent_registers_her_child_for_story_time_in_ukrainian(live_server, next_weeks_story_time):
-    import shutil
-
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
     with chromium() as browser:
         page = browser.new_page()
         page.goto(live_server.url + "/events/")
@@ -87,13 +88,9 @@ def test_a_parent_registers_her_child_for_story_time_in_ukrainian(live_server, n
 def test_a_librarian_checks_in_a_registrant_and_sees_registered_against_attended(
     live_server, next_weeks_story_time, central_librarian
 ):
-    import shutil
-
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
     occurrence = next_weeks_story_time.occurrences.first()
     for name in ("Anna Kowalska", "Bảo Nguyễn"):
-        services.register(occurrence=occurrence, actor=Actor.for_public(), at=timezone.now(),
+        services.register(occurrence=occurrence, actor=Actor.for_public(), at=AT,
                           attendee=services.Attendee(name=name, contact_name=name, age_band="0-5"))
     with chromium() as browser:
         page = browser.new_page()

@@ -43,7 +43,7 @@ def adult_category(db) -> PatronCategory:
 def _register(family: str, card: str, category, branch, staff, **details) -> Patron:
     return patron_services.register_patron(
         patron_services.PatronDetails(family_name=family, given_names="Test", **details),
-        category=category, branch=branch, staff=staff, at=AT - timedelta(days=30),
+        category=category, branch=branch, actor=Actor.for_staff(staff), at=AT - timedelta(days=30),
         card_barcode=card,
     )
 

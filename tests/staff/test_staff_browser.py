@@ -3,39 +3,29 @@ refused ISBN, add a copy; no serious accessibility problems on any staff screen.
 
 from __future__ import annotations
 
-import shutil
 from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from bibliohub.catalog import services
 from bibliohub.catalog.models import Item, Record
 from bibliohub.catalog.services import ItemData, RecordChanges
+from bibliohub.history import Actor
+from tests.browser.conftest import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Kyiv"))
 
 
 @contextmanager
 def _page():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser.new_page()
 
 
 def _serious_violations(page: Page) -> list[str]:
@@ -53,16 +43,19 @@ def world(cataloguer, central, riverside, book_type):
 
     record = services.create_record(
         changes=RecordChanges(title="Lisova pisnia", authors=["Ukrainka, Lesia"], languages=["ukr"], year=1911),
-        staff=cataloguer, at=AT,
+        actor=Actor.for_staff(cataloguer), at=AT,
     )
-    services.add_item(record, data=ItemData(barcode="C100", branch=central, item_type=book_type), staff=cataloguer, at=AT)
+    services.add_item(record, data=ItemData(barcode="C100", branch=central, item_type=book_type), actor=Actor.for_staff(cataloguer), at=AT)
     index_records([record.pk])
     return record
 
 
 def _log_in(page: Page, base: str) -> None:
     page.goto(base + "/accounts/login/?next=/staff/")
-    page.keyboard.type("cataloguer")  # the user name field has the focus
+    # The user name field takes the focus (autofocus) when the page is first drawn, which can
+    # come after the load event: type only once it has it.
+    expect(page.locator("#id_username")).to_be_focused()
+    page.keyboard.type("cataloguer")
     page.keyboard.press("Tab")
     page.keyboard.type("correct horse battery")
     page.keyboard.press("Enter")
@@ -73,9 +66,9 @@ def test_a_cataloguer_fixes_a_record_and_adds_a_copy_by_keyboard(live_server, wo
     record = world
     with _page() as page:
         _log_in(page, live_server.url)
-        # The quick search box takes the focus once the page has loaded; type only then, or
-        # the first keystroke can land before it does.
-        page.wait_for_function("document.activeElement && document.activeElement.tagName === 'INPUT'")
+        # The quick search box takes the focus once the page is drawn; type only then, or the
+        # first keystroke can land before it does.
+        expect(page.locator("#staff-q")).to_be_focused()
         page.keyboard.type("lisova")
         page.keyboard.press("Enter")
         page.get_by_role("link", name="Lisova pisnia").click()

@@ -1,16 +1,29 @@
 """A few real-looking records in several scripts, held by the two branches of the named world;
-fixtures shared by the OPAC, API and browser tests (their conftest.py files import them)."""
+fixtures shared by the OPAC, API and browser tests (their conftest.py files import them). The
+pages read the clock (what is new, today's hours), so `_catalogue_clock` starts it at NOW."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from bibliohub.catalog.models import ItemStatus, Record
 from bibliohub.search.indexing import index_records
 from tests.web.builders import add_items, make_record
+
+# Wednesday 25 November 2026, noon in Kyiv, when both branches are open.
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Kyiv"))
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_clock():
+    """The clock starts at NOW and runs on, for every test whose conftest.py imports this."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -27,11 +27,18 @@ from queue import Empty
 from typing import BinaryIO, cast
 
 import pymarc
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from bibliohub.accounts.models import User
+from bibliohub.catalog.kinds import (
+    IMPORT,
+    ITEM_ADDED,
+    ITEM_UPDATED,
+    ITEM_WITHDRAWN,
+    RECORD_CREATED,
+    RECORD_UPDATED,
+)
 from bibliohub.catalog.marc import iso2709
 from bibliohub.catalog.marc.extract import RecordFields, extract_fields
 from bibliohub.catalog.marc.reader import (
@@ -44,14 +51,17 @@ from bibliohub.catalog.marc.reader import (
 )
 from bibliohub.catalog.models import (
     GONE_STATUSES,
-    CatalogEvent,
     Identifier,
     Item,
     ItemStatus,
     ItemType,
     Record,
 )
+from bibliohub.catalog.services import Material, add_item_types
+from bibliohub.history import Actor, Kind
+from bibliohub.history.services import Draft, draft, record, record_many
 from bibliohub.libraries.models import Branch, Location
+from bibliohub.libraries.services import save_location
 
 Source = str | os.PathLike | BinaryIO
 ITEM_TAG = "952"
@@ -246,7 +256,7 @@ def import_marc(
     *,
     format: Format = "auto",
     branch: Branch | None = None,
-    staff: User | None = None,
+    actor: Actor,
     at: datetime,
     progress: Callable[[int], None] | None = None,
     batch_size: int = 2000,
@@ -260,8 +270,10 @@ def import_marc(
     home of items whose branch code is missing or unknown (without it those items are left
     out and reported). Item types and shelving locations are created on first sight.
 
-    Writes one transaction per batch, a RECORD_CREATED or RECORD_UPDATED event per record,
-    one IMPORT event with the summary at the end, and indexes each batch after it commits.
+    Writes one transaction per batch, with the history entries of what it changed, done by
+    `actor`: RECORD_CREATED or RECORD_UPDATED for each record, ITEM_ADDED for each new copy,
+    ITEM_UPDATED (ITEM_WITHDRAWN when the file withdraws it) for each copy it rewrites; then
+    one IMPORT entry with the summary. Each batch is indexed in its own transaction too.
     Calls progress(records read so far) after each batch. Returns the ImportReport.
     With `parallel`, a second process reads and decodes the files while this one writes;
     None (the default) does so when a core is free for it (see _core_to_spare).
@@ -282,7 +294,7 @@ def import_marc(
                 stream.seek(0)
 
     report = ImportReport()
-    context = _Context(branch=branch, staff=staff, at=at)
+    context = _Context(branch=branch, actor=actor, at=at)
     if parallel is None:
         parallel = _core_to_spare()
     batches = _parse_in_worker if parallel and _FORK is not None else _parse
@@ -301,10 +313,9 @@ def import_marc(
     report.seconds = time.perf_counter() - started
     summary = report.to_dict()
     summary["problems"] = len(report.problems)
-    summary["files"] = [_name_of(s) for s in sources]
-    CatalogEvent.objects.create(
-        kind=CatalogEvent.Kind.IMPORT, at=at, branch=branch, staff=staff, detail=summary
-    )
+    # The names, not the paths, which may say whose computer the files were on.
+    summary["files"] = [os.path.basename(_name_of(s)) for s in sources]
+    record(IMPORT, at=at, actor=actor, branch=branch, detail=summary)
     return report
 
 
@@ -342,9 +353,11 @@ def _collect_per_batch() -> Iterator[Callable[[], None]]:
 @dataclass
 class _Context:
     branch: Branch | None
-    staff: User | None
+    actor: Actor
     at: datetime
     branches: dict[str, int] = field(default_factory=dict)
+    # Every branch by id, with its network, for the history entries of the items.
+    branch_rows: dict[int, Branch] = field(default_factory=dict)
     locations: dict[tuple[int, str], int] = field(default_factory=dict)
     item_types: dict[str, int] = field(default_factory=dict)
     loaded: bool = False
@@ -357,7 +370,10 @@ class _Context:
 
     def load(self) -> None:
         if not self.loaded:
-            self.branches = dict(Branch.objects.values_list("code", "id"))
+            self.branch_rows = {b.pk: b for b in Branch.objects.only("id", "code", "network_id")}
+            self.branches = {b.code: pk for pk, b in self.branch_rows.items()}
+            if self.branch is not None:
+                self.branch_rows[self.branch.pk] = self.branch
             self.locations = {(b, c): pk for pk, b, c in Location.objects.values_list("id", "branch_id", "code")}
             self.item_types = dict(ItemType.objects.values_list("code", "id"))
             self.loaded = True
@@ -616,8 +632,12 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
     with transaction.atomic(), connection.cursor() as cursor:
         created, updated = _write_records(cursor, pending, context)
         _write_identifiers(cursor, pending, updated_ids=[p.record_id for p in updated])
-        items = _write_items(cursor, pending, context, report, holdings)
-        _write_events(cursor, created, updated, context)
+        material = {cast(int, p.record_id): _material(p) for p in pending}
+        entries = _record_entries(created, updated, material, context)
+        items = _write_items(cursor, pending, context, report, holdings, material, entries)
+        # With the rows they are about, in one statement for the batch: an import of a
+        # million records makes some three million entries.
+        record_many(entries)
         # In the batch's own transaction: the index never shows a batch that was rolled back,
         # an import killed between the two cannot leave records unindexed, and a batch costs
         # one commit. A new record is indexed from the fields and items this batch holds; an
@@ -648,10 +668,6 @@ _JSON_POSITIONS = tuple(1 + i for i, c in enumerate(_RECORD_COLUMNS) if c in _JS
 _MAX_PARAMETERS = 30_000  # below SQLite's 32,766 and PostgreSQL's 65,535
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 # json.dumps with any option builds a new encoder every time; five lists a record notice.
 _encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -662,7 +678,7 @@ def _json_list(value: list[str]) -> str:
 
 def _placeholders(columns: Iterable[str]) -> str:
     cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    return "(" + ", ".join(cast if c in _JSON_COLUMNS or c == "detail" else "%s" for c in columns) + ")"
+    return "(" + ", ".join(cast if c in _JSON_COLUMNS else "%s" for c in columns) + ")"
 
 
 def _insert_returning_ids(cursor, table: str, columns: tuple[str, ...], rows: list[list[object]]) -> list[int]:
@@ -704,6 +720,16 @@ def _insert_numbered(cursor, table: str, columns: tuple[str, ...], rows: list[li
     return ids
 
 
+def _insert_new(cursor, table: str, columns: tuple[str, ...], rows: list[list[object]]) -> list[int]:
+    """Insert `rows` and return their new ids, in order: numbered here on SQLite, returned by
+    the database on PostgreSQL."""
+    if not rows:
+        return []
+    if connection.vendor == "sqlite":
+        return _insert_numbered(cursor, table, columns, rows)
+    return _insert_returning_ids(cursor, table, columns, rows)
+
+
 def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[list[object]]) -> None:
     if rows:
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -718,11 +744,7 @@ def _write_records(cursor, pending: list[_Pending], context: _Context) -> tuple[
     old = [p for p in pending if p.record_id is not None]
     if new:
         columns = ("marc", *_RECORD_COLUMNS, "updated_at", "created_at")
-        rows = [[*p.row, at, at] for p in new]
-        if connection.vendor == "sqlite":
-            ids = _insert_numbered(cursor, Record._meta.db_table, columns, rows)
-        else:
-            ids = _insert_returning_ids(cursor, Record._meta.db_table, columns, rows)
+        ids = _insert_new(cursor, Record._meta.db_table, columns, [[*p.row, at, at] for p in new])
         for p, pk in zip(new, ids, strict=True):
             p.record_id = pk
     if old:
@@ -754,19 +776,29 @@ def _write_identifiers(cursor, pending: list[_Pending], *, updated_ids: list[int
     _insert(cursor, table, ("record_id", "kind", "value"), rows)
 
 
-def _write_events(cursor, created: list[_Pending], updated: list[_Pending], context: _Context) -> None:
-    at = connection.ops.adapt_datetimefield_value(context.at)
-    branch_id = context.branch.pk if context.branch else None
-    staff_id = context.staff.pk if context.staff else None
-    rows: list[list[object]] = [
-        [CatalogEvent.Kind.RECORD_CREATED.value, at, p.record_id, branch_id, staff_id, "{}"] for p in created
-    ]
-    detail = _json({"source": "import"})
-    rows += [[CatalogEvent.Kind.RECORD_UPDATED.value, at, p.record_id, branch_id, staff_id, detail] for p in updated]
-    _insert(
-        cursor, CatalogEvent._meta.db_table,
-        ("kind", "at", "record_id_value", "branch_id", "staff_id", "detail"), rows,
+def _material(p: _Pending) -> Material:
+    fields = p.fields
+    return Material.of(
+        languages=cast(list[str], fields["languages"]), format=cast(str, fields["format"]),
+        audience=cast(str, fields["audience"]),
     )
+
+
+def _record_entries(
+    created: list[_Pending], updated: list[_Pending], material: dict[int, Material], context: _Context
+) -> list[Draft]:
+    """The history entries of the batch's records, in the branch the import was given (if
+    any), as the staff screens record them."""
+    entries = []
+    for kind, records in ((RECORD_CREATED, created), (RECORD_UPDATED, updated)):
+        for p in records:
+            record_id = cast(int, p.record_id)
+            facts = material[record_id]
+            entries.append(draft(
+                kind, at=context.at, actor=context.actor, branch=context.branch, record_id=record_id,
+                language=facts.language, format=facts.format, audience=facts.audience,
+            ))
+    return entries
 
 
 _ITEM_COLUMNS = (
@@ -777,11 +809,12 @@ _ITEM_COLUMNS = (
 
 def _write_items(
     cursor, pending: list[_Pending], context: _Context, report: ImportReport,
-    holdings: dict[int, list[tuple[str, str]]],
+    holdings: dict[int, list[tuple[str, str]]], material: dict[int, Material], entries: list[Draft],
 ) -> int:
     """Create or update the items of the batch; returns how many were written. Adds (branch
     code, status) of every written item that still counts as a copy to `holdings`, by record
-    id, for the search index."""
+    id, for the search index, and the history entry of each written item to `entries`, with
+    its title's `material`."""
     specs = [(p, spec) for p in pending for spec in p.items]
     if not specs:
         return 0
@@ -800,6 +833,8 @@ def _write_items(
         existing.update((barcode, (pk, record_id, status)) for pk, barcode, record_id, status in cursor.fetchall())
     new: list[list[object]] = []
     changed: list[list[object]] = []
+    # What the history entry of each new item says besides its id: (branch, record, type).
+    added: list[tuple[Branch, int, int]] = []
     seen: set[str] = set()
     codes = context.branch_codes()
     for p, spec in specs:
@@ -825,37 +860,64 @@ def _write_items(
             continue
         assert branch_id is not None  # an item without a branch has a reason above
         seen.add(spec.barcode)
+        record_id = cast(int, p.record_id)  # the records are written before their items
         location_id = _location(branch_id, spec.location_code, context) if spec.location_code else None
         status = spec.status
         if spec.barcode in existing and existing[spec.barcode][2] in CIRCULATING:
             status = existing[spec.barcode][2]
+        item_type_id = context.item_types[spec.item_type_code]
         row = [
-            p.record_id, spec.barcode, branch_id, location_id, spec.call_number,
-            context.item_types[spec.item_type_code], status,
+            record_id, spec.barcode, branch_id, location_id, spec.call_number, item_type_id, status,
             ops.adapt_decimalfield_value(spec.price, 10, 2), ops.adapt_datefield_value(spec.received_on),
             spec.public_note, at,
         ]
         if status not in GONE_STATUSES:
-            # The records are written before their items, so each has its id.
-            holdings.setdefault(cast(int, p.record_id), []).append((codes[branch_id], status))
+            holdings.setdefault(record_id, []).append((codes[branch_id], status))
         if spec.barcode in existing:
-            changed.append([*row[2:], existing[spec.barcode][0]])
+            item_id, _record_id, before = existing[spec.barcode]
+            changed.append([*row[2:], item_id])
+            # As the staff screens record it: a copy the file withdraws is a withdrawal, another
+            # change of status says what it was; what else changed is not looked up.
+            detail: dict[str, object] = {}
+            if status == ItemStatus.WITHDRAWN and before != ItemStatus.WITHDRAWN:
+                kind, detail = ITEM_WITHDRAWN, {"previous_status": before}
+            else:
+                kind = ITEM_UPDATED
+                if status != before:
+                    detail = {"status": status, "previous_status": before}
+            entries.append(_item_entry(
+                kind, item_id, context.branch_rows[branch_id], record_id, item_type_id, material, context,
+                detail=detail,
+            ))
         else:
             new.append([*row, at, ""])
-    _insert(cursor, Item._meta.db_table, (*_ITEM_COLUMNS, "created_at", "withdrawn_reason"), new)
+            added.append((context.branch_rows[branch_id], record_id, item_type_id))
+    ids = _insert_new(cursor, Item._meta.db_table, (*_ITEM_COLUMNS, "created_at", "withdrawn_reason"), new)
+    for item_id, (branch, record_id, item_type_id) in zip(ids, added, strict=True):
+        entries.append(_item_entry(ITEM_ADDED, item_id, branch, record_id, item_type_id, material, context))
     if changed:
         assignments = ", ".join(f"{ops.quote_name(c)} = %s" for c in _ITEM_COLUMNS[2:])
         cursor.executemany(f"UPDATE {Item._meta.db_table} SET {assignments} WHERE id = %s", changed)
     return len(new) + len(changed)
 
 
+def _item_entry(
+    kind: Kind, item_id: int, branch: Branch, record_id: int, item_type_id: int,
+    material: dict[int, Material], context: _Context, *, detail: dict[str, object] | None = None,
+) -> Draft:
+    facts = material[record_id]
+    return draft(
+        kind, at=context.at, actor=context.actor, branch=branch, record_id=record_id, item_id=item_id,
+        item_type_id=item_type_id, language=facts.language, format=facts.format, audience=facts.audience,
+        detail=detail,
+    )
+
+
 def _ensure_item_types(codes: set[str], context: _Context) -> None:
     missing = codes - context.item_types.keys()
     if not missing:
         return
-    ItemType.objects.bulk_create(
-        [ItemType(code=code, name=code.upper()) for code in sorted(missing)], ignore_conflicts=True
-    )
+    add_item_types(missing, actor=context.actor, at=context.at)
     context.item_types = dict(ItemType.objects.values_list("code", "id"))
 
 
@@ -864,7 +926,15 @@ def _location(branch_id: int, raw: str, context: _Context) -> int:
         return context.locations[(branch_id, raw)]
     code = slugify(raw)[:30] or "-"
     if (branch_id, code) not in context.locations:
-        location, _created = Location.objects.get_or_create(branch_id=branch_id, code=code, defaults={"name": code})
+        location = Location.objects.filter(branch_id=branch_id, code=code).first()
+        if location is None:
+            try:
+                location = save_location(
+                    Location(branch=context.branch_rows[branch_id], code=code, name=code),
+                    actor=context.actor, at=context.at,
+                )
+            except IntegrityError:  # another import added it meanwhile; the savepoint undid ours
+                location = Location.objects.get(branch_id=branch_id, code=code)
         context.locations[(branch_id, code)] = location.pk
     # Remember the code as written too: slugify is slow and runs once per item otherwise.
     context.locations[(branch_id, raw)] = context.locations[(branch_id, code)]

@@ -95,6 +95,7 @@ class Session:
     last_request: bytes = b""
     last_response: bytes = b""
     close: bool = False  # set by a handler when the connection should end
+    pause: float = 0.0  # seconds the server waits before sending the answer
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -208,8 +209,8 @@ def login(session: Session, message: codec.Login, at: datetime) -> codec.Message
     )
     if terminal is None or not ok:
         # A pause before each "no" makes guessing terminal passwords slow, even over many
-        # connections at once (each waits in its own thread).
-        time.sleep(LOGIN_FAILURE_DELAY)
+        # connections at once (the server waits without holding a thread).
+        session.pause = LOGIN_FAILURE_DELAY
         session.login_failures += 1
         logger.warning(
             "SIP2 %s: login refused for %r (%d)",

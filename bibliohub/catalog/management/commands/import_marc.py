@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from bibliohub.catalog.marc.importer import ImportReport, MarcFileError, import_marc
 from bibliohub.catalog.marc.reader import FORMATS
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 
 
@@ -40,9 +42,11 @@ class Command(BaseCommand):
             assert bar is not None  # passed to the import only with a bar
             bar.update(done - bar.n)
 
+        # Run on the server, by nobody the database knows: the history names the files.
+        actor = Actor.for_import(source=", ".join(os.path.basename(f) for f in options["files"]))
         try:
             report = import_marc(
-                options["files"], format=options["format"], branch=branch, at=timezone.now(),
+                options["files"], format=options["format"], branch=branch, actor=actor, at=timezone.now(),
                 progress=progress if bar is not None else None, batch_size=options["batch_size"],
             )
         except MarcFileError as exc:

@@ -1,5 +1,6 @@
-"""`bibliohub sip2 [--host 127.0.0.1] [--port 6001] [--tls-cert FILE --tls-key FILE]`: serve
-SIP2 2.00 to self-check machines until interrupted."""
+"""`bibliohub sip2 [--host 127.0.0.1] [--port 6001] [--tls-cert FILE --tls-key FILE]
+[--workers N] [--threads N] [--login-timeout S] [--idle-timeout S] [--max-connections N]`:
+serve SIP2 2.00 to self-check machines until interrupted."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import ssl
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
@@ -28,6 +30,33 @@ class Command(BaseCommand):
             default=1,
             help="Processes serving connections (PostgreSQL only; one per core is plenty).",
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            help="Threads answering messages in each process, each with its own database "
+            "connection (default BIBLIOHUB_SIP2_THREADS, 8).",
+        )
+        parser.add_argument(
+            "--login-timeout",
+            type=float,
+            metavar="SECONDS",
+            help="Close a connection that has not logged in this long after connecting "
+            "(default BIBLIOHUB_SIP2_LOGIN_TIMEOUT, 60).",
+        )
+        parser.add_argument(
+            "--idle-timeout",
+            type=float,
+            metavar="SECONDS",
+            help="Close a logged-in connection that sends nothing for this long "
+            "(default BIBLIOHUB_SIP2_IDLE_TIMEOUT, 1800).",
+        )
+        parser.add_argument(
+            "--max-connections",
+            type=int,
+            metavar="N",
+            help="Connections open at once in each process; more are closed at once "
+            "(default BIBLIOHUB_SIP2_MAX_CONNECTIONS, 500).",
+        )
 
     def handle(self, *args, **options) -> None:
         cert, key = options["tls_cert"], options["tls_key"]
@@ -46,9 +75,29 @@ class Command(BaseCommand):
             # SQLite takes one writer at a time; writers in other processes would poll for
             # the lock instead of queueing (see handlers.WRITES).
             raise CommandError("--workers above 1 needs PostgreSQL; SQLite serves from one.")
+        defaults = {
+            "threads": settings.SIP2_THREADS,
+            "login_timeout": settings.SIP2_LOGIN_TIMEOUT,
+            "idle_timeout": settings.SIP2_IDLE_TIMEOUT,
+            "max_connections": settings.SIP2_MAX_CONNECTIONS,
+        }
+        limits = {
+            f"--{name.replace('_', '-')}": default if options[name] is None else options[name]
+            for name, default in defaults.items()
+        }
+        for option, value in limits.items():
+            if value <= 0:
+                raise CommandError(f"{option} must be above 0.")
         logging.getLogger("bibliohub.sip2").setLevel(logging.INFO)
         try:
-            server = SipServer((options["host"], options["port"]), tls=tls)
+            server = SipServer(
+                (options["host"], options["port"]),
+                tls=tls,
+                threads=int(limits["--threads"]),
+                login_timeout=limits["--login-timeout"],
+                idle_timeout=limits["--idle-timeout"],
+                max_connections=int(limits["--max-connections"]),
+            )
         except OSError as exc:
             raise CommandError(
                 f"cannot listen on {options['host']}:{options['port']}: {exc}"

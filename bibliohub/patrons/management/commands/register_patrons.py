@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bibliohub.accounts.models import User
+from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.csv_import import register_from_csv
 from bibliohub.patrons.models import PatronCategory
@@ -54,12 +56,14 @@ class Command(BaseCommand):
             file = sys.stdin.buffer if options["file"] == "-" else open(options["file"], "rb")  # noqa: SIM115
         except OSError as exc:
             raise CommandError(str(exc)) from exc
+        # The import is the actor, with the librarian who ran it if --staff names one.
+        source = "stdin" if options["file"] == "-" else Path(options["file"]).name
         with file:
             report = register_from_csv(
                 file,
                 branch=branch,
                 category_default=category,
-                staff=staff,
+                actor=Actor.for_import(source=source, staff=staff),
                 at=timezone.now(),
                 dry_run=options["dry_run"],
             )

@@ -1,0 +1,24 @@
+"""What the catalogue records in the history: titles and copies added, changed and withdrawn
+(on the staff screens or by a MARC import), imports themselves, and the item types.
+
+Entries about a copy carry its branch, title and item type, and the title's language,
+format and audience, so that additions and withdrawals can be counted by any of them (the
+renewal of the collection) without reading the catalogue as it is today."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bibliohub.history import Domain
+
+catalog = Domain("catalog", _("Catalogue"))
+
+RECORD_CREATED = catalog.kind("record_created", pgettext_lazy("history", "Title catalogued"))
+RECORD_UPDATED = catalog.kind("record_updated", pgettext_lazy("history", "Title record changed"))
+# Declared for the entries of earlier deletions: no screen deletes a record today.
+RECORD_DELETED = catalog.kind("record_deleted", pgettext_lazy("history", "Title record deleted"))
+ITEM_ADDED = catalog.kind("item_added", pgettext_lazy("history", "Copy added"))
+ITEM_UPDATED = catalog.kind("item_updated", pgettext_lazy("history", "Copy changed"))
+ITEM_WITHDRAWN = catalog.kind("item_withdrawn", pgettext_lazy("history", "Copy withdrawn"))
+IMPORT = catalog.kind("import", pgettext_lazy("history", "MARC file imported"))
+ITEM_TYPE_SAVED = catalog.kind("item_type_saved", pgettext_lazy("history", "Item type saved"))
+ITEM_TYPE_DELETED = catalog.kind("item_type_deleted", pgettext_lazy("history", "Item type deleted"))
