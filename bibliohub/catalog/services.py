@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import isbn as stdnum_isbn
 
+from bibliohub.catalog.indexing import search_index
 from bibliohub.catalog.kinds import (
     ITEM_ADDED,
     ITEM_TYPE_DELETED,
@@ -428,9 +429,7 @@ def _reindex_after_commit(record_id: int) -> None:
 
 
 def _index(ids: Iterable[int]) -> None:
-    from bibliohub.search.indexing import index_records  # search depends on catalog, not back
-
-    index_records(list(ids))
+    search_index().reindex(list(ids))
 
 
 # --- MARC editing ---------------------------------------------------------------------------
