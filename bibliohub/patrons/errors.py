@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 class BlockReason(models.TextChoices):
     """Why a patron may not borrow, renew or place holds. The last two come from loans and
-    fines, which circulation owns (see selectors.blocks_for)."""
+    fines, which circulation owns (see circulation.selectors.blocks_for)."""
 
     PENDING = "pending", _("The registration has not been confirmed by the library yet.")
     CARD_EXPIRED = "card_expired", _("The library card has expired.")
