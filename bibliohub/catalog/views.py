@@ -25,13 +25,13 @@ from bibliohub.catalog.forms import (
     MarcUploadForm,
     RecordForm,
     WithdrawForm,
-    show_refusal,
 )
 from bibliohub.catalog.models import Item, ItemType, Record
 from bibliohub.catalog.selectors import recent_changes
 from bibliohub.history import Actor
 from bibliohub.search.service import search as run_search
 from bibliohub.search.types import SearchQuery
+from bibliohub.web.forms import show_refusal
 
 PAGE_SIZE = 20
 
