@@ -18,6 +18,7 @@ from bibliohub.circulation.rules import DUE_TIME
 from bibliohub.db import repeated_cursor
 from bibliohub.history import Actor
 from bibliohub.libraries.models import Network
+from bibliohub.search.indexing import refresh_holdings
 
 # What a copy's entries carry of its title, for the figures grouped by the material's
 # language, format and audience (read with the copy, see with_material). The first language
@@ -110,8 +111,6 @@ def save_item_status(item: Item, status: str) -> str:
     not after it: a second transaction would cost a checkout a second durable commit.
     Returns the status, which the caller's history entry keeps (detail "item_status"): no
     status changes without an entry saying so."""
-    from bibliohub.search.indexing import refresh_holdings  # search reads circulation's result
-
     item.status = status
     # What item.save(update_fields=["status"]) writes, without building the query each time.
     with repeated_cursor() as cursor:
