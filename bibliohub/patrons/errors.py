@@ -7,15 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bibliohub import refusals
+from bibliohub.refusals import Reasons, Refused
 
 
-class BlockReason(models.TextChoices):
+class BlockReason(Reasons):
     """Why a patron may not borrow, renew or place holds. The last two come from loans and
-    fines, which circulation owns (see selectors.blocks_for)."""
+    fines, which circulation owns (see circulation.selectors.blocks_for)."""
 
     PENDING = "pending", _("The registration has not been confirmed by the library yet.")
     CARD_EXPIRED = "card_expired", _("The library card has expired.")
@@ -23,12 +22,8 @@ class BlockReason(models.TextChoices):
     FINES_OVER_LIMIT = "fines_over_limit", _("The fines owed are over the limit.")
     OVERDUE_ITEMS = "overdue_items", _("The patron has overdue items.")
 
-    @property
-    def message(self) -> str:
-        return str(self.label)
 
-
-class ErasureRefusal(models.TextChoices):
+class ErasureRefusal(Reasons):
     """Why a patron cannot be erased yet."""
 
     GUARDIAN_OF_ACTIVE_CHILD = (
@@ -37,10 +32,6 @@ class ErasureRefusal(models.TextChoices):
     )
     OPEN_LOANS = "open_loans", _("This patron still has items on loan.")
     UNPAID_FINES = "unpaid_fines", _("This patron still owes fines.")
-
-    @property
-    def message(self) -> str:
-        return str(self.label)
 
 
 class PatronError(Exception):
@@ -80,15 +71,14 @@ class BlockNotLiftable(PatronError):
         super().__init__(str(_("Only staff can lift this block.")))
 
 
-class ErasureRefused(PatronError):
-    """Carries every reason at once, so staff can settle them all before trying again."""
+class ErasureRefused(Refused, PatronError):
+    """Carries every reason at once (bibliohub.refusals.Refused), so staff can settle them all
+    before trying again."""
 
-    def __init__(self, reasons: Sequence[ErasureRefusal]) -> None:
-        self.reasons = list(reasons)
-        super().__init__(" ".join(r.message for r in self.reasons))
+    reasons: list[ErasureRefusal]
 
 
-class PinRefusal(refusals.Reasons):
+class PinRefusal(Reasons):
     """Why a card and PIN were not taken, the same on every self-check machine and in the
     portal; each words it for its own screen."""
 
@@ -101,7 +91,7 @@ class PinRefusal(refusals.Reasons):
     )
 
 
-class PinRefused(refusals.Refused):
+class PinRefused(Refused):
     """A card and PIN not taken, with every reason; `until` is when a locked card or a
     place held back may try again (None for a plain wrong PIN)."""
 
