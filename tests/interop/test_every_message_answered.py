@@ -6,12 +6,13 @@ request that cannot be read whole get that request's refusal, nothing done; a pa
 from __future__ import annotations
 
 import pytest
+from django.db import DatabaseError
 from django.utils import timezone
 
 from bibliohub.circulation.models import CirculationRule, Loan
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
-from bibliohub.interop.sip2 import codec
+from bibliohub.interop.sip2 import codec, handlers
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import Block
 
@@ -154,3 +155,66 @@ def test_refusals_come_in_the_terminals_language(sip_server, tmp_path, ukrainian
         assert unknown.screen_message == ("Цей квиток бібліотеці невідомий.",)
     finally:
         client.disconnect()
+
+
+FAILED = "This cannot be done just now. Nothing was done; please ask at the desk."
+
+
+@pytest.mark.parametrize(
+    ("request_", "response_code"),
+    [
+        (codec.SCStatus(), b"98"),
+        (codec.PatronStatusRequest(institution_id="central", patron_identifier="P1001"), b"24"),
+        (codec.PatronInformation(institution_id="central", patron_identifier="P1001"), b"64"),
+        (codec.ItemInformation(institution_id="central", item_identifier="I0001"), b"18"),
+        (
+            codec.Checkout(
+                institution_id="central", patron_identifier="P1001", item_identifier="I0001"
+            ),
+            b"12",
+        ),
+        (codec.Checkin(institution_id="central", item_identifier="I0001"), b"10"),
+        (
+            codec.Renew(
+                institution_id="central", patron_identifier="P1001", item_identifier="I0001"
+            ),
+            b"30",
+        ),
+        (codec.RenewAll(institution_id="central", patron_identifier="P1001"), b"66"),
+        (
+            codec.Hold(
+                institution_id="central", patron_identifier="P1001", item_identifier="I0001"
+            ),
+            b"16",
+        ),
+        (
+            codec.FeePaid(institution_id="central", patron_identifier="P1001", fee_amount="1.00"),
+            b"38",
+        ),
+        (codec.BlockPatron(institution_id="central", patron_identifier="P1001"), b"24"),
+        (codec.PatronEnable(institution_id="central", patron_identifier="P1001"), b"26"),
+        (codec.EndPatronSession(institution_id="central", patron_identifier="P1001"), b"36"),
+    ],
+    ids=lambda value: value.command if isinstance(value, codec.Message) else None,
+)
+def test_a_request_the_server_fails_to_do_gets_its_refusal_not_silence(
+    raw, reader, items, monkeypatch, caplog, request_, response_code
+):
+    def broken(session, message, at):
+        raise DatabaseError("the database has gone away")
+
+    monkeypatch.setitem(handlers.HANDLERS, type(request_), broken)
+    raw.send(codec.encode(request_, sequence=4, error_detection=True))
+    frame = raw.read()
+    assert frame[:2] == response_code
+    assert b"AY4AZ" in frame  # the same sequence number, and a checksum
+    answer = strict(frame)
+    assert FAILED in answer.screen_message
+    for flag in ("ok", "payment_accepted", "end_session", "online_status"):
+        assert getattr(answer, flag, "0") in ("0", "N")
+    assert "the database has gone away" in caplog.text  # logged, with the traceback
+    assert not Loan.objects.exists()
+    # The connection goes on.
+    monkeypatch.undo()
+    raw.send(codec.encode(codec.SCStatus()))
+    assert strict(raw.read()).online_status == "Y"

@@ -184,6 +184,21 @@ def refuse_unreadable(
         )
 
 
+def refuse_failed(
+    session: Session, message: codec.Message, *, at: datetime | None = None
+) -> codec.Message:
+    """The answer to a request whose handler failed (a bug, the database gone): that
+    request's refusal, so the machine is never left waiting. The handler's transaction was
+    rolled back, so nothing was done. An SC status gets an "offline" status."""
+    with translation.override(session.language):
+        return refusal(
+            session,
+            message,
+            at or timezone.now(),
+            (_("This cannot be done just now. Nothing was done; please ask at the desk."),),
+        )
+
+
 # Requests whose handlers write.
 WRITES = frozenset(
     {
@@ -262,24 +277,30 @@ def login(session: Session, message: codec.Login, at: datetime) -> codec.Message
     return codec.LoginResponse(ok=True)
 
 
+def _offline(at: datetime, screen: tuple[str, ...]) -> codec.ACSStatus:
+    """The ACS status of a server that does nothing for this machine now: before login, or
+    when answering failed."""
+    return codec.ACSStatus(
+        online_status=False,
+        checkin_ok=False,
+        checkout_ok=False,
+        acs_renewal_policy=False,
+        status_update_ok=False,
+        offline_ok=False,
+        timeout_period=30,
+        retries_allowed=3,
+        date_time_sync=_local(at),
+        institution_id="",
+        supported_messages=codec.supported_messages({"login", "sc_acs_status"}),
+        screen_message=screen,
+    )
+
+
 @handles(codec.SCStatus)
 def sc_status(session: Session, message: codec.SCStatus, at: datetime) -> codec.Message:
     terminal = session.terminal
     if terminal is None:
-        return codec.ACSStatus(
-            online_status=False,
-            checkin_ok=False,
-            checkout_ok=False,
-            acs_renewal_policy=False,
-            status_update_ok=False,
-            offline_ok=False,
-            timeout_period=30,
-            retries_allowed=3,
-            date_time_sync=_local(at),
-            institution_id="",
-            supported_messages=codec.supported_messages({"login", "sc_acs_status"}),
-            screen_message=(_("Log in first."),),
-        )
+        return _offline(at, (_("Log in first."),))
     names = supported()
     branch = terminal.branch
     return codec.ACSStatus(
@@ -761,6 +782,8 @@ def refusal(
     reader = getattr(message, "patron_identifier", "")
     if isinstance(message, codec.Login):
         return codec.LoginResponse(ok=False)
+    if isinstance(message, codec.SCStatus):
+        return _offline(at, screen)
     if isinstance(message, codec.Checkout | codec.Renew):
         response_type = (
             codec.CheckoutResponse if isinstance(message, codec.Checkout) else codec.RenewResponse

@@ -127,10 +127,21 @@ def _reply(
         logger.warning("SIP2 %s: %s; not answered", session.peer, exc)
         return b""
     except Exception:
-        # A bug or a lost database must not end the kiosk's connection: it can retry.
+        # A bug or a lost database must not end the kiosk's connection, nor leave it waiting:
+        # it gets the request's refusal, and can retry.
         logger.exception("SIP2 %s: error answering %s", session.peer, _excerpt(frame))
         close_old_connections()
-        return b""
+        try:
+            reply = codec.encode(
+                handlers.refuse_failed(session, message),
+                sequence=sequence,
+                error_detection=checksummed or sequence is not None,
+                encoding=ENCODING,
+            )
+        except Exception:
+            logger.exception("SIP2 %s: cannot refuse %s either", session.peer, message.command)
+            return b""
+        return reply
     session.last_request = frame
     session.last_response = reply
     return reply
