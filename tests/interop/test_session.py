@@ -197,7 +197,7 @@ def test_a_message_split_across_reads_is_put_back_together(raw, terminal):
     assert strict(raw.read()).ok == "1"
 
 
-def test_an_error_while_answering_is_logged_and_the_connection_goes_on(
+def test_an_error_while_answering_is_logged_refused_and_the_connection_goes_on(
     raw, terminal, caplog, monkeypatch
 ):
     def broken(session, message, at):
@@ -214,6 +214,8 @@ def test_an_error_while_answering_is_logged_and_the_connection_goes_on(
             )
         )
         raw.send(codec.encode(codec.SCStatus(), sequence=2))
+        refused = strict(raw.read())  # the item information's refusal, not silence
+        assert (refused.item_identifier, refused.circulation_status) == ("I1", "01")
         assert strict(raw.read()).online_status == "Y"
     assert "error answering" in caplog.text
     assert "the database went away" in caplog.text
