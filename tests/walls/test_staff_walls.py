@@ -167,6 +167,8 @@ def test_no_staff_url_lets_in_whom_the_table_keeps_out(role, db, media):
         for case in all_cases:
             response = send(client, case)
             allowed = case.allowed_for(role)
+            if "Content-Security-Policy" not in response:  # tests/walls/test_headers.py
+                wrong.append(f"no Content-Security-Policy: {case.method} {case.path}")
             if allowed and refused(response):
                 wrong.append(
                     f"refused but allowed: {case.method} {case.path} ({case.url.name}) "
