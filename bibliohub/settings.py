@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "bibliohub.programs",
     "bibliohub.portal",
     "bibliohub.community",
+    "bibliohub.listening",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,12 @@ if PROXY_COUNT:
 # wrong PINs lock one card is the library's policy (patrons.PinPolicy, in the administration).
 PIN_PLACE_FAILURES = int(os.environ.get("BIBLIOHUB_PIN_PLACE_FAILURES", "20"))
 PIN_PLACE_MINUTES = int(os.environ.get("BIBLIOHUB_PIN_PLACE_MINUTES", "15"))
+# Complaints, suggestions and thanks from the public form: how many one web address may send
+# within so many minutes (a school or a library's own computers share one address), and the
+# largest attachment accepted.
+FEEDBACK_PER_PLACE = int(os.environ.get("BIBLIOHUB_FEEDBACK_PER_PLACE", "5"))
+FEEDBACK_WINDOW_MINUTES = int(os.environ.get("BIBLIOHUB_FEEDBACK_WINDOW_MINUTES", "60"))
+FEEDBACK_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("BIBLIOHUB_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,0 +1,71 @@
+"""Reads: the staff list within a user's branches, one item for a member of staff, and
+the published "you said, we did" summaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from bibliohub.accounts import access
+from bibliohub.accounts.models import Role, User
+from bibliohub.libraries.models import Branch
+from bibliohub.listening.models import OPEN_STATES, Feedback
+
+
+def feedback_for_staff(
+    user: User,
+    *,
+    at: datetime,
+    branch: Branch | None = None,
+    state: str | None = None,
+    kind: str | None = None,
+    topic: str | None = None,
+    overdue: bool = False,
+) -> QuerySet[Feedback]:
+    """Items of the branches `user` acts for, newest first, filtered."""
+    items = Feedback.objects.filter(branch__in=access.branches_for(user)).select_related(
+        "branch", "assignee"
+    )
+    if branch is not None:
+        items = items.filter(branch=branch)
+    if state:
+        items = items.filter(state=state)
+    if kind:
+        items = items.filter(kind=kind)
+    if topic:
+        items = items.filter(topic=topic)
+    if overdue:
+        items = items.filter(state__in=OPEN_STATES, deadline__lt=at)
+    return items
+
+
+def feedback_for_edit(user: User, pk: int) -> Feedback:
+    """One item, 404 when there is none, 403 when it belongs to a branch `user` does not
+    act for."""
+    item = get_object_or_404(Feedback.objects.select_related("branch", "assignee"), pk=pk)
+    access.require_branch(user, item.branch)
+    return item
+
+
+def published() -> QuerySet[Feedback]:
+    """What the library chose to publish, newest first: only the public summaries are
+    meant to be shown."""
+    return (
+        Feedback.objects.filter(publish=True)
+        .exclude(public_summary="")
+        .select_related("branch")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def assignable(item: Feedback) -> QuerySet[User]:
+    """Members of staff who may answer `item`: those of its branch and the network-wide."""
+    network_wide = Q(role__in=[Role.ADMINISTRATOR, Role.NETWORK_MANAGER]) | Q(is_superuser=True)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(branches=item.branch, role=Role.BRANCH_LIBRARIAN) | network_wide)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
