@@ -149,6 +149,12 @@ TABLE: dict[str, Wall] = {
     "staff:community:requests": _staff(),
     "staff:community:request": _branch(_pk("mentoring")),
     "staff:community:dynamics": _staff(),
+    # --- complaints, suggestions and thanks: each item belongs to one branch
+    "staff:listening:list": _staff(),
+    "staff:listening:new": _staff(),
+    "staff:listening:detail": _branch(_pk("feedback")),
+    "staff:listening:attachment": _branch(_pk("feedback")),
+    "staff:listening:act": _branch(lambda s: {"pk": s.feedback.pk, "action": "acknowledge"}),
     # --- the front desk
     "staff:circulation:home": _staff(),
     "staff:circulation:choose_desk": _staff(),

@@ -43,6 +43,7 @@ from bibliohub.community.models import (
     Volunteer,
 )
 from bibliohub.libraries.models import Branch, CalendarException, Network, OpeningPeriod
+from bibliohub.listening.models import Feedback
 from bibliohub.patrons.models import AgeBand, Block, Patron, PatronCategory, PatronStatus
 from bibliohub.programs.models import Event, Format, Occurrence, Registration, Submission
 from bibliohub.spaces.models import Booking, Resource
@@ -340,5 +341,18 @@ def _side(
         topic=Topic.START,
         message="Help me start",
         created_at=AT,
+    )
+    o["feedback"] = Feedback.objects.create(
+        network=network,
+        number=f"2026-000{1 if name == 'A' else 2}",
+        kind="complaint",
+        topic="building",
+        branch=branch,
+        text="The lift is broken",
+        channel="form",
+        language="uk",
+        received_at=AT,
+        deadline=AT + timedelta(days=30),
+        attachment=ContentFile(b"%PDF-1.7 a letter", name="letter.pdf"),
     )
     return side
