@@ -87,7 +87,7 @@ class DeskFeedbackForm(FeedbackForm):
 class FilterForm(forms.Form):
     branch = forms.ChoiceField(label=_("Branch"), required=False)
     state = forms.ChoiceField(
-        label=_("State"), required=False,
+        label=_("Status"), required=False,
         choices=[("", pgettext_lazy("any state", "Any")), *FeedbackState.choices],
     )
     kind = forms.ChoiceField(

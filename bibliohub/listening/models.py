@@ -148,7 +148,7 @@ class Feedback(models.Model):
     language = models.CharField(_("preferred language"), max_length=10)
     attachment = models.FileField(_("attachment"), upload_to=attachment_path, blank=True)
     state = models.CharField(
-        _("state"), max_length=20, choices=FeedbackState.choices, default=FeedbackState.RECEIVED
+        _("status"), max_length=20, choices=FeedbackState.choices, default=FeedbackState.RECEIVED
     )
     received_at = models.DateTimeField(_("received"))
     received_by = models.ForeignKey(
