@@ -199,7 +199,9 @@ def _mail(item: Feedback, what: str) -> None:
 
 
 def _locked(item: Feedback, actor: Actor) -> Feedback:
-    locked = Feedback.objects.select_for_update().select_related("branch").get(pk=item.pk)
+    locked = (
+        Feedback.objects.select_for_update(of=("self",)).select_related("branch").get(pk=item.pk)
+    )
     access.require_actor_branch(actor, locked.branch)
     return locked
 
@@ -375,7 +377,7 @@ def warn_overdue(*, actor: Actor, at: datetime) -> int:
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             item = (
-                Feedback.objects.select_for_update()
+                Feedback.objects.select_for_update(of=("self",))
                 .select_related("branch", "assignee")
                 .get(pk=pk)
             )
