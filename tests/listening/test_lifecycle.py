@@ -57,14 +57,14 @@ def test_a_complaint_goes_from_its_number_to_its_closing_and_back(
     assert answered.detail == {"number": "2026-0001", "mailed": True, "in_time": True}
 
 
-def test_the_answer_is_mailed_in_the_persons_language(
+def test_the_answer_is_mailed_to_the_person_who_wrote(
     central, central_librarian, mailoutbox, django_capture_on_commit_callbacks
 ):
     staff = Actor.for_staff(central_librarian)
     with django_capture_on_commit_callbacks(execute=True):
         item = submit(central, email="czytelnik@example.org", language="pl")
         services.answer(item, text="Dziękujemy.", actor=staff, at=AT)
-    # Rendered with Polish active: the dates and the words are the reader's.
+    assert mailoutbox[1].to == ["czytelnik@example.org"]
     assert "Dziękujemy." in mailoutbox[1].body and "2026-0001" in mailoutbox[1].subject
 
 
@@ -202,3 +202,26 @@ def test_overdue_items_warn_the_assignee_and_the_manager_once_a_day(
     assert services.warn_overdue(actor=job, at=late + timedelta(days=1)) == 1
     warned = Entry.objects.filter(domain="listening", kind=kinds.OVERDUE_WARNED.code)
     assert warned.count() == 2 and warned[0].channel == "job"
+
+
+def test_an_administrator_sets_the_deadlines_through_the_service(client, network, admin_user):
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/listening/listeningsettings/add/",
+        {"network": network.pk, "response_days": 25, "quick_response_days": 12},
+    )
+    assert response.status_code == 302
+    assert services.settings_for(network).response_days == 25
+    entry = Entry.objects.get(domain="listening", kind=kinds.SETTINGS_SAVED.code)
+    assert entry.channel == "admin" and entry.detail == {"response_days": 25, "quick_response_days": 12}
+
+
+def test_the_acknowledgement_is_written_in_the_persons_language(
+    central, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(central, email="reader@example.org", language="uk")
+    # The date the answer is due, as a Ukrainian reader writes it.
+    assert "31 грудня 2026" in mailoutbox[0].body
