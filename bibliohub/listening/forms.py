@@ -79,7 +79,7 @@ class PublicFeedbackForm(FeedbackForm):
 class DeskFeedbackForm(FeedbackForm):
     """What a librarian types for someone who spoke at the desk or left a paper note."""
 
-    channel = forms.ChoiceField(label=_("Received"), choices=DESK_CHANNELS)
+    channel = forms.ChoiceField(label=_("How it was received"), choices=DESK_CHANNELS)
 
     field_order = ["channel", "kind", "topic", "branch", "text"]
 

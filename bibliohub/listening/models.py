@@ -139,7 +139,7 @@ class Feedback(models.Model):
     )
     text = models.TextField(_("text"))
     channel = models.CharField(
-        _("received by"), max_length=10, choices=FeedbackChannel.choices
+        _("how it was received"), max_length=10, choices=FeedbackChannel.choices
     )
     # Contact: all empty for an anonymous item.
     contact_name = models.CharField(_("name"), max_length=200, blank=True)
