@@ -35,6 +35,7 @@ from bibliohub.history import Actor
 from bibliohub.history.models import ClosedPeriod
 from bibliohub.history.services import changed_fields, record
 from bibliohub.libraries.models import Branch, Network
+from bibliohub.refusals import Refused
 
 # No branch counts more in a day; a bigger number is a typing mistake.
 MAX_DAILY = 1_000_000
@@ -42,13 +43,12 @@ MAX_DAILY = 1_000_000
 MAX_READING = timedelta(days=1)
 
 
-class DaybookRefused(Exception):
-    """Counts or figures that cannot be saved; messages keyed by the field they belong to
-    ("" for the change as a whole), every problem at once."""
+class DaybookRefused(Refused):
+    """Counts or figures that cannot be saved: every problem at once, its wordings keyed by the field
+    they belong to ("" for the whole; `errors`), as bibliohub.refusals.Refused gives them."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{k or 'change'}: {' '.join(v)}" for k, v in errors.items()))
+        super().__init__(fields=errors)
 
 
 def cell(day: date, measure: str) -> str:

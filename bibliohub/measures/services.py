@@ -16,14 +16,15 @@ from bibliohub.history.services import record
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.measures.kinds import TARGET_REMOVED, TARGET_SET
 from bibliohub.measures.models import Target
+from bibliohub.refusals import Refused
 
 
-class TargetRefused(Exception):
-    """A target that cannot be saved; messages keyed by field ("" for the whole)."""
+class TargetRefused(Refused):
+    """A target that cannot be saved: every problem at once, its wordings keyed by the field
+    they belong to ("" for the whole; `errors`), as bibliohub.refusals.Refused gives them."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{k or 'target'}: {' '.join(v)}" for k, v in errors.items()))
+        super().__init__(fields=errors)
 
 
 def _text(value: Decimal | None) -> str | None:

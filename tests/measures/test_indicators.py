@@ -1,0 +1,144 @@
+"""Each indicator over a small world whose numbers are worked out here by hand, from the
+roll-ups of the history; forgetting who the patrons were (anonymised loans, an erased patron)
+changes no figure.
+
+The world, in December 2026 (AT is 1 December, 10:00 in Kyiv):
+- three adults registered at the central library that morning;
+- three copies at the central library, one each lent to the three of them (3 checkouts);
+- the first renewed online by its borrower, the second at the desk (2 renewals);
+- a fourth checkout refused: the first copy is already out (1 refusal);
+- the copies returned on 15 December;
+- the central library counted 10 and 15 visits on 2 and 3 December, the riverside gate
+  counter 7 on 2 December; the central library serves 1,000 people;
+- the census of copies and of cards on 31 December: three loanable copies, three cards.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bibliohub.catalog import census as copies_census
+from bibliohub.circulation import services
+from bibliohub.circulation.errors import CheckoutRefused
+from bibliohub.daybook import services as daybook
+from bibliohub.daybook.models import Figure as YearFigure
+from bibliohub.daybook.models import Measure
+from bibliohub.history import Actor, indicators
+from bibliohub.history.indicators import Period, Scope
+from bibliohub.history.rollup import roll_up
+from bibliohub.patrons import census as patrons_census
+from bibliohub.patrons import services as patron_services
+from tests.circulation.conftest import AT, KYIV, _register
+
+YEAR = Period.year(2026)
+DECEMBER_31 = datetime(2026, 12, 31, 23, 0, tzinfo=KYIV)
+
+
+@pytest.fixture
+def world(lend, make_item, adult_category, central, riverside, central_librarian, manager,
+          network, default_rule):
+    desk = Actor.for_staff(central_librarian)
+    people = [
+        _register(name, card, adult_category, central, central_librarian,
+                  date_of_birth=date(1980 + n, 1, 1))
+        for n, (name, card) in enumerate((("Koval", "P0101"), ("Melnyk", "P0102"),
+                                          ("Bondar", "P0103")))
+    ]
+    copies = [make_item() for _ in people]
+    loans = [lend(p, c, at=AT + timedelta(hours=n)) for n, (p, c) in enumerate(zip(people, copies))]
+    services.renew(loan=loans[0], branch=central, actor=Actor.for_patron(people[0]),
+                   at=AT + timedelta(days=1))
+    services.renew(loan=loans[1], branch=central, actor=desk, at=AT + timedelta(days=1))
+    with pytest.raises(CheckoutRefused):
+        lend(people[1], copies[0], at=AT + timedelta(days=2))
+    for copy in copies:
+        services.checkin(item=copy, branch=central, actor=desk, at=AT + timedelta(days=14))
+    daybook.save_counts(
+        central,
+        counts={(date(2026, 12, 2), Measure.VISITS): 10, (date(2026, 12, 3), Measure.VISITS): 15},
+        actor=desk,
+        at=AT + timedelta(days=3),
+    )
+    counter, _secret = daybook.add_counter(riverside, name="Main door",
+                                           actor=Actor.for_staff(manager), at=AT)
+    start = datetime(2026, 12, 2, 9, 0, tzinfo=KYIV)
+    daybook.receive_readings(
+        counter, readings=[daybook.Reading(start, start + timedelta(hours=9), 7)],
+        at=AT + timedelta(days=3),
+    )
+    daybook.set_yearly_figure(
+        network=network, branch=central, year=2026, figure=YearFigure.POPULATION,
+        value=Decimal(1000), actor=Actor.for_staff(manager), at=AT,
+    )
+    census = Actor.for_job("census")
+    copies_census.count_copies(network, day=date(2026, 12, 31), actor=census, at=DECEMBER_31)
+    patrons_census.count_patrons(network, day=date(2026, 12, 31), actor=census, at=DECEMBER_31)
+    roll_up()
+    return people, loans
+
+
+def _values(network, branch=None) -> dict[str, Decimal | None]:
+    scope = Scope(network.pk, branch.pk if branch is not None else None)
+    return {code: figure.value for code, figure in indicators.figures(YEAR, [scope])[scope].items()}
+
+
+def test_each_indicator_equals_the_count_by_hand(world, network, central, riverside):
+    everywhere = _values(network)
+    at_central = _values(network, central)
+    at_riverside = _values(network, riverside)
+    loans = 3 + 2
+    expected = {
+        "loans": loans,
+        "loans_excluding_renewals": 3,
+        "renewals": 2,
+        "refusals": 1,
+        "refusal_rate": Decimal(100) / loans,  # 1 refusal per 5 loans: 20 per 100
+        "collection_turnover": Decimal(loans) / 3,  # 5 loans over 3 loanable copies
+        "stock_not_used": 0,  # each of the 3 copies was lent
+        "loans_per_user": Decimal(loans) / 3,
+        "registered_users": 3,
+        "new_users": 3,
+        "active_users": 3,
+        "e_service_users": 1,  # the online renewal
+        "regular_users": 0,  # active in one month only, not six
+        "visits": 10 + 15 + 7,
+    }
+    for code, value in expected.items():
+        assert everywhere[code] == pytest.approx(Decimal(value), abs=Decimal("0.0001")), code
+    assert at_central["loans"] == loans and at_riverside["loans"] == 0
+    assert at_central["visits"] == 25 and at_riverside["visits"] == 7
+    # Per inhabitant: only the central library's population is entered.
+    assert at_central["visits_per_capita"] == Decimal("0.025")
+    assert at_central["loans_per_capita"] == Decimal("0.005")
+    assert at_central["population_reached"] == Decimal("0.3")  # 3 users of 1,000, in %
+    assert at_riverside["visits_per_capita"] is None
+
+
+def test_what_nobody_entered_is_missing_not_zero(world, network, riverside):
+    scope = Scope(network.pk, riverside.pk)
+    found = indicators.figures(YEAR, [scope], codes=["reference_questions", "visits_per_capita"])
+    assert found[scope]["reference_questions"].missing == "not_recorded"
+    assert found[scope]["visits_per_capita"].missing == "no_denominator"
+
+
+def test_the_numerator_and_denominator_are_given_with_the_value(world, network):
+    scope = Scope(network.pk)
+    figure = indicators.figures(YEAR, [scope], codes=["refusal_rate"])[scope]["refusal_rate"]
+    assert (figure.numerator, figure.denominator, figure.value) == (1, 5, 20)
+
+
+def test_anonymising_loans_and_erasing_a_patron_change_no_figure(world, network, central,
+                                                                  central_librarian):
+    people, _loans = world
+    before = (_values(network), _values(network, central))
+    assert services.anonymise_returned_loans(
+        at=AT + timedelta(days=60), actor=Actor.for_job("anonymised")
+    ) == 3
+    patron_services.erase_patron(people[2], branch=central,
+                                 actor=Actor.for_staff(central_librarian),
+                                 at=AT + timedelta(days=61))
+    roll_up()
+    assert (_values(network), _values(network, central)) == before
