@@ -38,19 +38,39 @@ DECEMBER_31 = datetime(2026, 12, 31, 23, 0, tzinfo=KYIV)
 
 
 @pytest.fixture
-def world(lend, make_item, adult_category, central, riverside, central_librarian, manager,
-          network, default_rule):
+def world(
+    lend,
+    make_item,
+    adult_category,
+    central,
+    riverside,
+    central_librarian,
+    manager,
+    network,
+    default_rule,
+):
     desk = Actor.for_staff(central_librarian)
     people = [
-        _register(name, card, adult_category, central, central_librarian,
-                  date_of_birth=date(1980 + n, 1, 1))
-        for n, (name, card) in enumerate((("Koval", "P0101"), ("Melnyk", "P0102"),
-                                          ("Bondar", "P0103")))
+        _register(
+            name,
+            card,
+            adult_category,
+            central,
+            central_librarian,
+            date_of_birth=date(1980 + n, 1, 1),
+        )
+        for n, (name, card) in enumerate(
+            (("Koval", "P0101"), ("Melnyk", "P0102"), ("Bondar", "P0103"))
+        )
     ]
     copies = [make_item() for _ in people]
-    loans = [lend(p, c, at=AT + timedelta(hours=n)) for n, (p, c) in enumerate(zip(people, copies))]
-    services.renew(loan=loans[0], branch=central, actor=Actor.for_patron(people[0]),
-                   at=AT + timedelta(days=1))
+    loans = [
+        lend(p, c, at=AT + timedelta(hours=n))
+        for n, (p, c) in enumerate(zip(people, copies, strict=True))
+    ]
+    services.renew(
+        loan=loans[0], branch=central, actor=Actor.for_patron(people[0]), at=AT + timedelta(days=1)
+    )
     services.renew(loan=loans[1], branch=central, actor=desk, at=AT + timedelta(days=1))
     with pytest.raises(CheckoutRefused):
         lend(people[1], copies[0], at=AT + timedelta(days=2))
@@ -62,16 +82,23 @@ def world(lend, make_item, adult_category, central, riverside, central_librarian
         actor=desk,
         at=AT + timedelta(days=3),
     )
-    counter, _secret = daybook.add_counter(riverside, name="Main door",
-                                           actor=Actor.for_staff(manager), at=AT)
+    counter, _secret = daybook.add_counter(
+        riverside, name="Main door", actor=Actor.for_staff(manager), at=AT
+    )
     start = datetime(2026, 12, 2, 9, 0, tzinfo=KYIV)
     daybook.receive_readings(
-        counter, readings=[daybook.Reading(start, start + timedelta(hours=9), 7)],
+        counter,
+        readings=[daybook.Reading(start, start + timedelta(hours=9), 7)],
         at=AT + timedelta(days=3),
     )
     daybook.set_yearly_figure(
-        network=network, branch=central, year=2026, figure=YearFigure.POPULATION,
-        value=Decimal(1000), actor=Actor.for_staff(manager), at=AT,
+        network=network,
+        branch=central,
+        year=2026,
+        figure=YearFigure.POPULATION,
+        value=Decimal(1000),
+        actor=Actor.for_staff(manager),
+        at=AT,
     )
     census = Actor.for_job("census")
     copies_census.count_copies(network, day=date(2026, 12, 31), actor=census, at=DECEMBER_31)
@@ -130,15 +157,22 @@ def test_the_numerator_and_denominator_are_given_with_the_value(world, network):
     assert (figure.numerator, figure.denominator, figure.value) == (1, 5, 20)
 
 
-def test_anonymising_loans_and_erasing_a_patron_change_no_figure(world, network, central,
-                                                                  central_librarian):
+def test_anonymising_loans_and_erasing_a_patron_change_no_figure(
+    world, network, central, central_librarian
+):
     people, _loans = world
     before = (_values(network), _values(network, central))
-    assert services.anonymise_returned_loans(
-        at=AT + timedelta(days=60), actor=Actor.for_job("anonymised")
-    ) == 3
-    patron_services.erase_patron(people[2], branch=central,
-                                 actor=Actor.for_staff(central_librarian),
-                                 at=AT + timedelta(days=61))
+    assert (
+        services.anonymise_returned_loans(
+            at=AT + timedelta(days=60), actor=Actor.for_job("anonymised")
+        )
+        == 3
+    )
+    patron_services.erase_patron(
+        people[2],
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=AT + timedelta(days=61),
+    )
     roll_up()
     assert (_values(network), _values(network, central)) == before
