@@ -4,7 +4,7 @@ changes no figure.
 
 The world, in December 2026 (AT is 1 December, 10:00 in Kyiv):
 - three adults registered at the central library that morning;
-- three copies at the central library, one each lent to the three of them (3 checkouts);
+- three copies at the central library (two in Ukrainian, one in Polish), one each lent to the three of them (3 checkouts);
 - the first renewed online by its borrower, the second at the desk (2 renewals);
 - a fourth checkout refused: the first copy is already out (1 refusal);
 - the copies returned on 15 December;
@@ -15,11 +15,15 @@ The world, in December 2026 (AT is 1 December, 10:00 in Kyiv):
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
+from bibliohub.accounts.services import issue_api_token, revoke_api_token
 from bibliohub.catalog import census as copies_census
 from bibliohub.circulation import services
 from bibliohub.circulation.errors import CheckoutRefused
@@ -64,6 +68,9 @@ def world(
         )
     ]
     copies = [make_item() for _ in people]
+    for copy, language in zip(copies, ("ukr", "pol", "ukr"), strict=True):
+        copy.record.languages = [language]
+        copy.record.save()
     loans = [
         lend(p, c, at=AT + timedelta(hours=n))
         for n, (p, c) in enumerate(zip(people, copies, strict=True))
@@ -144,6 +151,14 @@ def test_each_indicator_equals_the_count_by_hand(world, network, central, rivers
     assert at_riverside["visits_per_capita"] is None
 
 
+def test_loans_by_language_of_the_material(world, network, central):
+    scope = Scope(network.pk, central.pk)
+    found = indicators.breakdown("loans", "language", YEAR, [scope])[scope]
+    # The Ukrainian copies: one lent and renewed online, one lent; the Polish one lent and
+    # renewed at the desk.
+    assert {value: figure.value for value, figure in found.items()} == {"ukr": 3, "pol": 2}
+
+
 def test_what_nobody_entered_is_missing_not_zero(world, network, riverside):
     scope = Scope(network.pk, riverside.pk)
     found = indicators.figures(YEAR, [scope], codes=["reference_questions", "visits_per_capita"])
@@ -176,3 +191,91 @@ def test_anonymising_loans_and_erasing_a_patron_change_no_figure(
     )
     roll_up()
     assert (_values(network), _values(network, central)) == before
+
+
+# --- the command and the REST API -----------------------------------------------------------
+
+
+def _command(*args: str) -> str:
+    out = StringIO()
+    call_command("indicators", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_prints_every_indicator_as_json(world, central):
+    found = json.loads(_command("--year", "2026", "--branch", central.code, "--json"))
+    assert found["branch"] == central.code and found["period"]["label"] == "2026"
+    by_code = {line["code"]: line for line in found["indicators"]}
+    assert set(by_code) == set(indicators.codes())
+    loans = by_code["loans"]
+    assert (loans["value"], loans["numerator"], loans["unit"]) == (5, 5, "count")
+    assert loans["definition"].startswith("Loans of copies in the period")
+    rate = by_code["refusal_rate"]
+    assert (rate["value"], rate["numerator"], rate["denominator"]) == (20, 1, 5)
+    assert by_code["reference_questions"]["value"] is None
+    assert by_code["reference_questions"]["missing"] == "not_recorded"
+
+
+def test_the_command_breaks_an_indicator_down(world):
+    found = json.loads(_command("--year", "2026", "--code", "loans", "--by", "age_group", "--json"))
+    # Three adults in their forties.
+    assert [(p["value_of"], p["label"], p["value"]) for p in found["parts"]] == [
+        ("adult", "Adults (18–64)", 5)
+    ]
+
+
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        (("--year", "2026", "--branch", "NOWHERE"), "unknown branch: NOWHERE"),
+        (("--year", "2019"), "no data for 2019"),
+        (("--year", "2026", "--month", "13"), "no month 13"),
+        (("--year", "2026", "--code", "happiness"), "unknown indicator: happiness"),
+    ],
+)
+def test_the_command_exits_with_a_one_line_reason(world, args, reason):
+    with pytest.raises(CommandError, match=f"^{reason}$"):
+        _command(*args)
+
+
+def _get(client, token: str | None, **query):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.get("/api/v1/indicators", query, headers=headers)
+
+
+def test_the_api_gives_a_staff_member_the_figures_she_may_see(
+    client, world, central, riverside, manager, riverside_librarian
+):
+    _token, secret = issue_api_token(manager, name="reports", actor=Actor.system("t"), at=AT)
+    response = _get(client, secret, year=2026)
+    assert response.status_code == 200
+    by_code = {line["code"]: line for line in response.json()["indicators"]}
+    assert by_code["visits"]["value"] == 32 and response.json()["branch"] is None
+
+    _token, own = issue_api_token(riverside_librarian, name="mine", actor=Actor.system("t"), at=AT)
+    assert _get(client, own, year=2026, branch=riverside.code).status_code == 200
+    assert _get(client, own, year=2026, branch=central.code).status_code == 403
+    assert _get(client, own, year=2026).status_code == 403  # the whole network
+
+
+def test_the_api_refuses_who_is_not_staff_and_what_does_not_exist(client, world, manager):
+    assert _get(client, None, year=2026).status_code == 401
+    assert _get(client, "bh_wrong", year=2026).status_code == 401
+    token, secret = issue_api_token(manager, name="old", actor=Actor.system("t"), at=AT)
+    revoke_api_token(token, actor=Actor.system("t"), at=AT)
+    assert _get(client, secret, year=2026).status_code == 401
+    _token, secret = issue_api_token(manager, name="new", actor=Actor.system("t"), at=AT)
+    assert _get(client, secret, year=2019).status_code == 404
+    assert _get(client, secret, year=2026, branch="NOWHERE").status_code == 404
+    assert _get(client, secret, year=2026, quarter=5).status_code == 400
+
+
+def test_the_api_describes_every_indicator(client, manager):
+    client.force_login(manager)
+    found = client.get("/api/v1/indicators/definitions").json()
+    assert [d["code"] for d in found] == indicators.codes()
+    regular = next(d for d in found if d["code"] == "regular_users")
+    assert (
+        regular["settings"] == {"months": 6}
+        and "at least 6 different months" in regular["definition"]
+    )
