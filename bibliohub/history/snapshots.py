@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from bibliohub.history import indicators, rollup
 from bibliohub.history.actors import Actor
@@ -23,10 +23,18 @@ from bibliohub.history.indicators import Figure, Period, Scope
 from bibliohub.history.kinds import FIGURES_ACCEPTED, PERIOD_CLOSED
 from bibliohub.history.models import ClosedPeriod, FrozenFigure, PeriodKind
 from bibliohub.history.services import record
+from bibliohub.refusals import Reasons, Refused
 
 
-class CloseRefused(Exception):
-    """A period that cannot be closed, with the reason in words."""
+class CloseReason(Reasons):
+    NOT_ENDED = "period_not_ended", _("This period has not ended yet.")
+    CLOSED_ALREADY = "period_closed_already", _("This period is closed already.")
+
+
+class CloseRefused(Refused):
+    """A period that cannot be closed (bibliohub.refusals.Refused)."""
+
+    reasons: list[CloseReason]
 
 
 def close_period(
@@ -45,9 +53,9 @@ def close_period(
     Raises CloseRefused for a period that has not ended yet or is closed already. Records
     PERIOD_CLOSED for each period closed."""
     if period.end >= timezone.localdate(at):
-        raise CloseRefused(_("This period has not ended yet."))
+        raise CloseRefused([CloseReason.NOT_ENDED])
     if indicators.closed_period(period, network_id) is not None:
-        raise CloseRefused(_("This period is closed already."))
+        raise CloseRefused([CloseReason.CLOSED_ALREADY])
     rollup.roll_up()
     closed = []
     with transaction.atomic():

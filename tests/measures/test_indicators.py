@@ -30,9 +30,11 @@ from bibliohub.circulation.errors import CheckoutRefused
 from bibliohub.daybook import services as daybook
 from bibliohub.daybook.models import Figure as YearFigure
 from bibliohub.daybook.models import Measure
-from bibliohub.history import Actor, indicators
+from bibliohub.history import Actor, indicators, snapshots
 from bibliohub.history.indicators import Period, Scope
 from bibliohub.history.rollup import roll_up
+from bibliohub.history.snapshots import CloseRefused
+from bibliohub.measures import services as measures
 from bibliohub.patrons import census as patrons_census
 from bibliohub.patrons import services as patron_services
 from tests.circulation.conftest import AT, KYIV, _register
@@ -279,3 +281,54 @@ def test_the_api_describes_every_indicator(client, manager):
         regular["settings"] == {"months": 6}
         and "at least 6 different months" in regular["definition"]
     )
+
+
+# --- closing a period -------------------------------------------------------------------------
+
+CLOSED_AT = datetime(2027, 1, 10, 9, 0, tzinfo=KYIV)
+
+
+def _read(network, code: str):
+    scope = Scope(network.pk)
+    (reading,) = indicators.read(YEAR, [scope], codes=[code])[scope]
+    return reading
+
+
+def test_a_closed_period_keeps_its_figures_and_shows_a_later_difference_to_review(
+    world, network, manager, lend, make_item
+):
+    people, _loans = world
+    staff = Actor.for_staff(manager)
+    closed = measures.close(YEAR, network=network, actor=staff, at=CLOSED_AT)
+    # The year, its four quarters and twelve months.
+    assert len(closed) == 17
+    (year,) = [c for c in closed if c.kind == "year"]
+    with pytest.raises(CloseRefused) as refused:
+        measures.close(YEAR, network=network, actor=staff, at=CLOSED_AT)
+    assert refused.value.codes == ["period_closed_already"]
+    with pytest.raises(CloseRefused) as refused:
+        measures.close(Period.year(2027), network=network, actor=staff, at=CLOSED_AT)
+    assert refused.value.codes == ["period_not_ended"]
+
+    # A loan of December entered late: the published figure stays, the difference is shown.
+    lend(people[0], make_item(), at=datetime(2026, 12, 20, 10, 0, tzinfo=KYIV))
+    roll_up()
+    reading = _read(network, "loans")
+    assert (reading.frozen, reading.figure.value, reading.recomputed) == (True, 5, None)
+    assert snapshots.recheck(year, at=CLOSED_AT) > 0
+    reading = _read(network, "loans")
+    assert reading.figure.value == 5 and reading.recomputed.value == 6
+
+    # The network's loans and the central library's.
+    assert snapshots.accept_recomputed(year, codes=["loans"], actor=staff, at=CLOSED_AT) == 2
+    reading = _read(network, "loans")
+    assert (reading.figure.value, reading.recomputed) == (6, None)
+
+
+def test_the_daybook_of_a_closed_period_cannot_change(world, network, central, manager):
+    staff = Actor.for_staff(manager)
+    measures.close(YEAR, network=network, actor=staff, at=CLOSED_AT)
+    day = date(2026, 12, 2)
+    with pytest.raises(daybook.DaybookRefused) as refused:
+        daybook.save_counts(central, counts={(day, Measure.VISITS): 11}, actor=staff, at=CLOSED_AT)
+    assert list(refused.value.errors) == [daybook.cell(day, Measure.VISITS)]
