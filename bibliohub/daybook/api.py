@@ -1,5 +1,5 @@
 """What gate counters post to: `POST /api/v1/daybook/gate-counts` with the device's own
-token (`Authorization: Bearer gc_…`, issued on the staff screen of gate counters) and the
+token (`Authorization: Bearer gc_…`, issued by `bibliohub gate-counter`) and the
 people counted in one or more periods. Idempotent per device and period: a period sent again
 is the same reading (a changed count corrects it)."""
 

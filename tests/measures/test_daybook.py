@@ -11,7 +11,14 @@ import pytest
 import time_machine
 
 from bibliohub.daybook import services as daybook
-from bibliohub.daybook.models import DailyCount, Figure, GateReading, Measure, YearlyFigure
+from bibliohub.daybook.models import (
+    DailyCount,
+    Figure,
+    GateCounter,
+    GateReading,
+    Measure,
+    YearlyFigure,
+)
 from bibliohub.daybook.services import DaybookRefused, cell
 from bibliohub.history import Actor
 from bibliohub.history.models import Entry
@@ -223,3 +230,22 @@ def test_a_body_that_is_not_readings_is_a_422(client, counter):
         headers=headers,
     )
     assert response.status_code == 422
+
+
+def test_an_administrator_adds_and_deactivates_a_counter_on_the_server(client, riverside):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("gate_counter", "--branch", riverside.code, "--name", "Side door", stdout=out)
+    secret = out.getvalue().strip()
+    gate = GateCounter.objects.get(name="Side door")
+    assert secret.startswith("gc_") and gate.hint == secret[-4:]
+    assert _post(client, secret, [_reading(9, 3)]).status_code == 200
+    call_command("gate_counter", "--deactivate", str(gate.pk), stdout=StringIO())
+    assert _post(client, secret, [_reading(10, 3)]).status_code == 401
+    saved = Entry.objects.filter(domain="daybook", kind="counter_saved").order_by("pk")
+    assert [e.detail.get("fields") for e in saved] == [None, ["is_active"]]
+    with pytest.raises(CommandError, match=r"^unknown branch: NOWHERE$"):
+        call_command("gate_counter", "--branch", "NOWHERE", "--name", "x")
