@@ -109,7 +109,7 @@ def save_counts(
         raise DaybookRefused(errors)
     rows = {
         (row.day, row.measure): row
-        for row in DailyCount.objects.select_for_update().filter(
+        for row in DailyCount.objects.select_for_update().order_by().filter(
             branch=branch,
             day__in={day for day, _measure in counts},
             measure__in={measure for _day, measure in counts},
@@ -256,7 +256,10 @@ def receive_readings(
     for reading in readings:
         problems = reading_problems(counter, reading, at=at)
         row = (
-            GateReading.objects.select_for_update().filter(counter=counter, start=reading.start).first()
+            GateReading.objects.select_for_update()
+            .order_by()
+            .filter(counter=counter, start=reading.start)
+            .first()
             if not problems
             else None
         )
@@ -349,7 +352,8 @@ def set_yearly_figure(
             errors.setdefault(figure, []).append(_("Enter a whole number of people."))
     if errors:
         raise DaybookRefused(errors)
-    rows = YearlyFigure.objects.select_for_update().filter(
+    # Unordered: the default ordering would join the branch, and lock it with the row.
+    rows = YearlyFigure.objects.select_for_update().order_by().filter(
         network=network, year=year, figure=figure
     )
     rows = rows.filter(branch=branch) if branch is not None else rows.filter(branch__isnull=True)

@@ -63,7 +63,10 @@ def save_target(
         errors.setdefault("change", []).append(_("A decrease cannot be more than 100 %."))
     if errors:
         raise TargetRefused(errors)
-    rows = Target.objects.select_for_update().filter(network=network, code=code, year=year)
+    # Unordered: the default ordering would join the branch, and lock it with the row.
+    rows = Target.objects.select_for_update().order_by().filter(
+        network=network, code=code, year=year
+    )
     rows = rows.filter(branch=branch) if branch is not None else rows.filter(branch__isnull=True)
     row = rows.first()
     before = (

@@ -47,9 +47,12 @@ def fill_distinct_year(apps, schema_editor):
                 f"GROUP BY {year('month')}, network_id{group}, pseudonym"
             )
             entry_bit = f"(1 << ({month('day')} - 1))"
-            for counter, value, kinds, extra in (
-                ("'copy'", "item_id", LENDS, "item_id IS NOT NULL"),
-                ("object_type", "object_id", OBJECTS, "object_id IS NOT NULL AND object_type != ''"),
+            # The counter: a constant (not grouped by: PostgreSQL refuses a constant in
+            # GROUP BY) or a column.
+            for counter, by_counter, value, kinds, extra in (
+                ("'copy'", "", "item_id", LENDS, "item_id IS NOT NULL"),
+                ("object_type", ", object_type", "object_id", OBJECTS,
+                 "object_id IS NOT NULL AND object_type != ''"),
             ):
                 which = " OR ".join(f"(domain = '{d}' AND kind = '{k}')" for d, k in kinds)
                 entry_branch = "COALESCE(branch_id, 0)" if branch != "-1" else "-1"
@@ -61,7 +64,8 @@ def fill_distinct_year(apps, schema_editor):
                     f"COUNT(DISTINCT {month('day')}), 0, NULL, NULL "
                     'FROM "history_entry" '
                     f"WHERE rolled_up AND ({which}) AND {extra} "
-                    f"GROUP BY {year('day')}, COALESCE(network_id, 0){entry_group}, {counter}, {value}"
+                    f"GROUP BY {year('day')}, COALESCE(network_id, 0){entry_group}{by_counter}, "
+                    f"{value}"
                 )
 
 
