@@ -32,8 +32,10 @@ from bibliohub.daybook.models import Figure as YearFigure
 from bibliohub.daybook.models import Measure
 from bibliohub.history import Actor, indicators, snapshots
 from bibliohub.history.indicators import Period, Scope
+from bibliohub.history.models import Entry
 from bibliohub.history.rollup import roll_up
 from bibliohub.history.snapshots import CloseRefused
+from bibliohub.measures import selectors
 from bibliohub.measures import services as measures
 from bibliohub.patrons import census as patrons_census
 from bibliohub.patrons import services as patron_services
@@ -332,3 +334,76 @@ def test_the_daybook_of_a_closed_period_cannot_change(world, network, central, m
     with pytest.raises(daybook.DaybookRefused) as refused:
         daybook.save_counts(central, counts={(day, Measure.VISITS): 11}, actor=staff, at=CLOSED_AT)
     assert list(refused.value.errors) == [daybook.cell(day, Measure.VISITS)]
+
+
+# --- targets ------------------------------------------------------------------------------
+
+
+def test_a_target_as_a_change_on_last_year_is_worked_out_and_checked(world, network, manager):
+    staff = Actor.for_staff(manager)
+    at = datetime(2026, 1, 5, 9, 0, tzinfo=KYIV)
+    # Refusals are better fewer: 10 % fewer than a baseline of 2 is 1.8, and 1 meets it.
+    measures.save_target(
+        network=network,
+        branch=None,
+        code="refusals",
+        year=2026,
+        baseline=Decimal(2),
+        target=None,
+        change=Decimal(-10),
+        actor=staff,
+        at=at,
+    )
+    # 6 loans aimed at: 5 does not meet it.
+    measures.save_target(
+        network=network,
+        branch=None,
+        code="loans",
+        year=2026,
+        baseline=None,
+        target=Decimal(6),
+        change=None,
+        actor=staff,
+        at=at,
+    )
+    scope = Scope(network.pk)
+    lines = {line.indicator.code: line for line in selectors.overview(YEAR, [scope])[scope]}
+    refusals, loans = lines["refusals"].goal, lines["loans"].goal
+    assert (refusals.baseline, refusals.value, refusals.met) == (2, Decimal("1.8"), True)
+    assert (loans.value, loans.met) == (6, False)
+    assert lines["loans"].change is None  # nothing in 2025 to compare with
+
+    with pytest.raises(measures.TargetRefused) as refused:
+        measures.save_target(
+            network=network,
+            branch=None,
+            code="loans",
+            year=2026,
+            baseline=None,
+            target=Decimal(6),
+            change=Decimal(-200),
+            actor=staff,
+            at=at,
+        )
+    assert refused.value.errors == {
+        "change": [
+            "Give either a target value or a change in %, not both.",
+            "A decrease cannot be more than 100 %.",
+        ]
+    }
+    assert (
+        measures.save_target(
+            network=network,
+            branch=None,
+            code="loans",
+            year=2026,
+            baseline=None,
+            target=None,
+            change=None,
+            actor=staff,
+            at=at,
+        )
+        is None
+    )
+    kinds = list(Entry.objects.filter(domain="measures").values_list("kind", flat=True))
+    assert kinds == ["target_set", "target_set", "target_removed"]
