@@ -143,6 +143,9 @@ def test_each_indicator_equals_the_count_by_hand(world, network, central, rivers
         "e_service_users": 1,  # the online renewal
         "regular_users": 0,  # active in one month only, not six
         "visits": 10 + 15 + 7,
+        "visits_per_user": Decimal(32) / 3,
+        "copies_held": 3,  # as counted on 31 December
+        "population_served": 1000,  # the network's: its one branch that entered it
     }
     for code, value in expected.items():
         assert everywhere[code] == pytest.approx(Decimal(value), abs=Decimal("0.0001")), code
@@ -153,6 +156,7 @@ def test_each_indicator_equals_the_count_by_hand(world, network, central, rivers
     assert at_central["loans_per_capita"] == Decimal("0.005")
     assert at_central["population_reached"] == Decimal("0.3")  # 3 users of 1,000, in %
     assert at_riverside["visits_per_capita"] is None
+    assert at_riverside["population_served"] is None
 
 
 def test_loans_by_language_of_the_material(world, network, central):
