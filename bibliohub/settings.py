@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "bibliohub.programs",
     "bibliohub.portal",
     "bibliohub.community",
+    "bibliohub.daybook",
+    "bibliohub.measures",
 ]
 
 MIDDLEWARE = [

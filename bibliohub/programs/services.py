@@ -308,7 +308,28 @@ def cancel_occurrence(
             cancelled += 1
     _record(kinds.DATE_CANCELLED, programme, actor=actor, at=at, obj=occurrence,
             detail={"registrations_cancelled": cancelled})
+    if occurrence.held_counted_at is not None:
+        # Counted as held already (programs.census): no longer.
+        record_held(occurrence, quantity=-1, actor=actor, at=at)
     return occurrence
+
+
+def record_held(occurrence: Occurrence, *, quantity: int, actor: Actor, at: datetime) -> None:
+    """Record HELD for `occurrence` (`quantity` 1, or -1 to take a count back) on the local
+    day it started, with its programme's branch, audience and format."""
+    event = occurrence.event
+    record(
+        kinds.HELD,
+        at=at,
+        day=timezone.localdate(occurrence.starts_at),
+        actor=actor,
+        branch=event.branch,
+        audience=_audience_of(event),
+        format=event.format,
+        obj=occurrence,
+        quantity=quantity,
+        detail={"event": event.pk},
+    )
 
 
 def _locked_occurrence(occurrence: Occurrence) -> Occurrence:
