@@ -232,7 +232,7 @@ def _read_unimarc(
     chunk: bytes, name: str, position: int, offset: int, warnings: list[str], schema: SchemaChoice
 ) -> ReadRecord | Problem:
     try:
-        record, repairs = unimarc.decode(chunk)
+        record, repairs, field_bytes = unimarc.decode_keeping_fields(chunk)
     except (unimarc.UnimarcDecodeError, unimarc.CharacterSetError) as exc:
         return Problem(name, position, str(exc), offset=offset, control_number=iso2709.control_number_of(chunk))
     except (ValueError, IndexError, KeyError, UnicodeError) as exc:
@@ -243,7 +243,10 @@ def _read_unimarc(
     found: Schema = unimarc.schema_of(record) if schema == "auto" else schema  # type: ignore[assignment]
     if found == "marc21":
         found = "unimarc"
-    return ReadRecord(position=position, record=record, offset=offset, warnings=[*warnings, *repairs], schema=found)
+    return ReadRecord(
+        position=position, record=record, offset=offset, warnings=[*warnings, *repairs],
+        field_bytes=None if warnings else field_bytes, schema=found,
+    )
 
 
 def _local(tag: object) -> str:

@@ -17,6 +17,7 @@ import pymarc
 from django.utils.translation import gettext as _
 from pymarc import Field, Indicators, Leader, Record, Subfield
 
+from bibliohub.catalog.marc import iso2709
 from bibliohub.catalog.marc.extract import (
     RecordFields,
     clean,
@@ -190,13 +191,17 @@ class UnimarcDecodeError(ValueError):
     """A UNIMARC record that cannot be read; the message says why."""
 
 
-def decode(chunk: bytes) -> tuple[Record, list[str]]:
+def decode_keeping_fields(chunk: bytes) -> tuple[Record, list[str], list[bytes] | None]:
     """Decode one UNIMARC ISO 2709 record into a pymarc Record in Unicode, with leader/09 "a"
     (how the catalogue stores records) and field 100 saying Unicode. The character set comes from
     field 100 $a/26-33, never from the leader. Returns the record and the repairs made.
 
     Raises UnimarcDecodeError when the record cannot be read, CharacterSetError when its text
-    is in a set we cannot read or is not what field 100 says."""
+    is in a set we cannot read or is not what field 100 says.
+
+    Also returns each field's bytes as iso2709.encode would write them, when the record is in
+    UTF-8 already and needed no repair (None otherwise), as iso2709.decode_keeping_fields does:
+    the importer then stores them as they are."""
     warnings: list[str] = []
     if len(chunk) < 25:
         raise UnimarcDecodeError(_("The record is shorter than a leader."))
@@ -242,28 +247,51 @@ def decode(chunk: bytes) -> tuple[Record, list[str]]:
     fixed = ""
     for tag, data in entries:
         if tag == "100":
-            parts = data.split(b"\x1f")
-            fixed = next((p[1:].decode("latin-1") for p in parts[1:] if p[:1] == b"a"), "")
+            fixed = next((p[1:].decode("latin-1") for p in data.split(b"\x1f")[1:] if p[:1] == b"a"), "")
             break
     decode_text = text_decoder(fixed)
 
     record = Record()
     record.leader = Leader(leader[:9] + "a" + leader[10:])
+    fields = record.fields
+    utf8 = decode_text is _utf8
+    as_is = utf8 and not warnings
+    data_field, control_field, new = iso2709._data_field, iso2709._control_field, tuple.__new__
     for tag, data in entries:
         if tag < "010" and tag.isdigit():
-            record.fields.append(Field(tag=tag, data=decode_text(data)))
+            fields.append(control_field(tag, decode_text(data)))
             continue
-        parts = data.split(b"\x1f")
-        indicators = parts[0].decode("latin-1")
+        if utf8:
+            texts = _utf8(data).split("\x1f")
+            subfields = [new(Subfield, (part[:1], part[1:])) for part in texts[1:] if part]
+            indicators = texts[0]
+            if as_is and len(subfields) != len(texts) - 1:
+                as_is = False
+        else:
+            raw_parts = data.split(b"\x1f")
+            indicators = raw_parts[0].decode("latin-1")
+            subfields = [
+                new(Subfield, (part[:1].decode("latin-1"), decode_text(part[1:]))) for part in raw_parts[1:] if part
+            ]
         if len(indicators) != 2:
             warnings.append(_("Field %(tag)s does not start with two indicators.") % {"tag": tag})
             indicators = (indicators + "  ")[:2]
-        subfields = [Subfield(p[:1].decode("latin-1"), decode_text(p[1:])) for p in parts[1:] if p]
+            as_is = False
         if tag == "100":
-            subfields = [Subfield(s.code, unicode_general_data(s.value)) if s.code == "a" else s for s in subfields]
-        record.fields.append(Field(tag=tag, indicators=Indicators(indicators[0], indicators[1]), subfields=subfields))
-    if not record.fields:
+            unicode = [Subfield(s.code, unicode_general_data(s.value)) if s.code == "a" else s for s in subfields]
+            if unicode != subfields:
+                subfields, as_is = unicode, False
+        fields.append(data_field(tag, indicators[0], indicators[1], subfields))
+    if not fields:
         raise UnimarcDecodeError(_("The record has no fields."))
+    if not as_is:
+        return record, warnings, None
+    return record, warnings, [data + b"\x1e" for _tag, data in entries]
+
+
+def decode(chunk: bytes) -> tuple[Record, list[str]]:
+    """decode_keeping_fields without the fields' bytes."""
+    record, warnings, _raw = decode_keeping_fields(chunk)
     return record, warnings
 
 
@@ -327,7 +355,9 @@ def _first_raw(f: Field, code: str) -> str:
 
 
 def _text(value: str) -> str:
-    return clean(value.translate(_NON_SORT_TABLE))
+    if "\x88" in value or "\x89" in value:
+        value = value.translate(_NON_SORT_TABLE)
+    return clean(value)
 
 
 def _all(f: Field, code: str) -> list[str]:
