@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from pymarc import Field, Indicators, Subfield
 
-from bibliohub.catalog.marc import unimarc
+from bibliohub.catalog.marc import iso2709, unimarc
 from bibliohub.catalog.marc.exporter import export_marc
 from bibliohub.catalog.marc.importer import import_marc
 from bibliohub.catalog.marc.reader import Problem, ReadRecord, read_records
@@ -283,3 +283,32 @@ def test_yaz_reads_the_unimarc_export(tmp_path, marc_data, at, central):
     xml_path = tmp_path / "out.xml"
     call_command("export_marc", "--out", str(xml_path), "--format", "unimarc-xml", stdout=io.StringIO())
     assert subprocess.run([YAZ, "-i", "marcxml", "-n", str(xml_path)], capture_output=True).returncode == 0
+
+
+def test_the_edit_form_does_not_write_marc21_fields_into_a_unimarc_record(marc_data, at, central):
+    import dataclasses
+
+    from bibliohub.catalog.services import CatalogueChangeRefused, RecordChanges, update_record
+
+    import_marc([_unimarc(marc_data, "ukrainian.mrc")], actor=IMPORTER, at=at)
+    record = Record.objects.get()
+    before = bytes(record.marc)
+    with pytest.raises(CatalogueChangeRefused):
+        update_record(
+            record, changes=dataclasses.replace(RecordChanges.of(record), title="Кобзар!"),
+            actor=Actor.for_import(source="x"), at=at,
+        )
+    record.refresh_from_db()
+    assert bytes(record.marc) == before
+
+
+def test_a_holding_without_a_barcode_is_left_out_and_named(tmp_path, marc_data, at, central):
+    [read] = _read(_unimarc(marc_data, "ukrainian.mrc").read_bytes())
+    assert isinstance(read, ReadRecord)
+    read.record.get_fields("995")[1].delete_subfield("f")
+    path = tmp_path / "one.mrc"
+    path.write_bytes(iso2709.encode(read.record))
+    report = import_marc([path], actor=IMPORTER, at=at)
+    assert (report.created, report.items) == (1, 1)
+    [note] = report.problems
+    assert not note.skipped and "(995)" in note.reason and "$f" in note.reason

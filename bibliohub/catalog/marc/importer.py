@@ -465,6 +465,14 @@ def _prepare(
         index_text(values),
     )
     notes = [_problem(pending, warning, skipped=False) for warning in read.warnings]
+    if not marc21 and any(not spec.barcode for spec in pending.items):
+        pending.items = [spec for spec in pending.items if spec.barcode]
+        notes.append(_problem(
+            pending,
+            _("An item (%(tag)s) has no barcode ($%(code)s); it was left out.")
+            % {"tag": holdings.tag, "code": holdings.barcode},
+            skipped=False,
+        ))
     if len(control_number) > _CONTROL_MAX:
         notes.append(_problem(
             pending,
