@@ -312,3 +312,12 @@ def test_a_holding_without_a_barcode_is_left_out_and_named(tmp_path, marc_data, 
     assert (report.created, report.items) == (1, 1)
     [note] = report.problems
     assert not note.skipped and "(995)" in note.reason and "$f" in note.reason
+
+
+def test_the_record_page_shows_a_unimarc_record(client, marc_data, at, central):
+    import_marc([_unimarc(marc_data, "cnmarc_chinese.mrc")], actor=IMPORTER, at=at)
+    record = Record.objects.get()
+    response = client.get(f"/record/{record.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "红楼梦" in html and "人民文学出版社" in html
