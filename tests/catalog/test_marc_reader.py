@@ -241,8 +241,8 @@ EXPECTED: dict[str, object] = {
     "yaz/xml2tmarc9.xml": NOT_MARC,
     "yaz/xml2tmarc9.xml.marc": (1, {}),
     "unimarc/broken.mrc": (2, {
-        2: "Field 100 gives the character set 01 02, which cannot be read (supported: 01 ISO 646, 03 ISO 5426, "
-           "50 Unicode).",
+        2: "Field 100 gives the character set 01 05, which cannot be read (supported: 01 ISO 646, "
+           "02 basic Cyrillic, 03 ISO 5426, 50 Unicode).",
         3: "Field 100 says Unicode (50) but the text is not valid UTF-8.",
         4: "The directory does not match the fields in the record.",
     }),

@@ -94,6 +94,40 @@ def test_iso5426_decoding_agrees_with_yaz():
     assert unimarc.decode_iso5426(sample) == unicodedata.normalize("NFC", yaz.stdout.decode("utf-8"))
 
 
+def _iconv_knows(charset: str) -> bool:
+    if shutil.which("iconv") is None:
+        return False
+    return subprocess.run(["iconv", "-f", charset, "-t", "UTF-8"], input=b"A", capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _iconv_knows("ISO-IR-37"), reason="iconv without ISO-IR-37")
+def test_basic_cyrillic_decoding_agrees_with_iconv():
+    high = bytes(range(0xC0, 0xFF))  # iconv's 7-bit set: 40-7E, here in the right half
+    converted = subprocess.run(
+        ["iconv", "-f", "ISO-IR-37", "-t", "UTF-8"], input=bytes(b - 0x80 for b in high), capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    assert unimarc.decode_basic_cyrillic(b"Tom 2: " + high) == "Tom 2: " + converted
+
+
+def test_a_record_in_basic_cyrillic_is_read_from_field_100():
+    from tests.data.marc.unimarc.make_samples import UNIMARC_LEADER, control, data, raw
+    from tests.data.marc.unimarc.make_samples import iso2709 as build
+
+    chunk = build(UNIMARC_LEADER, [
+        control("001", "RU-1"),
+        data("100", "  ", ("a", "19900101d1990    m  y0rusy0102    ca")),
+        # KOI8-R has the basic Cyrillic letters where ISO registration 37 puts them.
+        raw("200", b"1 \x1fa" + "Кобзар".encode("koi8_r") + b"\x1ff" + "Т. Шевченко".encode("koi8_r")),
+    ])
+    [read] = _read(chunk)
+    assert isinstance(read, ReadRecord)
+    assert unimarc.extract(read.record).title == "Кобзар"
+    assert read.record["200"]["f"] == "Т. Шевченко"
+    # Stored in Unicode; field 100 says so.
+    assert unimarc.character_sets(unimarc.general_data(read.record)) == ["50"]
+
+
 def test_a_ukrainian_record_is_read_with_its_cyrillic_fields(marc_data):
     [read] = _read(_unimarc(marc_data, "ukrainian.mrc").read_bytes())
     assert isinstance(read, ReadRecord)
@@ -147,7 +181,7 @@ def test_bad_records_are_skipped_with_position_and_reason_and_the_rest_is_read(m
         (2, "BAD-CHARSET"), (3, "BAD-UTF8"), (4, "BAD-DIRECTORY")
     ]
     assert all(p.offset and p.skipped for p in problems)
-    assert "01 02" in problems[0].reason
+    assert "01 05" in problems[0].reason
     assert "not valid UTF-8" in problems[1].reason
     assert "directory" in problems[2].reason
 

@@ -39,8 +39,9 @@ _NON_SORT_TABLE = str.maketrans("", "", NON_SORT)
 # Field 100 $a positions 26-33: the character sets G0-G3, two digits each.
 UTF8_SET = "50"
 ISO646_SET = "01"
+CYRILLIC_SET = "02"
 ISO5426_SET = "03"
-_SUPPORTED_SETS = frozenset({ISO646_SET, ISO5426_SET, UTF8_SET, "  ", ""})
+_SUPPORTED_SETS = frozenset({ISO646_SET, CYRILLIC_SET, ISO5426_SET, UTF8_SET})
 
 # ISO 5426 (extended Latin), right half, as YAZ converts it (yaz-iconv -f iso5426): the
 # special characters; bytes C0-DF are non-spacing diacritics, written before their letter.
@@ -62,6 +63,11 @@ _ISO5426_DIACRITICS: dict[int, str] = {
     0xD2: "\u0326", 0xD3: "\u0328", 0xD4: "\u0325", 0xD5: "\u032e", 0xD6: "\u0323", 0xD7: "\u0324",
     0xD8: "\u0332", 0xD9: "\u0333", 0xDA: "\u0329", 0xDB: "\u032d", 0xDD: "\u0360",
 }
+
+
+# ISO registration 37, basic Cyrillic (ISO 5427's basic set), in the right half as UNIMARC's G1:
+# bytes C0-FF in the KOI order, as glibc's iconv converts ISO-IR-37 (its 40-7E, and 7F for Ъ).
+_BASIC_CYRILLIC = "юабцдефгхийклмнопярстужвьызшэщчъЮАБЦДЕФГХИЙКЛМНОПЯРСТУЖВЬЫЗШЭЩЧЪ"
 
 
 class CharacterSetError(ValueError):
@@ -101,6 +107,33 @@ def decode_iso5426(data: bytes) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+def decode_basic_cyrillic(data: bytes) -> str:
+    """ISO 646 with ISO registration 37 (basic Cyrillic) in the right half, in Unicode.
+
+    Raises CharacterSetError for a byte the sets do not define."""
+    if data.isascii() and b"\x1b" not in data:
+        return data.decode("ascii")
+    out: list[str] = []
+    i = 0
+    while i < len(data):
+        byte = data[i]
+        i += 1
+        if byte == 0x1B and i < len(data) and data[i] in b"HI":
+            out.append("\x88" if data[i] == 0x48 else "\x89")
+            i += 1
+        elif byte < 0x80:
+            out.append(chr(byte))
+        elif byte >= 0xC0:
+            out.append(_BASIC_CYRILLIC[byte - 0xC0])
+        elif byte in (0x88, 0x89):
+            out.append(chr(byte))
+        else:
+            raise CharacterSetError(
+                _("Byte %(byte)s is not a character of the basic Cyrillic set.") % {"byte": f"0x{byte:02X}"}
+            )
+    return "".join(out)
+
+
 def character_sets(fixed: str) -> list[str]:
     """The character set codes field 100 $a gives (positions 26-33), blanks left out."""
     area = fixed[26:34]
@@ -115,13 +148,15 @@ def text_decoder(fixed: str):
         # Field 100 missing or short: UTF-8 is what every system writes today.
         return _utf8
     unknown = [c for c in codes if c not in _SUPPORTED_SETS]
-    if unknown:
+    if unknown or (CYRILLIC_SET in codes and ISO5426_SET in codes):
         raise CharacterSetError(
             _("Field 100 gives the character set %(codes)s, which cannot be read (supported: 01 ISO 646, "
-              "03 ISO 5426, 50 Unicode).") % {"codes": " ".join(codes)}
+              "02 basic Cyrillic, 03 ISO 5426, 50 Unicode).") % {"codes": " ".join(codes)}
         )
     if UTF8_SET in codes:
         return _utf8
+    if CYRILLIC_SET in codes:
+        return decode_basic_cyrillic
     return decode_iso5426
 
 

@@ -119,13 +119,13 @@ def french_iso5426() -> bytes:
 
 
 def broken() -> bytes:
-    """Five records: a good one in ISO 5426, one in a character set we do not read (02, basic
-    Cyrillic), one whose field 100 says Unicode over Windows-1251 bytes, one with a directory
+    """Five records: a good one in ISO 5426, one in a character set we do not read (05, ISO 5428
+    Greek), one whose field 100 says Unicode over Windows-1251 bytes, one with a directory
     that does not match its fields, and a good one in Unicode."""
-    cyrillic = iso2709(UNIMARC_LEADER, [
+    greek = iso2709(UNIMARC_LEADER, [
         control("001", "BAD-CHARSET"),
-        data("100", "  ", ("a", "20010101d2001    m  y0ukry0102    ca")),
-        raw("200", b"1 \x1fa\xeb\xcf\xc2\xda\xc1\xd2"),
+        data("100", "  ", ("a", "20010101d2001    m  y0grey0105    ca")),
+        raw("200", b"1 \x1fa\xcf\xe4\xf5\xf3\xf3\xe5\xe9\xe1"),
     ])
     lying = iso2709(UNIMARC_LEADER, [
         control("001", "BAD-UTF8"),
@@ -147,7 +147,7 @@ def broken() -> bytes:
         data("101", "0 ", ("a", "eng")),
         data("200", "1 ", ("a", "The last good record"), ("f", "Anon.")),
     ])
-    return french_iso5426() + cyrillic + lying + bytes(damaged) + good
+    return french_iso5426() + greek + lying + bytes(damaged) + good
 
 
 def main() -> None:
