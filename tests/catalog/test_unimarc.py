@@ -355,3 +355,20 @@ def test_the_record_page_shows_a_unimarc_record(client, marc_data, at, central):
     assert response.status_code == 200
     html = response.content.decode()
     assert "红楼梦" in html and "人民文学出版社" in html
+
+
+def test_corporate_names_and_meetings_are_authors():
+    record = make_record(control="x")
+    record.fields = []
+    record.add_field(
+        Field(tag="200", indicators=Indicators("1", " "), subfields=[Subfield("a", "Proceedings")]),
+        Field(tag="710", indicators=Indicators("0", "2"),
+              subfields=[Subfield("a", "Національна бібліотека України"), Subfield("b", "Відділ рукописів")]),
+        Field(tag="711", indicators=Indicators("1", "2"),
+              subfields=[Subfield("a", "IFLA World Library and Information Congress"), Subfield("d", "88"),
+                         Subfield("f", "2023"), Subfield("e", "Rotterdam")]),
+    )
+    assert unimarc.extract(record).authors == [
+        "Національна бібліотека України. Відділ рукописів",
+        "IFLA World Library and Information Congress 88 2023 Rotterdam",
+    ]

@@ -417,9 +417,10 @@ def _person(f: Field) -> str:
 
 
 def _corporate(f: Field) -> str:
-    return ". ".join(v for code in "ab" for v in _all(f, code) if v) + (
-        " " + " ".join(_all(f, "d") + _all(f, "f") + _all(f, "e")) if any(s.code in "dfe" for s in f.subfields) else ""
-    )
+    # $a entry element, $b subdivisions; a meeting's $d number, $f date and $e place after them.
+    name = ". ".join(_all(f, "a") + _all(f, "b"))
+    meeting = " ".join(_all(f, "d") + _all(f, "f") + _all(f, "e"))
+    return f"{name} {meeting}".strip() if meeting else name
 
 
 def classifications(record: Record) -> list[tuple[str, str]]:
