@@ -129,11 +129,20 @@ def update_record(record: Record, *, changes: RecordChanges, actor: Actor, at: d
     Only the groups of fields whose value changed are rewritten, so an untouched author keeps
     its dates and authority link. Records RECORD_UPDATED naming the changed fields and
     reindexes the record after commit. Raises CatalogueChangeRefused for an invalid ISBN, year
-    or language code, or an empty title.
+    or language code, or an empty title, and for a UNIMARC record (kept as UNIMARC, which these
+    fields are not written in).
     """
+    from bibliohub.catalog.marc import unimarc  # written alongside; kept lazy
+
     record = Record.objects.select_for_update().get(pk=record.pk)
-    changes = _clean(changes)
     marc = read_marc(record.marc)
+    if unimarc.is_unimarc(marc):
+        # The form writes MARC 21 fields; a UNIMARC record is kept as UNIMARC.
+        raise CatalogueChangeRefused({"": [_(
+            "This record is in UNIMARC and cannot be edited here yet: correct it where it was catalogued "
+            "and import it again."
+        )]})
+    changes = _clean(changes)
     before = RecordChanges.of(record)
     changed = [
         f.name for f in dataclasses.fields(RecordChanges)
