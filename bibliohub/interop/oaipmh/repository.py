@@ -91,9 +91,11 @@ def entry(record_id: int, *, with_record: bool) -> Entry | None:
     return None
 
 
-def page(window: Window, *, with_records: bool, size: int = PAGE_SIZE) -> tuple[list[Entry], bool]:
+def page(window: Window, *, with_records: bool, size: int | None = None) -> tuple[list[Entry], bool]:
     """The next `size` entries of the window in (datestamp, id) order, and whether more
-    follow. Three queries: the records, the tombstones, and the branches of the records."""
+    follow (`size` defaults to PAGE_SIZE). Three queries: the records, the tombstones, and
+    the branches of the records."""
+    size = size or PAGE_SIZE
     records = Record.objects.filter(updated_at__lt=window.end)
     if window.start is not None:
         records = records.filter(updated_at__gte=window.start)

@@ -129,6 +129,7 @@ def _parse(args: QueryDict) -> tuple[str, dict[str, str]]:
             raise OAIError("badArgument", _("A resumption token cannot come with other arguments."))
     elif missing := sorted(required - params.keys()):
         raise OAIError("badArgument", _("The argument “%(name)s” is required.") % {"name": missing[0]})
+    _bounds(params)  # a bad date is a bad argument, and must not be echoed
     return verb, params
 
 
@@ -267,7 +268,7 @@ def _list(verb: str, params: dict[str, str], *, now: datetime) -> etree._Element
         window = Window(prefix=prefix, start=start, end=min(end, now) if end else now, branch=branch)
     with_records = verb == "ListRecords"
     entries, more = repository.page(window, with_records=with_records)
-    if not entries and window.after is None:
+    if not entries:  # also a resumed list whose remaining records all changed meanwhile
         raise OAIError("noRecordsMatch", _("No records match these arguments."))
     body = etree.Element(f"{{{OAI}}}{verb}")
     for found in entries:
