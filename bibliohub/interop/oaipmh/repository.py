@@ -20,15 +20,11 @@ from django.core import signing
 from django.db.models import Exists, Min, OuterRef, Q
 
 from bibliohub.catalog.models import DeletedRecord, Item, Record
+from bibliohub.interop.records import COLUMNS as RECORD_COLUMNS
 from bibliohub.libraries.models import Branch
 
 PAGE_SIZE = 200
 SET_PREFIX = "branch:"
-# The columns a response shows, fetched for a page of ListRecords or GetRecord.
-RECORD_COLUMNS = (
-    "id", "updated_at", "marc", "title", "subtitle", "authors", "subjects", "isbns", "issns",
-    "publisher", "year", "languages", "format", "summary", "series",
-)
 _TOKEN_SALT = "bibliohub.interop.oaipmh.token"
 
 

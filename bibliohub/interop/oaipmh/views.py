@@ -5,7 +5,7 @@ protocol asks: harvesters read the error codes, not HTTP statuses."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
@@ -17,8 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from lxml import etree
 
-from bibliohub.catalog.marc.exporter import marcxml_record
-from bibliohub.catalog.models import Format, Record
+from bibliohub.interop import records
 from bibliohub.interop.oaipmh import repository
 from bibliohub.interop.oaipmh.repository import BadToken, Entry, Window
 from bibliohub.libraries.models import Branch, Network
@@ -49,13 +48,6 @@ VERBS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
 }
 
-# DCMI Type for each of our formats.
-_DC_TYPE: dict[str, str] = {
-    Format.AUDIO: "Sound", Format.MUSIC: "Sound", Format.VIDEO: "MovingImage",
-    Format.MAP: "Image", Format.VISUAL: "StillImage", Format.ERESOURCE: "Software",
-    Format.KIT: "Collection", Format.OBJECT: "PhysicalObject",
-}
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _DAY = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 _SECOND = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
 
@@ -306,36 +298,11 @@ def _record(parent: etree._Element, found: Entry, prefix: str) -> None:
         return
     metadata = _text(element, "metadata")
     if prefix == "marc21":
-        metadata.append(_marcxml(found.record))
+        metadata.append(records.marcxml(found.record))
     else:
-        metadata.append(_dublin_core(found.record))
-
-
-def _marcxml(record: Record) -> etree._Element:
-    text = marcxml_record(record.marc).decode("utf-8")
-    return etree.fromstring(_NOT_XML.sub("", text).encode("utf-8"))
-
-
-def _dublin_core(record: Record) -> etree._Element:
-    dc = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC})
-    dc.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} {FORMATS['oai_dc'][0]}")
-    values: list[tuple[str, Iterable[str]]] = [
-        ("title", [record.full_title]),
-        ("creator", record.authors),
-        ("subject", record.subjects),
-        ("description", [record.summary]),
-        ("publisher", [record.publisher]),
-        ("date", [str(record.year)] if record.year else []),
-        ("type", [_DC_TYPE.get(record.format, "Text")]),
-        ("identifier", [f"urn:ISBN:{i}" for i in record.isbns] + [f"urn:ISSN:{i}" for i in record.issns]),
-        ("language", record.languages),
-        ("relation", [record.series]),
-    ]
-    for name, texts in values:
-        for value in texts:
-            if value := _NOT_XML.sub("", str(value)).strip():
-                etree.SubElement(dc, f"{{{DC}}}{name}").text = value
-    return dc
+        metadata.append(
+            records.dublin_core(found.record, namespace=OAI_DC, prefix="oai_dc", schema_location=FORMATS["oai_dc"][0])
+        )
 
 
 # --- Small things ---------------------------------------------------------------------------
