@@ -15,7 +15,16 @@ from bibliohub.catalog.models import DeletedRecord, Record
 from bibliohub.catalog.services import CatalogueChangeRefused, RecordChanges
 from bibliohub.history.models import Entry
 from tests.circulation.conftest import AT
-from tests.interop.oaipmh.conftest import CATALOGUER, NS, START, catalogue, error_code, identifiers, oai_id, token
+from tests.interop.oaipmh.conftest import (
+    CATALOGUER,
+    NS,
+    START,
+    catalogue,
+    error_code,
+    identifiers,
+    oai_id,
+    token,
+)
 
 pytestmark = pytest.mark.django_db
 
