@@ -112,3 +112,8 @@ def test_post_is_answered_like_get(client, titles):
 
     response = client.post("/oai", {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
     assert identifiers(valid(response.content)) == [oai_id(r) for r in titles]
+
+
+def test_a_page_of_records_costs_the_same_few_queries_however_long(client, titles, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # records, deletions, the branches of the records
+        client.get("/oai", {"verb": "ListRecords", "metadataPrefix": "marc21"})
