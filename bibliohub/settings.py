@@ -283,6 +283,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("BIBLIOHUB_EMAIL_FROM", "library@localhost")
 # The public address of the site, for links in e-mails (a guest's link to cancel).
 SITE_URL = os.environ.get("BIBLIOHUB_SITE_URL", "http://localhost:8000").rstrip("/")
 
+# --- OAI-PMH (docs/interop.md) --------------------------------------------------------------
+# The middle of our record identifiers (oai:<this>:<id>); empty for the host name of SITE_URL.
+# Harvesters keep these identifiers, so choose it once.
+OAI_REPOSITORY_IDENTIFIER = os.environ.get("BIBLIOHUB_OAI_REPOSITORY_IDENTIFIER", "")
+# Whom harvesters write to; empty for the central library's e-mail (or DEFAULT_FROM_EMAIL).
+OAI_ADMIN_EMAIL = os.environ.get("BIBLIOHUB_OAI_ADMIN_EMAIL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

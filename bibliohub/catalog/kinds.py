@@ -19,7 +19,7 @@ catalog = Domain("catalog", _("Catalogue"))
 
 RECORD_CREATED = catalog.kind("record_created", pgettext_lazy("history", "Title catalogued"))
 RECORD_UPDATED = catalog.kind("record_updated", pgettext_lazy("history", "Title record changed"))
-# Declared for the entries of earlier deletions: no screen deletes a record today.
+# Written by services.delete_record, which also leaves a DeletedRecord for harvesters.
 RECORD_DELETED = catalog.kind("record_deleted", pgettext_lazy("history", "Title record deleted"))
 ITEM_ADDED = catalog.kind("item_added", pgettext_lazy("history", "Copy added"))
 ITEM_UPDATED = catalog.kind("item_updated", pgettext_lazy("history", "Copy changed"))

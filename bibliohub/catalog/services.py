@@ -32,10 +32,12 @@ from bibliohub.catalog.kinds import (
     ITEM_UPDATED,
     ITEM_WITHDRAWN,
     RECORD_CREATED,
+    RECORD_DELETED,
     RECORD_UPDATED,
 )
 from bibliohub.catalog.models import (
     Audience,
+    DeletedRecord,
     Identifier,
     Item,
     ItemStatus,
@@ -187,6 +189,41 @@ def create_record(*, changes: RecordChanges, actor: Actor, at: datetime) -> Reco
     return record
 
 
+@transaction.atomic
+def delete_record(record: Record, *, actor: Actor, at: datetime) -> None:
+    """Delete a title that nothing points at any more, leaving a DeletedRecord (its id and
+    `at`) for harvesters. Raises CatalogueChangeRefused while copies, holds or anything else
+    of another app still refer to it: deleting would take them with it. Records
+    RECORD_DELETED and removes the record from the index after commit."""
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if _still_referred_to(record):
+        raise CatalogueChangeRefused(
+            {"": [_("This title still has copies or holds; only a title without them can be deleted.")]}
+        )
+    facts = Material.of_record(record)
+    record_id = record.pk
+    record.delete()
+    DeletedRecord.objects.create(record_id=record_id, deleted_at=at)
+    history.record(
+        RECORD_DELETED, at=at, actor=actor, record_id=record_id, language=facts.language,
+        format=facts.format, audience=facts.audience,
+    )
+    _reindex_after_commit(record_id)
+
+
+def _still_referred_to(record: Record) -> bool:
+    # Every relation to Record cascades, so ask each one rather than name the apps above us;
+    # the identifiers and the search index's own rows go with the record by design.
+    for relation in Record._meta.related_objects:
+        model = relation.related_model
+        if model is Identifier or model._meta.app_label == "search":  # type: ignore[union-attr]
+            continue
+        field_name = relation.field.name
+        if model._default_manager.filter(**{field_name: record}).exists():  # type: ignore[union-attr]
+            return True
+    return False
+
+
 def read_marc(data: bytes | memoryview) -> pymarc.Record:
     """The pymarc record stored in Record.marc (UTF-8 ISO 2709, possibly overlong)."""
     from bibliohub.catalog.marc import iso2709  # written alongside; kept lazy
@@ -241,6 +278,7 @@ def add_item(record: Record, *, data: ItemData, actor: Actor, at: datetime) -> I
     item = Item(record=record, created_at=at, updated_at=at)
     _copy_item_data(item, data)
     item.save()
+    _touch_record(record.pk, at=at)
     _record_item(ITEM_ADDED, item, facts=Material.of_record(record), actor=actor, at=at, detail={})
     _reindex_after_commit(record.pk)
     return item
@@ -262,6 +300,8 @@ def update_item(item: Item, *, data: ItemData, actor: Actor, at: datetime) -> It
     item.updated_at = at
     item.save()
     changed = [f for f in _ITEM_FIELDS if getattr(item, f) != before[f]]
+    if "branch_id" in changed:
+        _touch_record(item.record_id, at=at)
     detail: dict[str, object] = {"changed": changed}
     if item.status != before["status"]:
         detail.update(status=item.status, previous_status=before["status"])
@@ -302,6 +342,12 @@ def withdraw_item(item: Item, *, reason: str, actor: Actor, at: datetime) -> Ite
     )
     _reindex_after_commit(item.record_id)
     return item
+
+
+def _touch_record(record_id: int, *, at: datetime) -> None:
+    # The branches holding a title are part of what harvesters copy (OAI-PMH sets): a copy
+    # added or moved makes the record changed for them.
+    Record.objects.filter(pk=record_id, updated_at__lt=at).update(updated_at=at)
 
 
 _ITEM_FIELDS = (
