@@ -50,8 +50,12 @@ def _enqueue_on_commit(message_id: int, *, run_after: datetime | None = None) ->
     from bibliohub.mail.tasks import send_message_task
 
     def enqueue() -> None:
-        task = send_message_task if run_after is None else send_message_task.using(run_after=run_after)
         try:
+            task = send_message_task
+            if run_after is not None:
+                if not task.get_backend().supports_defer:
+                    return  # a backend that cannot wait: the scheduled job sends the retry
+                task = task.using(run_after=run_after)
             task.enqueue(message_id)
         except Exception as error:  # the row stays queued; the scheduled job sends it
             log.warning("mail %s: not handed to the task queue (%s); the scheduled job will send it",
@@ -76,8 +80,9 @@ def queue(
 ) -> Message:
     """Write the message `template_prefix` (rendered now, in `language`) to `to` into the
     outbox, in the caller's transaction, and hand it to the task queue once that commits: it
-    is sent if and only if what caused it is. Returns the queued message; records QUEUED
-    (about `patron` and `branch` when given)."""
+    is sent if and only if what caused it is. Returns the queued message; records QUEUED in
+    `branch` (else in `network_id`, else in the network of `patron`, whom the entry does not
+    name: the message is the library's, not a service the patron used)."""
     subject, body, html = render_message(template_prefix, context, language=language)
     if branch is not None:
         network_id = getattr(branch, "network_id", network_id)
@@ -85,22 +90,28 @@ def queue(
         network_id = getattr(patron, "network_id", None)
     message = Message.objects.create(
         to=to, reply_to=reply_to or "", language=language or "", kind=template_prefix,
-        subject=subject[:998], body=body, html=html or "", created_at=at, next_attempt_at=at,
+        subject=subject[:998], body=body, html=html or "", created_at=at,
         network_id=network_id, branch_id=branch.pk if branch is not None else None,
     )
     record(kinds.QUEUED, at=at, actor=actor, branch=branch, network=network_id,  # type: ignore[arg-type]
-           patron=patron, obj=message, detail=_about(message))  # type: ignore[arg-type]
+           obj=message, detail=_about(message))
     _enqueue_on_commit(message.pk)
     return message
 
 
+def _due(at: datetime) -> models.QuerySet[Message]:
+    # A message waits for its next attempt only after a failure: a first attempt (or one
+    # staff asked for) has none and is due at once.
+    return Message.objects.filter(state=State.QUEUED).filter(
+        models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=at))
+
+
 def _claim(message_id: int, *, at: datetime) -> Message | None:
     """Move the message from queued to sending if it is queued and due; the message if this
-    caller won it, None if another has it or it is not due."""
+    caller won it, None if another has it or it is not due. One UPDATE, so that of two
+    callers racing for it (the row is locked by the first) exactly one wins."""
     with transaction.atomic():
-        won = Message.objects.filter(
-            pk=message_id, state=State.QUEUED, next_attempt_at__lte=at
-        ).update(state=State.SENDING, claimed_at=at, attempts=F("attempts") + 1)
+        won = _due(at).filter(pk=message_id).update(state=State.SENDING, claimed_at=at, attempts=F("attempts") + 1)
         return Message.objects.get(pk=message_id) if won else None
 
 
@@ -159,8 +170,7 @@ def send_due(*, at: datetime, limit: int = 500) -> dict[str, int]:
     those left "sending" longer than `MAIL_SENDING_TIMEOUT` seconds by a worker that died.
     Safe beside running workers: each message is claimed before it is sent. Returns counts."""
     counts = {"sent": 0, "retrying": 0, "failed": 0, "abandoned": abandon_stale(at=at)}
-    due = Message.objects.filter(state=State.QUEUED, next_attempt_at__lte=at).order_by(
-        "next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+    due = _due(at).order_by("pk").values_list("pk", flat=True)[:limit]
     for pk in list(due):
         state = deliver(pk, at=at)
         if state == State.SENT:
@@ -203,7 +213,7 @@ def resend(message: Message, *, at: datetime, actor: Actor) -> Message:
         raise MailRefused([Reason.BEING_SENT])
     message.state = State.QUEUED
     message.attempts = 0
-    message.next_attempt_at = at
+    message.next_attempt_at = None
     message.save(update_fields=["state", "attempts", "next_attempt_at"])
     record(kinds.RESENT, at=at, actor=actor, network=message.network_id, obj=message,
            detail=_about(message))

@@ -200,6 +200,10 @@ TABLE: dict[str, Wall] = {
     "staff:history:title": _staff(_pk("record", "record_id")),
     "staff:history:branch": _staff(lambda s: {"code": s.branch.code}),
     "staff:history:staff_member": _staff(_pk("librarian", "user_id")),
+    # --- the e-mail outbox (every patron's address and messages: the network's roles only)
+    "staff:mail:outbox": Wall(NETWORK),
+    "staff:mail:message": Wall(NETWORK, args=_pk("message")),
+    "staff:mail:resend": Wall(NETWORK, args=_pk("message")),
 }
 
 # The REST API is public and read-only: it has no staff endpoint. A new API URL must be
