@@ -104,6 +104,7 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["bibliohub.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -217,6 +218,8 @@ LANGUAGES = [
     ("pl", _("Polish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language (bibliohub/formats/<language>/formats.py, read by bibliohub.dates).
+FORMAT_MODULE_PATH = ["bibliohub.formats"]
 LANGUAGE_COOKIE_NAME = "bibliohub_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
