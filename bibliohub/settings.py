@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "bibliohub.history",
     "bibliohub.mail",
     "bibliohub.web",
@@ -280,6 +282,16 @@ PSEUDONYM_KEY_DAYS = int(os.environ.get("BIBLIOHUB_PSEUDONYM_KEY_DAYS", "120"))
 EMAIL_HOST = os.environ.get("BIBLIOHUB_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("BIBLIOHUB_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("BIBLIOHUB_EMAIL_FROM", "library@localhost")
+# Every e-mail is written to the outbox and sent by a worker (`bibliohub run-worker`, or the
+# scheduled job): a failed attempt is retried after MAIL_RETRY_SECONDS, doubled at each
+# failure, until MAIL_MAX_ATTEMPTS; a message a worker claimed and never finished is marked
+# failed after MAIL_SENDING_TIMEOUT seconds (docs/mail.md).
+MAIL_MAX_ATTEMPTS = int(os.environ.get("BIBLIOHUB_MAIL_MAX_ATTEMPTS", "5"))
+MAIL_RETRY_SECONDS = float(os.environ.get("BIBLIOHUB_MAIL_RETRY_SECONDS", "60"))
+MAIL_SENDING_TIMEOUT = float(os.environ.get("BIBLIOHUB_MAIL_SENDING_TIMEOUT", "3600"))
+# Background work goes through Django's task framework, kept in the database so that every
+# application server shares one queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The public address of the site, for links in e-mails (a guest's link to cancel).
 SITE_URL = os.environ.get("BIBLIOHUB_SITE_URL", "http://localhost:8000").rstrip("/")
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("patrons/", include("bibliohub.patrons.urls")),
     path("history/", include("bibliohub.web.audit_urls")),
     path("daybook/", include("bibliohub.daybook.urls")),
+    path("mail/", include("bibliohub.mail.staff_urls")),
 ]

@@ -205,3 +205,14 @@ def require_patron_erasure(actor: Actor, patron: Patron) -> None:
     patron's home branch or of the whole network, or the installation's own jobs."""
     if actor.kind == ActorKind.PATRON or not actor_may_act_on_patron(actor, patron):
         raise NotPermitted([AccessReason.OTHER_HOME_BRANCH])
+
+
+def can_manage_outbox(user: User) -> bool:
+    """The e-mail outbox holds every patron's address and messages: network managers and
+    administrators read it and send a failed message again."""
+    return user.is_network_wide
+
+
+def require_outbox(user: User) -> None:
+    if not can_manage_outbox(user):
+        raise PermissionDenied(_("Only network managers and administrators can see the e-mail outbox."))

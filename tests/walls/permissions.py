@@ -204,6 +204,10 @@ TABLE: dict[str, Wall] = {
     # --- the daily record book (a branch's own)
     "staff:daybook:start": _staff(),
     "staff:daybook:month": _branch(lambda s: {"code": s.branch.code, "year": 2026, "month": 11}),
+    # --- the e-mail outbox (every patron's address and messages: the network's roles only)
+    "staff:mail:outbox": Wall(NETWORK),
+    "staff:mail:message": Wall(NETWORK, args=_pk("message")),
+    "staff:mail:resend": Wall(NETWORK, args=_pk("message")),
 }
 
 # The REST API is public and read-only: it has no staff endpoint. A new API URL must be
