@@ -363,11 +363,12 @@ def main() -> None:
         )
         # Leave the database as it was: the busy day goes again.
         Entry.objects.filter(day=day).delete()
-        from bibliohub.history.models import ActiveUserMonth, DayBreakdown, DayCount
+        from bibliohub.history.models import DayBreakdown, DayCount, DistinctYear
 
         DayCount.objects.filter(day=day).delete()
         DayBreakdown.objects.filter(day=day).delete()
-        ActiveUserMonth.objects.filter(month=day.replace(day=1)).delete()
+        # The busy day is the only one of its year.
+        DistinctYear.objects.filter(year=day.year).delete()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ second and peak memory.
     .venv/bin/python bench/import_marc.py -n 50000 --compare-decoders    # pymarc vs ours
     .venv/bin/python bench/import_marc.py -n 100000 --file /tmp/imp/100k.mrc --two-processes
         # generates the file once if it is missing, then imports it as it is every time
+    .venv/bin/python bench/import_marc.py -n 100000 --file /tmp/imp/100k.mrc --unimarc
+        # the same records as UNIMARC (written beside it as 100k.unimarc.mrc), items in 995
 
 Prints a markdown table row: | records | seconds | records/s | items | peak RSS MB | file MB |
 (peak RSS of the writing process; the reader process's own peak and the CPU seconds of both go
@@ -35,6 +37,51 @@ def write_file(path: Path, count: int, seed: int) -> None:
     with open(path, "wb") as out:
         for chunk in iter_iso2709(count, seed=seed, branches=BRANCHES):
             out.write(chunk)
+
+
+# MARC 21 field -> UNIMARC field and subfields, for the records the demo generator writes.
+_TO_UNIMARC: dict[str, tuple[str, dict[str, str]]] = {
+    "020": ("010", {"a": "a"}), "245": ("200", {"a": "a", "b": "e", "c": "f"}), "250": ("205", {"a": "a"}),
+    "264": ("210", {"a": "a", "b": "c", "c": "d"}), "260": ("210", {"a": "a", "b": "c", "c": "d"}),
+    "300": ("215", {"a": "a", "c": "d"}), "490": ("225", {"a": "a", "v": "v"}), "520": ("330", {"a": "a"}),
+    "650": ("606", {"a": "a", "x": "x", "y": "z", "z": "y"}), "100": ("700", {"a": "a", "d": "f"}),
+    "700": ("701", {"a": "a", "d": "f"}), "110": ("710", {"a": "a"}), "082": ("676", {"a": "a"}),
+    "952": ("995", {"a": "b", "c": "e", "o": "k", "p": "f", "y": "r", "z": "u", "d": "5"}),
+}
+
+
+def write_unimarc(source: Path, path: Path) -> None:
+    """The records of `source` (MARC 21) as UNIMARC in UTF-8 with the same content, their items
+    in Koha's 995: what a UNIMARC library would send us."""
+    from pymarc import Field, Indicators, Leader, Subfield
+
+    from bibliohub.catalog.marc import iso2709
+    from bibliohub.catalog.marc.reader import ReadRecord, read_records
+
+    with open(source, "rb") as f, open(path, "wb") as out:
+        for read in read_records(f):
+            if not isinstance(read, ReadRecord):
+                continue
+            record = read.record
+            fixed = record["008"].data if record["008"] else " " * 40
+            year = fixed[7:11] if fixed[7:11].isdigit() else "    "
+            fields = []
+            for field in record.fields:
+                if field.tag in ("001", "005"):
+                    fields.append(field)
+                elif field.tag == "008":
+                    fields.append(Field(tag="100", indicators=Indicators(" ", " "),
+                                        subfields=[Subfield("a", f"20240101d{year}    m  y0engy50      ba")]))
+                    fields.append(Field(tag="101", indicators=Indicators("0", " "), subfields=[Subfield("a", fixed[35:38])]))
+                elif field.tag in _TO_UNIMARC and not field.control_field:
+                    tag, codes = _TO_UNIMARC[field.tag]
+                    fields.append(Field(tag=tag, indicators=Indicators(" ", " "), subfields=[
+                        Subfield(codes[s.code], s.value) for s in field.subfields if s.code in codes
+                    ]))
+            record.fields = fields
+            record.leader = Leader("00000nam0 2200000   450 ")
+            data = iso2709.encode(record)
+            out.write(data[:9] + b" " + data[10:23] + b" " + data[24:])
 
 
 def compare_decoders(path: Path, rounds: int = 3) -> None:
@@ -91,6 +138,8 @@ def main() -> int:
     parser.add_argument("--file", metavar="PATH",
                         help="Import this ISO 2709 file (-n and --seed are ignored); when it does not exist, "
                              "generate it there first and keep it for the next run.")
+    parser.add_argument("--unimarc", action="store_true",
+                        help="Import the same records as UNIMARC (written beside the file on first use).")
     parser.add_argument("--profile", metavar="FILE", help="Write a cProfile of the import to FILE.")
     parser.add_argument("--profile-reader", metavar="FILE",
                         help="Write a cProfile of the reading process (two processes) to FILE.")
@@ -125,6 +174,11 @@ def main() -> int:
             generated = time.perf_counter() - started
             print(f"generated {args.records:,} records ({data.stat().st_size / 1e6:.0f} MB) in {generated:.1f} s",
                   file=sys.stderr)
+        if args.unimarc:
+            converted = data.with_suffix(".unimarc.mrc")
+            if not converted.exists():
+                write_unimarc(data, converted)
+            data = converted
         if args.profile_reader:
             profile_reader(args.profile_reader)
 

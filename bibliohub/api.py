@@ -1,5 +1,7 @@
 """The REST API under /api/v1/, its OpenAPI document at /api/v1/openapi.json. Each domain app
-contributes a router from its own api.py. Everything here is public and read-only."""
+contributes a router from its own api.py. The catalogue and the branches are public and
+read-only; the indicators are for staff (their session in the browser, an API token in a
+script: accounts.api_auth); gate counters post their counts with a token of their own."""
 
 from __future__ import annotations
 
@@ -10,16 +12,25 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Router, Schema
 
 from bibliohub.catalog.api import router as catalog_router
+from bibliohub.daybook.api import router as daybook_router
 from bibliohub.libraries.hours import calendars_for
 from bibliohub.libraries.models import Branch
+from bibliohub.measures.api import router as measures_router
 
 api = NinjaAPI(
     title="Bibliohub API",
     version="1",
-    description="Catalogue search, records and items of a library network, and its branches.",
+    description=(
+        "Catalogue search, records and items of a library network, and its branches (public); "
+        "its indicators (staff: the session cookie in a browser, or `Authorization: Bearer` "
+        "with a token from `bibliohub api-token`); the counts of gate counters (the "
+        "device's own token)."
+    ),
     urls_namespace="api",
 )
 api.add_router("/", catalog_router)
+api.add_router("/", measures_router)
+api.add_router("/", daybook_router)
 
 
 class Period(Schema):

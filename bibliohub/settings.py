@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "bibliohub.history",
     "bibliohub.mail",
     "bibliohub.web",
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
     "bibliohub.programs",
     "bibliohub.portal",
     "bibliohub.community",
+    "bibliohub.daybook",
+    "bibliohub.measures",
     "bibliohub.listening",
 ]
 
@@ -285,8 +289,25 @@ PSEUDONYM_KEY_DAYS = int(os.environ.get("BIBLIOHUB_PSEUDONYM_KEY_DAYS", "120"))
 EMAIL_HOST = os.environ.get("BIBLIOHUB_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("BIBLIOHUB_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("BIBLIOHUB_EMAIL_FROM", "library@localhost")
+# Every e-mail is written to the outbox and sent by a worker (`bibliohub run-worker`, or the
+# scheduled job): a failed attempt is retried after MAIL_RETRY_SECONDS, doubled at each
+# failure, until MAIL_MAX_ATTEMPTS; a message a worker claimed and never finished is marked
+# failed after MAIL_SENDING_TIMEOUT seconds (docs/mail.md).
+MAIL_MAX_ATTEMPTS = int(os.environ.get("BIBLIOHUB_MAIL_MAX_ATTEMPTS", "5"))
+MAIL_RETRY_SECONDS = float(os.environ.get("BIBLIOHUB_MAIL_RETRY_SECONDS", "60"))
+MAIL_SENDING_TIMEOUT = float(os.environ.get("BIBLIOHUB_MAIL_SENDING_TIMEOUT", "3600"))
+# Background work goes through Django's task framework, kept in the database so that every
+# application server shares one queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The public address of the site, for links in e-mails (a guest's link to cancel).
 SITE_URL = os.environ.get("BIBLIOHUB_SITE_URL", "http://localhost:8000").rstrip("/")
+
+# --- OAI-PMH (docs/interop.md) --------------------------------------------------------------
+# The middle of our record identifiers (oai:<this>:<id>); empty for the host name of SITE_URL.
+# Harvesters keep these identifiers, so choose it once.
+OAI_REPOSITORY_IDENTIFIER = os.environ.get("BIBLIOHUB_OAI_REPOSITORY_IDENTIFIER", "")
+# Whom harvesters write to; empty for the central library's e-mail (or DEFAULT_FROM_EMAIL).
+OAI_ADMIN_EMAIL = os.environ.get("BIBLIOHUB_OAI_ADMIN_EMAIL", "")
 
 LOGGING = {
     "version": 1,

@@ -17,4 +17,6 @@ urlpatterns = [
     path("desk/", include("bibliohub.circulation.urls")),
     path("patrons/", include("bibliohub.patrons.urls")),
     path("history/", include("bibliohub.web.audit_urls")),
+    path("daybook/", include("bibliohub.daybook.urls")),
+    path("mail/", include("bibliohub.mail.staff_urls")),
 ]

@@ -32,6 +32,13 @@ def _fast_passwords(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks (the outbox's sending) run when they are enqueued, on the commit,
+    unless a test puts them in the database queue (tests/mail)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def network(db) -> Network:
     return Network.objects.create(name="City Library Network", names={"uk": "Центральна бібліотечна система"})

@@ -94,6 +94,40 @@ def can_read_history(user: User) -> bool:
     return user.is_network_wide or user.role in {Role.BRANCH_LIBRARIAN, Role.CATALOGUER}
 
 
+# --- figures and the data behind them -----------------------------------------------------
+
+
+def figure_branches(user: User) -> QuerySet[Branch]:
+    """The branches whose figures (indicators, the daily record book) `user` may read: a
+    branch librarian her own, the network-wide roles every branch."""
+    return branches_for(user)
+
+
+def can_read_network_figures(user: User) -> bool:
+    """Whether `user` may read the figures of the whole network (network-wide roles)."""
+    return user.is_network_wide
+
+
+def require_figures(user: User, branch: Branch | None) -> None:
+    """403 unless `user` may read the figures of `branch` (None: the whole network)."""
+    if branch is None:
+        if not can_read_network_figures(user):
+            raise PermissionDenied(_("Only network managers can see the figures of the whole network."))
+    elif not figure_branches(user).filter(pk=branch.pk).exists():
+        raise PermissionDenied(_("You cannot see the figures of this branch."))
+
+
+def can_manage_figures(user: User) -> bool:
+    """Targets, closing periods, the settings of indicators and gate counters are the
+    network's: its managers and administrators set them."""
+    return user.is_network_wide
+
+
+def require_figure_manager(user: User) -> None:
+    if not can_manage_figures(user):
+        raise PermissionDenied(_("Only network managers can change this."))
+
+
 # --- Walls that services hold, whoever calls them --------------------------------------------
 
 
@@ -171,3 +205,14 @@ def require_patron_erasure(actor: Actor, patron: Patron) -> None:
     patron's home branch or of the whole network, or the installation's own jobs."""
     if actor.kind == ActorKind.PATRON or not actor_may_act_on_patron(actor, patron):
         raise NotPermitted([AccessReason.OTHER_HOME_BRANCH])
+
+
+def can_manage_outbox(user: User) -> bool:
+    """The e-mail outbox holds every patron's address and messages: network managers and
+    administrators read it and send a failed message again."""
+    return user.is_network_wide
+
+
+def require_outbox(user: User) -> None:
+    if not can_manage_outbox(user):
+        raise PermissionDenied(_("Only network managers and administrators can see the e-mail outbox."))

@@ -25,3 +25,5 @@ PASSWORD_SET = accounts.kind("password_set", pgettext_lazy("history", "Staff pas
 ACCOUNT_DELETED = accounts.kind(
     "account_deleted", pgettext_lazy("history", "Staff account deleted")
 )
+TOKEN_ISSUED = accounts.kind("token_issued", pgettext_lazy("history", "API token issued"))
+TOKEN_REVOKED = accounts.kind("token_revoked", pgettext_lazy("history", "API token revoked"))

@@ -34,3 +34,25 @@ class User(AbstractUser):
     @property
     def is_network_wide(self) -> bool:
         return self.is_superuser or self.role in {Role.ADMINISTRATOR, Role.NETWORK_MANAGER}
+
+
+class ApiToken(models.Model):
+    """A secret a member of staff gives a script to call the REST API as herself: only its
+    SHA-256 is kept, so the token is shown once, when issued (`bibliohub api-token`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What it is for."))
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The last characters, to tell tokens apart in a list without showing them.
+    hint = models.CharField(max_length=4, editable=False)
+    created_at = models.DateTimeField(_("issued"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} (…{self.hint})"

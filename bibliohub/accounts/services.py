@@ -5,6 +5,8 @@ values (a name, an e-mail address, a password hash): the history outlives the ac
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -20,8 +22,10 @@ from bibliohub.accounts.kinds import (
     DETAILS_CHANGED,
     PASSWORD_SET,
     REACTIVATED,
+    TOKEN_ISSUED,
+    TOKEN_REVOKED,
 )
-from bibliohub.accounts.models import User
+from bibliohub.accounts.models import ApiToken, User
 from bibliohub.history import Actor
 from bibliohub.history.services import record
 from bibliohub.libraries.models import Branch
@@ -174,3 +178,50 @@ def _network(branch_ids: Iterable[int]) -> int | None:
         Branch.objects.filter(pk__in=list(branch_ids)).values_list("network_id", flat=True)
     )
     return networks.pop() if len(networks) == 1 else None
+
+
+def token_digest(token: str) -> str:
+    """What is kept of a token, and what a presented one is looked up by."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(user: User, *, name: str, actor: Actor, at: datetime) -> tuple[ApiToken, str]:
+    """Issue `user` a new token for the REST API and return it with the secret itself,
+    which is not kept and cannot be shown again. Records TOKEN_ISSUED (its name's length
+    and hint only, not the secret). Raises ValueError for an empty name."""
+    name = name.strip()
+    if not name:
+        raise ValueError("a token needs a name saying what it is for")
+    secret = "bh_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], digest=token_digest(secret), hint=secret[-4:], created_at=at
+    )
+    record(
+        TOKEN_ISSUED,
+        at=at,
+        actor=actor,
+        network=_network(set(user.branches.values_list("pk", flat=True))),
+        obj=token,
+        detail={"user": user.pk, "hint": token.hint},
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, actor: Actor, at: datetime) -> ApiToken:
+    """Revoke `token`: it is refused from now on. Records TOKEN_REVOKED; revoking twice
+    records nothing more."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = at
+        token.save(update_fields=["revoked_at"])
+        record(
+            TOKEN_REVOKED,
+            at=at,
+            actor=actor,
+            network=_network(set(token.user.branches.values_list("pk", flat=True))),
+            obj=token,
+            detail={"user": token.user_id, "hint": token.hint},
+        )
+    return token

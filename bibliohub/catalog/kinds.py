@@ -3,7 +3,12 @@
 
 Entries about a copy carry its branch, title and item type, and the title's language,
 format and audience, so that additions and withdrawals can be counted by any of them (the
-renewal of the collection) without reading the catalogue as it is today."""
+renewal of the collection) without reading the catalogue as it is today.
+
+The copies a branch holds are counted once a day (catalog.census): COPIES_HELD, the
+collection (every copy neither withdrawn nor lost), and COPIES_LOANABLE, the copies that can
+be lent (on the shelf, on loan, on the hold shelf or in transit), each by item type and by
+the title's language, format and audience."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,7 +19,7 @@ catalog = Domain("catalog", _("Catalogue"))
 
 RECORD_CREATED = catalog.kind("record_created", pgettext_lazy("history", "Title catalogued"))
 RECORD_UPDATED = catalog.kind("record_updated", pgettext_lazy("history", "Title record changed"))
-# Declared for the entries of earlier deletions: no screen deletes a record today.
+# Written by services.delete_record, which also leaves a DeletedRecord for harvesters.
 RECORD_DELETED = catalog.kind("record_deleted", pgettext_lazy("history", "Title record deleted"))
 ITEM_ADDED = catalog.kind("item_added", pgettext_lazy("history", "Copy added"))
 ITEM_UPDATED = catalog.kind("item_updated", pgettext_lazy("history", "Copy changed"))
@@ -22,3 +27,9 @@ ITEM_WITHDRAWN = catalog.kind("item_withdrawn", pgettext_lazy("history", "Copy w
 IMPORT = catalog.kind("import", pgettext_lazy("history", "MARC file imported"))
 ITEM_TYPE_SAVED = catalog.kind("item_type_saved", pgettext_lazy("history", "Item type saved"))
 ITEM_TYPE_DELETED = catalog.kind("item_type_deleted", pgettext_lazy("history", "Item type deleted"))
+COPIES_HELD = catalog.kind(
+    "copies_held", pgettext_lazy("history", "Copies held counted"), census=True
+)
+COPIES_LOANABLE = catalog.kind(
+    "copies_loanable", pgettext_lazy("history", "Copies that can be lent counted"), census=True
+)

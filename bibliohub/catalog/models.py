@@ -69,6 +69,8 @@ class Record(models.Model):
             models.Index(fields=["control_source", "control_number"]),
             # "New in the library" on the OPAC: the newest records without sorting them all.
             models.Index(fields=["-created_at", "-id"], name="catalog_record_newest"),
+            # Harvesting (OAI-PMH) pages through records in the order they last changed.
+            models.Index(fields=["updated_at", "id"], name="catalog_record_changed"),
         ]
 
     def __str__(self) -> str:
@@ -81,6 +83,23 @@ class Record(models.Model):
     @property
     def isbn(self) -> str:
         return self.isbns[0] if self.isbns else ""
+
+
+class DeletedRecord(models.Model):
+    """What stays of a deleted record: its id and when it went, so that harvesters that copied
+    it (OAI-PMH) learn of the deletion however long after it they ask. Written only by
+    `services.delete_record`; never removed."""
+
+    record_id = models.BigIntegerField(_("record"), primary_key=True)
+    deleted_at = models.DateTimeField(_("deleted"))
+
+    class Meta:
+        verbose_name = _("deleted record")
+        verbose_name_plural = _("deleted records")
+        indexes = [models.Index(fields=["deleted_at", "record_id"], name="catalog_deleted_when")]
+
+    def __str__(self) -> str:
+        return str(self.record_id)
 
 
 class Identifier(models.Model):

@@ -32,10 +32,12 @@ from bibliohub.catalog.kinds import (
     ITEM_UPDATED,
     ITEM_WITHDRAWN,
     RECORD_CREATED,
+    RECORD_DELETED,
     RECORD_UPDATED,
 )
 from bibliohub.catalog.models import (
     Audience,
+    DeletedRecord,
     Identifier,
     Item,
     ItemStatus,
@@ -129,11 +131,20 @@ def update_record(record: Record, *, changes: RecordChanges, actor: Actor, at: d
     Only the groups of fields whose value changed are rewritten, so an untouched author keeps
     its dates and authority link. Records RECORD_UPDATED naming the changed fields and
     reindexes the record after commit. Raises CatalogueChangeRefused for an invalid ISBN, year
-    or language code, or an empty title.
+    or language code, or an empty title, and for a UNIMARC record (kept as UNIMARC, which these
+    fields are not written in).
     """
+    from bibliohub.catalog.marc import unimarc  # written alongside; kept lazy
+
     record = Record.objects.select_for_update().get(pk=record.pk)
-    changes = _clean(changes)
     marc = read_marc(record.marc)
+    if unimarc.is_unimarc(marc):
+        # The form writes MARC 21 fields; a UNIMARC record is kept as UNIMARC.
+        raise CatalogueChangeRefused({"": [_(
+            "This record is in UNIMARC and cannot be edited here yet: correct it where it was catalogued "
+            "and import it again."
+        )]})
+    changes = _clean(changes)
     before = RecordChanges.of(record)
     changed = [
         f.name for f in dataclasses.fields(RecordChanges)
@@ -176,6 +187,41 @@ def create_record(*, changes: RecordChanges, actor: Actor, at: datetime) -> Reco
     )
     _reindex_after_commit(record.pk)
     return record
+
+
+@transaction.atomic
+def delete_record(record: Record, *, actor: Actor, at: datetime) -> None:
+    """Delete a title that nothing points at any more, leaving a DeletedRecord (its id and
+    `at`) for harvesters. Raises CatalogueChangeRefused while copies, holds or anything else
+    of another app still refer to it: deleting would take them with it. Records
+    RECORD_DELETED and removes the record from the index after commit."""
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if _still_referred_to(record):
+        raise CatalogueChangeRefused(
+            {"": [_("This title still has copies or holds; only a title without them can be deleted.")]}
+        )
+    facts = Material.of_record(record)
+    record_id = record.pk
+    record.delete()
+    DeletedRecord.objects.create(record_id=record_id, deleted_at=at)
+    history.record(
+        RECORD_DELETED, at=at, actor=actor, record_id=record_id, language=facts.language,
+        format=facts.format, audience=facts.audience,
+    )
+    _reindex_after_commit(record_id)
+
+
+def _still_referred_to(record: Record) -> bool:
+    # Every relation to Record cascades, so ask each one rather than name the apps above us;
+    # the identifiers and the search index's own rows go with the record by design.
+    for relation in Record._meta.related_objects:
+        model = relation.related_model
+        if model is Identifier or model._meta.app_label == "search":  # type: ignore[union-attr]
+            continue
+        field_name = relation.field.name
+        if model._default_manager.filter(**{field_name: record}).exists():  # type: ignore[union-attr]
+            return True
+    return False
 
 
 def read_marc(data: bytes | memoryview) -> pymarc.Record:
@@ -232,6 +278,7 @@ def add_item(record: Record, *, data: ItemData, actor: Actor, at: datetime) -> I
     item = Item(record=record, created_at=at, updated_at=at)
     _copy_item_data(item, data)
     item.save()
+    _touch_record(record.pk, at=at)
     _record_item(ITEM_ADDED, item, facts=Material.of_record(record), actor=actor, at=at, detail={})
     _reindex_after_commit(record.pk)
     return item
@@ -253,6 +300,8 @@ def update_item(item: Item, *, data: ItemData, actor: Actor, at: datetime) -> It
     item.updated_at = at
     item.save()
     changed = [f for f in _ITEM_FIELDS if getattr(item, f) != before[f]]
+    if "branch_id" in changed:
+        _touch_record(item.record_id, at=at)
     detail: dict[str, object] = {"changed": changed}
     if item.status != before["status"]:
         detail.update(status=item.status, previous_status=before["status"])
@@ -293,6 +342,12 @@ def withdraw_item(item: Item, *, reason: str, actor: Actor, at: datetime) -> Ite
     )
     _reindex_after_commit(item.record_id)
     return item
+
+
+def _touch_record(record_id: int, *, at: datetime) -> None:
+    # The branches holding a title are part of what harvesters copy (OAI-PMH sets): a copy
+    # added or moved makes the record changed for them.
+    Record.objects.filter(pk=record_id, updated_at__lt=at).update(updated_at=at)
 
 
 _ITEM_FIELDS = (

@@ -8,7 +8,10 @@ patron asking for something. A return is not one: it ends a use already counted 
 item was lent (and renewed), and whoever brings the item back is not identified (a book drop,
 a relative, staff emptying the return box); counting returns would make a patron "active"
 in a month in which they did nothing. An automatic renewal is a renewal the patron asked for
-when borrowing, so it counts like one (its channel is the scheduled job, not online)."""
+when borrowing, so it counts like one (its channel is the scheduled job, not online).
+
+Lending and renewing are marked `lends`: the copies lent in a year are counted once each
+(the stock not used is the copies held that none of these entries named)."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -21,9 +24,11 @@ circulation = Domain("circulation", _("Circulation"))
 circulation.explain_reasons(RefusalReason)
 
 # Loans.
-CHECKOUT = circulation.kind("checkout", pgettext_lazy("history", "Checked out"), use=True)
+CHECKOUT = circulation.kind(
+    "checkout", pgettext_lazy("history", "Checked out"), use=True, lends=True
+)
 CHECKIN = circulation.kind("checkin", pgettext_lazy("history", "Checked in"))
-RENEW = circulation.kind("renew", pgettext_lazy("history", "Renewed"), use=True)
+RENEW = circulation.kind("renew", pgettext_lazy("history", "Renewed"), use=True, lends=True)
 LOST = circulation.kind("lost", pgettext_lazy("history", "Marked lost"))
 CLAIMS_RETURNED = circulation.kind("claims_returned", pgettext_lazy("history", "Claimed returned"))
 DAMAGED = circulation.kind("damaged", pgettext_lazy("history", "Marked damaged"))

@@ -14,7 +14,10 @@ a mentoring message) is kept in an entry: it stays on its row.
 (MENTORING_REQUESTED) and meeting one through the library (MENTORING_LOGGED). Volunteering
 is not marked: a volunteer gives the library time rather than using a service of it, and
 volunteers are counted by their own figures (volunteer hours); counting them as users too
-would mix the two. Referrals describe a person without naming them, so they count no one."""
+would mix the two. Referrals describe a person without naming them, so they count no one.
+
+Joint activities and referrals are marked `distinct_object`: the partners they name are
+counted once a year each (the partners active in a period)."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -31,9 +34,13 @@ AGREEMENT_SAVED = community.kind(
     "agreement_saved", pgettext_lazy("history", "Agreement with a partner saved")
 )
 ACTIVITY_RECORDED = community.kind(
-    "activity_recorded", pgettext_lazy("history", "Joint activity with a partner recorded")
+    "activity_recorded",
+    pgettext_lazy("history", "Joint activity with a partner recorded"),
+    distinct_object=True,
 )
-REFERRAL_LOGGED = community.kind("referral_logged", pgettext_lazy("history", "Referral logged"))
+REFERRAL_LOGGED = community.kind(
+    "referral_logged", pgettext_lazy("history", "Referral logged"), distinct_object=True
+)
 REFERRAL_OUTCOME = community.kind(
     "referral_outcome", pgettext_lazy("history", "Outcome of a referral recorded")
 )

@@ -31,6 +31,7 @@ class ActorKind(models.TextChoices):
     JOB = "job", pgettext_lazy("actor", "Scheduled job")
     IMPORT = "import", pgettext_lazy("actor", "Import")
     SYSTEM = "system", pgettext_lazy("actor", "System")
+    DEVICE = "device", pgettext_lazy("actor", "Counting device")
 
 
 class _HasPk(Protocol):
@@ -102,6 +103,12 @@ class Actor:
             staff_id=staff.pk if staff is not None else None,
             source=source[:100],
         )
+
+    @classmethod
+    def for_device(cls, name: str) -> Actor:
+        """A device that reports counts through the REST API (a gate counter), by its
+        name."""
+        return cls(ActorKind.DEVICE, Channel.API, source=name[:100])
 
     @classmethod
     def system(cls, source: str) -> Actor:

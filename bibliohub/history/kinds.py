@@ -8,7 +8,20 @@ it gets back.
 
 `use=True` marks a use of the library's services by a patron: the entries of such kinds
 make a patron an active user of that month (and an e-service user when the channel is
-online). `unit` says what an entry's `amount` measures (money unless said otherwise)."""
+online). `unit` says what an entry's `amount` measures (money unless said otherwise).
+
+Three more marks tell the roll-up what else to count (`history.rollup`):
+
+- `lends=True`: each entry is a copy lent (a loan, a renewal), so the distinct copies lent
+  in a year, and in which months, are counted (the stock not used);
+- `distinct_object=True`: the object each entry names (a partner) is counted once a year
+  however many entries name it (the partners active in a year);
+- `census=True`: the entries are a daily count made by a scheduled job
+  (`services.record_census`), not events: on their day their quantities (and amounts) add
+  up to what was counted — the copies held, the cards valid, the students of a class, the
+  hours a branch was open — and counting the same day again adds only the difference.
+  Whether a period's figure is the count of one of its days (copies held at the start) or
+  the sum of its days (hours open) is the indicator's to say."""
 
 from __future__ import annotations
 
@@ -33,6 +46,9 @@ class Kind:
     label: Promise | str = field(compare=False)
     use: bool = field(default=False, compare=False)
     unit: Unit = field(default=Unit.MONEY, compare=False)
+    lends: bool = field(default=False, compare=False)
+    distinct_object: bool = field(default=False, compare=False)
+    census: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return str(self.label)
@@ -62,13 +78,34 @@ class Domain:
         return str(self.label)
 
     def kind(
-        self, code: str, label: Promise | str, *, use: bool = False, unit: Unit = Unit.MONEY
+        self,
+        code: str,
+        label: Promise | str,
+        *,
+        use: bool = False,
+        unit: Unit = Unit.MONEY,
+        lends: bool = False,
+        distinct_object: bool = False,
+        census: bool = False,
     ) -> Kind:
         if len(code) > 40 or not code.isidentifier():
             raise ImproperlyConfigured(f"history kind {self.code}.{code}: a short identifier")
         if code in self.kinds:
             raise ImproperlyConfigured(f"history kind {self.code}.{code} is declared twice")
-        kind = Kind(self.code, code, label, use=use, unit=unit)
+        if census and (use or lends or distinct_object):
+            raise ImproperlyConfigured(
+                f"history kind {self.code}.{code}: a census counts no use, loan or object"
+            )
+        kind = Kind(
+            self.code,
+            code,
+            label,
+            use=use,
+            unit=unit,
+            lends=lends,
+            distinct_object=distinct_object,
+            census=census,
+        )
         self.kinds[code] = kind
         return kind
 
@@ -115,4 +152,14 @@ def label(domain_code: str, code: str) -> str:
 history = Domain("history", pgettext_lazy("history domain", "History"))
 KEYS_DESTROYED = history.kind(
     "keys_destroyed", pgettext_lazy("history", "Pseudonym keys of past years destroyed")
+)
+PERIOD_CLOSED = history.kind(
+    "period_closed", pgettext_lazy("history", "Figures of a period closed")
+)
+FIGURES_ACCEPTED = history.kind(
+    "figures_accepted",
+    pgettext_lazy("history", "Recomputed figures of a closed period accepted"),
+)
+PARAMETER_SET = history.kind(
+    "parameter_set", pgettext_lazy("history", "Setting of an indicator changed")
 )

@@ -45,6 +45,12 @@ class Entry(models.Model):
     # The age group as recorded where the age itself is not known (a guest at an event says
     # "6-11"): reports that band ages read both.
     age_band = models.CharField(_("age group"), max_length=10, blank=True)
+    # The patron's class or grade at school that day ("7B"), for loans per student by class.
+    # NULL rather than "" when there is none: a column added to a table of millions of rows
+    # with NULL for all of them is added in place on SQLite, not by copying the table.
+    school_class = models.CharField(  # noqa: DJ001
+        _("class or grade"), max_length=40, null=True, blank=True
+    )
     record_id = models.BigIntegerField(_("title"), null=True, blank=True)
     item_id = models.BigIntegerField(_("copy"), null=True, blank=True)
     item_type_id = models.IntegerField(_("item type"), null=True, blank=True)
@@ -168,6 +174,7 @@ class Dimension(models.TextChoices):
     LANGUAGE = "language", pgettext_lazy("of the material", "Language")
     AUDIENCE = "audience", _("Audience")
     FORMAT = "format", pgettext_lazy("of the material or programme", "Format")
+    SCHOOL_CLASS = "school_class", _("Class or grade")
 
 
 class DayBreakdown(models.Model):
@@ -198,32 +205,177 @@ class DayBreakdown(models.Model):
         return f"{self.day} {self.branch_id} {self.kind} {self.dimension}={self.value}"
 
 
-class ActiveUserMonth(models.Model):
-    """A patron (by pseudonym) who used a service at a branch in a month, with the channels
-    used (bits of CHANNEL_BITS): distinct, regular and e-service users of any months are
-    counted from these rows, after loans are anonymised and patrons erased."""
+# The branch of the rows of DistinctYear that count the whole network (0 is "no branch").
+NETWORK_WIDE = -1
+# Every month of a year, as DistinctYear.months keeps them (bit 0 is January).
+WHOLE_YEAR = 0xFFF
 
-    month = models.DateField()  # the first day of the month
+
+class Counter(models.TextChoices):
+    """What DistinctYear counts once a year; objects (partners) are counted under their
+    object type ("community.partner")."""
+
+    USER = "user", _("Patrons who used a service")
+    COPY = "copy", _("Copies lent")
+
+
+class DistinctYear(models.Model):
+    """Something counted once a year however often it recurs — a patron (by pseudonym) who
+    used a service, a copy that was lent, a partner the library worked with — at a branch,
+    and once more anywhere in the network (branch NETWORK_WIDE); with the months of the year
+    it was seen in (bit 0 is January), how many months those are, and, for patrons, the
+    months they used a service online (the e-service users). The distinct users, copies or
+    partners of any months of a year are the rows whose months meet those months: a count,
+    never a COUNT(DISTINCT) over the year's entries."""
+
+    year = models.PositiveSmallIntegerField()
     network_id = models.IntegerField()
     branch_id = models.IntegerField()
-    pseudonym = models.CharField(max_length=16)
-    channels = models.IntegerField(default=0)
+    counter = models.CharField(max_length=40)
+    value = models.CharField(max_length=20)
+    months = models.IntegerField(default=0)
+    month_count = models.PositiveSmallIntegerField(default=0)
+    online_months = models.IntegerField(default=0)
+    # Of a patron, as first seen in the year.
     category_id = models.IntegerField(null=True)
     age = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "network_id", "branch_id", "pseudonym"],
-                name="active_user_month_key",
+                fields=["counter", "network_id", "year", "branch_id", "value"],
+                name="distinct_year_key",
+            )
+        ]
+        indexes = [
+            # Every count a figure asks for is read from this index alone.
+            models.Index(
+                fields=[
+                    "counter", "network_id", "year", "branch_id", "month_count", "online_months",
+                    "months",
+                ],
+                name="distinct_year_counts",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.branch_id} {self.pseudonym}"
+        return f"{self.year} {self.branch_id} {self.counter} {self.value}"
 
 
-# Stored in ActiveUserMonth.channels: never renumber.
+class Census(models.Model):
+    """What a daily count (of a kind marked `census`) found at a branch on a day, group by
+    group, as its entries add up to: `services.record_census` writes only the difference when the
+    same day is counted again, and a scheduled job knows from these rows which days it has
+    counted."""
+
+    kind = models.CharField(max_length=61)  # "domain.code"
+    network_id = models.IntegerField()
+    branch_id = models.IntegerField()
+    day = models.DateField()
+    # [[group, quantity, amount], …], each group a list of the entry's dimension values.
+    counts = models.JSONField(default=list)
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "network_id", "branch_id", "day"], name="census_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.branch_id} {self.kind}"
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", pgettext_lazy("period", "Month")
+    QUARTER = "quarter", pgettext_lazy("period", "Quarter")
+    TERM = "term", pgettext_lazy("period", "School term")
+    YEAR = "year", pgettext_lazy("period", "Year")
+
+
+class ClosedPeriod(models.Model):
+    """A period whose figures are frozen (FrozenFigure): reports show what was published,
+    and a later recomputation that differs is a difference to review."""
+
+    network_id = models.IntegerField()
+    kind = models.CharField(max_length=10, choices=PeriodKind.choices)
+    start = models.DateField()
+    end = models.DateField()
+    label = models.CharField(max_length=100)
+    closed_at = models.DateTimeField()
+    staff_id = models.IntegerField(null=True, blank=True)
+    # When the frozen figures were last compared with a recomputation.
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network_id", "kind", "start", "end"], name="period_closed_once"
+            )
+        ]
+        ordering = ["-start", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.network_id} {self.label}"
+
+
+class FrozenFigure(models.Model):
+    """One indicator's figure for one scope of a closed period, as it was when frozen, with
+    the definition version and settings it was computed with; and what a later
+    recomputation found when it differs (to review, never applied silently)."""
+
+    period = models.ForeignKey(ClosedPeriod, on_delete=models.CASCADE, related_name="figures")
+    code = models.CharField(max_length=60)
+    branch_id = models.IntegerField()  # 0: the whole network
+    value = models.DecimalField(max_digits=20, decimal_places=6, null=True)
+    numerator = models.DecimalField(max_digits=20, decimal_places=6, null=True)
+    denominator = models.DecimalField(max_digits=20, decimal_places=6, null=True)
+    missing = models.CharField(max_length=20, blank=True)
+    version = models.PositiveSmallIntegerField()
+    settings = models.JSONField(default=dict, blank=True)
+    # The latest recomputation, when it differs from the frozen figure.
+    recomputed = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "code", "branch_id"], name="frozen_figure_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["period"], condition=Q(recomputed__isnull=False), name="frozen_differs"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.code} {self.branch_id}"
+
+
+class IndicatorSetting(models.Model):
+    """A setting of an indicator's definition that the library chooses (the months of use
+    that make a regular user), per network; changed through services.set_indicator_setting."""
+
+    network_id = models.IntegerField()
+    code = models.CharField(max_length=60)
+    name = models.CharField(max_length=40)
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network_id", "code", "name"], name="indicator_setting_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}.{self.name} = {self.value}"
+
+
+# The channels' bits (never renumber): E_SERVICE_BITS in history.selectors names the ones
+# that make an e-service user.
 CHANNEL_BITS = {
     Channel.DESK: 1,
     Channel.SELF_CHECK: 2,

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import transaction
@@ -80,13 +81,23 @@ def age_on(birth: date | None, day: date) -> int | None:
 
 
 @transaction.atomic
-def destroy_keys(*, network_id: int, through_year: int, at: datetime) -> list[int]:
-    """Destroy the network's pseudonym keys of `through_year` and the years before it, and
-    return those years. Their entries keep their pseudonyms, which can no longer be
-    linked to anyone."""
+def destroy_keys(
+    *,
+    network_id: int,
+    at: datetime,
+    through_year: int | None = None,
+    years: Iterable[int] | None = None,
+) -> list[int]:
+    """Destroy the network's pseudonym keys of `through_year` and the years before it, or of
+    `years`, and return the years destroyed. Their entries keep their pseudonyms, which can
+    no longer be linked to anyone."""
     keys = PseudonymKey.objects.select_for_update().filter(
-        network_id=network_id, year__lte=through_year, destroyed_at__isnull=True
+        network_id=network_id, destroyed_at__isnull=True
     )
+    if through_year is not None:
+        keys = keys.filter(year__lte=through_year)
+    if years is not None:
+        keys = keys.filter(year__in=list(years))
     years = sorted(keys.values_list("year", flat=True))
     keys.update(key="", destroyed_at=at)
     for year in years:

@@ -3,7 +3,9 @@
 `roll_up` claims entries not yet counted, a batch at a time, and adds them to three tables
 in the same transaction: DayCount (a kind's entries per day and branch), DayBreakdown (the
 same by one dimension at a time: channel, patron category, age, item type, language,
-audience, format) and ActiveUserMonth (who used a service, by pseudonym). A batch is claimed
+audience, format, class) and DistinctYear (who used a service, by pseudonym; which copies
+were lent; which partners the library worked with: each once a year, with the months it was
+seen in, at its branch and in the whole network). A batch is claimed
 by one `UPDATE … RETURNING` that marks the entries it returns, so exactly the returned
 entries are counted, once, even with entries committed meanwhile by other transactions
 (PostgreSQL) and with two roll-ups running at once (each claims other rows: SKIP LOCKED).
@@ -19,12 +21,14 @@ from django.db import connection, transaction
 from django.db.models import Model
 
 from bibliohub.history import kinds
+from bibliohub.history.actors import Channel
 from bibliohub.history.models import (
-    CHANNEL_BITS,
-    ActiveUserMonth,
+    NETWORK_WIDE,
+    Counter,
     DayBreakdown,
     DayCount,
     Dimension,
+    DistinctYear,
     Entry,
 )
 
@@ -47,6 +51,10 @@ _COLUMNS = (
     "pseudonym",
     "quantity",
     "amount",
+    "school_class",
+    "item_id",
+    "object_type",
+    "object_id",
 )
 
 # The dimensions of DayBreakdown, by the position of their column in _COLUMNS.
@@ -59,8 +67,11 @@ _DIMENSIONS = (
     (Dimension.LANGUAGE, 10),
     (Dimension.AUDIENCE, 11),
     (Dimension.FORMAT, 12),
+    (Dimension.SCHOOL_CLASS, 16),
 )
-_PSEUDONYM, _QUANTITY, _AMOUNT = 13, 14, 15
+_PSEUDONYM, _QUANTITY, _AMOUNT, _ITEM, _OBJECT_TYPE, _OBJECT = 13, 14, 15, 17, 18, 19
+# The channels through which a use of a service makes an e-service user.
+E_SERVICE_CHANNELS = frozenset({Channel.ONLINE.value, Channel.API.value})
 
 
 def roll_up(*, batch: int = BATCH, limit: int | None = None) -> int:
@@ -108,10 +119,29 @@ def _add(rows: Iterable[tuple[Any, ...]]) -> None:
     zero = Decimal(0)
     counts: dict[tuple, list] = {}
     breakdown: dict[tuple, list] = {}
-    users: dict[tuple, list] = {}
-    uses = {(k.domain, k.code) for k in kinds.all_kinds() if k.use}
+    seen: dict[tuple, list] = {}
+    registry = kinds.all_kinds()
+    uses = {(k.domain, k.code) for k in registry if k.use}
+    lends = {(k.domain, k.code) for k in registry if k.lends}
+    objects = {(k.domain, k.code) for k in registry if k.distinct_object}
     dimensions = [(str(d.value), column) for d, column in _DIMENSIONS]
-    bits = {str(c): b for c, b in CHANNEL_BITS.items()}
+    user, copy = Counter.USER.value, Counter.COPY.value
+
+    def once_a_year(counter: str, key: tuple, value: str, online: bool, row: tuple) -> None:
+        # At the branch and in the whole network: a patron who used two branches is one
+        # user of the network.
+        year, network_id, branch_id, bit = key
+        for where in (branch_id, NETWORK_WIDE):
+            found = seen.get((counter, network_id, year, where, value))
+            if found is None:
+                seen[(counter, network_id, year, where, value)] = [
+                    bit, bit if online else 0, row[6], row[7]
+                ]
+            else:
+                found[0] |= bit
+                if online:
+                    found[1] |= bit
+
     for row in rows:
         day, network_id, branch_id, domain, kind = row[:5]
         quantity, amount = row[_QUANTITY], row[_AMOUNT]
@@ -131,22 +161,21 @@ def _add(rows: Iterable[tuple[Any, ...]]) -> None:
             value = row[column]
             if value is None or value == "":
                 continue
-            part_key = (*key, dimension, str(value))
+            part_key = (*key, dimension, str(value)[:40])
             part = breakdown.get(part_key)
             if part is None:
                 breakdown[part_key] = [quantity, amount]
             else:
                 part[0] += quantity
                 part[1] += amount
-        pseudonym = row[_PSEUDONYM]
-        if pseudonym and (domain, kind) in uses:
-            user_key = (month, key[2], key[3], pseudonym)
-            seen = users.get(user_key)
-            bit = bits.get(row[5], 0)
-            if seen is None:
-                users[user_key] = [bit, row[6], row[7]]
-            else:
-                seen[0] |= bit
+        what = (domain, kind)
+        year_key = (day.year, key[2], key[3], 1 << (day.month - 1))
+        if what in uses and row[_PSEUDONYM]:
+            once_a_year(user, year_key, row[_PSEUDONYM], row[5] in E_SERVICE_CHANNELS, row)
+        if what in lends and row[_ITEM] is not None:
+            once_a_year(copy, year_key, str(row[_ITEM]), False, row)
+        if what in objects and row[_OBJECT] is not None and row[_OBJECT_TYPE]:
+            once_a_year(row[_OBJECT_TYPE], year_key, str(row[_OBJECT]), False, row)
     _upsert(
         DayCount,
         ("day", "month", "network_id", "branch_id", "domain", "kind"),
@@ -162,14 +191,22 @@ def _add(rows: Iterable[tuple[Any, ...]]) -> None:
         add=("quantity", "amount"),
     )
     _upsert(
-        ActiveUserMonth,
-        ("month", "network_id", "branch_id", "pseudonym"),
-        [(*k, *v) for k, v in sorted(users.items())],
-        key=("month", "network_id", "branch_id", "pseudonym"),
+        DistinctYear,
+        ("counter", "network_id", "year", "branch_id", "value"),
+        [
+            (*k, months, _bits(months), online, *((category, age) if k[0] == user else (None, None)))
+            for k, (months, online, category, age) in sorted(seen.items())
+        ],
+        key=("counter", "network_id", "year", "branch_id", "value"),
         add=(),
-        values=("channels", "category_id", "age"),
-        merge_bits="channels",
+        values=("months", "month_count", "online_months", "category_id", "age"),
+        merge_bits=("months", "online_months"),
+        count_bits=("month_count", "months"),
     )
+
+
+def _bits(months: int) -> int:
+    return bin(months).count("1")
 
 
 def _upsert(
@@ -180,19 +217,27 @@ def _upsert(
     key: tuple[str, ...],
     add: tuple[str, ...],
     values: tuple[str, ...] | None = None,
-    merge_bits: str | None = None,
+    merge_bits: tuple[str, ...] = (),
+    count_bits: tuple[str, str] | None = None,
 ) -> None:
     """INSERT … ON CONFLICT (`key`) DO UPDATE, which SQLite and PostgreSQL both speak: the
-    `add` columns are added to the existing row's, the `merge_bits` column or-ed into it.
-    Rows are sorted, so two roll-ups lock shared rows in the same order."""
+    `add` columns are added to the existing row's, the `merge_bits` columns or-ed into it,
+    and the first column of `count_bits` set to the number of bits of the second once
+    merged. Rows are sorted, so two roll-ups lock shared rows in the same order."""
     if not rows:
         return
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
     value_columns = values if values is not None else add
     updates = [f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in add]
-    if merge_bits:
-        updates.append(f"{q(merge_bits)} = {table}.{q(merge_bits)} | excluded.{q(merge_bits)}")
+    for column in merge_bits:
+        updates.append(f"{q(column)} = ({table}.{q(column)} | excluded.{q(column)})")
+    if count_bits is not None:
+        # The merged bits, counted one by one: neither database has a popcount both speak.
+        target, source = count_bits
+        merged = f"({table}.{q(source)} | excluded.{q(source)})"
+        ones = " + ".join(f"(({merged} >> {i}) & 1)" for i in range(12))
+        updates.append(f"{q(target)} = ({ones})")
     everything = (*columns, *value_columns)
     sql = (
         f"INSERT INTO {table} ({', '.join(q(c) for c in everything)}) "

@@ -14,10 +14,13 @@ from bibliohub.history.actors import Channel
 from bibliohub.history.kinds import Kind
 from bibliohub.history.models import (
     CHANNEL_BITS,
-    ActiveUserMonth,
+    NETWORK_WIDE,
+    WHOLE_YEAR,
+    Counter,
     DayBreakdown,
     DayCount,
     Dimension,
+    DistinctYear,
     Entry,
 )
 
@@ -186,8 +189,136 @@ def breakdown(
     }
 
 
-def _months(start: date, end: date) -> tuple[date, date]:
-    return start.replace(day=1), end.replace(day=1)
+@dataclass(frozen=True, slots=True)
+class Level:
+    """What a census found at a branch: the day it counted on and the level that day."""
+
+    day: date
+    total: Total
+
+
+def levels(
+    kinds: Iterable[Kind],
+    *,
+    day: date,
+    since: date,
+    network_id: int | None = None,
+    branch_ids: Iterable[int] | None = None,
+) -> dict[tuple[int, str], Level]:
+    """The levels the censuses of `kinds` (kinds marked `census`) found at each branch on
+    `day`, or on the latest day before it that they counted on, not before `since`: keyed
+    by (branch id, "domain.code"). A branch with no census in that window is not in it (the
+    level is not known, which is not zero)."""
+    queryset = _scope(
+        DayCount.objects.filter(_kinds_filter(kinds)),
+        start=since,
+        end=day,
+        network_id=network_id,
+        branch_ids=branch_ids,
+    )
+    found: dict[tuple[int, str], Level] = {}
+    rows = queryset.values_list("branch_id", "domain", "kind", "day", "quantity", "amount")
+    for branch_id, domain, kind, counted, quantity, amount in rows.order_by("day"):
+        found[(branch_id, f"{domain}.{kind}")] = Level(counted, Total(quantity, Decimal(amount)))
+    return found
+
+
+def level_breakdown(
+    kinds: Iterable[Kind],
+    dimension: Dimension,
+    *,
+    found: dict[tuple[int, str], Level],
+    network_id: int | None = None,
+) -> dict[tuple[int, str, str], Total]:
+    """The levels of `found` (from `levels`) by the values of `dimension`: keyed by (branch
+    id, "domain.code", value), each from the day its census counted on."""
+    kinds = list(kinds)
+    days = {level.day for level in found.values()}
+    if not days:
+        return {}
+    queryset = DayBreakdown.objects.filter(
+        _kinds_filter(kinds), dimension=dimension, day__in=sorted(days)
+    )
+    if network_id is not None:
+        queryset = queryset.filter(network_id=network_id)
+    result: dict[tuple[int, str, str], Total] = {}
+    rows = queryset.values_list("branch_id", "domain", "kind", "day", "value", "quantity", "amount")
+    for branch_id, domain, kind, counted, value, quantity, amount in rows:
+        key = f"{domain}.{kind}"
+        level = found.get((branch_id, key))
+        if level is not None and level.day == counted:
+            result[(branch_id, key, value)] = Total(quantity, Decimal(amount))
+    return result
+
+
+def months_mask(start: date, end: date) -> int:
+    """The months from `start` to `end` (one year) as DistinctYear keeps them: bit 0 is
+    January. Raises ValueError for a period across two years: pseudonyms change with the
+    year, so distinct users are counted within one."""
+    if start.year != end.year:
+        raise ValueError("distinct users, copies and partners are counted within one year")
+    return sum(1 << (m - 1) for m in range(start.month, end.month + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Distinct:
+    """Distinct patrons, copies or partners of some months at one place: `seen` in any of
+    them, `online` (patrons who used a service online in them) and `regular` (seen in at
+    least the months asked for, in the year)."""
+
+    seen: int
+    online: int = 0
+    regular: int = 0
+
+
+def distinct(
+    counter: str,
+    *,
+    network_id: int,
+    year: int,
+    mask: int = WHOLE_YEAR,
+    min_months: int | None = None,
+) -> dict[int, Distinct]:
+    """Of `counter` (Counter.USER, Counter.COPY, or an object type such as
+    "community.partner"), the distinct ones seen in the months of `mask` of `year`, per
+    branch id (0 for entries without one, NETWORK_WIDE for the whole network), from
+    DistinctYear: one grouped query over its counting index, whatever the period."""
+    queryset = DistinctYear.objects.filter(counter=counter, network_id=network_id, year=year)
+    if mask & WHOLE_YEAR != WHOLE_YEAR:
+        queryset = queryset.annotate(met=F("months").bitand(mask)).filter(met__gt=0)
+    online = Count("pk", filter=Q(online_months__gt=0))
+    if mask & WHOLE_YEAR != WHOLE_YEAR:
+        queryset = queryset.annotate(online_met=F("online_months").bitand(mask))
+        online = Count("pk", filter=Q(online_met__gt=0))
+    aggregates: dict = {"n": Count("pk"), "o": online}
+    if min_months is not None:
+        aggregates["r"] = Count("pk", filter=Q(month_count__gte=min_months))
+    rows = queryset.values("branch_id").annotate(**aggregates).order_by()
+    return {
+        row["branch_id"]: Distinct(row["n"], row["o"], row.get("r", 0)) for row in rows
+    }
+
+
+def distinct_parts(
+    counter: str,
+    column: str,
+    *,
+    network_id: int,
+    year: int,
+    mask: int = WHOLE_YEAR,
+) -> dict[tuple[int, str], int]:
+    """Of `counter`, the distinct ones seen in the months of `mask` of `year` by the value of
+    `column` ("category_id" or "age": a patron's as first seen in the year), keyed by
+    (branch id, value as text); those without a value are left out."""
+    if column not in ("category_id", "age"):
+        raise ValueError(f"cannot count distinct {counter} by {column}")
+    queryset = DistinctYear.objects.filter(
+        counter=counter, network_id=network_id, year=year, **{f"{column}__isnull": False}
+    )
+    if mask & WHOLE_YEAR != WHOLE_YEAR:
+        queryset = queryset.annotate(met=F("months").bitand(mask)).filter(met__gt=0)
+    rows = queryset.values_list("branch_id", column).annotate(n=Count("pk")).order_by()
+    return {(branch_id, str(value)): n for branch_id, value, n in rows}
 
 
 def distinct_users(
@@ -200,26 +331,36 @@ def distinct_users(
     by_branch: bool = False,
 ) -> dict[int, int] | int:
     """Distinct patrons who used a service in the months from `start` to `end` (whole
-    months, within one year: pseudonyms change with the year), optionally only through
-    `channels` (bits of CHANNEL_BITS, e.g. E_SERVICE_BITS), per branch if `by_branch`."""
-    first, last = _months(start, end)
-    if first.year != last.year:
-        raise ValueError("distinct users are counted within one year")
-    queryset = ActiveUserMonth.objects.filter(
-        network_id=network_id, month__gte=first, month__lte=last
+    months, within one year: pseudonyms change with the year), optionally only online
+    (`channels` E_SERVICE_BITS), per branch if `by_branch`, else in the whole network (or
+    at any of `branch_ids`)."""
+    if channels is not None and channels != E_SERVICE_BITS:
+        raise ValueError("users are told apart by channel as e-service users only")
+    found = distinct(
+        Counter.USER, network_id=network_id, year=start.year, mask=months_mask(start, end)
     )
-    if branch_ids is not None:
-        queryset = queryset.filter(branch_id__in=list(branch_ids))
-    if channels is not None:
-        queryset = queryset.annotate(used=F("channels").bitand(channels)).filter(used__gt=0)
+
+    def count(d: Distinct) -> int:
+        return d.online if channels is not None else d.seen
+
     if by_branch:
         return {
-            row["branch_id"]: row["n"]
-            for row in queryset.values("branch_id")
-            .annotate(n=Count("pseudonym", distinct=True))
-            .order_by()
+            branch: count(d)
+            for branch, d in found.items()
+            if branch != NETWORK_WIDE and (branch_ids is None or branch in set(branch_ids))
+            and count(d)
         }
-    return queryset.aggregate(n=Count("pseudonym", distinct=True))["n"] or 0
+    if branch_ids is None:
+        everywhere = found.get(NETWORK_WIDE)
+        return count(everywhere) if everywhere is not None else 0
+    # Patrons seen at several of the branches asked for are counted once.
+    queryset = DistinctYear.objects.filter(
+        counter=Counter.USER,
+        network_id=network_id,
+        year=start.year,
+        branch_id__in=list(branch_ids),
+    ).annotate(met=F("online_months" if channels else "months").bitand(months_mask(start, end)))
+    return queryset.filter(met__gt=0).values("value").distinct().count()
 
 
 def regular_users(
@@ -229,16 +370,13 @@ def regular_users(
     min_months: int,
     branch_ids: Iterable[int] | None = None,
 ) -> int:
-    """Patrons who used a service in at least `min_months` different months of `year`."""
-    queryset = ActiveUserMonth.objects.filter(network_id=network_id, month__year=year)
-    if branch_ids is not None:
-        queryset = queryset.filter(branch_id__in=list(branch_ids))
-    return (
-        queryset.values("pseudonym")
-        .annotate(months=Count("month", distinct=True))
-        .filter(months__gte=min_months)
-        .count()
-    )
+    """Patrons who used a service in at least `min_months` different months of `year`: in
+    the whole network, or at one of `branch_ids` (counted at each, once)."""
+    found = distinct(Counter.USER, network_id=network_id, year=year, min_months=min_months)
+    if branch_ids is None:
+        everywhere = found.get(NETWORK_WIDE)
+        return everywhere.regular if everywhere is not None else 0
+    return sum(d.regular for branch, d in found.items() if branch in set(branch_ids))
 
 
 def entries(

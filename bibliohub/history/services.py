@@ -6,6 +6,7 @@ anonymised loans), and `roll_up` adds new entries to the daily counts."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from itertools import chain
@@ -14,12 +15,13 @@ from typing import Any, Protocol
 from django.db import connection, models, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bibliohub.db import insert
-from bibliohub.history import privacy
+from bibliohub.history import indicators, privacy
 from bibliohub.history.actors import Actor
-from bibliohub.history.kinds import KEYS_DESTROYED, Kind
-from bibliohub.history.models import Entry
+from bibliohub.history.kinds import KEYS_DESTROYED, PARAMETER_SET, Kind
+from bibliohub.history.models import Census, Entry, IndicatorSetting
 
 
 class PatronLike(Protocol):
@@ -32,6 +34,7 @@ class PatronLike(Protocol):
     network_id: int
     category_id: int
     date_of_birth: date | None
+    school_class: str
 
 
 class BranchLike(Protocol):
@@ -71,6 +74,7 @@ COLUMNS = (
     "category_id",
     "age",
     "age_band",
+    "school_class",
     "record_id",
     "item_id",
     "item_type_id",
@@ -92,12 +96,14 @@ def record(
     *,
     at: datetime,
     actor: Actor,
+    day: date | None = None,
     branch: BranchLike | None = None,
     network: int | None = None,
     patron: PatronLike | None = None,
     category_id: int | object | None = _DEFAULT,
     age: int | object | None = _DEFAULT,
     age_band: str = "",
+    school_class: str | None = None,
     record_id: int | None = None,
     item: ItemLike | None = None,
     item_id: int | None = None,
@@ -112,13 +118,16 @@ def record(
     reasons: Sequence[str] = (),
     detail: Mapping[str, Any] | None = None,
 ) -> Entry:
-    """Append one entry of `kind`, done by `actor` at `at`, and return it.
+    """Append one entry of `kind`, done by `actor` at `at`, and return it. It counts for
+    the local day of `at`, or for `day` when it is a count made later for the day it counts
+    (the visits of Monday entered on Tuesday) or a census.
 
     The network is the branch's, else `network`, else the patron's. About a patron, the
     entry keeps their id, category, age in whole years on that day and pseudonym for the
     year; `category_id` and `age` given explicitly take precedence (a loan whose patron was
     already anonymised keeps what the loan kept); `age_band` is an age group recorded where
-    the age is not known (a guest at an event). A copy (`item`) gives its title and item
+    the age is not known (a guest at an event); the patron's class at school
+    (`school_class`, taken from the patron unless given) is kept too. A copy (`item`) gives its title and item
     type; `item_id` names a copy by its id where no instance is at hand.
     `obj` is any other object it touched (a loan, a booking), named by app and model.
     `reasons` are machine-readable codes (a refusal's); `detail` is a small JSON object and
@@ -127,12 +136,14 @@ def record(
         kind,
         at=at,
         actor=actor,
+        day=day,
         branch=branch,
         network=network,
         patron=patron,
         category_id=category_id,
         age=age,
         age_band=age_band,
+        school_class=school_class,
         record_id=record_id,
         item=item,
         item_id=item_id,
@@ -157,12 +168,14 @@ def draft(
     *,
     at: datetime,
     actor: Actor,
+    day: date | None = None,
     branch: BranchLike | None = None,
     network: int | None = None,
     patron: PatronLike | None = None,
     category_id: int | object | None = _DEFAULT,
     age: int | object | None = _DEFAULT,
     age_band: str = "",
+    school_class: str | None = None,
     record_id: int | None = None,
     item: ItemLike | None = None,
     item_id: int | None = None,
@@ -180,7 +193,9 @@ def draft(
     """The entry that `record` would append with the same arguments, as its values in the
     order of COLUMNS, not written yet: `record_many` writes many of them at once. Raises
     ValueError for a naive `at`."""
-    day = _local_day(at)
+    counted = _local_day(at)
+    if day is None:
+        day = counted
     network_id = branch.network_id if branch is not None else network
     if network_id is None and patron is not None:
         network_id = patron.network_id
@@ -191,6 +206,8 @@ def draft(
         patron_id = patron.pk
         patron_category = patron.category_id
         patron_age = privacy.age_on(patron.date_of_birth, day)
+        if school_class is None:
+            school_class = patron.school_class
         pseudonym = privacy.pseudonym(
             network_id=patron.network_id, patron_id=patron.pk, day=day, at=at
         )
@@ -220,6 +237,7 @@ def draft(
         patron_category if category_id is _DEFAULT else category_id,
         patron_age if age is _DEFAULT else age,
         age_band,
+        (school_class or "").strip()[:40] or None,
         record_id,
         item_id,
         item_type_id,
@@ -388,12 +406,193 @@ def forget_objects(model: type[models.Model], ids: Iterable[int]) -> int:
 
 @transaction.atomic
 def destroy_pseudonym_keys(
-    *, network_id: int, through_year: int, actor: Actor, at: datetime
+    *,
+    network_id: int,
+    actor: Actor,
+    at: datetime,
+    through_year: int | None = None,
+    years: Iterable[int] | None = None,
 ) -> list[int]:
-    """Destroy the network's pseudonym keys of `through_year` and before (privacy.destroy_keys)
-    and return those years: their pseudonyms stay countable and can no longer be linked to
-    anyone. Records a KEYS_DESTROYED entry when there were any."""
-    years = privacy.destroy_keys(network_id=network_id, through_year=through_year, at=at)
+    """Destroy the network's pseudonym keys of `through_year` and before, or of `years`
+    (privacy.destroy_keys), and return the years destroyed: their pseudonyms stay countable
+    and can no longer be linked to anyone. Records a KEYS_DESTROYED entry when there were
+    any."""
+    if through_year is None and years is None:
+        raise ValueError("say which years")
+    years = privacy.destroy_keys(
+        network_id=network_id, through_year=through_year, years=years, at=at
+    )
     if years:
         record(KEYS_DESTROYED, at=at, actor=actor, network=network_id, detail={"years": years})
     return years
+
+
+# --- censuses -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """What a census counts by, as the entry's dimensions (none: one level for the branch):
+    the copies of one item type and language, the cards of one category, the students of
+    one class."""
+
+    category_id: int | None = None
+    age_band: str = ""
+    item_type_id: int | None = None
+    language: str = ""
+    audience: str = ""
+    format: str = ""
+    school_class: str = ""
+
+
+def _group_order(group: Group) -> tuple[str, ...]:
+    return tuple("" if v is None else str(v) for v in astuple(group))
+
+
+@transaction.atomic
+def record_census(
+    kind: Kind,
+    *,
+    day: date,
+    counts: Mapping[Group, int | tuple[int, Decimal]],
+    actor: Actor,
+    at: datetime,
+    branch: BranchLike | None = None,
+    network: int | None = None,
+) -> int:
+    """Record what a daily count of `kind` (a kind marked `census`) found at `branch` (or,
+    without one, in `network`) on `day`: for each group, how many (and, with a tuple, an
+    amount: hours open). The entries of the day then add up to these counts, group by group: the
+    first count of a day writes an entry per group (one entry of nothing when it found
+    nothing, so that "counted, none" is told from "not counted"), and counting the same day
+    again writes only the differences. Returns how many entries were written. Raises
+    ValueError for a kind that is not a census."""
+    if not kind.census:
+        raise ValueError(f"{kind.key} is not a census")
+    network_id = branch.network_id if branch is not None else network
+    if network_id is None:
+        raise ValueError("a census is of a branch or a network")
+    branch_id = branch.pk if branch is not None else 0
+    census, created = Census.objects.get_or_create(
+        kind=kind.key,
+        network_id=network_id,
+        branch_id=branch_id,
+        day=day,
+        defaults={"counted_at": at},
+    )
+    if not created:
+        census = Census.objects.select_for_update().get(pk=census.pk)
+    before = {Group(*group): (quantity, Decimal(amount)) for group, quantity, amount in census.counts}
+    now: dict[Group, tuple[int, Decimal]] = {}
+    for group, count in counts.items():
+        quantity, amount = count if isinstance(count, tuple) else (count, Decimal(0))
+        now[group] = (quantity, Decimal(amount))
+    drafts = []
+    for group in sorted(set(before) | set(now), key=_group_order):
+        was, was_amount = before.get(group, (0, Decimal(0)))
+        is_, is_amount = now.get(group, (0, Decimal(0)))
+        if is_ - was or is_amount - was_amount:
+            drafts.append(_census_draft(
+                kind, group, day=day, at=at, actor=actor, branch=branch, network=network_id,
+                quantity=is_ - was, amount=is_amount - was_amount,
+            ))
+    if created and not drafts:
+        drafts.append(_census_draft(
+            kind, Group(), day=day, at=at, actor=actor, branch=branch, network=network_id,
+            quantity=0, amount=Decimal(0),
+        ))
+    record_many(drafts)
+    census.counts = [
+        [list(astuple(group)), quantity, str(amount)]
+        for group, (quantity, amount) in sorted(now.items(), key=lambda kv: _group_order(kv[0]))
+    ]
+    census.counted_at = at
+    census.save(update_fields=["counts", "counted_at"])
+    return len(drafts)
+
+
+def _census_draft(
+    kind: Kind,
+    group: Group,
+    *,
+    day: date,
+    at: datetime,
+    actor: Actor,
+    branch: BranchLike | None,
+    network: int,
+    quantity: int,
+    amount: Decimal,
+) -> Draft:
+    return draft(
+        kind,
+        at=at,
+        day=day,
+        actor=actor,
+        branch=branch,
+        network=network,
+        category_id=group.category_id,
+        age=None,
+        age_band=group.age_band,
+        school_class=group.school_class or None,
+        item_type_id=group.item_type_id,
+        language=group.language,
+        audience=group.audience,
+        format=group.format,
+        quantity=quantity,
+        amount=amount or None,
+    )
+
+
+def counted_days(kind: Kind, *, network_id: int, branch_id: int, since: date) -> set[date]:
+    """The days from `since` on that a census of `kind` has counted at the branch (0: the
+    network without a branch)."""
+    return set(
+        Census.objects.filter(
+            kind=kind.key, network_id=network_id, branch_id=branch_id, day__gte=since
+        ).values_list("day", flat=True)
+    )
+
+
+# --- the library's settings of indicators -------------------------------------------------
+
+
+class SettingRefused(ValueError):
+    """A setting of an indicator that cannot be made, with the reason in words."""
+
+
+@transaction.atomic
+def set_indicator_setting(
+    *, network_id: int, code: str, name: str, value: Decimal, actor: Actor, at: datetime
+) -> IndicatorSetting:
+    """Set the library's choice `value` for setting `name` of indicator `code` (the months of
+    use that make a regular user) and return it. Figures computed from now on use it;
+    frozen figures keep the setting they were computed with. Records PARAMETER_SET with
+    the value before and after. Raises SettingRefused for an unknown indicator or setting
+    or a value out of its range."""
+    indicator = indicators.get(code)
+    setting = next((s for s in indicator.settings if s.name == name), None) if indicator else None
+    if indicator is None or setting is None:
+        raise SettingRefused(_("There is no such setting."))
+    if value < setting.minimum or (setting.maximum is not None and value > setting.maximum):
+        raise SettingRefused(
+            _("Choose a value from %(low)s to %(high)s.")
+            % {"low": setting.minimum, "high": setting.maximum if setting.maximum is not None else "…"}
+        )
+    row = IndicatorSetting.objects.select_for_update().filter(
+        network_id=network_id, code=code, name=name
+    ).first()
+    before = str(row.value) if row is not None else None
+    if row is None:
+        row = IndicatorSetting(network_id=network_id, code=code, name=name)
+    row.value = value
+    row.changed_at = at
+    row.save()
+    record(
+        PARAMETER_SET,
+        at=at,
+        actor=actor,
+        network=network_id,
+        obj=row,
+        detail={"indicator": code, "setting": name, "before": before, "after": str(value)},
+    )
+    return row

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
+from decimal import Decimal
 from itertools import pairwise
 
 from django.db import transaction
@@ -13,11 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bibliohub.history import Actor
-from bibliohub.history.services import changed_fields, record
+from bibliohub.history.models import Entry
+from bibliohub.history.services import Group, changed_fields, object_type, record, record_census
+from bibliohub.libraries.hours import BranchCalendar
 from bibliohub.libraries.kinds import (
     BRANCH_SAVED,
     EXCEPTION_ADDED,
     EXCEPTION_REMOVED,
+    HOURS_OPEN,
     HOURS_SET,
     LOCATION_DELETED,
     LOCATION_SAVED,
@@ -97,6 +101,9 @@ def set_weekly_hours(
         at=at,
         actor=actor,
         branch=branch,
+        # About the branch, so that the week in force on a past day is found through the
+        # history's index of objects (count_opening_hours).
+        obj=branch,
         detail={"week": [[r.weekday, f"{r.opens:%H:%M}", f"{r.closes:%H:%M}"] for r in rows]},
     )
     return list(OpeningPeriod.objects.filter(branch=branch))
@@ -252,3 +259,77 @@ def _exception_detail(exception: CalendarException) -> dict[str, object]:
         "closes": f"{exception.closes:%H:%M}" if exception.closes else None,
         "reason": exception.reason,
     }
+
+
+def count_opening_hours(branch: Branch, *, days: Sequence[date], actor: Actor, at: datetime) -> int:
+    """Count the hours `branch` was open on each of `days` (days that are over) and record
+    them as HOURS_OPEN, one day each (services.record_census: counting a day again records
+    only a difference). A day's hours are those of the regular week then in force — the
+    week of the last change to it recorded on or before that day, or the week as it is when
+    it has never been changed — with that day's dated changes (closures, other hours),
+    which cannot change once the day is past. A day before the first change the history
+    knows of is not counted: its week is not known. Returns how many days were counted."""
+    if not days:
+        return 0
+    ordered = sorted(days)
+    weeks = _weeks_in_force(branch)
+    current = list(OpeningPeriod.objects.filter(branch=branch))
+    counted = 0
+    for chunk_start in range(0, len(ordered), 62):
+        chunk = ordered[chunk_start : chunk_start + 62]
+        by_week: dict[int, list[date]] = {}
+        for day in chunk:
+            index = _week_index(weeks, day)
+            if index is not None:
+                by_week.setdefault(index, []).append(day)
+        for index, week_days in by_week.items():
+            periods = current if index < 0 else weeks[index][1]
+            calendar = BranchCalendar(branch, week_days[0], week_days[-1], periods=periods)
+            for day in week_days:
+                hours = Decimal(str(round(calendar.day(day).hours, 2)))
+                record_census(
+                    HOURS_OPEN,
+                    day=day,
+                    counts={Group(): (1, hours)},
+                    branch=branch,
+                    actor=actor,
+                    at=at,
+                )
+                counted += 1
+    return counted
+
+
+def _weeks_in_force(branch: Branch) -> list[tuple[date, list[OpeningPeriod]]]:
+    """The regular weeks recorded for `branch`, each from the day it was set, oldest first."""
+    entries = Entry.objects.filter(
+        object_type=object_type(Branch),
+        object_id=branch.pk,
+        domain=HOURS_SET.domain,
+        kind=HOURS_SET.code,
+    ).order_by("at", "id")
+    weeks = []
+    for day, detail in entries.values_list("day", "detail"):
+        periods = [
+            OpeningPeriod(
+                branch=branch,
+                weekday=weekday,
+                opens=time.fromisoformat(opens),
+                closes=time.fromisoformat(closes),
+            )
+            for weekday, opens, closes in detail.get("week", [])
+        ]
+        weeks.append((day, periods))
+    return weeks
+
+
+def _week_index(weeks: list[tuple[date, list[OpeningPeriod]]], day: date) -> int | None:
+    """Which of `weeks` was in force on `day`: the last set on or before it; -1 when the
+    week was never changed (the week as it is now); None when it was only changed later
+    (the week before is not known)."""
+    if not weeks:
+        return -1
+    found = None
+    for index, (since, _periods) in enumerate(weeks):
+        if since <= day:
+            found = index
+    return found

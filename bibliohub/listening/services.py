@@ -1,10 +1,10 @@
 """The only writers of complaints, suggestions and thanks. Each service is one transaction,
 records one history entry per change (codes only: never the text, the answer or the
-contact) and sends its e-mail after the commit, in the person's language."""
+contact) and writes its e-mail, in the person's language, to the outbox in the same
+transaction (sent once it commits)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,9 +30,7 @@ from bibliohub.listening.models import (
     NumberSequence,
     SubmissionCount,
 )
-from bibliohub.mail.messages import send_message
-
-log = logging.getLogger(__name__)
+from bibliohub.mail import services as mail
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -181,21 +179,14 @@ def _facts(item: Feedback) -> dict[str, object]:
     return {"number": item.number, "kind": item.kind, "topic": item.topic, "channel": item.channel}
 
 
-def _mail(item: Feedback, what: str) -> None:
-    """Queue the `what` message to the person who wrote, in their language, for after the
-    commit (a rolled-back step sends nothing)."""
-    to, language = item.contact_email, item.language
-    if not to:
+def _mail(item: Feedback, what: str, *, actor: Actor, at: datetime) -> None:
+    """Write the `what` message to the person who wrote, in their language, into the
+    outbox in the caller's transaction (a rolled-back step sends nothing)."""
+    if not item.contact_email:
         return
-    context = {"item": item, "what": what}
-
-    def send() -> None:
-        try:
-            send_message("listening/email/feedback", context, to=to, language=language)
-        except Exception:  # a mail server down must not undo what has been committed
-            log.exception("feedback %s: %s message not sent", item.pk, what)
-
-    transaction.on_commit(send)
+    mail.queue("listening/email/feedback", {"item": item, "what": what},
+               to=item.contact_email, language=item.language, at=at, actor=actor,
+               branch=item.branch)
 
 
 def _locked(item: Feedback, actor: Actor) -> Feedback:
@@ -219,7 +210,7 @@ def _acknowledge(item: Feedback, *, actor: Actor, at: datetime) -> None:
         kinds.ACKNOWLEDGED, at=at, actor=actor, branch=item.branch, obj=item,
         detail={"number": item.number, "mailed": bool(item.contact_email)},
     )
-    _mail(item, "acknowledged")
+    _mail(item, "acknowledged", actor=actor, at=at)
 
 
 # --- Handling -----------------------------------------------------------------------------
@@ -296,7 +287,7 @@ def answer(item: Feedback, *, text: str, actor: Actor, at: datetime) -> Feedback
         detail={"number": item.number, "mailed": bool(item.contact_email),
                 "in_time": at <= item.deadline},
     )
-    _mail(item, "answered")
+    _mail(item, "answered", actor=actor, at=at)
     return item
 
 
@@ -399,18 +390,7 @@ def warn_overdue(*, actor: Actor, at: datetime) -> int:
                         "days_late": (at - item.deadline).days, "warned": len(recipients)},
             )
             for to, language in recipients:
-                _warn(item, to=to, language=language)
+                mail.queue("listening/email/overdue", {"item": item, "site_url": settings.SITE_URL},
+                           to=to, language=language, at=at, actor=actor, branch=item.branch)
             warned += 1
     return warned
-
-
-def _warn(item: Feedback, *, to: str, language: str) -> None:
-    context = {"item": item, "site_url": settings.SITE_URL}
-
-    def send() -> None:
-        try:
-            send_message("listening/email/overdue", context, to=to, language=language)
-        except Exception:
-            log.exception("feedback %s: overdue warning not sent", item.pk)
-
-    transaction.on_commit(send)

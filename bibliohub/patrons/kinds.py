@@ -3,7 +3,12 @@ branch, category and age are counted from these), changes to a patron's card, de
 blocks and privacy choices, erasure, and the set-up of categories and notice settings.
 
 None of these is a use of the library's services: registering makes someone a user, it is
-not yet using anything, so these entries do not count towards active users."""
+not yet using anything, so these entries do not count towards active users.
+
+Readers are counted once a day (patrons.census), by home branch: CARDS_VALID, the patrons
+whose card is valid that day, by category (the registered users), and STUDENTS, the
+patrons with a valid card and a class at school, by class (what loans per student are
+divided by)."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -46,3 +51,9 @@ PIN_THROTTLED = patrons.kind(
     "pin_throttled", pgettext_lazy("history", "Sign-ins held back after wrong PINs from one place")
 )
 PIN_POLICY_SAVED = patrons.kind("pin_policy_saved", pgettext_lazy("history", "PIN policy saved"))
+CARDS_VALID = patrons.kind(
+    "cards_valid", pgettext_lazy("history", "Patrons with a valid card counted"), census=True
+)
+STUDENTS = patrons.kind(
+    "students", pgettext_lazy("history", "Students counted by class"), census=True
+)

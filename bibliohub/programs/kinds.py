@@ -20,7 +20,12 @@ know about corrections.
 attending it (CHECKED_IN, and WALK_INS for the people counted at the door, who name nobody
 and so count in no figure of distinct users), and sending an entry to a contest or reading
 activity (ENTRY_SUBMITTED). A promotion from the waiting list, a reminder, a cancellation,
-a no-show and feedback are things that happen to a use already counted, or its absence."""
+a no-show and feedback are things that happen to a use already counted, or its absence.
+
+HELD counts a date of a programme as held, on the day it took place, once it is over
+(programs.census, a scheduled job): the programmes of a period (IMLS counts each session of
+a synchronous programme: events, not reading activities or contests, and not recorded
+ones). A date cancelled after it was counted is taken back by a HELD of -1."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -48,6 +53,7 @@ CHECK_IN_UNDONE = programs.kind(
 )
 WALK_INS = programs.kind("walk_ins", pgettext_lazy("history", "Walk-ins counted"), use=True)
 CLOSED = programs.kind("closed", pgettext_lazy("history", "Attendance closed"))
+HELD = programs.kind("held", pgettext_lazy("history", "Date of an event held"))
 
 # Events, their dates and the network's rules.
 EVENT_CREATED = programs.kind("event_created", pgettext_lazy("history", "Event created"))

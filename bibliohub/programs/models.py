@@ -219,6 +219,8 @@ class Occurrence(models.Model):
     # Raised on every change, so calendar programs replace their copy (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     attendance_closed_at = models.DateTimeField(_("attendance closed"), null=True, blank=True)
+    # When the date was counted as held (HELD), once it was over.
+    held_counted_at = models.DateTimeField(_("counted as held"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -27,7 +27,7 @@ from bibliohub.history.kinds import Kind
 from bibliohub.history.models import Entry
 from bibliohub.history.services import changed_fields, object_type, record
 from bibliohub.libraries.models import Branch, Network
-from bibliohub.mail.messages import send_message
+from bibliohub.mail import services as mail
 from bibliohub.patrons.models import Patron
 from bibliohub.programs import kinds, rules
 from bibliohub.programs.errors import ProgramRefused, Reason, RegistrationRefused
@@ -270,7 +270,7 @@ def change_occurrence(
         _book_room(occurrence, room=occurrence.event.room, actor=actor, at=at)
     if moved:
         for registration in _registrations_of(occurrence).filter(status=RegistrationStatus.CONFIRMED):
-            _notify(registration, "programs/email/changed", occurrence=occurrence)
+            _notify(registration, "programs/email/changed", occurrence=occurrence, actor=actor, at=at)
     _record(
         kinds.DATE_CHANGED, _programme(occurrence.event), actor=actor, at=at, obj=occurrence,
         detail={"moved": moved, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
@@ -298,7 +298,7 @@ def cancel_occurrence(
     cancelled = 0
     for registration in _registrations_of(occurrence).exclude(status=RegistrationStatus.CANCELLED):
         if registration.status == RegistrationStatus.CONFIRMED:
-            _notify(registration, "programs/email/cancelled_date", occurrence=occurrence)
+            _notify(registration, "programs/email/cancelled_date", occurrence=occurrence, actor=actor, at=at)
         if registration.occurrence_id == occurrence.pk:
             registration.status = RegistrationStatus.CANCELLED
             registration.cancelled_at = at
@@ -308,7 +308,28 @@ def cancel_occurrence(
             cancelled += 1
     _record(kinds.DATE_CANCELLED, programme, actor=actor, at=at, obj=occurrence,
             detail={"registrations_cancelled": cancelled})
+    if occurrence.held_counted_at is not None:
+        # Counted as held already (programs.census): no longer.
+        record_held(occurrence, quantity=-1, actor=actor, at=at)
     return occurrence
+
+
+def record_held(occurrence: Occurrence, *, quantity: int, actor: Actor, at: datetime) -> None:
+    """Record HELD for `occurrence` (`quantity` 1, or -1 to take a count back) on the local
+    day it started, with its programme's branch, audience and format."""
+    event = occurrence.event
+    record(
+        kinds.HELD,
+        at=at,
+        day=timezone.localdate(occurrence.starts_at),
+        actor=actor,
+        branch=event.branch,
+        audience=_audience_of(event),
+        format=event.format,
+        obj=occurrence,
+        quantity=quantity,
+        detail={"event": event.pk},
+    )
 
 
 def _locked_occurrence(occurrence: Occurrence) -> Occurrence:
@@ -397,7 +418,7 @@ def register(
     _record_registration(kinds.WAITLISTED if full else kinds.REGISTERED, registration,
                          _programme(event), occurrence=occurrence, actor=actor, at=at)
     _notify(registration, "programs/email/waitlisted" if full else "programs/email/registered",
-            occurrence=occurrence or (dates[0] if dates else None))
+            occurrence=occurrence or (dates[0] if dates else None), actor=actor, at=at)
     return registration
 
 
@@ -563,7 +584,7 @@ def _promote(
         next_date = occurrence or event.occurrences.filter(
             status=OccurrenceStatus.SCHEDULED, starts_at__gt=at
         ).first()
-        _notify(registration, "programs/email/promoted", occurrence=next_date)
+        _notify(registration, "programs/email/promoted", occurrence=next_date, actor=actor, at=at)
     return chosen
 
 
@@ -620,12 +641,10 @@ def save_category(category: Category, *, actor: Actor, at: datetime) -> Category
 def send_reminders(*, actor: Actor, at: datetime) -> int:
     """Remind everyone with a place at a date starting within the network's reminder period
     (24 hours unless the policy says otherwise) who has not been reminded of that date.
-    The scheduled job (`actor`) calls this; returns how many reminders were sent, each
-    recorded as REMINDED with the date. Each reminder is its own transaction, so a mail
-    failure leaves the others done and is retried next run; the failure itself is raised
-    after the others are sent."""
+    The scheduled job (`actor`) calls this; returns how many reminders were written to the
+    outbox (which sends them, retrying while the mail server is away), each recorded as
+    REMINDED with the date in the same transaction."""
     sent = 0
-    failure: Exception | None = None
     horizon = at + timedelta(hours=max(_reminder_hours(), 1))
     dates = Occurrence.objects.filter(
         status=OccurrenceStatus.SCHEDULED, starts_at__gt=at, starts_at__lte=horizon,
@@ -645,20 +664,13 @@ def send_reminders(*, actor: Actor, at: datetime) -> int:
         for registration in candidates:
             if registration.pk in reminded:
                 continue
-            # Sent inside the transaction: if the mail server refuses, the REMINDED entry is
-            # rolled back and the next run tries again.
-            try:
-                with transaction.atomic():
-                    _record_registration(kinds.REMINDED, registration, programme,
-                                         occurrence=occurrence, actor=actor, at=at)
-                    send_message("programs/email/reminder", _message_context(registration, occurrence),
-                                 to=registration.contact_email, language=registration.language)
-            except Exception as error:  # reported once the others are sent
-                failure = failure or error
-                continue
+            # The reminder is written to the outbox with its REMINDED entry: both or neither.
+            with transaction.atomic():
+                _record_registration(kinds.REMINDED, registration, programme,
+                                     occurrence=occurrence, actor=actor, at=at)
+                _notify(registration, "programs/email/reminder", occurrence=occurrence,
+                        actor=actor, at=at)
             sent += 1
-    if failure is not None:
-        raise failure
     return sent
 
 
@@ -957,17 +969,15 @@ def manage_path(registration: Registration) -> str:
     return reverse("programs:manage", kwargs={"token": registration.token})
 
 
-def _notify(registration: Registration, template_prefix: str, *, occurrence: Occurrence | None) -> None:
-    """Send a message about `registration` in its language once the transaction commits; a
-    rolled-back registration sends nothing."""
+def _notify(registration: Registration, template_prefix: str, *, occurrence: Occurrence | None,
+            actor: Actor, at: datetime) -> None:
+    """Write a message about `registration` in its language to the outbox, in the caller's
+    transaction: a rolled-back registration sends nothing."""
     if not registration.contact_email:
         return
-    context = _message_context(registration, occurrence)
-    to, language = registration.contact_email, registration.language
-    # robust: the registration stands even if the mail server is down; the failure is logged.
-    transaction.on_commit(
-        lambda: send_message(template_prefix, context, to=to, language=language), robust=True
-    )
+    mail.queue(template_prefix, _message_context(registration, occurrence),
+               to=registration.contact_email, language=registration.language, at=at, actor=actor,
+               branch=registration.event.branch, patron=registration.patron)
 
 
 def _message_context(registration: Registration, occurrence: Occurrence | None) -> dict[str, object]:

@@ -156,7 +156,7 @@ def _registration_page(request: HttpRequest, *, event: Event, occurrence: Occurr
             if registration.status == RegistrationStatus.WAITLISTED:
                 messages.info(request, _("All places are taken: you are on the waiting list. We will write if a place frees up."))
             else:
-                messages.success(request, _("You are registered. We have sent a confirmation by e-mail."))
+                messages.success(request, _("You are registered. We will e-mail you a confirmation."))
             return redirect("programs:manage", token=registration.token)
     taken = selectors.places_taken(occurrence)[0] if occurrence else selectors.series_places_taken(event)
     return render(request, "programs/register.html", {

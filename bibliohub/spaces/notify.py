@@ -3,15 +3,13 @@ commits (a rolled-back booking sends nothing)."""
 
 from __future__ import annotations
 
-import logging
+from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 
-from bibliohub.mail.messages import send_message
+from bibliohub.history import Actor
+from bibliohub.mail import services as mail
 from bibliohub.spaces.models import Booking
-
-log = logging.getLogger(__name__)
 
 
 def recipient(booking: Booking) -> tuple[str, str]:
@@ -21,18 +19,13 @@ def recipient(booking: Booking) -> tuple[str, str]:
     return booking.contact_email, booking.language or settings.LANGUAGE_CODE
 
 
-def notify(booking: Booking, what: str) -> None:
-    """Queue the `what` message (confirmed, requested, approved, declined, cancelled,
-    reminder, released) for after the commit."""
+def notify(booking: Booking, what: str, *, actor: Actor, at: datetime) -> None:
+    """Write the `what` message (confirmed, requested, approved, declined, cancelled,
+    reminder, released) to the outbox in the caller's transaction: it is sent once that
+    commits, and never if it rolls back."""
     to, language = recipient(booking)
     if not to:
         return
     context = {"booking": booking, "what": what, "resource": booking.resource}
-
-    def send() -> None:
-        try:
-            send_message("spaces/email/booking", context, to=to, language=language)
-        except Exception:  # a mail server down must not undo a booking already committed
-            log.exception("booking %s: %s message to %s not sent", booking.pk, what, to)
-
-    transaction.on_commit(send)
+    mail.queue("spaces/email/booking", context, to=to, language=language, at=at, actor=actor,
+               branch=booking.resource.branch, patron=booking.patron)

@@ -136,7 +136,7 @@ def book(
             detail = {"overridden": [r.value for r in reasons]} if reasons else {}
             _record(REQUESTED if requested else BOOKED, booking=booking, at=at, actor=actor,
                     detail=detail)
-            notify(booking, "requested" if requested else "confirmed")
+            notify(booking, "requested" if requested else "confirmed", actor=actor, at=at)
     if refused:
         raise BookingRefused(refused)
     return booking
@@ -225,7 +225,7 @@ def approve(booking: Booking, *, actor: Actor, at: datetime) -> Booking:
     booking.decided_at = at
     booking.save(update_fields=["status", "decided_at"])
     _record(APPROVED, booking=booking, at=at, actor=actor)
-    notify(booking, "approved")
+    notify(booking, "approved", actor=actor, at=at)
     return booking
 
 
@@ -240,7 +240,7 @@ def decline(booking: Booking, *, actor: Actor, at: datetime, note: str = "") -> 
     booking.note = note[:300]
     booking.save(update_fields=["status", "decided_at", "note"])
     _record(DECLINED, booking=booking, at=at, actor=actor)
-    notify(booking, "declined")
+    notify(booking, "declined", actor=actor, at=at)
     return booking
 
 
@@ -260,7 +260,7 @@ def cancel(booking: Booking, *, actor: Actor, at: datetime) -> Booking:
     booking.save(update_fields=["status", "cancelled_at"])
     _record(CANCELLED, booking=booking, at=at, actor=actor)
     if actor.is_staff:
-        notify(booking, "cancelled")  # the library cancelled it: the person must know
+        notify(booking, "cancelled", actor=actor, at=at)  # the library cancelled it: the person must know
     return booking
 
 
@@ -330,7 +330,7 @@ def _release(booking: Booking, *, actor: Actor, at: datetime) -> bool:
     booking.status = BookingStatus.RELEASED
     booking.save(update_fields=["status"])
     _record(RELEASED, booking=booking, at=at, actor=actor)
-    notify(booking, "released")
+    notify(booking, "released", actor=actor, at=at)
     return True
 
 
@@ -368,7 +368,7 @@ def _remind(booking: Booking, *, actor: Actor, at: datetime) -> bool:
     booking.reminder_sent_at = at
     booking.save(update_fields=["reminder_sent_at"])
     _record(REMINDED, booking=booking, at=at, actor=actor)
-    notify(booking, "reminder")
+    notify(booking, "reminder", actor=actor, at=at)
     return True
 
 

@@ -12,11 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count
 
 from bibliohub.history import Actor, ActorKind, Channel, Domain, privacy, rollup, selectors
 from bibliohub.history import kinds as registry
-from bibliohub.history.models import ActiveUserMonth, DayCount, Dimension, Entry
+from bibliohub.history.models import NETWORK_WIDE, DayCount, Dimension, DistinctYear, Entry
 from bibliohub.history.services import (
     COLUMNS,
     draft,
@@ -41,6 +40,7 @@ class FakePatron:
     network_id: int
     category_id: int
     date_of_birth: date | None
+    school_class: str = ""
 
 
 @dataclass
@@ -325,7 +325,7 @@ def test_regular_users_are_counted_by_their_months(db):
     assert selectors.regular_users(year=2026, network_id=1, min_months=1) == 2
     # Paying a fine is not using a service: the second patron was active in one month only.
     assert (
-        ActiveUserMonth.objects.values("pseudonym").annotate(n=Count("month")).filter(n=1).count()
+        DistinctYear.objects.filter(counter="user", branch_id=NETWORK_WIDE, month_count=1).count()
         == 1
     )
 

@@ -197,26 +197,36 @@ def test_the_scheduled_command_sends_the_reminders_that_are_due(
     assert "Children's room, Central Library" in reminder.body
 
 
-def test_a_reminder_the_mail_server_refused_is_sent_on_the_next_run(story_time, register_guest, monkeypatch):
+def test_a_reminder_the_mail_server_refused_stays_in_the_outbox_and_is_sent_later(
+    story_time, register_guest, monkeypatch, django_capture_on_commit_callbacks
+):
+    from bibliohub.mail import services as outbox
+    from bibliohub.mail.models import Message, State
+
     first = story_time.occurrences.first()
     register_guest(first, "Anna A")
     register_guest(first, "Borys B")
-    real_send = services.send_message
+    mail.outbox.clear()
+    real_send = outbox._send
     calls = []
 
-    def refuse_anna(prefix, context, *, to, language):
-        calls.append(to)
-        if to == "anna@example.org" and calls.count(to) == 1:
+    def refuse_anna(message):
+        calls.append(message.to)
+        if message.to == "anna@example.org" and calls.count(message.to) == 1:
             raise ConnectionRefusedError("mail server down")
-        real_send(prefix, context, to=to, language=language)
+        real_send(message)
 
-    monkeypatch.setattr(services, "send_message", refuse_anna)
+    monkeypatch.setattr(outbox, "_send", refuse_anna)
     at = first.starts_at - timedelta(hours=5)
-    with pytest.raises(ConnectionRefusedError):
-        services.send_reminders(actor=JOB, at=at)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders(actor=JOB, at=at) == 2
     assert [m.to for m in mail.outbox] == [["borys@example.org"]]
-    assert services.send_reminders(actor=JOB, at=at + timedelta(minutes=30)) == 1
-    assert [m.to for m in mail.outbox] == [["borys@example.org"], ["anna@example.org"]]
+    anna = Message.objects.get(to="anna@example.org", kind="programs/email/reminder")
+    assert (anna.state, anna.attempts) == (State.QUEUED, 1)
+    assert services.send_reminders(actor=JOB, at=at + timedelta(minutes=30)) == 0  # once each
+    outbox.send_due(at=anna.next_attempt_at)  # (the registrations' confirmations go too)
+    reminders = [m.to for m in mail.outbox if m.subject.startswith("Reminder")]
+    assert reminders == [["borys@example.org"], ["anna@example.org"]]
 
 
 def test_participation_for_the_year_is_counted_from_the_roll_ups_by_format_and_age_band(

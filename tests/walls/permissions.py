@@ -207,6 +207,13 @@ TABLE: dict[str, Wall] = {
     "staff:history:title": _staff(_pk("record", "record_id")),
     "staff:history:branch": _staff(lambda s: {"code": s.branch.code}),
     "staff:history:staff_member": _staff(_pk("librarian", "user_id")),
+    # --- the daily record book (a branch's own)
+    "staff:daybook:start": _staff(),
+    "staff:daybook:month": _branch(lambda s: {"code": s.branch.code, "year": 2026, "month": 11}),
+    # --- the e-mail outbox (every patron's address and messages: the network's roles only)
+    "staff:mail:outbox": Wall(NETWORK),
+    "staff:mail:message": Wall(NETWORK, args=_pk("message")),
+    "staff:mail:resend": Wall(NETWORK, args=_pk("message")),
 }
 
 # The REST API is public and read-only: it has no staff endpoint. A new API URL must be
@@ -223,4 +230,11 @@ PUBLIC_API = frozenset(
         "api:marc",
         "api:not_found",
     }
+)
+
+# API URLs that authenticate who calls them, and refuse everyone else (tests/measures): the
+# indicators (staff, by session or API token, each her branches) and the counts of gate
+# counters (a counter's own token).
+AUTHENTICATED_API = frozenset(
+    {"api:indicator_list", "api:definitions", "api:indicator_breakdown", "api:gate_counts"}
 )

@@ -32,6 +32,7 @@ POLICY = (
 # pages for one object are Django's own and left out; every other URL needs a line here.
 ARGUMENTS: dict[str, Callable[[Side], dict[str, Any]]] = {
     "web:record": lambda s: {"pk": s.record.pk},
+    "api:indicator_breakdown": lambda s: {"code": "loans"},
     "web:record-marc": lambda s: {"pk": s.record.pk},
     "web:record-marcxml": lambda s: {"pk": s.record.pk},
     "spaces:resource": lambda s: {"pk": s.room.pk},

@@ -44,6 +44,7 @@ from bibliohub.community.models import (
 )
 from bibliohub.libraries.models import Branch, CalendarException, Network, OpeningPeriod
 from bibliohub.listening.models import Feedback
+from bibliohub.mail.models import Message, State
 from bibliohub.patrons.models import AgeBand, Block, Patron, PatronCategory, PatronStatus
 from bibliohub.programs.models import Event, Format, Occurrence, Registration, Submission
 from bibliohub.spaces.models import Booking, Resource
@@ -258,6 +259,12 @@ def _side(
         name=f"Autumn {name}",
         starts_on=date(2026, 9, 1),
         ends_on=date(2026, 12, 25),
+    )
+    # A failed e-mail in the outbox (it can be sent again).
+    o["message"] = Message.objects.create(
+        to=f"reader-{name.lower()}@example.org", kind="spaces/email/booking", subject="Booked",
+        body="Booked.", created_at=AT, state=State.FAILED, attempts=5,
+        network_id=network.pk, branch_id=branch.pk,
     )
     # Rooms, events, the community.
     o["room"] = Resource.objects.create(branch=branch, code=f"room-{name.lower()}", name="Room")

@@ -40,7 +40,7 @@ from bibliohub.catalog.kinds import (
     RECORD_CREATED,
     RECORD_UPDATED,
 )
-from bibliohub.catalog.marc import iso2709
+from bibliohub.catalog.marc import iso2709, unimarc
 from bibliohub.catalog.marc.extract import RecordFields, extract_fields
 from bibliohub.catalog.marc.reader import (
     Format,
@@ -50,6 +50,7 @@ from bibliohub.catalog.marc.reader import (
     probe,
     read_records,
 )
+from bibliohub.catalog.marc.unimarc import HoldingsMap, SchemaChoice
 from bibliohub.catalog.models import (
     GONE_STATUSES,
     Identifier,
@@ -252,10 +253,48 @@ def item_from_952(f: pymarc.Field, *, default_type: str) -> ItemSpec:
     )
 
 
+def _holdings_flag(value: str) -> int:
+    return _flag(value) if value else 0
+
+
+def item_from_holdings(f: pymarc.Field, mapping: HoldingsMap, *, default_type: str) -> ItemSpec:
+    """Read a UNIMARC holdings field (995, 852...) by the subfields `mapping` gives. An item is
+    lost when the lost flag is not 0, being processed when the not-for-loan flag is negative
+    and for library use when it is positive."""
+    sub: dict[str, str] = {}
+    for code, value in f.subfields:
+        if code not in sub:
+            sub[code] = value.strip()
+
+    def get(code: str) -> str:
+        return sub.get(code, "") if code else ""
+
+    status = ItemStatus.AVAILABLE
+    if _holdings_flag(get(mapping.lost)):
+        status = ItemStatus.LOST
+    elif (not_for_loan := _holdings_flag(get(mapping.not_for_loan))) < 0:
+        status = ItemStatus.IN_PROCESSING
+    elif not_for_loan > 0:
+        status = ItemStatus.REFERENCE
+    return ItemSpec(
+        barcode=get(mapping.barcode)[:50],
+        branch_code=get(mapping.branch) or get(mapping.branch_fallback),
+        location_code=get(mapping.location),
+        call_number=get(mapping.call_number)[:100],
+        item_type_code=_item_type_code(get(mapping.item_type), default_type),
+        status=status.value,
+        price=_parse_price(get(mapping.price)) if get(mapping.price) else None,
+        received_on=_parse_date(get(mapping.acquired)) if get(mapping.acquired) else None,
+        public_note=get(mapping.note)[:255],
+    )
+
+
 def import_marc(
     sources: Iterable[Source],
     *,
     format: Format = "auto",
+    schema: SchemaChoice = "auto",
+    holdings: str = unimarc.DEFAULT_HOLDINGS,
     branch: Branch | None = None,
     actor: Actor,
     at: datetime,
@@ -278,8 +317,14 @@ def import_marc(
     Calls progress(records read so far) after each batch. Returns the ImportReport.
     With `parallel`, a second process reads and decodes the files while this one writes;
     None (the default) does so when a core is free for it (see _core_to_spare).
+    UNIMARC and CNMARC records (`schema`, or told apart record by record when "auto") are kept
+    as UNIMARC in UTF-8, their fields read by unimarc.extract, their items from the holdings
+    field `holdings` names (a key of unimarc.HOLDINGS: "995" by default, or "852").
     Raises MarcFileError, before writing anything, if a file cannot be opened or is not MARC.
     """
+    if holdings not in unimarc.HOLDINGS:
+        raise ValueError(f"unknown holdings field {holdings!r}")
+    options = _ReadOptions(format=format, schema=schema, holdings=unimarc.HOLDINGS[holdings])
     started = time.perf_counter()
     sources = list(sources)
     for source in sources:
@@ -300,7 +345,7 @@ def import_marc(
         parallel = _core_to_spare()
     batches = _parse_in_worker if parallel and _FORK is not None else _parse
     with _collect_per_batch() as collect:
-        for pending, problems, read in batches(sources, format=format, batch_size=batch_size):
+        for pending, problems, read in batches(sources, options=options, batch_size=batch_size):
             report.read += read
             report.skipped += sum(1 for p in problems if p.skipped)
             report.problems.extend(problems)
@@ -381,22 +426,25 @@ class _Context:
 
 
 def _prepare(
-    read: ReadRecord, file: str, *, index_text: Callable[[dict], PreparedText]
+    read: ReadRecord, file: str, *, index_text: Callable[[dict], PreparedText],
+    holdings: HoldingsMap = unimarc.HOLDINGS[unimarc.DEFAULT_HOLDINGS],
 ) -> tuple[_Pending, list[Problem]]:
     """Everything about one record that needs no database: its fields, its stored bytes, the
     keys it is matched by, its items, the costly part of its search text (from `index_text`)
-    and the notes about it."""
+    and the notes about it. A UNIMARC record's items come from the `holdings` field."""
     record = read.record
-    fields = extract_fields(record)
+    marc21 = read.schema == "marc21"
+    fields = extract_fields(record) if marc21 else unimarc.extract(record)
+    item_tag = ITEM_TAG if marc21 else holdings.tag
     kept = record.fields
     field_bytes = read.field_bytes
-    item_fields = [f for f in kept if f.tag == ITEM_TAG]
+    item_fields = [f for f in kept if f.tag == item_tag]
     if item_fields:
         # Items live in the Item table and are written back as 952 on export, so the stored
         # record does not carry a second, stale copy of them.
         if field_bytes is not None:
-            field_bytes = [data for f, data in zip(kept, field_bytes, strict=True) if f.tag != ITEM_TAG]
-        kept = record.fields = [f for f in kept if f.tag != ITEM_TAG]
+            field_bytes = [data for f, data in zip(kept, field_bytes, strict=True) if f.tag != item_tag]
+        kept = record.fields = [f for f in kept if f.tag != item_tag]
     if field_bytes is not None:
         # The fields as the file has them are the fields as encode would write them.
         marc = iso2709.encode_fields(str(record.leader), kept, field_bytes)
@@ -409,12 +457,22 @@ def _prepare(
     values = fields.__dict__
     pending = _Pending(
         read.position, read.offset, read.line, file, fields.control_number, fields.control_source,
-        fields.isbns, fields.issns, [], [item_from_952(f, default_type=fields.format) for f in item_fields],
+        fields.isbns, fields.issns, [],
+        [item_from_952(f, default_type=fields.format) for f in item_fields] if marc21
+        else [item_from_holdings(f, holdings, default_type=fields.format) for f in item_fields],
         _record_row(marc, values),
         values,
         index_text(values),
     )
     notes = [_problem(pending, warning, skipped=False) for warning in read.warnings]
+    if not marc21 and any(not spec.barcode for spec in pending.items):
+        pending.items = [spec for spec in pending.items if spec.barcode]
+        notes.append(_problem(
+            pending,
+            _("An item (%(tag)s) has no barcode ($%(code)s); it was left out.")
+            % {"tag": holdings.tag, "code": holdings.barcode},
+            skipped=False,
+        ))
     if len(control_number) > _CONTROL_MAX:
         notes.append(_problem(
             pending,
@@ -452,7 +510,14 @@ def _problem(p: _Pending, reason: str, *, skipped: bool) -> Problem:
 Batch = tuple[list[_Pending], list[Problem], int]
 
 
-def _parse(sources: list[Source], *, format: Format, batch_size: int) -> Iterator[Batch]:
+@dataclass(frozen=True)
+class _ReadOptions:
+    format: Format
+    schema: SchemaChoice
+    holdings: HoldingsMap
+
+
+def _parse(sources: list[Source], *, options: _ReadOptions, batch_size: int) -> Iterator[Batch]:
     """Read and prepare the records of every source: (records, problems, how many were read)
     per batch; a batch never spans two files."""
     prepare_text = search_index().prepare_text
@@ -465,12 +530,12 @@ def _parse(sources: list[Source], *, format: Format, batch_size: int) -> Iterato
             problems: list[Problem] = []
             read = 0
             try:
-                for item in read_records(stream, format=format, name=name):
+                for item in read_records(stream, format=options.format, name=name, schema=options.schema):
                     read += 1
                     if isinstance(item, Problem):
                         problems.append(item)
                         continue
-                    prepared, notes = _prepare(item, name, index_text=prepare_text)
+                    prepared, notes = _prepare(item, name, index_text=prepare_text, holdings=options.holdings)
                     pending.append(prepared)
                     problems.extend(notes)
                     if len(pending) >= batch_size:
@@ -505,10 +570,10 @@ def _core_to_spare() -> bool:
     return cores >= 2 and load <= cores - 1
 
 
-def _parse_worker(queue, sources: list[Source], format: Format, batch_size: int) -> None:
+def _parse_worker(queue, sources: list[Source], options: _ReadOptions, batch_size: int) -> None:
     try:
         with _collect_per_batch() as collect:
-            for batch in _parse(sources, format=format, batch_size=batch_size):
+            for batch in _parse(sources, options=options, batch_size=batch_size):
                 queue.put(("batch", batch))
                 del batch
                 collect()
@@ -519,15 +584,15 @@ def _parse_worker(queue, sources: list[Source], format: Format, batch_size: int)
         queue.put(("crash", traceback.format_exc()))
 
 
-def _parse_in_worker(sources: list[Source], *, format: Format, batch_size: int) -> Iterator[Batch]:
+def _parse_in_worker(sources: list[Source], *, options: _ReadOptions, batch_size: int) -> Iterator[Batch]:
     """_parse in a forked process, so that decoding and writing use both cores. A few batches
     wait in the queue at most, which keeps the memory of both processes flat."""
     if any(not isinstance(s, str | os.PathLike) for s in sources):
-        yield from _parse(sources, format=format, batch_size=batch_size)
+        yield from _parse(sources, options=options, batch_size=batch_size)
         return
     assert _FORK is not None  # chosen only where there is fork()
     queue = _FORK.Queue(maxsize=3)
-    worker = _FORK.Process(target=_parse_worker, args=(queue, sources, format, batch_size), daemon=True)
+    worker = _FORK.Process(target=_parse_worker, args=(queue, sources, options, batch_size), daemon=True)
     worker.start()
     try:
         while True:

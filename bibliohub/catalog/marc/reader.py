@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from lxml import etree
 from pymarc import Field, Indicators, Leader, Record, Subfield
 
-from bibliohub.catalog.marc import iso2709
+from bibliohub.catalog.marc import iso2709, unimarc
+from bibliohub.catalog.marc.unimarc import Schema, SchemaChoice
 
 Format = Literal["iso2709", "marcxml", "auto"]
 FORMATS = ("iso2709", "marcxml", "auto")
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
+# ISO 25577 MarcXchange, in which UNIMARC records are often exchanged as XML.
+MARCXCHANGE_NS = ("info:lc/xmlns/marcxchange-v1", "info:lc/xmlns/marcxchange-v2")
 BLOCK = 1 << 20
 # A run of bytes this long without a record terminator is not MARC we can resynchronise on.
 MAX_RECORD_SEARCH = 16 << 20
@@ -70,6 +73,8 @@ class ReadRecord:
     # Each field of `record` as iso2709.encode would write it, when the file had it so already
     # (see iso2709.decode_keeping_fields); None otherwise.
     field_bytes: list[bytes] | None = None
+    # The record's format: MARC 21, or UNIMARC / CNMARC (kept as such, in UTF-8).
+    schema: Schema = "marc21"
 
 
 def sniff(head: bytes) -> Literal["iso2709", "marcxml"]:
@@ -102,19 +107,23 @@ def probe(stream: BinaryIO, *, format: Format = "auto") -> Literal["iso2709", "m
 
 
 def read_records(
-    stream: BinaryIO, *, format: Format = "auto", name: str = ""
+    stream: BinaryIO, *, format: Format = "auto", name: str = "", schema: SchemaChoice = "auto"
 ) -> Iterator[ReadRecord | Problem]:
     """Yield every record of `stream` as a ReadRecord, or a Problem when it cannot be read.
 
+    `schema` says whether the records are MARC 21, UNIMARC or CNMARC; "auto" tells each record
+    apart (unimarc.looks_unimarc). A UNIMARC record's character set comes from its field 100.
     Raises NotMarcError before yielding anything when the file is not MARC."""
     if format not in FORMATS:
         raise ValueError(f"unknown MARC format {format!r}")
+    if schema not in unimarc.SCHEMAS:
+        raise ValueError(f"unknown MARC schema {schema!r}")
     head = stream.read(BLOCK)
     if format == "auto":
         format = sniff(head)
     if format == "marcxml":
-        return _read_marcxml(_Prefixed(head, stream), name=name)
-    return _read_iso2709(head, stream, name=name)
+        return _read_marcxml(_Prefixed(head, stream), name=name, schema=schema)
+    return _read_iso2709(head, stream, name=name, schema=schema)
 
 
 class _Prefixed:
@@ -134,7 +143,9 @@ class _Prefixed:
         return self._stream.read(size)
 
 
-def _read_iso2709(head: bytes, stream: BinaryIO, *, name: str) -> Iterator[ReadRecord | Problem]:
+def _read_iso2709(
+    head: bytes, stream: BinaryIO, *, name: str, schema: SchemaChoice = "auto"
+) -> Iterator[ReadRecord | Problem]:
     buf = head
     pos = 0  # position in buf
     start_of_buf = 0  # file offset of buf[0]
@@ -197,6 +208,9 @@ def _read_iso2709(head: bytes, stream: BinaryIO, *, name: str) -> Iterator[ReadR
             if length_text != iso2709.OVERLONG_LENGTH:
                 warnings.append(_("The record length in the leader is wrong."))
         pos += len(chunk)
+        if schema != "marc21" and (schema != "auto" or unimarc.looks_unimarc(chunk)):
+            yield _read_unimarc(chunk, name, position, offset, warnings, schema)
+            continue
         try:
             record, repairs, field_bytes = iso2709.decode_keeping_fields(chunk)
         except iso2709.DecodeError as exc:
@@ -214,6 +228,27 @@ def _read_iso2709(head: bytes, stream: BinaryIO, *, name: str) -> Iterator[ReadR
         )
 
 
+def _read_unimarc(
+    chunk: bytes, name: str, position: int, offset: int, warnings: list[str], schema: SchemaChoice
+) -> ReadRecord | Problem:
+    try:
+        record, repairs, field_bytes = unimarc.decode_keeping_fields(chunk)
+    except (unimarc.UnimarcDecodeError, unimarc.CharacterSetError) as exc:
+        return Problem(name, position, str(exc), offset=offset, control_number=iso2709.control_number_of(chunk))
+    except (ValueError, IndexError, KeyError, UnicodeError) as exc:
+        return Problem(
+            name, position, _("The record cannot be read: %(error)s") % {"error": exc},
+            offset=offset, control_number=iso2709.control_number_of(chunk),
+        )
+    found: Schema = unimarc.schema_of(record) if schema == "auto" else schema  # type: ignore[assignment]
+    if found == "marc21":
+        found = "unimarc"
+    return ReadRecord(
+        position=position, record=record, offset=offset, warnings=[*warnings, *repairs],
+        field_bytes=None if warnings else field_bytes, schema=found,
+    )
+
+
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -221,7 +256,8 @@ def _local(tag: object) -> str:
 def _is_marcxml_root(tag: object) -> bool:
     # Index Data's "turbomarc" also has a <collection>, in its own namespace.
     return isinstance(tag, str) and tag in (
-        f"{{{MARCXML_NS}}}collection", f"{{{MARCXML_NS}}}record", "collection", "record"
+        f"{{{MARCXML_NS}}}collection", f"{{{MARCXML_NS}}}record", "collection", "record",
+        *(f"{{{ns}}}{local}" for ns in MARCXCHANGE_NS for local in ("collection", "record")),
     )
 
 
@@ -265,7 +301,16 @@ def _record_from_xml(element: etree._Element) -> tuple[Record, list[str]]:
     return record, warnings
 
 
-def _read_marcxml(stream: _Prefixed, *, name: str) -> Iterator[ReadRecord | Problem]:
+def _xml_schema(record: Record, element: etree._Element, schema: SchemaChoice) -> Schema:
+    if schema != "auto":
+        return schema
+    declared = (element.get("format") or "").strip().upper()
+    if declared in ("UNIMARC", "CNMARC"):
+        return "cnmarc" if declared == "CNMARC" or record.get_fields("690") else "unimarc"
+    return unimarc.schema_of(record)
+
+
+def _read_marcxml(stream: _Prefixed, *, name: str, schema: SchemaChoice = "auto") -> Iterator[ReadRecord | Problem]:
     position = 0
     checked_root = False
     events = etree.iterparse(
@@ -291,7 +336,11 @@ def _read_marcxml(stream: _Prefixed, *, name: str) -> Iterator[ReadRecord | Prob
             except (iso2709.DecodeError, ValueError) as exc:
                 yield Problem(name, position, str(exc), line=line, control_number=_xml_control_number(element))
             else:
-                yield ReadRecord(position=position, record=record, line=line, warnings=warnings)
+                found = _xml_schema(record, element, schema)
+                if found != "marc21":
+                    # XML text is Unicode already, whatever field 100 said.
+                    unimarc.for_storage(record)
+                yield ReadRecord(position=position, record=record, line=line, warnings=warnings, schema=found)
             # Keep memory flat: drop the record and everything before it.
             element.clear()
             if parent is not None:

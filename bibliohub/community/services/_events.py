@@ -31,14 +31,17 @@ def record(
     amount: Decimal | None = None,
     currency: str = "",
     detail: dict[str, Any] | None = None,
+    day: date | None = None,
 ) -> None:
     """Append one entry of `kind`. Its object is `obj`, else the partner, else the volunteer;
-    an entry about a volunteer with a card is about that patron too."""
+    an entry about a volunteer with a card is about that patron too. `day` is the day it
+    counts for when that is not the day it is recorded (an activity entered afterwards)."""
     if patron is None and volunteer is not None and volunteer.patron_id is not None:
         patron = volunteer.patron
     history_record(
         kind,
         at=at,
+        day=day,
         actor=actor,
         branch=branch,
         network=network if isinstance(network, int) else network.pk,

@@ -33,7 +33,7 @@ from bibliohub.community.models import (
 from bibliohub.community.services._events import iso, record
 from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
-from bibliohub.mail.messages import send_message
+from bibliohub.mail import services as mail
 from bibliohub.patrons.models import Patron
 
 log = logging.getLogger(__name__)
@@ -195,7 +195,7 @@ def request_mentoring(
                 "wished_mentor": wished_mentor.pk if wished_mentor else None},
     )
     if notify:
-        _notify(request, "received")
+        _notify(request, "received", actor=actor, at=at)
     return request
 
 
@@ -237,7 +237,7 @@ def match_request(
         detail={"request": request.pk, "mentor": mentor.pk, "appointment": iso(appointment_at)},
     )
     if notify:
-        _notify(request, "matched")
+        _notify(request, "matched", actor=actor, at=at)
     return request
 
 
@@ -293,8 +293,9 @@ def _locked(request: MentoringRequest) -> MentoringRequest:
     )
 
 
-def _notify(request: MentoringRequest, what: str) -> None:
-    """Queue the `what` message (received, matched) to the person for after the commit."""
+def _notify(request: MentoringRequest, what: str, *, actor: Actor, at: datetime) -> None:
+    """Write the `what` message (received, matched) to the person to the outbox, in the
+    caller's transaction."""
     mentor = request.mentor
     context = {
         "request": request,
@@ -305,13 +306,5 @@ def _notify(request: MentoringRequest, what: str) -> None:
         "mentor_email": mentor.public_email if mentor else "",
         "mentor_phone": mentor.public_phone if mentor else "",
     }
-
-    def send() -> None:
-        try:
-            send_message(
-                "community/email/mentoring", context, to=request.email, language=request.language
-            )
-        except Exception:  # a mail server down must not undo a request already committed
-            log.exception("mentoring request %s: %s message not sent", request.pk, what)
-
-    transaction.on_commit(send)
+    mail.queue("community/email/mentoring", context, to=request.email, language=request.language,
+               at=at, actor=actor, branch=request.branch, patron=request.patron)

@@ -164,7 +164,8 @@ def record_activity(
 ) -> PartnerActivity:
     """Record something done with `partner` (a donation in kind with its value, a service,
     joint promotion or project) and return it. Records ACTIVITY_RECORDED about the partner,
-    the estimated value as its amount (what happened, in words, stays on the activity)."""
+    the estimated value as its amount (what happened, in words, stays on the activity), on
+    the day it took place: the partner counts as active then, however late it is entered."""
     activity = PartnerActivity(
         partner=partner, kind=kind, on=on, description=description, branch=branch,
         value=value, currency=currency.upper(), staff_id=actor.staff_id,
@@ -174,7 +175,7 @@ def record_activity(
     record(
         ACTIVITY_RECORDED, network=partner.network_id, at=at, branch=branch, actor=actor,
         partner=partner, amount=value, currency=activity.currency if value is not None else "",
-        detail={"activity": activity.pk, "type": activity.kind, "on": iso(on)},
+        detail={"activity": activity.pk, "type": activity.kind, "on": iso(on)}, day=on,
     )
     return activity
 
@@ -192,7 +193,7 @@ def log_referral(
 ) -> Referral:
     """Log a person sent from `branch` to `partner` or from `partner` to `branch`, and return
     the referral with its outcome still open. Records REFERRAL_LOGGED about the partner (the
-    reason stays on the referral)."""
+    reason stays on the referral), on the day the referral was made."""
     referral = Referral(
         partner=partner, branch=branch, direction=direction, on=on, reason=reason,
         staff_id=actor.staff_id,
@@ -203,6 +204,7 @@ def log_referral(
         REFERRAL_LOGGED, network=partner.network_id, at=at, branch=branch, actor=actor,
         partner=partner,
         detail={"referral": referral.pk, "direction": referral.direction, "on": iso(on)},
+        day=on,
     )
     return referral
 

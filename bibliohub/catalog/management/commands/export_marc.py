@@ -1,4 +1,5 @@
-"""`bibliohub export-marc --out FILE`: write catalogue records with their items as MARC 21."""
+"""`bibliohub export-marc --out FILE`: write catalogue records with their items as MARC 21, or
+the UNIMARC ones as UNIMARC."""
 
 from __future__ import annotations
 
@@ -9,16 +10,24 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from bibliohub.catalog.marc.exporter import export_marc
+from bibliohub.catalog.marc.unimarc import DEFAULT_HOLDINGS, HOLDINGS
 from bibliohub.search.service import matching_ids
 from bibliohub.search.types import SearchQuery
 
 
 class Command(BaseCommand):
-    help = "Export records as UTF-8 MARC 21 (ISO 2709 or MARCXML) with their items as 952 fields."
+    help = (
+        "Export records as UTF-8 MARC 21 (ISO 2709 or MARCXML) with their items as 952 fields, or the UNIMARC "
+        "records as UNIMARC (unimarc: ISO 2709, unimarc-xml: MARCXML) with their items as 995 or 852."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", required=True, metavar="FILE")
-        parser.add_argument("--format", choices=("iso2709", "marcxml"), default="iso2709")
+        parser.add_argument("--format", choices=("iso2709", "marcxml", "unimarc", "unimarc-xml"), default="iso2709")
+        parser.add_argument(
+            "--holdings", choices=sorted(HOLDINGS), default=DEFAULT_HOLDINGS,
+            help="The field UNIMARC records carry their items in (default 995).",
+        )
         parser.add_argument("--query", metavar="TEXT", help="Only the records this search finds.")
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
@@ -32,7 +41,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror or exc}") from exc
         try:
-            report = export_marc(out, format=options["format"], record_ids=ids)
+            chosen = options["format"]
+            report = export_marc(
+                out, format="marcxml" if chosen.endswith("xml") else "iso2709", record_ids=ids,
+                schema="unimarc" if chosen.startswith("unimarc") else "marc21", holdings=options["holdings"],
+            )
         except BaseException:
             out.close()
             os.unlink(partial)

@@ -1,4 +1,5 @@
-"""`bibliohub import-marc FILE...`: load MARC records and their 952 items into the catalogue."""
+"""`bibliohub import-marc FILE...`: load MARC 21 records and their 952 items, or UNIMARC and
+CNMARC records and their 995 (or 852) items, into the catalogue."""
 
 from __future__ import annotations
 
@@ -13,16 +14,29 @@ from django.utils.translation import pgettext
 
 from bibliohub.catalog.marc.importer import ImportReport, MarcFileError, import_marc
 from bibliohub.catalog.marc.reader import FORMATS
+from bibliohub.catalog.marc.unimarc import DEFAULT_HOLDINGS, HOLDINGS, SCHEMAS
 from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 
 
 class Command(BaseCommand):
-    help = "Import MARC 21 records (ISO 2709 or MARCXML, MARC-8 or UTF-8) with their 952 items."
+    help = (
+        "Import MARC 21 records (ISO 2709 or MARCXML, MARC-8 or UTF-8) with their 952 items, or UNIMARC and "
+        "CNMARC records with their 995 or 852 items."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE")
-        parser.add_argument("--format", choices=FORMATS, default="auto")
+        parser.add_argument(
+            "--format", choices=list(dict.fromkeys((*FORMATS, *SCHEMAS))), default="auto",
+            help="iso2709 or marcxml: the syntax (MARC 21 or UNIMARC told apart by each record's fields); "
+            "marc21, unimarc or cnmarc: the format (ISO 2709 or XML told apart by the first bytes); "
+            "auto (the default): both told apart.",
+        )
+        parser.add_argument(
+            "--holdings", choices=sorted(HOLDINGS), default=DEFAULT_HOLDINGS,
+            help="The field UNIMARC records carry their items in (default 995, as Koha has it).",
+        )
         parser.add_argument("--branch", metavar="CODE", help="Branch for items whose branch code is missing or unknown.")
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
@@ -46,8 +60,10 @@ class Command(BaseCommand):
         # Run on the server, by nobody the database knows: the history names the files.
         actor = Actor.for_import(source=", ".join(os.path.basename(f) for f in options["files"]))
         try:
+            chosen = options["format"]
             report = import_marc(
-                options["files"], format=options["format"], branch=branch, actor=actor, at=timezone.now(),
+                options["files"], format=chosen if chosen in FORMATS else "auto",
+                schema=chosen if chosen in SCHEMAS else "auto", holdings=options["holdings"], branch=branch, actor=actor, at=timezone.now(),
                 progress=progress if bar is not None else None, batch_size=options["batch_size"],
             )
         except MarcFileError as exc:

@@ -1,0 +1,324 @@
+"""Circulation's indicators: loans with and without renewals, refusals (unmet demand), the
+use of the collection (turnover, stock not used), loans per user and loans per student per
+term by class, from the history's roll-ups and the catalogue's and patrons' daily counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.translation import gettext_lazy as _
+
+from bibliohub.catalog.kinds import COPIES_LOANABLE
+from bibliohub.catalog.models import ItemType
+from bibliohub.circulation.kinds import (
+    CHECKOUT,
+    CHECKOUT_REFUSED,
+    HOLD_REFUSED,
+    RENEW,
+    RENEWAL_REFUSED,
+)
+from bibliohub.history.indicators import (
+    AGE_GROUP,
+    IMLS_AGE,
+    KIND,
+    Figure,
+    Indicator,
+    Inputs,
+    Missing,
+    PeriodKind,
+    Scope,
+    Unit,
+    group,
+    label_values,
+    parts_by,
+    register,
+    sum_parts,
+    sums,
+)
+from bibliohub.history.kinds import label as kind_label
+from bibliohub.history.models import Counter, Dimension
+from bibliohub.patrons.kinds import STUDENTS
+from bibliohub.search.languages import language_name
+
+CIRCULATION = group("circulation", _("Circulation"), order=30)
+
+LOANS = (CHECKOUT, RENEW)
+REFUSALS = (CHECKOUT_REFUSED, RENEWAL_REFUSED, HOLD_REFUSED)
+# What loans are broken down by: the borrower's age group and category, and the copy's
+# item type and the title's language, format and audience; the channel; the class.
+LOAN_DIMENSIONS = (
+    AGE_GROUP,
+    IMLS_AGE,
+    Dimension.CATEGORY,
+    Dimension.ITEM_TYPE,
+    Dimension.LANGUAGE,
+    Dimension.FORMAT,
+    Dimension.AUDIENCE,
+    Dimension.CHANNEL,
+    Dimension.SCHOOL_CLASS,
+)
+COLLECTION_DIMENSIONS = (
+    Dimension.ITEM_TYPE,
+    Dimension.LANGUAGE,
+    Dimension.FORMAT,
+    Dimension.AUDIENCE,
+)
+
+
+def _item_type_names(values: Sequence[str]) -> dict[str, str]:
+    ids = [int(v) for v in values if v.isdigit()]
+    return {str(t.pk): t.display_name() for t in ItemType.objects.filter(pk__in=ids)}
+
+
+def _language_names(values: Sequence[str]) -> dict[str, str]:
+    return {value: language_name(value) for value in values if value}
+
+
+def _kind_names(values: Sequence[str]) -> dict[str, str]:
+    return {value: kind_label(*value.split(".", 1)) for value in values if "." in value}
+
+
+label_values(Dimension.ITEM_TYPE, _item_type_names)
+label_values(Dimension.LANGUAGE, _language_names)
+label_values(KIND, _kind_names)
+
+
+def _refusal_parts(inputs: Inputs, scope: Scope, dimension: str) -> dict[str, Figure]:
+    if dimension == KIND:
+        return {kind.key: Figure.count(inputs.total([kind], scope).quantity) for kind in REFUSALS}
+    return {
+        value: Figure.count(total.quantity)
+        for value, total in parts_by(inputs, REFUSALS, dimension, scope).items()
+    }
+
+
+def _refusal_rate(inputs: Inputs, scope: Scope) -> Figure:
+    return Figure.ratio(
+        inputs.total(REFUSALS, scope).quantity, inputs.total(LOANS, scope).quantity, scale=100
+    )
+
+
+def _loanable(inputs: Inputs, scope: Scope) -> int | None:
+    found = inputs.level([COPIES_LOANABLE], scope)
+    return None if found is None else found.quantity
+
+
+def _turnover(inputs: Inputs, scope: Scope) -> Figure:
+    loanable = _loanable(inputs, scope)
+    loans = inputs.total(LOANS, scope).quantity
+    if loanable is None:
+        return Figure.lacking(Missing.NOT_RECORDED, numerator=loans)
+    return Figure.ratio(loans, loanable)
+
+
+def _turnover_parts(inputs: Inputs, scope: Scope, dimension: str) -> dict[str, Figure]:
+    loans = parts_by(inputs, LOANS, dimension, scope)
+    copies = inputs.level_breakdown([COPIES_LOANABLE], dimension, scope)
+    return {
+        value: Figure.ratio(
+            loans[value].quantity if value in loans else 0,
+            copies[value].quantity if value in copies else None,
+        )
+        for value in sorted(set(loans) | set(copies))
+    }
+
+
+def _stock_not_used(inputs: Inputs, scope: Scope) -> Figure:
+    loanable = _loanable(inputs, scope)
+    if loanable is None:
+        return Figure.lacking(Missing.NOT_RECORDED)
+    lent = inputs.distinct(Counter.COPY, scope)
+    if lent is None:
+        return Figure.lacking(Missing.ACROSS_YEARS, denominator=loanable)
+    # Copies lent and withdrawn since are in `lent` but not in `loanable`: never below 0.
+    return Figure.ratio(max(loanable - lent.seen, 0), loanable, scale=100)
+
+
+def _loans_per_user(inputs: Inputs, scope: Scope) -> Figure:
+    users = inputs.figure("active_users", scope)
+    return Figure.ratio(inputs.total(LOANS, scope).quantity, users.value)
+
+
+def _loans_per_student(inputs: Inputs, scope: Scope) -> Figure:
+    students = inputs.level([STUDENTS], scope)
+    if students is None:
+        return Figure.lacking(Missing.NOT_RECORDED)
+    by_class = inputs.breakdown([CHECKOUT], Dimension.SCHOOL_CLASS, scope)
+    loans = sum(total.quantity for total in by_class.values())
+    return Figure.ratio(loans, students.quantity)
+
+
+def _loans_per_student_parts(inputs: Inputs, scope: Scope, dimension: str) -> dict[str, Figure]:
+    loans = inputs.breakdown([CHECKOUT], Dimension.SCHOOL_CLASS, scope)
+    students = inputs.level_breakdown([STUDENTS], Dimension.SCHOOL_CLASS, scope)
+    return {
+        value: Figure.ratio(
+            loans[value].quantity if value in loans else 0,
+            students[value].quantity if value in students else None,
+        )
+        for value in sorted(set(loans) | set(students))
+    }
+
+
+register(
+    Indicator(
+        code="loans",
+        name=_("Loans"),
+        definition=_(
+            "Loans of copies in the period, renewals included: each checkout and each "
+            "renewal counts once, at the desk, at self-check, online or automatically."
+        ),
+        numerator=_("Checkouts and renewals"),
+        standard="ISO 2789:2022 (loan); IMLS PLS FY2023 element 553 (PHYSCIR)",
+        compute=sums(LOANS),
+        breakdown=sum_parts(LOANS),
+        dimensions=LOAN_DIMENSIONS,
+        group=CIRCULATION,
+        order=10,
+    )
+)
+
+register(
+    Indicator(
+        code="loans_excluding_renewals",
+        name=_("Loans excluding renewals"),
+        definition=_("Checkouts in the period: first loans only, renewals left out."),
+        numerator=_("Checkouts"),
+        standard="ISO 2789:2022 (loan, renewals excluded)",
+        compute=sums([CHECKOUT]),
+        breakdown=sum_parts([CHECKOUT]),
+        dimensions=LOAN_DIMENSIONS,
+        group=CIRCULATION,
+        order=20,
+    )
+)
+
+register(
+    Indicator(
+        code="renewals",
+        name=_("Renewals"),
+        definition=_("Renewals of loans in the period, by any channel, automatic ones included."),
+        numerator=_("Renewals"),
+        standard="ISO 2789:2022 (renewal)",
+        compute=sums([RENEW]),
+        breakdown=sum_parts([RENEW]),
+        dimensions=LOAN_DIMENSIONS,
+        group=CIRCULATION,
+        order=30,
+    )
+)
+
+register(
+    Indicator(
+        code="refusals",
+        name=_("Refusals (unmet demand)"),
+        definition=_(
+            "Checkouts, renewals and holds refused in the period, at the desk, at self-check "
+            "and online, whatever the reason (a copy held for another reader, a limit "
+            "reached, a blocked card)."
+        ),
+        numerator=_("Refused checkouts, renewals and holds"),
+        higher_is_better=False,
+        standard="Lutsk CBS plan: yearly % decrease of unmet demand",
+        compute=sums(REFUSALS),
+        breakdown=_refusal_parts,
+        dimensions=(KIND, Dimension.CHANNEL, Dimension.LANGUAGE, Dimension.ITEM_TYPE,
+                    Dimension.CATEGORY, AGE_GROUP),
+        group=CIRCULATION,
+        order=40,
+    )
+)
+
+register(
+    Indicator(
+        code="refusal_rate",
+        name=_("Refusal rate"),
+        definition=_("Refusals per 100 loans (renewals included) in the period."),
+        numerator=_("Refusals"),
+        denominator=_("Loans"),
+        unit=Unit.PERCENT,
+        higher_is_better=False,
+        standard="Lutsk CBS plan: unmet demand",
+        compute=_refusal_rate,
+        group=CIRCULATION,
+        order=50,
+    )
+)
+
+register(
+    Indicator(
+        code="collection_turnover",
+        name=_("Collection turnover"),
+        definition=_(
+            "Loans in the period (renewals included) divided by the copies that could be "
+            "lent at its end (on the shelf, on loan, on the hold shelf or in transit, as "
+            "counted on its last day)."
+        ),
+        numerator=_("Loans"),
+        denominator=_("Copies that can be lent"),
+        unit=Unit.RATIO,
+        standard="ISO 11620:2014 B.2.1.1 (collection turnover)",
+        compute=_turnover,
+        breakdown=_turnover_parts,
+        dimensions=COLLECTION_DIMENSIONS,
+        group=CIRCULATION,
+        order=60,
+    )
+)
+
+register(
+    Indicator(
+        code="stock_not_used",
+        name=_("Stock not used"),
+        definition=_(
+            "Percentage of the copies that could be lent at the end of the period that "
+            "were not lent or renewed in it. A copy counts as used at the branch that lent "
+            "it; counted by whole months, within a calendar year."
+        ),
+        numerator=_("Copies that can be lent, less the distinct copies lent"),
+        denominator=_("Copies that can be lent"),
+        unit=Unit.PERCENT,
+        higher_is_better=False,
+        standard="ISO 11620:2014 B.2.1.3 (percentage of stock not used)",
+        compute=_stock_not_used,
+        group=CIRCULATION,
+        order=70,
+    )
+)
+
+register(
+    Indicator(
+        code="loans_per_user",
+        name=_("Loans per active user"),
+        definition=_("Loans in the period (renewals included) divided by its active users."),
+        numerator=_("Loans"),
+        denominator=_("Active users"),
+        unit=Unit.RATIO,
+        standard="6-НК: читаність (loans ÷ users)",
+        compute=_loans_per_user,
+        group=CIRCULATION,
+        order=80,
+    )
+)
+
+register(
+    Indicator(
+        code="loans_per_student_term",
+        name=_("Loans per student per term"),
+        definition=_(
+            "Checkouts by students with a class in the term (the class they were in when "
+            "they borrowed) divided by the students with a valid card and a class at its "
+            "end; by class."
+        ),
+        numerator=_("Checkouts by students"),
+        denominator=_("Students"),
+        unit=Unit.RATIO,
+        standard="School library plans: at least 2 loans per student per term",
+        compute=_loans_per_student,
+        breakdown=_loans_per_student_parts,
+        dimensions=(Dimension.SCHOOL_CLASS,),
+        periods=frozenset({PeriodKind.TERM}),
+        group=CIRCULATION,
+        order=90,
+    )
+)

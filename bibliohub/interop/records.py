@@ -1,0 +1,65 @@
+"""Catalogue records as the protocols send them: MARCXML from the catalogue's MARC export, and
+simple Dublin Core from the fields the catalogue extracts, in the container each protocol
+names (OAI-PMH's oai_dc, SRU's srw_dc)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from bibliohub.catalog.marc.exporter import marcxml_record
+from bibliohub.catalog.models import Format, Record
+
+DC = "http://purl.org/dc/elements/1.1/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# The columns these need, for .only().
+COLUMNS = (
+    "id", "updated_at", "marc", "title", "subtitle", "authors", "subjects", "isbns", "issns",
+    "publisher", "year", "languages", "format", "summary", "series",
+)
+
+# DCMI Type for each of our formats.
+_DC_TYPE: dict[str, str] = {
+    Format.AUDIO: "Sound", Format.MUSIC: "Sound", Format.VIDEO: "MovingImage",
+    Format.MAP: "Image", Format.VISUAL: "StillImage", Format.ERESOURCE: "Software",
+    Format.KIT: "Collection", Format.OBJECT: "PhysicalObject",
+}
+# Characters XML 1.0 cannot carry (control characters a MARC record may hold).
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def marcxml(record: Record) -> etree._Element:
+    text = marcxml_record(record.marc).decode("utf-8")
+    return etree.fromstring(_NOT_XML.sub("", text).encode("utf-8"))
+
+
+def dublin_core(
+    record: Record, *, namespace: str, prefix: str, schema_location: str = ""
+) -> etree._Element:
+    dc = etree.Element(f"{{{namespace}}}dc", nsmap={prefix: namespace, "dc": DC})
+    if schema_location:
+        dc.set(f"{{{XSI}}}schemaLocation", f"{namespace} {schema_location}")
+    values: list[tuple[str, Iterable[str]]] = [
+        ("title", [record.full_title]),
+        ("creator", record.authors),
+        ("subject", record.subjects),
+        ("description", [record.summary]),
+        ("publisher", [record.publisher]),
+        ("date", [str(record.year)] if record.year else []),
+        ("type", [_DC_TYPE.get(record.format, "Text")]),
+        ("identifier", [f"urn:ISBN:{i}" for i in record.isbns] + [f"urn:ISSN:{i}" for i in record.issns]),
+        ("language", record.languages),
+        ("relation", [record.series]),
+    ]
+    for name, texts in values:
+        for value in texts:
+            if value := clean(str(value)).strip():
+                etree.SubElement(dc, f"{{{DC}}}{name}").text = value
+    return dc
+
+
+def clean(text: str) -> str:
+    """`text` without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)

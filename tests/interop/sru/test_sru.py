@@ -1,0 +1,152 @@
+"""SRU 1.2 and 2.0 over the test client: explain, searchRetrieve through the OPAC's search,
+scan, paging, and a diagnostic (never a server error) for every bad query or parameter."""
+
+from __future__ import annotations
+
+import pytest
+
+from bibliohub.catalog import services as catalog
+from tests.interop.sru.conftest import CATALOGUER, NS, START, diagnostics, titles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_explain_names_the_indexes_and_schemas(sru, shelf):
+    root = sru(operation="explain", version="1.2")
+    assert root.tag == f"{{{NS['zs']}}}explainResponse"
+    names = [(e.get("set"), e.text) for e in root.iterfind(".//ex:index/ex:map/ex:name", NS)]
+    assert ("dc", "title") in names and ("bath", "issn") in names and ("rec", "id") in names
+    schemas = [e.get("name") for e in root.iterfind(".//ex:schemaInfo/ex:schema", NS)]
+    assert schemas == ["marcxml", "dc"]
+
+
+def test_a_request_without_operation_is_explained(sru, shelf):
+    assert sru().tag == f"{{{NS['zs']}}}explainResponse"
+
+
+def test_a_title_search_returns_marcxml(sru, shelf):
+    root = sru(operation="searchRetrieve", version="1.2", query='dc.title = "war and peace"')
+    assert root.findtext("zs:numberOfRecords", namespaces=NS) == "1"
+    assert titles(root) == ["War and peace"]
+    assert root.findtext(".//zs:recordSchema", namespaces=NS) == "info:srw/schema/1/marcxml-v1.1"
+    assert root.findtext(".//zs:recordPosition", namespaces=NS) == "1"
+
+
+def test_records_in_dublin_core(sru, shelf):
+    root = sru(operation="searchRetrieve", version="1.2", query="dc.creator = tolstoy", recordSchema="dc")
+    assert titles(root) == ["War and peace"]
+    assert root.findtext(".//dc:creator", namespaces=NS) == "Tolstoy, Leo"
+
+
+def test_sru_2_answers_in_its_own_namespace(sru, shelf):
+    root = sru(version="2.0", query="dc.subject = rivers", recordXMLEscaping="xml")
+    assert root.tag == f"{{{NS['sru']}}}searchRetrieveResponse"
+    assert root.findtext("sru:numberOfRecords", namespaces=NS) == "1"
+    assert root.findtext(".//sru:recordXMLEscaping", namespaces=NS) == "xml"
+
+
+def test_string_packing_sends_the_record_as_text(sru, shelf):
+    root = sru(operation="searchRetrieve", version="1.2", query="bath.isbn = 9780140447934", recordPacking="string")
+    assert "War and peace" in root.findtext(".//zs:recordData", namespaces=NS)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("war", {"war", "peace"}),
+        ("cql.serverChoice all \"war peace\"", {"war", "peace"}),
+        ("dc.title any \"river кобзар\"", {"river", "kobzar"}),
+        ("war not dc.title = peace", set()),
+        ("war and not_a_word", set()),
+        ("dc.title = war or dc.title = 红楼梦", {"war", "honglou"}),
+        ("(dc.title = war or dc.title = river) and dc.creator = kowalski", {"river"}),
+        ("dc.creator = шевченко", {"kobzar"}),
+        ("dc.title = \"truyen kieu\"", {"kieu"}),
+        ("bath.isbn = 0140447938", {"war"}),
+        ("dc.title == peace not dc.subject = prevention", {"war"}),
+    ],
+)
+def test_cql_queries_find_what_the_opac_finds(sru, shelf, query, expected):
+    root = sru(operation="searchRetrieve", version="1.2", query=query, maximumRecords="50")
+    assert diagnostics(root) == []
+    found = set(titles(root))
+    assert found == {shelf[key].title for key in expected}
+    assert root.findtext("zs:numberOfRecords", namespaces=NS) == str(len(expected))
+
+
+def test_rec_id_finds_one_record(sru, shelf):
+    root = sru(operation="searchRetrieve", version="1.2", query=f"rec.id = {shelf['kieu'].pk}")
+    assert titles(root) == ["Truyện Kiều"]
+
+
+def test_paging_with_start_record_and_maximum_records(sru, shelf):
+    query = "dc.title = war or dc.title = peace or dc.title = river"
+    first = sru(operation="searchRetrieve", version="1.2", query=query, maximumRecords="2")
+    assert first.findtext("zs:numberOfRecords", namespaces=NS) == "3"
+    assert first.findtext("zs:nextRecordPosition", namespaces=NS) == "3"
+    second = sru(operation="searchRetrieve", version="1.2", query=query, maximumRecords="2", startRecord="3")
+    assert second.findtext("zs:nextRecordPosition", namespaces=NS) is None
+    assert second.findtext(".//zs:recordPosition", namespaces=NS) == "3"
+    assert len(set(titles(first)) | set(titles(second))) == 3
+    counted = sru(operation="searchRetrieve", version="1.2", query=query, maximumRecords="0")
+    assert counted.findtext("zs:numberOfRecords", namespaces=NS) == "3" and titles(counted) == []
+
+
+def test_a_deleted_record_is_not_found(sru, shelf):
+    catalog.delete_record(shelf["river"], actor=CATALOGUER, at=START.replace(hour=12))
+    root = sru(operation="searchRetrieve", version="1.2", query=f"rec.id = {shelf['river'].pk}")
+    assert root.findtext("zs:numberOfRecords", namespaces=NS) == "0"
+
+
+def test_scan_lists_titles_from_the_term(sru, shelf):
+    root = sru(operation="scan", version="1.2", scanClause="dc.title = P", maximumTerms="3")
+    assert [e.text for e in root.iterfind(".//zs:term/zs:value", NS)] == ["Peace in our time", "Truyện Kiều", "War and peace"]
+    assert root.findtext(".//zs:term/zs:numberOfRecords", namespaces=NS) == "1"
+    root = sru(operation="scan", version="1.2", scanClause="dc.title = P", maximumTerms="2", responsePosition="2")
+    assert [e.text for e in root.iterfind(".//zs:term/zs:value", NS)] == ["A history of the river", "Peace in our time"]
+
+
+@pytest.mark.parametrize(
+    ("params", "number"),
+    [
+        ({"operation": "searchRetrieve", "version": "1.2"}, 7),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "(war"}, 10),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title ="}, 10),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "foo.title = war"}, 15),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "> dc=\"x\" dc.title = war"}, 15),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.publisher = penguin"}, 16),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title < war"}, 19),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title =/stem war"}, 20),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": 'dc.title = ""'}, 27),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = wa*"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = ^war"}, 31),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "rec.id = seven"}, 36),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war prox peace"}, 39),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war and/rel.algo=x peace"}, 46),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war sortBy dc.title"}, 80),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "sortKeys": "title,,1"}, 80),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "startRecord": "0"}, 6),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "startRecord": "x"}, 6),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "maximumRecords": "-1"}, 6),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "startRecord": "9"}, 61),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "recordSchema": "mods"}, 66),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "recordPacking": "json"}, 71),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "recordXPath": "/a"}, 72),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "colour": "red"}, 8),
+        ({"version": "2.0", "query": "war", "queryType": "pqf"}, 11),
+        ({"operation": "searchRetrieve", "version": "3.0", "query": "war"}, 5),
+        ({"operation": "update", "version": "1.2"}, 4),
+        ({"operation": "scan", "version": "1.2"}, 7),
+        ({"operation": "scan", "version": "1.2", "scanClause": "dc.subject = war"}, 16),
+        ({"operation": "scan", "version": "1.2", "scanClause": "dc.title = a", "maximumTerms": "0"}, 6),
+    ],
+)
+def test_every_bad_query_or_parameter_is_a_diagnostic(sru, shelf, params, number):
+    root = sru(**params)
+    assert diagnostics(root) == [f"info:srw/diagnostic/1/{number}"]
+
+
+def test_a_diagnostic_in_sru_2_uses_its_namespace(sru, shelf):
+    root = sru(version="2.0", query="(war")
+    assert [e.text for e in root.iterfind(".//diag2:uri", NS)] == ["info:srw/diagnostic/1/10"]
+    assert root.findtext("sru:numberOfRecords", namespaces=NS) == "0"
