@@ -14,11 +14,8 @@ from bibliohub.listening import selectors, services
 from bibliohub.listening.errors import FeedbackRefused
 from bibliohub.listening.forms import PublicFeedbackForm
 from bibliohub.listening.models import FeedbackChannel
+from bibliohub.portal.session import client_address
 from bibliohub.web.forms import show_refusal
-
-
-def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def feedback(request: HttpRequest) -> HttpResponse:
@@ -40,7 +37,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
                 channel=FeedbackChannel.FORM, language=d["language"],
                 contact_name=d["contact_name"], contact_email=d["contact_email"],
                 contact_phone=d["contact_phone"], attachment=d["attachment"],
-                place=_address(request), actor=Actor.for_public(), at=timezone.now(),
+                place=client_address(request) or "unknown", actor=Actor.for_public(), at=timezone.now(),
             )
         except FeedbackRefused as refused:
             show_refusal(form, refused)
