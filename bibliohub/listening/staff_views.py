@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from bibliohub.accounts import access
 from bibliohub.accounts.decorators import StaffRequest, staff_required
 from bibliohub.history import Actor
-from bibliohub.listening import selectors, services
+from bibliohub.listening import export, selectors, services
 from bibliohub.listening.errors import FeedbackRefused
 from bibliohub.listening.forms import (
     AnswerForm,
@@ -26,6 +26,7 @@ from bibliohub.listening.forms import (
 )
 from bibliohub.listening.models import OPEN_STATES, Feedback
 from bibliohub.web.forms import show_refusal
+from bibliohub.web.spreadsheets import download
 
 SCREEN_ROWS = 500
 
@@ -45,10 +46,16 @@ def feedback_list(request: StaffRequest) -> HttpResponse:
             "topic": d["topic"] or None,
             "overdue": d["overdue"],
         }
-    items = list(selectors.feedback_for_staff(request.user, at=now, **filters)[: SCREEN_ROWS + 1])
+    found = selectors.feedback_for_staff(request.user, at=now, **filters)
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        return download(export.TABLE, found, fmt=fmt, filename=f"feedback-{now:%Y%m%d}")
+    items = list(found[: SCREEN_ROWS + 1])
+    query = request.GET.copy()
+    query.pop("format", None)
     return render(request, "listening/staff/list.html", {
         "form": form, "items": items[:SCREEN_ROWS], "more": len(items) > SCREEN_ROWS, "now": now,
-        "open_states": [str(s) for s in OPEN_STATES],
+        "open_states": [str(s) for s in OPEN_STATES], "query": query.urlencode(),
     })
 
 

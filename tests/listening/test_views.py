@@ -121,3 +121,16 @@ def test_the_staff_list_holds_only_ones_branches_and_filters(
     assert mine.number not in overdue  # received today (AT is in the past: due 30 days later)
     other = client.get(reverse("staff:listening:detail", kwargs={"pk": theirs.pk}))
     assert other.status_code == 403
+
+
+def test_the_list_downloads_without_texts_or_contacts(client, central, riverside, central_librarian):
+    mine = submit(central, email="reader@example.org", text="The heating is off")
+    theirs = submit(riverside)
+    client.force_login(central_librarian)
+    response = client.get(reverse("staff:listening:list"), {"format": "csv"})
+    content = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert mine.number in content and theirs.number not in content
+    assert "reader@example.org" not in content and "heating" not in content
+    xlsx = client.get(reverse("staff:listening:list"), {"format": "xlsx", "kind": "complaint"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
