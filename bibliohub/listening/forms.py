@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from bibliohub.accounts.models import User
 from bibliohub.libraries.models import Branch
@@ -49,8 +49,10 @@ class FeedbackForm(forms.Form):
         error_messages={"invalid": _("Enter an e-mail address like name@example.org, or leave it empty.")},
     )
     contact_phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=50)
+    # Each language in its own name, so that a reader finds theirs whatever the page's.
     language = forms.ChoiceField(
-        label=_("Language for our answer"), choices=settings.LANGUAGES,
+        label=_("Language for our answer"),
+        choices=[(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES],
     )
     attachment = forms.FileField(
         label=_("Photo or PDF (optional)"), required=False,
