@@ -9,8 +9,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from bibliohub.libraries.models import Branch, Network
 
@@ -188,6 +188,14 @@ class Feedback(models.Model):
     @property
     def has_contact(self) -> bool:
         return bool(self.contact_name or self.contact_email or self.contact_phone)
+
+    @property
+    def language_name(self) -> str:
+        """The preferred language in its own name (Українська, polski)."""
+        try:
+            return str(get_language_info(self.language)["name_local"])
+        except KeyError:
+            return self.language
 
     def is_overdue(self, at: datetime) -> bool:
         return self.state in OPEN_STATES and self.deadline < at
