@@ -4,11 +4,14 @@ contributes a router from its own api.py. Everything here is public and read-onl
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Router, Schema
+from ninja.errors import ValidationError
 
+from bibliohub.api_errors import invalid_request
 from bibliohub.catalog.api import router as catalog_router
 from bibliohub.libraries.hours import calendars_for
 from bibliohub.libraries.models import Branch
@@ -20,6 +23,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", catalog_router)
+# Every 422 in one shape, described in the OpenAPI document (api_errors.InvalidRequest).
+api.add_exception_handler(ValidationError, partial(invalid_request, api=api))
 
 
 class Period(Schema):

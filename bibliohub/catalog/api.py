@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import field_validator
 
+from bibliohub.api_errors import Error, InvalidRequest
 from bibliohub.catalog.models import Audience, Format, Item, Record
 from bibliohub.catalog.selectors import (
     availability_for,
@@ -26,14 +27,12 @@ from bibliohub.search.types import BranchAvailability, Field, SearchQuery, Searc
 router = Router(tags=["catalogue"])
 
 MAX_LIMIT = 100
-# Same bound as the OPAC: deep offsets cost the index more than any client gains.
-MAX_OFFSET = 2000
+# Deep offsets cost the index more than any client gains (and search ranks the first 2,000
+# matches only). A bound on the page alone, not on page x limit, so that the OpenAPI document
+# can say it: with the largest pages, the first 2,100 results.
+MAX_PAGE = 21
 MARCXML_TYPE = "application/marcxml+xml"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class Error(Schema):
-    detail: str
 
 
 class Availability(Schema):
@@ -170,7 +169,12 @@ class SearchParams(Schema):
         [], description="A year (1999) or a range (1990-1999), any of them."
     )
     sort: Sort = Sort.RELEVANCE
-    page: int = SchemaField(1, ge=1)
+    page: int = SchemaField(
+        1,
+        ge=1,
+        le=MAX_PAGE,
+        description=f"At most {MAX_PAGE}; to go deeper, narrow the search.",
+    )
     limit: int = SchemaField(20, ge=1, le=MAX_LIMIT)
     facets: bool = SchemaField(True, description="Whether to count facet values.")
 
@@ -185,14 +189,12 @@ class SearchParams(Schema):
         return value
 
 
-@router.get("/search", response={200: SearchOut, 422: Error}, summary="Search the catalogue")
+@router.get(
+    "/search", response={200: SearchOut, 422: InvalidRequest}, summary="Search the catalogue"
+)
 def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     """Filters combine with AND across facets and OR within one, like the OPAC's checkboxes."""
     offset = (params.page - 1) * params.limit
-    if offset > MAX_OFFSET:
-        raise HttpError(
-            422, f"Results beyond the first {MAX_OFFSET} are not served; narrow the search."
-        )
     chosen: dict[str, list[str]] = {
         "language": params.language,
         "format": [str(f) for f in params.format],
@@ -286,7 +288,7 @@ def items(request: HttpRequest, record_id: int) -> list[ItemOut]:
 
 @router.get(
     "/records/{int:record_id}/marc",
-    response={200: dict[str, object], 404: Error},
+    response={200: dict[str, object], 404: Error, 422: InvalidRequest},
     summary="A record in MARCXML or MARC-in-JSON",
     openapi_extra={
         "responses": {
