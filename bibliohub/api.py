@@ -8,15 +8,15 @@ from functools import partial
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 
-from bibliohub.api_errors import invalid_request
+from bibliohub.api_errors import API, invalid_request
 from bibliohub.catalog.api import router as catalog_router
 from bibliohub.libraries.hours import calendars_for
 from bibliohub.libraries.models import Branch
 
-api = NinjaAPI(
+api = API(
     title="Bibliohub API",
     version="1",
     description="Catalogue search, records and items of a library network, and its branches.",

@@ -12,6 +12,7 @@ from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from bibliohub.api_errors import Error, InvalidRequest
 from bibliohub.catalog.models import Audience, Format, Item, Record
@@ -172,21 +173,33 @@ class SearchParams(Schema):
     page: int = SchemaField(
         1,
         ge=1,
-        le=MAX_PAGE,
+        # The bound is checked below, to say why (pydantic's own words would not).
+        json_schema_extra={"maximum": MAX_PAGE},
         description=f"At most {MAX_PAGE}; to go deeper, narrow the search.",
     )
     limit: int = SchemaField(20, ge=1, le=MAX_LIMIT)
     facets: bool = SchemaField(True, description="Whether to count facet values.")
 
-    @field_validator("q", "language", "branch", "year", mode="before")
+    @field_validator("page")
     @classmethod
-    def _without_control_characters(cls, value: object) -> object:
-        # They only arrive in hand-made URLs, and PostgreSQL refuses NUL in text.
+    def _not_too_deep(cls, value: int) -> int:
+        if value > MAX_PAGE:
+            raise PydanticCustomError(
+                "too_deep",
+                "Pages beyond {max_page} are not served; narrow the search.",
+                {"max_page": MAX_PAGE},
+            )
+        return value
+
+    @field_validator("q", "language", "branch", "year", mode="after")
+    @classmethod
+    def _without_control_characters(cls, value: str | list[str]) -> str | list[str]:
+        # They only arrive in hand-made URLs, and PostgreSQL refuses NUL in text. Taken out
+        # after validation, so that the bounds apply to the parameter as sent, as the OpenAPI
+        # document says (a q of 600 characters is refused even if 200 are control ones).
         if isinstance(value, str):
             return _CONTROL.sub("", value)
-        if isinstance(value, list):
-            return [_CONTROL.sub("", v) if isinstance(v, str) else v for v in value]
-        return value
+        return [_CONTROL.sub("", v) for v in value]
 
 
 @router.get(
