@@ -7,6 +7,8 @@ from datetime import timedelta
 from functools import partial
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import register_converter
+from django.urls.converters import PathConverter
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
@@ -95,13 +97,21 @@ def branches(request: HttpRequest) -> list[BranchOut]:
     return result
 
 
+class _AnyPath(PathConverter):
+    """Any rest of a path, a line break (%0A) in it too: Django's `path` stops there."""
+
+    regex = r"[\s\S]+"
+
+
+register_converter(_AnyPath, "api_rest")
+
 # Added last, so that it only answers paths no router knows: clients of a JSON API get JSON
 # back for a mistyped path, not the OPAC's HTML page.
 fallback = Router()
 
 
 @fallback.api_operation(
-    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], "/{api_rest:rest}", include_in_schema=False
 )
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     return api.create_response(request, {"detail": f"No such endpoint: /api/v1/{rest}"}, status=404)

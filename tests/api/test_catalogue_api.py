@@ -219,6 +219,13 @@ def test_an_unknown_api_path_answers_404_in_json(client, central):
     assert response.json() == {"detail": "No such endpoint: /api/v1/recordz/1"}
 
 
+def test_a_path_with_a_line_break_answers_404_in_json(client, central):
+    response = client.get("/api/v1/records/1%0A2/items")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()["detail"] == "No such endpoint: /api/v1/records/1\n2/items"
+
+
 def test_search_ignores_control_characters_in_hand_made_urls(client, indexed):
     response = client.get("/api/v1/search", {"q": "duong\x00", "language": "vie\x00"})
     assert response.status_code == 200
