@@ -172,6 +172,36 @@ class Patron(models.Model):
         return bool(self.pin) and check_password(raw_pin, self.pin)
 
 
+class PatronSearchTerm(models.Model):
+    """One key staff find a patron by (a word of a name, the names written together, the
+    class), folded by the one normaliser: see `patrons.lookup`. Kept by the patron services
+    whenever the names or the class change, and gone with the patron."""
+
+    # The unique constraint's index, (patron, term), serves lookups by patron.
+    patron = models.ForeignKey(
+        Patron, on_delete=models.CASCADE, related_name="search_terms", db_index=False
+    )
+    term = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patron", "term"], name="patron_search_term_once")
+        ]
+        indexes = [
+            # A search is a prefix of a term: a range of this index on SQLite, a LIKE 'x%'
+            # on PostgreSQL, which needs the pattern operator class whatever the collation.
+            # With the patron in it, the index alone answers (no visit to the table).
+            models.Index(
+                fields=["term", "patron"],
+                name="patron_search_term",
+                opclasses=["text_pattern_ops", "int8_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class Block(models.Model):
     """A block a member of staff put on a patron by hand, with the reason the patron is told.
     Blocks computed from the state of things (an expired card, fines) are not stored."""
