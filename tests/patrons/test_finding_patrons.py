@@ -154,3 +154,35 @@ def test_a_search_finds_at_most_max_found_patrons(people, network, monkeypatch):
     monkeypatch.setattr(selectors, "MAX_FOUND", 2)
     assert len(selectors.find_patrons("李", network=network)) == 2
     assert len(selectors.find_patrons("8", network=network)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_patrons_registered_before_the_keys_existed_get_theirs():
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    # Every other app as it is now: the rows are made in the schema of the database.
+    state = [n for n in latest if n[0] != "patrons"] + [("patrons", "0005_move_events_to_history")]
+    executor.migrate(state)
+    old = executor.loader.project_state(state).apps
+    try:
+        network = old.get_model("libraries", "Network").objects.create(name="City")
+        branch = old.get_model("libraries", "Branch").objects.create(
+            network=network, code="school", name="School"
+        )
+        category = old.get_model("patrons", "PatronCategory").objects.create(
+            code="student", name="Student"
+        )
+        old.get_model("patrons", "Patron").objects.create(
+            network=network, family_name="周", given_names="子涵", school_class="8-А",
+            home_branch=branch, category=category, card_barcode="S1", status="active",
+            email="Zihan@example.org", created_at=AT,
+        )  # fmt: skip
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    zihan = Patron.objects.get(card_barcode="S1")
+    assert set(zihan.search_terms.values_list("term", flat=True)) >= {
+        "周子涵", "子涵", "8a", "s1", "zihan@example.org",
+    }  # fmt: skip
+    assert list(selectors.find_patrons("周子涵", network=zihan.network_id)) == [zihan]
