@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "bibliohub.history",
+    "bibliohub.mail",
     "bibliohub.web",
     "bibliohub.libraries",
     "bibliohub.accounts",
@@ -230,6 +231,11 @@ SIP2_LOGIN_TIMEOUT = float(os.environ.get("BIBLIOHUB_SIP2_LOGIN_TIMEOUT", "60"))
 SIP2_IDLE_TIMEOUT = float(os.environ.get("BIBLIOHUB_SIP2_IDLE_TIMEOUT", "1800"))
 SIP2_MAX_CONNECTIONS = int(os.environ.get("BIBLIOHUB_SIP2_MAX_CONNECTIONS", "500"))
 SIP2_THREADS = int(os.environ.get("BIBLIOHUB_SIP2_THREADS", "8"))
+
+# --- History ------------------------------------------------------------------------------
+# A year's pseudonym key (docs/history.md) is destroyed this many days after the year ends,
+# time enough to close that year's figures; its pseudonyms stay countable, unlinkable.
+PSEUDONYM_KEY_DAYS = int(os.environ.get("BIBLIOHUB_PSEUDONYM_KEY_DAYS", "120"))
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("BIBLIOHUB_EMAIL_HOST", "localhost")

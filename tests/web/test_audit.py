@@ -157,3 +157,31 @@ def test_spreadsheet_cells_that_would_run_as_formulas_stay_text():
     assert text.splitlines()[1:] == ["'=1+1,'@SUM(A1)", "'-2,3"]
     sheet = load_workbook(io.BytesIO(to_xlsx(table, [["=1+1", 5]]))).active
     assert list(sheet.iter_rows(values_only=True))[1] == ("'=1+1", 5)
+
+
+def test_a_title_a_copy_and_a_branch_link_to_their_history(client, manager, central, book_type):
+    from bibliohub.catalog.models import Item, Record
+
+    record_ = Record.objects.create(marc=b"", title="Kobzar", created_at=at(1), updated_at=at(1))
+    item = Item.objects.create(
+        record=record_,
+        barcode="B1",
+        branch=central,
+        item_type=book_type,
+        created_at=at(1),
+        updated_at=at(1),
+    )
+    client.force_login(manager)
+    pages = {
+        reverse("staff:catalog:record", args=[record_.pk]): reverse(
+            "staff:history:title", args=[record_.pk]
+        ),
+        reverse("staff:catalog:item_edit", args=[item.pk]): reverse(
+            "staff:history:copy", args=[item.pk]
+        ),
+        reverse("staff:libraries:branch", args=[central.code]): reverse(
+            "staff:history:branch", args=[central.code]
+        ),
+    }
+    for page, history_url in pages.items():
+        assert f'href="{history_url}"' in client.get(page).content.decode(), page

@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'history entry',
                 'verbose_name_plural': 'history entries',
-                'indexes': [models.Index(fields=['at'], name='history_at'), models.Index(fields=['branch_id', 'at'], name='history_branch_at'), models.Index(fields=['patron_id', 'at'], name='history_patron_at'), models.Index(fields=['item_id', 'at'], name='history_item_at'), models.Index(fields=['record_id', 'at'], name='history_record_at'), models.Index(fields=['staff_id', 'at'], name='history_staff_at'), models.Index(fields=['object_type', 'object_id'], name='history_object'), models.Index(condition=models.Q(('rolled_up', False)), fields=['id'], name='history_unrolled')],
+                'indexes': [models.Index(fields=['at'], name='history_at'), models.Index(fields=['branch_id', 'at'], name='history_branch_at'), models.Index(condition=models.Q(('patron_id__isnull', False)), fields=['patron_id', 'at'], name='history_patron_at'), models.Index(condition=models.Q(('item_id__isnull', False)), fields=['item_id', 'at'], name='history_item_at'), models.Index(condition=models.Q(('record_id__isnull', False)), fields=['record_id', 'at'], name='history_record_at'), models.Index(condition=models.Q(('staff_id__isnull', False)), fields=['staff_id', 'at'], name='history_staff_at'), models.Index(condition=models.Q(('object_id__isnull', False)), fields=['object_type', 'object_id'], name='history_object'), models.Index(condition=models.Q(('rolled_up', False)), fields=['id'], name='history_unrolled')],
             },
         ),
         migrations.CreateModel(

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bibliohub.history import Actor
-from bibliohub.programs.services import send_reminders
+from bibliohub.jobs import Run
+from bibliohub.programs.jobs import event_reminders
 
-# The same job as the "event_reminders" step of run-scheduled, so its entries carry the same
-# name.
+# The "event_reminders" job of run-scheduled, on its own.
 JOB = "event_reminders"
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         at = options["at"] or timezone.now()
-        reminded = send_reminders(actor=Actor.for_job(JOB), at=at)
+        reminded = event_reminders(Run(at=at, actor=Actor.for_job(JOB))).counts["sent"]
         if options["json"]:
             self.stdout.write(json.dumps({"at": at.isoformat(), "reminded": reminded}))
         else:

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bibliohub.history import Actor
-from bibliohub.spaces.services import release_unused, send_reminders
+from bibliohub.jobs import Run
+from bibliohub.spaces.jobs import rooms
 
-# The same job as the "rooms" step of run-scheduled, so its entries carry the same name.
+# The "rooms" job of run-scheduled, on its own.
 JOB = "rooms"
 
 
@@ -25,9 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         at = timezone.now()
-        actor = Actor.for_job(JOB)
-        released = release_unused(actor=actor, at=at)
-        reminded = send_reminders(actor=actor, at=at)
+        result = rooms(Run(at=at, actor=Actor.for_job(JOB)))
+        released, reminded = result.counts["released"], result.counts["reminded"]
         if options["json"]:
             self.stdout.write(json.dumps({"released": released, "reminded": reminded}))
         else:
