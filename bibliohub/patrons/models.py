@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub import names
 from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Network
 
@@ -153,7 +154,18 @@ class Patron(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.family_name}, {self.given_names}"
+        """The name as said in a sentence or a heading, in the order of its culture."""
+        return names.in_text(self.family_name, self.given_names, language=self.language)
+
+    @property
+    def listed_name(self) -> str:
+        """The name in a list sorted by family name ("Kowalska, Anna", "周子涵")."""
+        return names.in_list(self.family_name, self.given_names, language=self.language)
+
+    @property
+    def greeting_name(self) -> str:
+        """The name a letter or a page greets the patron by."""
+        return names.to_greet(self.family_name, self.given_names, language=self.language)
 
     def card_expired_on(self, day: date) -> bool:
         """Whether the card is no longer valid on `day` (it is valid through its expiry day)."""
