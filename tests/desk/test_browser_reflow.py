@@ -1,5 +1,5 @@
 """Staff tables on a 375 px phone: the desk's lending screen and its loans, the end-of-term
-list, events, partners and staff accounts reflow into one card a row, each cell under its
+list, events, partners and staff accounts (and the account forms) reflow into one card a row, each cell under its
 column's name, and no page is wider than the screen. No serious accessibility problems."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _serious_violations(page: Page) -> list[str]:
 
 
 def test_staff_tables_reflow_on_a_phone(
-    live_server, open_browser, reader, make_record, make_item, lend, manager
+    live_server, open_browser, reader, make_record, make_item, lend, manager, central_librarian
 ):
     long_title = make_record(
         "Đường Kách Mệnh và những bài viết về giáo dục cho thanh niên Việt Nam"
@@ -47,7 +47,11 @@ def test_staff_tables_reflow_on_a_phone(
             reverse("staff:programs:list"),
             reverse("staff:community:partners"),
         ],
-        "manager": [reverse("staff:accounts:list")],
+        "manager": [
+            reverse("staff:accounts:list"),
+            reverse("staff:accounts:create"),
+            reverse("staff:accounts:password", args=[central_librarian.pk]),
+        ],
     }
     problems: list[str] = []
     with open_browser() as browser:
