@@ -1,6 +1,7 @@
 """Staff tables on a 375 px phone: the desk's lending screen and its loans, the end-of-term
-list, events, partners and staff accounts (and the account forms) reflow into one card a row, each cell under its
-column's name, and no page is wider than the screen. No serious accessibility problems."""
+list, events, partners and staff accounts reflow into one card a row, each cell under its
+column's name, and no page (the account forms too) is wider than the screen. No serious
+accessibility problems."""
 
 from __future__ import annotations
 
