@@ -110,3 +110,14 @@ def test_the_desk_lists_names_by_family_name_and_heads_a_record_with_the_name_as
         "<h1>周子涵</h1>"
         in client.get(reverse("staff:patrons:detail", args=[zihan.pk])).content.decode()
     )
+
+
+def test_a_notice_greets_by_the_name_the_culture_uses():
+    from django.template.loader import render_to_string
+
+    def greeting(patron) -> str:
+        return render_to_string("circulation/email/_greeting.txt", {"patron": patron}).strip()
+
+    assert greeting(_patron("Kowalska", "Anna", "pl", "P2")) == "Dear Anna,"
+    assert greeting(_patron("Nguyễn", "Thị Lan", "vi", "P1")) == "Dear Nguyễn Thị Lan,"
+    assert greeting(_patron("周", "子涵", "zh-hans", "P3")) == "Dear 周子涵,"
