@@ -175,6 +175,12 @@ if PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Wrong patron PINs from one place (a web address in the portal, a self-check terminal),
+# whatever the cards, before that place waits: this many within so many minutes. How many
+# readers share an address (a school behind one router) is a fact of the deployment; how many
+# wrong PINs lock one card is the library's policy (patrons.PinPolicy, in the administration).
+PIN_PLACE_FAILURES = int(os.environ.get("BIBLIOHUB_PIN_PLACE_FAILURES", "20"))
+PIN_PLACE_MINUTES = int(os.environ.get("BIBLIOHUB_PIN_PLACE_MINUTES", "15"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("BIBLIOHUB_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

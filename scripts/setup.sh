@@ -10,7 +10,8 @@ need_apt=()
 
 # System tools: gettext compiles translations; the test suite drives Debian's Chromium,
 # validates MARC with yaz, runs PostgreSQL and makes a certificate with openssl for SIP2 over
-# TLS; scripts/clock-check.sh moves the clock with libfaketime.
+# TLS; scripts/clock-check.sh moves the clock with libfaketime; Evergreen's SIPServer tests
+# (scripts/sipserver-blackbox.sh) are Perl, with Clone.
 command -v msgfmt >/dev/null || need_apt+=(gettext)
 if [[ "${BIBLIOHUB_SETUP:-full}" == "full" ]]; then
     command -v chromium >/dev/null || need_apt+=(chromium fonts-noto-cjk)
@@ -18,6 +19,7 @@ if [[ "${BIBLIOHUB_SETUP:-full}" == "full" ]]; then
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
     command -v openssl >/dev/null || need_apt+=(openssl)
     ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || need_apt+=(faketime)
+    { command -v prove && perl -MClone -e 1; } >/dev/null 2>&1 || need_apt+=(perl libclone-perl)
 fi
 if ((${#need_apt[@]})); then
     if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi

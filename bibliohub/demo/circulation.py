@@ -43,7 +43,7 @@ from bibliohub.interop.sip2.models import SelfCheckTerminal
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons import services as patrons
 from bibliohub.patrons.models import AgeBand, Block, Patron, PatronCategory
-from bibliohub.portal.services import set_pin
+from bibliohub.patrons.pins import set_pin
 
 # Printed for anyone to read, like the staff passwords: a demonstration protects nothing.
 DEMO_PIN = "2468"

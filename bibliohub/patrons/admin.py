@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from bibliohub.history import Actor
-from bibliohub.patrons import services
-from bibliohub.patrons.models import Block, Patron, PatronCategory
+from bibliohub.patrons import pins, services
+from bibliohub.patrons.models import Block, Patron, PatronCategory, PinPolicy
 from bibliohub.web.admin import ReadOnlyInline, ServiceAdmin
 
 
@@ -38,7 +38,15 @@ class BlockInline(ReadOnlyInline):
 
     model = Block
     fk_name = "patron"
-    fields = readonly_fields = ("reason", "starts_at", "ends_at", "lifted_at", "staff", "lifted_by")
+    fields = readonly_fields = (
+        "reason",
+        "starts_at",
+        "ends_at",
+        "lifted_at",
+        "staff",
+        "channel",
+        "lifted_by",
+    )
 
 
 class PatronForm(forms.ModelForm):
@@ -86,3 +94,14 @@ class PatronAdmin(ServiceAdmin):
 
     def save(self, obj: Patron, *, actor: Actor, at: datetime) -> None:
         services.correct_patron(obj, actor=actor, at=at)
+
+
+@admin.register(PinPolicy)
+class PinPolicyAdmin(ServiceAdmin):
+    """Each network's PIN policy: the shortest PIN, and how many wrong PINs lock a card for
+    how long. Saved through patrons.pins, so each change is in the history."""
+
+    list_display = ["network", "min_length", "failures_before_lock", "lock_minutes"]
+
+    def save(self, obj: PinPolicy, *, actor: Actor, at: datetime) -> None:
+        pins.save_pin_policy(obj, actor=actor, at=at)

@@ -5,6 +5,7 @@ default wording, translated into the language active at the time it is read."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
@@ -65,8 +66,35 @@ class BlockAlreadyLifted(PatronError):
         super().__init__(str(_("This block has already been lifted.")))
 
 
+class BlockNotLiftable(PatronError):
+    def __init__(self) -> None:
+        super().__init__(str(_("Only staff can lift this block.")))
+
+
 class ErasureRefused(Refused, PatronError):
     """Carries every reason at once (bibliohub.refusals.Refused), so staff can settle them all
     before trying again."""
 
     reasons: list[ErasureRefusal]
+
+
+class PinRefusal(Reasons):
+    """Why a card and PIN were not taken, the same on every self-check machine and in the
+    portal; each words it for its own screen."""
+
+    WRONG_PIN = "wrong_pin", _("The PIN is not right.")
+    NO_PIN = "no_pin", _("This card has no PIN yet; ask at the desk for one.")
+    CARD_LOCKED = "card_locked", _("Too many wrong PINs for this card; it is locked for a while.")
+    TOO_MANY_HERE = (
+        "too_many_here",
+        _("Too many wrong PINs from this place, whatever the cards; sign-ins wait for a while."),
+    )
+
+
+class PinRefused(Refused):
+    """A card and PIN not taken, with every reason; `until` is when a locked card or a
+    place held back may try again (None for a plain wrong PIN)."""
+
+    def __init__(self, reasons: Sequence[PinRefusal], *, until: datetime | None = None) -> None:
+        self.until = until
+        super().__init__(reasons)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.errors import InvalidPatronData
-from bibliohub.patrons.models import Patron, PatronCategory
+from bibliohub.patrons.models import MAX_PIN_LENGTH, Patron, PatronCategory
 from bibliohub.patrons.services import PatronDetails
 
 # Form.fields is typed as holding plain Fields: the casts in the forms below name the class
@@ -159,6 +159,30 @@ class BlockForm(forms.Form):
         if day is None:
             return None
         return datetime.combine(day, time(23, 59), tzinfo=timezone.get_current_timezone())
+
+
+class DeskPinForm(forms.Form):
+    """A new PIN for a reader who forgot theirs, typed by the reader at the desk. How long
+    it must be is the network's PIN policy, checked by patrons.pins.set_pin."""
+
+    pin = forms.CharField(
+        label=_("New PIN"),
+        max_length=MAX_PIN_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    pin_again = forms.CharField(
+        label=_("The new PIN again"),
+        max_length=MAX_PIN_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())
+        if data.get("pin") and data.get("pin_again") and data["pin"] != data["pin_again"]:
+            self.add_error("pin_again", _("The two PINs are not the same."))
+        return data
 
 
 class ConfirmForm(forms.Form):

@@ -38,3 +38,11 @@ CATEGORY_DELETED = patrons.kind(
 NOTICE_POLICY_SAVED = patrons.kind(
     "notice_policy_saved", pgettext_lazy("history", "Notice settings saved")
 )
+# Guessing PINs: a card locked after too many wrong PINs for it, and a web address or a
+# self-check terminal held back after too many wrong PINs from it, whatever the cards.
+# Neither the PIN nor the address is recorded.
+PIN_LOCKED = patrons.kind("pin_locked", pgettext_lazy("history", "Card locked after wrong PINs"))
+PIN_THROTTLED = patrons.kind(
+    "pin_throttled", pgettext_lazy("history", "Sign-ins held back after wrong PINs from one place")
+)
+PIN_POLICY_SAVED = patrons.kind("pin_policy_saved", pgettext_lazy("history", "PIN policy saved"))

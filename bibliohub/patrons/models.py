@@ -10,13 +10,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bibliohub import names
+from bibliohub.history import Channel
 from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Network
 
@@ -242,6 +243,11 @@ class Block(models.Model):
         related_name="+",
         verbose_name=_("lifted by"),
     )
+    # Where the block was put: a self-check machine may lift only the blocks a self-check
+    # machine put (SIP2 patron enable), never one a member of staff put.
+    channel = models.CharField(
+        _("put through"), max_length=10, choices=Channel.choices, default=Channel.DESK
+    )
 
     class Meta:
         ordering = ["-starts_at"]
@@ -339,3 +345,85 @@ class NoticeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"
+
+
+# The shortest and longest PIN any network may ask for: four digits fit a self-check keypad;
+# a PIN is hashed like a password, and a passphrase is welcome.
+PIN_LENGTH_FLOOR = 4
+MAX_PIN_LENGTH = 64
+
+
+class PinPolicy(models.Model):
+    """How a network guards its readers' PINs: the shortest PIN it accepts when one is
+    chosen, and how many wrong PINs for one card, on any machine or page, lock that card
+    for how long. Without a row, the defaults apply. Librarians change it in the
+    administration, through patrons.pins.save_pin_policy."""
+
+    network = models.OneToOneField(Network, on_delete=models.CASCADE, related_name="+")
+    min_length = models.PositiveSmallIntegerField(
+        _("shortest PIN"),
+        default=PIN_LENGTH_FLOOR,
+        validators=[MinValueValidator(PIN_LENGTH_FLOOR), MaxValueValidator(MAX_PIN_LENGTH)],
+        help_text=_(
+            "Asked for when a PIN is chosen or changed (online, at the desk, by command). "
+            "Shorter PINs chosen before keep working until they are changed."
+        ),
+    )
+    failures_before_lock = models.PositiveSmallIntegerField(
+        _("wrong PINs before a card is locked"),
+        default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(20)],
+        help_text=_("Counted for the card on every self-check machine and in the portal."),
+    )
+    lock_minutes = models.PositiveSmallIntegerField(
+        _("minutes a card stays locked"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text=_(
+            "Wrong PINs older than this are forgotten too. Setting a new PIN at the desk "
+            "unlocks the card at once."
+        ),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_length__gte=PIN_LENGTH_FLOOR) & Q(min_length__lte=MAX_PIN_LENGTH),
+                name="pin_policy_min_length_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(failures_before_lock__gte=3) & Q(failures_before_lock__lte=20),
+                name="pin_policy_failures_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(lock_minutes__gte=1) & Q(lock_minutes__lte=24 * 60),
+                name="pin_policy_lock_minutes_in_range",
+            ),
+        ]
+        verbose_name = _("PIN policy")
+        verbose_name_plural = _("PIN policies")
+
+    def __str__(self) -> str:
+        return str(self.network)
+
+
+class PinAttempts(models.Model):
+    """Wrong PINs counted for one card, one web address or one self-check terminal, in the
+    database, so that every server process and every connection counts together. `key` is
+    "card:" or "address:" and a keyed digest (neither card numbers nor addresses are kept
+    here), or "terminal:" and the terminal's id. Rows are working state, not history: a
+    right PIN removes its card's row, and a scheduled job removes the rows that have run
+    out (patrons.pins.forget_old_attempts)."""
+
+    key = models.CharField(max_length=80, unique=True)
+    # Wrong PINs since `since` (attempts still being checked count too: see patrons.pins).
+    failures = models.PositiveIntegerField(default=0)
+    since = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wrong PIN count")
+        verbose_name_plural = _("wrong PIN counts")
+
+    def __str__(self) -> str:
+        return self.key

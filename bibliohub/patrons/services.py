@@ -25,6 +25,7 @@ from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons import selectors
 from bibliohub.patrons.errors import (
     BlockAlreadyLifted,
+    BlockNotLiftable,
     ErasureRefused,
     InvalidPatronData,
     NotActive,
@@ -289,7 +290,8 @@ def add_block(
     ends_at: datetime | None = None,
 ) -> Block:
     """Block the patron from `at` until `ends_at` (None: until lifted), telling them `reason`.
-    The block names the member of staff who put it, if the actor is one.
+    The block names the member of staff who put it, if the actor is one, and the channel it
+    came through (a self-check machine blocks a card it finds misused: SIP2 block patron).
 
     Returns the block and records BLOCKED with the end date (the reason text stays on the
     block only, as it may describe the person).
@@ -304,7 +306,12 @@ def add_block(
     if errors:
         raise InvalidPatronData(errors)
     block = Block.objects.create(
-        patron=patron, reason=reason, staff_id=actor.staff_id, starts_at=at, ends_at=ends_at
+        patron=patron,
+        reason=reason,
+        staff_id=actor.staff_id,
+        starts_at=at,
+        ends_at=ends_at,
+        channel=actor.channel,
     )
     _record(
         BLOCKED,
@@ -318,22 +325,44 @@ def add_block(
     return block
 
 
+def may_lift(block: Block, actor: Actor) -> bool:
+    """Whether `actor` may lift `block`: staff any block; anyone else only a block put
+    through their own channel (a self-check machine, one put at a self-check machine), never
+    one a member of staff put."""
+    return actor.is_staff or (block.staff_id is None and block.channel == actor.channel)
+
+
 @transaction.atomic
 def lift_block(block: Block, *, branch: Branch, actor: Actor, at: datetime) -> Block:
     """Lift a manual block from `at` on (the block names the member of staff who lifted it,
     if the actor is one).
 
     Returns the block and records BLOCK_LIFTED.
-    Raises BlockAlreadyLifted if someone lifted it already (two librarians, one block).
+    Raises BlockAlreadyLifted if someone lifted it already (two librarians, one block),
+    BlockNotLiftable if `actor` may not lift it (see may_lift).
     """
     block = Block.objects.select_for_update().select_related("patron__category").get(pk=block.pk)
     if block.lifted_at is not None:
         raise BlockAlreadyLifted()
+    if not may_lift(block, actor):
+        raise BlockNotLiftable()
     block.lifted_at = at
     block.lifted_by_id = actor.staff_id
     block.save(update_fields=["lifted_at", "lifted_by"])
     _record(BLOCK_LIFTED, block.patron, branch=branch, actor=actor, at=at, obj=block)
     return block
+
+
+@transaction.atomic
+def lift_blocks(patron: Patron, *, branch: Branch, actor: Actor, at: datetime) -> list[Block]:
+    """Lift every block of the patron in force at `at` that `actor` may lift (may_lift):
+    what a self-check machine does when asked to enable a patron (SIP2 patron enable); the
+    blocks staff put stay. Returns the blocks lifted, each recorded as BLOCK_LIFTED."""
+    lifted = []
+    for block in selectors.active_blocks(patron, at=at).select_for_update().order_by("pk"):
+        if may_lift(block, actor):
+            lifted.append(lift_block(block, branch=branch, actor=actor, at=at))
+    return lifted
 
 
 @transaction.atomic

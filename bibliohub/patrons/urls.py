@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:patron_id>/edit/", views.edit, name="edit"),
     path("<int:patron_id>/renew-card/", views.renew_card, name="renew_card"),
     path("<int:patron_id>/block/", views.block, name="block"),
+    path("<int:patron_id>/pin/", views.set_pin, name="set_pin"),
     path("<int:patron_id>/confirm/", views.confirm, name="confirm"),
     path("<int:patron_id>/erase/", views.erase, name="erase"),
     path("<int:patron_id>/data/", views.data, name="data"),

@@ -27,7 +27,7 @@ from bibliohub.history import Actor
 from bibliohub.history import selectors as history
 from bibliohub.history.models import Entry
 from bibliohub.libraries.models import Branch
-from bibliohub.patrons import selectors, services
+from bibliohub.patrons import pins, selectors, services
 from bibliohub.patrons.csv_import import register_from_csv
 from bibliohub.patrons.errors import (
     BlockAlreadyLifted,
@@ -40,6 +40,7 @@ from bibliohub.patrons.forms import (
     BlockForm,
     ConfirmForm,
     CsvUploadForm,
+    DeskPinForm,
     EraseForm,
     PatronForm,
     PatronSearchForm,
@@ -285,6 +286,43 @@ def block(request: StaffRequest, patron_id: int) -> HttpResponse:
         request,
         "patrons/block.html",
         {"form": form, "patron": patron},
+        status=400 if form.errors else 200,
+    )
+
+
+@desk_required
+@require_http_methods(["GET", "POST"])
+def set_pin(request: StaffRequest, patron_id: int) -> HttpResponse:
+    """A new PIN, typed by the reader at the desk (one who forgot theirs, or whose card is
+    locked after wrong PINs: a new PIN unlocks it)."""
+    patron = _patron(request, patron_id)
+    at = timezone.now()
+    form = DeskPinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pins.set_pin(
+                patron,
+                pin=form.cleaned_data["pin"],
+                actor=Actor.for_staff(request.user),
+                at=at,
+                branch=_desk(request),
+            )
+        except InvalidPatronData as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("The new PIN is set."))
+            return redirect("staff:patrons:detail", patron_id=patron.pk)
+    return render(
+        request,
+        "patrons/pin.html",
+        {
+            "form": form,
+            "patron": patron,
+            "policy": pins.policy_for(patron.network_id),
+            "locked_until": (
+                pins.locked_until(patron.card_barcode, at=at) if patron.card_barcode else None
+            ),
+        },
         status=400 if form.errors else 200,
     )
 

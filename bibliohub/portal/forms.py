@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bibliohub.circulation.forms import not_needed_after_field
 from bibliohub.libraries.models import Branch
-from bibliohub.patrons.models import Patron, PatronCategory
-from bibliohub.portal.services import MAX_PIN_LENGTH, MIN_PIN_LENGTH
+from bibliohub.patrons.models import MAX_PIN_LENGTH, PIN_LENGTH_FLOOR, Patron, PatronCategory
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -35,9 +34,11 @@ def active_branches():
 
 
 def _pin_field(label: StrOrPromise) -> forms.CharField:
+    # The floor every network accepts; a network asking for longer PINs is checked by the
+    # service (patrons.pins.set_pin), whose error the view puts on this field.
     return forms.CharField(
         label=label,
-        min_length=MIN_PIN_LENGTH,
+        min_length=PIN_LENGTH_FLOOR,
         max_length=MAX_PIN_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -1,6 +1,8 @@
 """Patron sign-in for the OPAC. A patron is not a Django user: the session holds the patron's
 id and a hash of their PIN hash, apart from staff authentication, so a librarian signed in to
-the staff screens and a patron signed in to the portal never stand in for each other."""
+the staff screens and a patron signed in to the portal never stand in for each other. Wrong
+PINs are counted by the one PIN policy of every channel (patrons.pins): per card, whatever
+the address or the self-check machine, and per address, whatever the cards."""
 
 from __future__ import annotations
 
@@ -9,13 +11,13 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from axes.handlers.proxy import AxesProxyHandler
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from bibliohub.history import Actor
+from bibliohub.patrons import pins
 from bibliohub.patrons.models import Patron, PatronStatus
 
 PATRON_ID = "portal_patron_id"
@@ -28,43 +30,36 @@ def _pin_hash(patron: Patron) -> str:
     return salted_hmac("bibliohub.portal.session", patron.pin, algorithm="sha256").hexdigest()
 
 
-def _credentials(card_number: str) -> dict[str, str]:
-    # django-axes counts failures per (user name, address) pair in the database, as for staff;
-    # the prefix keeps a card number from ever sharing a count with a staff user name.
-    return {"username": f"patron:{card_number}"}
+def client_address(request: HttpRequest) -> str:
+    """The reader's address, as the staff login's lockout reads it (behind the proxies that
+    BIBLIOHUB_PROXY_COUNT says stand in front)."""
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
 
 
-def is_locked_out(request: HttpRequest, card_number: str) -> bool:
-    return not AxesProxyHandler.is_allowed(request, _credentials(card_number))
-
-
-def authenticate(request: HttpRequest, *, card_number: str, pin: str) -> Patron | None:
-    """The active patron with this card and PIN, else None, counting the failure towards the
-    lockout. Call `is_locked_out` first."""
+def authenticate(request: HttpRequest, *, card_number: str, pin: str) -> Patron:
+    """The active patron with this card and PIN. Raises PinRefused (patrons.errors) with
+    the reasons: a wrong PIN or an unknown card alike (WRONG_PIN), a card locked after wrong
+    PINs on any channel (CARD_LOCKED), this address held back after wrong PINs whatever the
+    cards (TOO_MANY_HERE); the failure is counted and any lock recorded, as someone not
+    signed in."""
     card_number = card_number.strip()
-    patron = None
-    if card_number and pin:
-        # Card numbers are unique within a network; the PIN tells apart the rare holder of
-        # the same number in another network of the same installation.
-        candidates = Patron.objects.select_related("category", "home_branch").filter(
-            card_barcode=card_number, status=PatronStatus.ACTIVE
+    # Card numbers are unique within a network; the PIN tells apart the rare holder of the
+    # same number in another network of the same installation.
+    holders = []
+    if card_number:
+        holders = list(
+            Patron.objects.select_related("category", "home_branch").filter(
+                card_barcode=card_number, status=PatronStatus.ACTIVE
+            )
         )
-        patron = next((p for p in candidates if p.pin_matches(pin)), None)
-        if patron is None and not any(p.has_pin for p in candidates):
-            # Hash anyway, so that an unknown card answers as slowly as a wrong PIN.
-            make_password(pin)
-    if patron is None:
-        user_login_failed.send(
-            sender=__name__, credentials=_credentials(card_number), request=request
-        )
-        # This view shows its own lockout page; the axes middleware must not replace it.
-        request.axes_locked_out = False  # type: ignore[attr-defined]
-        return None
-    AxesProxyHandler.reset_attempts(
-        username=_credentials(card_number)["username"],
-        ip_address=getattr(request, "axes_ip_address", None),
+    return pins.check_pin(
+        pin,
+        card=card_number,
+        holders=holders,
+        place=pins.Place.address(client_address(request)),
+        actor=Actor.for_public(),
+        at=timezone.now(),
     )
-    return patron
 
 
 def sign_in(request: HttpRequest, patron: Patron) -> None:

@@ -29,10 +29,11 @@ from bibliohub.circulation import services as circulation_services
 from bibliohub.circulation.errors import InvalidOperation, RefusalReason, Refused
 from bibliohub.circulation.models import Hold, HoldStatus, Loan
 from bibliohub.history import Actor
+from bibliohub.patrons import pins
 from bibliohub.patrons import services as patron_services
-from bibliohub.patrons.errors import InvalidPatronData
+from bibliohub.patrons.errors import InvalidPatronData, PinRefusal, PinRefused
 from bibliohub.patrons.models import Patron
-from bibliohub.portal import services, session
+from bibliohub.portal import session
 from bibliohub.portal.forms import (
     ChangePinForm,
     ChildRegistrationForm,
@@ -107,6 +108,20 @@ def _as_patron(patron: Patron) -> Actor:
 # --- Signing in -------------------------------------------------------------------------------
 
 
+# What the portal says when a card and PIN are not taken because of guessing: the same
+# reasons as a self-check machine gives, worded for the reader at home.
+_SIGN_IN_WAITS = {
+    PinRefusal.CARD_LOCKED: gettext_lazy(
+        "Signing in with this card has failed too many times. Try again after %(time)s, or "
+        "ask at the desk."
+    ),
+    PinRefusal.TOO_MANY_HERE: gettext_lazy(
+        "Too many sign-ins have failed from your connection, whatever the cards. Try again "
+        "after %(time)s, or ask at the desk."
+    ),
+}
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
@@ -115,23 +130,47 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        card = form.cleaned_data["card_number"].strip()
-        if session.is_locked_out(request, card):
-            return _locked_out(request)
-        patron = session.authenticate(request, card_number=card, pin=form.cleaned_data["pin"])
-        if patron is None:
-            if session.is_locked_out(request, card):
-                return _locked_out(request)
+        pin = form.cleaned_data["pin"]
+        try:
+            patron = session.authenticate(
+                request, card_number=form.cleaned_data["card_number"], pin=pin
+            )
+        except PinRefused as refused:
+            if waits := [r for r in refused.reasons if r in _SIGN_IN_WAITS]:
+                return _locked_out(request, waits, refused.until)
             form.add_error(None, _("The card number or the PIN is not right."))
         else:
             session.sign_in(request, patron)
             translation.activate(patron.language)
+            if pins.is_shorter_than_policy(pin, network=patron.network_id):
+                messages.warning(
+                    request,
+                    _(
+                        "Your library now asks for longer PINs. Your PIN still works; please "
+                        "choose a new one under My details."
+                    ),
+                )
             return _use_language(HttpResponseRedirect(next_url), patron.language)
     return render(request, "portal/sign_in.html", {"form": form, "next": next_url})
 
 
-def _locked_out(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/locked_out.html", status=429)
+def _locked_out(
+    request: HttpRequest, reasons: list[PinRefusal], until: datetime | None
+) -> HttpResponse:
+    time = ""
+    if until is not None:
+        local = timezone.localtime(until)
+        same_day = local.date() == timezone.localdate()
+        time = date_format(local, "TIME_FORMAT" if same_day else "SHORT_DATETIME_FORMAT")
+    return render(
+        request,
+        "portal/locked_out.html",
+        {
+            "reasons": [r.value for r in reasons],
+            "explanations": [str(_SIGN_IN_WAITS[r]) % {"time": time} for r in reasons],
+        },
+        status=429,
+    )
 
 
 @require_POST
@@ -182,7 +221,7 @@ def _register(
                 at=at,
                 guardian=guardian,
             )
-            return services.set_pin(
+            return pins.set_pin(
                 patron, pin=data["pin"], actor=actor, at=at, branch=patron.home_branch
             )
     except InvalidPatronData as error:
@@ -574,17 +613,21 @@ def details(request: HttpRequest, patron: Patron) -> HttpResponse:
 def change_pin(request: HttpRequest, patron: Patron) -> HttpResponse:
     form = ChangePinForm(patron, request.POST)
     if form.is_valid():
-        patron = services.set_pin(
-            patron,
-            pin=form.cleaned_data["pin"],
-            actor=Actor.for_patron(patron),
-            at=_now(),
-            branch=patron.home_branch,
-        )
-        # The session was signed with the old PIN; sign this one in again under the new one.
-        session.sign_in(request, patron)
-        messages.success(request, _("Your new PIN is set."))
-        return redirect("portal:details")
+        try:
+            patron = pins.set_pin(
+                patron,
+                pin=form.cleaned_data["pin"],
+                actor=Actor.for_patron(patron),
+                at=_now(),
+                branch=patron.home_branch,
+            )
+        except InvalidPatronData as error:
+            _put_errors(form, error)
+        else:
+            # The session was signed with the old PIN; sign this one in again under the new.
+            session.sign_in(request, patron)
+            messages.success(request, _("Your new PIN is set."))
+            return redirect("portal:details")
     return render(
         request,
         "portal/details.html",

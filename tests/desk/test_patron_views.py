@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
+from bibliohub.patrons import pins
 from bibliohub.patrons import services as patron_services
-from bibliohub.patrons.models import Patron, PatronStatus
+from bibliohub.patrons.errors import PinRefused
+from bibliohub.patrons.models import Patron, PatronStatus, PinPolicy
 from tests.desk.conftest import AT
 
 
@@ -332,3 +335,36 @@ def test_a_patron_cannot_be_made_their_own_guardian(desk, reader, central):
     assert "A patron cannot be their own guardian." in response.content.decode()
     reader.refresh_from_db()
     assert reader.guardian is None
+
+
+def test_a_reader_who_forgot_their_pin_types_a_new_one_at_the_desk(desk, reader, central_librarian):
+    pins.save_pin_policy(
+        PinPolicy(network_id=reader.network_id, min_length=6),
+        actor=Actor.for_staff(central_librarian),
+        at=AT,
+    )
+    url = reverse("staff:patrons:set_pin", args=[reader.pk])
+    assert "Set a new PIN" in desk.get(reverse("staff:patrons:detail", args=[reader.pk])).content.decode()
+    page = desk.get(url).content.decode()
+    assert "at least 6 characters" in page
+    short = desk.post(url, {"pin": "1234", "pin_again": "1234"})
+    assert short.status_code == 400
+    assert "Choose a PIN of at least 6 characters." in short.content.decode()
+    assert desk.post(url, {"pin": "246813", "pin_again": "246813"}).status_code == 302
+    reader.refresh_from_db()
+    assert reader.pin_matches("246813")
+    entry = Entry.objects.filter(patron_id=reader.pk, kind="pin_set").latest("pk")
+    assert (entry.channel, entry.staff_id) == (Channel.DESK, central_librarian.pk)
+
+
+def test_the_desk_sees_a_card_locked_after_wrong_pins_and_a_new_pin_unlocks_it(desk, reader):
+    reader = pins.set_pin(reader, pin="1357", actor=Actor.for_public(), at=AT)
+    for guess in ("0000", "1111", "2222", "3333", "4444"):
+        with pytest.raises(PinRefused):
+            pins.check_pin(guess, card=reader.card_barcode, holders=[reader],
+                           place=pins.Place.address("192.0.2.1"), actor=Actor.for_public(),
+                           at=AT)  # fmt: skip
+    url = reverse("staff:patrons:set_pin", args=[reader.pk])
+    assert "The card is locked after too many wrong PINs" in desk.get(url).content.decode()
+    desk.post(url, {"pin": "8642", "pin_again": "8642"})
+    assert pins.locked_until(reader.card_barcode, at=AT) is None

@@ -22,7 +22,7 @@ from bibliohub.history import Actor
 from bibliohub.interop.sip2.handlers import CHARGE_DENIED, HOLD_DENIED, RENEWAL_DENIED
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import Patron, PatronStatus
-from bibliohub.portal.services import set_pin
+from bibliohub.patrons.pins import set_pin
 from bibliohub.portal.views import _TO_THE_PATRON
 
 from .conftest import TERMINAL_PASSWORD, make_item, make_record

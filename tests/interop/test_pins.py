@@ -1,11 +1,17 @@
 """Patron PINs at the kiosk: checked when the terminal requires them or when the machine
-sends one, never revealing a patron's details to a wrong PIN, and not a way to guess."""
+sends one, never revealing a patron's details to a wrong PIN, and not a way to guess: wrong
+PINs count for the card on every connection and in the portal, and for the terminal
+whatever the cards (the one PIN policy, patrons.pins)."""
 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from bibliohub.circulation.models import CirculationRule, Loan
+from bibliohub.history import Channel
+from bibliohub.history.models import Entry
+from bibliohub.interop.sip2.models import SelfCheckTerminal
 
 from .conftest import TERMINAL_PASSWORD
 from .sip_clients import sip2_client, strict
@@ -64,13 +70,15 @@ def test_a_reader_without_a_pin_is_sent_to_the_desk(kiosk, reader, items):
     assert refused.screen_message == ("Ask at the desk for a PIN to use this machine.",)
 
 
-def test_five_wrong_pins_stop_the_guessing_on_that_connection(kiosk, reader_with_pin, items):
+def test_five_wrong_pins_lock_the_card_even_for_the_right_pin(kiosk, reader_with_pin, items):
     for guess in ("0000", "1111", "2222", "3333", "5555"):
         kiosk.patronpwd = guess
         assert ask(kiosk, kiosk.sip_patron_status_request()).valid_patron_password == "N"
     kiosk.patronpwd = "4321"
     refused = ask(kiosk, kiosk.sip_checkout_request("I0001"))
-    assert refused.screen_message == ("Too many wrong PINs. Please ask at the desk.",)
+    assert refused.ok == "0"
+    assert refused.screen_message[0].startswith("Too many wrong PINs for this card.")
+    assert not Loan.objects.exists()
 
 
 def test_a_pin_sent_to_a_terminal_that_does_not_require_one_is_still_checked(
@@ -148,3 +156,93 @@ def test_a_checked_pin_is_not_taken_on_another_connection(
         finally:
             client.disconnect()
     assert pin_checks == ["4321", "4321"]
+
+
+def _connect(sip_server, tmp_path, login="sc-central-1"):
+    client = sip2_client(sip_server.port, tmp_path)
+    assert ask(client, client.sip_login_request(login, TERMINAL_PASSWORD)).ok == "1"
+    client.patron = "P1001"
+    return client
+
+
+def _guess_once_per_connection(sip_server, tmp_path, guesses):
+    for guess in guesses:
+        client = _connect(sip_server, tmp_path)
+        try:
+            client.patronpwd = guess
+            assert ask(client, client.sip_patron_status_request()).valid_patron_password == "N"
+        finally:
+            client.disconnect()
+
+
+def test_reconnecting_does_not_start_a_new_count(sip_server, tmp_path, pin_terminal, reader_with_pin):
+    _guess_once_per_connection(sip_server, tmp_path, ("0000", "1111", "2222", "3333", "5555"))
+    client = _connect(sip_server, tmp_path)
+    try:
+        client.patronpwd = "4321"
+        refused = ask(client, client.sip_patron_status_request())
+        assert refused.valid_patron_password == "N" and refused.personal_name == ""
+        assert refused.screen_message[0].startswith("Too many wrong PINs for this card. Try again after")
+    finally:
+        client.disconnect()
+    entry = Entry.objects.get(kind="pin_locked")
+    assert (entry.patron_id, entry.actor, entry.channel, entry.source) == (
+        reader_with_pin.pk, "terminal", Channel.SELF_CHECK, "sc-central-1",
+    )  # fmt: skip
+    assert "0000" not in str(entry.detail) and "P1001" not in str(entry.detail)
+
+
+def test_a_card_locked_at_a_kiosk_is_refused_in_the_portal_for_the_same_reason(
+    sip_server, tmp_path, pin_terminal, reader_with_pin, client
+):
+    _guess_once_per_connection(sip_server, tmp_path, ("0000", "1111", "2222", "3333", "5555"))
+    page = client.post(reverse("portal:sign-in"), {"card_number": "P1001", "pin": "4321"})
+    assert page.status_code == 429
+    assert 'data-refusal="card_locked"' in page.content.decode()
+    assert "Signing in with this card has failed too many times." in page.content.decode()
+
+
+def test_a_card_locked_in_the_portal_is_refused_at_a_kiosk_for_the_same_reason(
+    sip_server, tmp_path, pin_terminal, reader_with_pin, client, items
+):
+    for guess in ("0000", "1111", "2222", "3333", "5555"):
+        client.post(reverse("portal:sign-in"), {"card_number": "P1001", "pin": guess})
+    kiosk = _connect(sip_server, tmp_path)
+    try:
+        kiosk.patronpwd = "4321"
+        refused = ask(kiosk, kiosk.sip_checkout_request("I0001"))
+        assert refused.ok == "0"
+        assert refused.screen_message[0].startswith("Too many wrong PINs for this card.")
+    finally:
+        kiosk.disconnect()
+    assert Entry.objects.get(kind="pin_locked").channel == Channel.ONLINE
+
+
+def test_wrong_pins_for_many_cards_at_one_terminal_hold_it_back(
+    sip_server, tmp_path, settings, pin_terminal, reader_with_pin, blocked_reader, items
+):
+    settings.PIN_PLACE_FAILURES = 2
+    blocked_reader.hash_pin("8642")
+    blocked_reader.save(update_fields=["pin"])
+    kiosk = _connect(sip_server, tmp_path)
+    try:
+        for card in ("P1001", "P1002"):
+            kiosk.patron, kiosk.patronpwd = card, "1234"
+            assert ask(kiosk, kiosk.sip_patron_status_request()).valid_patron_password == "N"
+        kiosk.patron, kiosk.patronpwd = "P1001", "4321"
+        held = ask(kiosk, kiosk.sip_patron_status_request())
+        assert held.screen_message[0].startswith("Too many wrong PINs on this machine.")
+    finally:
+        kiosk.disconnect()
+    entry = Entry.objects.get(kind="pin_throttled")
+    assert (entry.terminal_id, entry.detail["place"]) == (pin_terminal.pk, "terminal")
+    # Another machine is not held back.
+    other = SelfCheckTerminal(login="sc-central-2", name="Upstairs", branch=pin_terminal.branch)
+    other.set_password(TERMINAL_PASSWORD)
+    other.save()
+    second = _connect(sip_server, tmp_path, login="sc-central-2")
+    try:
+        second.patronpwd = "4321"
+        assert ask(second, second.sip_patron_status_request()).valid_patron_password == "Y"
+    finally:
+        second.disconnect()

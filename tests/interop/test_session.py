@@ -44,7 +44,10 @@ def test_a_terminal_logs_in_and_learns_what_the_library_supports(client, termina
     supported = dict(zip(codec.SUPPORTED_MESSAGES_ORDER, status.supported_messages, strict=True))
     assert supported["login"] == supported["patron_information"] == "Y"
     assert supported["item_information"] == supported["end_patron_session"] == "Y"
-    assert supported["block_patron"] == "N"
+    assert supported["block_patron"] == supported["patron_enable"] == "Y"
+    # Answered with its refusal, but not done.
+    assert supported["item_status_update"] == "N"
+    assert status.status_update_ok == "Y"
 
 
 def test_library_name_is_in_the_terminals_language(client, ukrainian_terminal):
@@ -142,10 +145,13 @@ def test_a_bad_checksum_gets_a_resend_request_and_the_session_goes_on(raw, termi
     assert strict(raw.read()).ok == "1"
 
 
-def test_a_malformed_message_is_logged_and_the_connection_survives(raw, terminal, caplog):
+def test_a_malformed_message_is_logged_refused_and_the_connection_survives(
+    raw, terminal, caplog
+):
     with caplog.at_level(logging.WARNING, logger="bibliohub.sip2"):
         raw.send(b"9300CNsc-central-1|\r")  # no password field
-        raw.send(b"XYZ\r")  # no such command
+        refused = raw.read()
+        raw.send(b"XYZ\r")  # no such command: nothing to answer it with
         raw.send(
             codec.encode(
                 codec.Login(login_user_id="sc-central-1", login_password=TERMINAL_PASSWORD),
@@ -153,8 +159,9 @@ def test_a_malformed_message_is_logged_and_the_connection_survives(raw, terminal
             )
         )
         reply = raw.read()
+    assert strict(refused).ok == "0"
     assert strict(reply).ok == "1"
-    assert "malformed message ignored (93: required field CO missing)" in caplog.text
+    assert "malformed message refused (93: required field CO missing)" in caplog.text
     assert "unknown command 'XY'" in caplog.text
 
 
@@ -190,7 +197,7 @@ def test_a_message_split_across_reads_is_put_back_together(raw, terminal):
     assert strict(raw.read()).ok == "1"
 
 
-def test_an_error_while_answering_is_logged_and_the_connection_goes_on(
+def test_an_error_while_answering_is_logged_refused_and_the_connection_goes_on(
     raw, terminal, caplog, monkeypatch
 ):
     def broken(session, message, at):
@@ -207,6 +214,8 @@ def test_an_error_while_answering_is_logged_and_the_connection_goes_on(
             )
         )
         raw.send(codec.encode(codec.SCStatus(), sequence=2))
+        refused = strict(raw.read())  # the item information's refusal, not silence
+        assert (refused.item_identifier, refused.circulation_status) == ("I1", "01")
         assert strict(raw.read()).online_status == "Y"
     assert "error answering" in caplog.text
     assert "the database went away" in caplog.text

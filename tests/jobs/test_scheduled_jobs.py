@@ -31,7 +31,7 @@ def test_every_apps_jobs_run_in_their_order():
     names = [job.name for job in registered()]
     assert names == [
         "auto_renewals", "holds_expired", "fines", "notices", "anonymised",
-        "rooms", "event_reminders", "roll_up", "pseudonym_keys",
+        "rooms", "event_reminders", "pin_attempts", "roll_up", "pseudonym_keys",
     ]  # fmt: skip
 
 

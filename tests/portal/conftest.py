@@ -18,13 +18,6 @@ from tests.portal.world import (  # noqa: F401
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_lockouts_left(db):
-    from axes.models import AccessAttempt
-
-    AccessAttempt.objects.all().delete()
-
-
 @pytest.fixture
 def signed_in(client, reader):  # noqa: F811
     """A test client signed in as `reader`."""

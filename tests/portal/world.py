@@ -22,7 +22,7 @@ from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
-from bibliohub.portal.services import set_pin
+from bibliohub.patrons.pins import set_pin
 
 PIN = "2468"
 OTHER_PIN = "1357"

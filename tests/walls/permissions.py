@@ -189,6 +189,7 @@ TABLE: dict[str, Wall] = {
     "staff:patrons:edit": _staff(_pk("patron", "patron_id")),
     "staff:patrons:renew_card": _staff(_pk("patron", "patron_id")),
     "staff:patrons:block": _staff(_pk("patron", "patron_id")),
+    "staff:patrons:set_pin": _staff(_pk("patron", "patron_id")),
     "staff:patrons:confirm": _branch(_pk("pending", "patron_id")),
     "staff:patrons:erase": _branch(_pk("patron", "patron_id")),
     "staff:patrons:data": _staff(_pk("patron", "patron_id")),

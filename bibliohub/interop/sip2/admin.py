@@ -13,11 +13,21 @@ from django.utils.translation import gettext_lazy as _
 
 from bibliohub.history import Actor
 from bibliohub.interop.sip2 import services
-from bibliohub.interop.sip2.models import SelfCheckTerminal
+from bibliohub.interop.sip2.models import PersonalField, SelfCheckTerminal
 from bibliohub.web.admin import ServiceAdmin
 
 
 class TerminalForm(forms.ModelForm):
+    personal_fields = forms.MultipleChoiceField(
+        label=_("Personal details it may receive"),
+        choices=PersonalField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "What patron information answers may tell this machine about a reader besides "
+            "the name. Leave all unticked unless the machine needs them."
+        ),
+    )
     new_password = forms.CharField(
         label=_("Password"),
         required=False,
@@ -28,7 +38,20 @@ class TerminalForm(forms.ModelForm):
 
     class Meta:
         model = SelfCheckTerminal
-        fields = ["login", "name", "branch", "language", "requires_pin", "is_active"]
+        fields = [
+            "login",
+            "name",
+            "branch",
+            "language",
+            "requires_pin",
+            "personal_fields",
+            "is_active",
+        ]
+
+    def clean_personal_fields(self) -> list[str]:
+        # In the order of the choices, whatever order they were ticked in.
+        chosen = set(self.cleaned_data.get("personal_fields") or ())
+        return [value for value in PersonalField.values if value in chosen]
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()
@@ -54,7 +77,16 @@ class SelfCheckTerminalAdmin(ServiceAdmin):
     search_fields = ["login", "name"]
     list_select_related = ["branch"]
 
-    fields = ["login", "new_password", "name", "branch", "language", "requires_pin", "is_active"]
+    fields = [
+        "login",
+        "new_password",
+        "name",
+        "branch",
+        "language",
+        "requires_pin",
+        "personal_fields",
+        "is_active",
+    ]
 
     def save(self, obj: SelfCheckTerminal, *, actor: Actor, at: datetime) -> None:
         services.save_terminal(obj, actor=actor, at=at)

@@ -6,9 +6,10 @@ each a two-letter identifier, a value and "|". With error detection on, a messag
 complement of the low 16 bits of the sum of every byte from the first through "AZ". A
 frame ends with a carriage return.
 
-Every message of the 3M specification used by a self-check is here, in both directions, so
-that the server and the test and bench clients speak through the same tables. Field widths
-and the required fields follow the specification (3M SIP2 2.00, 2006).
+Every message of the 3M specification is here, in both directions, so that the server and
+the test and bench clients speak through the same tables. Field widths and the required
+fields follow the specification (3M SIP2 2.00, 2006), but for a few fields it requires that
+machines leave out and the server does not need (their comments say which).
 """
 
 # The field helpers below (_fixed, _date, _var…) return dataclasses.field(), not values.
@@ -40,7 +41,16 @@ class ChecksumMismatch(SipError):
 
 
 class MalformedMessage(SipError):
-    """The frame is not a SIP2 message we can read; the text says what and where."""
+    """The frame is not a SIP2 message we can read; the text says what and where.
+
+    `partial` is, for a request of a known command, the message read as well as it could
+    be (fields it could not read left at their defaults or empty), so that the server can
+    still answer it with that request's refusal rather than silence."""
+
+    partial: Message | None = None
+    # The frame's trailer, read before the message failed: the answer carries the same.
+    sequence: int | None = None
+    checksummed: bool = False
 
 
 class UnknownCommand(MalformedMessage):
@@ -153,8 +163,10 @@ class PatronStatusRequest(Message):
     transaction_date: datetime | None = _date()
     institution_id: str = _var("AO", required=True)
     patron_identifier: str = _var("AA", required=True)
-    terminal_password: str = _var("AC", required=True)
-    patron_password: str = _var("AD", required=True)
+    # Required by the spec; many machines leave them out before the reader has typed a PIN
+    # (the terminal's own login authenticates it): read as absent rather than refused.
+    terminal_password: str | None = _var("AC")
+    patron_password: str | None = _var("AD")
 
 
 @_register
@@ -195,7 +207,7 @@ class Checkout(Message):
     institution_id: str = _var("AO", required=True)
     patron_identifier: str = _var("AA", required=True)
     item_identifier: str = _var("AB", required=True)
-    terminal_password: str = _var("AC", required=True)
+    terminal_password: str | None = _var("AC")
     item_properties: str | None = _var("CH")
     patron_password: str | None = _var("AD")
     fee_acknowledged: str | None = _var("BO")
@@ -209,10 +221,11 @@ class Checkin(Message):
     no_block: bool = _flag(False)
     transaction_date: datetime | None = _date()
     return_date: datetime | None = _date()
-    current_location: str = _var("AP", required=True)
+    # Required by the spec; not used here (the terminal's branch is where it is returned).
+    current_location: str | None = _var("AP")
     institution_id: str = _var("AO", required=True)
     item_identifier: str = _var("AB", required=True)
-    terminal_password: str = _var("AC", required=True)
+    terminal_password: str | None = _var("AC")
     item_properties: str | None = _var("CH")
     cancel: str | None = _var("BI")
 
@@ -281,6 +294,46 @@ class Hold(Message):
     title_identifier: str | None = _var("AJ")
     terminal_password: str | None = _var("AC")
     fee_acknowledged: str | None = _var("BO")
+
+
+@_register
+@dataclass(frozen=True, kw_only=True)
+class BlockPatron(Message):
+    """Asks the library to block the card: the machine found it misused, or kept it."""
+
+    command: ClassVar[str] = "01"
+    card_retained: bool = _flag(False)
+    transaction_date: datetime | None = _date()
+    institution_id: str = _var("AO", required=True)
+    blocked_card_message: str = _var("AL", required=True)
+    patron_identifier: str = _var("AA", required=True)
+    terminal_password: str | None = _var("AC")
+
+
+@_register
+@dataclass(frozen=True, kw_only=True)
+class PatronEnable(Message):
+    """Asks the library to lift the blocks a self-check machine may lift."""
+
+    command: ClassVar[str] = "25"
+    transaction_date: datetime | None = _date()
+    institution_id: str = _var("AO", required=True)
+    patron_identifier: str = _var("AA", required=True)
+    terminal_password: str | None = _var("AC")
+    patron_password: str | None = _var("AD")
+
+
+@_register
+@dataclass(frozen=True, kw_only=True)
+class ItemStatusUpdate(Message):
+    """Asks the library to change an item's properties (CH); answered, not done here."""
+
+    command: ClassVar[str] = "19"
+    transaction_date: datetime | None = _date()
+    institution_id: str = _var("AO", required=True)
+    item_identifier: str = _var("AB", required=True)
+    terminal_password: str | None = _var("AC")
+    item_properties: str | None = _var("CH")
 
 
 @_register
@@ -384,6 +437,13 @@ class PatronInformationResponse(Message):
     home_address: str | None = _var("BD")
     email_address: str | None = _var("BE")
     home_phone_number: str | None = _var("BF")
+    # Extensions that self-checks and PC booking systems read (Envisionware, Evergreen,
+    # Koha): the patron's home library (AQ, as TLC and Evergreen send it), card expiry
+    # (PA), date of birth (PB), both YYYYMMDD, and patron class (PC).
+    home_library: str | None = _var("AQ")
+    card_expiration: str | None = _var("PA")
+    birth_date: str | None = _var("PB")
+    patron_class: str | None = _var("PC")
     screen_message: tuple[str, ...] = _repeat("AF")
     print_line: tuple[str, ...] = _repeat("AG")
 
@@ -513,6 +573,35 @@ class HoldResponse(Message):
     patron_identifier: str = _var("AA", required=True)
     item_identifier: str | None = _var("AB")
     title_identifier: str | None = _var("AJ")
+    screen_message: tuple[str, ...] = _repeat("AF")
+    print_line: tuple[str, ...] = _repeat("AG")
+
+
+@_register
+@dataclass(frozen=True, kw_only=True)
+class PatronEnableResponse(Message):
+    command: ClassVar[str] = "26"
+    patron_status: str = _fixed(_TEXT, 14, " " * 14)
+    language: str = _fixed(_TEXT, 3, "000")
+    transaction_date: datetime | None = _date()
+    institution_id: str = _var("AO", required=True)
+    patron_identifier: str = _var("AA", required=True)
+    personal_name: str = _var("AE", required=True)
+    valid_patron: str | None = _var("BL")
+    valid_patron_password: str | None = _var("CQ")
+    screen_message: tuple[str, ...] = _repeat("AF")
+    print_line: tuple[str, ...] = _repeat("AG")
+
+
+@_register
+@dataclass(frozen=True, kw_only=True)
+class ItemStatusUpdateResponse(Message):
+    command: ClassVar[str] = "20"
+    item_properties_ok: bool = _ok()
+    transaction_date: datetime | None = _date()
+    item_identifier: str = _var("AB", required=True)
+    title_identifier: str | None = _var("AJ")
+    item_properties: str | None = _var("CH")
     screen_message: tuple[str, ...] = _repeat("AF")
     print_line: tuple[str, ...] = _repeat("AG")
 
@@ -716,7 +805,13 @@ def decode(frame: bytes, *, encoding: str = "utf-8") -> Decoded:
     cls = REGISTRY.get(command)
     if cls is None:
         raise UnknownCommand(command)
-    return Decoded(message=_parse(cls, text[2:]), sequence=sequence, checksummed=checksummed)
+    try:
+        message = _parse(cls, text[2:])
+    except MalformedMessage as exc:
+        exc.partial = _parse(cls, text[2:], lenient=True)
+        exc.sequence, exc.checksummed = sequence, checksummed
+        raise
+    return Decoded(message=message, sequence=sequence, checksummed=checksummed)
 
 
 def _decode_fixed(name: str, kind: str, width: int, text: str) -> Any:
@@ -746,8 +841,13 @@ def _decode_fixed(name: str, kind: str, width: int, text: str) -> Any:
     return text
 
 
-def _parse(cls: type[Message], text: str) -> Message:
+def _parse(cls: type[Message], text: str, *, lenient: bool = False) -> Message:
+    """The message of type `cls` in `text` (after the command). Raises MalformedMessage;
+    `lenient` reads what it can instead, leaving a fixed field it cannot read at its
+    default and a required field that is missing empty, and stops at a variable field it
+    cannot read."""
     layout = cls._layout
+    defaults = {f.name: f.default for f in fields(cls)}
     values: dict[str, Any] = {}
     pos = 0
     for index, (name, kind, width) in enumerate(layout.fixed):
@@ -762,28 +862,41 @@ def _parse(cls: type[Message], text: str) -> Message:
             # PyPI Sip2 client sends its renew all (65) so. Read as "no date".
             values[name] = None
             continue
-        if len(piece) != width:
-            raise MalformedMessage(
-                f"{cls.command}: message ends inside the fixed field {name} (at {pos + 2})"
-            )
-        values[name] = _decode_fixed(name, kind, width, piece)
+        try:
+            if len(piece) != width:
+                raise MalformedMessage(
+                    f"{cls.command}: message ends inside the fixed field {name} (at {pos + 2})"
+                )
+            values[name] = _decode_fixed(name, kind, width, piece)
+        except MalformedMessage:
+            if not lenient:
+                raise
+            default = defaults[name]
+            values[name] = None if default is MISSING else default
         pos += width
     lists: dict[str, list[str]] = {}
-    for code, value in _variable_fields(cls.command, text, pos):
-        if code not in layout.by_code:
-            continue  # the spec asks us to ignore fields we do not know
-        name, repeatable = layout.by_code[code]
-        if repeatable:
-            lists.setdefault(name, []).append(value)
-        elif name in values:
-            raise MalformedMessage(f"{cls.command}: field {code} given twice")
-        else:
-            values[name] = value
+    try:
+        for code, value in _variable_fields(cls.command, text, pos):
+            if code not in layout.by_code:
+                continue  # the spec asks us to ignore fields we do not know
+            name, repeatable = layout.by_code[code]
+            if repeatable:
+                lists.setdefault(name, []).append(value)
+            elif name in values:
+                if not lenient:
+                    raise MalformedMessage(f"{cls.command}: field {code} given twice")
+            else:
+                values[name] = value
+    except MalformedMessage:
+        if not lenient:
+            raise
     for name, items in lists.items():
         values[name] = tuple(items)
     for name, code, required, _rep in layout.variable:
         if required and name not in values:
-            raise MalformedMessage(f"{cls.command}: required field {code} missing")
+            if not lenient:
+                raise MalformedMessage(f"{cls.command}: required field {code} missing")
+            values[name] = ""
     return cls(**values)
 
 

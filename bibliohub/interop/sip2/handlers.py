@@ -42,8 +42,11 @@ from bibliohub.circulation.rules import DUE_TIME
 from bibliohub.circulation.selectors import Standing
 from bibliohub.history import Actor
 from bibliohub.interop.sip2 import codec
-from bibliohub.interop.sip2.models import SelfCheckTerminal
+from bibliohub.interop.sip2.models import PersonalField, SelfCheckTerminal
 from bibliohub.libraries.models import Branch
+from bibliohub.patrons import pins
+from bibliohub.patrons import services as patron_services
+from bibliohub.patrons.errors import InvalidPatronData, PatronError, PinRefusal, PinRefused
 from bibliohub.patrons.models import Patron
 from bibliohub.patrons.selectors import patron_by_card
 
@@ -132,13 +135,16 @@ SUPPORTED_NAMES: dict[type[codec.Message], str] = {
     codec.RenewAll: "renew_all",
     codec.FeePaid: "fee_paid",
     codec.Hold: "hold",
+    codec.BlockPatron: "block_patron",
+    codec.PatronEnable: "patron_enable",
 }
 
 
 def supported() -> set[str]:
-    """What this server answers, for the ACS status: every request with a handler, and the
+    """What this server does, for the ACS status: every request with a handler that does
+    what it asks (an item status update is answered, with a refusal, but not done), and the
     resend request, which the server answers itself."""
-    return {SUPPORTED_NAMES[t] for t in HANDLERS} | {"request_resend"}
+    return {SUPPORTED_NAMES[t] for t in HANDLERS if t in SUPPORTED_NAMES} | {"request_resend"}
 
 
 def handle(
@@ -160,9 +166,51 @@ def handle(
         return handler(session, message, at or timezone.now())
 
 
+def refuse_unreadable(
+    session: Session, message: codec.Message, *, at: datetime | None = None
+) -> codec.Message:
+    """The answer to a request that could not be read whole (`message` is what could be
+    read of it): that request's refusal, nothing done, so the machine is never left
+    without an answer. A status request asks for nothing to be done and is answered as it
+    is; before login, everything is answered as handle() answers it."""
+    if session.terminal is None or isinstance(message, codec.SCStatus):
+        return handle(session, message, at=at)
+    with translation.override(session.language):
+        return refusal(
+            session,
+            message,
+            at or timezone.now(),
+            (_("This message could not be read. Nothing was done."),),
+        )
+
+
+def refuse_failed(
+    session: Session, message: codec.Message, *, at: datetime | None = None
+) -> codec.Message:
+    """The answer to a request whose handler failed (a bug, the database gone): that
+    request's refusal, so the machine is never left waiting. The handler's transaction was
+    rolled back, so nothing was done. An SC status gets an "offline" status."""
+    with translation.override(session.language):
+        return refusal(
+            session,
+            message,
+            at or timezone.now(),
+            (_("This cannot be done just now. Nothing was done; please ask at the desk."),),
+        )
+
+
 # Requests whose handlers write.
 WRITES = frozenset(
-    {codec.Checkout, codec.Checkin, codec.Renew, codec.RenewAll, codec.FeePaid, codec.Hold}
+    {
+        codec.Checkout,
+        codec.Checkin,
+        codec.Renew,
+        codec.RenewAll,
+        codec.FeePaid,
+        codec.Hold,
+        codec.BlockPatron,
+        codec.PatronEnable,
+    }
 )
 # SQLite lets one writer in at a time and makes the others poll, sleeping longer and longer
 # (up to 100 ms a time) while they wait. The connections of this process queue here instead,
@@ -229,24 +277,30 @@ def login(session: Session, message: codec.Login, at: datetime) -> codec.Message
     return codec.LoginResponse(ok=True)
 
 
+def _offline(at: datetime, screen: tuple[str, ...]) -> codec.ACSStatus:
+    """The ACS status of a server that does nothing for this machine now: before login, or
+    when answering failed."""
+    return codec.ACSStatus(
+        online_status=False,
+        checkin_ok=False,
+        checkout_ok=False,
+        acs_renewal_policy=False,
+        status_update_ok=False,
+        offline_ok=False,
+        timeout_period=30,
+        retries_allowed=3,
+        date_time_sync=_local(at),
+        institution_id="",
+        supported_messages=codec.supported_messages({"login", "sc_acs_status"}),
+        screen_message=screen,
+    )
+
+
 @handles(codec.SCStatus)
 def sc_status(session: Session, message: codec.SCStatus, at: datetime) -> codec.Message:
     terminal = session.terminal
     if terminal is None:
-        return codec.ACSStatus(
-            online_status=False,
-            checkin_ok=False,
-            checkout_ok=False,
-            acs_renewal_policy=False,
-            status_update_ok=False,
-            offline_ok=False,
-            timeout_period=30,
-            retries_allowed=3,
-            date_time_sync=_local(at),
-            institution_id="",
-            supported_messages=codec.supported_messages({"login", "sc_acs_status"}),
-            screen_message=(_("Log in first."),),
-        )
+        return _offline(at, (_("Log in first."),))
     names = supported()
     branch = terminal.branch
     return codec.ACSStatus(
@@ -254,7 +308,7 @@ def sc_status(session: Session, message: codec.SCStatus, at: datetime) -> codec.
         checkin_ok="checkin" in names,
         checkout_ok="checkout" in names,
         acs_renewal_policy="renew" in names,
-        status_update_ok=False,
+        status_update_ok="block_patron" in names,
         offline_ok=False,
         timeout_period=30,  # tenths of a second
         retries_allowed=3,
@@ -288,8 +342,6 @@ def _patron(session: Session, card: str, *, fresh: bool = False) -> Patron | Non
     return patron
 
 
-# Wrong PINs for one card on one connection before the machine stops asking.
-PIN_ATTEMPTS = 5
 # Many self-check machines send the PIN with every message of a patron's session. A PIN
 # hash is made slow on purpose (Django's PBKDF2: about a quarter of a second of CPU on our
 # 2-core machine), so each checkout would cost that much again: a PIN found right on this
@@ -297,26 +349,50 @@ PIN_ATTEMPTS = 5
 # patron's PIN has changed since. Only a keyed digest of it is kept, in memory, per connection.
 PIN_REUSE_SECONDS = 300.0
 
+# The PIN policy's reasons (patrons.pins: the same on every machine and in the portal), as a
+# self-check's screen says them.
+_PIN_WORDS = {
+    PinRefusal.WRONG_PIN: gettext_lazy("The PIN is not right."),
+    PinRefusal.NO_PIN: gettext_lazy("Ask at the desk for a PIN to use this machine."),
+    PinRefusal.CARD_LOCKED: gettext_lazy(
+        "Too many wrong PINs for this card. Try again after %(time)s, or ask at the desk."
+    ),
+    PinRefusal.TOO_MANY_HERE: gettext_lazy(
+        "Too many wrong PINs on this machine. Try again after %(time)s, or ask at the desk."
+    ),
+}
+
+
+def _pin_words(refused: PinRefused) -> tuple[str, ...]:
+    time = ""
+    if refused.until is not None:
+        local = timezone.localtime(refused.until)
+        same_day = local.date() == timezone.localdate()
+        time = formats.date_format(local, "TIME_FORMAT" if same_day else "SHORT_DATETIME_FORMAT")
+    return tuple(str(_PIN_WORDS[reason]) % {"time": time} for reason in refused.reasons)
+
 
 def _pin_digest(session: Session, password: str) -> bytes:
     key = session.extra.setdefault("pin_key", secrets.token_bytes(32))
     return hmac.new(key, password.encode(), hashlib.sha256).digest()
 
 
-def _pin_refusal(session: Session, patron: Patron, password: str | None) -> str | None:
-    """Why the patron cannot go on with this password (None when they can). A PIN is
-    checked when the terminal requires one or when the machine sends one; after
-    PIN_ATTEMPTS wrong ones for a card, the connection stops trying (a kiosk must not be a
-    way to guess PINs)."""
+def _pin_refusal(
+    session: Session, patron: Patron, password: str | None, at: datetime
+) -> tuple[str, ...] | None:
+    """Why the patron cannot go on with this password, as screen messages (None when they
+    can). A PIN is checked when the terminal requires one or when the machine sends one,
+    by the one PIN policy of every channel (patrons.pins): wrong PINs count for the card
+    whatever the machine or connection, and for this terminal whatever the cards, so a
+    kiosk is no way to guess PINs. A PIN required and not sent is refused, not counted."""
     terminal = _terminal(session)
     if not password and not terminal.requires_pin:
         return None
-    failures: dict[int, int] = session.extra.setdefault("pin_failures", {})
-    if failures.get(patron.pk, 0) >= PIN_ATTEMPTS:
-        return _("Too many wrong PINs. Please ask at the desk.")
     if not patron.has_pin:
-        return _("Ask at the desk for a PIN to use this machine.")
-    digest = _pin_digest(session, password or "")
+        return (str(_PIN_WORDS[PinRefusal.NO_PIN]),)
+    if not password:
+        return (str(_PIN_WORDS[PinRefusal.WRONG_PIN]),)
+    digest = _pin_digest(session, password)
     checked: dict[int, tuple[str, bytes, float]] = session.extra.setdefault("pins_checked", {})
     kept = checked.get(patron.pk)
     now = time.monotonic()
@@ -327,10 +403,24 @@ def _pin_refusal(session: Session, patron: Patron, password: str | None) -> str 
         and now - kept[2] < PIN_REUSE_SECONDS
     ):
         return None
-    if not patron.pin_matches(password or ""):
-        failures[patron.pk] = failures.get(patron.pk, 0) + 1
-        logger.warning("SIP2 %s: wrong PIN for patron %s", session.peer, patron.pk)
-        return _("The PIN is not right.")
+    try:
+        pins.check_pin(
+            password,
+            card=patron.card_barcode,
+            holders=[patron],
+            place=pins.Place.terminal(terminal.pk),
+            actor=_actor(session),
+            at=at,
+            branch=terminal.branch,
+        )
+    except PinRefused as refused:
+        logger.warning(
+            "SIP2 %s: PIN refused for patron %s (%s)",
+            session.peer,
+            patron.pk,
+            ", ".join(refused.codes),
+        )
+        return _pin_words(refused)
     checked[patron.pk] = (patron.pin, digest, now)
     return None
 
@@ -359,18 +449,22 @@ UNKNOWN_PATRON_STATUS = "Y" * 4 + " " * 10
 
 
 def _patron_refused(
-    response: type[codec.PatronStatusResponse] | type[codec.PatronInformationResponse],
+    response: type[codec.PatronStatusResponse]
+    | type[codec.PatronInformationResponse]
+    | type[codec.PatronEnableResponse],
     session: Session,
     patron: Patron | None,
-    message: codec.PatronStatusRequest | codec.PatronInformation,
+    message: codec.PatronStatusRequest | codec.PatronInformation | codec.PatronEnable,
     at: datetime,
 ) -> codec.Message | None:
-    """The answer to a patron status or information request for an unknown card or a wrong
-    PIN (which never reveals the patron's details), or None when the patron may be told."""
+    """The answer to a patron status, information or enable request for an unknown card or
+    a wrong PIN (which never reveals the patron's details), or None when the patron may be
+    told."""
     pin_valid: str | None
+    screen: tuple[str, ...]
     if patron is None:
-        valid, pin_valid, screen = "N", None, str(NOT_KNOWN_CARD)
-    elif pin_problem := _pin_refusal(session, patron, message.patron_password):
+        valid, pin_valid, screen = "N", None, (str(NOT_KNOWN_CARD),)
+    elif pin_problem := _pin_refusal(session, patron, message.patron_password, at):
         valid, pin_valid, screen = "Y", "N", pin_problem
     else:
         return None
@@ -383,7 +477,7 @@ def _patron_refused(
         personal_name="",
         valid_patron=valid,
         valid_patron_password=pin_valid,
-        screen_message=(screen,),
+        screen_message=screen,
     )
 
 
@@ -395,6 +489,19 @@ def patron_status(
     if refused := _patron_refused(codec.PatronStatusResponse, session, patron, message, at):
         return refused
     assert patron is not None  # an unknown card has had its answer
+    return _status_of(session, patron, message, at, pin_checked=bool(message.patron_password))
+
+
+def _status_of(
+    session: Session,
+    patron: Patron,
+    message: codec.PatronStatusRequest | codec.BlockPatron,
+    at: datetime,
+    *,
+    pin_checked: bool,
+    screen: tuple[str, ...] = (),
+) -> codec.PatronStatusResponse:
+    """The patron status answer (24) for a patron the terminal may be told about."""
     standing = circulation.standing(patron, branch=_terminal(session).branch, at=at)
     summary = patron_summary(patron, at=at, lists=False)
     return codec.PatronStatusResponse(
@@ -405,9 +512,9 @@ def patron_status(
         patron_identifier=message.patron_identifier,
         personal_name=patron.listed_name,
         valid_patron="Y",
-        valid_patron_password="Y" if message.patron_password else None,
+        valid_patron_password="Y" if pin_checked else None,
         fee_amount=summary.fee_amount,
-        screen_message=tuple(standing.messages),
+        screen_message=screen + tuple(standing.messages),
     )
 
 
@@ -486,6 +593,7 @@ def patron_information(
     lists: dict[str, tuple[str, ...]] = {}
     if wanted:
         lists[wanted] = tuple(getattr(summary, wanted)[start - 1 : end])
+    details = personal_details(patron, _terminal(session))
     return codec.PatronInformationResponse(
         patron_status=_patron_status(standing),
         language=SIP_LANGUAGES.get(patron.language, "000"),
@@ -508,8 +616,56 @@ def patron_information(
         fine_items=lists.get("fine", ()),
         recall_items=lists.get("recall", ()),
         unavailable_hold_items=lists.get("unavailable", ()),
-        email_address=patron.email or None,
+        home_address=details.home_address,
+        email_address=details.email,
+        home_phone_number=details.phone,
+        home_library=details.home_branch,
+        card_expiration=details.card_expiry,
+        birth_date=details.birth_date,
+        patron_class=details.category,
         screen_message=tuple(standing.messages),
+    )
+
+
+def _yyyymmdd(day: date | None) -> str | None:
+    return day.strftime("%Y%m%d") if day is not None else None
+
+
+@dataclass(frozen=True)
+class PersonalDetails:
+    """What a patron information answer may say about the reader beyond the name (None:
+    not said)."""
+
+    home_address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    birth_date: str | None = None
+    category: str | None = None
+    card_expiry: str | None = None
+    home_branch: str | None = None
+
+
+def personal_details(patron: Patron, terminal: SelfCheckTerminal) -> PersonalDetails:
+    """The reader's details a patron information answer carries, each only when the
+    terminal's account allows it (none by default) and the library knows it: the address
+    (lines joined by commas), e-mail, phone, date of birth and card expiry (YYYYMMDD),
+    category code and home branch code."""
+    address = ", ".join(line.strip() for line in patron.address.splitlines() if line.strip())
+    known = {
+        PersonalField.ADDRESS: ("home_address", address),
+        PersonalField.EMAIL: ("email", patron.email),
+        PersonalField.PHONE: ("phone", patron.phone),
+        PersonalField.BIRTH_DATE: ("birth_date", _yyyymmdd(patron.date_of_birth)),
+        PersonalField.CATEGORY: ("category", patron.category.code),
+        PersonalField.CARD_EXPIRY: ("card_expiry", _yyyymmdd(patron.card_expires_on)),
+        PersonalField.HOME_BRANCH: ("home_branch", patron.home_branch.code),
+    }
+    return PersonalDetails(
+        **{
+            name: value or None
+            for personal_field, (name, value) in known.items()
+            if terminal.may_receive(personal_field)
+        }
     )
 
 
@@ -525,6 +681,174 @@ def end_patron_session(
         patron_identifier=message.patron_identifier,
         screen_message=(_("Thank you. Goodbye."),),
     )
+
+
+@handles(codec.BlockPatron)
+def block_patron(session: Session, message: codec.BlockPatron, at: datetime) -> codec.Message:
+    """Block the card (the machine found it misused, or kept it), through the patrons
+    service as the terminal, with the machine's message (AL) as the reason the reader is
+    told; answered with the patron status (24) after it. No PIN is asked: the reader may
+    never have typed one. A self-check machine may lift such a block again (patron enable),
+    staff too."""
+    terminal = _terminal(session)
+    patron = _patron(session, message.patron_identifier, fresh=True)
+    if patron is None:
+        return codec.PatronStatusResponse(
+            patron_status=UNKNOWN_PATRON_STATUS,
+            transaction_date=_local(at),
+            institution_id=message.institution_id,
+            patron_identifier=message.patron_identifier,
+            personal_name="",
+            valid_patron="N",
+            screen_message=(str(NOT_KNOWN_CARD),),
+        )
+    reason = message.blocked_card_message.strip() or _("Blocked by a self-check machine.")
+    if message.card_retained:
+        reason = _("%(reason)s (The machine kept the card.)") % {"reason": reason}
+    try:
+        patron_services.add_block(
+            patron, reason=reason, branch=terminal.branch, actor=_actor(session), at=at
+        )
+    except InvalidPatronData as error:  # the reason is never empty: a bug if it happens
+        logger.error("SIP2 %s: could not block patron %s: %s", session.peer, patron.pk, error)
+        raise
+    logger.warning(
+        "SIP2 %s: terminal %s blocked patron %s", session.peer, terminal.login, patron.pk
+    )
+    return _status_of(
+        session,
+        patron,
+        message,
+        at,
+        pin_checked=False,
+        screen=(_("This card is blocked. Please ask at the desk."),),
+    )
+
+
+@handles(codec.PatronEnable)
+def patron_enable(session: Session, message: codec.PatronEnable, at: datetime) -> codec.Message:
+    """Lift the patron's blocks that a self-check machine may lift, those a self-check
+    machine put (patrons.services.may_lift), through the patrons service as the terminal;
+    blocks staff put stay, and the answer (26) then says the patron is still blocked and
+    why. The PIN is checked as for every patron request."""
+    terminal = _terminal(session)
+    patron = _patron(session, message.patron_identifier, fresh=True)
+    if refused := _patron_refused(codec.PatronEnableResponse, session, patron, message, at):
+        return refused
+    assert patron is not None  # an unknown card has had its answer
+    try:
+        lifted = patron_services.lift_blocks(
+            patron, branch=terminal.branch, actor=_actor(session), at=at
+        )
+    except PatronError as error:  # lifted by someone else meanwhile
+        lifted = []
+        logger.info("SIP2 %s: patron enable for %s: %s", session.peer, patron.pk, error)
+    standing = circulation.standing(patron, branch=terminal.branch, at=at)
+    screen = tuple(standing.messages)
+    if lifted and not screen:
+        screen = (_("Your card can be used again."),)
+    return codec.PatronEnableResponse(
+        patron_status=_patron_status(standing),
+        language=SIP_LANGUAGES.get(patron.language, "000"),
+        transaction_date=_local(at),
+        institution_id=message.institution_id,
+        patron_identifier=message.patron_identifier,
+        personal_name=patron.listed_name,
+        valid_patron="Y",
+        valid_patron_password="Y" if message.patron_password else None,
+        screen_message=screen,
+    )
+
+
+@handles(codec.ItemStatusUpdate)
+def item_status_update(
+    session: Session, message: codec.ItemStatusUpdate, at: datetime
+) -> codec.Message:
+    """Not done: item properties are catalogue data, changed by cataloguers. Answered with
+    the refusal (20, item properties not changed), never silence."""
+    return refusal(
+        session, message, at, (_("This library does not change item properties from here."),)
+    )
+
+
+def refusal(
+    session: Session, message: codec.Message, at: datetime, screen: tuple[str, ...]
+) -> codec.Message:
+    """The negative answer to `message`, with `screen` for the reason: nothing lent,
+    returned, paid, placed or changed. For a request the server will not do, or could not
+    read whole."""
+    when = _local(at)
+    institution = getattr(message, "institution_id", "")
+    reader = getattr(message, "patron_identifier", "")
+    if isinstance(message, codec.Login):
+        return codec.LoginResponse(ok=False)
+    if isinstance(message, codec.SCStatus):
+        return _offline(at, screen)
+    if isinstance(message, codec.Checkout | codec.Renew):
+        response_type = (
+            codec.CheckoutResponse if isinstance(message, codec.Checkout) else codec.RenewResponse
+        )
+        return _loan_refused(response_type, message, at, screen)
+    if isinstance(message, codec.Checkin):
+        return codec.CheckinResponse(
+            ok=False, resensitize=False, magnetic_media=None, alert=False,
+            transaction_date=when, institution_id=institution,
+            item_identifier=message.item_identifier, permanent_location="",
+            screen_message=screen,
+        )  # fmt: skip
+    if isinstance(message, codec.PatronStatusRequest | codec.BlockPatron):
+        return codec.PatronStatusResponse(
+            patron_status=UNKNOWN_PATRON_STATUS, transaction_date=when,
+            institution_id=institution, patron_identifier=reader, personal_name="",
+            screen_message=screen,
+        )  # fmt: skip
+    if isinstance(message, codec.PatronInformation):
+        return codec.PatronInformationResponse(
+            patron_status=UNKNOWN_PATRON_STATUS, transaction_date=when,
+            institution_id=institution, patron_identifier=reader, personal_name="",
+            screen_message=screen,
+        )  # fmt: skip
+    if isinstance(message, codec.PatronEnable):
+        return codec.PatronEnableResponse(
+            patron_status=UNKNOWN_PATRON_STATUS, transaction_date=when,
+            institution_id=institution, patron_identifier=reader, personal_name="",
+            screen_message=screen,
+        )  # fmt: skip
+    if isinstance(message, codec.ItemInformation):
+        return codec.ItemInformationResponse(
+            circulation_status=OTHER_STATUS, transaction_date=when,
+            item_identifier=message.item_identifier, title_identifier="",
+            screen_message=screen,
+        )  # fmt: skip
+    if isinstance(message, codec.ItemStatusUpdate):
+        item = _item(message.item_identifier)
+        return codec.ItemStatusUpdateResponse(
+            item_properties_ok=False, transaction_date=when,
+            item_identifier=message.item_identifier,
+            title_identifier=item.record.full_title if item is not None else None,
+            screen_message=screen,
+        )  # fmt: skip
+    if isinstance(message, codec.RenewAll):
+        return codec.RenewAllResponse(
+            ok=False, transaction_date=when, institution_id=institution, screen_message=screen
+        )
+    if isinstance(message, codec.FeePaid):
+        return codec.FeePaidResponse(
+            payment_accepted=False, transaction_date=when, institution_id=institution,
+            patron_identifier=reader, screen_message=screen,
+        )  # fmt: skip
+    if isinstance(message, codec.Hold):
+        return codec.HoldResponse(
+            ok=False, transaction_date=when, institution_id=institution,
+            patron_identifier=reader, item_identifier=message.item_identifier,
+            title_identifier=message.title_identifier, screen_message=screen,
+        )  # fmt: skip
+    if isinstance(message, codec.EndPatronSession):
+        return codec.EndSessionResponse(
+            end_session=False, transaction_date=when, institution_id=institution,
+            patron_identifier=reader, screen_message=screen,
+        )  # fmt: skip
+    raise codec.UnknownCommand(message.command)
 
 
 # --- Items ----------------------------------------------------------------------------------
@@ -669,8 +993,8 @@ def checkout(session: Session, message: codec.Checkout, at: datetime) -> codec.M
     if patron is None or item is None:
         screen = str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM)
         return _loan_refused(codec.CheckoutResponse, message, at, (screen,), item)
-    if pin_problem := _pin_refusal(session, patron, message.patron_password):
-        return _loan_refused(codec.CheckoutResponse, message, at, (pin_problem,), item)
+    if pin_problem := _pin_refusal(session, patron, message.patron_password, at):
+        return _loan_refused(codec.CheckoutResponse, message, at, pin_problem, item)
     try:
         lent = services.checkout_or_renew(
             patron=patron, item=item, branch=terminal.branch, actor=_actor(session), at=at,
@@ -696,8 +1020,8 @@ def renew(session: Session, message: codec.Renew, at: datetime) -> codec.Message
     if patron is None or item is None:
         screen = str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM)
         return _loan_refused(codec.RenewResponse, message, at, (screen,), item)
-    if pin_problem := _pin_refusal(session, patron, message.patron_password):
-        return _loan_refused(codec.RenewResponse, message, at, (pin_problem,), item)
+    if pin_problem := _pin_refusal(session, patron, message.patron_password, at):
+        return _loan_refused(codec.RenewResponse, message, at, pin_problem, item)
     loan = circulation.open_loan_for(item)
     if loan is None or loan.patron_id != patron.pk:
         return _loan_refused(
@@ -717,18 +1041,16 @@ def renew_all(session: Session, message: codec.RenewAll, at: datetime) -> codec.
     terminal = _terminal(session)
     patron = _patron(session, message.patron_identifier)
     problem = (
-        str(NOT_KNOWN_CARD)
+        (str(NOT_KNOWN_CARD),)
         if patron is None
-        else _pin_refusal(session, patron, message.patron_password)
+        else _pin_refusal(session, patron, message.patron_password, at)
     )
     if patron is None or problem:
         return codec.RenewAllResponse(
             ok=False, transaction_date=_local(at), institution_id=message.institution_id,
-            screen_message=(problem or "",),
+            screen_message=problem or (),
         )  # fmt: skip
-    result = services.renew_all(
-        patron=patron, branch=terminal.branch, actor=_actor(session), at=at
-    )
+    result = services.renew_all(patron=patron, branch=terminal.branch, actor=_actor(session), at=at)
     screen = [
         f"{loan.item.barcode}: {' '.join(reason.message for reason in reasons)}"
         for loan, reasons in result.refused
@@ -821,17 +1143,20 @@ def fee_paid(session: Session, message: codec.FeePaid, at: datetime) -> codec.Me
     is not used: the service settles fines in that order everywhere)."""
     terminal = _terminal(session)
 
-    def answer(accepted: bool, screen: str, transaction_id: str | None = None) -> codec.Message:
+    def answer(
+        accepted: bool, screen: str | tuple[str, ...], transaction_id: str | None = None
+    ) -> codec.Message:
         return codec.FeePaidResponse(
             payment_accepted=accepted, transaction_date=_local(at),
             institution_id=message.institution_id, patron_identifier=message.patron_identifier,
-            transaction_id=transaction_id, screen_message=(screen,),
+            transaction_id=transaction_id,
+            screen_message=(screen,) if isinstance(screen, str) else screen,
         )  # fmt: skip
 
     patron = _patron(session, message.patron_identifier)
     if patron is None:
         return answer(False, str(NOT_KNOWN_CARD))
-    if pin_problem := _pin_refusal(session, patron, message.patron_password):
+    if pin_problem := _pin_refusal(session, patron, message.patron_password, at):
         return answer(False, pin_problem)
     amount = _money(message.fee_amount)
     if amount is None:
@@ -896,8 +1221,8 @@ def hold(session: Session, message: codec.Hold, at: datetime) -> codec.Message:
 
     if patron is None or item is None:
         return answer(False, (str(NOT_KNOWN_CARD if patron is None else NOT_KNOWN_ITEM),))
-    if pin_problem := _pin_refusal(session, patron, message.patron_password):
-        return answer(False, (pin_problem,))
+    if pin_problem := _pin_refusal(session, patron, message.patron_password, at):
+        return answer(False, pin_problem)
     pickup = terminal.branch
     if pickup_code := (message.pickup_location or "").strip():
         found = Branch.objects.filter(code=pickup_code).first()

@@ -17,6 +17,20 @@ login_validator = RegexValidator(
 )
 
 
+class PersonalField(models.TextChoices):
+    """What a patron information answer (64) may say about the reader beyond the name, each
+    only to the terminals allowed it: a self-check that greets readers needs none; a PC
+    booking system may need the date of birth (age rules) or the category."""
+
+    ADDRESS = "address", _("Home address (BD)")
+    EMAIL = "email", _("E-mail (BE)")
+    PHONE = "phone", _("Phone (BF)")
+    BIRTH_DATE = "birth_date", _("Date of birth (PB)")
+    CATEGORY = "category", _("Patron category (PC)")
+    CARD_EXPIRY = "card_expiry", _("Card expiry date (PA)")
+    HOME_BRANCH = "home_branch", _("Home library (AQ)")
+
+
 class SelfCheckTerminal(models.Model):
     login = models.CharField(
         _("login"),
@@ -54,6 +68,17 @@ class SelfCheckTerminal(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("A machine that is not active cannot log in.")
     )
+    # Codes of PersonalField, none by default: a reader's details reach a machine only when
+    # the library has said that machine needs them.
+    personal_fields = models.JSONField(
+        _("personal details it may receive"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What patron information answers may tell this machine about a reader besides "
+            "the name. Leave all unticked unless the machine needs them."
+        ),
+    )
 
     class Meta:
         ordering = ["branch", "login"]
@@ -68,3 +93,6 @@ class SelfCheckTerminal(models.Model):
 
     def check_password(self, raw_password: str) -> bool:
         return check_password(raw_password, self.password)
+
+    def may_receive(self, personal_field: PersonalField) -> bool:
+        return personal_field.value in (self.personal_fields or ())

@@ -10,8 +10,9 @@ order they came.
 A connection that has not logged in within the login timeout, or that sends nothing for the
 idle timeout after logging in, is closed; so is any connection beyond the cap, at once. A
 frame that cannot be read is logged and answered as well as SIP2 allows: a bad checksum gets
-a resend request (96), a malformed or unknown message gets no answer (SIP2 has no error
-response) and the connection carries on with the next one.
+a resend request (96), a malformed request gets that request's refusal (nothing done), an
+unknown command gets no answer (SIP2 has no error response), and the connection carries on
+with the next one.
 """
 
 from __future__ import annotations
@@ -66,33 +67,81 @@ def _answer(session: handlers.Session, frame: bytes) -> bytes:
         logger.warning("SIP2 %s: %s; asking for a resend: %s", session.peer, exc, _excerpt(frame))
         return codec.encode(codec.RequestSCResend(), encoding=ENCODING)
     except codec.MalformedMessage as exc:
+        if exc.partial is None:  # not a request we know: nothing to answer it with
+            logger.warning(
+                "SIP2 %s: malformed message ignored (%s): %s", session.peer, exc, _excerpt(frame)
+            )
+            return b""
         logger.warning(
-            "SIP2 %s: malformed message ignored (%s): %s", session.peer, exc, _excerpt(frame)
+            "SIP2 %s: malformed message refused (%s): %s", session.peer, exc, _excerpt(frame)
         )
-        return b""
+        return _reply(
+            session,
+            frame,
+            exc.partial,
+            sequence=exc.sequence,
+            checksummed=exc.checksummed,
+            refuse=True,
+        )
     message = decoded.message
     if isinstance(message, codec.RequestACSResend):
-        return session.last_response
+        # Nothing sent yet: the spec says to ask the machine to send its message again.
+        return session.last_response or codec.encode(codec.RequestSCResend(), encoding=ENCODING)
     if decoded.sequence is not None and frame == session.last_request and session.last_response:
         # The same message with the same sequence number: the self-check did not get
         # our answer. Send it again rather than, say, lending the item twice.
         return session.last_response
+    return _reply(
+        session,
+        frame,
+        message,
+        sequence=decoded.sequence,
+        checksummed=decoded.checksummed,
+        refuse=False,
+    )
+
+
+def _reply(
+    session: handlers.Session,
+    frame: bytes,
+    message: codec.Message,
+    *,
+    sequence: int | None,
+    checksummed: bool,
+    refuse: bool,
+) -> bytes:
+    """The encoded answer to `message`: what the handler says, or (`refuse`, for a message
+    that could not be read whole) the refusal of that request, nothing done."""
     try:
-        response = handlers.handle(session, message)
+        if refuse:
+            response = handlers.refuse_unreadable(session, message)
+        else:
+            response = handlers.handle(session, message)
         reply = codec.encode(
             response,
-            sequence=decoded.sequence,
-            error_detection=decoded.checksummed or decoded.sequence is not None,
+            sequence=sequence,
+            error_detection=checksummed or sequence is not None,
             encoding=ENCODING,
         )
     except codec.UnknownCommand as exc:
         logger.warning("SIP2 %s: %s; not answered", session.peer, exc)
         return b""
     except Exception:
-        # A bug or a lost database must not end the kiosk's connection: it can retry.
+        # A bug or a lost database must not end the kiosk's connection, nor leave it waiting:
+        # it gets the request's refusal, and can retry.
         logger.exception("SIP2 %s: error answering %s", session.peer, _excerpt(frame))
         close_old_connections()
-        return b""
+        try:
+            reply = codec.encode(
+                handlers.refuse_failed(session, message),
+                sequence=sequence,
+                error_detection=checksummed or sequence is not None,
+                encoding=ENCODING,
+            )
+        except Exception:
+            logger.exception("SIP2 %s: cannot refuse %s either", session.peer, message.command)
+            return b""
+        return reply
     session.last_request = frame
     session.last_response = reply
     return reply

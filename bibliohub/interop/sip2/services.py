@@ -24,19 +24,23 @@ def save_terminal(
 ) -> SelfCheckTerminal:
     """Create or change a terminal account (a new `password` is stored hashed) and return
     it. Records TERMINAL_SAVED at the terminal's branch with its login and the names of the
-    fields changed ("password" when it changed; never a value of it)."""
+    fields changed ("password" when it changed; never a value of it), and, when they
+    changed, the personal details the terminal may now receive (their codes)."""
     if password:
         terminal.set_password(password)
     fields = changed_fields(terminal)
     created = terminal.pk is None
     terminal.save()
+    detail: dict[str, object] = {"created": created, "login": terminal.login, "fields": fields}
+    if created or "personal_fields" in fields:
+        detail["personal_fields"] = list(terminal.personal_fields or [])
     history.record(
         TERMINAL_SAVED,
         at=at,
         actor=actor,
         branch=terminal.branch,
         obj=terminal,
-        detail={"created": created, "login": terminal.login, "fields": fields},
+        detail=detail,
     )
     return terminal
 

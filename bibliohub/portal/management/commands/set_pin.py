@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from bibliohub.history import Actor
+from bibliohub.patrons.errors import InvalidPatronData
 from bibliohub.patrons.models import Patron
-from bibliohub.portal.services import MAX_PIN_LENGTH, MIN_PIN_LENGTH, set_pin
+from bibliohub.patrons.pins import set_pin
 
 
 class Command(BaseCommand):
@@ -32,8 +33,9 @@ class Command(BaseCommand):
         if len(found) > 1:
             raise CommandError(f"several networks have the card {card!r}; say which with --network")
         pin = sys.stdin.readline().rstrip("\r\n")
-        if not MIN_PIN_LENGTH <= len(pin) <= MAX_PIN_LENGTH:
-            raise CommandError(f"the PIN must have {MIN_PIN_LENGTH} to {MAX_PIN_LENGTH} characters")
-        # Run on the server by an administrator, whom the command does not know.
-        set_pin(found[0], pin=pin, actor=Actor.system("set-pin"), at=timezone.now())
+        try:
+            # Run on the server by an administrator, whom the command does not know.
+            set_pin(found[0], pin=pin, actor=Actor.system("set-pin"), at=timezone.now())
+        except InvalidPatronData as error:
+            raise CommandError(" ".join(error.errors["pin"])) from None
         self.stdout.write(f"PIN set for card {card}")
