@@ -128,6 +128,42 @@ def require_figure_manager(user: User) -> None:
         raise PermissionDenied(_("Only network managers can change this."))
 
 
+def can_manage_staff(user: User) -> bool:
+    """Administrators and network managers create staff accounts, give them roles and
+    branches, deactivate them and reset their passwords, from the staff screens."""
+    return user.is_network_wide
+
+
+def assignable_roles(user: User) -> list[Role]:
+    """The roles `user` may give. A network manager may not make an administrator: the
+    administrators' accounts, and the superusers', are theirs alone to manage."""
+    if not can_manage_staff(user):
+        return []
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return list(Role)
+    return [Role.NETWORK_MANAGER, Role.BRANCH_LIBRARIAN, Role.CATALOGUER]
+
+
+def may_manage_account(user: User, account: User) -> bool:
+    """Whether `user` may change `account` (its details, role, branches, password, whether
+    it is active)."""
+    if not can_manage_staff(user):
+        return False
+    if account.is_superuser and not user.is_superuser:
+        return False
+    return account.role in assignable_roles(user)
+
+
+def staff_account_for_edit(user: User, account_id: int) -> User:
+    """The staff account `account_id`, for `user` to manage; PermissionDenied otherwise."""
+    if not can_manage_staff(user):
+        raise PermissionDenied(_("Only administrators and network managers manage staff accounts."))
+    account = get_object_or_404(User, pk=account_id)
+    if not may_manage_account(user, account):
+        raise PermissionDenied(_("Only an administrator can change this account."))
+    return account
+
+
 # --- Walls that services hold, whoever calls them --------------------------------------------
 
 

@@ -18,4 +18,5 @@ def home(request: StaffRequest) -> HttpResponse:
         "can_add_items": bool(branches),
         "can_edit_records": access.can_edit_records(user),
         "can_manage_network": access.can_manage_network(user),
+        "can_manage_staff": access.can_manage_staff(user),
     })

@@ -208,6 +208,15 @@ TABLE: dict[str, Wall] = {
     "staff:mail:outbox": Wall(NETWORK),
     "staff:mail:message": Wall(NETWORK, args=_pk("message")),
     "staff:mail:resend": Wall(NETWORK, args=_pk("message")),
+    # --- staff accounts (a manager neither makes nor changes an administrator:
+    # tests/accounts/test_staff_account_screens.py)
+    "staff:accounts:list": Wall(NETWORK),
+    "staff:accounts:create": Wall(NETWORK),
+    "staff:accounts:edit": Wall(NETWORK, args=_pk("librarian", "account_id")),
+    "staff:accounts:password": Wall(NETWORK, args=_pk("librarian", "account_id")),
+    "staff:accounts:set_active": Wall(
+        NETWORK, args=_pk("librarian", "account_id"), data=lambda s: {"active": "1"}
+    ),
 }
 
 # The REST API is public and read-only: it has no staff endpoint. A new API URL must be
