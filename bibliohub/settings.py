@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "bibliohub.programs",
     "bibliohub.portal",
     "bibliohub.community",
+    "bibliohub.planning",
 ]
 
 MIDDLEWARE = [

@@ -16,4 +16,5 @@ urlpatterns = [
     path("desk/", include("bibliohub.circulation.urls")),
     path("patrons/", include("bibliohub.patrons.urls")),
     path("history/", include("bibliohub.web.audit_urls")),
+    path("plans/", include("bibliohub.planning.staff_urls")),
 ]
