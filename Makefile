@@ -19,6 +19,7 @@ test:
 lint:
 	.venv/bin/ruff check bibliohub tests bench
 	.venv/bin/ruff format --check bibliohub tests bench
+	.venv/bin/lint-imports --no-cache --no-logo
 
 typecheck:
 	.venv/bin/mypy bibliohub

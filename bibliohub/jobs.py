@@ -10,8 +10,9 @@ A job is a function of one `Run` (the moment it runs as, the actor it acts as â€
 name â€” and the command's options) returning an `Outcome`: the counts to print, and a problem
 to report in the exit status while the counts still stand (a mail server that cannot be
 reached). Jobs run in `order`; each is its own transaction and is safe to repeat, so one that
-fails does not keep the others from running. This module sits at the bottom of the layers:
-it knows no app."""
+fails does not keep the others from running. Scheduled jobs are an interface, like the
+command line: each app's `jobs` module calls its own services, and this registry knows no
+app."""
 
 from __future__ import annotations
 

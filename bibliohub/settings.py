@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "bibliohub.history",
+    "bibliohub.mail",
     "bibliohub.web",
     "bibliohub.libraries",
     "bibliohub.accounts",

@@ -10,8 +10,10 @@ PG_PORT=${BIBLIOHUB_TEST_PG_PORT:-55432}
 trap 'scripts/pg-test-cluster.sh stop "$PG_DIR"' EXIT
 failed=()
 
-echo "== checks: lint, types, migrations, translation catalogues"
+echo "== checks: lint, layers, types, migrations, translation catalogues"
 .venv/bin/ruff check bibliohub tests bench || failed+=("ruff")
+# The contracts between the apps, in pyproject.toml ([tool.importlinter]).
+.venv/bin/lint-imports --no-cache --no-logo || failed+=("import contracts")
 "$PY" -m mypy bibliohub || failed+=("mypy")
 "$PY" -m bibliohub makemigrations --check --dry-run >/dev/null || failed+=("missing migrations")
 "$PY" scripts/check_translations.py || failed+=("translations")

@@ -1,6 +1,8 @@
-"""Every permission check on staff actions, in one place. Views and the API fetch through these
-functions instead of calling `Model.objects.get` themselves, so that "a branch librarian cannot
-edit another branch's items" is written once."""
+"""Every permission check on staff actions, in one place, so that "a branch librarian cannot
+edit another branch's items" is written once. Views and the API fetch through these functions,
+or through their app's fetches built on them (`catalog.views.item_for_edit`), instead of
+calling `Model.objects.get` themselves. This app knows branches and staff, not what the apps
+above it hold."""
 
 from __future__ import annotations
 
@@ -62,23 +64,6 @@ def branch_for_edit(user: User, code: str) -> Branch:
     branch = get_object_or_404(Branch, code=code)
     require_branch(user, branch)
     return branch
-
-
-def item_for_edit(user: User, item_id: int):  # -> catalog.models.Item (import kept lazy)
-    """The item, if `user` may change it; 404 if it does not exist, 403 if it is another
-    branch's."""
-    from bibliohub.catalog.models import Item
-
-    item = get_object_or_404(Item.objects.select_related("branch", "record"), pk=item_id)
-    require_branch(user, item.branch)
-    return item
-
-
-def record_for_edit(user: User, record_id: int):  # -> catalog.models.Record
-    from bibliohub.catalog.models import Record
-
-    require_record_editor(user)
-    return get_object_or_404(Record, pk=record_id)
 
 
 def history_scope(user: User) -> Q:

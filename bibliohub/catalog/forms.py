@@ -1,5 +1,6 @@
 """Staff forms for records, copies and MARC files. They parse and present; the services decide
-what is allowed and report refusals, which `show_refusal` puts next to the right field."""
+what is allowed and report refusals, which `web.forms.show_refusal` puts next to the right
+field."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from django.utils.translation import pgettext_lazy
 from bibliohub.catalog.models import Audience, ItemType
 from bibliohub.catalog.services import (
     EDITABLE_STATUSES,
-    CatalogueChangeRefused,
     ItemData,
     RecordChanges,
 )
@@ -28,13 +28,6 @@ _CODES_SPLIT = re.compile(r"[\s,;]+")
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in _LIST_SPLIT.split(text or "") if line.strip()]
-
-
-def show_refusal(form: forms.Form, refusal: CatalogueChangeRefused) -> None:
-    """Put each refusal message next to its field, or at the top of the form."""
-    for name, messages in refusal.errors.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 class RecordForm(forms.Form):

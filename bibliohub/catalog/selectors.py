@@ -13,10 +13,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from bibliohub.accounts.models import User
 from bibliohub.catalog.kinds import catalog
 from bibliohub.catalog.models import AVAILABLE_STATUSES, GONE_STATUSES, Item, Record
+from bibliohub.catalog.types import BranchAvailability
 from bibliohub.history import Channel
 from bibliohub.history import selectors as history
 from bibliohub.libraries.models import Branch
-from bibliohub.search.types import BranchAvailability
 
 
 def availability_for(record_ids: Iterable[int]) -> dict[int, list[BranchAvailability]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import isbn as stdnum_isbn
 
+from bibliohub.catalog.indexing import search_index
 from bibliohub.catalog.kinds import (
     ITEM_ADDED,
     ITEM_TYPE_DELETED,
@@ -45,17 +46,17 @@ from bibliohub.db import insert
 from bibliohub.history import Actor, Kind
 from bibliohub.history import services as history
 from bibliohub.libraries.models import Branch, Location
+from bibliohub.refusals import Refused
 
 # --- Refusals -------------------------------------------------------------------------------
 
 
-class CatalogueChangeRefused(Exception):
+class CatalogueChangeRefused(Refused):
     """A change that cannot be made, with the messages keyed by the form field they belong to
     ("" for the change as a whole), so that a form shows each one next to its field."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{k or 'change'}: {' '.join(v)}" for k, v in errors.items()))
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        super().__init__(fields=errors)
 
 
 # --- What can be edited ---------------------------------------------------------------------
@@ -428,9 +429,7 @@ def _reindex_after_commit(record_id: int) -> None:
 
 
 def _index(ids: Iterable[int]) -> None:
-    from bibliohub.search.indexing import index_records  # search depends on catalog, not back
-
-    index_records(list(ids))
+    search_index().reindex(list(ids))
 
 
 # --- MARC editing ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Staff catalogue screens: search, records, copies, MARC upload. Each view parses the request,
-fetches through bibliohub.accounts.access (which refuses what the user may not touch), calls
-one service and shows the outcome."""
+fetches with the permission checks of bibliohub.accounts.access (which refuses what the user
+may not touch), calls one service and shows the outcome."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from bibliohub.accounts import access
 from bibliohub.accounts.decorators import StaffRequest, staff_required
+from bibliohub.accounts.models import User
 from bibliohub.catalog import services
 from bibliohub.catalog.forms import (
     BarcodeForm,
@@ -24,14 +25,30 @@ from bibliohub.catalog.forms import (
     MarcUploadForm,
     RecordForm,
     WithdrawForm,
-    show_refusal,
 )
 from bibliohub.catalog.models import Item, ItemType, Record
 from bibliohub.catalog.selectors import recent_changes
 from bibliohub.history import Actor
+from bibliohub.search.service import search as run_search
 from bibliohub.search.types import SearchQuery
+from bibliohub.web.forms import show_refusal
 
 PAGE_SIZE = 20
+
+
+def item_for_edit(user: User, item_id: int) -> Item:
+    """The copy, if `user` may change it: 404 if it does not exist, 403 if it is another
+    branch's (access.require_branch)."""
+    item = get_object_or_404(Item.objects.select_related("branch", "record"), pk=item_id)
+    access.require_branch(user, item.branch)
+    return item
+
+
+def record_for_edit(user: User, record_id: int) -> Record:
+    """The record, if `user` may edit records (access.require_record_editor): 403 before
+    anything is read, 404 if it does not exist."""
+    access.require_record_editor(user)
+    return get_object_or_404(Record, pk=record_id)
 
 
 @staff_required
@@ -45,8 +62,6 @@ def search(request: StaffRequest) -> HttpResponse:
         item = Item.objects.filter(barcode=text).only("pk", "record_id").first()
         if item is not None and not request.htmx:
             return redirect(reverse("staff:catalog:record", args=[item.record_id]) + f"#item-{item.pk}")
-        from bibliohub.search.service import search as run_search  # search depends on catalog
-
         result = run_search(SearchQuery(text=text, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, with_facets=False))
     context = {
         "query_text": text,
@@ -78,7 +93,7 @@ def record_detail(request: StaffRequest, record_id: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def record_edit(request: StaffRequest, record_id: int) -> HttpResponse:
-    record = access.record_for_edit(request.user, record_id)
+    record = record_for_edit(request.user, record_id)
     if request.method == "POST":
         form = RecordForm(request.POST)
         if form.is_valid():
@@ -146,7 +161,7 @@ def item_add(request: StaffRequest, record_id: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: StaffRequest, item_id: int) -> HttpResponse:
-    item = access.item_for_edit(request.user, item_id)
+    item = item_for_edit(request.user, item_id)
     branches = access.branches_for(request.user)
     keep_status = item.status if item.status not in services.EDITABLE_STATUSES else ""
     if request.method == "POST":
@@ -172,7 +187,7 @@ def item_edit(request: StaffRequest, item_id: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def item_withdraw(request: StaffRequest, item_id: int) -> HttpResponse:
-    item = access.item_for_edit(request.user, item_id)
+    item = item_for_edit(request.user, item_id)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

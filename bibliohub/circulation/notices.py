@@ -26,8 +26,8 @@ from bibliohub.circulation.models import Fine, Hold, HoldStatus, Loan
 from bibliohub.history import Actor
 from bibliohub.history import services as history
 from bibliohub.libraries.models import Network
+from bibliohub.mail.messages import send_message
 from bibliohub.patrons.models import NoticeLog, NoticePolicy, Patron, PatronStatus
-from bibliohub.web.email import send_message
 
 logger = logging.getLogger(__name__)
 

@@ -44,7 +44,7 @@ from bibliohub.circulation.models import (
 from bibliohub.circulation.prepared import PreparedQuery
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons import selectors as patron_selectors
-from bibliohub.patrons.errors import BlockReason
+from bibliohub.patrons.errors import BlockReason, ErasureRefusal
 from bibliohub.patrons.models import Block, Patron
 
 if TYPE_CHECKING:
@@ -218,6 +218,17 @@ def has_open_loans(patron: Patron) -> bool:
 
 def has_unpaid_fines(patron: Patron) -> bool:
     return Fine.objects.filter(patron=patron, settled_at__isnull=True).exists()
+
+
+def erasure_refusals(patron: Patron) -> list[ErasureRefusal]:
+    """What circulation holds that stops `patron` being erased: items on loan, unpaid fines.
+    Registered with patrons.selectors.register_erasure_check when the app is ready."""
+    reasons: list[ErasureRefusal] = []
+    if has_open_loans(patron):
+        reasons.append(ErasureRefusal.OPEN_LOANS)
+    if has_unpaid_fines(patron):
+        reasons.append(ErasureRefusal.UNPAID_FINES)
+    return reasons
 
 
 def open_loan_for(item: Item | int) -> Loan | None:

@@ -4,13 +4,12 @@ wording in the active language)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.refusals import Reasons, Refused
 
-class Reason(models.TextChoices):
+
+class Reason(Reasons):
     NO_CONSENT = "no_consent", _("The volunteer has not agreed to the library keeping their details.")
     VOLUNTEER_INACTIVE = "volunteer_inactive", _("The volunteer is no longer active.")
     SHIFT_CANCELLED = "shift_cancelled", _("The shift has been cancelled.")
@@ -30,16 +29,8 @@ class Reason(models.TextChoices):
     REQUEST_FINISHED = "request_finished", _("This request is already finished.")
     OTHER_NETWORK = "other_network", _("This belongs to another library network.")
 
-    @property
-    def message(self) -> str:
-        return str(self.label)
 
+class CommunityRefused(Refused):
+    """A community action refused, with every reason (bibliohub.refusals.Refused)."""
 
-class CommunityRefused(Exception):
-    def __init__(self, reasons: Sequence[Reason]) -> None:
-        self.reasons = list(reasons)
-        super().__init__(", ".join(r.value for r in self.reasons))
-
-    @property
-    def messages(self) -> list[str]:
-        return [r.message for r in self.reasons]
+    reasons: list[Reason]

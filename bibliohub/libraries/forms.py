@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bibliohub.libraries.models import OpeningPeriod, Weekday
-from bibliohub.libraries.services import CalendarChangeRefused, Period, week_field, week_problems
+from bibliohub.libraries.services import Period, week_field, week_problems
 
 _PERIOD = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*[-–—]\s*(\d{1,2})(?:[:.](\d{2}))?\s*$")
 
@@ -38,12 +38,6 @@ def parse_periods(text: str) -> list[Period]:
 
 def format_periods(periods: list[Period]) -> str:
     return ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in periods)
-
-
-def show_refusal(form: forms.Form, refusal: CalendarChangeRefused) -> None:
-    for name, messages in refusal.errors.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 class WeeklyHoursForm(forms.Form):

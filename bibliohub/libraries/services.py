@@ -31,17 +31,17 @@ from bibliohub.libraries.models import (
     OpeningPeriod,
     Weekday,
 )
+from bibliohub.refusals import Refused
 
 Period = tuple[time, time]
 
 
-class CalendarChangeRefused(Exception):
+class CalendarChangeRefused(Refused):
     """A change to the hours that cannot be made; messages keyed by the form field they belong
     to ("" for the change as a whole)."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{k or 'change'}: {' '.join(v)}" for k, v in errors.items()))
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        super().__init__(fields=errors)
 
 
 def week_field(weekday: int) -> str:

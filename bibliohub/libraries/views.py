@@ -22,9 +22,9 @@ from bibliohub.libraries.forms import (
     CalendarExceptionForm,
     WeeklyHoursForm,
     format_periods,
-    show_refusal,
 )
 from bibliohub.libraries.models import Branch, CalendarException, OpeningPeriod, Weekday
+from bibliohub.web.forms import show_refusal
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

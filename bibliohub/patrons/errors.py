@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.refusals import Reasons, Refused
 
-class BlockReason(models.TextChoices):
+
+class BlockReason(Reasons):
     """Why a patron may not borrow, renew or place holds. The last two come from loans and
-    fines, which circulation owns (see selectors.blocks_for)."""
+    fines, which circulation owns (see circulation.selectors.blocks_for)."""
 
     PENDING = "pending", _("The registration has not been confirmed by the library yet.")
     CARD_EXPIRED = "card_expired", _("The library card has expired.")
@@ -20,12 +21,8 @@ class BlockReason(models.TextChoices):
     FINES_OVER_LIMIT = "fines_over_limit", _("The fines owed are over the limit.")
     OVERDUE_ITEMS = "overdue_items", _("The patron has overdue items.")
 
-    @property
-    def message(self) -> str:
-        return str(self.label)
 
-
-class ErasureRefusal(models.TextChoices):
+class ErasureRefusal(Reasons):
     """Why a patron cannot be erased yet."""
 
     GUARDIAN_OF_ACTIVE_CHILD = (
@@ -34,10 +31,6 @@ class ErasureRefusal(models.TextChoices):
     )
     OPEN_LOANS = "open_loans", _("This patron still has items on loan.")
     UNPAID_FINES = "unpaid_fines", _("This patron still owes fines.")
-
-    @property
-    def message(self) -> str:
-        return str(self.label)
 
 
 class PatronError(Exception):
@@ -72,9 +65,8 @@ class BlockAlreadyLifted(PatronError):
         super().__init__(str(_("This block has already been lifted.")))
 
 
-class ErasureRefused(PatronError):
-    """Carries every reason at once, so staff can settle them all before trying again."""
+class ErasureRefused(Refused, PatronError):
+    """Carries every reason at once (bibliohub.refusals.Refused), so staff can settle them all
+    before trying again."""
 
-    def __init__(self, reasons: Sequence[ErasureRefusal]) -> None:
-        self.reasons = list(reasons)
-        super().__init__(" ".join(r.message for r in self.reasons))
+    reasons: list[ErasureRefusal]

@@ -1,7 +1,10 @@
-"""Reads about patrons, shared by the desk, the OPAC, the API and circulation."""
+"""Reads about patrons, shared by the desk, the OPAC, the API and circulation. Whether a
+patron may borrow is circulation's answer (`circulation.selectors.standing`, and
+`blocks_for` in this app's words), since it counts loans and fines too."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -35,17 +38,6 @@ def own_blocks(patron: Patron, *, at: datetime, manual_block: bool) -> list[Bloc
     return reasons
 
 
-def blocks_for(patron: Patron, *, at: datetime) -> list[BlockReason]:
-    """Every reason the patron may not borrow at `at`, most fundamental first; empty when
-    they may. Overdue items and fines over the limit come from circulation. One query (plus
-    one for the fine limit when the patron owes something), so checkout can ask every time."""
-    # Circulation owns loans and fines and depends on this app, so it is imported here, when
-    # asked, rather than at the top.
-    from bibliohub.circulation.selectors import blocks_for as with_loans
-
-    return with_loans(patron, at=at)
-
-
 def patron_by_card(card_barcode: str, *, network: Network | int) -> Patron | None:
     """The patron holding this card in the network, with category and home branch."""
     if not card_barcode.strip():
@@ -76,16 +68,27 @@ def patrons_in_class(branch: Branch, school_class: str) -> QuerySet[Patron]:
     )
 
 
+# What the apps above this one hold of a patron and stops an erasure (circulation: loans and
+# fines). They depend on patrons, not the other way round, so each registers its check when
+# it is ready; erasure_refusals asks them all.
+ErasureCheck = Callable[[Patron], Iterable[ErasureRefusal]]
+_erasure_checks: list[ErasureCheck] = []
+
+
+def register_erasure_check(check: ErasureCheck) -> None:
+    """Have erasure_refusals (and so erase_patron) ask `check` too. Registering the same
+    check again changes nothing."""
+    if check not in _erasure_checks:
+        _erasure_checks.append(check)
+
+
 def erasure_refusals(patron: Patron) -> list[ErasureRefusal]:
     """Why `patron` cannot be erased now (empty when they can), so a screen can say so before
-    anyone presses the button: a guardian of an active child, open loans, unpaid fines."""
-    from bibliohub.circulation.selectors import has_open_loans, has_unpaid_fines
-
+    anyone presses the button: a guardian of an active child, then what the registered checks
+    give (open loans, unpaid fines)."""
     reasons: list[ErasureRefusal] = []
     if patron.wards.filter(status=PatronStatus.ACTIVE).exists():
         reasons.append(ErasureRefusal.GUARDIAN_OF_ACTIVE_CHILD)
-    if has_open_loans(patron):
-        reasons.append(ErasureRefusal.OPEN_LOANS)
-    if has_unpaid_fines(patron):
-        reasons.append(ErasureRefusal.UNPAID_FINES)
+    for check in _erasure_checks:
+        reasons.extend(check(patron))
     return reasons

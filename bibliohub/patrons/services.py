@@ -359,8 +359,8 @@ def erase_patron(patron: Patron, *, branch: Branch, actor: Actor, at: datetime) 
     guardian of keep their cards without a guardian.
 
     Refused (ErasureRefused, with every reason) while `selectors.erasure_refusals` gives any:
-    today, being the guardian of a child with an active card. Open loans and unpaid fines are
-    added to those reasons by the circulation service, which owns loans.
+    being the guardian of a child with an active card, and what the apps holding the patron's
+    things say (circulation: open loans, unpaid fines).
     Records ERASED with the home branch's code, before the patron is forgotten.
     """
     patron = (

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import models
+from collections.abc import Sequence
+
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.refusals import Reasons, Refused
 
-class Reason(models.TextChoices):
+
+class Reason(Reasons):
     NO_REGISTRATION = "no_registration", _("This event needs no registration: just come.")
     NOT_PUBLISHED = "not_published", _("This event is not open to the public.")
     CANCELLED = "cancelled", _("This date is cancelled.")
@@ -27,17 +30,16 @@ class Reason(models.TextChoices):
     ROOM_TAKEN = "room_taken", _("The room cannot be booked for this time.")
 
 
-class ProgramRefused(Exception):
-    """Every reason an action on an event was refused."""
+class ProgramRefused(Refused):
+    """Every reason an action on an event was refused (bibliohub.refusals.Refused); `detail`
+    says more where a reason needs it (the rule that could not be read, the dates the room is
+    taken), for staff."""
 
-    def __init__(self, reasons: list[Reason], detail: str = "") -> None:
-        self.reasons = reasons
+    reasons: list[Reason]
+
+    def __init__(self, reasons: Sequence[Reason], detail: str = "") -> None:
+        super().__init__(reasons)
         self.detail = detail
-        super().__init__(", ".join(reasons) + (f": {detail}" if detail else ""))
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(Reason(r).label) for r in self.reasons]
 
 
 class RegistrationRefused(ProgramRefused):

@@ -27,6 +27,7 @@ from bibliohub.history.kinds import Kind
 from bibliohub.history.models import Entry
 from bibliohub.history.services import changed_fields, object_type, record
 from bibliohub.libraries.models import Branch, Network
+from bibliohub.mail.messages import send_message
 from bibliohub.patrons.models import Patron
 from bibliohub.programs import kinds, rules
 from bibliohub.programs.errors import ProgramRefused, Reason, RegistrationRefused
@@ -50,7 +51,6 @@ from bibliohub.programs.models import (
 from bibliohub.spaces import services as spaces
 from bibliohub.spaces.errors import BookingRefused
 from bibliohub.spaces.models import Room
-from bibliohub.web.email import send_message
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,8 @@
-"""Keeping the search index in step with the catalogue. The MARC importer calls index_records
-after each batch, staff edits after a record or item change, `bibliohub reindex` calls rebuild.
+"""Keeping the search index in step with the catalogue. The catalogue's writers reach it
+through `SearchIndex`, which the app plugs into the catalogue when it is ready
+(`bibliohub.catalog.indexing`): the MARC importer indexes each batch with index_new and
+index_records, staff edits call index_records after a record or item change. Circulation
+calls refresh_holdings as copies go out and come back; `bibliohub reindex` calls rebuild.
 
 Bulk speed matters (an import indexes thousands of records a second), so every step is one
 set-based query or one executemany per chunk of records, never a query per record."""
@@ -7,12 +10,13 @@ set-based query or one executemany per chunk of records, never a query per recor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
+from bibliohub.catalog.indexing import PreparedText
 from bibliohub.catalog.models import AVAILABLE_STATUSES, GONE_STATUSES, Item, Record
 from bibliohub.db import repeated_cursor
 from bibliohub.libraries.models import Branch
@@ -88,7 +92,7 @@ class Prepared(NamedTuple):
     facets: tuple[tuple[str, str], ...]
 
 
-def prepare_text(row: Mapping) -> tuple[str, str, str]:
+def prepare_text(row: Mapping) -> PreparedText:
     """The part of prepare() that costs most and is never cached, since it rarely repeats: the
     sort key, the title's tokens and the tokens of the statement of responsibility, edition
     and summary, the tokens space-separated (they hold no spaces). The MARC importer works it
@@ -104,7 +108,7 @@ def _split(joined: str) -> list[str]:
     return joined.split(" ") if joined else []
 
 
-def prepare(row: Mapping, backend=None, *, text: tuple[str, str, str] | None = None) -> Prepared:
+def prepare(row: Mapping, backend=None, *, text: PreparedText | None = None) -> Prepared:
     """Prepared index values of a record from its extracted fields (title, authors, isbns …,
     as Record stores them); `backend` defaults to the default database's. `text` is
     prepare_text(row) when the caller has it already."""
@@ -295,3 +299,29 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
         if progress:
             progress(done, total)
     return done
+
+
+class SearchIndex:
+    """The index as the catalogue's writers use it (bibliohub.catalog.indexing.CatalogueIndex),
+    plugged into the catalogue by SearchConfig.ready."""
+
+    # The function itself rather than a method calling it: the importer's reading process
+    # calls it once a record.
+    prepare_text = staticmethod(prepare_text)
+
+    def add_new(
+        self,
+        records: Sequence[tuple[int, Mapping[str, Any], PreparedText]],
+        *,
+        holdings: Mapping[int, list[tuple[str, str]]],
+    ) -> None:
+        backend = get_backend()
+        index_new(
+            documents=[
+                (record_id, *prepare(fields, backend, text=text)) for record_id, fields, text in records
+            ],
+            holdings=holdings,
+        )
+
+    def reindex(self, ids: Iterable[int]) -> None:
+        index_records(ids)

@@ -7,6 +7,9 @@ import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The catalogue owns availability; the search contract hands it on with each hit.
+from bibliohub.catalog.types import BranchAvailability
+
 
 class Field(StrEnum):
     ANY = "any"
@@ -42,14 +45,6 @@ class SearchQuery:
     offset: int = 0
     limit: int = 20
     with_facets: bool = True
-
-
-@dataclass(frozen=True)
-class BranchAvailability:
-    branch_code: str
-    branch_name: str
-    available: int
-    total: int
 
 
 @dataclass(frozen=True)

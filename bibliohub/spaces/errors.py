@@ -5,13 +5,12 @@ code)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bibliohub.refusals import Reasons, Refused
 
-class BookingReason(models.TextChoices):
+
+class BookingReason(Reasons):
     # The time asked for.
     INVALID_TIMES = "invalid_times", _("The booking must end after it starts.")
     NOT_ON_SLOT = "not_on_slot", _("Bookings start and end on the room's time slots.")
@@ -33,10 +32,6 @@ class BookingReason(models.TextChoices):
     PATRON_BLOCKED = "patron_blocked", _("The library card cannot be used at the moment.")
     DAILY_LIMIT = "daily_limit", _("This goes over the time a patron may book in one day.")
     WEEKLY_LIMIT = "weekly_limit", _("This goes over the time a patron may book in one week.")
-
-    @property
-    def message(self) -> str:
-        return str(self.label)
 
     @property
     def overridable(self) -> bool:
@@ -63,20 +58,10 @@ class SpacesError(Exception):
     """Base of what the spaces services raise."""
 
 
-class BookingRefused(SpacesError):
-    """A booking (or a change to one) refused, with every reason."""
+class BookingRefused(Refused, SpacesError):
+    """A booking (or a change to one) refused, with every reason (bibliohub.refusals.Refused)."""
 
-    def __init__(self, reasons: Sequence[BookingReason]) -> None:
-        self.reasons = list(reasons)
-        super().__init__(" ".join(r.message for r in self.reasons))
-
-    @property
-    def codes(self) -> list[str]:
-        return [r.value for r in self.reasons]
-
-    @property
-    def overridable(self) -> bool:
-        return all(r.overridable for r in self.reasons)
+    reasons: list[BookingReason]
 
 
 class InvalidOperation(SpacesError):

@@ -8,8 +8,8 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
+from bibliohub.mail.messages import send_message
 from bibliohub.spaces.models import Booking
-from bibliohub.web.email import send_message
 
 log = logging.getLogger(__name__)
 

@@ -93,8 +93,8 @@ def test_a_prepared_copy_is_the_orm_copy_with_its_titles_facts(make_item):
     with transaction.atomic():
         found = _locked_item(item.pk)
         assert _values(found) == _values(Item.objects.get(pk=item.pk))
-        assert (found.material_languages, found.material_format, found.material_audience) == (
-            ["pol", "ukr"],
+        assert (found.material_language, found.material_format, found.material_audience) == (
+            "pol",
             item.record.format,
             "juvenile",
         )

@@ -13,7 +13,6 @@ from bibliohub.circulation.errors import RefusalReason as R
 from bibliohub.circulation.models import Fine, Loan, PrivacyPolicy
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
-from bibliohub.patrons import selectors as patron_selectors
 from bibliohub.patrons import services as patron_services
 from bibliohub.patrons.errors import BlockReason, ErasureRefusal, ErasureRefused
 from tests.circulation.conftest import AT, end_of, events, refresh
@@ -268,11 +267,11 @@ def test_patron_blocks_include_overdue_items_and_fines_over_the_limit(
 ):
     lend(reader, book)
     late = AT + timedelta(days=60)
-    assert patron_selectors.blocks_for(reader, at=late) == [BlockReason.OVERDUE_ITEMS]
+    assert selectors.blocks_for(reader, at=late) == [BlockReason.OVERDUE_ITEMS]
     charge(reader, "10.00", AT, central, central_librarian)
-    assert BlockReason.FINES_OVER_LIMIT not in patron_selectors.blocks_for(reader, at=AT)
+    assert BlockReason.FINES_OVER_LIMIT not in selectors.blocks_for(reader, at=AT)
     charge(reader, "0.01", AT, central, central_librarian)
-    assert patron_selectors.blocks_for(reader, at=AT) == [BlockReason.FINES_OVER_LIMIT]
+    assert selectors.blocks_for(reader, at=AT) == [BlockReason.FINES_OVER_LIMIT]
 
 
 ANONYMISER = Actor.for_job("anonymised")

@@ -15,8 +15,8 @@ from bibliohub.circulation import notices, services
 from bibliohub.circulation.models import HoldStatus
 from bibliohub.history import Actor
 from bibliohub.history.models import Entry
+from bibliohub.mail.messages import render_message
 from bibliohub.patrons.models import NoticeLog, NoticePolicy
-from bibliohub.web.email import render_message
 from tests.portal.world import register
 
 Kind = NoticeLog.Kind

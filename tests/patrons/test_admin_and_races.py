@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from bibliohub.accounts.models import User
+from bibliohub.circulation import selectors as circulation
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
 from bibliohub.libraries.models import Branch, Network
-from bibliohub.patrons import selectors, services
+from bibliohub.patrons import services
 from bibliohub.patrons.errors import InvalidPatronData
 from bibliohub.patrons.models import Patron, PatronCategory
 from tests.admin_pages import page_data
@@ -38,7 +39,7 @@ def test_a_card_number_taken_between_check_and_insert_is_still_refused_cleanly(
 
 def test_blocks_are_checked_in_at_most_one_query(blocked_patron, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
-        selectors.blocks_for(blocked_patron, at=AT)
+        circulation.blocks_for(blocked_patron, at=AT)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from bibliohub.circulation import selectors as circulation
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
 from bibliohub.patrons import selectors, services
@@ -27,15 +28,15 @@ def _entries(**filters):
 def test_a_manual_block_stops_borrowing_until_it_is_lifted(
     blocked_patron, riverside, riverside_librarian
 ):
-    assert selectors.blocks_for(blocked_patron, at=AT) == [BlockReason.MANUAL_BLOCK]
+    assert circulation.blocks_for(blocked_patron, at=AT) == [BlockReason.MANUAL_BLOCK]
     block = blocked_patron.blocks.get()
     later = AT + timedelta(days=2)
     services.lift_block(
         block, branch=riverside, actor=Actor.for_staff(riverside_librarian), at=later
     )
-    assert selectors.blocks_for(blocked_patron, at=later) == []
+    assert circulation.blocks_for(blocked_patron, at=later) == []
     # Still blocked before it was lifted: the answer depends on `at`, not on today.
-    assert selectors.blocks_for(blocked_patron, at=later - timedelta(minutes=1)) == [
+    assert circulation.blocks_for(blocked_patron, at=later - timedelta(minutes=1)) == [
         BlockReason.MANUAL_BLOCK
     ]
     kinds = list(_entries(patron_id=blocked_patron.pk).values_list("kind", "staff_id"))
@@ -60,8 +61,8 @@ def test_a_block_with_an_end_date_ends_by_itself(adult, central, central_librari
         at=AT,
         ends_at=AT + timedelta(days=7),
     )
-    assert selectors.blocks_for(adult, at=AT + timedelta(days=6)) == [BlockReason.MANUAL_BLOCK]
-    assert selectors.blocks_for(adult, at=AT + timedelta(days=7)) == []
+    assert circulation.blocks_for(adult, at=AT + timedelta(days=6)) == [BlockReason.MANUAL_BLOCK]
+    assert circulation.blocks_for(adult, at=AT + timedelta(days=7)) == []
 
 
 def test_the_block_entry_does_not_repeat_the_reason(adult, central, central_librarian):
@@ -114,7 +115,7 @@ def test_a_block_cannot_be_lifted_twice(blocked_patron, riverside, riverside_lib
 
 def test_every_reason_is_given_at_once(blocked_patron):
     expired = AT + timedelta(days=400)
-    assert selectors.blocks_for(blocked_patron, at=expired) == [
+    assert circulation.blocks_for(blocked_patron, at=expired) == [
         BlockReason.CARD_EXPIRED,
         BlockReason.MANUAL_BLOCK,
     ]

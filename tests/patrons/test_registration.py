@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from stdnum import luhn
 
+from bibliohub.circulation import selectors as circulation
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
 from bibliohub.libraries.models import Branch, Network
@@ -38,7 +39,7 @@ def test_a_patron_registered_at_the_desk_is_active_with_a_card_at_once(
     assert patron.card_expires_on == date(2027, 9, 1)
     assert patron.home_branch == central
     assert patron.network == central.network
-    assert selectors.blocks_for(patron, at=AT) == []
+    assert circulation.blocks_for(patron, at=AT) == []
 
 
 def test_registration_records_who_registered_whom_where_and_when(
@@ -201,7 +202,7 @@ def test_a_self_registration_waits_for_staff_without_a_card(central, adult_categ
     )
     assert patron.status == PatronStatus.PENDING
     assert patron.card_barcode == ""
-    assert selectors.blocks_for(patron, at=AT) == [BlockReason.PENDING]
+    assert circulation.blocks_for(patron, at=AT) == [BlockReason.PENDING]
     assert list(selectors.pending_registrations()) == [patron]
     entry = Entry.objects.get(patron_id=patron.pk)
     assert (entry.kind, entry.staff_id) == ("self_registered", None)
@@ -225,7 +226,7 @@ def test_staff_confirm_a_self_registration_and_issue_the_card(
     assert patron.status == PatronStatus.ACTIVE
     assert patron.card_barcode == "P0100"
     assert patron.card_expires_on == date(2027, 9, 4)
-    assert selectors.blocks_for(patron, at=later) == []
+    assert circulation.blocks_for(patron, at=later) == []
     assert not selectors.pending_registrations().exists()
     assert Entry.objects.filter(
         patron_id=patron.pk, kind="confirmed", staff_id=central_librarian.pk, at=later
@@ -259,8 +260,8 @@ def test_confirming_with_a_card_number_in_use_is_refused(
 
 def test_a_card_is_valid_through_its_expiry_day_and_blocks_after_it(adult):
     last_day = datetime(2027, 9, 1, 23, 0, tzinfo=KYIV)
-    assert selectors.blocks_for(adult, at=last_day) == []
-    assert selectors.blocks_for(adult, at=last_day + timedelta(hours=2)) == [
+    assert circulation.blocks_for(adult, at=last_day) == []
+    assert circulation.blocks_for(adult, at=last_day + timedelta(hours=2)) == [
         BlockReason.CARD_EXPIRED
     ]
 
@@ -280,12 +281,12 @@ def test_renewing_early_adds_the_period_to_the_current_expiry(adult, central, ce
 
 def test_renewing_an_expired_card_counts_from_today(adult, central, central_librarian):
     at = datetime(2028, 3, 15, 12, tzinfo=KYIV)
-    assert selectors.blocks_for(adult, at=at) == [BlockReason.CARD_EXPIRED]
+    assert circulation.blocks_for(adult, at=at) == [BlockReason.CARD_EXPIRED]
     renewed = services.renew_card(
         adult, branch=central, actor=Actor.for_staff(central_librarian), at=at
     )
     assert renewed.card_expires_on == date(2029, 3, 15)
-    assert selectors.blocks_for(renewed, at=at) == []
+    assert circulation.blocks_for(renewed, at=at) == []
 
 
 def test_a_pending_registration_has_no_card_to_renew(central, adult_category, central_librarian):

@@ -136,12 +136,3 @@ def export_marc(
     if format == "marcxml":
         out.write(_XML_TAIL)
     return report
-
-
-def search_ids(text: str) -> Iterator[int]:
-    """Ids of every record the search service matches for `text`: all of them, not only the
-    bounded window a reader's results page ranks."""
-    from bibliohub.search.service import matching_ids  # search depends on catalog, not back
-    from bibliohub.search.types import SearchQuery
-
-    yield from matching_ids(SearchQuery(text=text))

@@ -31,6 +31,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from bibliohub.catalog.indexing import PreparedText, search_index
 from bibliohub.catalog.kinds import (
     IMPORT,
     ITEM_ADDED,
@@ -140,12 +141,12 @@ class _Pending:
     keys: list[str]
     items: list[ItemSpec]
     row: list[object]  # marc and the extracted columns, ready for SQL
-    # The extracted fields by name, for the search index (search.indexing.prepare). Its
+    # The extracted fields by name, for the search index (CatalogueIndex.add_new). Its
     # strings and lists are the very objects in `row`, `isbns` and `issns`, which pickle sends
     # once: the dictionary costs the queue little.
     fields: dict[str, object]
-    # search.indexing.prepare_text of the fields, worked out in the reading process.
-    index_text: tuple[str, str, str]
+    # The index's prepare_text of the fields, worked out in the reading process.
+    index_text: PreparedText
     record_id: int | None = None
 
     def __reduce__(self) -> tuple:
@@ -380,7 +381,7 @@ class _Context:
 
 
 def _prepare(
-    read: ReadRecord, file: str, *, index_text: Callable[[dict], tuple[str, str, str]]
+    read: ReadRecord, file: str, *, index_text: Callable[[dict], PreparedText]
 ) -> tuple[_Pending, list[Problem]]:
     """Everything about one record that needs no database: its fields, its stored bytes, the
     keys it is matched by, its items, the costly part of its search text (from `index_text`)
@@ -454,7 +455,7 @@ Batch = tuple[list[_Pending], list[Problem], int]
 def _parse(sources: list[Source], *, format: Format, batch_size: int) -> Iterator[Batch]:
     """Read and prepare the records of every source: (records, problems, how many were read)
     per batch; a batch never spans two files."""
-    from bibliohub.search.indexing import prepare_text  # search depends on catalog, not back
+    prepare_text = search_index().prepare_text
 
     for source in sources:
         name = _name_of(source)
@@ -625,10 +626,7 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
     pending = _match(batch)
     duplicates = len(batch) - len(pending)
     holdings: dict[int, list[tuple[str, str]]] = {}
-    from bibliohub.search.backends import get_backend  # search depends on catalog, not back
-    from bibliohub.search.indexing import index_new, index_records, prepare
-
-    backend = get_backend()
+    index = search_index()
     with transaction.atomic(), connection.cursor() as cursor:
         created, updated = _write_records(cursor, pending, context)
         _write_identifiers(cursor, pending, updated_ids=[p.record_id for p in updated])
@@ -647,13 +645,10 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
         # bounds the import on two cores (measured side by side on 100,000 records, µs a
         # record: all of it in the reader, writer 114-123 and reader 149-153; all of it here,
         # 141-144 and 120-122; split, 128-129 and 138-140).
-        index_new(
-            documents=[
-                (cast(int, p.record_id), *prepare(p.fields, backend, text=p.index_text)) for p in created
-            ],
-            holdings=holdings,
+        index.add_new(
+            [(cast(int, p.record_id), p.fields, p.index_text) for p in created], holdings=holdings
         )
-        index_records([cast(int, p.record_id) for p in updated])  # written: every one has an id
+        index.reindex([cast(int, p.record_id) for p in updated])  # written: every one has an id
     report.created += len(created)
     report.updated += len(updated) + duplicates
     report.items += items

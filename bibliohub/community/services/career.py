@@ -33,8 +33,8 @@ from bibliohub.community.models import (
 from bibliohub.community.services._events import iso, record
 from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
+from bibliohub.mail.messages import send_message
 from bibliohub.patrons.models import Patron
-from bibliohub.web.email import send_message
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,9 @@ import os
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from bibliohub.catalog.marc.exporter import export_marc, search_ids
+from bibliohub.catalog.marc.exporter import export_marc
+from bibliohub.search.service import matching_ids
+from bibliohub.search.types import SearchQuery
 
 
 class Command(BaseCommand):
@@ -21,7 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args, **options) -> None:
-        ids = search_ids(options["query"]) if options["query"] else None
+        # Every record the search matches, not only the window a results page ranks.
+        ids = matching_ids(SearchQuery(text=options["query"])) if options["query"] else None
         path = options["out"]
         partial = f"{path}.partial"
         try:
