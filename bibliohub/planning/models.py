@@ -379,8 +379,8 @@ class ProgressUpdate(models.Model):
     """What was done on an action by a day, with the status it left the action in, the
     branch it reports for (in a network programme each branch reports its part) and its
     evidence. A public update (its note and evidence) shows on the public page of a
-    published programme and its evidence to the monitoring group; the others stay with
-    staff."""
+    published programme and to the monitoring group; of the others the monitoring group
+    sees the date, branch and status only."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     on = models.DateField(_("date"))

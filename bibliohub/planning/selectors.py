@@ -195,8 +195,9 @@ def by_month(view: Overview) -> list[Month]:
 
 def updates_for(action: Action, *, personal: bool) -> list[ProgressUpdate]:
     """The updates of an action, newest first, with their evidence. Without `personal`
-    (the monitoring group), the evidence of an update that is not public is left out and
-    the author is not loaded."""
+    (the monitoring group), the author is not loaded, and of an update that is not public
+    only the date, branch and status are kept: its note is free text written for colleagues
+    and its photos may show people."""
     queryset = ProgressUpdate.objects.filter(action=action).select_related("branch")
     if personal:
         queryset = queryset.select_related("author").prefetch_related("evidence")
@@ -206,6 +207,8 @@ def updates_for(action: Action, *, personal: bool) -> list[ProgressUpdate]:
     ))
     for update in updates:
         update.author = None
+        if not update.is_public:
+            update.note = ""
     return updates
 
 
