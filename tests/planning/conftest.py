@@ -28,6 +28,13 @@ AT = datetime(2026, 12, 1, 10, 0, tzinfo=KYIV)
 OWNER_NAME = "Olena Kovalchuk"
 STAFF_NOTE = "Talked the head teacher round at last"
 
+# The smallest PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
+
 
 @pytest.fixture(autouse=True)
 def _clock_from_at():

@@ -13,7 +13,13 @@ from django.urls import reverse
 from bibliohub.history import Actor
 from bibliohub.planning import blueprints
 from bibliohub.planning.kinds import PROGRAMME_CREATED
-from bibliohub.planning.models import ActionStatus, Programme, ProgrammeStatus, ProgressUpdate, Trend
+from bibliohub.planning.models import (
+    ActionStatus,
+    Programme,
+    ProgrammeStatus,
+    ProgressUpdate,
+    Trend,
+)
 from bibliohub.planning.services import programmes, structure
 from tests.planning.conftest import AT, entries, the_action
 

@@ -16,16 +16,10 @@ from bibliohub.planning.errors import PlanningRefused, Reason
 from bibliohub.planning.kinds import EVIDENCE_ADDED, PROGRESS_RECORDED
 from bibliohub.planning.models import ActionStatus, Evidence, ProgressUpdate
 from bibliohub.planning.services import progress
-from tests.planning.conftest import AT, entries, the_action
+from tests.planning.conftest import AT, PNG, entries, the_action
 
 pytestmark = pytest.mark.django_db
 
-# The smallest PNG: one transparent pixel.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6300010000050001"
-    "0d0a2db40000000049454e44ae426082"
-)
 
 
 def _stored_files(settings) -> list[Path]:
