@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bibliohub.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,6 +103,7 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["bibliohub.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -178,6 +180,33 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("BIBLIOHUB_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# --- Security headers -----------------------------------------------------------------------
+# HTTPS installations: browsers told to use HTTPS only, for this many seconds (0: not told;
+# start small, an hour, and raise it to a year once every page works over HTTPS), with the
+# subdomains and on the browsers' preload list if asked; plain HTTP redirected to HTTPS by
+# the application when no proxy in front does it. Django's SecurityMiddleware sends HSTS on
+# HTTPS answers only, which behind a proxy needs BIBLIOHUB_PROXY_COUNT.
+SECURE_HSTS_SECONDS = int(os.environ.get("BIBLIOHUB_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("BIBLIOHUB_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("BIBLIOHUB_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = _env_bool("BIBLIOHUB_SSL_REDIRECT", False)
+# X-Content-Type-Options: nosniff, and no address of a page sent to other sites: a search or
+# a record page says what a reader is looking for.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Everything from the site itself, nothing inline, never inside another site's frame
+# (bibliohub.web.middleware).
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _env_bool("BIBLIOHUB_CSP_REPORT_ONLY", False)
+
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -188,6 +217,8 @@ LANGUAGES = [
     ("pl", _("Polish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language (bibliohub/formats/<language>/formats.py, read by bibliohub.dates).
+FORMAT_MODULE_PATH = ["bibliohub.formats"]
 LANGUAGE_COOKIE_NAME = "bibliohub_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True

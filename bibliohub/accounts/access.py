@@ -1,20 +1,36 @@
 """Every permission check on staff actions, in one place, so that "a branch librarian cannot
 edit another branch's items" is written once. Views and the API fetch through these functions,
 or through their app's fetches built on them (`catalog.views.item_for_edit`), instead of
-calling `Model.objects.get` themselves. This app knows branches and staff, not what the apps
-above it hold."""
+calling `Model.objects.get` themselves. Services that must hold the same wall whatever
+interface calls them (a copy marked damaged, a patron moved or erased) ask the `actor_*`
+functions, which answer for any Actor, not only a member of staff. This app knows branches and
+staff, not what the apps above it hold."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bibliohub.accounts.models import Role, User
+from bibliohub.history.actors import Actor, ActorKind
 from bibliohub.libraries.models import Branch
+from bibliohub.refusals import Reasons, Refused
+
+
+class Patron(Protocol):
+    """What a wall needs of a patron (patrons sit beside accounts, so it is not imported)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def home_branch_id(self) -> int: ...
 
 
 def is_staff_user(user: object) -> bool:
@@ -192,3 +208,82 @@ def can_see_personal_data(user: object) -> bool:
     """Whether the plan screens may show `user` who did what (an action's owner, who wrote
     an update) and unpublished photos: staff only, never the monitoring group."""
     return is_staff_user(user)
+
+
+# --- Walls that services hold, whoever calls them --------------------------------------------
+
+
+class AccessReason(Reasons):
+    """Why an actor may not do something. No member of staff may override these."""
+
+    OTHER_BRANCH = "other_branch", gettext_lazy("You cannot make changes for this branch.")
+    OTHER_HOME_BRANCH = (
+        "patron_of_other_branch",
+        gettext_lazy(
+            "Only staff of the patron's home branch (or of the whole network) can do this."
+        ),
+    )
+    NOT_ALLOWED = "not_allowed", gettext_lazy("You are not allowed to do this.")
+
+
+class NotPermitted(Refused, PermissionDenied):
+    """A service refused an actor who may not act there. A PermissionDenied too, so that a
+    web page that lets it through answers 403, as for a refused fetch."""
+
+
+# Who acts for the installation itself: the demo loader, migrations, scheduled jobs, a file
+# imported on the server's command line. They stand behind no branch wall.
+_INSTALLATION = {ActorKind.SYSTEM, ActorKind.JOB, ActorKind.IMPORT}
+
+
+def staff_of(actor: Actor) -> User | None:
+    """The member of staff behind `actor` (staff screens, the administration, an import run
+    from the staff screens), or None."""
+    if actor.staff_id is None:
+        return None
+    return User.objects.filter(pk=actor.staff_id).first()
+
+
+def actor_may_act_for_branch(actor: Actor, branch: Branch | int) -> bool:
+    """Whether `actor` may change things that belong to `branch`: a member of staff for the
+    branches of her account (`branches_for`), the installation's own jobs and imports for
+    every branch, nobody else (a terminal, a patron, the public)."""
+    if actor.staff_id is not None:
+        user = staff_of(actor)
+        return user is not None and is_staff_user(user) and can_act_on_branch(user, branch)
+    return actor.kind in _INSTALLATION
+
+
+def require_actor_branch(actor: Actor, branch: Branch | int) -> None:
+    """Raises NotPermitted(OTHER_BRANCH) unless `actor` may act for `branch`."""
+    if not actor_may_act_for_branch(actor, branch):
+        raise NotPermitted([AccessReason.OTHER_BRANCH])
+
+
+def actor_may_act_on_patron(actor: Actor, patron: Patron) -> bool:
+    """Whether `actor` may do to `patron` what only the patron's home branch may do: move the
+    patron to another home branch, erase the patron. Staff who may act for the patron's
+    *current* home branch (so a librarian cannot first move another branch's patron to her
+    own and then do as she likes), the patron themselves, and the installation's own jobs.
+    Serving a patron of another branch at the desk (lending, renewing, taking a fine, editing
+    a phone number) needs no such right: patrons borrow at every branch of their network."""
+    if actor.kind == ActorKind.PATRON:
+        return actor.patron_id == patron.pk
+    return actor_may_act_for_branch(actor, patron.home_branch_id)
+
+
+def require_patron_home_branch_change(actor: Actor, patron: Patron, to_branch: Branch) -> None:
+    """Raises NotPermitted(OTHER_HOME_BRANCH) unless `actor` may move `patron` from the
+    current home branch to `to_branch`. Being allowed at the current home branch is what
+    counts: the branch the patron moves to is any branch of their network (a librarian hands
+    a patron who moved house over to the branch near the new home; the patron is then no
+    longer hers to move back)."""
+    if to_branch.pk != patron.home_branch_id and not actor_may_act_on_patron(actor, patron):
+        raise NotPermitted([AccessReason.OTHER_HOME_BRANCH])
+
+
+def require_patron_erasure(actor: Actor, patron: Patron) -> None:
+    """Raises NotPermitted(OTHER_HOME_BRANCH) unless `actor` may erase `patron`: staff of the
+    patron's home branch or of the whole network, or the installation's own jobs."""
+    if actor.kind == ActorKind.PATRON or not actor_may_act_on_patron(actor, patron):
+        raise NotPermitted([AccessReason.OTHER_HOME_BRANCH])

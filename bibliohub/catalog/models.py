@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Location
@@ -13,7 +14,7 @@ from bibliohub.libraries.models import Branch, Location
 class Format(models.TextChoices):
     """Derived from leader 06/07 (and 007 where it tells more)."""
 
-    BOOK = "book", _("Book")
+    BOOK = "book", pgettext_lazy("format", "Book")
     SERIAL = "serial", _("Journal or magazine")
     AUDIO = "audio", _("Audio recording")
     MUSIC = "music", _("Music recording")

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.circulation import services
 from bibliohub.circulation.models import (
@@ -59,11 +60,11 @@ class CirculationRuleAdmin(ServiceAdmin):
             },
         ),
         (
-            _("Holds"),
+            pgettext_lazy("reservation", "Holds"),
             {"fields": ["holds_allowed", "hold_pickup_days", "renew_if_other_copies"]},
         ),
         (
-            _("Fines"),
+            pgettext_lazy("money owed", "Fines"),
             {
                 "fields": [
                     "fine_per_day",

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bibliohub.circulation.models import Loan
 from bibliohub.libraries.models import Branch
@@ -46,7 +47,7 @@ def loans_by_class(*, branch: Branch, school_class: str = "") -> QuerySet[Loan]:
 
 def header() -> list[str]:
     return [
-        _("Class"),
+        pgettext("school class", "Class"),
         _("Family name"),
         _("Given names"),
         _("Card number"),

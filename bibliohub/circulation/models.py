@@ -173,7 +173,7 @@ class CirculationRule(models.Model):
         default=False,
         help_text=_("During a school term, loans are due on the term's due date instead."),
     )
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    note = models.CharField(pgettext_lazy("remark", "note"), max_length=255, blank=True)
 
     class Meta:
         constraints = [
@@ -253,7 +253,7 @@ class Term(models.Model):
                 name="term_borrowing_window_in_order",
             ),
         ]
-        verbose_name = _("term")
+        verbose_name = pgettext_lazy("school term", "term")
         verbose_name_plural = _("terms")
 
     def __str__(self) -> str:
@@ -323,7 +323,7 @@ class Loan(models.Model):
     item_type = models.ForeignKey(ItemType, on_delete=models.PROTECT, related_name="+")
     checked_out_at = models.DateTimeField(_("lent"))
     due_at = models.DateTimeField(_("due"))
-    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    returned_at = models.DateTimeField(pgettext_lazy("loan", "returned"), null=True, blank=True)
     returned_branch = models.ForeignKey(
         Branch,
         on_delete=models.SET_NULL,
@@ -445,7 +445,7 @@ class Hold(models.Model):
         blank=True,
         help_text=_("Empty: until the hold is filled or cancelled."),
     )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("ended", "closed"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason"), max_length=255, blank=True)
     # Why staff placed it past a refusal (free text: kept here, not in the history).
     override_reason = models.CharField(_("reason for the override"), max_length=255, blank=True)
@@ -470,8 +470,8 @@ class Hold(models.Model):
             models.Index(fields=["patron", "status"], name="hold_patron"),
             models.Index(fields=["status", "not_needed_after"], name="hold_not_needed_after"),
         ]
-        verbose_name = _("hold")
-        verbose_name_plural = _("holds")
+        verbose_name = pgettext_lazy("reservation", "hold")
+        verbose_name_plural = pgettext_lazy("reservation", "holds")
 
     def __str__(self) -> str:
         return f"{self.record_id} for {self.patron_id} ({self.status})"
@@ -577,7 +577,7 @@ class Fine(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=FineKind.choices)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     paid = models.DecimalField(_("paid"), max_digits=10, decimal_places=2, default=0)
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    note = models.CharField(pgettext_lazy("remark", "note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("charged"))
     updated_at = models.DateTimeField(_("updated"))
     waived_at = models.DateTimeField(_("waived"), null=True, blank=True)
@@ -602,8 +602,8 @@ class Fine(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["patron", "settled_at"], name="fine_patron_open")]
-        verbose_name = _("fine")
-        verbose_name_plural = _("fines")
+        verbose_name = pgettext_lazy("money owed", "fine")
+        verbose_name_plural = pgettext_lazy("money owed", "fines")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"

@@ -35,6 +35,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from bibliohub.accounts import access
 from bibliohub.accounts.decorators import HtmxHttpRequest, StaffRequest, staff_required
 from bibliohub.catalog.models import Item, Record
+from bibliohub.catalog.views import item_for_edit
 from bibliohub.circulation import exports, rules, selectors, services
 from bibliohub.circulation.errors import (
     CirculationError,
@@ -618,8 +619,9 @@ def _present_checkin(result: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def item_damaged(request: StaffRequest, item_id: int) -> HttpResponse:
     """Take a returned item out of circulation as damaged, charging its last borrower if asked
-    (who that is, the service decides; the page shows who it will be)."""
-    item = get_object_or_404(Item.objects.select_related("record"), pk=item_id)
+    (who that is, the service decides; the page shows who it will be). Only for a copy of a
+    branch the user works for."""
+    item = item_for_edit(request.user, item_id)
     last = selectors.last_loan(item)
     patron = last.patron if last is not None else None
     form = DamagedForm(request.POST or None)

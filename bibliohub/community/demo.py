@@ -36,7 +36,7 @@ from bibliohub.libraries.models import Branch, Network
 SKILLS = {
     "reading": {"en": "Reading to children", "uk": "Читання дітям", "vi": "Đọc sách cho trẻ em",
                 "zh-hans": "给孩子读书", "pl": "Czytanie dzieciom"},
-    "it-help": {"en": "Computer and phone help", "uk": "Допомога з комп'ютером і телефоном",
+    "it-help": {"en": "Computer and phone help", "uk": "Допомога з комп’ютером і телефоном",
                 "vi": "Hỗ trợ máy tính và điện thoại", "zh-hans": "电脑和手机帮助",
                 "pl": "Pomoc z komputerem i telefonem"},
     "languages": {"en": "Conversation in other languages", "uk": "Розмовні клуби іншими мовами",

@@ -99,8 +99,8 @@ SHIFTS = Table(
 
 HOURS = Table(
     _("Volunteer hours"),
-    [_("Date"), _("Volunteer"), _("Branch"), _("Minutes"), _("What they did"), _("Status"),
-     _("Confirmed or refused by"), _("Note")],
+    [_("Date"), _("Volunteer"), _("Branch"), pgettext_lazy("duration", "Minutes"), _("What they did"), _("Status"),
+     _("Confirmed or refused by"), pgettext_lazy("remark", "Note")],
     lambda h: [h.on, h.volunteer.name, h.branch.display_name(), h.minutes, h.description,
                h.get_status_display(), h.decided_by.get_username() if h.decided_by_id else "",
                h.note],
@@ -108,13 +108,13 @@ HOURS = Table(
 
 HOURS_TOTALS = Table(
     _("Volunteer hours totals"),
-    [pgettext_lazy("volunteer hours", "For"), _("Hours"), _("Minutes"), pgettext_lazy("volunteer hours", "Entries")],
+    [pgettext_lazy("volunteer hours", "For"), _("Hours"), pgettext_lazy("duration", "Minutes"), pgettext_lazy("volunteer hours", "Entries")],
     lambda t: [t.label, t.hours, t.minutes, t.entries],
 )
 
 RESOURCES = Table(
     _("Business and career links"),
-    [_("Branch"), _("Topic"), _("Order"), _("Title"), _("Link"), _("Description"),
+    [_("Branch"), _("Topic"), pgettext_lazy("sort order", "Order"), _("Title"), _("Link"), _("Description"),
      _("Shown to the public")],
     lambda r: [r.branch.display_name(), r.get_topic_display(), r.sort_order, r.display_title(),
                r.url, r.display_description(), _yes(r.is_published)],

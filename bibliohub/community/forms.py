@@ -259,7 +259,7 @@ class HoursForm(forms.Form):
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
     branch = BranchChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     on = forms.DateField(label=_("Date"), widget=DATE)
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    minutes = forms.IntegerField(label=pgettext_lazy("duration", "Minutes"), min_value=1, max_value=24 * 60)
     description = forms.CharField(label=_("What they did"), max_length=300, required=False)
 
     def __init__(self, *args: Any, branches: QuerySet[Branch], volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
@@ -274,7 +274,7 @@ class ResourceForm(_Translations, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0,
+    sort_order = forms.IntegerField(label=pgettext_lazy("sort order", "Order"), min_value=0, initial=0,
                                     help_text=_("Smaller numbers come first within a topic."))
     is_published = forms.BooleanField(label=_("Shown to the public"), required=False, initial=True)
 

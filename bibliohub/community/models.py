@@ -84,8 +84,8 @@ class PartnerContact(models.Model):
 
     class Meta:
         ordering = ["-is_primary", "name"]
-        verbose_name = _("contact")
-        verbose_name_plural = _("contacts")
+        verbose_name = pgettext_lazy("contact person", "contact")
+        verbose_name_plural = pgettext_lazy("contact person", "contacts")
 
     def __str__(self) -> str:
         return self.name
@@ -365,7 +365,7 @@ class HoursEntry(models.Model):
         verbose_name=_("shift"),
     )
     on = models.DateField(_("date"))
-    minutes = models.PositiveIntegerField(_("minutes"))
+    minutes = models.PositiveIntegerField(pgettext_lazy("duration", "minutes"))
     description = models.CharField(_("what they did"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=HoursStatus.choices, default=HoursStatus.LOGGED
@@ -378,7 +378,7 @@ class HoursEntry(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(pgettext_lazy("remark", "note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-on", "-pk"]
@@ -420,7 +420,7 @@ class CareerResource(models.Model):
     url = models.URLField(_("link"), max_length=500)
     description = models.TextField(_("description"), blank=True)
     descriptions = models.JSONField(_("description in each language"), default=dict, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
     is_published = models.BooleanField(_("shown to the public"), default=True)
 
     class Meta:
@@ -512,7 +512,7 @@ class RequestStatus(models.TextChoices):
     NEW = "new", _("New")
     MATCHED = "matched", _("Appointment arranged")
     MET = "met", _("Met")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("mentoring request", "Closed")
 
 
 class MentoringRequest(models.Model):

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.libraries.models import OpeningPeriod, Weekday
 from bibliohub.libraries.services import Period, week_field, week_problems
@@ -46,7 +47,7 @@ class WeeklyHoursForm(forms.Form):
         for weekday, label in Weekday.choices:
             self.fields[week_field(weekday)] = forms.CharField(
                 label=label, required=False, max_length=200,
-                widget=forms.TextInput(attrs={"placeholder": _("closed"), "inputmode": "text"}),
+                widget=forms.TextInput(attrs={"placeholder": pgettext_lazy("branch opening", "closed"), "inputmode": "text"}),
             )
 
     @classmethod
@@ -84,8 +85,8 @@ class CalendarExceptionForm(forms.Form):
         choices=[(CLOSED, _("Closed all day (holiday, closed day)")), (HOURS, _("Open at different hours"))],
         widget=forms.RadioSelect, initial=CLOSED,
     )
-    opens = forms.TimeField(label=_("Opens"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    closes = forms.TimeField(label=_("Closes"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    opens = forms.TimeField(label=pgettext_lazy("opening hours", "Opens"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes = forms.TimeField(label=pgettext_lazy("opening hours", "Closes"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     reason = forms.CharField(
         label=_("Reason shown to readers"), required=False, max_length=200,
         help_text=_("For example: Independence Day, stocktaking, late opening for exams."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.i18n import localised
 
@@ -44,7 +45,7 @@ class Branch(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -97,8 +98,8 @@ class OpeningPeriod(models.Model):
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="opening_periods")
     weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
-    opens = models.TimeField(_("opens"))
-    closes = models.TimeField(_("closes"))
+    opens = models.TimeField(pgettext_lazy("opening hours", "opens"))
+    closes = models.TimeField(pgettext_lazy("opening hours", "closes"))
 
     class Meta:
         ordering = ["branch", "weekday", "opens"]
@@ -125,8 +126,8 @@ class CalendarException(models.Model):
     )
     date = models.DateField(_("date"))
     closed = models.BooleanField(_("closed all day"), default=True)
-    opens = models.TimeField(_("opens"), null=True, blank=True)
-    closes = models.TimeField(_("closes"), null=True, blank=True)
+    opens = models.TimeField(pgettext_lazy("opening hours", "opens"), null=True, blank=True)
+    closes = models.TimeField(pgettext_lazy("opening hours", "closes"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Network
@@ -49,7 +50,7 @@ class PatronCategory(models.Model):
         default=12,
         help_text=_("How long a new or renewed card stays valid."),
     )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -208,8 +209,8 @@ class Block(models.Model):
                 name="block_ends_after_it_starts",
             )
         ]
-        verbose_name = _("block")
-        verbose_name_plural = _("blocks")
+        verbose_name = pgettext_lazy("borrowing block", "block")
+        verbose_name_plural = pgettext_lazy("borrowing block", "blocks")
 
     def __str__(self) -> str:
         return self.reason

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
+from bibliohub.accounts import access
 from bibliohub.history import Actor, Kind
 from bibliohub.history import selectors as history_selectors
 from bibliohub.history.services import changed_fields, forget_patron, record
@@ -225,10 +226,13 @@ def update_details(
 
     Returns the patron; the DETAILS_CHANGED entry names the fields that changed, not their
     values, as those describe the person. Nothing changed, nothing recorded.
-    Raises InvalidPatronData naming each bad field (a guardian of another network, not yet
+    Raises NotPermitted (accounts.access) when the home branch changes and `actor` may not
+    act for the patron's current one (`access.require_patron_home_branch_change`), and
+    InvalidPatronData naming each bad field (a guardian of another network, not yet
     confirmed, or the patron themselves).
     """
     patron = Patron.objects.select_for_update().select_related("category").get(pk=patron.pk)
+    access.require_patron_home_branch_change(actor, patron, home_branch)
     if guardian is not None and guardian.pk == patron.pk:
         raise InvalidPatronData({"guardian": [_("A patron cannot be their own guardian.")]})
     new = _new_patron(details, category=category, home_branch=home_branch, guardian=guardian, at=at)
@@ -362,12 +366,15 @@ def erase_patron(patron: Patron, *, branch: Branch, actor: Actor, at: datetime) 
     being the guardian of a child with an active card, and what the apps holding the patron's
     things say (circulation: open loans, unpaid fines).
     Records ERASED with the home branch's code, before the patron is forgotten.
+    Raises NotPermitted (accounts.access) unless `actor` may act for the patron's home branch
+    (`access.require_patron_erasure`), before anything else.
     """
     patron = (
         Patron.objects.select_for_update()
         .select_related("category", "home_branch")
         .get(pk=patron.pk)
     )
+    access.require_patron_erasure(actor, patron)
     if reasons := selectors.erasure_refusals(patron):
         raise ErasureRefused(reasons)
     _record(

@@ -77,7 +77,7 @@ PLANS: tuple[_Plan, ...] = (
                "uk": "Казкова година", "pl": "Godzina bajek"},
         description={
             "en": "Picture books, rhymes and songs for children up to five and their grown-ups.",
-            "uk": "Книжки з картинками, віршики й пісні для дітей до п'яти років і їхніх дорослих.",
+            "uk": "Книжки з картинками, віршики й пісні для дітей до п’яти років і їхніх дорослих.",
             "vi": "Sách tranh, đồng dao và bài hát cho trẻ đến năm tuổi cùng người lớn.",
             "pl": "Książki obrazkowe, wierszyki i piosenki dla dzieci do lat pięciu i ich opiekunów.",
         },

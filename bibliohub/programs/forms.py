@@ -117,7 +117,7 @@ class EntryForm(forms.Form):
 
 class ResultForm(forms.Form):
     result = forms.CharField(label=_("Result"), max_length=200, required=False)
-    rank = forms.IntegerField(label=_("Place"), min_value=1, required=False)
+    rank = forms.IntegerField(label=pgettext_lazy("ranking in a contest", "Place"), min_value=1, required=False)
     published = forms.BooleanField(label=_("Show to the public"), required=False)
 
 

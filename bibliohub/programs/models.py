@@ -52,7 +52,7 @@ class Category(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
     names = models.JSONField(_("name in each language"), default=dict, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -359,7 +359,7 @@ class Submission(models.Model):
     file = models.FileField(_("file"), upload_to="programs/submissions/%Y/", blank=True)
     submitted_at = models.DateTimeField(_("submitted"))
     result = models.CharField(_("result"), max_length=200, blank=True)
-    rank = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(pgettext_lazy("ranking in a contest", "place"), null=True, blank=True)
     result_published = models.BooleanField(_("result shown to the public"), default=False)
     result_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -317,7 +317,7 @@ def policy(request: StaffRequest) -> HttpResponse:
 
 
 def _export_rows(occurrence: Occurrence) -> tuple[list[str], list[list[object]]]:
-    header = [pgettext("person", "Name"), _("Contact"), _("E-mail"), _("Card number"), _("Age band"), _("Status"),
+    header = [pgettext("person", "Name"), pgettext("contact details", "Contact"), _("E-mail"), _("Card number"), _("Age band"), _("Status"),
               _("Registered"), _("Attended")]
     rows: list[list[object]] = []
     for r in selectors.registrations_for(occurrence):

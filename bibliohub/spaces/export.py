@@ -15,7 +15,7 @@ from bibliohub.spaces.models import Booking
 
 def headers() -> list[str]:
     return [
-        _("Branch"), _("Room or equipment"), _("Date"), pgettext("time range", "From"), pgettext("time range", "Until"), _("Minutes"),
+        _("Branch"), _("Room or equipment"), _("Date"), pgettext("time range", "From"), pgettext("time range", "Until"), pgettext("duration", "Minutes"),
         _("Status"), pgettext("room booking", "For"), _("Card number"), _("Contact e-mail"), _("Number of people"),
         _("Purpose"), _("Event occurrence"), _("Booked by"), pgettext("when booked", "Booked"), pgettext("room booking", "Checked in"),
     ]

@@ -106,7 +106,7 @@ class Resource(models.Model):
         help_text=_("Untick for rooms only staff book (offices, the events hall)."),
     )
     is_active = models.BooleanField(_("in use"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
 
     class Meta:
         ordering = ["branch", "kind", "sort_order", "code"]
@@ -290,13 +290,13 @@ class Booking(models.Model):
         related_name="+",
         verbose_name=_("booked by"),
     )
-    created_at = models.DateTimeField(_("booked"))
+    created_at = models.DateTimeField(pgettext_lazy("time of booking", "booked"))
     decided_at = models.DateTimeField(_("approved or declined"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
-    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    returned_at = models.DateTimeField(pgettext_lazy("booking status", "returned"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(pgettext_lazy("remark", "note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["start", "resource"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bibliohub.accounts import access
@@ -113,7 +114,7 @@ def book(request: StaffRequest, pk: int) -> HttpResponse:
             except BookingRefused as refused:
                 refusal = refused
             else:
-                messages.success(request, _("Booked."))
+                messages.success(request, pgettext("room booking", "Booked."))
                 return redirect(f"{_day_url(resource)}&date={start.date():%Y-%m-%d}")
     return render(request, "spaces/staff/book.html", {
         "resource": resource, "form": form, "refusal": refusal,

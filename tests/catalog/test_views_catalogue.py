@@ -276,3 +276,13 @@ def test_marc_upload_without_a_file_shows_the_error(client, cataloguer):
     response = client.post(reverse("staff:catalog:marc_upload"), {"format": "auto"})
     assert response.status_code == 400
     assert "file" in response.context["form"].errors
+
+
+def test_the_record_page_names_languages_in_the_readers_language(client, central_librarian, record):
+    record.languages = ["chi", "eng"]
+    record.save(update_fields=["languages"])
+    client.force_login(central_librarian)
+    response = client.get(reverse("staff:catalog:record", args=[record.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert "<dd>Chinese, English</dd>" in html
+    assert ">chi<" not in html

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation import selectors, services
@@ -461,3 +462,31 @@ def test_lending_a_copy_from_the_hold_shelf_by_override_puts_its_reader_back_in_
     assert hold.status == HoldStatus.WAITING and hold.assigned_item is None
     assert hold.expires_at is None and selectors.queue_position(hold) == 1
     assert checkin(book, at=AT + timedelta(days=3)).hold == hold
+
+
+def test_a_librarian_cannot_mark_another_branchs_copy_damaged_nor_charge_its_borrower(
+    lend, checkin, reader, make_item, riverside, central, librarian, riverside_librarian, manager
+):
+    """The copy belongs to Riverside; the central librarian who lent and took it back may
+    not take it out of circulation and fine its borrower: Riverside's staff (or the
+    network's) decide what happens to Riverside's copies."""
+    copy = make_item(branch=riverside)
+    lend(reader, copy)
+    checkin(copy)
+    with pytest.raises(PermissionDenied) as refused:
+        services.mark_damaged(
+            item=copy, branch=central, actor=librarian, at=AT, amount=Decimal("9")
+        )
+    assert refused.value.codes == ["other_branch"]  # type: ignore[attr-defined]
+    assert refresh(copy).status != ItemStatus.DAMAGED
+    assert not reader.fines.exists() and not events("damaged")
+    # Riverside's librarian and a network manager may.
+    services.mark_damaged(
+        item=copy, branch=riverside, actor=Actor.for_staff(riverside_librarian), at=AT
+    )
+    assert refresh(copy).status == ItemStatus.DAMAGED
+    copy.status = ItemStatus.AVAILABLE
+    copy.save(update_fields=["status"])
+    services.mark_damaged(item=copy, branch=central, actor=Actor.for_staff(manager), at=AT)
+    assert len(events("damaged")) == 2
+

@@ -99,7 +99,7 @@ def test_a_payment_settles_the_oldest_fines_and_prints_a_receipt(
     payment = Payment.objects.get()
     assert response["Location"] == reverse("staff:circulation:receipt", args=[payment.pk])
     receipt = desk.get(response["Location"]).content.decode()
-    assert payment.receipt_number in receipt and "window.print()" in receipt
+    assert payment.receipt_number in receipt and "data-print" in receipt
     first, second = Fine.objects.order_by("pk")
     assert first.settled_at is not None and second.paid == Decimal("1.00")
 

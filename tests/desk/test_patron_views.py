@@ -124,7 +124,7 @@ def test_the_patron_page_shows_when_a_hold_is_no_longer_needed(
         actor=Actor.for_patron(reader), not_needed_after=date(2027, 1, 31),
     )  # fmt: skip
     page = desk.get(reverse("staff:patrons:detail", args=[reader.pk])).content.decode()
-    assert "Not needed after Jan. 31, 2027" in page
+    assert "Not needed after 31 January 2027" in page
 
 
 def test_edit_details_records_which_fields_changed(desk, reader, central):

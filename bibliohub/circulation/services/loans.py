@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bibliohub.accounts import access
 from bibliohub.catalog.models import Item, ItemStatus
 from bibliohub.circulation import rules, selectors
 from bibliohub.circulation.errors import (
@@ -734,9 +735,12 @@ def mark_damaged(
     """Take a damaged item out of circulation (found at a return or on the shelf). With an
     `amount`, its last borrower pays for it (selectors.last_loan): a DAMAGED fine for that
     loan, with `note` saying what happened. Records DAMAGED with the copy's new status.
-    Raises InvalidOperation for an item still on loan (check it in first), and for an amount
-    when no borrower is known (never lent, or the loan was anonymised)."""
+    Raises NotPermitted (accounts.access) when `actor` may not act for the copy's branch (a
+    librarian cannot take another branch's copy out of circulation and charge its borrower),
+    InvalidOperation for an item still on loan (check it in first), and for an amount when
+    no borrower is known (never lent, or the loan was anonymised)."""
     item = Item.objects.select_for_update().get(pk=item.pk)
+    access.require_actor_branch(actor, item.branch_id)
     if item.status == ItemStatus.ON_LOAN:
         raise InvalidOperation(_("Check the item in before marking it damaged."))
     last = selectors.last_loan(item) if amount else None

@@ -6,6 +6,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from bibliohub.dates import day_long
 from bibliohub.programs.models import Event, Format, Occurrence
 
 register = template.Library()
@@ -17,7 +18,7 @@ def when(occurrence: Occurrence) -> str:
     time zone."""
     start = timezone.localtime(occurrence.starts_at)
     end = timezone.localtime(occurrence.ends_at)
-    day = formats.date_format(start, "l, ") + formats.date_format(start, "DATE_FORMAT")
+    day = day_long(start)
     if start.date() == end.date():
         return f"{day}, {start:%H:%M}–{end:%H:%M}"
     return f"{day}, {start:%H:%M} – {formats.date_format(end, 'DATE_FORMAT')}, {end:%H:%M}"

@@ -9,6 +9,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bibliohub.catalog.marc.importer import ImportReport, MarcFileError, import_marc
 from bibliohub.catalog.marc.reader import FORMATS
@@ -69,5 +70,5 @@ class Command(BaseCommand):
             }
         )
         for problem in report.problems:
-            label = _("skipped") if problem.skipped else _("note")
+            label = _("skipped") if problem.skipped else pgettext("import report", "note")
             self.stdout.write(f"{label}: {problem}")

@@ -1,0 +1,36 @@
+/* Behaviour the pages ask for with data attributes, since the Content-Security-Policy lets no
+   script run from an attribute or an inline block:
+   - data-print on a button prints the page;
+   - data-reset-after-request on a form sent by htmx empties it afterwards and puts the cursor
+     back in its barcode field, ready for the next scan;
+   - data-focus-after-request="ID" on a form sent by htmx puts the cursor in that field. */
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    if (event.target instanceof Element && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (!(form instanceof HTMLFormElement)) {
+      return;
+    }
+    if (form.hasAttribute("data-reset-after-request")) {
+      form.reset();
+      var barcode = form.querySelector("[name=barcode]");
+      if (barcode) {
+        barcode.focus();
+      }
+    }
+    var focus = form.getAttribute("data-focus-after-request");
+    if (focus) {
+      var field = document.getElementById(focus);
+      if (field) {
+        field.focus();
+      }
+    }
+  });
+})();
