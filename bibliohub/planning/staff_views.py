@@ -261,6 +261,8 @@ def programme_copy(request: StaffRequest, pk: int) -> HttpResponse:
     user = request.user
     source = permissions.programme_for_view(user, pk)
     scopes = permissions.scopes_for_new(user)
+    if not scopes[0] and not scopes[1].exists():
+        raise PermissionDenied(_("You cannot start a programme."))
     form = forms.CopyForm(request.POST or None, source=source,
                           proposed=programmes.proposed_copy(source), scopes=scopes)
     if request.method == "POST" and form.is_valid():

@@ -29,6 +29,9 @@ from tests.walls.world import Side
 STAFF = frozenset({"administrator", "network_manager", "librarian_a", "librarian_b", "cataloguer"})
 NETWORK = frozenset({"administrator", "network_manager"})
 CATALOGUE = frozenset({"administrator", "network_manager", "cataloguer"})
+# Who plans: the network's planners every programme, a branch librarian her branch's (a
+# cataloguer reads the programmes of the branches she works with and changes none).
+PLANNERS = frozenset({"administrator", "network_manager", "librarian_a", "librarian_b"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ def _staff(args: Callable[[Side], dict[str, Any]] | None = None) -> Wall:
 def _branch(args: Callable[[Side], dict[str, Any]]) -> Wall:
     """Staff who act for the branch of the object."""
     return Wall(STAFF, scoped=True, args=args)
+
+
+def _plan(args: Callable[[Side], dict[str, Any]], data: Callable[[Side], dict[str, Any]] | None = None) -> Wall:
+    """Planners who plan for the branch of the programme."""
+    return Wall(PLANNERS, scoped=True, args=args, data=data)
 
 
 def _pk(name: str, key: str = "pk") -> Callable[[Side], dict[str, Any]]:
@@ -200,6 +208,42 @@ TABLE: dict[str, Wall] = {
     "staff:history:title": _staff(_pk("record", "record_id")),
     "staff:history:branch": _staff(lambda s: {"code": s.branch.code}),
     "staff:history:staff_member": _staff(_pk("librarian", "user_id")),
+    # --- development programmes and SWOT analyses (read by the staff of the branch, changed
+    # by its planners; progress on an action is reported by the staff where it is done)
+    "staff:planning:list": _staff(),
+    "staff:planning:programme_new": Wall(PLANNERS),
+    "staff:planning:programme": _branch(_pk("programme")),
+    "staff:planning:programme_edit": _plan(_pk("programme")),
+    "staff:planning:programme_status": _plan(_pk("programme"), data=lambda s: {"status": "closed"}),
+    "staff:planning:programme_publish": _plan(_pk("programme")),
+    "staff:planning:programme_delete": _plan(_pk("programme")),
+    "staff:planning:programme_copy": _plan(_pk("programme")),
+    "staff:planning:actions_download": _branch(lambda s: {"pk": s.programme.pk, "fmt": "csv"}),
+    "staff:planning:direction_new": _plan(_pk("programme", "programme_pk")),
+    "staff:planning:measure_new": _plan(_pk("programme", "programme_pk")),
+    "staff:planning:direction_edit": _plan(_pk("direction")),
+    "staff:planning:direction_delete": _plan(_pk("direction")),
+    "staff:planning:goal_new": _plan(_pk("direction", "direction_pk")),
+    "staff:planning:goal_edit": _plan(_pk("goal")),
+    "staff:planning:goal_delete": _plan(_pk("goal")),
+    "staff:planning:action_new": _plan(_pk("goal", "goal_pk")),
+    "staff:planning:action": _branch(_pk("action")),
+    "staff:planning:action_edit": _plan(_pk("action")),
+    "staff:planning:action_delete": _plan(_pk("action")),
+    "staff:planning:progress_new": _plan(_pk("action")),
+    "staff:planning:update_public": _plan(_pk("update")),
+    "staff:planning:evidence": _branch(_pk("evidence")),
+    "staff:planning:evidence_remove": _plan(_pk("evidence")),
+    "staff:planning:measure_edit": _plan(_pk("measure")),
+    "staff:planning:measure_delete": _plan(_pk("measure")),
+    "staff:planning:swots": _staff(),
+    "staff:planning:swot_new": Wall(PLANNERS),
+    "staff:planning:swot": _branch(_pk("swot")),
+    "staff:planning:swot_edit": _plan(_pk("swot")),
+    "staff:planning:swot_print": _branch(_pk("swot")),
+    "staff:planning:point_new": _plan(_pk("swot", "swot_pk")),
+    "staff:planning:point_edit": _plan(_pk("point")),
+    "staff:planning:point_delete": _plan(_pk("point")),
 }
 
 # The REST API is public and read-only: it has no staff endpoint. A new API URL must be
