@@ -254,7 +254,7 @@ class CopyForm(Translations, forms.Form):
 class HeadingForm(Translations, forms.Form):
     """A strategic direction or a goal (with the direction it belongs to)."""
 
-    position = forms.IntegerField(label=_("Order"), min_value=0, required=False,
+    position = forms.IntegerField(label=pgettext_lazy("sort order", "Order"), min_value=0, required=False,
                                   help_text=_("Empty: after the others."))
 
     def __init__(self, *args: Any, programme: Programme, obj: Direction | Goal | None = None,
@@ -319,7 +319,7 @@ class ActionForm(Translations, forms.Form):
     indicator_codes = forms.MultipleChoiceField(
         label=_("Indicators it moves"), required=False, widget=forms.CheckboxSelectMultiple,
     )
-    position = forms.IntegerField(label=_("Order"), min_value=0, required=False,
+    position = forms.IntegerField(label=pgettext_lazy("sort order", "Order"), min_value=0, required=False,
                                   help_text=_("Empty: after the others."))
 
     def __init__(self, *args: Any, programme: Programme, goals: QuerySet[Goal],
@@ -397,7 +397,7 @@ class MeasureForm(Translations, forms.Form):
         help_text=_("A percentage for growth or decrease; the level itself for at least or at most."),
     )
     period = forms.ChoiceField(label=_("Per"), choices=MeasurePeriod.choices, initial=MeasurePeriod.YEAR)
-    position = forms.IntegerField(label=_("Order"), min_value=0, required=False)
+    position = forms.IntegerField(label=pgettext_lazy("sort order", "Order"), min_value=0, required=False)
 
     def __init__(self, *args: Any, programme: Programme, goals: QuerySet[Goal], measure: Any = None,
                  **kwargs: Any) -> None:
@@ -529,8 +529,8 @@ class PointForm(Translations, forms.Form):
         help_text=_("e.g. Annual questionnaire 2026, question 4"),
     )
     reference_url = forms.URLField(label=_("Link to the source"), required=False, assume_scheme="https")
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    position = forms.IntegerField(label=_("Order"), min_value=0, required=False)
+    note = forms.CharField(label=pgettext_lazy("remark", "Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    position = forms.IntegerField(label=pgettext_lazy("sort order", "Order"), min_value=0, required=False)
 
     def __init__(self, *args: Any, swot: Any, point: Any = None, quadrant: str | None = None,
                  translate: bool = True, **kwargs: Any) -> None:

@@ -157,7 +157,7 @@ class Direction(_Texts, models.Model):
     """A strategic direction (a priority) of a programme."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="directions")
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
     title = models.CharField(_("title"), max_length=300)
     titles = models.JSONField(_("title in other languages"), default=dict, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -178,7 +178,7 @@ class Direction(_Texts, models.Model):
 
 class Goal(_Texts, models.Model):
     direction = models.ForeignKey(Direction, on_delete=models.CASCADE, related_name="goals")
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
     title = models.CharField(_("title"), max_length=300)
     titles = models.JSONField(_("title in other languages"), default=dict, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -240,7 +240,7 @@ class Action(_Texts, models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="actions")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
     title = models.CharField(_("what will be done"), max_length=500)
     titles = models.JSONField(_("what will be done, in other languages"), default=dict, blank=True)
     description = models.TextField(_("details"), blank=True)
@@ -349,7 +349,7 @@ class Measure(_Texts, models.Model):
         Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="measures",
         verbose_name=pgettext_lazy("plan", "goal"),
     )
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
     label = models.CharField(_("as the plan words it"), max_length=300)
     labels = models.JSONField(_("wording in other languages"), default=dict, blank=True)
     indicator_codes = models.JSONField(_("indicators"), default=list)
@@ -507,7 +507,7 @@ class SwotPoint(_Texts, models.Model):
 
     swot = models.ForeignKey(Swot, on_delete=models.CASCADE, related_name="points")
     quadrant = models.CharField(_("part"), max_length=15, choices=Quadrant.choices)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
     statement = models.CharField(_("point"), max_length=500)
     statements = models.JSONField(_("point in other languages"), default=dict, blank=True)
     indicator_code = models.CharField(_("indicator"), max_length=60, blank=True)
@@ -516,7 +516,7 @@ class SwotPoint(_Texts, models.Model):
         help_text=_("e.g. Annual questionnaire 2026, question 4"),
     )
     reference_url = models.URLField(_("link to the source"), max_length=500, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(pgettext_lazy("remark", "note"), blank=True)
 
     class Meta:
         ordering = ["quadrant", "position", "pk"]
