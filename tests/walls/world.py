@@ -55,13 +55,15 @@ KYIV = ZoneInfo("Europe/Kyiv")
 AT = datetime(2026, 12, 1, 10, 0, tzinfo=KYIV)
 
 # The roles the matrix tries, and the branches each acts for ("A", "B"). A cataloguer with no
-# branch listed on her account works with the copies (and desks) of every branch.
+# branch listed on her account works with the copies (and desks) of every branch. The
+# monitoring group is not staff: it reads programmes and SWOT analyses and nothing else.
 ROLES = (
     "administrator",
     "network_manager",
     "librarian_a",
     "librarian_b",
     "cataloguer",
+    "monitor",
     "no_role",
     "anonymous",
 )
@@ -71,6 +73,8 @@ ACTS_FOR = {
     "librarian_a": {"A"},
     "librarian_b": {"B"},
     "cataloguer": {"A", "B"},
+    # The monitoring group, with no branch listed: reads the programmes of every branch.
+    "monitor": {"A", "B"},
     "no_role": set(),
     "anonymous": set(),
 }
@@ -121,6 +125,7 @@ def build() -> World:
         "librarian_a": _user("olena", Role.BRANCH_LIBRARIAN, [a]),
         "librarian_b": _user("minh", Role.BRANCH_LIBRARIAN, [b]),
         "cataloguer": _user("cataloguer", Role.CATALOGUER),
+        "monitor": _user("monitor", Role.MONITORING),
         "no_role": _user("visitor", ""),
     }
     CirculationRule.objects.create(loan_period=21, renewals_allowed=2)
