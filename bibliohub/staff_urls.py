@@ -19,4 +19,5 @@ urlpatterns = [
     path("daybook/", include("bibliohub.daybook.urls")),
     path("mail/", include("bibliohub.mail.staff_urls")),
     path("accounts/", include("bibliohub.accounts.staff_urls")),
+    path("plans/", include("bibliohub.planning.staff_urls")),
 ]
