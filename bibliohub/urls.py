@@ -18,5 +18,6 @@ urlpatterns = [
     path("events/", include("bibliohub.programs.urls")),
     path("community/", include("bibliohub.community.urls")),
     path("feedback/", include("bibliohub.listening.urls")),
+    path("plans/", include("bibliohub.planning.urls")),
     path("", include("bibliohub.web.urls")),
 ]
