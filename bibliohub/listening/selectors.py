@@ -65,7 +65,7 @@ def assignable(item: Feedback) -> QuerySet[User]:
     network_wide = Q(role__in=[Role.ADMINISTRATOR, Role.NETWORK_MANAGER]) | Q(is_superuser=True)
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(branches=item.branch, role=Role.BRANCH_LIBRARIAN) | network_wide)
+        .filter((Q(branches=item.branch) & ~Q(role__in=["", Role.MONITORING])) | network_wide)
         .distinct()
         .order_by("last_name", "first_name", "username")
     )

@@ -134,3 +134,14 @@ def test_the_list_downloads_without_texts_or_contacts(client, central, riverside
     assert "reader@example.org" not in content and "heating" not in content
     xlsx = client.get(reverse("staff:listening:list"), {"format": "xlsx", "kind": "complaint"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_only_staff_of_the_branch_can_be_assigned(central, central_librarian, riverside_librarian):
+    from bibliohub.accounts.models import Role, User
+    from bibliohub.listening import selectors
+
+    monitor = User.objects.create_user(username="monitor", role=Role.MONITORING)
+    monitor.branches.set([central])
+    choices = set(selectors.assignable(submit(central)))
+    assert central_librarian in choices
+    assert riverside_librarian not in choices and monitor not in choices
