@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.libraries.models import Branch, Network
 
@@ -166,7 +167,7 @@ class Feedback(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answer_sent_at = models.DateTimeField(_("answer sent"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("ended", "closed"), null=True, blank=True)
     reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     publish = models.BooleanField(_("published in “You said, we did”"), default=False)
     public_summary = models.TextField(_("public summary"), blank=True)
