@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.urls import reverse
 from django.test import TestCase
+from django.urls import reverse
 
 from bibliohub.circulation import notices, selectors, services
 from bibliohub.circulation.errors import InvalidOperation

@@ -172,7 +172,9 @@ def test_an_unreachable_mail_server_keeps_the_notice_waiting_in_the_outbox(
     assert message.to == "anna@example.org" and "Lalka" in message.body
     assert "Traceback" not in caplog.text
     # The next run queues it no second time.
-    assert _run("--at", (timezone.now() + timedelta(seconds=1)).isoformat())["notices"]["queued"] == 0
+    assert (
+        _run("--at", (timezone.now() + timedelta(seconds=1)).isoformat())["notices"]["queued"] == 0
+    )
     assert Message.objects.count() == 1
 
 
