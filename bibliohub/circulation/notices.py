@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -302,50 +303,62 @@ def context_for(notice: Notice) -> dict[str, Any]:
 
 def queue_notices(*, at: datetime, actor: Actor) -> NoticeReport:
     """Write every notice due at `at` and not yet logged to the e-mail outbox, each in its
-    patron's language. For each notice, one transaction writes its NoticeLog rows (one per
-    loan or hold it is about; "sent" there means handed to the outbox), the NOTICE_SENT
-    history entry (the kind of notice and how many loans or holds; never the address) and
-    the outbox message, which the mail worker sends after the commit (docs/mail.md). So a
-    notice is never logged without its message nor queued without its log, and a rerun (or
-    a second run at the same time) queues nothing twice: a key already logged rolls the
-    notice back. Returns the counts per kind of the notices queued."""
+    patron's language. For each notice, one transaction (a savepoint within a commit of up
+    to `_NOTICES_PER_COMMIT` notices) writes its NoticeLog rows (one per loan or hold it is
+    about; "sent" there means handed to the outbox), the NOTICE_SENT history entry (the kind
+    of notice and how many loans or holds; never the address) and the outbox message, which
+    the mail worker sends after the commit (docs/mail.md). So a notice is never logged
+    without its message nor queued without its log, and a rerun (or a second run at the
+    same time) queues nothing twice: a key already logged rolls that notice back. Returns
+    the counts per kind of the notices queued."""
     report = NoticeReport()
-    for notice in pending_notices(at=at):
-        try:
-            with transaction.atomic():
-                NoticeLog.objects.bulk_create(
-                    [
-                        NoticeLog(
-                            patron=notice.patron,
-                            kind=notice.kind,
-                            key=key,
-                            email=notice.to,
-                            sent_at=at,
-                        )
-                        for key in notice.keys
-                    ]
-                )
-                history.record(
-                    NOTICE_SENT,
-                    at=at,
-                    actor=actor,
-                    patron=notice.patron,
-                    detail={"notice": notice.kind, "about": len(notice.keys)},
-                )
-                mail.queue(
-                    notice.template,
-                    context_for(notice),
-                    to=notice.to,
-                    language=notice.patron.language,
-                    at=at,
-                    actor=actor,
-                    branch=notice.patron.home_branch,
-                    patron=notice.patron,
-                )
-        except IntegrityError:
-            # Logged by another run since this one looked: that run queued it.
-            logger.info("notice %s to patron %s: already queued", notice.kind, notice.patron.pk)
-            report.skipped += 1
-            continue
-        report.queued[notice.kind] += 1
+    pending = iter(pending_notices(at=at))
+    while batch := list(islice(pending, _NOTICES_PER_COMMIT)):
+        with transaction.atomic():
+            for notice in batch:
+                if _queue_one(notice, at=at, actor=actor):
+                    report.queued[notice.kind] += 1
+                else:
+                    report.skipped += 1
     return report
+
+
+# A commit per notice would spend most of a large run waiting for the disk; a commit per
+# few dozen keeps each lock on the database short.
+_NOTICES_PER_COMMIT = 50
+
+
+def _queue_one(notice: Notice, *, at: datetime, actor: Actor) -> bool:
+    """Log, record and queue `notice` in one savepoint; False if another run logged it."""
+    try:
+        with transaction.atomic():
+            NoticeLog.objects.bulk_create(
+                [
+                    NoticeLog(
+                        patron=notice.patron, kind=notice.kind, key=key, email=notice.to, sent_at=at
+                    )
+                    for key in notice.keys
+                ]
+            )
+            history.record(
+                NOTICE_SENT,
+                at=at,
+                actor=actor,
+                patron=notice.patron,
+                detail={"notice": notice.kind, "about": len(notice.keys)},
+            )
+            mail.queue(
+                notice.template,
+                context_for(notice),
+                to=notice.to,
+                language=notice.patron.language,
+                at=at,
+                actor=actor,
+                branch=notice.patron.home_branch,
+                patron=notice.patron,
+            )
+    except IntegrityError:
+        # Logged by another run since this one looked: that run queued it.
+        logger.info("notice %s to patron %s: already queued", notice.kind, notice.patron.pk)
+        return False
+    return True
