@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.test import TestCase
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from bibliohub.circulation import notices
@@ -84,3 +85,16 @@ def test_a_notice_another_run_logged_meanwhile_is_not_queued_twice(
     assert Message.objects.count() == 1 and NoticeLog.objects.count() == 1
     assert DBTaskResult.objects.count() == 1
     assert Entry.objects.filter(kind="notice_sent").count() == 1
+
+
+def test_the_notice_log_says_queued_where_staff_read_it(
+    database_queue, reader, make_item, lend, now, client, admin_user
+):
+    lend(reader, make_item("Lalka"), days_ago=19)
+    _queue(now)
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:patrons_noticelog_changelist"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Queued for sending" in page.content.decode()
