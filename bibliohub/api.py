@@ -6,18 +6,23 @@ script: accounts.api_auth); gate counters post their counts with a token of thei
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import register_converter
+from django.urls.converters import PathConverter
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.errors import ValidationError
 
+from bibliohub.api_errors import API, invalid_request
 from bibliohub.catalog.api import router as catalog_router
 from bibliohub.daybook.api import router as daybook_router
 from bibliohub.libraries.hours import calendars_for
 from bibliohub.libraries.models import Branch
 from bibliohub.measures.api import router as measures_router
 
-api = NinjaAPI(
+api = API(
     title="Bibliohub API",
     version="1",
     description=(
@@ -31,6 +36,8 @@ api = NinjaAPI(
 api.add_router("/", catalog_router)
 api.add_router("/", measures_router)
 api.add_router("/", daybook_router)
+# Every 422 in one shape, described in the OpenAPI document (api_errors.InvalidRequest).
+api.add_exception_handler(ValidationError, partial(invalid_request, api=api))
 
 
 class Period(Schema):
@@ -101,13 +108,21 @@ def branches(request: HttpRequest) -> list[BranchOut]:
     return result
 
 
+class _AnyPath(PathConverter):
+    """Any rest of a path, a line break (%0A) in it too: Django's `path` stops there."""
+
+    regex = r"[\s\S]+"
+
+
+register_converter(_AnyPath, "api_rest")
+
 # Added last, so that it only answers paths no router knows: clients of a JSON API get JSON
 # back for a mistyped path, not the OPAC's HTML page.
 fallback = Router()
 
 
 @fallback.api_operation(
-    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], "/{api_rest:rest}", include_in_schema=False
 )
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     return api.create_response(request, {"detail": f"No such endpoint: /api/v1/{rest}"}, status=404)

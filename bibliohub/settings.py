@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "bibliohub.community",
     "bibliohub.daybook",
     "bibliohub.measures",
+    "bibliohub.planning",
 ]
 
 MIDDLEWARE = [

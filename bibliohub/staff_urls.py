@@ -18,4 +18,6 @@ urlpatterns = [
     path("history/", include("bibliohub.web.audit_urls")),
     path("daybook/", include("bibliohub.daybook.urls")),
     path("mail/", include("bibliohub.mail.staff_urls")),
+    path("accounts/", include("bibliohub.accounts.staff_urls")),
+    path("plans/", include("bibliohub.planning.staff_urls")),
 ]

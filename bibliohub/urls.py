@@ -17,5 +17,6 @@ urlpatterns = [
     path("account/", include("bibliohub.portal.urls")),
     path("events/", include("bibliohub.programs.urls")),
     path("community/", include("bibliohub.community.urls")),
+    path("plans/", include("bibliohub.planning.urls")),
     path("", include("bibliohub.web.urls")),
 ]

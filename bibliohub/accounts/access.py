@@ -8,6 +8,7 @@ staff, not what the apps above it hold."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
@@ -33,7 +34,13 @@ class Patron(Protocol):
 
 
 def is_staff_user(user: object) -> bool:
-    return isinstance(user, User) and user.is_active and (user.is_superuser or bool(user.role))
+    """A member of staff: an active account with a staff role. The monitoring group's role
+    is not one: every staff screen refuses it (see `is_monitor`)."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and (user.is_superuser or (bool(user.role) and user.role != Role.MONITORING))
+    )
 
 
 def branches_for(user: User) -> QuerySet[Branch]:
@@ -126,6 +133,151 @@ def can_manage_figures(user: User) -> bool:
 def require_figure_manager(user: User) -> None:
     if not can_manage_figures(user):
         raise PermissionDenied(_("Only network managers can change this."))
+
+
+def can_manage_staff(user: User) -> bool:
+    """Administrators and network managers create staff accounts, give them roles and
+    branches, deactivate them and reset their passwords, from the staff screens."""
+    return user.is_network_wide
+
+
+def assignable_roles(user: User) -> list[Role]:
+    """The roles `user` may give. A network manager may not make an administrator: the
+    administrators' accounts, and the superusers', are theirs alone to manage."""
+    if not can_manage_staff(user):
+        return []
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return list(Role)
+    return [Role.NETWORK_MANAGER, Role.BRANCH_LIBRARIAN, Role.CATALOGUER]
+
+
+def may_manage_account(user: User, account: User) -> bool:
+    """Whether `user` may change `account` (its details, role, branches, password, whether
+    it is active)."""
+    if not can_manage_staff(user):
+        return False
+    if account.is_superuser and not user.is_superuser:
+        return False
+    return account.role in assignable_roles(user)
+
+
+def staff_account_for_edit(user: User, account_id: int) -> User:
+    """The staff account `account_id`, for `user` to manage; PermissionDenied otherwise."""
+    if not can_manage_staff(user):
+        raise PermissionDenied(_("Only administrators and network managers manage staff accounts."))
+    account = get_object_or_404(User, pk=account_id)
+    if not may_manage_account(user, account):
+        raise PermissionDenied(_("Only an administrator can change this account."))
+    return account
+
+
+# --- Development programmes, SWOT analyses and the monitoring group -------------------------
+# These rules take branch ids, not the planning app's objects: planning sits above accounts
+# and fetches its objects with them (planning.permissions).
+
+
+def is_monitor(user: object) -> bool:
+    """A member of the monitoring group: signed in, not staff. Reads programmes (never a
+    draft), their indicators and summaries, and never personal data; writes nothing."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and not user.is_superuser
+        and user.role == Role.MONITORING
+    )
+
+
+def can_view_plans(user: object) -> bool:
+    """Whether `user` may open the programme and SWOT screens at all: staff and the
+    monitoring group."""
+    return is_staff_user(user) or is_monitor(user)
+
+
+def plans_network_wide(user: User) -> bool:
+    """Who plans for the whole network: administrators, network managers (the director)
+    and the methodologist."""
+    return is_staff_user(user) and (user.is_network_wide or user.role == Role.METHODOLOGIST)
+
+
+def plan_branch_ids(user: User) -> set[int] | None:
+    """The branches whose own programmes and SWOT analyses `user` reads (the network's are
+    read by everyone who reads plans); None for every branch. Staff read those of the
+    branches they work for; a member of the monitoring group those of the branches listed
+    on the account, or every branch when none are."""
+    if plans_network_wide(user):
+        return None
+    if is_monitor(user):
+        listed = set(user.branches.values_list("pk", flat=True))
+        return listed or None
+    return set(branches_for(user).values_list("pk", flat=True))
+
+
+def can_view_programme(user: object, *, branch_id: int | None, draft: bool = False) -> bool:
+    """Whether `user` may read a programme (or a SWOT analysis) of the branch `branch_id`
+    (None: the network's). Drafts are for staff only."""
+    if not can_view_plans(user):
+        return False
+    assert isinstance(user, User)
+    if draft and not is_staff_user(user):
+        return False
+    if branch_id is None:
+        return True
+    ids = plan_branch_ids(user)
+    return ids is None or branch_id in ids
+
+
+def can_edit_programme(user: object, *, branch_id: int | None) -> bool:
+    """Whether `user` may change a programme (or a SWOT analysis) of the branch `branch_id`
+    (None: the network's): the network's planners every one; a branch librarian those of
+    her branches."""
+    if not is_staff_user(user):
+        return False
+    assert isinstance(user, User)
+    if plans_network_wide(user):
+        return True
+    if branch_id is None or user.role != Role.BRANCH_LIBRARIAN:
+        return False
+    return can_act_on_branch(user, branch_id)
+
+
+def can_report_progress(
+    user: object,
+    *,
+    programme_branch_id: int | None,
+    action_branch_ids: Collection[int],
+    all_branches: bool,
+    owner_id: int | None,
+) -> bool:
+    """Whether `user` may record progress on an action: whoever may edit its programme, the
+    action's owner, and the staff of a branch where the action is carried out (every branch
+    when it concerns all of them): in a network programme each branch reports its part."""
+    if can_edit_programme(user, branch_id=programme_branch_id):
+        return True
+    if not is_staff_user(user):
+        return False
+    assert isinstance(user, User)
+    if owner_id is not None and owner_id == user.pk:
+        return True
+    if user.role != Role.BRANCH_LIBRARIAN:
+        return False
+    mine = set(user.branches.values_list("pk", flat=True))
+    return bool(mine) and (all_branches or bool(mine & set(action_branch_ids)))
+
+
+def can_create_programmes(user: object) -> bool:
+    """Whether `user` may start a programme or a SWOT analysis for some scope."""
+    if not is_staff_user(user):
+        return False
+    assert isinstance(user, User)
+    return plans_network_wide(user) or (
+        user.role == Role.BRANCH_LIBRARIAN and user.branches.exists()
+    )
+
+
+def can_see_personal_data(user: object) -> bool:
+    """Whether the plan screens may show `user` who did what (an action's owner, who wrote
+    an update) and unpublished photos: staff only, never the monitoring group."""
+    return is_staff_user(user)
 
 
 # --- Walls that services hold, whoever calls them --------------------------------------------

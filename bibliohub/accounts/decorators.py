@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
-from bibliohub.accounts.access import is_staff_user
+from bibliohub.accounts.access import can_view_plans, is_staff_user
 from bibliohub.accounts.models import User
 
 View = Callable[..., HttpResponseBase]
@@ -39,6 +39,20 @@ def staff_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if not is_staff_user(request.user):
             raise PermissionDenied(_("These pages are for library staff."))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def plan_reader_required(view: View) -> View:
+    """For the screens of programmes and SWOT analyses that the monitoring group reads too:
+    staff and members of the monitoring group pass; anonymous visitors go to the login page;
+    any other account gets the 403 page. What each may read is checked by the view."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        if not can_view_plans(request.user):
+            raise PermissionDenied(_("These pages are for library staff and the monitoring group."))
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)

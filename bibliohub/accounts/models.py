@@ -14,12 +14,22 @@ class Role(models.TextChoices):
     NETWORK_MANAGER = "network_manager", _("Network manager")
     BRANCH_LIBRARIAN = "branch_librarian", _("Branch librarian")
     CATALOGUER = "cataloguer", _("Cataloguer")
+    # Runs the development programme, its SWOT and indicators for the whole network; on
+    # other screens she works like a branch librarian of the branches listed (often none).
+    METHODOLOGIST = "methodologist", _("Methodologist")
+    # Not staff: someone of the programme's monitoring group (the city's culture department,
+    # a civic organisation, an active reader) who reads programmes, indicators and summaries
+    # and nothing else. Every staff screen refuses this role.
+    MONITORING = "monitoring", _("Monitoring group (read only)")
 
 
 class User(AbstractUser):
     """A member of staff. Administrators and network managers act on every branch; a branch
     librarian only on the branches listed; a cataloguer edits records everywhere and items of
-    the listed branches (all branches when none are listed)."""
+    the listed branches (all branches when none are listed); a methodologist edits every
+    development programme and SWOT. An account with the monitoring role is not staff: it
+    reads the programmes (of the listed branches and the network's, or all when none are
+    listed) and nothing else."""
 
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.BRANCH_LIBRARIAN)
     branches = models.ManyToManyField(

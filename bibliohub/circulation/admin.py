@@ -54,6 +54,7 @@ class CirculationRuleAdmin(ServiceAdmin):
                     "due_at_end_of_term",
                     "renewals_allowed",
                     "renewal_period",
+                    "renewal_base",
                     "max_loans",
                     "max_loans_of_type",
                 ]

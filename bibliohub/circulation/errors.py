@@ -43,6 +43,10 @@ class RefusalReason(refusals.Reasons):
     # Renewals.
     NOT_ON_LOAN = "not_on_loan", _("This loan has already ended.")
     NO_RENEWALS_LEFT = "no_renewals_left", _("No renewals are left on this loan.")
+    TOO_SOON = (
+        "too_soon",
+        _("It is too soon to renew this item: renewing it now would not move its due date."),
+    )
     HOLD_WAITING = "hold_waiting", _("Another reader is waiting for this item.")
     # Holds.
     HOLDS_NOT_ALLOWED = "holds_not_allowed", _("Holds are not allowed on this item.")
@@ -58,7 +62,8 @@ class RefusalReason(refusals.Reasons):
     def overridable(self) -> bool:
         """Whether staff may lend (or renew, or place the hold) anyway, with a reason. What
         is physically impossible (a copy already lent, a loan already ended, no rule to set a
-        due date) cannot be overridden; policy can."""
+        due date, a renewal that would not move the due date) cannot be overridden; policy
+        can."""
         return self not in NOT_OVERRIDABLE
 
 
@@ -68,6 +73,7 @@ NOT_OVERRIDABLE = frozenset(
         RefusalReason.ITEM_NOT_AVAILABLE,
         RefusalReason.NOT_ON_LOAN,
         RefusalReason.NOT_LOANABLE,
+        RefusalReason.TOO_SOON,
         RefusalReason.ALREADY_HELD,
         RefusalReason.NO_HOLDABLE_COPY,
         RefusalReason.NO_RULE,

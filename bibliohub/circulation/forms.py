@@ -123,6 +123,7 @@ class CirculationRuleForm(forms.ModelForm):
             "loan_unit",
             "renewals_allowed",
             "renewal_period",
+            "renewal_base",
             "max_loans",
             "max_loans_of_type",
             "holds_allowed",

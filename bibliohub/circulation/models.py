@@ -35,6 +35,16 @@ class CalendarMode(models.TextChoices):
     IGNORE = "ignore", _("Ignore the calendar")
 
 
+class RenewalBase(models.TextChoices):
+    """What a renewal's period counts from. From the due date (Koha's RenewalPeriodBase
+    default): renewing early gives the reader the whole renewal period on top of the time
+    left. From the day of the renewal: the period starts again today, so renewing too early
+    would not move the due date, and is refused as too soon."""
+
+    DUE_DATE = "due_date", _("From the due date")
+    RENEWAL_DAY = "renewal_day", _("From the day of the renewal")
+
+
 class FineDays(models.TextChoices):
     """Which days overdue fines count (Koha's finesCalendar, Evergreen's "charge fines on
     closed days"): readers do not expect to be fined for days the library was closed."""
@@ -88,6 +98,18 @@ class CirculationRule(models.Model):
         null=True,
         blank=True,
         help_text=_("In the same unit as the loan period. Empty: the loan period."),
+    )
+    renewal_base = models.CharField(
+        _("renewal counts from"),
+        max_length=11,
+        choices=RenewalBase.choices,
+        default=RenewalBase.DUE_DATE,
+        help_text=_(
+            "From the due date: a renewal adds the renewal period to the current due date "
+            "(to today for an overdue loan), so renewing early costs the reader nothing. From "
+            "the day of the renewal: the renewal period starts on the day the loan is renewed, "
+            "and a renewal that would not move the due date is refused as too soon."
+        ),
     )
     max_loans = models.PositiveIntegerField(
         _("maximum loans"),

@@ -47,6 +47,7 @@ from bibliohub.circulation.models import (
     CirculationRule,
     FineDays,
     LoanUnit,
+    RenewalBase,
     Term,
 )
 from bibliohub.circulation.prepared import PreparedQuery
@@ -115,6 +116,7 @@ class Policy:
     due_at_end_of_term: bool
     fine_days: str
     renew_if_other_copies: bool
+    renewal_base: str = RenewalBase.DUE_DATE
 
     @classmethod
     def from_rule(cls, rule: CirculationRule) -> Policy:
@@ -140,11 +142,18 @@ class Policy:
             due_at_end_of_term=rule.due_at_end_of_term,
             fine_days=rule.fine_days,
             renew_if_other_copies=rule.renew_if_other_copies,
+            renewal_base=rule.renewal_base,
         )
 
     @property
     def is_loanable(self) -> bool:
         return self.loan_period > 0
+
+    @property
+    def renews(self) -> bool:
+        """Whether a renewal under this policy has a period to give (its own, or the loan
+        period's)."""
+        return (self.renewal_period or self.loan_period) > 0
 
     @property
     def is_fine_free(self) -> bool:
@@ -299,6 +308,16 @@ def due_date(
         return _hours_due(policy.calendar_mode, branch_calendar, local_start, period, tz)
     day = _days_due(policy.calendar_mode, branch_calendar, local_start.date(), period)
     return datetime.combine(day, DUE_TIME, tzinfo=tz)
+
+
+def renewal_start(policy: Policy, *, due_at: datetime, at: datetime) -> datetime:
+    """Where the period of a renewal made at `at` of a loan due at `due_at` starts, by the
+    policy's renewal base: the due date (or `at`, for a loan already overdue, so that a
+    renewal never leaves it overdue), or the moment of the renewal. due_date(...,
+    renewal=True) from there gives the new due date."""
+    if policy.renewal_base == RenewalBase.DUE_DATE:
+        return max(due_at, at)
+    return at
 
 
 def _days_due(mode: str, cal: Calendar, start_day: date, days: int) -> date:
@@ -650,19 +669,27 @@ def renewal_refusals(
     renewals: int,
     loan_open: bool,
     hold_waiting: bool,
+    moves_due_date: bool = True,
 ) -> list[RefusalReason]:
     """Every reason to refuse renewing a loan that has been renewed `renewals` times under
     `policy`, the loan's policy: the `patron` refusals first (patron_refusals under the
     patron's policy at the lending branch, with an overdue count that leaves out the loan
     being renewed: renewing an overdue item is how a reader sets it right, but other overdue
-    items still block), then the loan's."""
+    items still block), then the loan's. `moves_due_date`: whether the new due date
+    (due_date from renewal_start) would be later than the present one; a renewal that would
+    not move it is too soon, since it would use up a renewal and give nothing."""
     reasons = list(patron)
     if not loan_open:
         reasons.append(RefusalReason.NOT_ON_LOAN)
     if policy is None:
         reasons.append(RefusalReason.NO_RULE)
-    elif renewals >= policy.renewals_allowed:
-        reasons.append(RefusalReason.NO_RENEWALS_LEFT)
+    elif not policy.renews:
+        reasons.append(RefusalReason.NOT_LOANABLE)
+    else:
+        if renewals >= policy.renewals_allowed:
+            reasons.append(RefusalReason.NO_RENEWALS_LEFT)
+        if loan_open and not moves_due_date:
+            reasons.append(RefusalReason.TOO_SOON)
     if hold_waiting:
         reasons.append(RefusalReason.HOLD_WAITING)
     return _unique(reasons)

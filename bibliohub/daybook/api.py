@@ -53,6 +53,10 @@ class ReadingOut(Schema):
     )
 
 
+class Unauthorized(Schema):
+    detail: str = Field(description='"Unauthorized": no token, or not a working counter\'s.')
+
+
 class GateCountsOut(Schema):
     counter: str
     branch: str
@@ -62,7 +66,7 @@ class GateCountsOut(Schema):
 @router.post(
     "/daybook/gate-counts",
     auth=CounterToken(),
-    response=GateCountsOut,
+    response={200: GateCountsOut, 401: Unauthorized},
     summary="A gate counter reports the people it counted",
 )
 def gate_counts(request: HttpRequest, payload: GateCountsIn) -> GateCountsOut:

@@ -427,6 +427,9 @@ def _history(
     give_back(lend("oksana", central, days(44)), central, days(30))
     # Sarah returned a book a week late: an overdue fine she has not paid yet.
     give_back(lend("sarah", north, days(40)), north, days(12))
+    # Lan, the first patron printed, may borrow and has two books in time to renew.
+    lend("lan", central, days(9))
+    lend("lan", central, days(6))
     # Oksana's book is due back in two days: the morning's notices remind her.
     lend("oksana", central, days(19))
     # Emily's books are overdue (lent for three weeks a month ago), and Thu Hà waits for one.
@@ -497,8 +500,13 @@ def _flags(patron: Patron, *, at: datetime, today: date) -> list[str]:
     loans = Loan.objects.filter(patron=patron, returned_at__isnull=True)
     if loans.filter(due_at__lt=at).exists():
         flags.append("overdue")
-    elif loans.exists():
-        flags.append("on_loan")
+    if not flags:
+        flags.append("can_borrow")
+    if "overdue" not in flags and loans.exists():
+        # Loans in time and not wanted by another reader: the portal and the desk renew them.
+        waited_for = Hold.objects.filter(record=OuterRef("item__record"), status__in=ACTIVE_HOLD_STATUSES)
+        renewable = loans.filter(renewals=0).exclude(Exists(waited_for)).exists()
+        flags.append("renewable" if renewable and "can_borrow" in flags else "on_loan")
     if Hold.objects.filter(patron=patron, status=HoldStatus.READY).exists():
         flags.append("hold_ready")
     if patron.reading_history:
@@ -507,7 +515,7 @@ def _flags(patron: Patron, *, at: datetime, today: date) -> list[str]:
         flags.append("has_guardian")
     if patron.school_class:
         flags.append("school_class")
-    return flags or ["can_borrow"]
+    return flags
 
 
 def _about(patron: Patron, flags: list[str]) -> str:
@@ -517,6 +525,7 @@ def _about(patron: Patron, flags: list[str]) -> str:
         "card_expired": _("card expired"),
         "overdue": _("has overdue loans"),
         "on_loan": _("has loans"),
+        "renewable": _("has loans to renew"),
         "hold_ready": _("a hold is ready on the hold shelf"),
         "reading_history": _("keeps a reading history"),
         "has_guardian": _("a child with a guardian"),

@@ -41,6 +41,7 @@ from bibliohub.libraries.services import (
     save_network,
     set_weekly_hours,
 )
+from bibliohub.planning.demo import load_demo_plans
 from bibliohub.programs.demo import load_demo_programmes
 from bibliohub.spaces.demo import load_demo_spaces
 
@@ -138,6 +139,10 @@ LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("riverside", "demo-riverside", Role.BRANCH_LIBRARIAN, ("riverside",), "Grace", "Walker", "en"),
     DemoLogin("school", "demo-school", Role.BRANCH_LIBRARIAN, ("school",), "Wei", "Li", "zh-hans"),
     DemoLogin("cataloguer", "demo-cataloguer", Role.CATALOGUER, (), "Taras", "Melnyk", "uk"),
+    DemoLogin("methodologist", "demo-methodologist", Role.METHODOLOGIST, (), "Nadiia", "Shevchuk", "uk"),
+    # A member of the programme's monitoring group from the city's culture department: reads
+    # the programmes, their indicators and summaries, nothing else.
+    DemoLogin("monitor", "demo-monitor", Role.MONITORING, (), "Oksana", "Hrytsenko", "uk"),
 )
 
 
@@ -169,7 +174,8 @@ def load_demo(
     added for their next occurrence after `at` unless that day already has an exception.
     Patrons, rules, the self-check terminal and a circulation history follow (loans need the
     catalogue), then rooms, programmes and community partners: rooms before programmes, which
-    book them for their events.
+    book them for their events; last the development programmes and the SWOT analysis, whose
+    actions name partners.
     Raises ValueError for a negative record count.
     """
     if records < 0:
@@ -192,6 +198,7 @@ def load_demo(
     report.added += load_demo_spaces(report.network, at=at)
     report.added += load_demo_programmes(report.network, at=at)
     report.added += load_demo_community(report.network, at=at)
+    report.added += load_demo_plans(report.network, at=at)
     return report
 
 

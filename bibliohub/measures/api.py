@@ -126,11 +126,13 @@ class BreakdownOut(Schema):
 
 
 class PeriodQuery(Schema):
-    year: int = Field(description="Calendar year.")
+    year: int = Field(ge=1900, le=2200, description="Calendar year.")
     branch: str | None = Field(None, description="Branch code; the whole network if left out.")
-    quarter: int | None = Field(None, description="1 to 4, for a quarter of the year.")
-    month: int | None = Field(None, description="1 to 12, for a month of the year.")
-    term: int | None = Field(None, description="A school term's id, for that term.")
+    quarter: int | None = Field(None, ge=1, le=4, description="1 to 4, for a quarter of the year.")
+    month: int | None = Field(None, ge=1, le=12, description="1 to 12, for a month of the year.")
+    term: int | None = Field(
+        None, description="A school term's id, for that term (404 when there is no such term)."
+    )
 
 
 def _user(request: HttpRequest) -> User:
@@ -158,6 +160,8 @@ def _scope(request: HttpRequest, query: PeriodQuery) -> tuple[Network, Branch | 
             year=query.year, quarter=query.quarter, month=query.month, term=query.term,
             network=network,
         )
+    except selectors.TermUnknown as unknown:
+        raise HttpError(404, str(unknown)) from None
     except selectors.PeriodUnknown as unknown:
         raise HttpError(400, str(unknown)) from None
     if not indicators.has_data(period, network.pk):
@@ -167,7 +171,7 @@ def _scope(request: HttpRequest, query: PeriodQuery) -> tuple[Network, Branch | 
 
 @router.get(
     "/indicators",
-    response={200: IndicatorsOut, 400: Error, 403: Error, 404: Error},
+    response={200: IndicatorsOut, 400: Error, 401: Error, 403: Error, 404: Error},
     summary="Every indicator of a period, for a branch or the whole network",
 )
 def indicator_list(request: HttpRequest, query: Query[PeriodQuery]) -> Any:
@@ -186,7 +190,7 @@ def indicator_list(request: HttpRequest, query: Query[PeriodQuery]) -> Any:
 
 @router.get(
     "/indicators/definitions",
-    response=list[DefinitionOut],
+    response={200: list[DefinitionOut], 401: Error},
     summary="What every indicator is: definition, numerator, denominator, unit, standard",
 )
 def definitions(request: HttpRequest) -> Any:
@@ -206,7 +210,7 @@ class BreakdownQuery(PeriodQuery):
 
 @router.get(
     "/indicators/{code}/breakdown",
-    response={200: BreakdownOut, 400: Error, 403: Error, 404: Error},
+    response={200: BreakdownOut, 400: Error, 401: Error, 403: Error, 404: Error},
     summary="One indicator broken down by a dimension (language of the material, age group…)",
 )
 def indicator_breakdown(request: HttpRequest, code: str, query: Query[BreakdownQuery]) -> Any:

@@ -23,6 +23,10 @@ class PeriodUnknown(ValueError):
     network)."""
 
 
+class TermUnknown(PeriodUnknown):
+    """A term id that is no term of the network."""
+
+
 def period_for(
     *,
     year: int,
@@ -52,7 +56,7 @@ def period_for(
             found = found.filter(network=network)
         row = found.first()
         if row is None:
-            raise PeriodUnknown(f"no term {term}")
+            raise TermUnknown(f"no term {term}")
         return Period.term(row.starts_on, row.ends_on, row.display_name())
     return Period.year(year)
 

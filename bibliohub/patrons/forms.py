@@ -34,7 +34,7 @@ def show_errors(form: forms.Form, error: InvalidPatronData) -> None:
 
 class PatronSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Name, card number or e-mail"),
+        label=_("Name, class, card number or e-mail"),
         max_length=150,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "autofocus": True}),
     )

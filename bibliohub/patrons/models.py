@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bibliohub import names
 from bibliohub.history import Channel
 from bibliohub.i18n import localised
 from bibliohub.libraries.models import Branch, Network
@@ -155,7 +156,18 @@ class Patron(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.family_name}, {self.given_names}"
+        """The name as said in a sentence or a heading, in the order of its culture."""
+        return names.in_text(self.family_name, self.given_names, language=self.language)
+
+    @property
+    def listed_name(self) -> str:
+        """The name in a list sorted by family name ("Kowalska, Anna", "周子涵")."""
+        return names.in_list(self.family_name, self.given_names, language=self.language)
+
+    @property
+    def greeting_name(self) -> str:
+        """The name a letter or a page greets the patron by."""
+        return names.to_greet(self.family_name, self.given_names, language=self.language)
 
     def card_expired_on(self, day: date) -> bool:
         """Whether the card is no longer valid on `day` (it is valid through its expiry day)."""
@@ -172,6 +184,36 @@ class Patron(models.Model):
     def pin_matches(self, raw_pin: str) -> bool:
         """Whether `raw_pin` is this patron's PIN. False when no PIN is set."""
         return bool(self.pin) and check_password(raw_pin, self.pin)
+
+
+class PatronSearchTerm(models.Model):
+    """One key staff find a patron by (a word of a name, the names written together, the
+    class), folded by the one normaliser: see `patrons.lookup`. Kept by the patron services
+    whenever the names or the class change, and gone with the patron."""
+
+    # The unique constraint's index, (patron, term), serves lookups by patron.
+    patron = models.ForeignKey(
+        Patron, on_delete=models.CASCADE, related_name="search_terms", db_index=False
+    )
+    term = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patron", "term"], name="patron_search_term_once")
+        ]
+        indexes = [
+            # A search is a prefix of a term: a range of this index on SQLite, a LIKE 'x%'
+            # on PostgreSQL, which needs the pattern operator class whatever the collation.
+            # With the patron in it, the index alone answers (no visit to the table).
+            models.Index(
+                fields=["term", "patron"],
+                name="patron_search_term",
+                opclasses=["text_pattern_ops", "int8_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class Block(models.Model):

@@ -4,15 +4,19 @@ patron may borrow is circulation's answer (`circulation.selectors.standing`, and
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import reduce
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.patrons.errors import BlockReason, ErasureRefusal
-from bibliohub.patrons.models import Block, Patron, PatronStatus
+from bibliohub.patrons.lookup import patron_query
+from bibliohub.patrons.models import Block, Patron, PatronSearchTerm, PatronStatus
 
 
 def active_blocks(patron: Patron, *, at: datetime) -> QuerySet[Block]:
@@ -48,6 +52,66 @@ def patron_by_card(card_barcode: str, *, network: Network | int) -> Patron | Non
         .filter(network_id=network_id, card_barcode=card_barcode.strip())
         .first()
     )
+
+
+# A search that finds more patrons than this finds only this many: staff type more of the
+# name, and no page pays for sorting the whole network by name.
+MAX_FOUND = 1000
+
+
+def find_patrons(text: str, *, network: Network | int) -> QuerySet[Patron]:
+    """The patrons of `network` that `text` finds, as the desk types it: names and a class
+    however they are written (any order, with or without spaces, accents or capitals:
+    "周子涵", "Nguyen thi lan", "Lan Nguyễn", "8 a"), each word typed starting one of the
+    patron's keys, or a card number or an e-mail address (see patrons.lookup). At most
+    MAX_FOUND of them, ordered by name, with category and home branch.
+
+    The keys are looked up first, each word a range of the key index, and the patrons
+    fetched by id: two queries whose cost follows the number of patrons found, not the
+    number registered (a single query lets the planner scan every patron of the network)."""
+    network_id = network if isinstance(network, int) else network.pk
+    query = patron_query(text)
+    if query.is_empty:
+        return Patron.objects.none()
+    found = []
+    if query.words:
+        # The range of the longest word, each further word's patrons among them.
+        first, *others = sorted(query.words, key=lambda forms: -min(map(len, forms)))
+        every_word = _any_starts(first)
+        for alternatives in others:
+            every_word &= Q(
+                patron_id__in=PatronSearchTerm.objects.filter(_any_starts(alternatives)).values(
+                    "patron_id"
+                )
+            )
+        found.append(every_word)
+    if query.whole:
+        found.append(_any_starts(query.whole))
+    ids = list(
+        PatronSearchTerm.objects.filter(reduce(operator.or_, found))
+        .values_list("patron_id", flat=True)
+        .distinct()[:MAX_FOUND]
+    )
+    return (
+        Patron.objects.filter(network_id=network_id, pk__in=ids)
+        .select_related("category", "home_branch")
+        .order_by("family_name", "given_names", "pk")
+    )
+
+
+def _any_starts(prefixes: tuple[str, ...]) -> Q:
+    """Terms that start with any of `prefixes`, as a range of the term index."""
+    found = Q()
+    for prefix in prefixes:
+        if connection.vendor == "postgresql":
+            # LIKE 'x%' uses the text_pattern_ops index under any collation; a range would
+            # follow the database's collation, which need not keep prefixes together.
+            found |= Q(term__startswith=prefix)
+        else:
+            # SQLite compares text byte by byte (UTF-8 keeps code point order); its LIKE is
+            # case-insensitive and could not use the index.
+            found |= Q(term__gte=prefix, term__lt=prefix + "\U0010ffff")
+    return found
 
 
 def pending_registrations(*, branches: QuerySet[Branch] | None = None) -> QuerySet[Patron]:

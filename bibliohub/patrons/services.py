@@ -47,7 +47,15 @@ from bibliohub.patrons.kinds import (
     REGISTERED,
     SELF_REGISTERED,
 )
-from bibliohub.patrons.models import Block, NoticePolicy, Patron, PatronCategory, PatronStatus
+from bibliohub.patrons.lookup import search_terms
+from bibliohub.patrons.models import (
+    Block,
+    NoticePolicy,
+    Patron,
+    PatronCategory,
+    PatronSearchTerm,
+    PatronStatus,
+)
 
 # Generated card numbers: a leading 2 (the usual first digit of library patron barcodes, so
 # they are not mistaken for item barcodes), twelve random digits and a Luhn check digit that
@@ -666,6 +674,11 @@ def _save_new(patron: Patron) -> None:
         raise InvalidPatronData(
             {"card_barcode": [_("Another patron already has this card number.")]}
         ) from exc
+    _keep_search_terms(patron, new=True)
+
+
+# What the desk's patron search finds a patron by.
+SEARCHED_FIELDS = {"family_name", "given_names", "school_class", "card_barcode", "email"}
 
 
 def _save_existing(patron: Patron, fields: list[str]) -> None:
@@ -676,6 +689,24 @@ def _save_existing(patron: Patron, fields: list[str]) -> None:
         raise InvalidPatronData(
             {"card_barcode": [_("Another patron already has this card number.")]}
         ) from exc
+    if set(fields) & SEARCHED_FIELDS:
+        _keep_search_terms(patron, new=False)
+
+
+def _keep_search_terms(patron: Patron, *, new: bool) -> None:
+    """Write the keys staff find `patron` by (patrons.lookup), replacing the old ones."""
+    terms = search_terms(
+        family_name=patron.family_name,
+        given_names=patron.given_names,
+        school_class=patron.school_class,
+        card=patron.card_barcode,
+        email=patron.email,
+    )
+    if not new:
+        PatronSearchTerm.objects.filter(patron=patron).delete()
+    PatronSearchTerm.objects.bulk_create(
+        PatronSearchTerm(patron=patron, term=term) for term in sorted(terms)
+    )
 
 
 def _record(

@@ -13,7 +13,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -68,8 +67,8 @@ def _patron(request: HttpRequest, patron_id: int) -> Patron:
 
 @desk_required
 def search(request: StaffRequest) -> HttpResponse:
-    """Find patrons by name, card number or e-mail; a card number that matches opens the
-    patron at once."""
+    """Find patrons by name, class, card number or e-mail; a card number that matches opens
+    the patron at once."""
     form = PatronSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
@@ -78,16 +77,7 @@ def search(request: StaffRequest) -> HttpResponse:
         exact = selectors.patron_by_card(text, network=network_id)
         if exact is not None and not request.htmx:
             return redirect("staff:patrons:detail", patron_id=exact.pk)
-        words = text.split()
-        match = Q(card_barcode=text) | Q(email__iexact=text)
-        by_name = Q()
-        for word in words:
-            by_name &= Q(family_name__icontains=word) | Q(given_names__icontains=word)
-        found = (
-            Patron.objects.filter(network_id=network_id)
-            .filter(match | by_name)
-            .select_related("category", "home_branch")
-        )
+        found = selectors.find_patrons(text, network=network_id)
         page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "patrons/_search_results.html" if request.htmx else "patrons/search.html"
     return render(request, template, {"form": form, "page": page})

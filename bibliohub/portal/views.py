@@ -91,6 +91,9 @@ _TO_THE_PATRON = {
     RefusalReason.FINES_OVER_LIMIT: gettext_lazy("You owe more in fines than the limit."),
     RefusalReason.OVERDUE: gettext_lazy("You have overdue items; return them first."),
     RefusalReason.LOAN_LIMIT: gettext_lazy("You have as many loans as you may have."),
+    RefusalReason.TOO_SOON: gettext_lazy(
+        "It is too soon: renewing it today would not give you any more time."
+    ),
     RefusalReason.ALREADY_HELD: gettext_lazy("You already have a hold on this title."),
     RefusalReason.ALREADY_ON_LOAN_TO_PATRON: gettext_lazy("You already have this title on loan."),
 }

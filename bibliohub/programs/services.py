@@ -400,9 +400,9 @@ def register(
         occurrence=occurrence,
         patron=patron,
         registered_by=guardian,
-        attendee_name=(f"{patron.given_names} {patron.family_name}" if patron else attendee.name),
+        attendee_name=(patron.full_name if patron else attendee.name),
         contact_name=(
-            f"{contact.given_names} {contact.family_name}" if contact else attendee.contact_name
+            contact.full_name if contact else attendee.contact_name
         ),
         contact_email=contact.email if contact else attendee.contact_email,
         language=contact.language if contact else attendee.language,

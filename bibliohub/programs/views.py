@@ -125,7 +125,7 @@ def _registration_page(request: HttpRequest, *, event: Event, occurrence: Occurr
     form: PatronRegistrationForm | GuestRegistrationForm
     if patron is not None:
         people = {str(patron.pk): patron, **{str(w.pk): w for w in patron.wards.all()}}
-        choices = [(pk, f"{p.given_names} {p.family_name}") for pk, p in people.items()]
+        choices = [(pk, p.full_name) for pk, p in people.items()]
         form = PatronRegistrationForm(request.POST or None, choices=choices)
     else:
         form = GuestRegistrationForm(request.POST or None, event=event)
@@ -247,7 +247,7 @@ def submit_entry(request: HttpRequest, event_id: int) -> HttpResponse:
     if event.kind == EventKind.PROGRAMME:
         raise Http404(_("This event does not take entries."))
     patron = current_patron(request)
-    initial = {"author_name": f"{patron.given_names} {patron.family_name}", "contact_email": patron.email} if patron else None
+    initial = {"author_name": patron.full_name, "contact_email": patron.email} if patron else None
     form = EntryForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -21,8 +21,8 @@ from bibliohub.catalog.models import AVAILABLE_STATUSES, GONE_STATUSES, Item, Re
 from bibliohub.db import repeated_cursor
 from bibliohub.libraries.models import Branch
 from bibliohub.search.backends import IndexRow, get_backend
-from bibliohub.search.normalize import sort_key, tokens
 from bibliohub.search.query import index_isbn_tokens
+from bibliohub.text import sort_key, tokens
 
 CHUNK = 1000
 

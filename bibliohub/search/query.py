@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from stdnum import isbn as stdnum_isbn
 
-from bibliohub.search.normalize import query_units
 from bibliohub.search.types import Field
+from bibliohub.text import query_units
 
 
 @dataclass(frozen=True)

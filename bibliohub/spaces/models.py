@@ -326,7 +326,7 @@ class Booking(models.Model):
     def holder(self) -> str:
         """Who the booking is for, as staff lists show it."""
         if self.patron is not None:
-            return self.patron.full_name
+            return self.patron.listed_name
         if self.group_name:
             return self.group_name
         if self.occurrence_id:

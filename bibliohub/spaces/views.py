@@ -64,10 +64,13 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(_sign_in_url(request))
     resource = _public(pk)
     rule = rules.rule_for(resource)
-    form = PatronBookingForm(
-        request.POST if request.method == "POST" else {"start": request.GET.get("start", "")},
-        lengths=selectors.lengths(rule),
-    )
+    lengths = selectors.lengths(rule)
+    if request.method == "POST":
+        form = PatronBookingForm(request.POST, lengths=lengths)
+    else:
+        # Unbound, with the slot chosen as its start: a form bound to the slot alone would be
+        # validated as it is shown and greet the reader with "This field is required".
+        form = PatronBookingForm(initial={"start": request.GET.get("start", "")}, lengths=lengths)
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"]
         end = start + timedelta(minutes=form.cleaned_data["minutes"])

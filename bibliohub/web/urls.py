@@ -6,6 +6,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("search/", views.search, name="search"),
     path("new/", views.new_items, name="new"),
     path("record/<int:pk>/", views.record_detail, name="record"),

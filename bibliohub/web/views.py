@@ -13,7 +13,8 @@ from typing import TypeVar
 
 import pymarc
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -73,6 +74,13 @@ class FacetChoice:
 class BranchToday:
     branch: Branch
     today: DayHours
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers, feed readers and bookmarks ask for /favicon.ico whatever the page says: they
+    get the site's icon (the pages link it too)."""
+    return redirect(static("web/favicon.svg"), permanent=True)
 
 
 @require_safe

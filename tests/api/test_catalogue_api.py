@@ -226,7 +226,47 @@ def test_an_unknown_api_path_answers_404_in_json(client, central):
     assert response.json() == {"detail": "No such endpoint: /api/v1/recordz/1"}
 
 
+def test_a_path_with_a_line_break_answers_404_in_json(client, central):
+    response = client.get("/api/v1/records/1%0A2/items")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()["detail"] == "No such endpoint: /api/v1/records/1\n2/items"
+
+
 def test_search_ignores_control_characters_in_hand_made_urls(client, indexed):
     response = client.get("/api/v1/search", {"q": "duong\x00", "language": "vie\x00"})
     assert response.status_code == 200
     assert [h["title"] for h in response.json()["hits"]] == ["Đường Kách Mệnh"]
+
+
+def test_an_invalid_request_says_what_is_wrong_and_where(client, central):
+    response = client.get("/api/v1/search", {"limit": 101, "format": ["book", "scroll"]})
+    assert response.status_code == 422
+    body = response.json()
+    assert {tuple(e["loc"]) for e in body["errors"]} == {
+        ("query", "limit"),
+        ("query", "format", 1),
+    }
+    assert all(e["msg"] and e["type"] for e in body["errors"])
+    assert "query.limit" in body["detail"] and "query.format.1" in body["detail"]
+
+
+def test_a_deep_page_is_refused_with_the_reason(client, central):
+    response = client.get("/api/v1/search", {"page": 22})
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["loc"] == ["query", "page"] and error["type"] == "too_deep"
+    assert client.get("/api/v1/search", {"page": 21}).status_code == 200
+
+
+def test_the_length_of_q_is_bounded_as_sent(client, central):
+    # Control characters are taken out after the bound is checked, as the document says.
+    response = client.get("/api/v1/search", {"q": "a" + "\x1b" * 500})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "q"]
+
+
+def test_an_unknown_marc_format_is_refused_with_the_parameter(client, hong_lou_meng):
+    response = client.get(f"/api/v1/records/{hong_lou_meng.pk}/marc", {"format": "mods"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "format"]

@@ -191,6 +191,61 @@ def test_bad_records_are_skipped_and_counted_and_the_rest_loaded(at, marc_data, 
     assert all(p.file.endswith("bad_records.mrc") for p in skipped)
 
 
+def test_a_marcxml_file_of_records_without_a_collection_loads_every_record(tmp_path, at, marc_data, central):
+    # Seven of YAZ's records, each saved alone with its XML declaration, put one after another.
+    path = tmp_path / "seven.xml"
+    path.write_bytes(b"".join((marc_data / "yaz" / f"xml2marc{n}.xml").read_bytes() for n in range(5, 12)))
+    report = import_marc([path], actor=IMPORTER, at=at)
+    assert (report.read, report.created, report.skipped, report.problems) == (7, 7, 0, [])
+    assert Record.objects.exclude(title="").count() == 7
+
+
+def test_records_without_a_collection_or_a_namespace_load(at, marc_data, central):
+    report = import_marc([marc_data / "bibliohub" / "bare-records.xml"], actor=IMPORTER, at=at)
+    assert (report.read, report.created, report.skipped) == (3, 3, 0)
+    assert set(Record.objects.values_list("title", flat=True)) == {
+        "Польові дослідження з українського сексу", "Księgi Jakubowe", "Cho tôi xin một vé đi tuổi thơ",
+    }
+
+
+def test_a_marcxml_file_broken_after_its_first_record_loads_that_record(at, marc_data, central):
+    report = import_marc([marc_data / "ruby-marc" / "three-records-second-bad.xml"], actor=IMPORTER, at=at)
+    assert (report.read, report.created, report.skipped) == (2, 1, 1)
+    assert report.problems[0].line == 72 and report.problems[0].reason.startswith("The XML is broken here")
+
+
+@pytest.mark.parametrize(
+    ("name", "skipped"),
+    [
+        ("authority-and-holdings.xml", [(2, "bh-auth-1", "z"), (3, "bh-hold-1", "x"), (4, "bh-hold-2", "y")]),
+        ("authority-and-holdings.mrc", [(2, "bh-auth-2", "z"), (3, "bh-hold-3", "u"), (4, "bh-hold-4", "v")]),
+    ],
+)
+def test_authority_and_holdings_records_are_skipped_with_the_reason(at, marc_data, central, name, skipped):
+    report = import_marc([marc_data / "bibliohub" / name], actor=IMPORTER, at=at)
+    assert (report.read, report.created, report.skipped) == (4, 1, 3)
+    assert [(p.position, p.control_number, p.skipped) for p in report.problems] == [
+        (position, control, True) for position, control, _kind in skipped
+    ]
+    authority, *holdings = report.problems
+    assert authority.reason == (
+        "An authority record (leader/06 “z”): the catalogue does not keep authority records yet."
+    )
+    for problem, (_position, _control, kind) in zip(holdings, skipped[1:], strict=True):
+        assert problem.reason.startswith(f"A holdings record (leader/06 “{kind}”): ")
+    assert (problem.line is None) == name.endswith(".mrc")
+    assert Record.objects.get().title in {"Đường Kách Mệnh", "Кобзар"}
+    assert not Record.objects.filter(title="").exists()
+    assert _entries("record_created").count() == 1
+
+
+def test_the_command_says_why_an_authority_record_was_skipped(capsys, marc_data, central):
+    call_command("import_marc", str(marc_data / "bibliohub" / "authority-and-holdings.mrc"))
+    out = capsys.readouterr().out
+    assert "Read 4 records" in out and "3 skipped" in out
+    assert "record 2 (bh-auth-2), byte 203: An authority record (leader/06 “z”)" in out
+
+
 def test_a_killed_import_leaves_whole_batches_and_a_rerun_adds_no_duplicates(tmp_path, at, central, monkeypatch):
     records = [
         make_record(control=f"c{n}", items=[{"a": "central", "p": f"B{n}"}]) for n in range(1, 8)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pymarc import Field, Indicators, Subfield
 
-from bibliohub.catalog.marc import iso2709
+from bibliohub.catalog.marc import iso2709, reader
 from bibliohub.catalog.marc.reader import NotMarcError, Problem, ReadRecord, probe, read_records
 from tests.catalog.conftest import MARC_DATA
 from tests.catalog.marc_builders import make_record
@@ -20,6 +20,9 @@ NOT_MARC = "not MARC"
 # For every file: how many records load and, per skipped record number, how its reason
 # starts. JSON, the .chr/.lst/.txt listings and Index Data's turbomarc XML are not MARC.
 EXPECTED: dict[str, object] = {
+    "bibliohub/authority-and-holdings.mrc": (4, {}),
+    "bibliohub/authority-and-holdings.xml": (4, {}),
+    "bibliohub/bare-records.xml": (3, {}),
     "multilingual_sample.xml": (9, {}),
     "pymarc/1251.dat": (0, {1: 'The text is neither MARC-8', 2: 'The text is neither MARC-8', 3: 'The text is neither MARC-8', 4: 'The text is neither MARC-8', 5: 'The text is neither MARC-8', 6: 'The text is neither MARC-8'}),
     "pymarc/alphatag.dat": (1, {}),
@@ -404,6 +407,71 @@ def test_broken_xml_keeps_the_records_before_the_break():
     assert isinstance(results[0], ReadRecord)
     assert isinstance(results[1], Problem)
     assert results[1].line == 72
+
+
+# Seven of YAZ's MARCXML records, each saved alone with its XML declaration and no
+# <collection>: what a file of records exported one at a time and put together looks like.
+SEVEN = [5, 6, 7, 8, 9, 10, 11]
+
+
+def _seven_records_without_a_collection() -> bytes:
+    return b"".join((MARC_DATA / "yaz" / f"xml2marc{n}.xml").read_bytes() for n in SEVEN)
+
+
+def test_records_without_a_collection_root_are_each_read():
+    data = _seven_records_without_a_collection()
+    assert probe(io.BytesIO(data)) == "marcxml"
+    results = list(read_records(io.BytesIO(data), name="seven.xml"))
+    assert all(isinstance(r, ReadRecord) for r in results)
+    assert [r.position for r in results] == list(range(1, 8))
+    assert [r.line for r in results] == [2, 4, 6, 8, 10, 12, 14]  # as in the file
+    alone = [_records(MARC_DATA / "yaz" / f"xml2marc{n}.xml")[0].record for n in SEVEN]
+    assert [_flat(r.record) for r in results] == [_flat(r) for r in alone]
+
+
+def test_records_without_a_collection_or_a_namespace_are_read():
+    records = _records(MARC_DATA / "bibliohub" / "bare-records.xml")
+    assert [r.record["001"].data for r in records] == ["bh-bare-1", "bh-bare-2", "bh-bare-3"]
+    assert records[1].record["245"]["a"] == "Księgi Jakubowe /"
+    assert [r.line for r in records] == [1, 14, 27]
+
+
+def test_records_without_a_collection_read_in_tiny_blocks_are_the_same(monkeypatch):
+    data = _seven_records_without_a_collection()
+    whole = [(r.line, _flat(r.record)) for r in read_records(io.BytesIO(data))]
+    # Blocks of seven bytes after the first 50: declarations and tags are cut in two.
+    monkeypatch.setattr(reader._BareRecords, "block", 7)
+    stream = reader._BareRecords(data[:50], io.BytesIO(data[50:]))
+    pieces = [(r.line, _flat(r.record)) for r in reader._read_marcxml(stream, name="")]
+    assert pieces == whole and len(pieces) == 7
+
+
+def test_records_without_a_collection_keep_the_encoding_their_declaration_gives():
+    record = (
+        '<record><leader>00000nam a2200000 i 4500</leader>'
+        '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">Café crème</subfield>'
+        "</datafield></record>"
+    )
+    data = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        + record.encode("latin-1")
+        + b'\n<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        + record.encode("latin-1")
+    )
+    results = list(read_records(io.BytesIO(data)))
+    assert [r.record["245"]["a"] for r in results] == ["Café crème", "Café crème"]
+
+
+def test_a_collection_broken_further_on_is_still_marcxml():
+    with open(MARC_DATA / "ruby-marc" / "three-records-second-bad.xml", "rb") as f:
+        assert probe(f) == "marcxml"
+
+
+def test_xml_broken_before_its_first_element_is_not_marc():
+    with pytest.raises(NotMarcError, match="the XML cannot be read"):
+        probe(io.BytesIO(b"<?xml version='1.0'?>\n<<record/>"))
+    with pytest.raises(NotMarcError, match="the XML cannot be read"):
+        list(read_records(io.BytesIO(b"<?xml version='1.0'?>\n<<record/>")))
 
 
 def test_the_format_can_be_forced_and_must_then_match():

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bibliohub.circulation import rules
-from bibliohub.circulation.models import CalendarMode, LoanUnit, Term
+from bibliohub.circulation.models import CalendarMode, LoanUnit, RenewalBase, Term
 from bibliohub.libraries.hours import DayHours
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -149,6 +149,31 @@ def test_a_renewal_uses_the_renewal_period_when_there_is_one():
     assert rules.due_date(
         replace(p, renewal_period=None), branch_calendar=CENTRAL, start=TUESDAY, renewal=True
     ) == end_of(date(2026, 12, 22))
+
+
+def test_a_renewal_counts_from_the_due_date_by_default():
+    p = policy(21, IGNORE)
+    due = end_of(date(2026, 12, 22))
+    start = rules.renewal_start(p, due_at=due, at=TUESDAY)
+    assert start == due
+    assert rules.due_date(p, branch_calendar=CENTRAL, start=start, renewal=True) == end_of(
+        date(2027, 1, 12)
+    )
+
+
+def test_an_overdue_renewal_from_the_due_date_counts_from_the_renewal():
+    p = policy(21, IGNORE)
+    due = end_of(date(2026, 11, 20))
+    assert rules.renewal_start(p, due_at=due, at=TUESDAY) == TUESDAY
+
+
+def test_a_rule_can_count_renewals_from_the_day_of_the_renewal():
+    p = policy(21, IGNORE, renewal_base=RenewalBase.RENEWAL_DAY)
+    due = end_of(date(2026, 12, 22))
+    start = rules.renewal_start(p, due_at=due, at=TUESDAY)
+    assert start == TUESDAY
+    # Renewed on the day it was lent, the loan would be due when it already is.
+    assert rules.due_date(p, branch_calendar=CENTRAL, start=start, renewal=True) == due
 
 
 def test_a_policy_that_does_not_lend_has_no_due_date():

@@ -25,3 +25,21 @@ def test_existing_rules_fine_only_open_days_and_renew_past_holds_after_the_migra
     assert migrated.fine_days == "open_days" and migrated.renew_if_other_copies is True
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_rules_renew_from_the_due_date_after_the_migration():
+    before = [("circulation", "0010_move_events_to_history")]
+    after = [("circulation", "0011_rule_renewal_base")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_rule = executor.loader.project_state(before).apps.get_model(
+        "circulation", "CirculationRule"
+    )
+    rule = old_rule.objects.create(loan_period=21, renewals_allowed=2)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new_rule = executor.loader.project_state(after).apps.get_model("circulation", "CirculationRule")
+    assert new_rule.objects.get(pk=rule.pk).renewal_base == "due_date"
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

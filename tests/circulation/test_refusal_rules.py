@@ -233,6 +233,23 @@ def test_an_ended_loan_does_not_renew():
     assert renewal(loan_open=False) == [R.NOT_ON_LOAN]
 
 
+def test_a_renewal_that_would_not_move_the_due_date_is_too_soon():
+    assert renewal(moves_due_date=False) == [R.TOO_SOON]
+    assert renewal(moves_due_date=False, renewals=2) == [R.NO_RENEWALS_LEFT, R.TOO_SOON]
+    assert not R.TOO_SOON.overridable
+
+
+def test_an_ended_loan_is_not_too_soon_but_ended():
+    assert renewal(loan_open=False, moves_due_date=False) == [R.NOT_ON_LOAN]
+
+
+def test_a_policy_that_gives_no_period_does_not_renew():
+    assert renewal(policy=replace(POLICY, loan_period=0, renewal_period=None)) == [
+        R.NOT_LOANABLE
+    ]
+    assert renewal(policy=replace(POLICY, loan_period=0, renewal_period=7)) == []
+
+
 def test_renewal_refusals_include_the_patron_blocks():
     state = rules.PatronState(blocks=(BlockReason.MANUAL_BLOCK,), overdue_loans=1)
     assert renewal(state=state) == [R.PATRON_BLOCKED_MANUAL, R.OVERDUE]

@@ -17,3 +17,9 @@ AT = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Kyiv"))
 def _clock_from_at():
     with time_machine.travel(AT, tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """The demo's plans attach a photo to a progress update: keep it out of var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -83,7 +83,7 @@ def test_json_names_the_terminal_the_demo_patrons_and_items_to_try():
         assert Patron.objects.get(card_barcode=row["card_number"]).pin_matches(DEMO_PIN)
     flags = {flag for row in patrons for flag in row["flags"]}
     assert {"can_borrow", "blocked", "overdue", "hold_ready", "card_expired"} <= flags
-    assert patrons[0]["flags"] == ["can_borrow"]
+    assert patrons[0]["flags"] == ["can_borrow", "renewable"]
 
     items = data["items"]
     # Two books and a DVD when the catalogue has one to spare (a small one may not).
@@ -100,6 +100,18 @@ def test_json_names_the_terminal_the_demo_patrons_and_items_to_try():
     assert on_hold.status == ItemStatus.ON_HOLD_SHELF
     hold = Hold.objects.get(assigned_item=on_hold, status=HoldStatus.READY)
     assert hold.patron.card_barcode == items["on_hold"]["held_for"] != patrons[0]["card_number"]
+
+
+@pytest.mark.django_db
+def test_the_patron_who_can_borrow_renews_a_loan_and_its_due_date_moves():
+    first = _demo_json()["patrons"][0]
+    reader = Patron.objects.get(card_barcode=first["card_number"])
+    loans = list(Loan.objects.filter(patron=reader, returned_at__isnull=True))
+    assert len(loans) == 2 and all(loan.due_at > timezone.now() for loan in loans)
+    renewed = circulation.renew(
+        loan=loans[0], branch=loans[0].branch, actor=Actor.for_patron(reader), at=timezone.now()
+    )
+    assert renewed.due_at > loans[0].due_at and renewed.renewals == 1
 
 
 @pytest.mark.django_db

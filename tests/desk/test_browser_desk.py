@@ -43,7 +43,7 @@ def test_a_librarian_lends_two_items_by_keyboard_only(
         expect(page.locator("#id_card")).to_be_focused()
         page.keyboard.type("P0001")
         page.keyboard.press("Enter")
-        expect(page.locator("h1")).to_have_text("Lend to Kovalenko, Test")
+        expect(page.locator("h1")).to_have_text("Lend to Test Kovalenko")
         expect(page.locator("#id_barcode")).to_be_focused()
 
         results = page.locator("#results > li")

@@ -215,7 +215,7 @@ def test_checkin_says_where_each_item_goes(
     assert fine.amount > 0
     assert f"Overdue fine charged: {fine.amount}." in html
     html = return_item(desk, wanted.barcode).content.decode()
-    assert "Put on the hold shelf for Tran, Test (P0002)." in html
+    assert "Put on the hold shelf for Test Tran (P0002)." in html
     html = return_item(desk, travelling.barcode).content.decode()
     assert "Send home to Riverside Branch." in html
     html = return_item(desk, "NOPE").content.decode()
@@ -231,7 +231,7 @@ def test_an_item_returned_at_the_desk_can_be_marked_damaged_and_charged(desk, re
     lend(reader, book)
     return_item(desk, book.barcode)
     url = reverse("staff:circulation:item_damaged", args=[book.pk])
-    assert "Last borrower: Kovalenko, Test." in desk.get(url).content.decode()
+    assert "Last borrower: Test Kovalenko." in desk.get(url).content.decode()
     response = desk.post(url, {"note": "Water damage", "amount": "12.50"})
     assert response.status_code == 302
     book.refresh_from_db()

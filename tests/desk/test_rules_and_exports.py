@@ -27,6 +27,7 @@ def _rule_form(**values):
         "grace_days": "0",
         "calendar_mode": "next_open_day",
         "fine_days": "open_days",
+        "renewal_base": "due_date",
         "holds_allowed": "on",
     }
     data.update(values)
@@ -76,6 +77,24 @@ def test_a_network_manager_adds_and_edits_rules(client, manager, default_rule, c
     )
 
 
+def test_a_network_manager_chooses_what_renewals_count_from_and_the_rules_say_so(
+    client, manager, default_rule
+):
+    client.force_login(manager)
+    form = client.get(reverse("staff:circulation:rule_edit", args=[default_rule.pk]))
+    html = form.content.decode()
+    assert 'name="renewal_base"' in html
+    assert "From the due date" in html and "From the day of the renewal" in html
+    client.post(
+        reverse("staff:circulation:rule_edit", args=[default_rule.pk]),
+        _rule_form(renewal_base="renewal_day"),
+    )
+    default_rule.refresh_from_db()
+    assert default_rule.renewal_base == "renewal_day"
+    page = client.get(reverse("staff:circulation:rules")).content.decode()
+    assert "From the day of the renewal" in page
+
+
 def test_a_network_manager_adds_a_school_term_and_bad_dates_are_refused(client, manager, central):
     client.force_login(manager)
     client.post(reverse("staff:circulation:choose_desk"), {"branch": central.pk})
@@ -114,6 +133,7 @@ def test_which_rule_applies_answers_with_the_rule_the_reasons_and_the_due_date(
     assert "it is set for this branch and this item type, any patron category" in html
     assert f"rule {default_rule.pk}, less specific, not used" in html
     assert "2026-12-15 23:59" in html  # lent now (Tuesday 1 December), due in 14 days
+    assert "Renewal counts from" in html and "From the due date" in html
 
 
 def test_which_rule_applies_names_an_unknown_card_and_barcode(desk, reader):

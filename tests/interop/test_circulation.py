@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bibliohub.catalog.models import ItemStatus
 from bibliohub.circulation import services
-from bibliohub.circulation.models import CirculationRule, Hold, HoldStatus, Loan
+from bibliohub.circulation.models import CirculationRule, Hold, HoldStatus, Loan, RenewalBase
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
 from bibliohub.interop.sip2 import codec
@@ -120,6 +120,22 @@ def test_a_copy_lent_to_someone_else_is_refused(
     refused = ask(kiosk, kiosk.sip_checkout_request("I0002"))
     assert refused.ok == "0"
     assert "This item is already on loan." in refused.screen_message
+
+
+def test_a_renewal_too_soon_is_refused_with_the_reason_on_screen(
+    kiosk, reader, items, default_rule
+):
+    default_rule.renewal_base = RenewalBase.RENEWAL_DAY
+    default_rule.save()
+    kiosk.patron = "P1001"
+    assert ask(kiosk, kiosk.sip_checkout_request("I0001")).ok == "1"
+    refused = ask(kiosk, kiosk.sip_renew_request("I0001"))
+    assert (refused.ok, refused.renewal_ok) == ("0", "N")
+    assert refused.screen_message == (
+        "It is too soon to renew this item: renewing it now would not move its due date.",
+    )
+    assert Loan.objects.get().renewals == 0
+    assert Entry.objects.get(kind="renewal_refused").reasons == ["too_soon"]
 
 
 def test_checking_out_what_you_already_have_renews_it_when_the_kiosk_allows(kiosk, reader, items):

@@ -168,7 +168,7 @@ def test_the_data_export_holds_everything_about_the_patron_as_json(
     assert person["home_branch"]["code"] == "central"
     assert person["card_expires_on"] == "2027-09-01"
     assert person["reading_history"] is True
-    assert data["children"] == [{"card_number": "P0002", "name": "Kovalenko, Taras"}]
+    assert data["children"] == [{"card_number": "P0002", "name": "Taras Kovalenko"}]
     assert data["blocks"][0]["reason"] == "Lost card"
     assert [(h["domain"], h["what"], h["branch"]) for h in data["history"]] == [
         ("patrons", "registered", "central"),
@@ -181,7 +181,7 @@ def test_the_data_export_holds_everything_about_the_patron_as_json(
 
 def test_a_child_export_names_the_guardian(child):
     data = services.export_patron_data(child, actor=Actor.for_patron(child), at=AT)
-    assert data["guardian"] == {"card_number": "P0001", "name": "Kovalenko, Oksana"}
+    assert data["guardian"] == {"card_number": "P0001", "name": "Oksana Kovalenko"}
 
 
 def test_erasing_a_patron_removes_them_and_keeps_anonymous_statistics(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bibliohub.circulation import services
-from bibliohub.circulation.models import Hold, HoldStatus
+from bibliohub.circulation.models import Hold, HoldStatus, RenewalBase
 from bibliohub.history import Actor, Channel
 from bibliohub.history.models import Entry
 
@@ -71,6 +71,22 @@ def test_a_refused_renewal_says_why(signed_in, reader, other_reader, make_item, 
     assert loan.renewals == 0
     assert "was not renewed" in _messages(response)
     assert "Another reader is waiting for this item." in _messages(response)
+
+
+def test_renewing_too_soon_is_refused_in_the_readers_words(
+    signed_in, reader, make_item, lend, default_rule
+):
+    default_rule.renewal_base = RenewalBase.RENEWAL_DAY
+    default_rule.save()
+    loan = lend(reader, make_item("Lalka"), days_ago=0)
+    old_due = loan.due_at
+    response = signed_in.post(reverse("portal:renew", args=[loan.pk]), follow=True)
+    loan.refresh_from_db()
+    assert (loan.renewals, loan.due_at) == (0, old_due)
+    assert _messages(response) == (
+        "“Lalka” was not renewed: "
+        "It is too soon: renewing it today would not give you any more time."
+    )
 
 
 def test_renew_all_renews_what_it_can_and_lists_the_refusals(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bibliohub.search.normalize import normalize, query_units, sort_key, tokens
+from bibliohub.text import normalize, query_units, sort_key, tokens
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_every_combining_mark_lies_in_a_plane_the_word_pattern_covers():
     import sys
     import unicodedata
 
-    from bibliohub.search.normalize import _MARK_PLANES
+    from bibliohub.text import _MARK_PLANES
 
     planes = {cp >> 16 for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)).startswith("M")}
     assert planes <= {plane >> 16 for plane in _MARK_PLANES}

@@ -58,6 +58,8 @@ def test_a_vietnamese_reader_books_a_study_room(live_server, running_clock, seco
         slot = page.locator("tbody tr", has_text="10:00–10:30")
         slot.get_by_role("link").click()
         expect(page).to_have_url(re.compile(r"/book/\?start="))
+        # Nothing is sent yet, so nothing is wrong yet.
+        expect(page.locator("main .errorlist")).to_have_count(0)
         assert _serious_violations(page) == []
         page.select_option("select[name=minutes]", "60")
         page.locator("main form button[type=submit]").click()

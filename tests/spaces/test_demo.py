@@ -19,3 +19,11 @@ def test_demo_spaces_load_once_with_rules_and_group_bookings(network, central, r
     assert any(a.startswith("booking ") for a in added)
     assert load_demo_spaces(network, at=AT) == []
     assert Booking.objects.count() == 4
+
+
+def test_each_demo_group_is_named_in_its_own_language(network, central, riverside, admin_user):
+    load_demo_spaces(network, at=AT)
+    names = dict(Booking.objects.values_list("language", "group_name"))
+    assert names["uk"] == "Група підтримки українських родин"
+    assert names["pl"] == "Korepetycje z matematyki dla licealistów"
+    assert names["vi"].startswith("Câu lạc bộ")

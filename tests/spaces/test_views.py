@@ -63,6 +63,16 @@ def test_a_signed_in_patron_books_a_free_slot(client, study_room, reader, sign_i
     assert "Study room 1" in client.get(reverse("spaces:mine")).content.decode()
 
 
+def test_the_booking_form_shows_no_errors_before_it_is_sent(client, study_room, reader, sign_in_patron):
+    sign_in_patron(reader)
+    response = client.get(reverse("spaces:book", args=[study_room.pk]), {"start": local(1, 10).isoformat()})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required." not in page and "errorlist" not in page
+    # The slot chosen is still what the form sends.
+    assert f'value="{local(1, 10).isoformat()}"' in page
+
+
 def test_a_refused_booking_shows_the_reasons(client, study_room, reader, second_reader, sign_in_patron):
     services.book(resource=study_room, start=local(1, 10), end=local(1, 11), patron=second_reader, actor=Actor.for_patron(second_reader), at=AT)
     sign_in_patron(reader)

@@ -27,9 +27,13 @@ def test_a_cataloguer_is_offered_new_records_and_marc_upload(client, cataloguer,
     assert reverse("staff:libraries:branch", args=["riverside"]) in html
 
 
-def test_a_manager_is_pointed_to_the_administration(client, manager):
+def test_a_manager_is_pointed_to_the_staff_accounts_and_not_to_an_administration_that_refuses_her(
+    client, manager
+):
     client.force_login(manager)
-    assert reverse("admin:index") in client.get(reverse("staff:home")).content.decode()
+    html = client.get(reverse("staff:home")).content.decode()
+    assert reverse("staff:accounts:list") in html and reverse("admin:index") not in html
+    assert client.get(reverse("admin:index")).status_code == 302  # the administration's login
 
 
 def test_every_staff_screen_answers_a_logged_in_librarian(client, central_librarian, central):

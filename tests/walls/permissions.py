@@ -29,6 +29,11 @@ from tests.walls.world import Side
 STAFF = frozenset({"administrator", "network_manager", "librarian_a", "librarian_b", "cataloguer"})
 NETWORK = frozenset({"administrator", "network_manager"})
 CATALOGUE = frozenset({"administrator", "network_manager", "cataloguer"})
+# Who plans: the network's planners every programme, a branch librarian her branch's (a
+# cataloguer reads the programmes of the branches she works with and changes none).
+PLANNERS = frozenset({"administrator", "network_manager", "librarian_a", "librarian_b"})
+# Who reads programmes and SWOT analyses: staff and the monitoring group.
+PLAN_READERS = STAFF | {"monitor"}
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,23 @@ def _branch(args: Callable[[Side], dict[str, Any]]) -> Wall:
     return Wall(STAFF, scoped=True, args=args)
 
 
+def _plan(args: Callable[[Side], dict[str, Any]], data: Callable[[Side], dict[str, Any]] | None = None) -> Wall:
+    """Planners who plan for the branch of the programme."""
+    return Wall(PLANNERS, scoped=True, args=args, data=data)
+
+
+def _read(args: Callable[[Side], dict[str, Any]] | None = None) -> Wall:
+    """Staff of the branch and the monitoring group (without a draft or personal data)."""
+    return Wall(PLAN_READERS, scoped=args is not None, args=args)
+
+
 def _pk(name: str, key: str = "pk") -> Callable[[Side], dict[str, Any]]:
     return lambda s: {key: getattr(s, name).pk}
 
 
 TABLE: dict[str, Wall] = {
-    "staff:home": _staff(),
+    # The monitoring group is sent on to the programmes, the only pages of its role.
+    "staff:home": Wall(STAFF | {"monitor"}),
     # --- the catalogue
     "staff:catalog:search": _staff(),
     "staff:catalog:record_create": Wall(CATALOGUE),
@@ -208,6 +224,52 @@ TABLE: dict[str, Wall] = {
     "staff:mail:outbox": Wall(NETWORK),
     "staff:mail:message": Wall(NETWORK, args=_pk("message")),
     "staff:mail:resend": Wall(NETWORK, args=_pk("message")),
+    # --- staff accounts (a manager neither makes nor changes an administrator:
+    # tests/accounts/test_staff_account_screens.py)
+    "staff:accounts:list": Wall(NETWORK),
+    "staff:accounts:create": Wall(NETWORK),
+    "staff:accounts:edit": Wall(NETWORK, args=_pk("librarian", "account_id")),
+    "staff:accounts:password": Wall(NETWORK, args=_pk("librarian", "account_id")),
+    "staff:accounts:set_active": Wall(
+        NETWORK, args=_pk("librarian", "account_id"), data=lambda s: {"active": "1"}
+    ),
+    # --- development programmes and SWOT analyses (read by the staff of the branch, changed
+    # by its planners; progress on an action is reported by the staff where it is done)
+    "staff:planning:list": _read(),
+    "staff:planning:programme_new": Wall(PLANNERS),
+    "staff:planning:programme": _read(_pk("programme")),
+    "staff:planning:programme_edit": _plan(_pk("programme")),
+    "staff:planning:programme_status": _plan(_pk("programme"), data=lambda s: {"status": "closed"}),
+    "staff:planning:programme_publish": _plan(_pk("programme")),
+    "staff:planning:programme_delete": _plan(_pk("programme")),
+    "staff:planning:programme_copy": _plan(_pk("programme")),
+    "staff:planning:actions_download": _read(lambda s: {"pk": s.programme.pk, "fmt": "csv"}),
+    "staff:planning:direction_new": _plan(_pk("programme", "programme_pk")),
+    "staff:planning:measure_new": _plan(_pk("programme", "programme_pk")),
+    "staff:planning:direction_edit": _plan(_pk("direction")),
+    "staff:planning:direction_delete": _plan(_pk("direction")),
+    "staff:planning:goal_new": _plan(_pk("direction", "direction_pk")),
+    "staff:planning:goal_edit": _plan(_pk("goal")),
+    "staff:planning:goal_delete": _plan(_pk("goal")),
+    "staff:planning:action_new": _plan(_pk("goal", "goal_pk")),
+    "staff:planning:action": _read(_pk("action")),
+    "staff:planning:action_edit": _plan(_pk("action")),
+    "staff:planning:action_delete": _plan(_pk("action")),
+    "staff:planning:progress_new": _plan(_pk("action")),
+    "staff:planning:update_public": _plan(_pk("update")),
+    # The update is for staff only: the monitoring group gets the files of public ones.
+    "staff:planning:evidence": _branch(_pk("evidence")),
+    "staff:planning:evidence_remove": _plan(_pk("evidence")),
+    "staff:planning:measure_edit": _plan(_pk("measure")),
+    "staff:planning:measure_delete": _plan(_pk("measure")),
+    "staff:planning:swots": _read(),
+    "staff:planning:swot_new": Wall(PLANNERS),
+    "staff:planning:swot": _read(_pk("swot")),
+    "staff:planning:swot_edit": _plan(_pk("swot")),
+    "staff:planning:swot_print": _read(_pk("swot")),
+    "staff:planning:point_new": _plan(_pk("swot", "swot_pk")),
+    "staff:planning:point_edit": _plan(_pk("point")),
+    "staff:planning:point_delete": _plan(_pk("point")),
 }
 
 # The REST API is public and read-only: it has no staff endpoint. A new API URL must be

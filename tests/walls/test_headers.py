@@ -54,6 +54,9 @@ ARGUMENTS: dict[str, Callable[[Side], dict[str, Any]]] = {
         "token": s.registration.token,
         "occurrence_id": s.occurrence.pk,
     },
+    "plans:programme": lambda s: {"pk": s.programme.pk},
+    # The update is for staff only: a 404, with the site's policy (a file served has its own).
+    "plans:evidence": lambda s: {"pk": s.programme.pk, "evidence_pk": s.evidence.pk},
     "api:record": lambda s: {"record_id": s.record.pk},
     "api:items": lambda s: {"record_id": s.record.pk},
     "api:marc": lambda s: {"record_id": s.record.pk},

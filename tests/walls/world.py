@@ -1,8 +1,10 @@
 """One small network for the permission matrix: two branches, A (the central library) and B
 (Riverside), and of everything a staff URL names one of each branch — a copy, a patron, a
 loan, a fine, a payment, a refund, a block, a rule, a term, a closure, a room and its
-booking, an event with a date, a registration and a contest entry, and the community's
-partners, volunteers, shifts, hours, referrals, links, mentors and requests — plus a member
+booking, an event with a date, a registration and a contest entry, the community's
+partners, volunteers, shifts, hours, referrals, links, mentors and requests, and the branch's
+development programme (in force and published, with a direction, a goal, an action, an
+indicator, a staff-only update with a photo) and SWOT analysis with a point — plus a member
 of staff per role. Built with the models directly: it is only something to point URLs at."""
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from bibliohub.community.models import (
 from bibliohub.libraries.models import Branch, CalendarException, Network, OpeningPeriod
 from bibliohub.mail.models import Message, State
 from bibliohub.patrons.models import AgeBand, Block, Patron, PatronCategory, PatronStatus
+from bibliohub.planning import models as planning
 from bibliohub.programs.models import Event, Format, Occurrence, Registration, Submission
 from bibliohub.spaces.models import Booking, Resource
 
@@ -53,13 +56,15 @@ KYIV = ZoneInfo("Europe/Kyiv")
 AT = datetime(2026, 12, 1, 10, 0, tzinfo=KYIV)
 
 # The roles the matrix tries, and the branches each acts for ("A", "B"). A cataloguer with no
-# branch listed on her account works with the copies (and desks) of every branch.
+# branch listed on her account works with the copies (and desks) of every branch. The
+# monitoring group is not staff: it reads programmes and SWOT analyses and nothing else.
 ROLES = (
     "administrator",
     "network_manager",
     "librarian_a",
     "librarian_b",
     "cataloguer",
+    "monitor",
     "no_role",
     "anonymous",
 )
@@ -69,6 +74,8 @@ ACTS_FOR = {
     "librarian_a": {"A"},
     "librarian_b": {"B"},
     "cataloguer": {"A", "B"},
+    # The monitoring group, with no branch listed: reads the programmes of every branch.
+    "monitor": {"A", "B"},
     "no_role": set(),
     "anonymous": set(),
 }
@@ -119,6 +126,7 @@ def build() -> World:
         "librarian_a": _user("olena", Role.BRANCH_LIBRARIAN, [a]),
         "librarian_b": _user("minh", Role.BRANCH_LIBRARIAN, [b]),
         "cataloguer": _user("cataloguer", Role.CATALOGUER),
+        "monitor": _user("monitor", Role.MONITORING),
         "no_role": _user("visitor", ""),
     }
     CirculationRule.objects.create(loan_period=21, renewals_allowed=2)
@@ -348,4 +356,39 @@ def _side(
         message="Help me start",
         created_at=AT,
     )
+    _plans(o, branch, network)
     return side
+
+
+def _plans(o: dict[str, Any], branch: Branch, network: Network) -> None:
+    o["programme"] = programme = planning.Programme.objects.create(
+        network=network, branch=branch, language="en", title=f"Plan of {branch.name}",
+        starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
+        status=planning.ProgrammeStatus.ADOPTED, is_published=True, published_at=AT,
+        created_at=AT, updated_at=AT,
+    )
+    o["direction"] = planning.Direction.objects.create(programme=programme, title="Reading")
+    o["goal"] = planning.Goal.objects.create(direction=o["direction"], title="More readers")
+    o["action"] = action = planning.Action.objects.create(
+        programme=programme, goal=o["goal"], title="A reading club", coordinator=branch,
+        starts_on=date(2026, 2, 1), due_on=date(2026, 12, 20), updated_at=AT,
+    )
+    action.branches.set([branch])
+    o["measure"] = planning.Measure.objects.create(
+        programme=programme, label="More loans", indicator_codes=["loans"],
+        trend=planning.Trend.INCREASE,
+    )
+    o["update"] = update = planning.ProgressUpdate.objects.create(
+        action=action, on=date(2026, 11, 30), branch=branch,
+        status=planning.ActionStatus.ON_TRACK, language="en", created_at=AT,
+    )
+    o["evidence"] = planning.Evidence.objects.create(
+        update=update, kind=planning.EvidenceKind.PHOTO, content_type="image/png", size=8,
+        file=ContentFile(b"\x89PNG\r\n\x1a\n", name="photo.png"), original_name="photo.png",
+    )
+    o["swot"] = swot = planning.Swot.objects.create(
+        network=network, branch=branch, year=2026, language="en", created_at=AT, updated_at=AT
+    )
+    o["point"] = planning.SwotPoint.objects.create(
+        swot=swot, quadrant=planning.Quadrant.STRENGTH, statement="Long opening hours"
+    )

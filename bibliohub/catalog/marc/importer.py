@@ -488,6 +488,33 @@ def _prepare(
     return pending, notes
 
 
+# Leader/06 of the MARC 21 records that describe no title: authority records, and the four
+# kinds of holdings records (single-part, multipart, serial, unknown).
+AUTHORITY = frozenset("z")
+HOLDINGS = frozenset("uvxy")
+
+
+def not_bibliographic(read: ReadRecord, file: str) -> Problem | None:
+    """A Problem that skips `read` when its leader says it is an authority or holdings
+    record: the catalogue keeps neither (yet), and loading one as a title would add a
+    record without a title. None for a bibliographic record."""
+    kind = str(read.record.leader)[6:7]
+    if kind in AUTHORITY:
+        reason = _("An authority record (leader/06 “%(type)s”): the catalogue does not keep authority records yet.")
+    elif kind in HOLDINGS:
+        reason = _(
+            "A holdings record (leader/06 “%(type)s”): the catalogue does not keep holdings "
+            "records; copies are read from 952 fields of the bibliographic records."
+        )
+    else:
+        return None
+    control = read.record.get_fields("001")
+    return Problem(
+        file=file, position=read.position, reason=reason % {"type": kind}, offset=read.offset,
+        line=read.line, control_number=(control[0].data or "").strip() if control else "",
+    )
+
+
 _record_values = operator.itemgetter(*_RECORD_COLUMNS)
 
 
@@ -534,6 +561,9 @@ def _parse(sources: list[Source], *, options: _ReadOptions, batch_size: int) -> 
                     read += 1
                     if isinstance(item, Problem):
                         problems.append(item)
+                        continue
+                    if kept_out := not_bibliographic(item, name):
+                        problems.append(kept_out)
                         continue
                     prepared, notes = _prepare(item, name, index_text=prepare_text, holdings=options.holdings)
                     pending.append(prepared)

@@ -6,7 +6,9 @@ offset or line, control number when readable) and why; reading goes on with the 
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Literal
@@ -95,15 +97,28 @@ def probe(stream: BinaryIO, *, format: Format = "auto") -> Literal["iso2709", "m
     if format != "auto" and found != format:
         raise NotMarcError(_("This file is not %(format)s.") % {"format": "MARCXML" if format == "marcxml" else "ISO 2709"})
     if found == "marcxml":
-        parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True)
-        try:
-            parser.feed(head)
-            root = next((element for _event, element in parser.read_events()), None)
-        except etree.XMLSyntaxError as exc:
-            raise NotMarcError(_("This is not a MARC file: the XML cannot be read (%(error)s).") % {"error": exc}) from exc
-        if root is not None and not _is_marcxml_root(root.tag):
+        root = _root_tag(head)
+        if root is not None and not _is_marcxml_root(root):
             raise NotMarcError(_("This XML file is not MARCXML."))
     return found
+
+
+def _root_tag(head: bytes) -> str | None:
+    """The tag of the first element of the XML that begins with `head`, None when `head` ends
+    before it. Only what comes before that element must be well-formed: a record broken
+    further on is the reader's to report, and a file of bare <record> elements (one XML
+    declaration each, or none) is MARCXML too. Raises NotMarcError when the XML cannot be
+    read up to the first element."""
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True)
+    error: etree.XMLSyntaxError | None = None
+    try:
+        parser.feed(head)
+    except etree.XMLSyntaxError as exc:
+        error = exc
+    root = next((element.tag for _event, element in parser.read_events()), None)
+    if root is None and error is not None:
+        raise NotMarcError(_("This is not a MARC file: the XML cannot be read (%(error)s).") % {"error": error}) from error
+    return root if isinstance(root, str) else None
 
 
 def read_records(
@@ -122,8 +137,17 @@ def read_records(
     if format == "auto":
         format = sniff(head)
     if format == "marcxml":
+        if _local(_root_tag_or_none(head)) == "record" and b"\x00" not in head[:64]:
+            return _read_marcxml(_BareRecords(head, stream), name=name, schema=schema)
         return _read_marcxml(_Prefixed(head, stream), name=name, schema=schema)
     return _read_iso2709(head, stream, name=name, schema=schema)
+
+
+def _root_tag_or_none(head: bytes) -> str | None:
+    try:
+        return _root_tag(head)
+    except NotMarcError:
+        return None  # the parser itself says so, with the line
 
 
 class _Prefixed:
@@ -141,6 +165,60 @@ class _Prefixed:
             data, self._head = self._head[:size], self._head[size:]
             return data
         return self._stream.read(size)
+
+
+# An XML declaration, with its encoding; other processing instructions (<?xml-stylesheet …?>)
+# are not declarations.
+_DECLARATION = re.compile(rb"<\?xml\s[^>]*\?>")
+_ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+
+
+class _BareRecords:
+    """A file of <record> elements with no <collection> around them (records saved one at a
+    time and put together, each with its XML declaration or none, with or without the MARC
+    namespace) read as the collection it stands for: a <collection> element is put around
+    the records and every XML declaration is taken out, keeping its line breaks so that
+    lines are still those of the file. The first declaration's encoding is kept. Streams, in
+    blocks, like the rest of the reader."""
+
+    block = BLOCK
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        head = head.removeprefix(codecs.BOM_UTF8)
+        first = _DECLARATION.match(head.lstrip())
+        encoding = _ENCODING.search(first.group()) if first else None
+        prologue = b'<?xml version="1.0" encoding="%s"?>' % encoding.group(1) if encoding else b""
+        self._stream = stream
+        self._pending = head  # read, but perhaps ending inside a declaration
+        self._out = prologue + b"<collection>"
+        self._pos = 0
+        self._done = False
+
+    def read(self, size: int = -1) -> bytes:
+        while self._pos >= len(self._out) and not self._done:
+            self._fill()
+        if size < 0:
+            size = len(self._out) - self._pos
+        data = self._out[self._pos : self._pos + size]
+        self._pos += len(data)
+        return data
+
+    def _fill(self) -> None:
+        more = self._stream.read(self.block)
+        data = self._pending + more
+        if not more:
+            self._out, self._pending, self._done = _undeclared(data) + b"</collection>", b"", True
+        else:
+            # Keep back a tag cut in two by the block: it may be a declaration.
+            cut = data.rfind(b"<")
+            if cut < 0 or data.find(b">", cut) >= 0:
+                cut = len(data)
+            self._out, self._pending = _undeclared(data[:cut]), data[cut:]
+        self._pos = 0
+
+
+def _undeclared(data: bytes) -> bytes:
+    return _DECLARATION.sub(lambda m: b"\n" * m.group().count(b"\n"), data)
 
 
 def _read_iso2709(
@@ -310,7 +388,7 @@ def _xml_schema(record: Record, element: etree._Element, schema: SchemaChoice) -
     return unimarc.schema_of(record)
 
 
-def _read_marcxml(stream: _Prefixed, *, name: str, schema: SchemaChoice = "auto") -> Iterator[ReadRecord | Problem]:
+def _read_marcxml(stream: _Prefixed | _BareRecords, *, name: str, schema: SchemaChoice = "auto") -> Iterator[ReadRecord | Problem]:
     position = 0
     checked_root = False
     events = etree.iterparse(

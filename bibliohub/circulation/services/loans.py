@@ -465,13 +465,14 @@ def renew(
     at: datetime,
     override_reason: str | None = None,
 ) -> Loan:
-    """Extend `loan` by its rule's renewal period from `at` (never earlier than it was due)
-    and return it. The rule is that of the branch that lent the item. Records RENEW.
+    """Extend `loan` by its rule's renewal period and return it: from its due date, or from
+    `at`, as the rule's renewal base says (rules.renewal_start). The rule is that of the
+    branch that lent the item. Records RENEW.
 
     Refused with RenewalRefused carrying every reason (the patron's blocks, other overdue
-    items, no renewals left, a reader waiting for the title), recorded as RENEWAL_REFUSED.
-    Staff may override overridable reasons (the loan keeps why); anyone else never
-    (OverrideNotAllowed)."""
+    items, no renewals left, too soon: the due date would not move, a reader waiting for the
+    title), recorded as RENEWAL_REFUSED. Staff may override overridable reasons (the loan
+    keeps why); anyone else never (OverrideNotAllowed)."""
     override = check_override(actor, override_reason)
     refusal: RenewalRefused | None = None
     with transaction.atomic():
@@ -479,6 +480,7 @@ def renew(
         item = loan.item
         material = material_of(loan, item_type_id=loan.item_type_id)
         patron = None
+        renewed_due_at: datetime | None = None
         if loan.patron_id is None:
             reasons = [RefusalReason.NOT_ON_LOAN]
             policy = None
@@ -493,12 +495,20 @@ def renew(
             hold_waiting = _holds_block_renewal(
                 loan, item=item, patron=patron, policy=policy, at=at
             )
+            if policy is not None and policy.renews and loan.returned_at is None:
+                renewed_due_at = rules.load_due_date(
+                    policy,
+                    branch=loan.branch,
+                    start=rules.renewal_start(policy, due_at=loan.due_at, at=at),
+                    renewal=True,
+                )
             reasons = rules.renewal_refusals(
                 policy,
                 patron=rules.patron_refusals(policies.patron, state),
                 renewals=loan.renewals,
                 loan_open=loan.returned_at is None,
                 hold_waiting=hold_waiting,
+                moves_due_date=renewed_due_at is not None and renewed_due_at > loan.due_at,
             )
         facts = _loan_patron_facts(loan, patron)
         if reasons and not can_override(reasons, override):
@@ -519,20 +529,10 @@ def renew(
                 **facts,  # type: ignore[arg-type]
             )
         else:
-            assert policy is not None
-            due_at = rules.due_date(
-                policy,
-                branch_calendar=rules.load_calendar(
-                    policy, branch=loan.branch, start=at, renewal=True
-                ),
-                start=at,
-                renewal=True,
-                terms=rules.load_terms(loan.branch, timezone.localdate(at))
-                if policy.due_at_end_of_term
-                else [],
-                branch=loan.branch,
-            )
-            loan.due_at = max(due_at, loan.due_at)
+            # Not on loan, no rule, nothing to renew for and too soon cannot be overridden:
+            # a renewal that goes through has a later due date.
+            assert renewed_due_at is not None and renewed_due_at > loan.due_at
+            loan.due_at = renewed_due_at
             loan.renewals += 1
             fields = ["due_at", "renewals"]
             if reasons:

@@ -177,7 +177,7 @@ def request_mentoring(
         if reasons:
             raise CommunityRefused(reasons)
     if patron is not None:
-        name = name or f"{patron.given_names} {patron.family_name}"
+        name = name or patron.full_name
         email = email or patron.email
         phone = phone or patron.phone
         language = language or patron.language

@@ -75,7 +75,7 @@ def register_volunteer(
     Raises ValidationError for a missing name or a malformed e-mail, or when the patron is
     already a volunteer."""
     if patron is not None:
-        details.name = details.name or f"{patron.given_names} {patron.family_name}"
+        details.name = details.name or patron.full_name
         details.email = details.email or patron.email
         details.phone = details.phone or patron.phone
         details.language = details.language or patron.language

@@ -1,5 +1,5 @@
 """The full-text index for the database in use: an FTS5 table on SQLite, a tsvector column
-with a GIN index on PostgreSQL. Both hold text already split by bibliohub.search.normalize,
+with a GIN index on PostgreSQL. Both hold text already split by bibliohub.text,
 so neither database's own word rules matter."""
 
 from django.db import migrations

@@ -108,6 +108,11 @@ class Command(BaseCommand):
             where = ", ".join(names.get(code, code) for code in login.branches) or _("all branches")
             self.stdout.write(f"  {login.username:<{width}}  {login.password:<16}  {Role(login.role).label} ({where})")
         self.stdout.write(_("These passwords are public: change them before real use."))
+        self.stdout.write("")
+        self.stdout.write(
+            _("Development programmes: %(address)sstaff/plans/ (the monitoring group signs in as "
+              "monitor); the published ones: %(address)splans/.") % {"address": ADDRESS}
+        )
 
     def _print_circulation(self, network: Network, at: datetime) -> None:
         terminal = terminal_summary()

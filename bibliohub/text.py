@@ -1,6 +1,10 @@
-"""The one text normaliser of search, used when a record is indexed and when a reader types a
-query, for every backend. Both sides must agree token for token, so nothing else in the project
-splits or folds search text.
+"""The one text normaliser, used when a record is indexed and when a reader types a query (for
+every search backend), and when staff look for a patron by name or class. The sides must
+agree token for token, so nothing else in the project splits or folds text to compare it.
+
+It is plain Python with no Django and no app of its own, below every app: the search index
+(`bibliohub.search`) and the patrons' lookup keys (`bibliohub.patrons`, which search depends
+on, so it cannot import search) both use it.
 
 - Unicode NFKC (full-width letters, ligatures), then case folding for every script (ß → ss).
 - Diacritics removed, including letters Unicode does not decompose (đ → d, ł → l, ø → o,
@@ -99,6 +103,18 @@ _ASCII_WORD = re.compile(r"[^\W_]+", re.ASCII)
 
 def _words(folded: str) -> list[str]:
     return (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, in order, apostrophes dropped and CJK runs kept whole (a
+    name such as 周子涵 is one word): for matching short texts like names, where `tokens`
+    would cut a Chinese name into bigrams."""
+    return _words(normalize(text).replace(APOSTROPHE, ""))
+
+
+def has_cjk(text: str) -> bool:
+    """Whether `text` has Han, kana or Hangul in it: scripts written without spaces."""
+    return _HAS_CJK.search(text) is not None
 
 
 def normalize(text: str) -> str:
