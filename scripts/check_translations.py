@@ -31,7 +31,7 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]*\}|%[sd]")
 AMBIGUOUS = frozenset(
     "book booked contact contacts block blocks return returned record order hold holds print "
     "register place change show note present free open closed opens closes fine fines minutes "
-    "left class term".split()
+    "left class term indicator indicators".split()
 )
 UKRAINIAN_APOSTROPHE = re.compile(r"[а-яіїєґА-ЯІЇЄҐ]['ʼ`][а-яіїєґ]")
 

@@ -90,7 +90,7 @@ class DeletedRecord(models.Model):
     it (OAI-PMH) learn of the deletion however long after it they ask. Written only by
     `services.delete_record`; never removed."""
 
-    record_id = models.BigIntegerField(_("record"), primary_key=True)
+    record_id = models.BigIntegerField(pgettext_lazy("catalogue record", "record"), primary_key=True)
     deleted_at = models.DateTimeField(_("deleted"))
 
     class Meta:

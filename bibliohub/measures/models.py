@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibliohub.libraries.models import Branch, Network
 
@@ -20,7 +21,7 @@ class Target(models.Model):
         Branch, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
         verbose_name=_("branch"),
     )
-    code = models.CharField(_("indicator"), max_length=60)
+    code = models.CharField(pgettext_lazy("plan", "indicator"), max_length=60)
     year = models.PositiveSmallIntegerField(_("year"))
     baseline = models.DecimalField(
         _("baseline"), max_digits=20, decimal_places=4, null=True, blank=True,

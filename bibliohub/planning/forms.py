@@ -389,7 +389,7 @@ class MeasureForm(Translations, forms.Form):
         empty_label=_("The whole programme"),
     )
     indicator_codes = forms.MultipleChoiceField(
-        label=_("Indicators"), widget=forms.CheckboxSelectMultiple,
+        label=pgettext_lazy("plan", "Indicators"), widget=forms.CheckboxSelectMultiple,
     )
     trend = forms.ChoiceField(label=_("Expected"), choices=Trend.choices)
     target = forms.DecimalField(
@@ -523,7 +523,7 @@ class SwotForm(Translations, forms.Form):
 
 class PointForm(Translations, forms.Form):
     quadrant = forms.ChoiceField(label=_("Part"), choices=Quadrant.choices)
-    indicator_code = forms.ChoiceField(label=_("Indicator"), required=False)
+    indicator_code = forms.ChoiceField(label=pgettext_lazy("plan", "Indicator"), required=False)
     reference = forms.CharField(
         label=_("Survey result or other source"), max_length=300, required=False,
         help_text=_("e.g. Annual questionnaire 2026, question 4"),

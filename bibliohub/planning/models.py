@@ -352,7 +352,7 @@ class Measure(_Texts, models.Model):
     position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
     label = models.CharField(_("as the plan words it"), max_length=300)
     labels = models.JSONField(_("wording in other languages"), default=dict, blank=True)
-    indicator_codes = models.JSONField(_("indicators"), default=list)
+    indicator_codes = models.JSONField(pgettext_lazy("plan", "indicators"), default=list)
     trend = models.CharField(_("expected"), max_length=10, choices=Trend.choices)
     target = models.DecimalField(
         _("target"), max_digits=12, decimal_places=2, null=True, blank=True,
@@ -510,7 +510,7 @@ class SwotPoint(_Texts, models.Model):
     position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=0)
     statement = models.CharField(_("point"), max_length=500)
     statements = models.JSONField(_("point in other languages"), default=dict, blank=True)
-    indicator_code = models.CharField(_("indicator"), max_length=60, blank=True)
+    indicator_code = models.CharField(pgettext_lazy("plan", "indicator"), max_length=60, blank=True)
     reference = models.CharField(
         _("survey result or other source"), max_length=300, blank=True,
         help_text=_("e.g. Annual questionnaire 2026, question 4"),

@@ -293,7 +293,7 @@ def action_table(*, personal: bool) -> Table:
         _("Strategic direction"), pgettext("plan", "Goal"), _("What will be done"),
         _("Expected result"), _("Coordinated by"), _("Carried out at"),
         *([_("Responsible")] if personal else []), _("Partners"), _("Funding"),
-        _("Starts"), _("Due"), _("Months"), _("Status"), _("Last update"), _("Indicators"),
+        _("Starts"), _("Due"), _("Months"), _("Status"), _("Last update"), pgettext("plan", "Indicators"),
     ]
 
     def row(item: selectors.ActionRow) -> list[Any]:

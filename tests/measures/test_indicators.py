@@ -275,7 +275,9 @@ def test_the_api_refuses_who_is_not_staff_and_what_does_not_exist(client, world,
     _token, secret = issue_api_token(manager, name="new", actor=Actor.system("t"), at=AT)
     assert _get(client, secret, year=2019).status_code == 404
     assert _get(client, secret, year=2026, branch="NOWHERE").status_code == 404
-    assert _get(client, secret, year=2026, quarter=5).status_code == 400
+    assert _get(client, secret, year=2026, quarter=5).status_code == 422  # outside the schema
+    assert _get(client, secret, year=2026, quarter=1, month=2).status_code == 400
+    assert _get(client, secret, year=2026, term=999_999).status_code == 404
 
 
 def test_the_api_describes_every_indicator(client, manager):
