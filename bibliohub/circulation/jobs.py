@@ -1,6 +1,7 @@
 """Circulation's scheduled jobs, in the order they must run: automatic renewals before
 anything is found overdue, hold expiry, fine accrual, then the notices (after those three,
-so that they tell the state of things), then anonymisation of returned loans."""
+so that they tell the state of things: they are written to the e-mail outbox, which the mail
+job sends later in the same run), then anonymisation of returned loans."""
 
 from __future__ import annotations
 
@@ -34,14 +35,14 @@ def fines(run: Run) -> Outcome:
 def _notices_text(counts: dict) -> str:
     kinds = [f"{kind} {counts[kind]}" for kind in notices.TEMPLATES if counts.get(kind)]
     by_kind = f" ({', '.join(kinds)})" if kinds else ""
-    return f"{counts['sent']} sent{by_kind}, {counts['failed']} failed"
+    return f"{counts['queued']} queued{by_kind}"
 
 
 @scheduled("notices", order=40, label="notices", describe=_notices_text)
-def send_notices(run: Run) -> Outcome:
-    report = notices.send_notices(at=run.at, actor=run.actor)
-    problem = f"the mail server cannot be reached ({report.stopped})" if report.stopped else ""
-    return Outcome({**report.sent, "sent": report.total, "failed": report.failed}, problem)
+def queue_notices(run: Run) -> Outcome:
+    # Written to the outbox; the mail job (and any worker) sends them.
+    report = notices.queue_notices(at=run.at, actor=run.actor)
+    return Outcome({**report.queued, "queued": report.total, "skipped": report.skipped})
 
 
 @scheduled(

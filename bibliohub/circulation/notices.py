@@ -1,23 +1,26 @@
 """Notices by e-mail, in each patron's language: due soon, overdue (first, second, third),
-hold ready, hold expired, and a fines summary. `run-scheduled` calls `send_notices` once a day
-(or more often: every notice is sent once, as NoticeLog remembers what went out).
+hold ready, hold expired, and a fines summary. `run-scheduled` calls `queue_notices` once a
+day (or more often: every notice is queued once, as NoticeLog remembers what went out).
 
 A child without an e-mail address of their own gets their notices through their guardian's.
-A message is logged only after the mail server accepted it, so a failure is retried on the
-next run; a crash between the two can, rarely, send one notice twice, never lose it."""
+A notice goes through the e-mail outbox (docs/mail.md): its NoticeLog rows, its history
+entry and its outbox message are written in one transaction, so it is never logged but lost
+nor sent but unlogged; the mail worker sends it, retrying while the mail server does not
+answer. "Sent" in the notice log means handed to the outbox; the outbox page tells whether
+the message has gone out."""
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
@@ -26,7 +29,7 @@ from bibliohub.circulation.models import Fine, Hold, HoldStatus, Loan
 from bibliohub.history import Actor
 from bibliohub.history import services as history
 from bibliohub.libraries.models import Network
-from bibliohub.mail.messages import send_message
+from bibliohub.mail import services as mail
 from bibliohub.patrons.models import NoticeLog, NoticePolicy, Patron, PatronStatus
 
 logger = logging.getLogger(__name__)
@@ -101,14 +104,13 @@ class Notice:
 
 @dataclass
 class NoticeReport:
-    sent: dict[str, int] = field(default_factory=lambda: {k.value: 0 for k in Kind})
-    failed: int = 0
-    # Set when the mail server could not be reached: the rest waits for the next run.
-    stopped: str = ""
+    queued: dict[str, int] = field(default_factory=lambda: {k.value: 0 for k in Kind})
+    # Notices another run logged and queued between this run's look and its write.
+    skipped: int = 0
 
     @property
     def total(self) -> int:
-        return sum(self.sent.values())
+        return sum(self.queued.values())
 
 
 def recipient(patron: Patron) -> str:
@@ -299,27 +301,36 @@ def context_for(notice: Notice) -> dict[str, Any]:
     }
 
 
-def send_notices(*, at: datetime, actor: Actor) -> NoticeReport:
-    """Send every notice due at `at` that has not been sent, each in its patron's language,
-    and log each after the mail server took it, recording NOTICE_SENT (the kind of notice
-    and how many loans or holds it was about; never the address). A refused address is
-    skipped (and retried next time); an unreachable server stops the run. Returns the
-    counts per kind."""
+def queue_notices(*, at: datetime, actor: Actor) -> NoticeReport:
+    """Write every notice due at `at` and not yet logged to the e-mail outbox, each in its
+    patron's language. For each notice, one transaction (a savepoint within a commit of up
+    to `_NOTICES_PER_COMMIT` notices) writes its NoticeLog rows (one per loan or hold it is
+    about; "sent" there means handed to the outbox), the NOTICE_SENT history entry (the kind
+    of notice and how many loans or holds; never the address) and the outbox message, which
+    the mail worker sends after the commit (docs/mail.md). So a notice is never logged
+    without its message nor queued without its log, and a rerun (or a second run at the
+    same time) queues nothing twice: a key already logged rolls that notice back. Returns
+    the counts per kind of the notices queued."""
     report = NoticeReport()
-    for notice in pending_notices(at=at):
-        try:
-            send_message(
-                notice.template, context_for(notice), to=notice.to, language=notice.patron.language
-            )
-        except smtplib.SMTPRecipientsRefused:
-            logger.warning("notice %s to patron %s: address refused", notice.kind, notice.patron.pk)
-            report.failed += 1
-            continue
-        except (smtplib.SMTPException, OSError) as error:
-            logger.error("notices: the mail server cannot be reached: %s", error)
-            report.failed += 1
-            report.stopped = str(error) or error.__class__.__name__
-            break
+    pending = iter(pending_notices(at=at))
+    while batch := list(islice(pending, _NOTICES_PER_COMMIT)):
+        with transaction.atomic():
+            for notice in batch:
+                if _queue_one(notice, at=at, actor=actor):
+                    report.queued[notice.kind] += 1
+                else:
+                    report.skipped += 1
+    return report
+
+
+# A commit per notice would spend most of a large run waiting for the disk; a commit per
+# few dozen keeps each lock on the database short.
+_NOTICES_PER_COMMIT = 50
+
+
+def _queue_one(notice: Notice, *, at: datetime, actor: Actor) -> bool:
+    """Log, record and queue `notice` in one savepoint; False if another run logged it."""
+    try:
         with transaction.atomic():
             NoticeLog.objects.bulk_create(
                 [
@@ -327,8 +338,7 @@ def send_notices(*, at: datetime, actor: Actor) -> NoticeReport:
                         patron=notice.patron, kind=notice.kind, key=key, email=notice.to, sent_at=at
                     )
                     for key in notice.keys
-                ],
-                ignore_conflicts=True,
+                ]
             )
             history.record(
                 NOTICE_SENT,
@@ -337,5 +347,18 @@ def send_notices(*, at: datetime, actor: Actor) -> NoticeReport:
                 patron=notice.patron,
                 detail={"notice": notice.kind, "about": len(notice.keys)},
             )
-        report.sent[notice.kind] += 1
-    return report
+            mail.queue(
+                notice.template,
+                context_for(notice),
+                to=notice.to,
+                language=notice.patron.language,
+                at=at,
+                actor=actor,
+                branch=notice.patron.home_branch,
+                patron=notice.patron,
+            )
+    except IntegrityError:
+        # Logged by another run since this one looked: that run queued it.
+        logger.info("notice %s to patron %s: already queued", notice.kind, notice.patron.pk)
+        return False
+    return True

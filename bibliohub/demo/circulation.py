@@ -1,8 +1,8 @@
 """Readers and circulation for the demo network: patron categories, about forty patrons across
 the four libraries, the circulation rules with a school term, a self-check terminal, and some
-history made through the circulation services (loans, a few overdue, holds, one ready on the
-hold shelf, fines, a block), so that the desk, the portal and a SIP2 client have something to
-show.
+history made through the circulation services (loans, a few overdue, one due soon, holds, one
+ready on the hold shelf, fines, a block), so that the desk, the portal and a SIP2 client have
+something to show; and the notices that history calls for, waiting in the e-mail outbox.
 
 Loading is idempotent: patrons are found by their demo card numbers, rules by what they apply
 to, and the circulation history is made only while no demo patron has any.
@@ -24,6 +24,7 @@ from stdnum import luhn
 
 from bibliohub.accounts.models import User
 from bibliohub.catalog.models import Item, ItemStatus, ItemType
+from bibliohub.circulation import notices
 from bibliohub.circulation import services as circulation
 from bibliohub.circulation.errors import CheckoutRefused, HoldRefused
 from bibliohub.circulation.models import (
@@ -211,7 +212,16 @@ def load_demo_circulation(network: Network, *, at: datetime) -> list[str]:
                 added.append(f"PIN for {card_number(_plan(key))}")
         if not _has_history(people.values()):
             added += _history(people, branches, admin=admin, at=at)
+            added += _notices(at=at)
     return added
+
+
+def _notices(*, at: datetime) -> list[str]:
+    """The notices the morning's scheduled run would write (due soon, overdue, the hold
+    waiting for Wang Fang), queued in the e-mail outbox in each reader's language: with no
+    mail server and no worker they wait there for a newcomer to read at /staff/mail/."""
+    report = notices.queue_notices(at=at, actor=Actor.for_job("notices"))
+    return [f"{count} {kind} notices queued" for kind, count in report.queued.items() if count]
 
 
 def _plan(key: str) -> DemoPatron:
@@ -420,6 +430,8 @@ def _history(
     # Lan, the first patron printed, may borrow and has two books in time to renew.
     lend("lan", central, days(9))
     lend("lan", central, days(6))
+    # Oksana's book is due back in two days: the morning's notices remind her.
+    lend("oksana", central, days(19))
     # Emily's books are overdue (lent for three weeks a month ago), and Thu Hà waits for one.
     emily = lend("emily", central, days(30))
     lend("emily", central, days(30))

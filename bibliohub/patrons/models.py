@@ -316,8 +316,10 @@ class NoticePolicy(models.Model):
 
 class NoticeLog(models.Model):
     """One notice sent by e-mail: what about (`key`, e.g. "loan:12:2026-12-22T23:59:00+02:00")
-    and when. A scheduled run skips what is already here, so nothing is sent twice. Removed
-    with the patron on erasure: it says what they borrowed."""
+    and when. "Sent" means handed to the e-mail outbox, in the same transaction (its message
+    there tells whether it has gone out: docs/mail.md). A scheduled run skips what is already
+    here, so nothing is queued twice. Removed with the patron on erasure: it says what they
+    borrowed."""
 
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", _("Due soon")

@@ -1,6 +1,7 @@
 """Programmes for the demo network: weekly story time, a monthly book club, a teen coding club,
 a conversation café, digital skills for older adults away from the library, an essay contest
-and a summer reading challenge, with a few registrations and last week's attendance.
+and a summer reading challenge, with a few registrations (one a reader made online, whose
+confirmation waits in the e-mail outbox) and last week's attendance.
 `load_demo_programmes` is idempotent: an event already there (same branch and title) is left
 as it is."""
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from bibliohub.accounts.models import Role, User
 from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
+from bibliohub.patrons.models import Patron
 from bibliohub.programs import services
 from bibliohub.programs.errors import ProgramRefused
 from bibliohub.programs.models import (
@@ -23,6 +25,7 @@ from bibliohub.programs.models import (
     Event,
     EventKind,
     Format,
+    Registration,
     RegistrationMode,
 )
 from bibliohub.spaces.models import Room
@@ -195,6 +198,31 @@ def load_demo_programmes(network: Network, *, at: datetime) -> list[str]:
                               event=event if series else None, attendee=attendee, actor=actor, at=at)
     added += _last_weeks_story_time(branches.get("central"), categories["story-time"], staff=staff,
                                     actor=actor, at=at)
+    added += _readers_registrations(network, at=at)
+    return added
+
+
+# (the reader's e-mail address, the event's English title): readers who registered online
+# themselves, so the confirmation waits in the e-mail outbox (/staff/mail/) in their language.
+READERS_REGISTRATIONS = (
+    ("quocbao.dang@example.org", "Smartphone basics for older adults"),
+)
+
+
+def _readers_registrations(network: Network, *, at: datetime) -> list[str]:
+    added = []
+    for email, title in READERS_REGISTRATIONS:
+        patron = Patron.objects.filter(network=network, email=email).first()
+        event = Event.objects.filter(branch__network=network, title=title).first()
+        if patron is None or event is None or Registration.objects.filter(patron=patron).exists():
+            continue
+        occurrence = event.occurrences.filter(starts_at__gt=at).order_by("starts_at").first()
+        try:
+            services.register(occurrence=occurrence, attendee=services.Attendee(patron=patron),
+                              actor=Actor.for_patron(patron), at=at)
+        except ProgramRefused:
+            continue  # registration not open yet on the day the demo runs
+        added.append(f"registration of {email} for {title}")
     return added
 
 

@@ -1,6 +1,6 @@
-"""Rooms, equipment and booking rules for the demo network, and a few bookings by local
-groups in the coming days. `load_demo_spaces` is idempotent: a second run adds only what is
-missing."""
+"""Rooms, equipment and booking rules for the demo network, a few bookings by local groups in
+the coming days, and one a reader made online (its confirmation waits in the e-mail outbox).
+`load_demo_spaces` is idempotent: a second run adds only what is missing."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bibliohub.accounts.models import Role, User
 from bibliohub.history import Actor
 from bibliohub.libraries.hours import BranchCalendar
 from bibliohub.libraries.models import Branch, Network
+from bibliohub.patrons.models import Patron
 from bibliohub.spaces import services
 from bibliohub.spaces.errors import BookingRefused
 from bibliohub.spaces.models import Booking, BookingRule, Feature, Kind, Resource, ResourceType
@@ -107,7 +108,7 @@ EQUIPMENT: dict[str, list[tuple[str, str, str]]] = {
 
 # (branch, room, days from today, start hour, hours, group, contact phone, language, people).
 # Each group is named as it names itself, in its own language.
-# Phones, not e-mail addresses: loading the demo sends no mail. Daytime hours, clear of the
+# Phones, not e-mail addresses: the groups booked at the desk get no mail. Daytime hours, clear of the
 # demo programmes' evening and after-school events in the same rooms.
 GROUP_BOOKINGS = [
     ("central", "meeting", 1, 14, 2, "Câu lạc bộ nói tiếng Anh Riverton", "+1 555 0201", "vi", 12),
@@ -174,6 +175,40 @@ def load_demo_spaces(network: Network, *, at: datetime) -> list[str]:
             )
             added.append(f"equipment {branch_code}/{code}")
     added += _group_bookings(branches, at=at)
+    added += _readers_bookings(network, branches, at=at)
+    return added
+
+
+# (the reader's e-mail address, branch, room, days from today, start hour, hours): readers
+# who booked online themselves, so the confirmation waits in the e-mail outbox (/staff/mail/)
+# in their language.
+READERS_BOOKINGS = [
+    ("anna.lewandowska@example.org", "central", "study-1", 1, 16, 2),
+]
+
+
+def _readers_bookings(network: Network, branches: dict[str, Branch], *, at: datetime) -> list[str]:
+    added = []
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(at)
+    for email, branch_code, room_code, days, hour, hours in READERS_BOOKINGS:
+        patron = Patron.objects.filter(network=network, email=email).first()
+        branch = branches.get(branch_code)
+        if patron is None or branch is None or Booking.objects.filter(patron=patron).exists():
+            continue
+        room = Resource.objects.get(branch=branch, code=room_code)
+        calendar = BranchCalendar(branch, today, today + timedelta(days=days + 14))
+        for extra in range(14):
+            day = today + timedelta(days=days + extra)
+            if calendar.day(day).is_open:
+                break
+        start = datetime.combine(day, time(hour), tzinfo=tz)
+        try:
+            services.book(resource=room, start=start, end=start + timedelta(hours=hours), patron=patron,
+                          actor=Actor.for_patron(patron), at=at)
+        except BookingRefused:
+            continue  # outside that day's hours, or the card cannot book today
+        added.append(f"booking {branch_code}/{room_code} {day} by {email}")
     return added
 
 

@@ -1,6 +1,8 @@
 """Which notices go out, to whom, in which language, and only once: due soon, overdue (first,
-second, third), hold ready, hold expired and the fines summary. Mail goes to Django's
-in-memory outbox here; test_run_scheduled.py sends through a real SMTP server."""
+second, third), hold ready, hold expired and the fines summary. Each is written to the e-mail
+outbox with its log and history entry, and sent by the outbox's task once that commits (at
+once here, into Django's in-memory mail); test_outbox.py keeps them in the database queue,
+test_run_scheduled.py sends through a real SMTP server."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from bibliohub.circulation import notices, services
@@ -23,13 +26,15 @@ Kind = NoticeLog.Kind
 
 
 def _sent(now):
-    return notices.send_notices(at=now, actor=Actor.for_job("notices"))
+    """Queue the notices due at `now` and commit: the outbox's task sends them at once."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return notices.queue_notices(at=now, actor=Actor.for_job("notices"))
 
 
 def test_a_loan_due_in_two_days_gets_a_reminder_once(reader, make_item, lend, now):
     lend(reader, make_item("Lalka"), days_ago=19)
     report = _sent(now)
-    assert report.sent[Kind.DUE_SOON] == 1 and report.total == 1
+    assert report.queued[Kind.DUE_SOON] == 1 and report.total == 1
     (message,) = mail.outbox
     assert message.to == ["anna@example.org"]
     assert "Lalka" in message.body
@@ -57,7 +62,7 @@ def test_a_renewed_loan_is_reminded_again_before_its_new_due_date(reader, make_i
     loan.refresh_from_db()
     assert _sent(now).total == 0
     later = loan.due_at - timedelta(days=1)
-    assert _sent(later).sent[Kind.DUE_SOON] == 1
+    assert _sent(later).queued[Kind.DUE_SOON] == 1
 
 
 def test_the_items_due_soon_go_in_one_message(reader, make_item, lend, now):
@@ -78,7 +83,7 @@ def test_the_overdue_notice_reached_is_the_one_sent(
 ):
     lend(reader, make_item(), days_ago=21 + days_overdue)
     report = _sent(now)
-    assert report.sent[kind] == 1 and report.total == 1
+    assert report.queued[kind] == 1 and report.total == 1
     assert NoticeLog.objects.get().kind == kind
 
 
@@ -88,7 +93,7 @@ def test_overdue_notices_follow_one_another_then_stop(reader, make_item, lend, n
     kinds = []
     for day in range(0, 25):
         report = _sent(due_day + timedelta(days=day, hours=1))
-        kinds += [k for k, n in report.sent.items() if n]
+        kinds += [k for k, n in report.queued.items() if n]
     assert kinds == [Kind.OVERDUE_1, Kind.OVERDUE_2, Kind.OVERDUE_3]
     subjects = [m.subject for m in mail.outbox]
     # The reader asked for Polish.
@@ -117,7 +122,7 @@ def test_a_hold_ready_says_where_and_until_when(
     hold = ready_hold(reader, item, pickup=riverside)
     assert hold.status == HoldStatus.READY
     report = _sent(now)
-    assert report.sent[Kind.HOLD_READY] == 1
+    assert report.queued[Kind.HOLD_READY] == 1
     (message,) = mail.outbox
     assert "Riverside Branch" in message.subject and "Solaris" in message.subject
     assert "czeka na odbiór w filii Riverside Branch" in message.body  # in the reader's Polish
@@ -133,7 +138,7 @@ def test_an_expired_hold_is_told_once(reader, make_item, ready_hold, now):
     hold.refresh_from_db()
     assert hold.status == HoldStatus.EXPIRED
     report = _sent(now)
-    assert report.sent[Kind.HOLD_EXPIRED] == 1 and report.total == 1
+    assert report.queued[Kind.HOLD_EXPIRED] == 1 and report.total == 1
     assert "Solaris" in mail.outbox[-1].subject
     assert _sent(now + timedelta(days=1)).total == 0
 
@@ -151,11 +156,11 @@ def test_fines_over_the_threshold_get_a_summary_once_a_month(
             at=now - timedelta(days=1),
         )
     report = _sent(now)
-    assert report.sent[Kind.FINES] == 1  # 5.00 is not over the threshold of 5.00
+    assert report.queued[Kind.FINES] == 1  # 5.00 is not over the threshold of 5.00
     assert mail.outbox[0].to == ["anna@example.org"]
     assert "6,00" in mail.outbox[0].subject  # Polish decimal comma
     assert _sent(now + timedelta(days=29)).total == 0
-    assert _sent(now + timedelta(days=31)).sent[Kind.FINES] == 1
+    assert _sent(now + timedelta(days=31)).queued[Kind.FINES] == 1
 
 
 def test_a_childs_notices_go_to_the_guardian_when_the_child_has_no_address(

@@ -1,5 +1,6 @@
-"""`bibliohub run-scheduled` end to end: the jobs run in order and the notices go through a
-real SMTP server (aiosmtpd on a free loopback port); a second run sends nothing twice."""
+"""`bibliohub run-scheduled` end to end: the jobs run in order, the notices are written to the
+e-mail outbox and its job sends them through a real SMTP server (aiosmtpd on a free loopback
+port); a second run sends nothing twice."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bibliohub.circulation.models import HoldStatus, Loan
+from bibliohub.mail.models import Message, State
 from bibliohub.patrons.models import NoticeLog
 
 
@@ -84,7 +86,7 @@ def test_run_scheduled_sends_the_notices_through_smtp_once(
     due_soon = lend(reader, make_item("Lalka"), days_ago=19)  # due in two days
     overdue = lend(reader, make_item("Chłopi"), days_ago=23)  # two days overdue
     outcome = _run("--at", timezone.now().isoformat())
-    assert outcome["notices"]["sent"] == 3 and outcome["notices"]["failed"] == 0
+    assert outcome["notices"]["queued"] == 3 and outcome["mail"]["sent"] == 3
     assert outcome["fines"]["loans_owing"] == 0  # still within the two days' grace
     by_address: dict[str, list[str]] = {}
     for message in smtp.messages:
@@ -102,7 +104,7 @@ def test_run_scheduled_sends_the_notices_through_smtp_once(
     assert NoticeLog.objects.count() == 3
 
     again = _run("--at", (timezone.now() + timedelta(minutes=5)).isoformat())
-    assert again["notices"]["sent"] == 0
+    assert again["notices"]["queued"] == 0 and again["mail"]["sent"] == 0
     assert len(smtp.messages) == 3
     hold.refresh_from_db()
     assert hold.status == HoldStatus.READY
@@ -122,7 +124,7 @@ def test_the_jobs_run_in_order_and_say_what_they_did(
     assert "holds expired: 1" in text
     # Renewed first, so only the other loan is fined and told it is overdue.
     assert "loans owing overdue fines: 1" in text
-    assert "notices: 2 sent (overdue_2 1, hold_expired 1), 0 failed" in text
+    assert "notices: 2 queued (overdue_2 1, hold_expired 1)" in text
     assert "room bookings: 0 released unused, 0 reminded" in text
     assert "event reminders: 0" in text
     hold.refresh_from_db()
@@ -152,17 +154,28 @@ def test_returned_loans_are_anonymised_after_the_delay(
     assert loan.patron_id is None
 
 
-def test_an_unreachable_mail_server_fails_the_run_and_nothing_is_logged(
-    settings, reader, make_item, lend
+def test_an_unreachable_mail_server_keeps_the_notice_waiting_in_the_outbox(
+    settings, reader, make_item, lend, caplog
 ):
     lend(reader, make_item("Lalka"), days_ago=19)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = _free_port()  # nothing listens there
     settings.EMAIL_TIMEOUT = 5
-    with pytest.raises(CommandError, match="mail server cannot be reached"):
+    with pytest.raises(CommandError, match="e-mails not sent"):
         call_command("run_scheduled", stdout=StringIO())
-    assert not NoticeLog.objects.exists()
+    # Logged and queued together; the message waits for its next attempt, nothing is lost.
+    (logged,) = NoticeLog.objects.all()
+    (message,) = Message.objects.all()
+    assert logged.kind == "due_soon" and message.kind == "circulation/email/due_soon"
+    assert message.state == State.QUEUED and message.attempts == 1 and message.next_attempt_at
+    assert message.to == "anna@example.org" and "Lalka" in message.body
+    assert "Traceback" not in caplog.text
+    # The next run queues it no second time.
+    assert (
+        _run("--at", (timezone.now() + timedelta(seconds=1)).isoformat())["notices"]["queued"] == 0
+    )
+    assert Message.objects.count() == 1
 
 
 def test_a_bad_at_is_refused_in_one_line():
