@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from bibliohub.libraries.models import Branch, Network
 
