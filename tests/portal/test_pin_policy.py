@@ -49,7 +49,8 @@ def test_a_shorter_pin_chosen_before_still_signs_in_with_a_suggestion_to_change_
     _longer_pins(network, manager)
     response = _sign_in(client, follow=True)
     assert client.session[session.PATRON_ID] == reader.pk
-    assert "Your library now asks for longer PINs." in response.content.decode()
+    # The reader reads Polish: the suggestion comes in her language.
+    assert "Twoja biblioteka wymaga teraz dłuższych PIN-ów." in response.content.decode()
 
 
 def test_changing_my_pin_asks_for_the_networks_shortest_pin(signed_in, reader, network, manager):
