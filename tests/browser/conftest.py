@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from tests.web.records import (  # noqa: F401
     _catalogue_clock,
@@ -20,6 +20,10 @@ from tests.web.records import (  # noqa: F401
 )
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# An assertion waits up to 15 s for the page to get there (Playwright's default is 5 s): on a
+# 2-core machine running the suite in two workers beside a live server, a scan's answer can
+# take longer than 5 s to come back, which is slowness, not a wrong page.
+expect.set_options(timeout=15_000)
 # Without the networking flags Chromium keeps trying to reach the internet.
 CHROMIUM_ARGS = [
     "--no-sandbox",
