@@ -9,7 +9,7 @@ setup:
 
 run: setup
 	.venv/bin/bibliohub init
-	.venv/bin/bibliohub demo --if-empty
+	.venv/bin/bibliohub demo --if-empty --address http://$(HOST):$(PORT)/
 	.venv/bin/bibliohub serve --host $(HOST) --port $(PORT)
 
 test:

@@ -212,6 +212,17 @@ def test_json_lists_the_address_branches_and_logins():
 
 
 @pytest.mark.django_db
+def test_the_banner_names_the_address_the_site_is_served_at():
+    """`make run PORT=8123` serves on 8123, and the demo's banner says so."""
+    text = _demo("--address", "http://127.0.0.1:8123")
+    assert "Open http://127.0.0.1:8123/ in a browser." in text
+    assert "8000" not in text
+    assert json.loads(_demo("--if-empty", "--json", "--address", "http://0.0.0.0:9000/"))["address"] == (
+        "http://0.0.0.0:9000/"
+    )
+
+
+@pytest.mark.django_db
 def test_a_negative_record_count_is_refused():
     with pytest.raises(CommandError):
         call_command("demo", "--records", "-1", stdout=StringIO())

@@ -24,7 +24,7 @@ from bibliohub.demo.services import (
 )
 from bibliohub.libraries.models import Network
 
-ADDRESS = "http://127.0.0.1:8000/"
+ADDRESS = "http://127.0.0.1:8000/"  # where `bibliohub serve` listens unless told otherwise
 
 
 class Command(BaseCommand):
@@ -45,11 +45,17 @@ class Command(BaseCommand):
             help="Do nothing when the database already has a library network.",
         )
         parser.add_argument(
+            "--address", default=ADDRESS, metavar="URL",
+            help="The address the site will be served at, printed with the logins "
+            "(`make run` gives the host and port it serves on).",
+        )
+        parser.add_argument(
             "--json", action="store_true",
             help="Print the logins, branches, terminal, demo patrons and items as JSON.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.address = options["address"].rstrip("/") + "/"
         if options["records"] < 0:
             raise CommandError(_("The number of records cannot be negative."))
         loaded = False
@@ -99,7 +105,7 @@ class Command(BaseCommand):
 
     def _print_logins(self, network: Network) -> None:
         self.stdout.write("")
-        self.stdout.write(_("Open %(address)s in a browser. Staff pages are at %(address)sstaff/.") % {"address": ADDRESS})
+        self.stdout.write(_("Open %(address)s in a browser. Staff pages are at %(address)sstaff/.") % {"address": self.address})
         self.stdout.write("")
         self.stdout.write(_("Demo logins (user name / password):"))
         width = max(len(login.username) for login in LOGINS)
@@ -111,7 +117,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             _("Development programmes: %(address)sstaff/plans/ (the monitoring group signs in as "
-              "monitor); the published ones: %(address)splans/.") % {"address": ADDRESS}
+              "monitor); the published ones: %(address)splans/.") % {"address": self.address}
         )
 
     def _print_circulation(self, network: Network, at: datetime) -> None:
@@ -153,13 +159,13 @@ class Command(BaseCommand):
     ) -> dict[str, object]:
         if network is None:
             return {
-                "loaded": False, "network": None, "address": ADDRESS, "branches": [], "logins": [],
+                "loaded": False, "network": None, "address": self.address, "branches": [], "logins": [],
                 "terminal": None, "patrons": [], "items": {"available": [], "on_loan": None, "on_hold": None},
             }
         return {
             "loaded": loaded,
             "network": network.name,
-            "address": ADDRESS,
+            "address": self.address,
             "records": {"total": demo_record_count(), "imported": records_imported},
             "branches": branch_summary(network),
             "logins": [
