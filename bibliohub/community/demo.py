@@ -51,24 +51,24 @@ SKILLS = {
 PARTNERS = [
     ("Riverton Secondary School No. 3", {"uk": "Ліцей № 3", "vi": "Trường Trung học số 3"},
      PartnerKind.SCHOOL, date(2023, 9, 1), ["central", "school"],
-     "Classes for library lessons; essay contest judges", "Olha Marchenko", "Deputy head", "+1 555 0301"),
+     "Classes for library lessons; essay contest judges", "Olha Marchenko", "Deputy head", "+1 860-555-0301"),
     ("Riverton Chamber of Commerce", {"uk": "Торгова палата", "pl": "Izba Handlowa"},
      PartnerKind.BUSINESS, date(2024, 3, 15), ["central"],
      "Mentors for the business clinic; rooms for workshops", "Daniel Kowalski", "Programme manager",
-     "+1 555 0302"),
+     "+1 860-555-0302"),
     ("New Neighbours Welcome Centre", {"uk": "Центр «Нові сусіди»", "vi": "Trung tâm Chào đón Hàng xóm Mới"},
      PartnerKind.NGO, date(2025, 1, 20), ["riverside", "north"],
-     "Legal and housing advice for newcomers; interpreters", "Nguyen Thi Mai", "Coordinator", "+1 555 0303"),
+     "Legal and housing advice for newcomers; interpreters", "Nguyễn Thị Mai", "Coordinator", "+1 860-555-0303"),
     ("Riverton Public Employment Office", {"uk": "Центр зайнятості", "pl": "Urząd Pracy"},
      PartnerKind.GOVERNMENT, date(2024, 10, 1), ["central", "north"],
-     "Job fairs, CV workshops, referrals of job seekers", "Peter Lang", "Careers adviser", "+1 555 0304"),
+     "Job fairs, CV workshops, referrals of job seekers", "Peter Lang", "Careers adviser", "+1 860-555-0304"),
     ("Riverton History Museum", {"uk": "Історичний музей", "zh-hans": "河镇历史博物馆"},
      PartnerKind.CULTURAL, date(2025, 6, 1), ["central"],
-     "Exhibitions and talks; objects for reading activities", "Anna Wiśniewska", "Educator", "+1 555 0305"),
+     "Exhibitions and talks; objects for reading activities", "Anna Wiśniewska", "Educator", "+1 860-555-0305"),
     ("Riverside Bakery", {"vi": "Tiệm bánh Ven sông"}, PartnerKind.BUSINESS, date(2026, 2, 1), ["riverside"],
-     "Snacks for the summer reading celebration", "Tom Baker", "Owner", "+1 555 0306"),
+     "Snacks for the summer reading celebration", "Tom Baker", "Owner", "+1 860-555-0306"),
     ("Radio Riverton", {"uk": "Радіо Рівертон"}, PartnerKind.MEDIA, date(2026, 4, 10), ["central"],
-     "A weekly book slot on the morning show", "Li Wei", "Producer", "+1 555 0307"),
+     "A weekly book slot on the morning show", "Li Wei", "Producer", "+1 860-555-0307"),
 ]
 
 # (partner index, days ago, kind, branch, description, value)
@@ -295,7 +295,7 @@ def _career(network: Network, branches: dict[str, Branch], demo_partners: list[P
                     topics=list(topics), expertise=expertise, languages=languages,
                     branches=[branches[c] for c in codes if c in branches],
                     # Reserved example addresses and numbers: the demo must not reach real people.
-                    email=f"{slug}@example.org", phone="+1 555 0400",
+                    email=f"{slug}@example.org", phone="+1 860-555-0400",
                     contact_preference=preference,
                 ),
             )

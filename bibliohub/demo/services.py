@@ -82,7 +82,7 @@ BRANCHES: tuple[_BranchPlan, ...] = (
         names={"en": "Central Library", "vi": "Thư viện Trung tâm", "zh-hans": "中心图书馆",
                "uk": "Центральна бібліотека", "pl": "Biblioteka Centralna"},
         address="1 Library Square\nRiverton",
-        phone="+1 555 0100", email="central@library.example",
+        phone="+1 860-555-0100", email="central@library.example",
         # Long hours: 55 h on weekdays and 7 h on Saturday.
         week={**{d: _hours(9, 20) for d in _WEEKDAYS}, 5: _hours(10, 17)},
         is_central=True,
@@ -92,7 +92,7 @@ BRANCHES: tuple[_BranchPlan, ...] = (
         names={"en": "North Branch", "vi": "Chi nhánh phía Bắc", "zh-hans": "北区分馆",
                "uk": "Північна філія", "pl": "Filia Północna"},
         address="48 Hill Road\nRiverton North",
-        phone="+1 555 0110", email="north@library.example",
+        phone="+1 860-555-0110", email="north@library.example",
         # Weekdays with a lunch break.
         week={d: [(time(10), time(13)), (time(14), time(18))] for d in _WEEKDAYS},
     ),
@@ -101,7 +101,7 @@ BRANCHES: tuple[_BranchPlan, ...] = (
         names={"en": "Riverside Branch", "vi": "Chi nhánh Ven sông", "zh-hans": "河滨分馆",
                "uk": "Філія на Набережній", "pl": "Filia Nadrzeczna"},
         address="7 Quay Street\nRiverton",
-        phone="+1 555 0120", email="riverside@library.example",
+        phone="+1 860-555-0120", email="riverside@library.example",
         # The Saturday branch: closed Sunday and Monday, open late on Thursday.
         week={1: _hours(11, 19), 2: _hours(11, 19), 3: _hours(11, 21), 4: _hours(11, 19), 5: _hours(9, 16)},
     ),
@@ -110,7 +110,7 @@ BRANCHES: tuple[_BranchPlan, ...] = (
         names={"en": "School Library", "vi": "Thư viện Trường học", "zh-hans": "学校图书馆",
                "uk": "Шкільна бібліотека", "pl": "Biblioteka Szkolna"},
         address="Riverton Secondary School\n20 College Lane\nRiverton",
-        phone="+1 555 0130", email="school@library.example",
+        phone="+1 860-555-0130", email="school@library.example",
         # School days only, 40 h a week.
         week={d: _hours(8, 16) for d in _WEEKDAYS},
     ),

@@ -111,10 +111,10 @@ EQUIPMENT: dict[str, list[tuple[str, str, str]]] = {
 # Phones, not e-mail addresses: the groups booked at the desk get no mail. Daytime hours, clear of the
 # demo programmes' evening and after-school events in the same rooms.
 GROUP_BOOKINGS = [
-    ("central", "meeting", 1, 14, 2, "Câu lạc bộ nói tiếng Anh Riverton", "+1 555 0201", "vi", 12),
-    ("central", "meeting", 3, 10, 2, "Small business advice clinic", "+1 555 0202", "en", 8),
-    ("riverside", "community", 2, 11, 2, "Група підтримки українських родин", "+1 555 0203", "uk", 10),
-    ("central", "study-2", 2, 15, 2, "Korepetycje z matematyki dla licealistów", "+1 555 0204", "pl", 5),
+    ("central", "meeting", 1, 14, 2, "Câu lạc bộ nói tiếng Anh Riverton", "+1 860-555-0201", "vi", 12),
+    ("central", "meeting", 3, 10, 2, "Small business advice clinic", "+1 860-555-0202", "en", 8),
+    ("riverside", "community", 2, 11, 2, "Група підтримки українських родин", "+1 860-555-0203", "uk", 10),
+    ("central", "study-2", 2, 15, 2, "Korepetycje z matematyki dla licealistów", "+1 860-555-0204", "pl", 5),
 ]
 
 
