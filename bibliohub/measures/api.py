@@ -127,7 +127,11 @@ class BreakdownOut(Schema):
 
 class PeriodQuery(Schema):
     year: int = Field(ge=1900, le=2200, description="Calendar year.")
-    branch: str | None = Field(None, description="Branch code; the whole network if left out.")
+    branch: str | None = Field(
+        None,
+        pattern=r"^[-a-zA-Z0-9_]{1,20}$",
+        description="Branch code; the whole network if left out.",
+    )
     quarter: int | None = Field(None, ge=1, le=4, description="1 to 4, for a quarter of the year.")
     month: int | None = Field(None, ge=1, le=12, description="1 to 12, for a month of the year.")
     term: int | None = Field(
