@@ -3,7 +3,10 @@ once), the desk form, the staff list within one's branches, and "you said, we di
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -117,8 +120,13 @@ def test_the_staff_list_holds_only_ones_branches_and_filters(
     assert 'class="reflow"' in page
     filtered = client.get(reverse("staff:listening:list"), {"kind": "complaint"}).content.decode()
     assert mine.number not in filtered
-    overdue = client.get(reverse("staff:listening:list"), {"overdue": "on"}).content.decode()
-    assert mine.number not in overdue  # received today (AT is in the past: due 30 days later)
+    with time_machine.travel(AT + timedelta(days=1), tick=False):  # received yesterday
+        overdue = client.get(reverse("staff:listening:list"), {"overdue": "on"}).content.decode()
+    assert mine.number not in overdue
+    with time_machine.travel(AT + timedelta(days=31), tick=False):  # due 30 days after
+        client.force_login(central_librarian)  # a new sign-in: the old one has expired
+        overdue = client.get(reverse("staff:listening:list"), {"overdue": "on"}).content.decode()
+    assert mine.number in overdue
     other = client.get(reverse("staff:listening:detail", kwargs={"pk": theirs.pk}))
     assert other.status_code == 403
 
