@@ -40,15 +40,12 @@ from bibliohub.planning.models import (
     Swot,
 )
 from bibliohub.planning.services import programmes, progress, structure, swot
+from bibliohub.web.forms import show_refusal
 from bibliohub.web.spreadsheets import Table, download
 
 
 def _actor(request: StaffRequest) -> Actor:
     return Actor.for_staff(request.user)
-
-
-def _refused(form: Any, refused: PlanningRefused) -> None:
-    form.add_error(None, refused.message)
 
 
 def _invalid(form: Any, error: ValidationError) -> None:
@@ -123,7 +120,7 @@ def programme_new(request: StaffRequest) -> HttpResponse:
         except ValidationError as error:
             _invalid(blank, error)
         except PlanningRefused as refused:
-            _refused(blank, refused)
+            show_refusal(blank, refused)
         else:
             messages.success(request, _("The programme is started as a draft."))
             return redirect("staff:planning:programme", programme.pk)
@@ -138,7 +135,7 @@ def programme_new(request: StaffRequest) -> HttpResponse:
                 actor=_actor(request), at=at,
             )
         except PlanningRefused as refused:
-            _refused(template, refused)
+            show_refusal(template, refused)
         else:
             messages.success(request, _("The programme is started from the template as a draft."))
             return redirect("staff:planning:programme", programme.pk)
@@ -195,7 +192,7 @@ def programme_edit(request: StaffRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _invalid(form, error)
         except PlanningRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The programme is saved."))
             return redirect("staff:planning:programme", programme.pk)
@@ -274,7 +271,7 @@ def programme_copy(request: StaffRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _invalid(form, error)
         except PlanningRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The copy is started as a draft: every action is not started yet."))
             return redirect("staff:planning:programme", copy.pk)
@@ -349,7 +346,7 @@ def direction_edit(request: StaffRequest, pk: int | None = None, programme_pk: i
         except ValidationError as error:
             _invalid(form, error)
         except PlanningRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The strategic direction is saved."))
             return redirect(_back_to(programme, f"direction-{saved.pk}"))
@@ -377,7 +374,7 @@ def goal_edit(request: StaffRequest, pk: int | None = None, direction_pk: int | 
         except ValidationError as error:
             _invalid(form, error)
         except PlanningRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The goal is saved."))
             return redirect(_back_to(programme, f"goal-{saved.pk}"))
@@ -413,7 +410,7 @@ def action_edit(request: StaffRequest, pk: int | None = None, goal_pk: int | Non
         except ValidationError as error:
             _invalid(form, error)
         except PlanningRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The action is saved."))
             return redirect("staff:planning:action", saved.pk)
@@ -443,7 +440,7 @@ def measure_edit(request: StaffRequest, pk: int | None = None, programme_pk: int
         except ValidationError as error:
             _invalid(form, error)
         except PlanningRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The indicator is saved."))
             return redirect(_back_to(programme, "indicators"))
@@ -760,7 +757,7 @@ def point_edit(request: StaffRequest, pk: int | None = None, swot_pk: int | None
         except ValidationError as error:
             _invalid(form, error)
         except PlanningRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             if request.htmx and prefix:
                 context = _swot_context(request, found)
