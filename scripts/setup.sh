@@ -13,6 +13,8 @@ need_apt=()
 # TLS; scripts/clock-check.sh moves the clock with libfaketime; Evergreen's SIPServer tests
 # (scripts/sipserver-blackbox.sh) are Perl, with Clone.
 command -v msgfmt >/dev/null || need_apt+=(gettext)
+# WeasyPrint makes the PDF reports with Pango.
+ldconfig -p | grep -q libpangoft2-1.0.so.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [[ "${BIBLIOHUB_SETUP:-full}" == "full" ]]; then
     command -v chromium >/dev/null || need_apt+=(chromium fonts-noto-cjk)
     command -v yaz-marcdump >/dev/null || need_apt+=(yaz)
@@ -20,6 +22,8 @@ if [[ "${BIBLIOHUB_SETUP:-full}" == "full" ]]; then
     command -v openssl >/dev/null || need_apt+=(openssl)
     ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || need_apt+=(faketime)
     { command -v prove && perl -MClone -e 1; } >/dev/null 2>&1 || need_apt+=(perl libclone-perl)
+    # The Z39.50 responder is Perl's Net::Z3950::SimpleServer (as Koha's is).
+    perl -MNet::Z3950::SimpleServer -e 1 >/dev/null 2>&1 || need_apt+=(libnet-z3950-simpleserver-perl)
 fi
 if ((${#need_apt[@]})); then
     if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
