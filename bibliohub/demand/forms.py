@@ -19,7 +19,7 @@ from bibliohub.search.languages import LANGUAGE_NAMES
 
 def _languages() -> list[tuple[str, str]]:
     named = sorted(((code, str(name)) for code, name in LANGUAGE_NAMES.items()), key=lambda c: c[1])
-    return [("", _("Any language")), *named]
+    return [("", str(_("Any language"))), *named]
 
 
 class SuggestionForm(forms.Form):

@@ -101,6 +101,8 @@ def _add_demand(
 
 
 def _record_facts(record_id: int | None) -> tuple[str, str, list[str]]:
+    if record_id is None:
+        return "", "", []
     found = Record.objects.filter(pk=record_id).values("title", "authors", "subjects").first()
     if found is None:
         return "", "", []

@@ -20,7 +20,7 @@ from tests.circulation.conftest import (  # noqa: F401
 
 
 @pytest.fixture
-def lan(central, adult_category, central_librarian, default_rule) -> Patron:
+def lan(central, adult_category, central_librarian, default_rule) -> Patron:  # noqa: F811
     """A reader who reads her e-mail in Vietnamese."""
     return _register(
         "Nguyễn", "P0201", adult_category, central, central_librarian,
@@ -29,7 +29,7 @@ def lan(central, adult_category, central_librarian, default_rule) -> Patron:
 
 
 @pytest.fixture
-def oksana(central, adult_category, central_librarian, default_rule) -> Patron:
+def oksana(central, adult_category, central_librarian, default_rule) -> Patron:  # noqa: F811
     """A reader who reads her e-mail in Ukrainian."""
     return _register(
         "Шевченко", "P0202", adult_category, central, central_librarian,

@@ -27,6 +27,7 @@ from bibliohub.history.indicators import KIND, Period, Scope
 from bibliohub.history.rollup import roll_up
 from tests.demand.conftest import AT, KYIV
 
+YEAR = Period.year(2026)
 CODES = ["unmet_requests", "zero_result_searches", "refusals", "refusal_rate"]
 
 
@@ -55,10 +56,10 @@ def world(central, riverside, lan, oksana, central_librarian, riverside_libraria
     return central.network_id
 
 
-def figures(network_id, central, riverside, period=Period.year(2026)):
+def figures(network_id, central, riverside, period=YEAR):
     scopes = [Scope(network_id, central.pk), Scope(network_id, riverside.pk), Scope(network_id)]
     found = indicators.figures(period, scopes, codes=CODES)
-    return {name: found[scope] for name, scope in zip(("central", "riverside", "network"), scopes)}
+    return {name: found[scope] for name, scope in zip(("central", "riverside", "network"), scopes, strict=True)}
 
 
 def test_unmet_requests_are_titles_asked_for_and_suggestions(world, central, riverside):
@@ -74,7 +75,7 @@ def test_unmet_requests_are_titles_asked_for_and_suggestions(world, central, riv
 
 def test_unmet_requests_by_kind(world, central):
     scope = Scope(world, central.pk)
-    parts = indicators.breakdown("unmet_requests", KIND, Period.year(2026), [scope])[scope]
+    parts = indicators.breakdown("unmet_requests", KIND, YEAR, [scope])[scope]
     assert {key: f.value for key, f in parts.items()} == {
         "demand.suggested": 1, "demand.title_requested": 2
     }

@@ -54,8 +54,10 @@ CODES = [
 
 
 @pytest.fixture
-def world(central, riverside, central_librarian, riverside_librarian, adult_category,
-          default_rule, lend, make_item):
+def world(
+    central, riverside, central_librarian, riverside_librarian,
+    adult_category, default_rule, lend, make_item,  # noqa: F811
+):
     desk = Actor.for_staff(central_librarian)
     river = Actor.for_staff(riverside_librarian)
     submit(central, topic="building", at=datetime(2025, 12, 1, 10, tzinfo=KYIV))
@@ -81,7 +83,7 @@ def world(central, riverside, central_librarian, riverside_librarian, adult_cate
 def figures(network_id, central, riverside, period=YEAR):
     scopes = [Scope(network_id, central.pk), Scope(network_id, riverside.pk), Scope(network_id)]
     found = indicators.figures(period, scopes, codes=[*CODES, "active_users"])
-    return {name: found[scope] for name, scope in zip(("central", "riverside", "network"), scopes)}
+    return {name: found[scope] for name, scope in zip(("central", "riverside", "network"), scopes, strict=True)}
 
 
 def test_complaints_count_complaints_only(world, central, riverside):
