@@ -16,6 +16,7 @@ from bibliohub.history.rollup import roll_up
 from bibliohub.libraries.models import Network
 from bibliohub.listening.models import Feedback
 from bibliohub.mail.models import Message
+from tests.demo.conftest import AT
 
 
 @pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_the_demo_has_suggestions_demand_searches_and_complaints_once():
     assert UnmetDemand.objects.filter(source="refusal").exists()
     assert ZeroResultSearch.objects.count() == 5
     network = Network.objects.get()
-    today = date.today()
+    today = AT.date()
     found = selectors.unmet_demand(
         network_id=network.pk, start=date(today.year - 1, 1, 1), end=date(today.year + 1, 12, 31)
     )
