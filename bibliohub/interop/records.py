@@ -69,7 +69,7 @@ def marcxml(record: Record) -> etree._Element:
         if field.tag == ITEM_TAG:
             continue
         if field.control_field:
-            sub(root, _CONTROL, tag=field.tag).text = clean(field.data)
+            sub(root, _CONTROL, tag=field.tag).text = clean(field.data or "")
             continue
         element = sub(root, _DATA, ind1=field.indicator1, ind2=field.indicator2, tag=field.tag)
         for subfield in field.subfields:

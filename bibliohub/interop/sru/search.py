@@ -151,15 +151,15 @@ def _ordered(ids: set[int], order: Sort, offset: int, count: int) -> list[int]:
     """`count` of the records `ids` from `offset`, in the search's `order` (the same keys as
     the OPAC's sorted lists)."""
     if order == Sort.TITLE:
-        rows = Document.objects.filter(record_id__in=ids).order_by("sort_title", "-record_id")
-        return list(rows.values_list("record_id", flat=True)[offset : offset + count])
+        by_title = Document.objects.filter(record_id__in=ids).order_by("sort_title", "-record_id")
+        return list(by_title.values_list("record_id", flat=True)[offset : offset + count])
     year = (
         F("year").asc(nulls_last=True)
         if order == Sort.YEAR_ASC
         else F("year").desc(nulls_last=True)
     )
-    rows = Record.objects.filter(id__in=ids).order_by(year, "-id")
-    return list(rows.values_list("id", flat=True)[offset : offset + count])
+    by_year = Record.objects.filter(id__in=ids).order_by(year, "-id")
+    return list(by_year.values_list("id", flat=True)[offset : offset + count])
 
 
 def parse(text: str) -> cql.Query:
