@@ -6,7 +6,8 @@ through the outbox in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from bibliohub.accounts import access
 from bibliohub.catalog.models import Format, Item, Record
-from bibliohub.circulation.errors import HoldRefused
+from bibliohub.circulation.errors import HoldRefused, InvalidOperation
 from bibliohub.circulation.kinds import CHECKOUT_REFUSED, HOLD_REFUSED, RENEWAL_REFUSED
 from bibliohub.circulation.models import Hold, HoldStatus
 from bibliohub.circulation.services import place_hold
@@ -83,15 +84,18 @@ def _add_demand(
     title: str = "",
     author: str = "",
     subjects: list[str] | None = None,
+    day: date | None = None,
 ) -> bool:
-    """One row of unmet demand, once per origin; False when it was there already."""
+    """One row of unmet demand, once per origin, for `day` (else the local day of `at`);
+    False when it was there already."""
     key = rules.title_key(record_id=record_id, isbn=isbn, title=title, author=author)
     if not key:
         return False
     _row, created = UnmetDemand.objects.get_or_create(
         origin=origin,
         defaults={
-            "network_id": network_id, "branch_id": branch_id, "day": timezone.localdate(at),
+            "network_id": network_id, "branch_id": branch_id,
+            "day": day or timezone.localdate(at),
             "source": source, "title_key": key, "title": title[:500] or isbn,
             "author": author[:300], "subjects": subjects or [], "record_id": record_id,
             "person": person,
@@ -100,14 +104,21 @@ def _add_demand(
     return created
 
 
+def _titles(record_ids: Iterable[int | None]) -> dict[int, tuple[str, str, list[str]]]:
+    """Title, first author and subjects of each catalogue record, in one query."""
+    wanted = {r for r in record_ids if r is not None}
+    return {
+        row["pk"]: (
+            row["title"],
+            (row["authors"] or [""])[0],
+            list(row["subjects"] or [])[:10],
+        )
+        for row in Record.objects.filter(pk__in=wanted).values("pk", "title", "authors", "subjects")
+    }
+
+
 def _record_facts(record_id: int | None) -> tuple[str, str, list[str]]:
-    if record_id is None:
-        return "", "", []
-    found = Record.objects.filter(pk=record_id).values("title", "authors", "subjects").first()
-    if found is None:
-        return "", "", []
-    authors = found["authors"] or []
-    return found["title"], authors[0] if authors else "", list(found["subjects"] or [])[:10]
+    return _titles([record_id]).get(record_id or 0, ("", "", []))
 
 
 # --- purchase suggestions -----------------------------------------------------------------
@@ -278,13 +289,12 @@ def receive(
     hold_outcome = "not_wanted"
     if suggestion.wants_hold and suggestion.patron is not None:
         try:
-            # A savepoint: a refused hold records its refusal and leaves this receipt whole.
-            with transaction.atomic():
-                hold = place_hold(
-                    patron=suggestion.patron, record=record, pickup_branch=suggestion.branch,
-                    actor=actor, at=at,
-                )
-        except HoldRefused:
+            # place_hold records a refusal before raising it: the receipt goes on regardless.
+            hold = place_hold(
+                patron=suggestion.patron, record=record, pickup_branch=suggestion.branch,
+                actor=actor, at=at,
+            )
+        except (HoldRefused, InvalidOperation):
             hold_outcome = "refused"
         else:
             suggestion.hold_id = hold.pk
@@ -385,7 +395,7 @@ def record_zero_result_search(*, text: str, network_id: int, actor: Actor, at: d
 
 def _collect_refusals(*, at: datetime, batch: int = 5000) -> int:
     cursor, _created = Cursor.objects.select_for_update().get_or_create(name="refusals")
-    entries = (
+    entries = list(
         Entry.objects.filter(
             pk__gt=cursor.last_id,
             domain=CHECKOUT_REFUSED.domain,
@@ -397,16 +407,17 @@ def _collect_refusals(*, at: datetime, batch: int = 5000) -> int:
     )
     added = 0
     last = cursor.last_id
+    titles = _titles(entry["record_id"] for entry in entries)
     for entry in entries:
         last = entry["pk"]
         origin = f"entry:{entry['pk']}"
-        title, author, subjects = _record_facts(entry["record_id"])
+        title, author, subjects = titles.get(entry["record_id"] or 0, ("", "", []))
         added += _add_demand(
             source=DemandSource.REFUSAL, origin=origin, network_id=entry["network_id"] or 0,
             branch_id=entry["branch_id"] or 0, person=entry["pseudonym"] or f"anon:{origin}",
             at=at, record_id=entry["record_id"], title=title, author=author, subjects=subjects,
+            day=entry["day"],
         )
-        UnmetDemand.objects.filter(origin=origin).update(day=entry["day"])
     cursor.last_id = last
     cursor.save(update_fields=["last_id"])
     return added
@@ -426,9 +437,11 @@ def _collect_holds(*, at: datetime, wait_days: int) -> int:
     )
     crowded = {r for r, n in queued.items() if n > copies.get(r, 0)}
     added = 0
-    for hold in waiting.filter(pk__in=old) | waiting.filter(record_id__in=crowded):
+    found = list(waiting.filter(pk__in=old) | waiting.filter(record_id__in=crowded))
+    titles = _titles(hold.record_id for hold in found)
+    for hold in found:
         origin = f"hold:{hold.pk}"
-        title, author, subjects = _record_facts(hold.record_id)
+        title, author, subjects = titles.get(hold.record_id, ("", "", []))
         network_id = hold.pickup_branch.network_id
         added += _add_demand(
             source=DemandSource.HOLD_WAIT if hold.pk in old else DemandSource.HOLD_QUEUE,

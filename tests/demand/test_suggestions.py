@@ -153,6 +153,7 @@ def test_a_refused_hold_does_not_stop_the_receipt(central, lan, desk, make_item)
     suggestion.refresh_from_db()
     assert suggestion.state == SuggestionState.RECEIVED and suggestion.hold_id is None
     assert Entry.objects.get(domain="demand", kind="received").detail["hold"] == "refused"
+    assert Entry.objects.filter(domain="circulation", kind="hold_refused", patron_id=lan.pk).exists()
 
 
 @pytest.mark.parametrize(
