@@ -80,7 +80,9 @@ class TitleRequestForm(forms.Form):
     isbn = forms.CharField(label=_("ISBN"), max_length=20, required=False)
     title = forms.CharField(label=_("Title"), max_length=500, required=False)
     author = forms.CharField(label=_("Author"), max_length=300, required=False)
-    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    subject = forms.CharField(
+        label=pgettext_lazy("of a book", "Subject"), max_length=200, required=False
+    )
     card = forms.CharField(label=_("Patron's card number"), max_length=40, required=False)
 
     def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:
@@ -96,10 +98,12 @@ class FilterForm(forms.Form):
     )
     text = forms.CharField(label=_("Title, author or ISBN"), required=False, max_length=200)
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("start of a date range", "From"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("end of a date range", "To"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, branches: list[Branch], **kwargs: Any) -> None:
@@ -126,8 +130,14 @@ class ReceiveForm(forms.Form):
 
 class ReportForm(forms.Form):
     branch = forms.ChoiceField(label=pgettext_lazy("desk", "Branch"), required=False)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("start of a date range", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("end of a date range", "To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args: Any, branches: list[Branch], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
