@@ -82,7 +82,8 @@ def _refusals(
     refused = 0
     for n, (key, item) in enumerate(zip(("lan", "emily", "anna"), out, strict=False)):
         patron = people.get(key)
-        if patron is None or Loan.objects.filter(item=item, patron=patron, returned_at=None).exists():
+        lent = Loan.objects.filter(item=item, patron=patron, returned_at=None)
+        if patron is None or lent.exists():
             continue
         try:
             checkout(patron=patron, item=item, branch=central, actor=staff,

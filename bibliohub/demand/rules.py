@@ -52,7 +52,9 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def title_key(*, record_id: int | None = None, isbn: str = "", title: str = "", author: str = "") -> str:
+def title_key(
+    *, record_id: int | None = None, isbn: str = "", title: str = "", author: str = ""
+) -> str:
     """What a request is counted under: the catalogue's title, else the ISBN, else the
     normalised title and author ("" when nothing was given)."""
     if record_id is not None:

@@ -196,8 +196,10 @@ def suggest(
         at=at, record_id=record.pk if record is not None else None, isbn=compact,
         title=suggestion.title, author=suggestion.author or record_author, subjects=subjects,
     )
-    _entry(kinds.SUGGESTED, suggestion, actor=actor, at=at,
-                 detail={"format": format, "isbn": bool(compact), "wants_hold": suggestion.wants_hold})
+    _entry(
+        kinds.SUGGESTED, suggestion, actor=actor, at=at,
+        detail={"isbn": bool(compact), "wants_hold": suggestion.wants_hold},
+    )
     _tell(suggestion, actor=actor, at=at)
     return suggestion
 
@@ -427,7 +429,8 @@ def _collect_holds(*, at: datetime, wait_days: int) -> int:
     """Holds waiting longer than `wait_days`, and holds on titles with more of them
     waiting than copies: each counts once, the first day it is found."""
     waiting = Hold.objects.filter(status=HoldStatus.WAITING).select_related("pickup_branch")
-    old = set(waiting.filter(placed_at__lt=at - timedelta(days=wait_days)).values_list("pk", flat=True))
+    since = at - timedelta(days=wait_days)
+    old = set(waiting.filter(placed_at__lt=since).values_list("pk", flat=True))
     queued = dict(
         waiting.values("record_id").annotate(n=Count("pk")).values_list("record_id", "n")
     )

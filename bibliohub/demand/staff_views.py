@@ -64,7 +64,9 @@ def suggestion_list(request: StaffRequest) -> HttpResponse:
     })
 
 
-def _patron(form: DeskSuggestionForm | TitleRequestForm, network_id: int) -> tuple[bool, Patron | None]:
+def _patron(
+    form: DeskSuggestionForm | TitleRequestForm, network_id: int
+) -> tuple[bool, Patron | None]:
     """The patron of the card typed, if any; (False, None) when no patron holds it."""
     card = form.cleaned_data["card"].strip()
     if not card:

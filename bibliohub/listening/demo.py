@@ -16,7 +16,8 @@ from bibliohub.listening.models import Feedback, FeedbackChannel
 
 # branch, kind, topic, language, text, days ago received, days to answer (None: open), answer
 ITEMS = (
-    ("central", "complaint", "opening_hours", "vi", "Thư viện nên mở cửa vào Chủ nhật.", 60, 10,
+    ("central", "complaint", "opening_hours", "vi",
+     "Thư viện nên mở cửa vào Chủ nhật.", 60, 10,
      "Từ tháng sau, thư viện trung tâm mở cửa Chủ nhật từ 10 đến 16 giờ."),
     ("central", "complaint", "building", "uk", "Ліфт знову не працює.", 45, 35,
      "Ліфт відремонтовано; вибачте, що так довго."),
