@@ -1,0 +1,419 @@
+"""Every indicator of the registry over a second small world, built through the apps' own
+services at fixed moments and counted by hand in the comments, for a year, its quarters and
+months and a school term, per branch and for the whole network; forgetting who the patrons
+were and closing a period change no figure.
+
+The lending world of 2026 (Kyiv time; the central library is open Monday to Saturday, Riverside
+Tuesday to Saturday):
+
+- 6 January: Koval (adult, born 1980) and Sokil (senior, born 1950) register at the central
+  library; Lys (child, born 2015, class 5-A) and Vovk (child, born 2015, class 5-B) at
+  Riverside. The central library adds copies c1 (Ukrainian book), c2 (Polish book) and c3
+  (Ukrainian DVD); Riverside r1 (Ukrainian book) and r2 (English book). 5 copies added.
+- Koval borrows c1 at the central desk in each of January to June (a Tuesday, returned a
+  week later): 6 checkouts in 6 months, a regular user.
+- 28 February: the copies are counted: 3 at the central library, 2 at Riverside.
+- March:
+  - 2nd: the central library adds c4 (Polish book);
+  - 10th: Koval borrows c1 (above); 11th: Sokil borrows c2, and is refused c1 (out);
+  - 12th: Koval borrows r1 at Riverside: active at both branches, one user of the network;
+  - 13th: Lys borrows r2 at Riverside; 14th: Lys borrows c3 at the central library;
+  - 18th: Sokil renews c2 in the portal (online); 20th: Lys renews r2 at the Riverside desk;
+  - returns: c1 on the 17th, r1 the 25th, r2 the 27th, c3 the 28th, c2 the 30th;
+  - 31st: Riverside withdraws r2; the copies are counted: central 4 (c1–c4), Riverside 1 (r1).
+- 31 May: the patrons are counted (the spring term, 1 March – 31 May, ends): Lys and Vovk
+  are Riverside's students, one in each class.
+- 31 December: copies and patrons counted again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bibliohub.catalog import census as copies_census
+from bibliohub.catalog import services as catalog
+from bibliohub.catalog.models import ItemType, Record
+from bibliohub.circulation import services as circulation
+from bibliohub.circulation.errors import CheckoutRefused
+from bibliohub.circulation.models import Term
+from bibliohub.history import Actor, indicators
+from bibliohub.history.indicators import Figure, Period, Scope
+from bibliohub.history.rollup import roll_up
+from bibliohub.patrons import census as patrons_census
+from bibliohub.patrons import services as patron_services
+from bibliohub.patrons.models import AgeBand, PatronCategory
+
+KYIV = ZoneInfo("Europe/Kyiv")
+YEAR = Period.year(2026)
+Q1 = Period.quarter(2026, 1)
+Q2 = Period.quarter(2026, 2)
+JANUARY = Period.month(2026, 1)
+MARCH = Period.month(2026, 3)
+SPRING = Period.term(date(2026, 3, 1), date(2026, 5, 31), "Spring 2026")
+
+
+def at(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=KYIV)
+
+
+def figures(period: Period, scope: Scope) -> dict[str, Figure]:
+    return indicators.figures(period, [scope])[scope]
+
+
+def values(period: Period, scope: Scope) -> dict[str, Decimal | None]:
+    return {code: figure.value for code, figure in figures(period, scope).items()}
+
+
+def parts(code: str, dimension: str, period: Period, scope: Scope) -> dict[str, Decimal | None]:
+    found = indicators.breakdown(code, dimension, period, [scope])[scope]
+    return {value: figure.value for value, figure in found.items()}
+
+
+def q(value: str | int) -> Decimal:
+    """A value as figures keep it (four decimals, half up)."""
+    return Decimal(value).quantize(Decimal("0.0001"))
+
+
+def _category(code: str, band: str) -> PatronCategory:
+    return PatronCategory.objects.create(
+        code=code, name=code.title(), age_band=band, card_validity_months=12
+    )
+
+
+class Lending:
+    """What the lending world's tests need to name."""
+
+    def __init__(self, **things) -> None:
+        self.__dict__.update(things)
+
+
+@pytest.fixture
+def lending(
+    network, central, riverside, central_librarian, riverside_librarian, book_type, default_rule
+) -> Lending:
+    desk = Actor.for_staff(central_librarian, source="desk 1")
+    river_desk = Actor.for_staff(riverside_librarian, source="desk 1")
+    adult = _category("adult", AgeBand.ADULT)
+    senior = _category("senior", AgeBand.SENIOR)
+    child = _category("child", AgeBand.CHILD)
+    dvd = ItemType.objects.create(code="dvd", name="DVD")
+
+    def register(family, category, branch, actor, born, school_class=""):
+        return patron_services.register_patron(
+            patron_services.PatronDetails(
+                family_name=family,
+                given_names="Test",
+                date_of_birth=born,
+                school_class=school_class,
+            ),
+            category=category,
+            branch=branch,
+            actor=actor,
+            at=at(1, 6),
+            card_barcode=f"W{family.upper()}",
+        )
+
+    koval = register("Koval", adult, central, desk, date(1980, 2, 1))
+    sokil = register("Sokil", senior, central, desk, date(1950, 2, 1))
+    lys = register("Lys", child, riverside, river_desk, date(2015, 6, 1), "5-A")
+    vovk = register("Vovk", child, riverside, river_desk, date(2015, 3, 1), "5-B")
+
+    def add(barcode, branch, language, item_type=book_type, when=at(1, 6)):
+        record = Record.objects.create(
+            marc=b"", title=f"Title {barcode}", languages=[language], created_at=when,
+            updated_at=when,
+        )
+        return catalog.add_item(
+            record,
+            data=catalog.ItemData(barcode=barcode, branch=branch, item_type=item_type),
+            actor=desk if branch == central else river_desk,
+            at=when,
+        )
+
+    c1, c2, c3 = add("C1", central, "ukr"), add("C2", central, "pol"), add("C3", central, "ukr", dvd)
+    r1, r2 = add("R1", riverside, "ukr"), add("R2", riverside, "eng")
+
+    def lend(patron, item, when, branch=central, actor=desk):
+        return circulation.checkout(patron=patron, item=item, branch=branch, actor=actor, at=when)
+
+    def give_back(item, when, branch=central, actor=desk):
+        circulation.checkin(item=item, branch=branch, actor=actor, at=when)
+
+    census = Actor.for_job("census")
+
+    def count_copies(month, day):
+        copies_census.count_copies(
+            network, day=date(2026, month, day), actor=census, at=at(month, day, 23)
+        )
+
+    # Koval borrows c1 once a month, January to June, on a Tuesday, for a week.
+    tuesdays = {1: 13, 2: 10, 3: 10, 4: 14, 5: 12, 6: 9}
+    for month in (1, 2):
+        lend(koval, c1, at(month, tuesdays[month]))
+        give_back(c1, at(month, tuesdays[month] + 7))
+    count_copies(2, 28)
+
+    c4 = add("C4", central, "pol", when=at(3, 2))
+    lend(koval, c1, at(3, 10))
+    sokils_loan = lend(sokil, c2, at(3, 11))
+    with pytest.raises(CheckoutRefused):
+        lend(sokil, c1, at(3, 11, 11))
+    lend(koval, r1, at(3, 12), branch=riverside, actor=river_desk)
+    lys_loan = lend(lys, r2, at(3, 13), branch=riverside, actor=river_desk)
+    lend(lys, c3, at(3, 14))
+    give_back(c1, at(3, 17))
+    circulation.renew(loan=sokils_loan, branch=central, actor=Actor.for_patron(sokil), at=at(3, 18))
+    circulation.renew(loan=lys_loan, branch=riverside, actor=river_desk, at=at(3, 20))
+    give_back(r1, at(3, 25), riverside, river_desk)
+    give_back(r2, at(3, 27), riverside, river_desk)
+    give_back(c3, at(3, 28))
+    give_back(c2, at(3, 30))
+    catalog.withdraw_item(r2, reason="worn out", actor=river_desk, at=at(3, 31))
+    count_copies(3, 31)
+
+    for month in (4, 5, 6):
+        lend(koval, c1, at(month, tuesdays[month]))
+        give_back(c1, at(month, tuesdays[month] + 7))
+    patrons_census.count_patrons(network, day=date(2026, 5, 31), actor=census, at=at(5, 31, 23))
+    count_copies(12, 31)
+    patrons_census.count_patrons(network, day=date(2026, 12, 31), actor=census, at=at(12, 31, 23))
+    roll_up()
+    return Lending(
+        koval=koval, sokil=sokil, lys=lys, vovk=vovk, adult=adult, senior=senior, child=child,
+        dvd=dvd, copies=(c1, c2, c3, c4, r1, r2), desk=desk,
+    )
+
+
+def test_loans_renewals_and_refusals_per_branch_and_for_the_network(
+    lending, network, central, riverside
+):
+    everywhere, at_central, at_riverside = (
+        figures(MARCH, Scope(network.pk)),
+        figures(MARCH, Scope(network.pk, central.pk)),
+        figures(MARCH, Scope(network.pk, riverside.pk)),
+    )
+    # March's checkouts: central c1, c2, c3 (3); Riverside r1, r2 (2). Renewals: c2 online
+    # at the central library, r2 at Riverside. Loans: central 4, Riverside 3, network 7.
+    for code, network_value, central_value, riverside_value in (
+        ("loans_excluding_renewals", 5, 3, 2),
+        ("renewals", 2, 1, 1),
+        ("loans", 7, 4, 3),
+        ("refusals", 1, 1, 0),  # Sokil refused c1 at the central desk
+    ):
+        assert everywhere[code].value == network_value, code
+        assert at_central[code].value == central_value, code
+        assert at_riverside[code].value == riverside_value, code
+    # 1 refusal per 7 loans: 14.2857 per 100; at the central library 1 per 4: 25.
+    rate = everywhere["refusal_rate"]
+    assert (rate.value, rate.numerator, rate.denominator) == (q("14.2857"), 1, 7)
+    assert at_central["refusal_rate"].value == 25
+    assert at_riverside["refusal_rate"].value == 0
+
+
+def test_loans_a_month_a_quarter_a_term_and_a_year(lending, network):
+    everywhere = Scope(network.pk)
+    # January: Koval's c1. Q1: c1 in January, February and March, r1, c2, r2, c3 (7
+    # checkouts) and 2 renewals. Q2: c1 in April, May and June. The year: 10 checkouts, 2
+    # renewals. The term (March to May): March's 7 loans, c1 in April and May.
+    for period, loans, checkouts in (
+        (JANUARY, 1, 1),
+        (Q1, 9, 7),
+        (Q2, 3, 3),
+        (SPRING, 9, 7),
+        (YEAR, 12, 10),
+    ):
+        found = values(period, everywhere)
+        assert (found["loans"], found["loans_excluding_renewals"]) == (loans, checkouts), period
+
+
+def test_loans_broken_down_as_the_plans_ask(lending, network, central, riverside):
+    everywhere = Scope(network.pk)
+    # March's 7 loans: Koval (46, adult) c1 and r1; Sokil (76, senior) c2 and its renewal;
+    # Lys (10, child, 5-A) r2, its renewal, and c3.
+    assert parts("loans", "age_group", MARCH, everywhere) == {"adult": 2, "senior": 2, "child": 3}
+    assert parts("loans", "imls_age", MARCH, everywhere) == {"19+": 4, "6-11": 3}
+    assert parts("loans", "category", MARCH, everywhere) == {
+        str(lending.adult.pk): 2,
+        str(lending.senior.pk): 2,
+        str(lending.child.pk): 3,
+    }
+    # Books: c1, r1, c2 twice, r2 twice; the DVD c3 once.
+    book, dvd = str(lending.copies[0].item_type_id), str(lending.dvd.pk)
+    assert parts("loans", "item_type", MARCH, everywhere) == {book: 6, dvd: 1}
+    # Ukrainian c1, r1, c3; Polish c2 twice; English r2 twice.
+    assert parts("loans", "language", MARCH, everywhere) == {"ukr": 3, "pol": 2, "eng": 2}
+    # Only Sokil's renewal was online.
+    assert parts("loans", "channel", MARCH, everywhere) == {"desk": 6, "online": 1}
+    assert parts("loans", "school_class", MARCH, everywhere) == {"5-A": 3, "": 4}
+    # The same by branch: the central library lent c1, c2 (and renewed it), c3.
+    at_central = Scope(network.pk, central.pk)
+    assert parts("loans", "language", MARCH, at_central) == {"ukr": 2, "pol": 2}
+    assert parts("loans", "age_group", MARCH, Scope(network.pk, riverside.pk)) == {
+        "adult": 1,
+        "child": 2,
+    }
+    # Checkouts only, for the year: Koval's 7, Sokil's 1, Lys's 2.
+    assert parts("loans_excluding_renewals", "age_group", YEAR, everywhere) == {
+        "adult": 7,
+        "senior": 1,
+        "child": 2,
+    }
+    assert parts("renewals", "channel", YEAR, everywhere) == {"desk": 1, "online": 1}
+    assert parts("refusals", "kind", MARCH, everywhere) == {
+        "circulation.checkout_refused": 1,
+        "circulation.renewal_refused": 0,
+        "circulation.hold_refused": 0,
+    }
+
+
+def test_the_collection_held_added_withdrawn_and_renewed(lending, network, central, riverside):
+    everywhere, at_central, at_riverside = (
+        figures(MARCH, Scope(network.pk)),
+        figures(MARCH, Scope(network.pk, central.pk)),
+        figures(MARCH, Scope(network.pk, riverside.pk)),
+    )
+    # Held at the end of March (counted on the 31st): central c1–c4, Riverside r1.
+    assert [f["copies_held"].value for f in (everywhere, at_central, at_riverside)] == [5, 4, 1]
+    # March: c4 added at the central library, r2 withdrawn at Riverside.
+    assert [f["copies_added"].value for f in (everywhere, at_central, at_riverside)] == [1, 1, 0]
+    assert [f["copies_withdrawn"].value for f in (everywhere, at_central, at_riverside)] == [1, 0, 1]
+    # Held at the start of March (counted on 28 February): central 3, Riverside 2, network 5.
+    # Renewal: 1 added of 5 held = 20 %; central 1 of 3 = 33.3333 %; Riverside 0 of 2.
+    renewal = everywhere["collection_renewal"]
+    assert (renewal.value, renewal.numerator, renewal.denominator) == (20, 1, 5)
+    assert at_central["collection_renewal"].value == q("33.3333")
+    assert at_riverside["collection_renewal"].value == 0
+    # Withdrawal: 1 of 5 = 20 %; Riverside 1 of 2 = 50 %; central 0 of 3.
+    assert everywhere["collection_withdrawal"].value == 20
+    assert at_riverside["collection_withdrawal"].value == 50
+    assert at_central["collection_withdrawal"].value == 0
+    # By language at the start (ukr c1, c3, r1; pol c2; eng r2) and added (pol c4): Polish
+    # 1 of 1 = 100 %, Ukrainian and English 0.
+    assert parts("collection_renewal", "language", MARCH, Scope(network.pk)) == {
+        "ukr": 0,
+        "pol": 100,
+        "eng": 0,
+    }
+    # Held at the end by language (ukr c1, c3, r1; pol c2, c4) and by item type.
+    assert parts("copies_held", "language", MARCH, Scope(network.pk)) == {"ukr": 3, "pol": 2}
+    book, dvd = str(lending.copies[0].item_type_id), str(lending.dvd.pk)
+    assert parts("copies_held", "item_type", MARCH, Scope(network.pk)) == {book: 4, dvd: 1}
+    # The year: 5 copies added on 6 January and c4; nothing counted at its start (the
+    # collection was not counted in December 2025), so the renewal is missing, not 0 or 100.
+    year = figures(YEAR, Scope(network.pk))
+    assert year["copies_added"].value == 6
+    assert year["collection_renewal"].value is None
+    assert year["collection_renewal"].missing == "not_recorded"
+    assert year["collection_renewal"].numerator == 6
+
+
+def test_turnover_and_stock_not_used(lending, network, central, riverside):
+    everywhere, at_central, at_riverside = (
+        figures(MARCH, Scope(network.pk)),
+        figures(MARCH, Scope(network.pk, central.pk)),
+        figures(MARCH, Scope(network.pk, riverside.pk)),
+    )
+    # Loanable at the end of March: central c1–c4, Riverside r1 (r2 withdrawn).
+    # Turnover: 7 loans ÷ 5 copies = 1.4; central 4 ÷ 4 = 1; Riverside 3 ÷ 1 = 3.
+    turnover = everywhere["collection_turnover"]
+    assert (turnover.value, turnover.numerator, turnover.denominator) == (q("1.4"), 7, 5)
+    assert at_central["collection_turnover"].value == 1
+    assert at_riverside["collection_turnover"].value == 3
+    # Not used: at the central library c4 of its 4 copies was not lent: 25 %.
+    stock = at_central["stock_not_used"]
+    assert (stock.value, stock.numerator, stock.denominator) == (25, 1, 4)
+    # Riverside's one copy, r1, was lent: 0 %.
+    assert at_riverside["stock_not_used"].value == 0
+    # Turnover by language: Ukrainian 3 loans of c1, c3, r1 (3 loanable) = 1; Polish 2 loans
+    # of c2, c4 = 1; English 2 loans, no English copy loanable at the end: no denominator.
+    by_language = indicators.breakdown("collection_turnover", "language", MARCH, [Scope(network.pk)])
+    found = by_language[Scope(network.pk)]
+    assert (found["ukr"].value, found["pol"].value) == (1, 1)
+    assert (found["eng"].value, found["eng"].missing) == (None, "no_denominator")
+    # Turnover of the year: 12 loans ÷ the 5 copies loanable on 31 December.
+    assert values(YEAR, Scope(network.pk))["collection_turnover"] == q("2.4")
+    # January: no copies were counted in it, so turnover is missing, never 0.
+    january = figures(JANUARY, Scope(network.pk))["collection_turnover"]
+    assert (january.value, january.numerator, january.missing) == (None, 1, "not_recorded")
+
+
+def test_users_registered_new_active_regular_and_online(lending, network, central, riverside):
+    everywhere, at_central, at_riverside = (
+        figures(MARCH, Scope(network.pk)),
+        figures(MARCH, Scope(network.pk, central.pk)),
+        figures(MARCH, Scope(network.pk, riverside.pk)),
+    )
+    # Active in March: Koval (both branches), Sokil (central), Lys (both branches): 3 users
+    # of the network, not 3 + 2; the central library 3, Riverside 2 (Koval and Lys).
+    assert [f["active_users"].value for f in (everywhere, at_central, at_riverside)] == [3, 3, 2]
+    # Online: Sokil's renewal in the portal.
+    assert [f["e_service_users"].value for f in (everywhere, at_central, at_riverside)] == [1, 1, 0]
+    # Loans per active user: 7 ÷ 3; central 4 ÷ 3; Riverside 3 ÷ 2.
+    per_user = everywhere["loans_per_user"]
+    assert (per_user.value, per_user.numerator, per_user.denominator) == (q("2.3333"), 7, 3)
+    assert at_central["loans_per_user"].value == q("1.3333")
+    assert at_riverside["loans_per_user"].value == q("1.5")
+    # January: only Koval used a service (registering is not a use).
+    assert values(JANUARY, Scope(network.pk))["active_users"] == 1
+    # Q2: Koval alone, in April, May and June.
+    assert values(Q2, Scope(network.pk))["active_users"] == 1
+
+    year = figures(YEAR, Scope(network.pk))
+    # Registered in January: 4; cards valid on 31 December: 4 (2 at each home branch).
+    assert (year["new_users"].value, year["registered_users"].value) == (4, 4)
+    assert values(YEAR, Scope(network.pk, riverside.pk))["registered_users"] == 2
+    assert values(Q1, Scope(network.pk, central.pk))["new_users"] == 2
+    assert values(Q2, Scope(network.pk))["new_users"] == 0
+    # Active in the year: Koval, Sokil, Lys (Vovk never used a service). Regular (at least 6
+    # months, the default): Koval, January to June.
+    assert (year["active_users"].value, year["regular_users"].value) == (3, 1)
+    assert values(YEAR, Scope(network.pk, riverside.pk))["regular_users"] == 0
+    # Regular users are a year's figure.
+    assert figures(Q1, Scope(network.pk))["regular_users"].missing == "not_for_period"
+    # Registered users are counted at the end of a period: none counted in March.
+    assert everywhere["registered_users"].missing == "not_recorded"
+    # Active users by category and age group, once each in the network.
+    assert parts("active_users", "category", MARCH, Scope(network.pk)) == {
+        str(lending.adult.pk): 1,
+        str(lending.senior.pk): 1,
+        str(lending.child.pk): 1,
+    }
+    assert parts("active_users", "age_group", MARCH, Scope(network.pk)) == {
+        "adult": 1,
+        "senior": 1,
+        "child": 1,
+    }
+    assert parts("active_users", "imls_age", YEAR, Scope(network.pk, riverside.pk)) == {
+        "19+": 1,
+        "6-11": 1,
+    }
+    assert parts("new_users", "age_group", YEAR, Scope(network.pk)) == {
+        "adult": 1,
+        "senior": 1,
+        "child": 2,
+    }
+    assert parts("registered_users", "category", YEAR, Scope(network.pk)) == {
+        str(lending.adult.pk): 1,
+        str(lending.senior.pk): 1,
+        str(lending.child.pk): 2,
+    }
+
+
+def test_loans_per_student_in_a_school_term(lending, network, riverside):
+    everywhere = figures(SPRING, Scope(network.pk))["loans_per_student_term"]
+    # Checkouts by students in the spring term: Lys's r2 and c3 (renewals are not loans
+    # here); students on 31 May: Lys (5-A) and Vovk (5-B). 2 ÷ 2 = 1.
+    assert (everywhere.value, everywhere.numerator, everywhere.denominator) == (1, 2, 2)
+    # By class: 5-A 2 ÷ 1, 5-B 0 ÷ 1.
+    assert parts("loans_per_student_term", "school_class", SPRING, Scope(network.pk)) == {
+        "5-A": 2,
+        "5-B": 0,
+    }
+    # At Riverside, where both students' cards are: Lys's r2 only, 1 ÷ 2.
+    assert values(SPRING, Scope(network.pk, riverside.pk))["loans_per_student_term"] == q("0.5")
+    # A term's figure only.
+    assert figures(YEAR, Scope(network.pk))["loans_per_student_term"].missing == "not_for_period"
