@@ -39,13 +39,21 @@ from bibliohub.catalog import services as catalog
 from bibliohub.catalog.models import ItemType, Record
 from bibliohub.circulation import services as circulation
 from bibliohub.circulation.errors import CheckoutRefused
-from bibliohub.circulation.models import Term
+from bibliohub.community.models import ActivityKind, Direction, PartnerKind
+from bibliohub.community.services import partners, volunteers
+from bibliohub.daybook import services as daybook
+from bibliohub.daybook.models import Figure as YearFigure
+from bibliohub.daybook.models import Measure
 from bibliohub.history import Actor, indicators
 from bibliohub.history.indicators import Figure, Period, Scope
 from bibliohub.history.rollup import roll_up
 from bibliohub.patrons import census as patrons_census
 from bibliohub.patrons import services as patron_services
+from bibliohub.libraries import services as libraries
 from bibliohub.patrons.models import AgeBand, PatronCategory
+from bibliohub.programs import census as programmes_census
+from bibliohub.programs import services as programs
+from bibliohub.programs.models import Audience, Format
 
 KYIV = ZoneInfo("Europe/Kyiv")
 YEAR = Period.year(2026)
@@ -417,3 +425,396 @@ def test_loans_per_student_in_a_school_term(lending, network, riverside):
     assert values(SPRING, Scope(network.pk, riverside.pk))["loans_per_student_term"] == q("0.5")
     # A term's figure only.
     assert figures(YEAR, Scope(network.pk))["loans_per_student_term"].missing == "not_for_period"
+
+
+# --- programmes ----------------------------------------------------------------------------
+
+OCTOBER = Period.month(2026, 10)
+Q4 = Period.quarter(2026, 4)
+
+
+def _event(title, branch, staff, *, format, audiences, start, recurrence=""):
+    return programs.create_event(
+        programs.EventDetails(title=title, format=format, audiences=audiences, capacity=None),
+        branch=branch,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=45),
+        recurrence=recurrence,
+        organiser=staff,
+        actor=Actor.for_staff(staff),
+        at=at(9, 1),
+    )
+
+
+@pytest.fixture
+def programmes(network, central, riverside, central_librarian, riverside_librarian, manager):
+    """October 2026:
+    - Story time (central, at the library, ages 0–5) on Saturdays 3, 10 and 17 October, the
+      17th cancelled: 2 sessions. On the 3rd a 4-year-old patron checked in and 3 small
+      children and 2 grown-ups came in (6); on the 10th 4 children were counted, corrected
+      to 3 (3).
+    - Book club (Riverside, hybrid, adults 19+) on the 14th: a 46-year-old patron and a
+      guest (19+) checked in, the guest's check-in undone (1).
+    - Family day (central, away from the library, all ages) on the 24th: 10 children of
+      6–11 and 5 adults counted (15).
+    - A live online talk (Riverside, ages 12–18 and 19+: general interest) on the 21st:
+      nobody counted.
+    - A recorded presentation (central) on the 22nd: not a session.
+    The central library serves 2,000 people; Riverside's population was not entered.
+    """
+    desk = Actor.for_staff(central_librarian)
+    river_desk = Actor.for_staff(riverside_librarian)
+    adult = _category("adult", AgeBand.ADULT)
+    child = _category("child", AgeBand.CHILD)
+
+    def patron(family, category, branch, born):
+        return patron_services.register_patron(
+            patron_services.PatronDetails(family_name=family, given_names="T", date_of_birth=born),
+            category=category, branch=branch, actor=desk, at=at(9, 1),
+            card_barcode=f"E{family.upper()}",
+        )
+
+    little = patron("Little", child, central, date(2022, 3, 9))
+    reader = patron("Reader", adult, central, date(1980, 2, 1))
+    story = _event(
+        "Story time", central, central_librarian, format=Format.ON_SITE,
+        audiences=[Audience.EARLY_YEARS], start=at(10, 3, 11), recurrence="FREQ=WEEKLY;COUNT=3",
+    )
+    club = _event(
+        "Book club", riverside, riverside_librarian, format=Format.HYBRID,
+        audiences=[Audience.ADULTS], start=at(10, 14, 17),
+    )
+    family = _event(
+        "Family day", central, central_librarian, format=Format.OFF_SITE,
+        audiences=[Audience.ALL_AGES], start=at(10, 24, 12),
+    )
+    _event(
+        "Online talk", riverside, riverside_librarian, format=Format.ONLINE,
+        audiences=[Audience.TEENS, Audience.ADULTS], start=at(10, 21, 18),
+    )
+    _event(
+        "Recorded talk", central, central_librarian, format=Format.RECORDED,
+        audiences=[Audience.ADULTS], start=at(10, 22, 18),
+    )
+    first, second, third = story.occurrences.order_by("starts_at")
+    programs.cancel_occurrence(third, note="Ill", actor=desk, at=at(10, 12))
+
+    registration = programs.register(
+        occurrence=first, attendee=programs.Attendee(patron=little), actor=desk, at=at(9, 20)
+    )
+    programs.check_in(registration, occurrence=first, actor=desk, at=at(10, 3, 11))
+    programs.record_walk_ins(first, counts={"0-5": 3, "19+": 2}, actor=desk, at=at(10, 3, 12))
+    programs.record_walk_ins(second, counts={"0-5": 4}, actor=desk, at=at(10, 10, 12))
+    programs.record_walk_ins(second, counts={"0-5": 3}, actor=desk, at=at(10, 10, 13))
+
+    (evening,) = club.occurrences.all()
+    member = programs.register(
+        occurrence=evening, attendee=programs.Attendee(patron=reader), actor=river_desk,
+        at=at(10, 1),
+    )
+    guest = programs.register(
+        occurrence=evening,
+        attendee=programs.Attendee(
+            name="Guest", contact_name="Guest", contact_email="guest@example.org", age_band="19+"
+        ),
+        actor=Actor.for_public(),
+        at=at(10, 2),
+    )
+    programs.check_in(member, occurrence=evening, actor=river_desk, at=at(10, 14, 17))
+    programs.check_in(guest, occurrence=evening, actor=river_desk, at=at(10, 14, 17))
+    programs.undo_check_in(guest, occurrence=evening, actor=river_desk, at=at(10, 14, 18))
+
+    (outing,) = family.occurrences.all()
+    programs.record_walk_ins(outing, counts={"6-11": 10, "19+": 5}, actor=desk, at=at(10, 24, 14))
+
+    programmes_census.count_held(actor=Actor.for_job("programmes held"), at=at(11, 1))
+    daybook.set_yearly_figure(
+        network=network, branch=central, year=2026, figure=YearFigure.POPULATION,
+        value=Decimal(2000), actor=Actor.for_staff(manager), at=at(1, 10),
+    )
+    roll_up()
+
+
+def test_programme_sessions_counted_as_imls_counts_them(programmes, network, central, riverside):
+    # Held: story time twice (the third date cancelled), the book club, the family day and
+    # the online talk: 5; the recorded presentation is not a session.
+    everywhere = values(OCTOBER, Scope(network.pk))
+    assert everywhere["programmes"] == 5
+    assert values(OCTOBER, Scope(network.pk, central.pk))["programmes"] == 3
+    assert values(Q4, Scope(network.pk, riverside.pk))["programmes"] == 2
+    assert values(Period.month(2026, 9), Scope(network.pk))["programmes"] == 0
+    # By primary audience: 0–5 story time twice; adults the book club; general interest the
+    # family day (all ages) and the talk for two bands.
+    assert parts("programmes", "imls_audience", OCTOBER, Scope(network.pk)) == {
+        "0-5": 2,
+        "19+": 1,
+        "general": 2,
+    }
+    # By format: story time twice and the hybrid book club in person; one away; one live
+    # online.
+    assert parts("programmes", "imls_format", OCTOBER, Scope(network.pk)) == {
+        "on_site": 3,
+        "off_site": 1,
+        "virtual": 1,
+    }
+
+
+def test_programme_attendance_by_audience_age_and_format(programmes, network, central, riverside):
+    # 6 on the 3rd, 3 on the 10th, 1 at the book club, 15 at the family day: 25; the
+    # central library 24, Riverside 1.
+    assert values(OCTOBER, Scope(network.pk))["programme_attendance"] == 25
+    assert values(OCTOBER, Scope(network.pk, central.pk))["programme_attendance"] == 24
+    assert values(Q4, Scope(network.pk, riverside.pk))["programme_attendance"] == 1
+    everywhere = Scope(network.pk)
+    assert parts("programme_attendance", "imls_audience", OCTOBER, everywhere) == {
+        "0-5": 9,
+        "19+": 1,
+        "general": 15,
+    }
+    assert parts("programme_attendance", "imls_format", OCTOBER, everywhere) == {
+        "on_site": 10,
+        "off_site": 15,
+    }
+    # The attendees' own ages: the 4-year-old and 6 small children counted (0–5: 7); the
+    # 10 children of 6–11; adults: 2 + 5 counted and the 46-year-old (19+: 8).
+    assert parts("programme_attendance", "imls_age", OCTOBER, everywhere) == {
+        "0-5": 7,
+        "6-11": 10,
+        "19+": 8,
+    }
+    # The library's groups: 0–5 and 6–11 are children; the 46-year-old an adult; "19+"
+    # counted at the door may be an adult or a senior: not known (7).
+    found = parts("programme_attendance", "age_group", OCTOBER, everywhere)
+    assert {k: v for k, v in found.items() if v} == {"child": 17, "adult": 1, "": 7}
+    # Per 1,000 inhabitants: 24 of 2,000 at the central library = 12; the network's
+    # population is its one branch that entered it: 25 per 2 = 12.5; Riverside's unknown.
+    per_1000 = figures(OCTOBER, everywhere)["attendance_per_1000"]
+    assert (per_1000.value, per_1000.numerator, per_1000.denominator) == (q("12.5"), 25, 2000)
+    assert values(OCTOBER, Scope(network.pk, central.pk))["attendance_per_1000"] == 12
+    riverside_figure = figures(OCTOBER, Scope(network.pk, riverside.pk))["attendance_per_1000"]
+    assert (riverside_figure.value, riverside_figure.missing) == (None, "no_denominator")
+
+
+# --- partners and volunteers ----------------------------------------------------------------
+
+NOVEMBER = Period.month(2026, 11)
+
+
+@pytest.fixture
+def community(network, central, riverside, manager, central_librarian):
+    """A school works with the central library on 5 October and 3 November; a bakery gives
+    books worth 150 to Riverside on 8 October; an NGO is sent a reader by Riverside on 2
+    November (a referral, not a joint activity). A volunteer gives 90 minutes on 6 October
+    (confirmed the 7th), 45 minutes at Riverside on 13 October (confirmed on 2 November)
+    and 60 minutes on 20 October (refused)."""
+    staff = Actor.for_staff(manager)
+
+    def partner(name, kind, branch):
+        return partners.save_partner(
+            None, network=network, actor=staff, at=at(9, 1),
+            details=partners.PartnerDetails(
+                name=name, kind=kind, since=date(2026, 1, 1), branches=[branch]
+            ),
+        )
+
+    school = partner("School No. 5", PartnerKind.SCHOOL, central)
+    bakery = partner("Bakery", PartnerKind.BUSINESS, riverside)
+    ngo = partner("Help", PartnerKind.NGO, riverside)
+    for on in (date(2026, 10, 5), date(2026, 11, 3)):
+        partners.record_activity(
+            partner=school, kind=ActivityKind.PROJECT, on=on, description="Reading lesson",
+            branch=central, actor=staff, at=at(11, 4),
+        )
+    partners.record_activity(
+        partner=bakery, kind=ActivityKind.DONATION, on=date(2026, 10, 8), description="Books",
+        branch=riverside, value=Decimal(150), currency="UAH", actor=staff, at=at(10, 8),
+    )
+    partners.log_referral(
+        partner=ngo, branch=riverside, direction=Direction.TO_PARTNER, on=date(2026, 11, 2),
+        reason="Legal help", actor=staff, at=at(11, 2),
+    )
+    anna = volunteers.register_volunteer(
+        network=network, consent=True, actor=staff, at=at(9, 1),
+        details=volunteers.VolunteerDetails(name="Anna", branches=[central, riverside]),
+    )
+
+    def give(branch, on, minutes, logged):
+        return volunteers.log_hours(
+            volunteer=anna, branch=branch, on=on, minutes=minutes, actor=staff, at=logged
+        )
+
+    volunteers.confirm_hours(give(central, date(2026, 10, 6), 90, at(10, 6)), actor=staff, at=at(10, 7))
+    late = give(riverside, date(2026, 10, 13), 45, at(10, 13))
+    refused = give(central, date(2026, 10, 20), 60, at(10, 20))
+    volunteers.reject_hours(refused, actor=staff, at=at(10, 21))
+    volunteers.confirm_hours(late, actor=staff, at=at(11, 2))
+    roll_up()
+
+
+def test_partners_joint_activities_and_volunteer_hours(community, network, central, riverside):
+    everywhere = Scope(network.pk)
+    at_central, at_riverside = Scope(network.pk, central.pk), Scope(network.pk, riverside.pk)
+    # Active partners: October the school and the bakery; November the school and the NGO;
+    # the quarter all three, each once; the central library the school, Riverside the
+    # bakery and the NGO.
+    assert values(OCTOBER, everywhere)["active_partners"] == 2
+    assert values(NOVEMBER, everywhere)["active_partners"] == 2
+    assert values(Q4, everywhere)["active_partners"] == 3
+    assert values(YEAR, everywhere)["active_partners"] == 3
+    assert values(Q4, at_central)["active_partners"] == 1
+    assert values(Q4, at_riverside)["active_partners"] == 2
+    # Joint activities by the day they took place (the referral is not one): October 2,
+    # November 1; the central library 2 in the quarter, Riverside 1.
+    assert values(OCTOBER, everywhere)["joint_activities"] == 2
+    assert values(NOVEMBER, everywhere)["joint_activities"] == 1
+    assert (values(Q4, at_central)["joint_activities"], values(Q4, at_riverside)["joint_activities"]) == (2, 1)
+    # Volunteer hours by the day they were confirmed: 1.5 in October, 0.75 in November, the
+    # refused hour never; the quarter 2.25.
+    assert values(OCTOBER, everywhere)["volunteer_hours"] == Decimal("1.5")
+    assert values(NOVEMBER, everywhere)["volunteer_hours"] == Decimal("0.75")
+    assert values(Q4, everywhere)["volunteer_hours"] == Decimal("2.25")
+    assert values(Q4, at_riverside)["volunteer_hours"] == Decimal("0.75")
+    # Active partners are counted within a calendar year.
+    across = Period.term(date(2026, 9, 1), date(2027, 1, 31), "School year")
+    assert figures(across, everywhere)["active_partners"].missing == "across_years"
+
+
+# --- the daily record book and the yearly figures --------------------------------------------
+
+DECEMBER = Period.month(2026, 12)
+
+
+@pytest.fixture
+def record_book(network, central, riverside, central_librarian, riverside_librarian, manager):
+    """December 2026, entered by hand: the central library's reference questions (4 on the
+    1st, 6 on the 2nd, the 2nd corrected to 7 later), its computer sessions (5 on the 1st);
+    Riverside's Wi-Fi sessions (12 on the 2nd) and, on the 1st, 0 reference questions
+    (counted: there were none). Riverside entered 3 computer sessions on the 3rd by mistake
+    and cleared them. The yearly figures: staff 3.5 FTE at the central library and 1.5 at
+    Riverside (none for the network as a whole); the network's budget 100,000 and the
+    central library's 60,000."""
+    desk, river_desk, staff = (
+        Actor.for_staff(central_librarian),
+        Actor.for_staff(riverside_librarian),
+        Actor.for_staff(manager),
+    )
+    day1, day2, day3 = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)
+    daybook.save_counts(
+        central,
+        counts={
+            (day1, Measure.REFERENCE_QUESTIONS): 4,
+            (day2, Measure.REFERENCE_QUESTIONS): 6,
+            (day1, Measure.COMPUTER_SESSIONS): 5,
+        },
+        actor=desk,
+        at=at(12, 3),
+    )
+    daybook.save_counts(
+        central, counts={(day2, Measure.REFERENCE_QUESTIONS): 7}, actor=desk, at=at(12, 4)
+    )
+    daybook.save_counts(
+        riverside,
+        counts={
+            (day2, Measure.WIFI_SESSIONS): 12,
+            (day1, Measure.REFERENCE_QUESTIONS): 0,
+            (day3, Measure.COMPUTER_SESSIONS): 3,
+        },
+        actor=river_desk,
+        at=at(12, 4),
+    )
+    daybook.save_counts(
+        riverside, counts={(day3, Measure.COMPUTER_SESSIONS): None}, actor=river_desk, at=at(12, 5)
+    )
+    for branch, figure, value, currency in (
+        (central, YearFigure.STAFF_FTE, "3.5", ""),
+        (riverside, YearFigure.STAFF_FTE, "1.5", ""),
+        (None, YearFigure.BUDGET, "100000", "UAH"),
+        (central, YearFigure.BUDGET, "60000", "UAH"),
+    ):
+        daybook.set_yearly_figure(
+            network=network, branch=branch, year=2026, figure=figure, value=Decimal(value),
+            currency=currency, actor=staff, at=at(1, 10),
+        )
+    roll_up()
+
+
+def test_what_was_entered_by_hand_and_what_was_not(record_book, network, central, riverside):
+    everywhere = figures(DECEMBER, Scope(network.pk))
+    at_central = figures(DECEMBER, Scope(network.pk, central.pk))
+    at_riverside = figures(DECEMBER, Scope(network.pk, riverside.pk))
+    # Reference questions: central 4 + 7 (corrected); Riverside's 0 is a count, not a gap.
+    assert at_central["reference_questions"].value == 11
+    assert at_riverside["reference_questions"].value == 0
+    assert at_riverside["reference_questions"].missing == ""
+    assert everywhere["reference_questions"].value == 11
+    assert (at_central["computer_sessions"].value, everywhere["computer_sessions"].value) == (5, 5)
+    assert (at_riverside["wifi_sessions"].value, everywhere["wifi_sessions"].value) == (12, 12)
+    # Nothing entered: missing, never 0.
+    assert at_central["wifi_sessions"].missing == "not_recorded"
+    assert everywhere["visits"].missing == "not_recorded"
+    assert at_central["visits_per_user"].missing == "not_recorded"
+    assert figures(Period.month(2026, 11), Scope(network.pk))["reference_questions"].value is None
+    # Riverside's computer sessions were entered and cleared: nothing is entered.
+    assert at_riverside["computer_sessions"].value is None
+    assert at_riverside["computer_sessions"].missing == "not_recorded"
+
+    year = figures(YEAR, Scope(network.pk))
+    # Staff: no figure for the network itself, so its branches' 3.5 + 1.5.
+    assert year["staff_fte"].value == 5
+    # Budget: the network's own figure, not its branches' added up.
+    assert year["budget"].value == 100000
+    assert values(YEAR, Scope(network.pk, central.pk))["budget"] == 60000
+    assert figures(YEAR, Scope(network.pk, riverside.pk))["budget"].missing == "not_recorded"
+    # Nobody entered a population: missing, and so are the figures per inhabitant.
+    assert year["population_served"].missing == "not_recorded"
+    assert year["loans_per_capita"].value is None
+    # Yearly figures are a year's.
+    assert everywhere["staff_fte"].missing == "not_for_period"
+
+
+# --- opening hours --------------------------------------------------------------------------
+
+FEBRUARY = Period.month(2026, 2)
+
+
+@pytest.fixture
+def hours_counted(network, central, riverside, manager):
+    """February 2026 (four whole weeks, from Sunday the 1st): the central library is open
+    Monday to Saturday 9–20 (11 hours), closed on Tuesday the 10th for stocktaking;
+    Riverside Tuesday to Saturday 10–13 and 14–18 (7 hours), on Saturday the 14th only
+    12–16 (4 hours). Every day of February counted (twice over: a day counted again
+    changes nothing)."""
+    staff = Actor.for_staff(manager)
+    libraries.add_calendar_exception(
+        network=network, branch=central, day=date(2026, 2, 10), closed=True, reason="Stocktaking",
+        actor=staff, at=at(1, 20),
+    )
+    libraries.add_calendar_exception(
+        network=network, branch=riverside, day=date(2026, 2, 14), closed=False,
+        opens=time(12), closes=time(16), reason="Short day", actor=staff, at=at(1, 20),
+    )
+    days = [date(2026, 2, 1) + timedelta(days=n) for n in range(28)]
+    job = Actor.for_job("opening hours")
+    for _again in range(2):
+        for branch in (central, riverside):
+            libraries.count_opening_hours(branch, days=days, actor=job, at=at(3, 1, 2))
+    roll_up()
+
+
+def test_opening_hours_in_the_period_and_a_week(hours_counted, network, central, riverside):
+    # Central: 24 days of 11 hours, less the 10th: 253. Riverside: 20 days of 7 hours, the
+    # 14th 4 instead of 7: 137. The network: 390.
+    assert values(FEBRUARY, Scope(network.pk, central.pk))["opening_hours_year"] == 253
+    assert values(FEBRUARY, Scope(network.pk, riverside.pk))["opening_hours_year"] == 137
+    assert values(FEBRUARY, Scope(network.pk))["opening_hours_year"] == 390
+    # A week: 253 ÷ 4 = 63.25; 137 ÷ 4 = 34.25; the network's weeks added up, 97.5.
+    week = figures(FEBRUARY, Scope(network.pk, central.pk))["opening_hours_week"]
+    assert (week.value, week.numerator, week.denominator) == (q("63.25"), 253, 4)
+    assert values(FEBRUARY, Scope(network.pk, riverside.pk))["opening_hours_week"] == q("34.25")
+    assert values(FEBRUARY, Scope(network.pk))["opening_hours_week"] == q("97.5")
+    # The quarter and the year: only February's days were counted.
+    assert values(Q1, Scope(network.pk))["opening_hours_year"] == 390
+    assert values(YEAR, Scope(network.pk))["opening_hours_week"] == q("97.5")
+    # January was not counted: missing, not 0 hours.
+    assert figures(JANUARY, Scope(network.pk))["opening_hours_year"].missing == "not_recorded"
+    assert figures(JANUARY, Scope(network.pk))["opening_hours_week"].missing == "not_recorded"
