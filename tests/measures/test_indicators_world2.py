@@ -28,12 +28,18 @@ Tuesday to Saturday):
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 
+from bibliohub import cli
+from bibliohub.accounts.models import Role, User
+from bibliohub.accounts.services import issue_api_token
 from bibliohub.catalog import census as copies_census
 from bibliohub.catalog import services as catalog
 from bibliohub.catalog.models import ItemType, Record
@@ -44,12 +50,13 @@ from bibliohub.community.services import partners, volunteers
 from bibliohub.daybook import services as daybook
 from bibliohub.daybook.models import Figure as YearFigure
 from bibliohub.daybook.models import Measure
-from bibliohub.history import Actor, indicators
+from bibliohub.history import Actor, indicators, snapshots
 from bibliohub.history.indicators import Figure, Period, Scope
 from bibliohub.history.rollup import roll_up
+from bibliohub.libraries import services as libraries
+from bibliohub.measures import services as measures
 from bibliohub.patrons import census as patrons_census
 from bibliohub.patrons import services as patron_services
-from bibliohub.libraries import services as libraries
 from bibliohub.patrons.models import AgeBand, PatronCategory
 from bibliohub.programs import census as programmes_census
 from bibliohub.programs import services as programs
@@ -130,9 +137,13 @@ def lending(
     lys = register("Lys", child, riverside, river_desk, date(2015, 6, 1), "5-A")
     vovk = register("Vovk", child, riverside, river_desk, date(2015, 3, 1), "5-B")
 
-    def add(barcode, branch, language, item_type=book_type, when=at(1, 6)):
+    def add(barcode, branch, language, item_type=book_type, when=None):
+        when = when or at(1, 6)
         record = Record.objects.create(
-            marc=b"", title=f"Title {barcode}", languages=[language], created_at=when,
+            marc=b"",
+            title=f"Title {barcode}",
+            languages=[language],
+            created_at=when,
             updated_at=when,
         )
         return catalog.add_item(
@@ -142,7 +153,11 @@ def lending(
             at=when,
         )
 
-    c1, c2, c3 = add("C1", central, "ukr"), add("C2", central, "pol"), add("C3", central, "ukr", dvd)
+    c1, c2, c3 = (
+        add("C1", central, "ukr"),
+        add("C2", central, "pol"),
+        add("C3", central, "ukr", dvd),
+    )
     r1, r2 = add("R1", riverside, "ukr"), add("R2", riverside, "eng")
 
     def lend(patron, item, when, branch=central, actor=desk):
@@ -191,8 +206,16 @@ def lending(
     patrons_census.count_patrons(network, day=date(2026, 12, 31), actor=census, at=at(12, 31, 23))
     roll_up()
     return Lending(
-        koval=koval, sokil=sokil, lys=lys, vovk=vovk, adult=adult, senior=senior, child=child,
-        dvd=dvd, copies=(c1, c2, c3, c4, r1, r2), desk=desk,
+        koval=koval,
+        sokil=sokil,
+        lys=lys,
+        vovk=vovk,
+        adult=adult,
+        senior=senior,
+        child=child,
+        dvd=dvd,
+        copies=(c1, c2, c3, c4, r1, r2),
+        desk=desk,
     )
 
 
@@ -288,7 +311,11 @@ def test_the_collection_held_added_withdrawn_and_renewed(lending, network, centr
     assert [f["copies_held"].value for f in (everywhere, at_central, at_riverside)] == [5, 4, 1]
     # March: c4 added at the central library, r2 withdrawn at Riverside.
     assert [f["copies_added"].value for f in (everywhere, at_central, at_riverside)] == [1, 1, 0]
-    assert [f["copies_withdrawn"].value for f in (everywhere, at_central, at_riverside)] == [1, 0, 1]
+    assert [f["copies_withdrawn"].value for f in (everywhere, at_central, at_riverside)] == [
+        1,
+        0,
+        1,
+    ]
     # Held at the start of March (counted on 28 February): central 3, Riverside 2, network 5.
     # Renewal: 1 added of 5 held = 20 %; central 1 of 3 = 33.3333 %; Riverside 0 of 2.
     renewal = everywhere["collection_renewal"]
@@ -338,7 +365,9 @@ def test_turnover_and_stock_not_used(lending, network, central, riverside):
     assert at_riverside["stock_not_used"].value == 0
     # Turnover by language: Ukrainian 3 loans of c1, c3, r1 (3 loanable) = 1; Polish 2 loans
     # of c2, c4 = 1; English 2 loans, no English copy loanable at the end: no denominator.
-    by_language = indicators.breakdown("collection_turnover", "language", MARCH, [Scope(network.pk)])
+    by_language = indicators.breakdown(
+        "collection_turnover", "language", MARCH, [Scope(network.pk)]
+    )
     found = by_language[Scope(network.pk)]
     assert (found["ukr"].value, found["pol"].value) == (1, 1)
     assert (found["eng"].value, found["eng"].missing) == (None, "no_denominator")
@@ -347,6 +376,19 @@ def test_turnover_and_stock_not_used(lending, network, central, riverside):
     # January: no copies were counted in it, so turnover is missing, never 0.
     january = figures(JANUARY, Scope(network.pk))["collection_turnover"]
     assert (january.value, january.numerator, january.missing) == (None, 1, "not_recorded")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="stock_not_used subtracts every copy lent in the period, withdrawn ones included, "
+    "from the copies loanable at its end: the roll-ups do not say which lent copies are "
+    "still loanable then",
+)
+def test_a_copy_lent_and_withdrawn_does_not_hide_a_copy_never_lent(lending, network):
+    # The network's loanable copies on 31 March: c1, c2, c3, c4, r1. Lent in March: c1, c2,
+    # c3, r1 and r2 (withdrawn since). c4 was never lent: 1 of 5 not used, 20 %.
+    stock = figures(MARCH, Scope(network.pk))["stock_not_used"]
+    assert (stock.value, stock.numerator, stock.denominator) == (20, 1, 5)
 
 
 def test_users_registered_new_active_regular_and_online(lending, network, central, riverside):
@@ -470,31 +512,55 @@ def programmes(network, central, riverside, central_librarian, riverside_librari
     def patron(family, category, branch, born):
         return patron_services.register_patron(
             patron_services.PatronDetails(family_name=family, given_names="T", date_of_birth=born),
-            category=category, branch=branch, actor=desk, at=at(9, 1),
+            category=category,
+            branch=branch,
+            actor=desk,
+            at=at(9, 1),
             card_barcode=f"E{family.upper()}",
         )
 
     little = patron("Little", child, central, date(2022, 3, 9))
     reader = patron("Reader", adult, central, date(1980, 2, 1))
     story = _event(
-        "Story time", central, central_librarian, format=Format.ON_SITE,
-        audiences=[Audience.EARLY_YEARS], start=at(10, 3, 11), recurrence="FREQ=WEEKLY;COUNT=3",
+        "Story time",
+        central,
+        central_librarian,
+        format=Format.ON_SITE,
+        audiences=[Audience.EARLY_YEARS],
+        start=at(10, 3, 11),
+        recurrence="FREQ=WEEKLY;COUNT=3",
     )
     club = _event(
-        "Book club", riverside, riverside_librarian, format=Format.HYBRID,
-        audiences=[Audience.ADULTS], start=at(10, 14, 17),
+        "Book club",
+        riverside,
+        riverside_librarian,
+        format=Format.HYBRID,
+        audiences=[Audience.ADULTS],
+        start=at(10, 14, 17),
     )
     family = _event(
-        "Family day", central, central_librarian, format=Format.OFF_SITE,
-        audiences=[Audience.ALL_AGES], start=at(10, 24, 12),
+        "Family day",
+        central,
+        central_librarian,
+        format=Format.OFF_SITE,
+        audiences=[Audience.ALL_AGES],
+        start=at(10, 24, 12),
     )
     _event(
-        "Online talk", riverside, riverside_librarian, format=Format.ONLINE,
-        audiences=[Audience.TEENS, Audience.ADULTS], start=at(10, 21, 18),
+        "Online talk",
+        riverside,
+        riverside_librarian,
+        format=Format.ONLINE,
+        audiences=[Audience.TEENS, Audience.ADULTS],
+        start=at(10, 21, 18),
     )
     _event(
-        "Recorded talk", central, central_librarian, format=Format.RECORDED,
-        audiences=[Audience.ADULTS], start=at(10, 22, 18),
+        "Recorded talk",
+        central,
+        central_librarian,
+        format=Format.RECORDED,
+        audiences=[Audience.ADULTS],
+        start=at(10, 22, 18),
     )
     first, second, third = story.occurrences.order_by("starts_at")
     programs.cancel_occurrence(third, note="Ill", actor=desk, at=at(10, 12))
@@ -509,7 +575,9 @@ def programmes(network, central, riverside, central_librarian, riverside_librari
 
     (evening,) = club.occurrences.all()
     member = programs.register(
-        occurrence=evening, attendee=programs.Attendee(patron=reader), actor=river_desk,
+        occurrence=evening,
+        attendee=programs.Attendee(patron=reader),
+        actor=river_desk,
         at=at(10, 1),
     )
     guest = programs.register(
@@ -529,8 +597,13 @@ def programmes(network, central, riverside, central_librarian, riverside_librari
 
     programmes_census.count_held(actor=Actor.for_job("programmes held"), at=at(11, 1))
     daybook.set_yearly_figure(
-        network=network, branch=central, year=2026, figure=YearFigure.POPULATION,
-        value=Decimal(2000), actor=Actor.for_staff(manager), at=at(1, 10),
+        network=network,
+        branch=central,
+        year=2026,
+        figure=YearFigure.POPULATION,
+        value=Decimal(2000),
+        actor=Actor.for_staff(manager),
+        at=at(1, 10),
     )
     roll_up()
 
@@ -595,6 +668,31 @@ def test_programme_attendance_by_audience_age_and_format(programmes, network, ce
     assert (riverside_figure.value, riverside_figure.missing) == (None, "no_denominator")
 
 
+def test_erasing_the_attendees_changes_no_attendance_figure(
+    programmes, network, central, central_librarian
+):
+    from bibliohub.patrons.models import Patron
+
+    scopes = [Scope(network.pk), Scope(network.pk, central.pk)]
+
+    def counted():
+        found = {}
+        for dimension in ("imls_audience", "imls_format", "imls_age", "age_group", "category"):
+            found[dimension] = indicators.breakdown(
+                "programme_attendance", dimension, OCTOBER, scopes
+            )
+        found["all"] = indicators.figures(OCTOBER, scopes)
+        return found
+
+    before = counted()
+    for patron in Patron.objects.all():
+        patron_services.erase_patron(
+            patron, branch=central, actor=Actor.for_staff(central_librarian), at=at(11, 5)
+        )
+    roll_up()
+    assert counted() == before
+
+
 # --- partners and volunteers ----------------------------------------------------------------
 
 NOVEMBER = Period.month(2026, 11)
@@ -611,7 +709,10 @@ def community(network, central, riverside, manager, central_librarian):
 
     def partner(name, kind, branch):
         return partners.save_partner(
-            None, network=network, actor=staff, at=at(9, 1),
+            None,
+            network=network,
+            actor=staff,
+            at=at(9, 1),
             details=partners.PartnerDetails(
                 name=name, kind=kind, since=date(2026, 1, 1), branches=[branch]
             ),
@@ -622,19 +723,39 @@ def community(network, central, riverside, manager, central_librarian):
     ngo = partner("Help", PartnerKind.NGO, riverside)
     for on in (date(2026, 10, 5), date(2026, 11, 3)):
         partners.record_activity(
-            partner=school, kind=ActivityKind.PROJECT, on=on, description="Reading lesson",
-            branch=central, actor=staff, at=at(11, 4),
+            partner=school,
+            kind=ActivityKind.PROJECT,
+            on=on,
+            description="Reading lesson",
+            branch=central,
+            actor=staff,
+            at=at(11, 4),
         )
     partners.record_activity(
-        partner=bakery, kind=ActivityKind.DONATION, on=date(2026, 10, 8), description="Books",
-        branch=riverside, value=Decimal(150), currency="UAH", actor=staff, at=at(10, 8),
+        partner=bakery,
+        kind=ActivityKind.DONATION,
+        on=date(2026, 10, 8),
+        description="Books",
+        branch=riverside,
+        value=Decimal(150),
+        currency="UAH",
+        actor=staff,
+        at=at(10, 8),
     )
     partners.log_referral(
-        partner=ngo, branch=riverside, direction=Direction.TO_PARTNER, on=date(2026, 11, 2),
-        reason="Legal help", actor=staff, at=at(11, 2),
+        partner=ngo,
+        branch=riverside,
+        direction=Direction.TO_PARTNER,
+        on=date(2026, 11, 2),
+        reason="Legal help",
+        actor=staff,
+        at=at(11, 2),
     )
     anna = volunteers.register_volunteer(
-        network=network, consent=True, actor=staff, at=at(9, 1),
+        network=network,
+        consent=True,
+        actor=staff,
+        at=at(9, 1),
         details=volunteers.VolunteerDetails(name="Anna", branches=[central, riverside]),
     )
 
@@ -643,7 +764,9 @@ def community(network, central, riverside, manager, central_librarian):
             volunteer=anna, branch=branch, on=on, minutes=minutes, actor=staff, at=logged
         )
 
-    volunteers.confirm_hours(give(central, date(2026, 10, 6), 90, at(10, 6)), actor=staff, at=at(10, 7))
+    volunteers.confirm_hours(
+        give(central, date(2026, 10, 6), 90, at(10, 6)), actor=staff, at=at(10, 7)
+    )
     late = give(riverside, date(2026, 10, 13), 45, at(10, 13))
     refused = give(central, date(2026, 10, 20), 60, at(10, 20))
     volunteers.reject_hours(refused, actor=staff, at=at(10, 21))
@@ -667,7 +790,10 @@ def test_partners_joint_activities_and_volunteer_hours(community, network, centr
     # November 1; the central library 2 in the quarter, Riverside 1.
     assert values(OCTOBER, everywhere)["joint_activities"] == 2
     assert values(NOVEMBER, everywhere)["joint_activities"] == 1
-    assert (values(Q4, at_central)["joint_activities"], values(Q4, at_riverside)["joint_activities"]) == (2, 1)
+    assert (
+        values(Q4, at_central)["joint_activities"],
+        values(Q4, at_riverside)["joint_activities"],
+    ) == (2, 1)
     # Volunteer hours by the day they were confirmed: 1.5 in October, 0.75 in November, the
     # refused hour never; the quarter 2.25.
     assert values(OCTOBER, everywhere)["volunteer_hours"] == Decimal("1.5")
@@ -732,8 +858,14 @@ def record_book(network, central, riverside, central_librarian, riverside_librar
         (central, YearFigure.BUDGET, "60000", "UAH"),
     ):
         daybook.set_yearly_figure(
-            network=network, branch=branch, year=2026, figure=figure, value=Decimal(value),
-            currency=currency, actor=staff, at=at(1, 10),
+            network=network,
+            branch=branch,
+            year=2026,
+            figure=figure,
+            value=Decimal(value),
+            currency=currency,
+            actor=staff,
+            at=at(1, 10),
         )
     roll_up()
 
@@ -786,12 +918,24 @@ def hours_counted(network, central, riverside, manager):
     changes nothing)."""
     staff = Actor.for_staff(manager)
     libraries.add_calendar_exception(
-        network=network, branch=central, day=date(2026, 2, 10), closed=True, reason="Stocktaking",
-        actor=staff, at=at(1, 20),
+        network=network,
+        branch=central,
+        day=date(2026, 2, 10),
+        closed=True,
+        reason="Stocktaking",
+        actor=staff,
+        at=at(1, 20),
     )
     libraries.add_calendar_exception(
-        network=network, branch=riverside, day=date(2026, 2, 14), closed=False,
-        opens=time(12), closes=time(16), reason="Short day", actor=staff, at=at(1, 20),
+        network=network,
+        branch=riverside,
+        day=date(2026, 2, 14),
+        closed=False,
+        opens=time(12),
+        closes=time(16),
+        reason="Short day",
+        actor=staff,
+        at=at(1, 20),
     )
     days = [date(2026, 2, 1) + timedelta(days=n) for n in range(28)]
     job = Actor.for_job("opening hours")
@@ -818,3 +962,248 @@ def test_opening_hours_in_the_period_and_a_week(hours_counted, network, central,
     # January was not counted: missing, not 0 hours.
     assert figures(JANUARY, Scope(network.pk))["opening_hours_year"].missing == "not_recorded"
     assert figures(JANUARY, Scope(network.pk))["opening_hours_week"].missing == "not_recorded"
+
+
+# --- what no later change may change ---------------------------------------------------------
+
+PERIODS = (YEAR, Q1, Q2, JANUARY, MARCH, SPRING)
+
+
+def _everything(network, branches) -> dict:
+    """Every figure of the lending world's periods at every scope, and every breakdown of
+    March and of the year, as plain values."""
+    scopes = [Scope(network.pk)] + [Scope(network.pk, b.pk) for b in branches]
+    found: dict = {}
+    for period in PERIODS:
+        for scope, by_code in indicators.figures(period, scopes).items():
+            for code, figure in by_code.items():
+                found[(period.label, scope, code)] = figure.as_dict()
+    for period in (MARCH, YEAR):
+        for indicator in indicators.registry():
+            for dimension in indicator.dimensions:
+                for scope, by_value in indicators.breakdown(
+                    indicator.code, dimension, period, scopes
+                ).items():
+                    found[(period.label, scope, indicator.code, dimension)] = {
+                        value: figure.as_dict() for value, figure in by_value.items()
+                    }
+    return found
+
+
+def test_anonymising_loans_and_erasing_patrons_change_no_figure(
+    lending, network, central, riverside, central_librarian, riverside_librarian
+):
+    before = _everything(network, [central, riverside])
+    # The figures the guarantee is about are really there (not all zero or missing).
+    assert before[("2026", Scope(network.pk), "regular_users")]["value"] == "1"
+    assert before[("2026-03", Scope(network.pk), "e_service_users")]["value"] == "1"
+    job = Actor.for_job("anonymise")
+    assert circulation.anonymise_returned_loans(at=at(12, 31), actor=job) > 0
+    # Koval (the regular user, active at both branches), Sokil (the online user) and Lys
+    # (the student) are erased.
+    for patron, branch, staff in (
+        (lending.koval, central, central_librarian),
+        (lending.sokil, central, central_librarian),
+        (lending.lys, riverside, riverside_librarian),
+    ):
+        patron_services.erase_patron(
+            patron, branch=branch, actor=Actor.for_staff(staff), at=at(12, 31, 12)
+        )
+    roll_up()
+    assert _everything(network, [central, riverside]) == before
+
+
+CLOSED_AT = datetime(2027, 1, 11, 9, 0, tzinfo=KYIV)
+
+
+def _reading(period, scope, code):
+    (reading,) = indicators.read(period, [scope], codes=[code])[scope]
+    return reading
+
+
+def test_a_closed_year_keeps_its_figures_and_shows_a_late_change_as_a_difference(
+    lending, network, central, riverside, manager, central_librarian
+):
+    staff = Actor.for_staff(manager)
+    scopes = [Scope(network.pk), Scope(network.pk, central.pk), Scope(network.pk, riverside.pk)]
+    live = {period: indicators.figures(period, scopes) for period in (YEAR, Q1, MARCH)}
+    closed = {c.label: c for c in measures.close(YEAR, network=network, actor=staff, at=CLOSED_AT)}
+    # The frozen figures are the figures of the moment, missing ones missing (never 0).
+    for period in (YEAR, Q1, MARCH):
+        readings = indicators.read(period, scopes)
+        for scope in scopes:
+            for reading in readings[scope]:
+                assert reading.frozen, (period.label, reading.code)
+                assert indicators.same(reading.figure, live[period][scope][reading.code]), (
+                    period.label,
+                    scope,
+                    reading.code,
+                )
+    visits = _reading(MARCH, Scope(network.pk), "visits")
+    assert (visits.figure.value, visits.figure.missing) == (None, "not_recorded")
+
+    # Forgetting patrons after the year is closed: a recheck finds nothing different.
+    circulation.anonymise_returned_loans(at=CLOSED_AT, actor=Actor.for_job("anonymise"))
+    patron_services.erase_patron(
+        lending.sokil, branch=central, actor=Actor.for_staff(central_librarian), at=CLOSED_AT
+    )
+    roll_up()
+    assert snapshots.recheck(closed["2026-03"], at=CLOSED_AT) == 0
+    assert snapshots.recheck(closed["2026"], at=CLOSED_AT) == 0
+
+    # A loan of 26 March entered late, at the central library: March's figures stay as
+    # they were published, and what a recount finds now is shown beside them.
+    circulation.checkout(
+        patron=lending.koval,
+        item=lending.copies[3],
+        branch=central,
+        actor=Actor.for_staff(central_librarian),
+        at=at(3, 26),
+    )
+    roll_up()
+    assert _reading(MARCH, Scope(network.pk), "loans").figure.value == 7
+    assert snapshots.recheck(closed["2026-03"], at=CLOSED_AT) > 0
+    reading = _reading(MARCH, Scope(network.pk), "loans")
+    assert (reading.figure.value, reading.recomputed.value) == (7, 8)
+    turnover = _reading(MARCH, Scope(network.pk, central.pk), "collection_turnover")
+    assert (turnover.figure.value, turnover.recomputed.value) == (1, q("1.25"))  # 5 of 4
+    # Riverside's figures did not change: nothing to review there.
+    assert _reading(MARCH, Scope(network.pk, riverside.pk), "loans").recomputed is None
+    differing = {(row.code, row.branch_id) for row in snapshots.differences(closed["2026-03"])}
+    assert ("loans", 0) in differing and ("loans", central.pk) in differing
+    assert not any(branch_id == riverside.pk for _code, branch_id in differing)
+    # The term is not closed with the year: it is counted again.
+    assert _reading(SPRING, Scope(network.pk), "loans").figure.value == 10
+
+
+# --- the command and the REST API give the registry's numbers -------------------------------
+
+
+def _command(*args: str) -> dict:
+    out = StringIO()
+    call_command("indicators", *args, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def _as_numbers(figure: Figure) -> tuple:
+    def number(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    return (
+        number(figure.value),
+        number(figure.numerator),
+        number(figure.denominator),
+        figure.missing or None,
+    )
+
+
+def _lines_numbers(lines: list[dict]) -> dict[str, tuple]:
+    return {
+        line["code"]: (
+            None if line["value"] is None else float(line["value"]),
+            None if line["numerator"] is None else float(line["numerator"]),
+            None if line["denominator"] is None else float(line["denominator"]),
+            line["missing"],
+        )
+        for line in lines
+    }
+
+
+@pytest.mark.parametrize(
+    "args, period, branch",
+    [
+        (("--year", "2026"), YEAR, None),
+        (("--year", "2026", "--month", "3", "--branch", "riverside"), MARCH, "riverside"),
+        (("--year", "2026", "--quarter", "1", "--branch", "central"), Q1, "central"),
+    ],
+)
+def test_the_command_and_the_api_carry_the_registry_s_numbers(
+    lending, client, network, manager, args, period, branch
+):
+    from bibliohub.libraries.models import Branch
+
+    scope = Scope(network.pk, Branch.objects.get(code=branch).pk if branch else None)
+    registry = {code: _as_numbers(f) for code, f in figures(period, scope).items()}
+    assert registry["loans"][0] > 0
+    printed = _command(*args)
+    assert _lines_numbers(printed["indicators"]) == registry
+    _token, secret = issue_api_token(
+        manager, name="reports", actor=Actor.system("t"), at=at(12, 31)
+    )
+    query = dict(zip([a.lstrip("-") for a in args[::2]], args[1::2], strict=True))
+    response = client.get(
+        "/api/v1/indicators", query, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 200
+    assert _lines_numbers(response.json()["indicators"]) == registry
+    # Neither says who the patrons were.
+    text = json.dumps(printed, ensure_ascii=False) + response.content.decode()
+    for patron in (lending.koval, lending.sokil, lending.lys, lending.vovk):
+        assert patron.family_name not in text and patron.card_barcode not in text
+
+
+def test_the_command_and_the_api_give_the_registry_s_breakdowns(lending, client, network, manager):
+    everywhere = Scope(network.pk)
+    expected = {
+        value: _as_numbers(f)
+        for value, f in indicators.breakdown("loans", "language", MARCH, [everywhere])[
+            everywhere
+        ].items()
+    }
+    printed = _command("--year", "2026", "--month", "3", "--code", "loans", "--by", "language")
+    assert {
+        p["value_of"]: (p["value"], p["numerator"], p["denominator"], p["missing"])
+        for p in printed["parts"]
+    } == expected
+    client.force_login(manager)
+    response = client.get(
+        "/api/v1/indicators/loans/breakdown", {"year": 2026, "month": 3, "by": "language"}
+    )
+    assert response.status_code == 200
+    (scope_parts,) = response.json()["scopes"]
+    assert {
+        p["value_of"]: (p["value"], p["numerator"], p["denominator"], p["missing"])
+        for p in scope_parts["parts"]
+    } == expected
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["--year", "2026", "--branch", "NOWHERE"], "CommandError: unknown branch: NOWHERE"),
+        (["--year", "2019"], "CommandError: no data for 2019"),
+    ],
+)
+def test_the_command_exits_non_zero_with_one_line(lending, capsys, args, line):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["bibliohub", "indicators", *args, "--json"])
+    assert exited.value.code != 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [line]
+
+
+def test_who_may_read_which_figures(
+    lending, client, network, central, riverside, riverside_librarian
+):
+    monitor = User.objects.create_user(username="monitor", password="x", role=Role.MONITORING)
+    client.force_login(monitor)
+    # The monitoring group reads plans, never the figures' API (nor anything about patrons).
+    assert client.get("/api/v1/indicators", {"year": 2026}).status_code == 401
+    assert (
+        client.get("/api/v1/indicators", {"year": 2026, "branch": "riverside"}).status_code == 401
+    )
+    client.force_login(riverside_librarian)
+    assert client.get("/api/v1/indicators", {"year": 2026}).status_code == 403
+    assert client.get("/api/v1/indicators", {"year": 2026, "branch": "central"}).status_code == 403
+    mine = client.get("/api/v1/indicators", {"year": 2026, "month": 3, "branch": "riverside"})
+    assert mine.status_code == 200
+    by_code = {line["code"]: line for line in mine.json()["indicators"]}
+    assert by_code["loans"]["value"] == 3 and by_code["active_users"]["value"] == 2
+    # Every branch she may see, besides the one asked for: her own only.
+    parts_ = client.get(
+        "/api/v1/indicators/loans/breakdown",
+        {"year": 2026, "month": 3, "branch": "riverside", "by": "age_group", "every_branch": True},
+    )
+    assert parts_.status_code == 200
+    assert [s["branch"] for s in parts_.json()["scopes"]] == ["riverside"]
