@@ -453,6 +453,47 @@ def test_users_registered_new_active_regular_and_online(lending, network, centra
     }
 
 
+def test_online_services_make_e_service_users_and_confirmed_registrations_new_users(
+    lending, network, central, riverside, kiosk
+):
+    april = Period.month(2026, 4)
+    before = values(april, Scope(network.pk))
+    # April so far: Koval borrowed c1 at the desk.
+    assert (before["active_users"], before["e_service_users"], before["new_users"]) == (1, 0, 0)
+    # Vovk places a hold in the portal; Sokil borrows c3 at the self-check machine (not an
+    # online service); someone registers online on the 2nd and is confirmed at the desk on
+    # the 9th (a new user then; the request alone is not one).
+    circulation.place_hold(
+        patron=lending.vovk,
+        record=lending.copies[1].record,
+        pickup_branch=riverside,
+        actor=Actor.for_patron(lending.vovk),
+        at=at(4, 7),
+    )
+    circulation.checkout(
+        patron=lending.sokil, item=lending.copies[2], branch=central, actor=kiosk, at=at(4, 8)
+    )
+    pending = patron_services.self_register(
+        patron_services.PatronDetails(family_name="Nova", given_names="T"),
+        category=lending.adult,
+        home_branch=central,
+        actor=Actor.for_public(),
+        at=at(4, 2),
+    )
+    patron_services.confirm_patron(pending, branch=central, actor=lending.desk, at=at(4, 9))
+    roll_up()
+    after = figures(april, Scope(network.pk))
+    # Active: Koval, Vovk, Sokil; online: Vovk; new: the confirmed registration.
+    assert (after["active_users"].value, after["e_service_users"].value) == (3, 1)
+    assert after["new_users"].value == 1
+    assert values(april, Scope(network.pk, riverside.pk))["e_service_users"] == 1
+    assert values(april, Scope(network.pk, central.pk))["e_service_users"] == 0
+    assert parts("loans", "channel", april, Scope(network.pk)) == {"desk": 1, "selfcheck": 1}
+    # The year: Sokil (March) and Vovk (April) used a service online.
+    assert values(YEAR, Scope(network.pk))["e_service_users"] == 2
+    assert values(YEAR, Scope(network.pk))["new_users"] == 5
+
+
 def test_loans_per_student_in_a_school_term(lending, network, riverside):
     everywhere = figures(SPRING, Scope(network.pk))["loans_per_student_term"]
     # Checkouts by students in the spring term: Lys's r2 and c3 (renewals are not loans
