@@ -54,10 +54,11 @@ from bibliohub.history import Actor, indicators, snapshots
 from bibliohub.history.indicators import Figure, Period, Scope
 from bibliohub.history.rollup import roll_up
 from bibliohub.libraries import services as libraries
+from bibliohub.libraries.models import Branch
 from bibliohub.measures import services as measures
 from bibliohub.patrons import census as patrons_census
 from bibliohub.patrons import services as patron_services
-from bibliohub.patrons.models import AgeBand, PatronCategory
+from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
 from bibliohub.programs import census as programmes_census
 from bibliohub.programs import services as programs
 from bibliohub.programs.models import Audience, Format
@@ -712,8 +713,6 @@ def test_programme_attendance_by_audience_age_and_format(programmes, network, ce
 def test_erasing_the_attendees_changes_no_attendance_figure(
     programmes, network, central, central_librarian
 ):
-    from bibliohub.patrons.models import Patron
-
     scopes = [Scope(network.pk), Scope(network.pk, central.pk)]
 
     def counted():
@@ -1161,8 +1160,6 @@ def _lines_numbers(lines: list[dict]) -> dict[str, tuple]:
 def test_the_command_and_the_api_carry_the_registry_s_numbers(
     lending, client, network, manager, args, period, branch
 ):
-    from bibliohub.libraries.models import Branch
-
     scope = Scope(network.pk, Branch.objects.get(code=branch).pk if branch else None)
     registry = {code: _as_numbers(f) for code, f in figures(period, scope).items()}
     assert registry["loans"][0] > 0
