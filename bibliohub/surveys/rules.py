@@ -59,6 +59,15 @@ def option_values(question: Question, *, branch_codes: Sequence[str] = ()) -> li
     return [str(o.get("value")) for o in question.options]
 
 
+def values(raw: Mapping[str, Any], key: str) -> list[str]:
+    """Every value of `key` in form data (a QueryDict's list, or a plain mapping's)."""
+    getlist = getattr(raw, "getlist", None)
+    if getlist is not None:
+        return [str(v) for v in getlist(key)]
+    found = raw.get(key, [])
+    return [str(v) for v in found] if isinstance(found, list | tuple) else [str(found)]
+
+
 def scale(question: Question) -> tuple[int, int]:
     if question.kind == QuestionKind.RECOMMEND:
         return 0, 10
@@ -67,7 +76,7 @@ def scale(question: Question) -> tuple[int, int]:
 
 def parse(
     question: Question,
-    raw: Mapping[str, Sequence[str]],
+    raw: Mapping[str, Any],
     *,
     branch_codes: Sequence[str] = (),
 ) -> Parsed:
@@ -75,7 +84,7 @@ def parse(
     "q-<code>-<row>" for a grid). Raises ValueError(SurveyReason) for an answer that cannot
     be taken; an empty answer is Parsed(None)."""
     name = f"q-{question.code}"
-    given = [v.strip() for v in raw.get(name, []) if v.strip()]
+    given = [v.strip() for v in values(raw, name) if v.strip()]
     kind = question.kind
     if kind in CHOICE_KINDS:
         allowed = option_values(question, branch_codes=branch_codes)
@@ -85,7 +94,7 @@ def parse(
             raise ValueError(SurveyReason.NOT_A_CHOICE)
         if kind != QuestionKind.MULTIPLE and len(given) > 1:
             raise ValueError(SurveyReason.NOT_A_CHOICE)
-        other = " ".join(raw.get(f"{name}-other", [""])[:1]).strip() if OTHER in given else ""
+        other = " ".join(values(raw, f"{name}-other")[:1]).strip() if OTHER in given else ""
         if OTHER in given and not other:
             raise ValueError(SurveyReason.OTHER_EMPTY)
         if len(other) > SHORT_LIMIT:
@@ -97,7 +106,7 @@ def parse(
         answers: dict[str, str] = {}
         for row in question.rows:
             code = str(row.get("value"))
-            picked = [v.strip() for v in raw.get(f"{name}-{code}", []) if v.strip()]
+            picked = [v.strip() for v in values(raw, f"{name}-{code}") if v.strip()]
             if not picked:
                 continue
             if len(picked) > 1 or picked[0] not in columns:
