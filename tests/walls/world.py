@@ -51,6 +51,8 @@ from bibliohub.patrons.models import AgeBand, Block, Patron, PatronCategory, Pat
 from bibliohub.planning import models as planning
 from bibliohub.programs.models import Event, Format, Occurrence, Registration, Submission
 from bibliohub.spaces.models import Booking, Resource
+from bibliohub.surveys.models import Question as SurveyQuestion
+from bibliohub.surveys.models import Survey
 
 KYIV = ZoneInfo("Europe/Kyiv")
 # Tuesday 1 December 2026, 10:00: both branches are open.
@@ -369,6 +371,13 @@ def _side(
         received_at=AT,
         deadline=AT + timedelta(days=30),
         attachment=ContentFile(b"%PDF-1.7 a letter", name="letter.pdf"),
+    )
+    o["survey"] = survey = Survey.objects.create(
+        network=network, branch=branch, slug=f"poll-{name.lower()}", kind="express",
+        language="en", languages=["en"], titles={"en": f"Poll {name}"}, created_at=AT,
+    )
+    o["survey_question"] = SurveyQuestion.objects.create(
+        survey=survey, code="satisfaction", kind="rating", texts={"en": "How satisfied?"}
     )
     _plans(o, branch, network)
     return side
