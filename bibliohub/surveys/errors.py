@@ -35,6 +35,9 @@ class SurveyReason(Reasons):
     TOO_LONG = "too_long", _("This answer is too long.")
     ROWS_MISSING = "rows_missing", _("Please answer every line.")
     # Building.
+    BAD_CODE = (
+        "bad_code", _("Write the code in small letters, digits and underscores, starting with a letter.")
+    )
     CODE_TAKEN = "code_taken", _("Another question of this survey has this code.")
     NO_TEXT = "no_text", _("Write the question in the survey's main language.")
     NO_OPTIONS = "no_options", _("Give at least two options.")

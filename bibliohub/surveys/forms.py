@@ -267,7 +267,7 @@ class QuestionForm(forms.Form):
     """A question; texts, options and rows one field per language (options one a line, in
     the same order in every language)."""
 
-    code = forms.SlugField(label=_("Code"), max_length=40,
+    code = forms.CharField(label=_("Code"), max_length=40,
                            help_text=_("A short name for exports and comparisons between waves."))
     kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices)
     required = forms.BooleanField(label=_("Required"), required=False)

@@ -10,6 +10,7 @@ Saving a draft records no entry of its own: the draft's start and its completion
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -44,6 +45,8 @@ from bibliohub.surveys.models import (
     SurveyState,
 )
 
+# Letters, digits and underscores: a code names its form fields ("q-<code>-<row>").
+CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # Completed answers one address may send in a window, counted in the cache only (the
 # address itself is never kept, only a digest, and only for the window).
@@ -210,6 +213,8 @@ def save_question(
     problems: dict[str, list[SurveyReason]] = {}
     if not texts.get(survey.language, "").strip():
         problems["texts"] = [SurveyReason.NO_TEXT]
+    if not CODE.fullmatch(code):
+        problems["code"] = [SurveyReason.BAD_CODE]
     taken = Question.objects.filter(survey=survey, code=code)
     if question is not None:
         taken = taken.exclude(pk=question.pk)

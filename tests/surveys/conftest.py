@@ -14,7 +14,7 @@ from django.http import QueryDict
 from bibliohub.history import Actor
 from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
 from bibliohub.surveys import services
-from bibliohub.surveys.models import Audience, Response, Survey, SurveyState
+from bibliohub.surveys.models import Response, Survey, SurveyState
 
 KYIV = ZoneInfo("Europe/Kyiv")
 AT = datetime(2027, 3, 1, 10, 0, tzinfo=KYIV)
