@@ -45,6 +45,8 @@ from bibliohub.surveys.models import (
     SurveyState,
 )
 
+# Addresses under /surveys/ that are pages, not surveys.
+RESERVED = frozenset({"mine"})
 # Letters, digits and underscores: a code names its form fields ("q-<code>-<row>").
 CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -116,7 +118,7 @@ def save_survey(
     taken = Survey.objects.filter(slug=slug)
     if survey is not None:
         taken = taken.exclude(pk=survey.pk)
-    if taken.exists():
+    if taken.exists() or slug in RESERVED:
         problems["slug"] = [SurveyReason.SLUG_TAKEN]
     if problems:
         raise SurveyRefused(fields=problems)

@@ -9,6 +9,7 @@ saves and completes it. A robot that fills the hidden field is thanked and nothi
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,11 +22,11 @@ from django.views.decorators.http import require_http_methods
 from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch
 from bibliohub.patrons.models import Patron
-from bibliohub.portal.session import client_address, current_patron
+from bibliohub.portal.session import client_address, current_patron, patron_required
 from bibliohub.surveys import selectors, services
-from bibliohub.surveys.errors import SurveyRefused
+from bibliohub.surveys.errors import SurveyReason, SurveyRefused
 from bibliohub.surveys.forms import show_questions
-from bibliohub.surveys.models import Channel, Invitation, Response, Survey
+from bibliohub.surveys.models import Audience, Channel, Invitation, Response, Survey
 
 
 def _draft_key(survey: Survey) -> str:
@@ -42,6 +43,25 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/index.html", {
         "surveys": [(s, s.title(s.answer_language(language)), s.intro(s.answer_language(language)))
                     for s in found],
+    })
+
+
+@patron_required
+def mine(request: HttpRequest, patron: Patron) -> HttpResponse:
+    """The open surveys in the patron's account, with those answered "once each" marked."""
+    language = (get_language() or "en").lower()
+    now = timezone.now()
+    found = [
+        s for s in selectors.open_surveys(at=now).filter(network_id=patron.network_id)
+        if s.audience != Audience.INVITED
+    ]
+    return render(request, "surveys/mine.html", {
+        "patron": patron, "section": "surveys",
+        "surveys": [
+            (s, s.title(s.answer_language(language)),
+             s.audience == Audience.PATRONS and services.has_answered(s, patron))
+            for s in found
+        ],
     })
 
 
@@ -115,7 +135,8 @@ def _answer(request: HttpRequest, survey: Survey, *, kiosk: bool) -> HttpRespons
     elif request.method == "POST" and background:
         return render(request, "surveys/_saved.html", {"refused": top})
     return _page(request, survey, language=language, draft=draft, errors=errors, top=top,
-                 kiosk=kiosk, can_answer=not refusals, posted=request.POST if errors else None,
+                 kiosk=kiosk, can_answer=not refusals,
+                 sign_in=not kiosk and SurveyReason.SIGN_IN in refusals, posted=request.POST if errors else None,
                  status=400 if (errors or (top and request.method == "POST")) else 200)
 
 
@@ -135,6 +156,7 @@ def _page(
     top: list[str],
     kiosk: bool,
     can_answer: bool,
+    sign_in: bool = False,
     posted: Any,
     status: int,
 ) -> HttpResponse:
@@ -149,6 +171,9 @@ def _page(
         "survey": survey, "title": survey.title(language), "intro": survey.intro(language),
         "questions": shown, "top": top, "kiosk": kiosk, "can_answer": can_answer,
         "answer_language": language, "error_count": len(errors),
+        "sign_in": (
+            f"{reverse('portal:sign-in')}?{urlencode({'next': request.path})}" if sign_in else ""
+        ),
         "action": reverse("surveys:kiosk" if kiosk else "surveys:answer", args=[survey.slug]),
     }, status=status)
 

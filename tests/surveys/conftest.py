@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.http import QueryDict
 
 from bibliohub.history import Actor
-from bibliohub.patrons.models import AgeBand, Patron, PatronCategory
+from bibliohub.patrons.models import AgeBand, Patron, PatronCategory, PatronStatus
 from bibliohub.surveys import services
 from bibliohub.surveys.models import Response, Survey, SurveyState
 
@@ -58,7 +58,7 @@ def patron(central, manager) -> Patron:
     return Patron.objects.create(
         network=central.network, home_branch=central, category=category,
         family_name="Kovalenko", given_names="Oksana", date_of_birth=date(1990, 5, 4),
-        email="oksana@example.org", language="uk", card_barcode="P2001", created_at=AT,
+        email="oksana@example.org", language="uk", card_barcode="P2001", created_at=AT, status=PatronStatus.ACTIVE,
     )
 
 

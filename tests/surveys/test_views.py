@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 
 import time_machine
-from django.test import Client
+from django.conf import settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from bibliohub.portal import session
 from bibliohub.surveys import services
-from bibliohub.surveys.models import Answer, Response, Survey, SurveyState
+from bibliohub.surveys.models import Answer, Audience, Response, Survey, SurveyState
 from tests.surveys.conftest import ANNUAL_OK, AT, answer, make_survey
 
 
@@ -236,3 +238,24 @@ def test_the_poster_prints_the_link_large(client, annual, manager):
     page = client.get(reverse("staff:surveys:poster", args=[annual.pk])).content.decode()
     assert 'class="poster-link">http://testserver/surveys/annual-2027/<' in page
     assert "Щорічне анкетування читачів" in page
+
+
+@time_machine.travel(AT, tick=False)
+def test_a_once_each_survey_asks_a_stranger_to_sign_in_and_the_portal_lists_it(client, annual, patron):
+    annual.audience = Audience.PATRONS
+    annual.save()
+    page = client.get(reverse("surveys:answer", args=[annual.slug])).content.decode()
+    assert "Please sign in to your library account" in page
+    assert f'href="/account/sign-in/?next=%2Fsurveys%2F{annual.slug}%2F"' in page
+    assert client.get(reverse("surveys:mine")).status_code == 302
+    request = RequestFactory().get("/")
+    request.session = client.session
+    session.sign_in(request, patron)
+    request.session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+    listed = client.get(reverse("surveys:mine")).content.decode()
+    assert f'href="/surveys/{annual.slug}/"' in listed
+    done = client.post(reverse("surveys:answer", args=[annual.slug]),
+                       {**_post(**ANNUAL_OK), "send": "1"})
+    assert done.status_code == 302 and Response.objects.get().channel == "portal"
+    assert "answered, thank you" in client.get(reverse("surveys:mine")).content.decode()
