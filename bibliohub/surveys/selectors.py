@@ -12,9 +12,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from bibliohub.accounts import access
 from bibliohub.accounts.models import User
@@ -47,6 +49,12 @@ def open_surveys(*, at: datetime) -> QuerySet[Survey]:
 def public_survey(slug: str) -> Survey:
     """A survey that is not a draft, by its web address (404 otherwise)."""
     return get_object_or_404(Survey.objects.exclude(state=SurveyState.DRAFT), slug=slug)
+
+
+def public_link(survey: Survey) -> str:
+    """The survey's address on the public site, whole, for notices, e-mails and posters
+    (the network's BIBLIOHUB_SITE_URL; pages built from a request use its host instead)."""
+    return f"{settings.SITE_URL}{reverse('surveys:answer', args=[survey.slug])}"
 
 
 def draft_for(survey: Survey, token: str | None) -> Response | None:
@@ -288,8 +296,6 @@ def results(
             for r in rows
         ]
 
-    from django.conf import settings
-
     return Results(
         survey=survey, completed=completed, questions=out,
         by_branch=split("branch__code", branches),
@@ -307,7 +313,7 @@ def text_answers(
     chosen = responses_for(survey, user)
     found = Answer.objects.filter(response__in=chosen).filter(
         Q(question__kind__in=list(TEXT_KINDS)) | ~Q(other="")
-    ).select_related("question", "response", "response__branch")
+    ).select_related("question__survey", "response", "response__branch")
     if question is not None:
         found = found.filter(question=question)
     if search:

@@ -101,6 +101,7 @@ def detail(request: StaffRequest, pk: int) -> HttpResponse:
         "survey": survey, "title": survey.title(language),
         "questions": [(q, q.text(language)) for q in selectors.questions(survey)],
         "may_build": selectors.may_build(request.user, survey), "link": site,
+        "notice_link": selectors.public_link(survey),
         "kiosk_link": request.build_absolute_uri(reverse("surveys:kiosk", args=[survey.slug])),
         "languages": [get_language_info(c)["name_local"] for c in survey.languages],
     })

@@ -259,3 +259,26 @@ def test_a_once_each_survey_asks_a_stranger_to_sign_in_and_the_portal_lists_it(c
                        {**_post(**ANNUAL_OK), "send": "1"})
     assert done.status_code == 302 and Response.objects.get().channel == "portal"
     assert "answered, thank you" in client.get(reverse("surveys:mine")).content.decode()
+
+
+def test_the_results_cost_the_same_queries_however_many_answered(annual, manager, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bibliohub.surveys import selectors
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            found = selectors.results(annual, manager, language="uk")
+            list(selectors.text_answers(annual, manager))
+            [a.question.text("uk") for a in selectors.text_answers(annual, manager)]
+        assert found.completed
+        return len(queries)
+
+    answer(annual, **{**ANNUAL_OK, "better": "Більше книжок"})
+    few = cost()
+    for _n in range(5):
+        answer(annual, **{**ANNUAL_OK, "better": "Більше книжок"})
+    assert cost() == few
+    settings.SITE_URL = "https://library.example"
+    assert selectors.public_link(annual) == "https://library.example/surveys/annual-2027/"
