@@ -328,7 +328,7 @@ def raw_answers(survey: Survey, user: User | None) -> tuple[list[Question], list
     chosen = responses_for(survey, user).select_related("branch").order_by("completed_at", "pk")
     answers: dict[int, dict[int, Answer]] = {}
     for answer in Answer.objects.filter(response__in=chosen).only(
-        "response_id", "question_id", "value", "other"
+        "response_id", "question_id", "value", "number", "other"
     ):
         answers.setdefault(answer.response_id, {})[answer.question_id] = answer
     rows = []

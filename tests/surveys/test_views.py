@@ -272,6 +272,7 @@ def test_the_results_cost_the_same_queries_however_many_answered(annual, manager
             found = selectors.results(annual, manager, language="uk")
             list(selectors.text_answers(annual, manager))
             [a.question.text("uk") for a in selectors.text_answers(annual, manager)]
+            selectors.raw_answers(annual, manager)
         assert found.completed
         return len(queries)
 
