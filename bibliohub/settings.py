@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "bibliohub.planning",
     "bibliohub.listening",
     "bibliohub.demand",
+    "bibliohub.surveys",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("community/", include("bibliohub.community.urls")),
     path("feedback/", include("bibliohub.listening.urls")),
     path("suggest/", include("bibliohub.demand.urls")),
+    path("surveys/", include("bibliohub.surveys.urls")),
     path("plans/", include("bibliohub.planning.urls")),
     path("", include("bibliohub.web.urls")),
 ]

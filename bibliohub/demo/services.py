@@ -46,6 +46,7 @@ from bibliohub.listening.demo import load_demo_feedback
 from bibliohub.planning.demo import load_demo_plans
 from bibliohub.programs.demo import load_demo_programmes
 from bibliohub.spaces.demo import load_demo_spaces
+from bibliohub.surveys.demo import load_demo_surveys
 
 NETWORK_NAME = "Bibliohub Demo Library Network"
 NETWORK_NAMES = {
@@ -177,7 +178,7 @@ def load_demo(
     Patrons, rules, the self-check terminal and a circulation history follow (loans need the
     catalogue), then rooms, programmes and community partners: rooms before programmes, which
     book them for their events; last the development programmes and the SWOT analysis, whose
-    actions name partners.
+    actions name partners; then the surveys, with two years of answers.
     Raises ValueError for a negative record count.
     """
     if records < 0:
@@ -203,6 +204,7 @@ def load_demo(
     report.added += load_demo_plans(report.network, at=at)
     report.added += load_demo_feedback(report.network, at=at)
     report.added += load_demo_demand(report.network, at=at)
+    report.added += load_demo_surveys(report.network, at=at)
     return report
 
 

@@ -37,6 +37,7 @@ class Unit(models.TextChoices):
     MONEY = "money", pgettext_lazy("unit", "Money")
     MINUTES = "minutes", pgettext_lazy("unit", "Minutes")
     HOURS = "hours", pgettext_lazy("unit", "Hours")
+    POINTS = "points", pgettext_lazy("unit", "Points")
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,6 +177,23 @@ TABLE: dict[str, Wall] = {
     "staff:demand:report": _staff(),
     "staff:demand:detail": _branch(_pk("suggestion")),
     "staff:demand:act": _branch(lambda s: {"pk": s.suggestion.pk, "action": "accept"}),
+    # --- surveys: a branch's survey is built and read by staff of the branch
+    "staff:surveys:list": _staff(),
+    "staff:surveys:new": _staff(),
+    "staff:surveys:detail": _branch(_pk("survey")),
+    "staff:surveys:edit": _branch(_pk("survey")),
+    "staff:surveys:state": _branch(_pk("survey")),
+    "staff:surveys:question_new": _branch(_pk("survey")),
+    "staff:surveys:question": _branch(
+        lambda s: {"pk": s.survey.pk, "question_id": s.survey_question.pk}
+    ),
+    "staff:surveys:question_remove": _branch(
+        lambda s: {"pk": s.survey.pk, "question_id": s.survey_question.pk}
+    ),
+    "staff:surveys:invitations": _branch(_pk("survey")),
+    "staff:surveys:poster": _branch(_pk("survey")),
+    "staff:surveys:results": _branch(_pk("survey")),
+    "staff:surveys:texts": _branch(_pk("survey")),
     # --- the front desk
     "staff:circulation:home": _staff(),
     "staff:circulation:choose_desk": _staff(),

@@ -55,6 +55,11 @@ ARGUMENTS: dict[str, Callable[[Side], dict[str, Any]]] = {
         "occurrence_id": s.occurrence.pk,
     },
     "plans:programme": lambda s: {"pk": s.programme.pk},
+    "surveys:answer": lambda s: {"slug": s.survey.slug},
+    "surveys:kiosk": lambda s: {"slug": s.survey.slug},
+    "surveys:thanks": lambda s: {"slug": s.survey.slug},
+    "surveys:kiosk_thanks": lambda s: {"slug": s.survey.slug},
+    "surveys:invited": lambda s: {"slug": s.survey.slug, "token": "no-such-invitation"},
     # The update is for staff only: a 404, with the site's policy (a file served has its own).
     "plans:evidence": lambda s: {"pk": s.programme.pk, "evidence_pk": s.evidence.pk},
     "api:record": lambda s: {"record_id": s.record.pk},

@@ -52,6 +52,8 @@ from bibliohub.patrons.models import AgeBand, Block, Patron, PatronCategory, Pat
 from bibliohub.planning import models as planning
 from bibliohub.programs.models import Event, Format, Occurrence, Registration, Submission
 from bibliohub.spaces.models import Booking, Resource
+from bibliohub.surveys.models import Question as SurveyQuestion
+from bibliohub.surveys.models import Survey
 
 KYIV = ZoneInfo("Europe/Kyiv")
 # Tuesday 1 December 2026, 10:00: both branches are open.
@@ -374,6 +376,13 @@ def _side(
     o["suggestion"] = Suggestion.objects.create(
         network=network, branch=branch, patron=o["patron"], title=f"Suggested {name}",
         channel="online", created_at=AT, changed_at=AT,
+    )
+    o["survey"] = survey = Survey.objects.create(
+        network=network, branch=branch, slug=f"poll-{name.lower()}", kind="express",
+        language="en", languages=["en"], titles={"en": f"Poll {name}"}, created_at=AT,
+    )
+    o["survey_question"] = SurveyQuestion.objects.create(
+        survey=survey, code="satisfaction", kind="rating", texts={"en": "How satisfied?"}
     )
     _plans(o, branch, network)
     return side
