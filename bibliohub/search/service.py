@@ -379,7 +379,7 @@ def _hits(ids: list[int]) -> list[Hit]:
     records = {
         r.id: r
         for r in Record.objects.filter(id__in=ids).only(
-            "id", "title", "subtitle", "authors", "year", "languages", "isbns", "format"
+            "id", "title", "subtitle", "authors", "year", "languages", "isbns", "format", "vernacular"
         )
     }
     availability = availability_for(ids)
@@ -394,6 +394,7 @@ def _hits(ids: list[int]) -> list[Hit]:
             isbn=r.isbn,
             format=r.format,
             availability=availability.get(r.id, []),
+            vernacular=list(r.vernacular or ()),
         )
         for rid in ids
         if (r := records.get(rid)) is not None
