@@ -59,11 +59,11 @@ def cross_queries(queries: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def run(count: int, seed: int, repeat: int) -> None:
     from django.db import connection
     from django.test.utils import override_settings
+    from search_bench import Generator
 
     from bibliohub.catalog.models import Record
     from bibliohub.search.service import search
     from bibliohub.search.types import SearchQuery
-    from search_bench import Generator
 
     queries = cross_queries(Generator(seed).queries(count))
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import opencc
 from pypinyin import Style, lazy_pinyin
-from translitua import RussianALALC, UkrainianALALC, UkrainianKMU, translit
+from translitua import RussianALALC, TransliterationTable, UkrainianALALC, UkrainianKMU, translit
 
 from bibliohub.text import query_units, tokens
 
@@ -55,7 +55,7 @@ def _romanisations(text: str) -> list[str]:
     Library of Congress romanisation of Ukrainian, or of Russian, or all three when the
     letters do not tell the two languages apart."""
     ukrainian, russian = _UKRAINIAN.search(text), _RUSSIAN.search(text)
-    tables = []
+    tables: list[type[TransliterationTable]] = []
     if ukrainian or not russian:
         tables += [UkrainianKMU, UkrainianALALC]
     if russian or not ukrainian:
@@ -136,7 +136,9 @@ def query_forms(text: str) -> list[tuple[str, ...]]:
         simple = simplified(text)
         if simple != text:
             add(tuple(t for unit in query_units(simple) for t in unit.tokens))
-        runs = _HAN_RUN.findall(simple)
+        # Not for one character alone: its syllable would find every character that sounds
+        # the same, which is noise rather than the word the reader typed.
+        runs = [run for run in _HAN_RUN.findall(simple) if len(run) > 1]
         syllables = tuple(t for run in runs for s in _pinyin(run) for t in tokens(s))
         add(syllables)
         if len(runs) == 1 and 1 < len(syllables) <= _LONG_RUN and _HAN_RUN.fullmatch(simple.strip()):

@@ -88,8 +88,8 @@ def test_an_imported_record_is_found_by_its_880_title_and_shown_with_it(tmp_path
 
 @pytest.mark.django_db
 def test_an_arabic_title_is_shown_right_to_left_with_the_language_of_the_record(client, db):
-    from tests.search.conftest import make_record as make_row
     from bibliohub.search.indexing import index_records
+    from tests.search.conftest import make_record as make_row
 
     record = make_row(
         "Qaḍāʼ al-usrah", languages=["ara"],

@@ -11,7 +11,6 @@ from bibliohub.search.indexing import index_records, rebuild
 from bibliohub.search.scripts import index_forms, query_forms, simplified
 from bibliohub.search.service import search
 from bibliohub.search.types import Field, SearchQuery
-
 from tests.search.conftest import make_record
 
 
@@ -147,3 +146,8 @@ def test_880_fields_are_found_with_the_field_they_are_linked_to(db):
     assert found("author:曹雪芹") == [record.id]
     assert found("title:قضاء") == [arabic.id]
     assert found("qada al-usrah") == [arabic.id]
+
+
+def test_one_chinese_character_is_not_searched_by_its_syllable():
+    assert query_forms("梦") == []
+    assert query_forms("夢") == [("梦",)]

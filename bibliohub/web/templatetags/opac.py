@@ -85,7 +85,7 @@ def romanised_lang(codes: list[str], fields: list[dict[str, str]]) -> str:
 # Languages written in another script than Latin, whose catalogue records romanise their main
 # fields and keep the original in 880 fields.
 _NOT_LATIN = frozenset(
-    "ar be bg bn el fa he hi hy ja ka kk ko mk ru sr th uk ur yi zh".split()
+    ["ar", "be", "bg", "bn", "el", "fa", "he", "hi", "hy", "ja", "ka", "kk", "ko", "mk", "ru", "sr", "th", "uk", "ur", "yi", "zh"]
 )
 
 
