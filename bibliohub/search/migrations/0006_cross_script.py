@@ -37,6 +37,6 @@ def _run(statements: list[str]):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0005_document_without_record_constraint"), ("catalog", "0005_record_vernacular")]
+    dependencies = [("search", "0005_document_without_record_constraint"), ("catalog", "0006_record_vernacular")]
 
     operations = [migrations.RunPython(_run(SQLITE), _run(SQLITE_REVERSE))]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0004_deleted_records'),
+        ('catalog', '0005_deleted_record_format'),
     ]
 
     operations = [
