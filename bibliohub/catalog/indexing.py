@@ -14,8 +14,9 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
-# The costly part of a record's index text (see CatalogueIndex.prepare_text).
-PreparedText = tuple[str, str, str]
+# The costly part of a record's index text (see CatalogueIndex.prepare_text): strings the
+# index alone reads.
+PreparedText = tuple[str, ...]
 
 
 class CatalogueIndex(Protocol):

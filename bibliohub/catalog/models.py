@@ -61,6 +61,9 @@ class Record(models.Model):
     control_source = models.CharField(_("control number source"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), db_index=True)
     updated_at = models.DateTimeField(_("updated"))
+    # The 880 fields: the title, names and subjects in their own script beside the romanised
+    # ones (catalog.marc.extract.vernacular_fields), searched and shown with them.
+    vernacular = models.JSONField(_("in the original script"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("bibliographic record")

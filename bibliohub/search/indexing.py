@@ -22,6 +22,7 @@ from bibliohub.db import repeated_cursor
 from bibliohub.libraries.models import Branch
 from bibliohub.search.backends import IndexRow, get_backend
 from bibliohub.search.query import index_isbn_tokens
+from bibliohub.search.scripts import has_other_script, index_forms, repeated_index_forms
 from bibliohub.text import sort_key, tokens
 
 CHUNK = 1000
@@ -29,6 +30,7 @@ CHUNK = 1000
 _RECORD_FIELDS = (
     "id", "title", "subtitle", "responsibility", "authors", "subjects", "isbns", "series",
     "publisher", "place", "summary", "edition", "year", "languages", "format", "audience",
+    "vernacular",
 )
 
 
@@ -92,15 +94,42 @@ class Prepared(NamedTuple):
     facets: tuple[tuple[str, str], ...]
 
 
+def _vernacular(row: Mapping, role: str) -> list[str]:
+    """The texts of the record's 880 fields linked to fields of `role`."""
+    return [v["text"] for v in row.get("vernacular") or () if v.get("role") == role]
+
+
+def _forms(values: Iterable[str], *, joined: bool = True) -> list[str]:
+    result: list[str] = []
+    for value in values:
+        if value and has_other_script(value):
+            result.extend(index_forms(value, joined=joined))
+    return result
+
+
+def _repeated_forms(values: Iterable[str]) -> list[str]:
+    result: list[str] = []
+    for value in values:
+        if value and has_other_script(value):
+            result.extend(repeated_index_forms(value))
+    return result
+
+
 def prepare_text(row: Mapping) -> PreparedText:
     """The part of prepare() that costs most and is never cached, since it rarely repeats: the
-    sort key, the title's tokens and the tokens of the statement of responsibility, edition
-    and summary, the tokens space-separated (they hold no spaces). The MARC importer works it
-    out in its reading process and hands it to prepare(text=...) in its writing one."""
+    sort key, the tokens of the title (with the 880 titles linked to it), of the statement of
+    responsibility, edition, summary and other 880 texts, and the cross-script forms of the
+    title and of those texts (bibliohub.search.scripts), the tokens space-separated (they hold
+    no spaces). The MARC importer works it out in its reading process and hands it to
+    prepare(text=...) in its writing one."""
+    titles = (row["title"], row["subtitle"], *_vernacular(row, "title"))
+    others = (row["responsibility"], row["edition"], row["summary"], *_vernacular(row, "other"))
     return (
         sort_key(row["title"]),
-        " ".join(_join_tokens((row["title"], row["subtitle"]))),
-        " ".join(_join_tokens((row["responsibility"], row["edition"], row["summary"]))),
+        " ".join(_join_tokens(titles)),
+        " ".join(_join_tokens(others)),
+        " ".join(_forms(titles)),
+        " ".join(_forms((row["responsibility"], *_vernacular(row, "other"))) + _forms((row["edition"], row["summary"]), joined=False)),
     )
 
 
@@ -111,16 +140,26 @@ def _split(joined: str) -> list[str]:
 def prepare(row: Mapping, backend=None, *, text: PreparedText | None = None) -> Prepared:
     """Prepared index values of a record from its extracted fields (title, authors, isbns …,
     as Record stores them); `backend` defaults to the default database's. `text` is
-    prepare_text(row) when the caller has it already."""
-    sort_title, title, other = text or prepare_text(row)
+    prepare_text(row) when the caller has it already.
+
+    880 fields go into the column of the field they are linked to; the cross-script forms of
+    every text into the cross-script columns, which rank below the text as catalogued."""
+    sort_title, title, other, cross_title, cross_other = text or prepare_text(row)
+    authors = [*row["authors"], *_vernacular(row, "author")]
+    subjects = [*row["subjects"], *_vernacular(row, "subject")]
+    places = (row["series"], row["publisher"], row["place"])
     index_row = IndexRow(
         record_id=0,
         sort_title=sort_title,
         title=_split(title),
-        author=_join_repeated(row["authors"]),
-        subject=_join_repeated(row["subjects"]),
-        other=_join_repeated((row["series"], row["publisher"], row["place"])) + _split(other),
+        author=_join_repeated(authors),
+        subject=_join_repeated(subjects),
+        other=_join_repeated(places) + _split(other),
         isbn=index_isbn_tokens(row["isbns"]),
+        cross_title=_split(cross_title),
+        cross_author=_repeated_forms(authors),
+        cross_subject=_repeated_forms(subjects),
+        cross_other=_repeated_forms(places) + _split(cross_other),
     )
     return Prepared((backend or get_backend()).prepare(index_row), _record_facets(row))
 

@@ -8,17 +8,30 @@ from dataclasses import dataclass
 
 from stdnum import isbn as stdnum_isbn
 
+from bibliohub.search.scripts import query_forms
 from bibliohub.search.types import Field
-from bibliohub.text import query_units
+from bibliohub.text import has_cjk, query_units
 
 
 @dataclass(frozen=True)
 class Clause:
     """Tokens that must appear next to each other, in order (one token: anywhere), in `field`
-    (Field.ANY: any field)."""
+    (Field.ANY: any field).
+
+    With `cross_script`, the clause also matches the other-script forms the index keeps of a
+    record's text (a romanised title, pinyin), ranked below a match of the text as
+    catalogued, and `forms` are the clause's own other-script forms (bibliohub.search.scripts),
+    any of which may match instead of `tokens`, ranked the same way."""
 
     field: Field
     tokens: tuple[str, ...]
+    forms: tuple[tuple[str, ...], ...] = ()
+    cross_script: bool = False
+
+    @property
+    def alternatives(self) -> tuple[tuple[str, ...], ...]:
+        """The tokens, then each form."""
+        return (self.tokens, *self.forms)
 
 
 _PREFIXES = {f.value: f for f in (Field.TITLE, Field.AUTHOR, Field.SUBJECT, Field.ISBN)}
@@ -61,10 +74,11 @@ def _isbn_clause(text: str) -> Clause | None:
     return Clause(Field.ISBN, (compact,)) if compact.isalnum() else None
 
 
-def parse(text: str, *, field: Field = Field.ANY) -> list[Clause]:
+def parse(text: str, *, field: Field = Field.ANY, cross_script: bool = False) -> list[Clause]:
     """Clauses of `text`: quoted phrases, field prefixes (title:, author:, subject:, isbn:),
     ISBNs with or without hyphens; `field` applies to words without a prefix. Unknown
-    prefixes are read as words."""
+    prefixes are read as words. With `cross_script`, words and phrases also match across
+    scripts (see Clause); ISBNs never do."""
     clauses: list[Clause] = []
     for m in _PART.finditer(text):
         prefix = (m.group("field") or "").lower()
@@ -72,7 +86,7 @@ def parse(text: str, *, field: Field = Field.ANY) -> list[Clause]:
         phrase, word = m.group("phrase"), m.group("word")
         if prefix and prefix not in _PREFIXES:
             # "foo:bar" was not a field: read the prefix as a word of its own.
-            clauses.extend(_word_clauses(prefix, field))
+            clauses.extend(_word_clauses(prefix, field, cross_script))
         if part_field == Field.ISBN:
             if clause := _isbn_clause(phrase if phrase is not None else word):
                 clauses.append(clause)
@@ -81,29 +95,48 @@ def parse(text: str, *, field: Field = Field.ANY) -> list[Clause]:
             clauses.append(Clause(Field.ISBN, (token,)))
             continue
         if phrase is not None:
-            clauses.extend(_phrase_clauses(phrase, part_field))
+            clauses.extend(_phrase_clauses(phrase, part_field, cross_script))
         else:
-            clauses.extend(_word_clauses(word, part_field))
+            clauses.extend(_word_clauses(word, part_field, cross_script))
     return clauses
 
 
-def _word_clauses(text: str, field: Field) -> list[Clause]:
-    return [Clause(field, unit.tokens) for unit in query_units(text)]
+def _clause(field: Field, tokens: tuple[str, ...], source: str, cross_script: bool) -> Clause:
+    if not cross_script:
+        return Clause(field, tokens)
+    return Clause(field, tokens, tuple(query_forms(source)), cross_script=True)
 
 
-def _phrase_clauses(text: str, field: Field) -> list[Clause]:
+def _word_clauses(text: str, field: Field, cross_script: bool) -> list[Clause]:
+    units = query_units(text)
+    if len(units) == 1:
+        return [_clause(field, units[0].tokens, text, cross_script)]
+    # A word that mixes scripts ("abc红楼梦"): each part on its own.
+    return [_clause(field, unit.tokens, _run(unit.tokens), cross_script) for unit in units]
+
+
+def _run(tokens: tuple[str, ...]) -> str:
+    """The text of a unit again: a CJK run from its bigrams, words joined by spaces."""
+    if len(tokens) > 1 and all(len(t) == 2 for t in tokens) and has_cjk(tokens[0]):
+        return tokens[0] + "".join(t[1] for t in tokens[1:])
+    return " ".join(tokens)
+
+
+def _phrase_clauses(text: str, field: Field, cross_script: bool) -> list[Clause]:
     """A quoted phrase: its words adjacent. A CJK run inside it is indexed as bigrams followed
     by single characters, so the run is its own clause and the words around it form phrases."""
-    clauses: list[Clause] = []
+    parts: list[tuple[str, ...]] = []
     words: list[str] = []
     for unit in query_units(text):
         if unit.is_phrase:
             if words:
-                clauses.append(Clause(field, tuple(words)))
+                parts.append(tuple(words))
                 words = []
-            clauses.append(Clause(field, unit.tokens))
+            parts.append(unit.tokens)
         else:
             words.extend(unit.tokens)
     if words:
-        clauses.append(Clause(field, tuple(words)))
-    return clauses
+        parts.append(tuple(words))
+    if len(parts) == 1:
+        return [_clause(field, parts[0], text, cross_script)]
+    return [_clause(field, part, _run(part), cross_script) for part in parts]

@@ -203,8 +203,9 @@ def _ranked_ids(
             params += f.params
         sql += f" AND {m.id_column} >= %s"
         params.append(candidates[-1])
+    order_by = m.order_by.replace("{lowest}", str(int(candidates[-1])))
     cursor.execute(
-        f"SELECT c.id FROM ({sql}) c ORDER BY {m.order_by}, c.id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
+        f"SELECT c.id FROM ({sql}) c ORDER BY {order_by}, c.id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
         params + m.order_params,
     )
     return [row[0] for row in cursor.fetchall()]
@@ -259,6 +260,12 @@ def _facet_counts(cursor, among: _Sql, facets: list[str]) -> dict[str, dict[str,
         if facet in counts:
             counts[facet][value] = count
     return counts
+
+
+def cross_script_enabled() -> bool:
+    """Whether words match across scripts (docs/search.md, "Across scripts"): on unless
+    settings.SEARCH_CROSS_SCRIPT is False."""
+    return bool(getattr(settings, "SEARCH_CROSS_SCRIPT", True))
 
 
 def _rank_window() -> int:
@@ -372,7 +379,7 @@ def _hits(ids: list[int]) -> list[Hit]:
     records = {
         r.id: r
         for r in Record.objects.filter(id__in=ids).only(
-            "id", "title", "subtitle", "authors", "year", "languages", "isbns", "format"
+            "id", "title", "subtitle", "authors", "year", "languages", "isbns", "format", "vernacular"
         )
     }
     availability = availability_for(ids)
@@ -387,6 +394,7 @@ def _hits(ids: list[int]) -> list[Hit]:
             isbn=r.isbn,
             format=r.format,
             availability=availability.get(r.id, []),
+            vernacular=list(r.vernacular or ()),
         )
         for rid in ids
         if (r := records.get(rid)) is not None
@@ -399,7 +407,7 @@ def search(query: SearchQuery) -> SearchResult:
     and, if asked, facet counts. An empty text lists the records the filters select, newest
     first. Reads only."""
     limit = int(settings.SEARCH_EXACT_COUNT_LIMIT)
-    clauses = parse(query.text, field=query.field)
+    clauses = parse(query.text, field=query.field, cross_script=cross_script_enabled())
     filters = _filter_sql(query.filters)
     with connection.cursor() as cursor:
         # The full-text match runs once here: the newest limit + 1 ids give the total, the
@@ -427,7 +435,7 @@ def matching_ids(query: SearchQuery, *, chunk: int = 1000) -> Iterator[int]:
     """Ids of every record matching `query`'s text and filters, newest first, without the
     bound of `search` (for exports and batch jobs, not for people waiting on a page). Reads in
     chunks by id, so the cost per chunk stays flat however many records match."""
-    clauses = parse(query.text, field=query.field)
+    clauses = parse(query.text, field=query.field, cross_script=cross_script_enabled())
     matches = _matches(clauses, _filter_sql(query.filters), bound=None)
     last: int | None = None
     while True:

@@ -58,6 +58,9 @@ class Hit:
     isbn: str
     format: str
     availability: list[BranchAvailability]
+    # The record's 880 fields (catalog.marc.extract.vernacular_fields), shown beside the
+    # romanised title and names.
+    vernacular: list[dict[str, str]] = dataclasses.field(default_factory=list)
 
     @property
     def available_count(self) -> int:

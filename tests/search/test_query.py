@@ -64,11 +64,23 @@ def test_index_keeps_isbn_13_of_valid_isbns_and_the_compact_form_of_others():
 @pytest.mark.parametrize(
     ("clauses", "expected"),
     [
-        ([Clause(ANY, ("war",))], '"war"'),
-        ([Clause(ANY, ("war", "and", "peace")), Clause(AUTHOR, ("tolstoy",))], '"war and peace" AND author : "tolstoy"'),
+        ([Clause(ANY, ("war",))], '{title author subject other isbn} : "war"'),
+        (
+            [Clause(ANY, ("war", "and", "peace")), Clause(AUTHOR, ("tolstoy",))],
+            '{title author subject other isbn} : "war and peace" AND author : "tolstoy"',
+        ),
         ([Clause(TITLE, ("红楼", "楼梦"))], 'title : "红楼 楼梦"'),
         ([Clause(ISBN, ("9780140447934",))], 'isbn : "9780140447934"'),
-        ([Clause(ANY, ("and",)), Clause(ANY, ("near",))], '"and" AND "near"'),
+        (
+            [Clause(ANY, ("and",)), Clause(ANY, ("near",))],
+            '{title author subject other isbn} : "and" AND {title author subject other isbn} : "near"',
+        ),
+        # Across scripts: every column, and each form of the words instead.
+        ([Clause(ANY, ("lutsk",), cross_script=True)], '"lutsk"'),
+        (
+            [Clause(TITLE, ("луцьк",), (("lutsk",),), cross_script=True)],
+            '({title cross_title} : "луцьк" OR {title cross_title} : "lutsk")',
+        ),
     ],
 )
 def test_fts5_expression(clauses, expected):
@@ -83,6 +95,11 @@ def test_fts5_expression(clauses, expected):
         ([Clause(TITLE, ("红楼", "楼梦"))], "('红楼':A <-> '楼梦':A)"),
         ([Clause(SUBJECT, ("history",))], "'history':C"),
         ([Clause(ISBN, ("9780140447934",))], "'isbn:9780140447934'"),
+        ([Clause(ANY, ("lutsk",), cross_script=True)], "('lutsk' | '~lutsk')"),
+        (
+            [Clause(TITLE, ("луцьк",), (("lutsk",),), cross_script=True)],
+            "('луцьк':A | '~луцьк':A | 'lutsk':A | '~lutsk':A)",
+        ),
     ],
 )
 def test_tsquery_expression(clauses, expected):

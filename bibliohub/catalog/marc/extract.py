@@ -7,6 +7,7 @@ record and the cataloguing screens call it again after a record is edited.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pymarc
@@ -39,6 +40,8 @@ class RecordFields:
     edition: str = ""
     control_number: str = ""
     control_source: str = ""
+    # The 880 fields (alternate graphic representation): see vernacular_fields.
+    vernacular: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         # dataclasses.asdict deep-copies every list; the import calls this a million times.
@@ -145,6 +148,75 @@ def _languages(fixed: str, fields041: list[pymarc.Field]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+# The part of the record a linked 880 field stands beside, by the tag its $6 links it to.
+_LINKED_ROLES = {
+    "245": "title", "130": "title", "240": "title", "246": "title", "730": "title", "740": "title",
+    "100": "author", "110": "author", "111": "author", "700": "author", "710": "author", "711": "author",
+}
+_RIGHT_TO_LEFT = frozenset({"R", "AL"})
+
+
+def _direction(orientation: str, text: str) -> str:
+    """"rtl" or "ltr": what $6 says (r after the script code), else the first letter."""
+    if orientation == "r":
+        return "rtl"
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in _RIGHT_TO_LEFT:
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def _linked_text(tag: str, f: pymarc.Field) -> str:
+    if tag == "245":
+        title, subtitle = _join(f, "afgknp"), _first(f, "b")
+        return f"{title} : {subtitle}" if title and subtitle else title or subtitle
+    if tag in _AUTHOR_SUBFIELDS:
+        return _join(f, _AUTHOR_SUBFIELDS[tag])
+    if tag[:1] == "6":
+        return " -- ".join(v for v in (clean(s.value) for s in f.subfields if s.code.isalpha()) if v)
+    return _join(f, "abcdefghijklmnopqrstuvwxyz")
+
+
+def vernacular_fields(record: pymarc.Record, romanised: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """The 880 fields of `record`, each as {"role", "tag", "text", "dir", "linked"}: the role
+    of the field it is linked to (title, author, subject, or other: publisher, series,
+    notes…), that field's tag, its text as the extractor reads that tag, its writing direction
+    and, when the linked field was found, the linked field's own (romanised) text, so that
+    the two can be shown together. An 880 whose $6 has no occurrence number (00) stands alone
+    and is kept all the same."""
+    result: list[dict[str, str]] = []
+    for f in record.get_fields("880"):
+        link = (f.get("6") or "").strip()
+        tag = link[:3]
+        if not (len(tag) == 3 and tag.isdigit()):
+            continue
+        parts = link.split("/")
+        occurrence = parts[0][4:6]
+        orientation = parts[2].strip().lower() if len(parts) > 2 else ""
+        text = _linked_text(tag, f)
+        if not text:
+            continue
+        role = _LINKED_ROLES.get(tag) or ("subject" if tag[:1] == "6" else "other")
+        linked = (romanised or {}).get(f"{tag}-{occurrence}", "") if occurrence not in ("", "00") else ""
+        result.append({"role": role, "tag": tag, "text": text, "dir": _direction(orientation, text), "linked": linked})
+    return result
+
+
+def _romanised_links(record: pymarc.Record) -> dict[str, str]:
+    """The text of each field that a 880 links back to, by "tag-occurrence" (245-01)."""
+    links: dict[str, str] = {}
+    for f in record.fields:
+        if f.control_field or f.tag == "880":
+            continue
+        link = f.get("6")
+        if link and link.startswith("880-") and len(link) >= 6:
+            links[f"{f.tag}-{link[4:6]}"] = _linked_text(f.tag, f)
+    return links
+
+
 def extract_fields(record: pymarc.Record) -> RecordFields:
     """Read the searchable and displayed fields of `record` (see RecordFields)."""
     out = RecordFields()
@@ -156,6 +228,7 @@ def extract_fields(record: pymarc.Record) -> RecordFields:
     isbns: list[str] = []
     issns: list[str] = []
     languages041: list[pymarc.Field] = []
+    has_vernacular = False
     publication: pymarc.Field | None = None
     publication_rank = 9
     series490: list[str] = []
@@ -215,6 +288,8 @@ def extract_fields(record: pymarc.Record) -> RecordFields:
                 series830.append(value)
         elif tag == "520" and (value := " ".join(s.value.strip() for s in f.subfields if s.code in ("a", "b"))):
             summaries.append(value)
+        elif tag == "880":
+            has_vernacular = True
 
     out.authors = list(dict.fromkeys(authors))
     out.subjects = list(dict.fromkeys(subjects))
@@ -235,4 +310,6 @@ def extract_fields(record: pymarc.Record) -> RecordFields:
     kind = leader[6:7]
     if len(fixed) > 22 and kind in _AUDIENCE_TYPES and not (kind == "a" and leader[7:8] in _SERIAL_LEVELS):
         out.audience = str(_AUDIENCES.get(fixed[22], ""))
+    if has_vernacular:
+        out.vernacular = vernacular_fields(record, _romanised_links(record))
     return out

@@ -753,7 +753,7 @@ def _write_batch(batch: list[_Pending], context: _Context, report: ImportReport)
 # model instances than the database spends storing them. Values are adapted by the backend's
 # own adapters, so both SQLite and PostgreSQL get what Django would have sent.
 
-_JSON_COLUMNS = frozenset({"authors", "subjects", "isbns", "issns", "languages"})
+_JSON_COLUMNS = frozenset({"authors", "subjects", "isbns", "issns", "languages", "vernacular"})
 _JSON_POSITIONS = tuple(1 + i for i, c in enumerate(_RECORD_COLUMNS) if c in _JSON_COLUMNS)  # after marc
 _MAX_PARAMETERS = 30_000  # below SQLite's 32,766 and PostgreSQL's 65,535
 

@@ -5,7 +5,7 @@ streams and answers "which records match, and how well"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.db import connection
@@ -15,7 +15,8 @@ from bibliohub.search.query import Clause
 
 @dataclass(frozen=True)
 class IndexRow:
-    """One record's tokens per weighted field, already normalised."""
+    """One record's tokens per weighted field, already normalised; the cross_ fields hold the
+    other-script forms of the same fields (bibliohub.search.scripts), ranked below them."""
 
     record_id: int
     sort_title: str
@@ -24,6 +25,10 @@ class IndexRow:
     subject: list[str]
     other: list[str]
     isbn: list[str]
+    cross_title: list[str] = field(default_factory=list)
+    cross_author: list[str] = field(default_factory=list)
+    cross_subject: list[str] = field(default_factory=list)
+    cross_other: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,8 @@ class Match:
 
     `source` is a FROM … WHERE … fragment whose rows are the matches, `id_column` names the
     record id in it, `rank_columns` are extra columns an inner query must select so that an
-    outer query can order by `order_by` (best first) over an alias `c`.
+    outer query can order by `order_by` (best first) over an alias `c`; "{lowest}" in it
+    stands for the lowest record id among those ranked.
 
     `among`, when the backend has it, is a FROM … WHERE … fragment taking one parameter, a
     list of record ids already known to match, whose rows can be ranked the same way without

@@ -19,6 +19,10 @@ _WEIGHTS = {Field.TITLE: "A", Field.AUTHOR: "B", Field.SUBJECT: "C"}
 # Four weights are not enough for five fields: an ISBN is stored a second time under this
 # prefix, which no normalised token can carry, so that isbn: finds ISBNs and nothing else.
 ISBN_PREFIX = "isbn:"
+# The other-script forms of a field (bibliohub.search.scripts) carry the field's weight and
+# this prefix, which no normalised token can carry either; a match of the text as
+# catalogued is ranked before a match of these.
+CROSS_PREFIX = "~"
 # Positions jump between fields so that a phrase never spans two of them.
 _FIELD_GAP = 100
 _MAX_POSITION = 16383
@@ -69,6 +73,10 @@ def tsvector_literal(row: IndexRow) -> str:
     for weight, field_tokens in (
         ("A", row.title), ("B", row.author), ("C", row.subject), ("D", row.other),
         ("D", row.isbn), ("D", [ISBN_PREFIX + t for t in row.isbn]),
+        ("A", [CROSS_PREFIX + t for t in row.cross_title]),
+        ("B", [CROSS_PREFIX + t for t in row.cross_author]),
+        ("C", [CROSS_PREFIX + t for t in row.cross_subject]),
+        ("D", [CROSS_PREFIX + t for t in row.cross_other]),
     ):
         for token in field_tokens:
             position += 1
@@ -82,16 +90,29 @@ def tsvector_literal(row: IndexRow) -> str:
     )
 
 
-def compile_tsquery(clauses: list[Clause]) -> str:
+def _phrase(tokens: tuple[str, ...], prefix: str, suffix: str) -> str:
+    terms = [f"{_quote(prefix + t)}{suffix}" for t in tokens]
+    return "(" + " <-> ".join(terms) + ")" if len(terms) > 1 else terms[0]
+
+
+def compile_tsquery(clauses: list[Clause], *, exact: bool = False) -> str:
     """The tsquery text: a clause's tokens joined by <-> (followed by), each restricted to
-    its field's weight, all clauses joined by &."""
+    its field's weight, all clauses joined by &. A cross-script clause also matches the
+    other-script forms of a record's text, and each of its own forms may match instead;
+    with `exact`, the text as catalogued only."""
     parts = []
     for clause in clauses:
         weight = _WEIGHTS.get(clause.field)
         suffix = f":{weight}" if weight else ""
-        prefix = ISBN_PREFIX if clause.field == Field.ISBN else ""
-        terms = [f"{_quote(prefix + t)}{suffix}" for t in clause.tokens]
-        parts.append("(" + " <-> ".join(terms) + ")" if len(terms) > 1 else terms[0])
+        if clause.field == Field.ISBN:
+            parts.append(_phrase(clause.tokens, ISBN_PREFIX, suffix))
+        elif clause.cross_script and not exact:
+            alternatives = [
+                _phrase(tokens, prefix, suffix) for tokens in clause.alternatives for prefix in ("", CROSS_PREFIX)
+            ]
+            parts.append("(" + " | ".join(alternatives) + ")")
+        else:
+            parts.append(_phrase(clause.tokens, "", suffix))
     return " & ".join(parts)
 
 
@@ -117,13 +138,18 @@ class PostgreSQLBackend:
         cursor.execute("DELETE FROM search_document")
     def match(self, clauses: list[Clause]) -> Match:
         query = compile_tsquery(clauses)
+        order_by, order_params = "ts_rank_cd(c.vector, %s::tsquery) DESC", [query]
+        if any(clause.cross_script for clause in clauses):
+            # Matches of the text as catalogued first, then those through other-script forms.
+            order_by = f"(c.vector @@ %s::tsquery) DESC, {order_by}"
+            order_params = [compile_tsquery(clauses, exact=True), query]
         return Match(
             source="search_document WHERE vector @@ %s::tsquery",
             params=[query],
             id_column="search_document.record_id",
             rank_columns="vector",
-            order_by="ts_rank_cd(c.vector, %s::tsquery) DESC",
-            order_params=[query],
+            order_by=order_by,
+            order_params=order_params,
             # GIN returns matches unordered, so matching again to rank the newest ones reads
             # every match's row a second time; by primary key only the ranked rows are read.
             among="search_document WHERE record_id = ANY(%s)",

@@ -49,6 +49,47 @@ def lang_attr(codes: list[str] | str) -> str:
 
 
 @register.filter
+def vernacular(fields: list[dict[str, str]], role: str) -> list[dict[str, str]]:
+    """A record's 880 fields linked to fields of `role` (title, author, subject, other); for
+    "title", only those linked to the title proper (245), the one shown as the title."""
+    if role == "title":
+        return [f for f in fields or () if f.get("tag") == "245"]
+    return [f for f in fields or () if f.get("role") == role]
+
+
+@register.filter
+def script_attrs(field: dict[str, str], codes: list[str]) -> str:
+    """` lang="zh" dir="ltr"` for the text of an 880 field in a record in languages `codes`:
+    its own writing direction, and the record's language, since it is the text as written in
+    that language (the romanised fields beside it are marked as such by romanised_lang)."""
+    tag = languages.record_language_tag(list(codes))
+    direction = "rtl" if field.get("dir") == "rtl" else "ltr"
+    if tag:
+        return format_html(' lang="{}" dir="{}"', tag, direction)
+    return format_html(' dir="{}"', direction)
+
+
+@register.filter
+def romanised_lang(codes: list[str], fields: list[dict[str, str]]) -> str:
+    """` lang="ru-Latn"` for the romanised title and names of a record that also has them in
+    its own script (880 fields), so that a screen reader reads them as Latin letters; the
+    usual lang attribute otherwise."""
+    tag = languages.record_language_tag(list(codes))
+    if not tag:
+        return ""
+    if fields and tag in _NOT_LATIN:
+        return format_html(' lang="{}-Latn"', tag)
+    return format_html(' lang="{}"', tag)
+
+
+# Languages written in another script than Latin, whose catalogue records romanise their main
+# fields and keep the original in 880 fields.
+_NOT_LATIN = frozenset(
+    ["ar", "be", "bg", "bn", "el", "fa", "he", "hi", "hy", "ja", "ka", "kk", "ko", "mk", "ru", "sr", "th", "uk", "ur", "yi", "zh"]
+)
+
+
+@register.filter
 def format_label(value: str) -> str:
     try:
         return str(Format(value).label)
