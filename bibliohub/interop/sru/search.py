@@ -45,12 +45,18 @@ def run(text: str, *, start: int, count: int) -> Found:
     """Records matching the CQL query `text`: how many, and the ids of `count` of them from
     position `start` (1-based). Raises Diagnostic for a query that is not CQL or asks for what
     we do not support."""
-    query = parse(text)
-    if conjunction := _as_text(query.root):
+    return run_tree(parse(text).root, start=start, count=count)
+
+
+def run_tree(root: cql.Node, *, start: int, count: int) -> Found:
+    """Like `run`, for a query tree built by another protocol (Z39.50's Type-1 queries are
+    mapped onto the same indexes). Raises Diagnostic for what we do not support."""
+    _check(root)
+    if conjunction := _as_text(root):
         result = search(SearchQuery(text=conjunction, offset=start - 1, limit=count, with_facets=False))
         return Found(result.total, [hit.record_id for hit in result.hits])
     # Newest first, as the OPAC lists records it does not rank.
-    ids = sorted(_ids(query.root), reverse=True)
+    ids = sorted(_ids(root), reverse=True)
     return Found(len(ids), ids[start - 1 : start - 1 + count])
 
 
