@@ -20,8 +20,8 @@ import base64
 import json
 import logging
 import socketserver
-from xml.etree import ElementTree
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 import pymarc
 from django.db import close_old_connections, connection
