@@ -5,7 +5,6 @@ a host that is not there and one that never answers, which give a message, never
 from __future__ import annotations
 
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,41 +18,8 @@ from bibliohub.interop.copycat.client import CopyQuery, search_target, search_ta
 from bibliohub.interop.copycat.models import CopyTarget
 from bibliohub.interop.z3950.server import running
 from bibliohub.search.indexing import rebuild
+from tests.catalog.conftest import free_port
 from tests.interop.sru.conftest import CATALOGUER, SHELF, START
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port: int) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on {port}")
-
-
-@pytest.fixture(scope="module")
-def ztest() -> Iterator[int]:
-    """yaz-ztest on a free port: every search finds dummy records (Library of Congress-like
-    MARC 21 in MARC-8)."""
-    port = free_port()
-    process = subprocess.Popen(
-        ["yaz-ztest", "-l", "/dev/null", f"tcp:127.0.0.1:{port}"], stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_listening(port)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=5)
 
 
 @pytest.fixture
