@@ -48,7 +48,8 @@ def test_a_cataloguer_sees_the_candidates_beside_our_record_with_the_same_title(
     assert len(payloads(html)) == 10
 
 
-def test_importing_as_new_catalogues_the_record_and_asks_for_copies(client, cataloguer, ztest_target):
+def test_importing_as_new_catalogues_the_record_and_asks_for_copies(client, cataloguer, ztest_target, central):
+    cataloguer.branches.add(central)
     client.force_login(cataloguer)
     html = client.get(SEARCH, {"title": "computer", "targets": [ztest_target.pk]}).content.decode()
     response = client.post(reverse("staff:copycat:import"), {"record": payloads(html)[0]})
@@ -59,6 +60,13 @@ def test_importing_as_new_catalogues_the_record_and_asks_for_copies(client, cata
     entry = Entry.objects.get(domain="catalog", kind="record_created")
     assert entry.detail == {"copied_from": "Index Data test server"}
     assert entry.staff_id == cataloguer.pk
+
+
+def test_a_cataloguer_without_a_branch_lands_on_the_new_record(client, cataloguer, ztest_target):
+    client.force_login(cataloguer)
+    html = client.get(SEARCH, {"title": "computer", "targets": [ztest_target.pk]}).content.decode()
+    response = client.post(reverse("staff:copycat:import"), {"record": payloads(html)[1]})
+    assert response["Location"] == reverse("staff:catalog:record", args=[Record.objects.get().pk])
 
 
 def test_overlaying_keeps_our_copies(client, cataloguer, ztest_target, central, book_type):

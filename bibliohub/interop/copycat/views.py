@@ -80,8 +80,12 @@ def copy_import(request: StaffRequest) -> HttpResponse:
     if overlay is not None:
         messages.success(request, _("Our record was replaced by the copy from %(target)s; its copies are kept.") % {"target": source})
         return redirect("staff:catalog:record", record_id=record.pk)
-    messages.success(request, _("Record copied from %(target)s. Add the copies now.") % {"target": source})
-    return redirect("staff:catalog:item_add", record_id=record.pk)
+    if access.branches_for(request.user).exists():
+        messages.success(request, _("Record copied from %(target)s. Add the copies now.") % {"target": source})
+        return redirect("staff:catalog:item_add", record_id=record.pk)
+    # A cataloguer of the whole network with no branch of her own: the branches add copies.
+    messages.success(request, _("Record copied from %(target)s.") % {"target": source})
+    return redirect("staff:catalog:record", record_id=record.pk)
 
 
 @staff_required
