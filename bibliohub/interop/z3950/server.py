@@ -31,6 +31,14 @@ def running(host: str, port: int, *, log_file: str = "") -> Iterator[subprocess.
     perl = shutil.which("perl")
     if perl is None:
         raise ResponderError("perl is not installed (scripts/setup.sh installs it)")
+    # The responder cannot tell us it failed to listen, and another server answering on the
+    # port would look like it listening: check the port is free first.
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise ResponderError(f"the responder cannot listen on {host}:{port}: {error.strerror or error}") from None
     directory = tempfile.mkdtemp(prefix="bibliohub-z3950-")
     path = os.path.join(directory, "worker.sock")
     worker = Worker(path)

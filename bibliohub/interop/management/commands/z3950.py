@@ -25,7 +25,9 @@ class Command(BaseCommand):
         try:
             with running(options["host"], options["port"], log_file=options["log"]) as process:
                 self.stderr.write(f"Z39.50 on {options['host']}:{options['port']}")
-                process.wait()
+                status = process.wait()
+            # Only a signal ends this command on purpose; the responder stopping is a failure.
+            raise CommandError(f"the Z39.50 responder stopped (exit status {status}); see its --log")
         except ResponderError as error:
             raise CommandError(str(error)) from error
         except KeyboardInterrupt:
