@@ -29,8 +29,10 @@ def bibliohub(*args: str, env: dict[str, str], **kwargs) -> subprocess.Popen:
 @pytest.fixture
 def database(tmp_path) -> dict[str, str]:
     env = {**os.environ, "BIBLIOHUB_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    # Migrating a fresh database takes a while on a busy machine.
     init = bibliohub("init", env=env)
-    assert init.wait(timeout=120) == 0, init.stderr.read() if init.stderr else ""
+    _, errors = init.communicate(timeout=600)  # read as it runs: a full pipe would block it
+    assert init.returncode == 0, errors
     return env
 
 
