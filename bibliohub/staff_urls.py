@@ -8,6 +8,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("", staff_views.home, name="home"),
+    path("catalogue/copy/", include("bibliohub.interop.copycat.urls")),
     path("catalogue/", include("bibliohub.catalog.urls")),
     path("branches/", include("bibliohub.libraries.urls")),
     path("spaces/", include("bibliohub.spaces.staff_urls")),

@@ -24,6 +24,8 @@ if [[ "${BIBLIOHUB_SETUP:-full}" == "full" ]]; then
     { command -v prove && perl -MClone -e 1; } >/dev/null 2>&1 || need_apt+=(perl libclone-perl)
     # The Z39.50 responder is Perl's Net::Z3950::SimpleServer (as Koha's is).
     perl -MNet::Z3950::SimpleServer -e 1 >/dev/null 2>&1 || need_apt+=(libnet-z3950-simpleserver-perl)
+    # Copy cataloguing searches other libraries' Z39.50 servers with Perl's ZOOM (YAZ).
+    perl -MZOOM -e 1 >/dev/null 2>&1 || need_apt+=(libnet-z3950-zoom-perl)
 fi
 if ((${#need_apt[@]})); then
     if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi

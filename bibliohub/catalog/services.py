@@ -211,6 +211,59 @@ def delete_record(record: Record, *, actor: Actor, at: datetime) -> None:
     _reindex_after_commit(record_id)
 
 
+@transaction.atomic
+def catalogue_copy(
+    marc: pymarc.Record, *, overlay: Record | None = None, source: str, actor: Actor, at: datetime
+) -> Record:
+    """Catalogue a MARC 21 record copied from another library (copy cataloguing): as a new
+    title, or over the bibliographic description of `overlay`, which keeps its id, its copies
+    and everything that points at it. Returns the saved record.
+
+    The local fields of the other library (9XX: its copies, its local data) are left out and,
+    when overlaying, ours are kept. The record's control number becomes its look-up key, so a
+    later MARC file with the same record updates it. Records RECORD_CREATED or RECORD_UPDATED
+    with `source` (the name of the other catalogue) and indexes the record after commit.
+    Raises CatalogueChangeRefused for a UNIMARC record, or one without a title.
+    """
+    from bibliohub.catalog.marc import unimarc  # written alongside; kept lazy
+
+    if unimarc.is_unimarc(marc):
+        raise CatalogueChangeRefused({"": [_(
+            "This record is in UNIMARC; copy cataloguing takes MARC 21 records. Ask the other catalogue for MARC 21."
+        )]})
+    copied = pymarc.Record(force_utf8=True, leader=str(marc.leader))
+    copied.fields = [f for f in marc.fields if not f.tag.startswith("9")]
+    if overlay is not None:
+        record = Record.objects.select_for_update().get(pk=overlay.pk)
+        ours = read_marc(record.marc)
+        copied.fields += [f for f in ours.fields if f.tag.startswith("9")]
+    else:
+        record = Record(created_at=at)
+    _store(record, copied, at=at)
+    if not record.title.strip():
+        raise CatalogueChangeRefused({"": [_("The copied record has no title (245 $a).")]})
+    record.save()
+    _sync_identifiers(record)
+    _sync_control_key(record)
+    facts = Material.of_record(record)
+    history.record(
+        RECORD_UPDATED if overlay is not None else RECORD_CREATED, at=at, actor=actor, record_id=record.pk,
+        language=facts.language, format=facts.format, audience=facts.audience,
+        detail={"copied_from": source[:100]},
+    )
+    _reindex_after_commit(record.pk)
+    return record
+
+
+def _sync_control_key(record: Record) -> None:
+    # As the MARC importer keys records ("(003)001"), so that its matching finds this one.
+    number = record.control_number[: Record._meta.get_field("control_number").max_length or 64]
+    key = f"({record.control_source}){number}" if record.control_source and number else number
+    Identifier.objects.filter(record=record, kind=Identifier.Kind.CONTROL).exclude(value=key).delete()
+    if key:
+        Identifier.objects.get_or_create(record=record, kind=Identifier.Kind.CONTROL, value=key[:140])
+
+
 def _still_referred_to(record: Record) -> bool:
     # Every relation to Record cascades, so ask each one rather than name the apps above us;
     # the identifiers and the search index's own rows go with the record by design.

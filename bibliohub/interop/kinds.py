@@ -15,3 +15,10 @@ TERMINAL_SAVED = interop.kind(
 TERMINAL_DELETED = interop.kind(
     "terminal_deleted", pgettext_lazy("history", "Self-check terminal deleted")
 )
+# Copy cataloguing targets (the records copied are recorded by the catalogue, as imports).
+COPY_TARGET_SAVED = interop.kind(
+    "copy_target_saved", pgettext_lazy("history", "Copy cataloguing target saved")
+)
+COPY_TARGET_DELETED = interop.kind(
+    "copy_target_deleted", pgettext_lazy("history", "Copy cataloguing target deleted")
+)

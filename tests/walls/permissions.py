@@ -81,6 +81,13 @@ TABLE: dict[str, Wall] = {
     "staff:catalog:item_edit": _branch(_pk("item", "item_id")),
     "staff:catalog:item_withdraw": _branch(_pk("item", "item_id")),
     "staff:catalog:marc_upload": Wall(CATALOGUE),
+    # --- copy cataloguing: the catalogues searched are the network's, as records are
+    "staff:copycat:search": Wall(CATALOGUE),
+    "staff:copycat:import": Wall(CATALOGUE),
+    "staff:copycat:targets": Wall(CATALOGUE),
+    "staff:copycat:target_add": Wall(CATALOGUE),
+    "staff:copycat:target_edit": Wall(CATALOGUE, args=_pk("copy_target")),
+    "staff:copycat:target_delete": Wall(CATALOGUE, args=_pk("copy_target")),
     # --- branches and their hours
     "staff:libraries:branches": _staff(),
     "staff:libraries:branch": _branch(lambda s: {"code": s.branch.code}),

@@ -45,6 +45,7 @@ from bibliohub.community.models import (
     Volunteer,
 )
 from bibliohub.demand.models import Suggestion
+from bibliohub.interop.copycat.models import CopyTarget
 from bibliohub.libraries.models import Branch, CalendarException, Network, OpeningPeriod
 from bibliohub.listening.models import Feedback
 from bibliohub.mail.models import Message, State
@@ -180,6 +181,8 @@ def _side(
         )
 
     o["item"] = copy("001")
+    # Another library's catalogue, for copy cataloguing (the network's, like records).
+    o["copy_target"] = CopyTarget.objects.create(name=f"Catalogue {name}", host="127.0.0.1", port=9)
     o["patron"] = Patron.objects.create(
         network=network,
         home_branch=branch,

@@ -80,7 +80,15 @@ def run(text: str, *, start: int, count: int, sort_keys: str = "") -> Found:
     order = (
         sort_order(query.sort) if query.sort else parse_sort_keys(sort_keys) if sort_keys else None
     )
-    if conjunction := _as_text(query.root):
+    return run_tree(query.root, start=start, count=count, order=order)
+
+
+def run_tree(root: cql.Node, *, start: int, count: int, order: Sort | None = None) -> Found:
+    """Like `run`, for a query tree built by another protocol (Z39.50's Type-1 queries are
+    mapped onto the same indexes), in `order` (ranked by relevance when None). Raises
+    Diagnostic for what we do not support."""
+    _check(root)
+    if conjunction := _as_text(root):
         result = search(
             SearchQuery(
                 text=conjunction,
@@ -91,7 +99,7 @@ def run(text: str, *, start: int, count: int, sort_keys: str = "") -> Found:
             )
         )
         return Found(result.total, [hit.record_id for hit in result.hits])
-    ids = _ids(query.root)
+    ids = _ids(root)
     if order is None or order == Sort.NEWEST:
         # Newest first, as the OPAC lists records it does not rank.
         ordered = sorted(ids, reverse=True)
