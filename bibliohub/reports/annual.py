@@ -251,7 +251,7 @@ def _programmes(
     for action in actions:
         by_programme[action.programme_id].append(action)
     latest: dict[int, ProgressUpdate] = {}
-    for update in (
+    for found in (
         ProgressUpdate.objects.filter(
             action__programme__in=programmes, on__lte=period.end
         )
@@ -259,7 +259,7 @@ def _programmes(
         .only("action_id", "on", "status", "note", "is_public", "branch__name", "branch__names")
         .order_by("action_id", "-on", "-pk")
     ):
-        latest.setdefault(update.action_id, update)
+        latest.setdefault(found.action_id, found)
     sections = []
     for programme in programmes:
         lines = []
@@ -268,7 +268,7 @@ def _programmes(
             action.programme = programme
             status = action.shown_status(as_of)
             statuses.append(status)
-            update = latest.get(action.pk)
+            update: ProgressUpdate | None = latest.get(action.pk)
             goal = action.goal
             lines.append(
                 ActionLine(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +29,7 @@ PRINT_CSS = Path(__file__).parent / "static" / "reports" / "print.css"
 # A text cell that a spreadsheet program would take for a formula is kept as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-Cell = str | int | float | Decimal | None
+Cell = str | int | float | Decimal | date | None
 
 
 def _safe(value: Cell) -> Cell:
@@ -62,7 +63,7 @@ def missing_word() -> str:
     return pgettext("figure", "missing")
 
 
-def made_on(report_date: object) -> str:
+def made_on(report_date: date) -> str:
     return formats.date_format(report_date, "DATE_FORMAT", use_l10n=True)
 
 
@@ -77,7 +78,7 @@ def _csv(rows: Iterable[Sequence[Cell]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _figure_columns() -> list[str]:
+def _figure_columns() -> list[Cell]:
     return [
         _("Section"), _("Code"), _("Name"), _("Value"), _("Numerator"), _("Denominator"),
         _("Unit"), _("Last year"), _("Change in %"), pgettext("plan", "Target"),
@@ -235,7 +236,7 @@ def annual(report: AnnualReport, fmt: str) -> bytes:
 # --- statutory forms --------------------------------------------------------------------
 
 
-def _form_columns() -> list[str]:
+def _form_columns() -> list[Cell]:
     return [
         _("Section"), _("Line"), _("Element"), _("Label"), _("Value"), _("As filed"),
         _("Norm"), _("Missing because"), _("Note"),

@@ -38,7 +38,7 @@ STRENGTH_ZH = "强大的分馆网络"
 
 
 @pytest.fixture
-def swot(network, methodologist):
+def swot(network, methodologist):  # noqa: F811
     actor = Actor.for_staff(methodologist)
     found = swots.save_swot(
         None, network=network, branch=None, year=2026, language="uk",

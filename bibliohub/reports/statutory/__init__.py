@@ -180,11 +180,11 @@ class _Filler:
         if not source or "none" in source:
             return Figure.lacking(_("Not computed by Bibliohub."))
         if "sum" in source:
-            parts = [self.value(s) for s in source["sum"]]
-            for part in parts:
+            added = [self.value(s) for s in source["sum"]]
+            for part in added:
                 if part.is_missing:
                     return part
-            return Figure.count(sum((p.value for p in parts if p.value is not None), Decimal(0)))
+            return Figure.count(sum((p.value for p in added if p.value is not None), Decimal(0)))
         if "ratio" in source:
             top, bottom = (self.value(s) for s in source["ratio"])
             if top.is_missing:
@@ -197,10 +197,10 @@ class _Filler:
             kind = history_kinds.find(domain, code)
             if kind is None:
                 raise FormInvalid(f"no history kind {source['census']}")
-            found = self.inputs.level([kind], self.scope)
-            return Figure.count(None if found is None else found.quantity)
-        code = source.get("indicator")
-        indicator = indicators.get(str(code)) if code else None
+            level = self.inputs.level([kind], self.scope)
+            return Figure.count(None if level is None else level.quantity)
+        wanted_code = source.get("indicator")
+        indicator = indicators.get(str(wanted_code)) if wanted_code else None
         if indicator is None:
             return Figure.lacking(_("Not computed by this installation."))
         if "term" in source:
@@ -208,8 +208,8 @@ class _Filler:
             terms = self.terms()
             if len(terms) < number:
                 return Figure.lacking(_("No such school term in the year."))
-            found = indicators.figures(terms[number - 1], [self.scope], codes=[indicator.code])
-            return found[self.scope][indicator.code]
+            of_term = indicators.figures(terms[number - 1], [self.scope], codes=[indicator.code])
+            return of_term[self.scope][indicator.code]
         if "by" in source:
             if source["by"] not in indicator.dimensions or indicator.breakdown is None:
                 raise FormInvalid(f"{indicator.code} is not broken down by {source['by']}")
@@ -217,8 +217,8 @@ class _Filler:
             total = self.inputs.figure(indicator.code, self.scope)
             if total.is_missing:
                 return total
-            wanted = [parts[v] for v in source.get("values", []) if v in parts]
-            return Figure.count(sum((p.value or Decimal(0) for p in wanted), Decimal(0)))
+            chosen = [parts[v] for v in source.get("values", []) if v in parts]
+            return Figure.count(sum((p.value or Decimal(0) for p in chosen), Decimal(0)))
         return self.inputs.figure(indicator.code, self.scope)
 
 
