@@ -248,7 +248,7 @@ def _form_rows(filled: FilledForm) -> list[list[Cell]]:
         [
             line.spec.section, line.spec.line, line.spec.element, line.spec.label,
             number(line.value) if not line.is_missing else missing_word(),
-            line.filed(filled.form), line.spec.norm, line.missing_reason, line.spec.note,
+            number(line.filed(filled.form)), line.spec.norm, line.missing_reason, line.spec.note,
         ]
         for line in filled.lines
     ]

@@ -48,9 +48,15 @@ def text(pdf: bytes) -> str:
     for stream in streams:
         if b"TJ" not in stream:
             continue
-        for array in re.finditer(rb"\[(.*?)\]\s*TJ", stream, re.S):
+        for array in re.finditer(rb"\[([^\]]*)\]\s*TJ", stream):
             glyphs = b"".join(_HEX.findall(array.group(1)))
             ids = [int(glyphs[i:i + 4], 16) for i in range(0, len(glyphs) - 3, 4)]
             for mapping in maps:
                 lines.append("".join(mapping.get(g, "\ufffd") for g in ids))
     return "\n".join(lines)
+
+
+def page_count(pdf: bytes) -> int:
+    """The pages of the PDF, counted in its (possibly compressed) objects."""
+    objects = pdf + b"".join(_streams(pdf))
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", objects))

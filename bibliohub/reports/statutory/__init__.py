@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -126,12 +126,12 @@ class FilledLine:
     def is_missing(self) -> bool:
         return self.value is None
 
-    def filed(self, form: Form) -> str:
+    def filed(self, form: Form) -> Decimal | None:
         """The value as it goes on the form: a missing one as the form says (IMLS: -1), or
-        empty."""
+        none."""
         if self.value is None:
-            return form.missing_as or ""
-        return _plain(self.value)
+            return None if form.missing_as is None else Decimal(form.missing_as)
+        return self.value
 
 
 @dataclass
@@ -149,11 +149,6 @@ class FilledForm:
         for line in self.lines:
             grouped.setdefault(line.spec.section, []).append(line)
         return list(grouped.items())
-
-
-def _plain(value: Decimal) -> str:
-    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format(value.normalize(), "f")
 
 
 class _Filler:
