@@ -64,7 +64,7 @@ def test_the_commands_exit_with_a_one_line_reason(everything, tmp_path, command,
 
 
 def test_an_unwritable_file_is_a_one_line_reason(everything, tmp_path):
-    with pytest.raises(CommandError, match="^cannot write .*/missing/dir/r.csv: No such file or directory$"):
+    with pytest.raises(CommandError, match=r"^cannot write .*/missing/dir/r\.csv: No such file or directory$"):
         _run("annual_report", "--year", "2026", "--format", "csv", "--out", str(tmp_path / "missing/dir/r.csv"))
 
 
