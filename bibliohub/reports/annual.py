@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import translation
 
 from bibliohub.daybook.services import yearly_figures
@@ -222,7 +222,8 @@ def programmes_covering(network: Network, branch: Branch | None, period: Period)
         found = found.filter(branch__isnull=True)
     else:
         found = found.filter(Q(branch__isnull=True) | Q(branch=branch))
-    return list(found.order_by("branch_id", "starts_on", "pk"))
+    # The network's first: NULL sorts first on SQLite and last on PostgreSQL unless told.
+    return list(found.order_by(F("branch_id").asc(nulls_first=True), "starts_on", "pk"))
 
 
 def _programmes(
