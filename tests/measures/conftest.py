@@ -4,6 +4,7 @@ circulation tests' fixtures build it."""
 from tests.circulation.conftest import (  # noqa: F401
     adult_category,
     default_rule,
+    kiosk,
     lend,
     librarian,
     make_item,
