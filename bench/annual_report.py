@@ -73,7 +73,7 @@ REAL_KINDS = {
     "activity_recorded": "community.activity_recorded",
     "mentoring_requested": "community.mentoring_requested",
     "notice_sent": "circulation.notice_sent",
-    "hours_set": "daybook.visits",
+    "hours_set": "daybook.gate_visits",
 }
 DOMAIN, KIND, SOURCE_COLUMN = 4, 5, 10
 
