@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "bibliohub.listening",
     "bibliohub.demand",
     "bibliohub.surveys",
+    "bibliohub.reports",
 ]
 
 MIDDLEWARE = [
@@ -318,5 +319,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BIBLIOHUB_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports every step of every PDF at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

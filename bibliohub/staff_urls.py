@@ -24,4 +24,5 @@ urlpatterns = [
     path("mail/", include("bibliohub.mail.staff_urls")),
     path("accounts/", include("bibliohub.accounts.staff_urls")),
     path("plans/", include("bibliohub.planning.staff_urls")),
+    path("reports/", include("bibliohub.reports.staff_urls")),
 ]

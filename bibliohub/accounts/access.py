@@ -280,6 +280,40 @@ def can_see_personal_data(user: object) -> bool:
     return is_staff_user(user)
 
 
+# --- Annual reports and statutory forms ---------------------------------------------------
+# They hold figures and plan progress without personal data: the monitoring group downloads
+# them too.
+
+
+def report_branches(user: object) -> QuerySet[Branch]:
+    """The branches whose annual report and statutory forms `user` may download: the
+    network's planners and managers every branch, a member of the monitoring group the
+    branches listed on the account (every branch when none are), other staff the branches
+    whose figures they read."""
+    if not can_view_plans(user):
+        return Branch.objects.none()
+    assert isinstance(user, User)
+    if is_monitor(user) or plans_network_wide(user):
+        ids = plan_branch_ids(user)
+        return Branch.objects.all() if ids is None else Branch.objects.filter(pk__in=ids)
+    return figure_branches(user)
+
+
+def can_read_network_report(user: object) -> bool:
+    """Whether `user` may download the report and forms of the whole network: the network's
+    planners and managers, and the monitoring group."""
+    return is_monitor(user) or (isinstance(user, User) and plans_network_wide(user))
+
+
+def require_report(user: object, branch: Branch | None) -> None:
+    """403 unless `user` may download the reports of `branch` (None: the whole network)."""
+    if branch is None:
+        if not can_read_network_report(user):
+            raise PermissionDenied(_("Only the network's managers and planners and the monitoring group can download the network's report."))
+    elif not report_branches(user).filter(pk=branch.pk).exists():
+        raise PermissionDenied(_("You cannot download the reports of this branch."))
+
+
 # --- Walls that services hold, whoever calls them --------------------------------------------
 
 

@@ -306,6 +306,23 @@ TABLE: dict[str, Wall] = {
     "staff:planning:point_new": _plan(_pk("swot", "swot_pk")),
     "staff:planning:point_edit": _plan(_pk("point")),
     "staff:planning:point_delete": _plan(_pk("point")),
+    # --- annual reports and statutory forms: figures and plan progress without personal
+    # data, so the monitoring group downloads them too; a branch librarian her branches'.
+    "staff:reports:start": Wall(PLAN_READERS),
+    "staff:reports:annual_network": Wall(
+        NETWORK | {"monitor"}, args=lambda s: {"year": 2026, "fmt": "csv"}
+    ),
+    "staff:reports:annual_branch": Wall(
+        PLAN_READERS, scoped=True, args=lambda s: {"code": s.branch.code, "year": 2026, "fmt": "csv"}
+    ),
+    "staff:reports:form_network": Wall(
+        NETWORK | {"monitor"}, args=lambda s: {"form": "6nk", "year": 2026, "fmt": "page"}
+    ),
+    "staff:reports:form_branch": Wall(
+        PLAN_READERS,
+        scoped=True,
+        args=lambda s: {"form": "imls-pls", "code": s.branch.code, "year": 2026, "fmt": "xlsx"},
+    ),
 }
 
 # The REST API is public and read-only: it has no staff endpoint. A new API URL must be
