@@ -21,4 +21,5 @@ urlpatterns = [
     path("mail/", include("bibliohub.mail.staff_urls")),
     path("accounts/", include("bibliohub.accounts.staff_urls")),
     path("plans/", include("bibliohub.planning.staff_urls")),
+    path("indicators/", include("bibliohub.measures.staff_urls")),
 ]
