@@ -25,110 +25,14 @@ from bibliohub.accounts import access
 from bibliohub.accounts.decorators import StaffRequest, plan_reader_required, staff_required
 from bibliohub.accounts.models import User
 from bibliohub.history import Actor, indicators, snapshots
-from bibliohub.history.indicators import Figure, Indicator, Period, Reading, Unit
+from bibliohub.history.indicators import Figure, Period, Unit
 from bibliohub.history.models import ClosedPeriod, PeriodKind
 from bibliohub.history.snapshots import CloseRefused
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.measures import selectors, services
-from bibliohub.measures.selectors import Line, PeriodUnknown
+from bibliohub.measures.selectors import PeriodUnknown
 from bibliohub.measures.services import TargetRefused
-
-# --- what the pages show, worded --------------------------------------------------------------
-
-
-def number(value: Decimal | int | float | None) -> str:
-    """A figure as the reader's language writes numbers; "—" for none."""
-    if value is None:
-        return "—"
-    value = Decimal(str(value))
-    value = value.quantize(Decimal("0.01")) if value != value.to_integral_value() else value
-    text = formats.number_format(value.normalize() if value == value.to_integral_value() else value,
-                                 use_l10n=True, force_grouping=True)
-    return text
-
-
-def with_unit(value: Decimal | None, indicator: Indicator) -> str:
-    if value is None:
-        return "—"
-    if indicator.unit == Unit.PERCENT:
-        return f"{number(value)} %"
-    return number(value)
-
-
-@dataclass(frozen=True)
-class Change:
-    """The change on last year in words: the number, its direction, and whether it is good
-    news for this indicator (not told by colour alone)."""
-
-    text: str
-    verdict: str  # "better", "worse", "same" or "" (neither, or not known)
-    verdict_text: str
-
-
-def change_of(change: Decimal | None, indicator: Indicator) -> Change:
-    if change is None:
-        return Change("—", "", _("cannot be compared"))
-    shown = number(abs(change))
-    if change == 0:
-        return Change(_("no change"), "same", _("the same as last year"))
-    if change > 0:
-        text = _("up %(change)s %%") % {"change": shown}
-    else:
-        text = _("down %(change)s %%") % {"change": shown}
-    if indicator.higher_is_better is None:
-        return Change(text, "", _("neither better nor worse"))
-    good = (change > 0) == indicator.higher_is_better
-    if good:
-        return Change(text, "better", pgettext("indicator change", "better"))
-    return Change(text, "worse", pgettext("indicator change", "worse"))
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One indicator at one scope, worded for a page."""
-
-    line: Line
-    value: str
-    last_year: str
-    change: Change
-    target: str
-    met: bool | None
-    numerator: str
-    denominator: str
-
-    @property
-    def indicator(self) -> Indicator:
-        return self.line.indicator
-
-    @property
-    def figure(self) -> Figure:
-        return self.line.figure
-
-    @property
-    def reading(self) -> Reading:
-        return self.line.reading
-
-    @property
-    def recomputed(self) -> str:
-        found = self.line.reading.recomputed
-        return "" if found is None else with_unit(found.value, self.indicator)
-
-
-def shown(line: Line) -> Shown:
-    indicator = line.indicator
-    figure = line.figure
-    goal = line.goal
-    return Shown(
-        line,
-        with_unit(figure.value, indicator),
-        with_unit(line.last_year.figure.value, indicator) if line.last_year else "—",
-        change_of(line.change, indicator),
-        with_unit(goal.value, indicator) if goal is not None else "",
-        goal.met if goal is not None else None,
-        number(figure.numerator),
-        number(figure.denominator),
-    )
-
+from bibliohub.measures.wording import Shown, number, shown, with_unit
 
 # --- who reads what -----------------------------------------------------------------------
 
