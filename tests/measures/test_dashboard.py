@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-import pytest
 import time_machine
 from django.urls import reverse
 from lxml import html
@@ -169,7 +168,7 @@ def test_the_indicator_page_draws_the_trend_and_the_branches_beside_their_tables
     svgs = css(page, "svg.chart")
     assert len(svgs) == 2 and all(svg.get("role") == "img" for svg in svgs)
     trend, branches = css(page, "table.chart-data")
-    december = [r for r in css(trend, "tbody tr") if css(r, "th")[0].text_content() == "Dec"][0]
+    december = next(r for r in css(trend, "tbody tr") if css(r, "th")[0].text_content() == "Dec")
     # Visits are counted by hand: a year nobody counted is missing, not zero.
     assert [td.text_content() for td in css(december, "td")] == ["32", "—"]
     rows = {css(r, "th")[0].text_content(): [td.text_content() for td in css(r, "td")]
@@ -201,8 +200,8 @@ def test_a_target_is_set_on_screen_and_shown_on_the_dashboard(client, world, man
     target = Target.objects.get()
     assert (target.branch, target.code, target.year, target.target) == (central, "loans", 2026, 6)
     page = _page(client.get(DASHBOARD, {"year": 2026, "all": "1"}))
-    central_section = [s for s in css(page, "section.indicator-scope")
-                       if css(s, "h2")[0].text_content() == central.display_name()][0]
+    central_section = next(s for s in css(page, "section.indicator-scope")
+                       if css(s, "h2")[0].text_content() == central.display_name())
     (row,) = css(central_section, "tr[data-code=loans]")
     assert " ".join(css(row, "td")[3].text_content().split()) == "6 — not met"
 
