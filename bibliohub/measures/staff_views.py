@@ -30,9 +30,11 @@ from bibliohub.history.models import ClosedPeriod, PeriodKind
 from bibliohub.history.snapshots import CloseRefused
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.measures import selectors, services
+from bibliohub.measures.models import Target
 from bibliohub.measures.selectors import PeriodUnknown
 from bibliohub.measures.services import TargetRefused
 from bibliohub.measures.wording import Shown, number, shown, with_unit
+from bibliohub.planning import codes as plan_codes
 
 # --- who reads what -----------------------------------------------------------------------
 
@@ -123,14 +125,13 @@ def dashboard(request: StaffRequest) -> HttpResponse:
         "every": every,
         "sections": sections,
         "not_computed": [(code, _code_name(code)) for code in board.not_computed],
-        "can_manage": access.can_manage_figures(request.user) if access.is_staff_user(request.user) else False,
+        "can_manage": access.is_staff_user(request.user) and access.can_manage_figures(request.user),
         "query": request.GET.urlencode(),
     })
 
 
 def _code_name(code: str) -> str:
-    from bibliohub.planning import codes as plan_codes  # the names plans give every code
-
+    """The name plans give an indicator code, computed or not."""
     return plan_codes.name(code)
 
 
@@ -295,7 +296,7 @@ def targets(request: StaffRequest) -> HttpResponse:
             messages.success(request, _("The target is saved."))
             return redirect(f"{reverse('staff:measures:targets')}?year={year}")
         status = 400
-    rows = selectors.Target.objects.filter(network=network, year=year).select_related("branch")
+    rows = Target.objects.filter(network=network, year=year).select_related("branch")
     registry = indicators.registry()
     return render(request, "measures/targets.html", {
         "year": year,
