@@ -9,30 +9,72 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from bibliohub.catalog.marc.exporter import marcxml_record
+from bibliohub.catalog.marc import iso2709
+from bibliohub.catalog.marc.importer import ITEM_TAG
 from bibliohub.catalog.models import Format, Record
 
 DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 # The columns these need, for .only().
 COLUMNS = (
-    "id", "updated_at", "marc", "title", "subtitle", "authors", "subjects", "isbns", "issns",
-    "publisher", "year", "languages", "format", "summary", "series",
+    "id",
+    "updated_at",
+    "marc",
+    "title",
+    "subtitle",
+    "authors",
+    "subjects",
+    "isbns",
+    "issns",
+    "publisher",
+    "year",
+    "languages",
+    "format",
+    "summary",
+    "series",
 )
 
 # DCMI Type for each of our formats.
 _DC_TYPE: dict[str, str] = {
-    Format.AUDIO: "Sound", Format.MUSIC: "Sound", Format.VIDEO: "MovingImage",
-    Format.MAP: "Image", Format.VISUAL: "StillImage", Format.ERESOURCE: "Software",
-    Format.KIT: "Collection", Format.OBJECT: "PhysicalObject",
+    Format.AUDIO: "Sound",
+    Format.MUSIC: "Sound",
+    Format.VIDEO: "MovingImage",
+    Format.MAP: "Image",
+    Format.VISUAL: "StillImage",
+    Format.ERESOURCE: "Software",
+    Format.KIT: "Collection",
+    Format.OBJECT: "PhysicalObject",
 }
 # Characters XML 1.0 cannot carry (control characters a MARC record may hold).
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+MARC = "http://www.loc.gov/MARC21/slim"
+_MARC_LOCATION = f"{MARC} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
+_LEADER, _CONTROL, _DATA, _SUB = (
+    f"{{{MARC}}}{t}" for t in ("leader", "controlfield", "datafield", "subfield")
+)
+
+
 def marcxml(record: Record) -> etree._Element:
-    text = marcxml_record(record.marc).decode("utf-8")
-    return etree.fromstring(_NOT_XML.sub("", text).encode("utf-8"))
+    """The stored record as one namespaced MARCXML <record>, bibliographic fields only: without
+    its copies' 952 fields, whose status changes with every loan. Built straight into the
+    element tree (a harvest renders a million of these), characters XML cannot carry left out."""
+    decoded, _repairs = iso2709.decode(bytes(record.marc))
+    root = etree.Element(f"{{{MARC}}}record", nsmap={None: MARC, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", _MARC_LOCATION)
+    sub = etree.SubElement
+    sub(root, _LEADER).text = clean(str(decoded.leader))
+    for field in decoded.fields:
+        if field.tag == ITEM_TAG:
+            continue
+        if field.control_field:
+            sub(root, _CONTROL, tag=field.tag).text = clean(field.data or "")
+            continue
+        element = sub(root, _DATA, ind1=field.indicator1, ind2=field.indicator2, tag=field.tag)
+        for subfield in field.subfields:
+            sub(element, _SUB, code=subfield.code).text = clean(subfield.value)
+    return root
 
 
 def dublin_core(
@@ -49,7 +91,10 @@ def dublin_core(
         ("publisher", [record.publisher]),
         ("date", [str(record.year)] if record.year else []),
         ("type", [_DC_TYPE.get(record.format, "Text")]),
-        ("identifier", [f"urn:ISBN:{i}" for i in record.isbns] + [f"urn:ISSN:{i}" for i in record.issns]),
+        (
+            "identifier",
+            [f"urn:ISBN:{i}" for i in record.isbns] + [f"urn:ISSN:{i}" for i in record.issns],
+        ),
         ("language", record.languages),
         ("relation", [record.series]),
     ]

@@ -120,7 +120,12 @@ class _Parser:
 
     def is_keyword(self, words: tuple[str, ...], offset: int = 0) -> bool:
         token = self.peek(offset)
-        return token is not None and token.kind == "word" and not token.quoted and token.text.lower() in words
+        return (
+            token is not None
+            and token.kind == "word"
+            and not token.quoted
+            and token.text.lower() in words
+        )
 
     # -- grammar
     def query(self) -> Query:
@@ -199,7 +204,11 @@ class _Parser:
             name = self.word("a modifier")
             comparison = value = ""
             token = self.peek()
-            if token is not None and token.kind == "symbol" and token.text in ("==", "<>", "<=", ">=", "=", "<", ">"):
+            if (
+                token is not None
+                and token.kind == "symbol"
+                and token.text in ("==", "<>", "<=", ">=", "=", "<", ">")
+            ):
                 comparison = self.take().text
                 value = self.word("a modifier's value")
             found.append(Modifier(name, comparison, value))

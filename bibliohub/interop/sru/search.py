@@ -6,24 +6,52 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from bibliohub.catalog.models import Identifier, Record
 from bibliohub.interop.sru import cql
+from bibliohub.search.models import Document
 from bibliohub.search.service import matching_ids, search
-from bibliohub.search.types import Field, SearchQuery
+from bibliohub.search.types import Field, SearchQuery, Sort
 
 # index (lower case, without or with its context set) -> what it searches
 TEXT_INDEXES: dict[str, Field] = {
-    "cql.serverchoice": Field.ANY, "serverchoice": Field.ANY, "cql.anywhere": Field.ANY,
-    "dc.title": Field.TITLE, "title": Field.TITLE,
-    "dc.creator": Field.AUTHOR, "creator": Field.AUTHOR, "dc.author": Field.AUTHOR,
-    "dc.subject": Field.SUBJECT, "subject": Field.SUBJECT,
-    "bath.isbn": Field.ISBN, "isbn": Field.ISBN,
+    "cql.serverchoice": Field.ANY,
+    "serverchoice": Field.ANY,
+    "cql.anywhere": Field.ANY,
+    "dc.title": Field.TITLE,
+    "title": Field.TITLE,
+    "dc.creator": Field.AUTHOR,
+    "creator": Field.AUTHOR,
+    "dc.author": Field.AUTHOR,
+    "dc.subject": Field.SUBJECT,
+    "subject": Field.SUBJECT,
+    "bath.isbn": Field.ISBN,
+    "isbn": Field.ISBN,
 }
 ISSN_INDEXES = frozenset({"bath.issn", "issn"})
 ID_INDEXES = frozenset({"rec.id"})
 CONTEXT_SETS = frozenset({"cql", "dc", "bath", "rec"})
 RELATIONS = frozenset({"=", "==", "adj", "all", "any", "exact"})
-_FIELD_PREFIX = {Field.TITLE: "title:", Field.AUTHOR: "author:", Field.SUBJECT: "subject:", Field.ISBN: "isbn:"}
+_FIELD_PREFIX = {
+    Field.TITLE: "title:",
+    Field.AUTHOR: "author:",
+    Field.SUBJECT: "subject:",
+    Field.ISBN: "isbn:",
+}
+# sort index (lower case) -> its order ascending, descending (None: that way is not offered)
+SORT_INDEXES: dict[str, tuple[Sort | None, Sort | None]] = {
+    "dc.title": (Sort.TITLE, None),
+    "title": (Sort.TITLE, None),
+    "dc.date": (Sort.YEAR_ASC, Sort.YEAR_DESC),
+    "date": (Sort.YEAR_ASC, Sort.YEAR_DESC),
+    "rec.creationdate": (None, Sort.NEWEST),
+}
+_ASCENDING = frozenset({"sort.ascending", "ascending"})
+_DESCENDING = frozenset({"sort.descending", "descending"})
+# Modifiers that change nothing here: titles are compared without case, records without
+# a date go last.
+_ACCEPTED = frozenset({"sort.ignorecase", "ignorecase", "sort.missinglow", "sort.missingomit"})
 
 
 class Diagnostic(Exception):
@@ -41,17 +69,97 @@ class Found:
     record_ids: list[int]
 
 
-def run(text: str, *, start: int, count: int) -> Found:
+def run(text: str, *, start: int, count: int, sort_keys: str = "") -> Found:
     """Records matching the CQL query `text`: how many, and the ids of `count` of them from
-    position `start` (1-based). Raises Diagnostic for a query that is not CQL or asks for what
-    we do not support."""
+    position `start` (1-based), in the order of the query's sortBy or of SRU 1.x `sort_keys`
+    (ranked by relevance without either). Raises Diagnostic for a query that is not CQL or
+    asks for what we do not support."""
     query = parse(text)
+    if query.sort and sort_keys:
+        raise Diagnostic(80, "sortBy and sortKeys together")
+    order = (
+        sort_order(query.sort) if query.sort else parse_sort_keys(sort_keys) if sort_keys else None
+    )
     if conjunction := _as_text(query.root):
-        result = search(SearchQuery(text=conjunction, offset=start - 1, limit=count, with_facets=False))
+        result = search(
+            SearchQuery(
+                text=conjunction,
+                sort=order or Sort.RELEVANCE,
+                offset=start - 1,
+                limit=count,
+                with_facets=False,
+            )
+        )
         return Found(result.total, [hit.record_id for hit in result.hits])
-    # Newest first, as the OPAC lists records it does not rank.
-    ids = sorted(_ids(query.root), reverse=True)
-    return Found(len(ids), ids[start - 1 : start - 1 + count])
+    ids = _ids(query.root)
+    if order is None or order == Sort.NEWEST:
+        # Newest first, as the OPAC lists records it does not rank.
+        ordered = sorted(ids, reverse=True)
+        return Found(len(ids), ordered[start - 1 : start - 1 + count])
+    return Found(len(ids), _ordered(ids, order, start - 1, count))
+
+
+def sort_order(keys: tuple[cql.SortKey, ...]) -> Sort:
+    """The search's order for a CQL sortBy clause. Raises Diagnostic for what it cannot do."""
+    if len(keys) > 1:
+        raise Diagnostic(84, f"{len(keys)} sort keys; one is supported")
+    key = keys[0]
+    descending = False
+    for modifier in key.modifiers:
+        name = modifier.name.lower()
+        if name in _DESCENDING:
+            descending = True
+        elif name in _ASCENDING:
+            descending = False
+        elif name in ("sort.respectcase", "respectcase"):
+            raise Diagnostic(91, modifier.name)
+        elif name not in _ACCEPTED:
+            raise Diagnostic(82, modifier.name)
+    return _order_of(key.index, descending)
+
+
+def parse_sort_keys(text: str) -> Sort:
+    """The search's order for SRU 1.x sortKeys ("path,schema,ascending,caseSensitive,
+    missingValue", space-separated keys). Raises Diagnostic for what it cannot do."""
+    keys = text.split()
+    if len(keys) > 1:
+        raise Diagnostic(84, f"{len(keys)} sort keys; one is supported")
+    parts = [*keys[0].split(","), "", "", "", "", ""][:5] if keys else []
+    if not parts or not parts[0]:
+        raise Diagnostic(6, "sortKeys")
+    path, schema, ascending, case_sensitive, _missing = parts
+    if schema and schema.lower() not in ("dc", "marcxml", "info:srw/schema/1/dc-v1.1"):
+        raise Diagnostic(87, schema)
+    if ascending not in ("", "0", "1"):
+        raise Diagnostic(6, f"sortKeys: {ascending}")
+    if case_sensitive == "1":
+        raise Diagnostic(91, "caseSensitive")
+    return _order_of(path, ascending == "0")
+
+
+def _order_of(index: str, descending: bool) -> Sort:
+    if (orders := SORT_INDEXES.get(index.lower())) is None:
+        raise Diagnostic(88, index)
+    ascending_order, descending_order = orders
+    order = descending_order if descending else ascending_order
+    if order is None:
+        raise Diagnostic(90, f"{index} {'descending' if descending else 'ascending'}")
+    return order
+
+
+def _ordered(ids: set[int], order: Sort, offset: int, count: int) -> list[int]:
+    """`count` of the records `ids` from `offset`, in the search's `order` (the same keys as
+    the OPAC's sorted lists)."""
+    if order == Sort.TITLE:
+        by_title = Document.objects.filter(record_id__in=ids).order_by("sort_title", "-record_id")
+        return list(by_title.values_list("record_id", flat=True)[offset : offset + count])
+    year = (
+        F("year").asc(nulls_last=True)
+        if order == Sort.YEAR_ASC
+        else F("year").desc(nulls_last=True)
+    )
+    by_year = Record.objects.filter(id__in=ids).order_by(year, "-id")
+    return list(by_year.values_list("id", flat=True)[offset : offset + count])
 
 
 def parse(text: str) -> cql.Query:
@@ -62,8 +170,6 @@ def parse(text: str) -> cql.Query:
         raise Diagnostic(10, str(error)) from None
     if query.prefixes:
         raise Diagnostic(15, "prefix assignments")
-    if query.sort:
-        raise Diagnostic(80, "sortBy")
     _check(query.root)
     return query
 
@@ -144,9 +250,15 @@ def _ids(node: cql.Node) -> set[int]:
     if index in ID_INDEXES:
         return set(Record.objects.filter(pk=int(term)).values_list("id", flat=True))
     if index in ISSN_INDEXES:
-        values = {term, term.replace("-", ""), f"{term[:4]}-{term[4:]}" if "-" not in term else term}
+        values = {
+            term,
+            term.replace("-", ""),
+            f"{term[:4]}-{term[4:]}" if "-" not in term else term,
+        }
         return set(
-            Identifier.objects.filter(kind=Identifier.Kind.ISSN, value__in=values).values_list("record_id", flat=True)
+            Identifier.objects.filter(kind=Identifier.Kind.ISSN, value__in=values).values_list(
+                "record_id", flat=True
+            )
         )
     if (text := _leaf_text(node)) is not None:
         return set(matching_ids(SearchQuery(text=text)))

@@ -25,8 +25,13 @@ SRW_DC = "info:srw/schema/1/dc-schema"
 MARCXML_ID = "info:srw/schema/1/marcxml-v1.1"
 DC_ID = "info:srw/schema/1/dc-v1.1"
 # recordSchema as a client may name it -> the identifier we answer with
-SCHEMAS = {"marcxml": MARCXML_ID, MARCXML_ID: MARCXML_ID, "marc21": MARCXML_ID,
-           "dc": DC_ID, DC_ID: DC_ID}
+SCHEMAS = {
+    "marcxml": MARCXML_ID,
+    MARCXML_ID: MARCXML_ID,
+    "marc21": MARCXML_ID,
+    "dc": DC_ID,
+    DC_ID: DC_ID,
+}
 VERSIONS = ("1.1", "1.2", "2.0")
 DEFAULT_RECORDS = 10
 MAX_RECORDS = 100
@@ -36,24 +41,54 @@ MAX_TERMS = 100
 _COMMON = {"operation", "version", "stylesheet", "extraRequestData"}
 PARAMETERS = {
     "explain": _COMMON | {"recordPacking", "recordXMLEscaping", "httpAccept"},
-    "searchRetrieve": _COMMON | {
-        "query", "queryType", "startRecord", "maximumRecords", "recordPacking", "recordSchema",
-        "recordXMLEscaping", "resultSetTTL", "sortKeys", "recordXPath", "httpAccept", "renderedBy",
+    "searchRetrieve": _COMMON
+    | {
+        "query",
+        "queryType",
+        "startRecord",
+        "maximumRecords",
+        "recordPacking",
+        "recordSchema",
+        "recordXMLEscaping",
+        "resultSetTTL",
+        "sortKeys",
+        "recordXPath",
+        "httpAccept",
+        "renderedBy",
         "facetLimit",
     },
     "scan": _COMMON | {"scanClause", "responsePosition", "maximumTerms", "httpAccept"},
 }
 MESSAGES = {
-    1: "General system error", 4: "Unsupported operation", 5: "Unsupported version",
-    6: "Unsupported parameter value", 7: "Mandatory parameter not supplied",
-    8: "Unsupported parameter", 10: "Query syntax error", 11: "Unsupported query type",
-    15: "Unsupported context set", 16: "Unsupported index", 19: "Unsupported relation",
-    20: "Unsupported relation modifier", 27: "Empty term unsupported",
-    28: "Masking character not supported", 31: "Anchoring character not supported",
-    36: "Term in invalid format for index or relation", 39: "Proximity not supported",
-    46: "Unsupported boolean modifier", 61: "First record position out of range",
-    66: "Unknown schema for retrieval", 71: "Unsupported record packing",
-    72: "XPath retrieval unsupported", 80: "Sort not supported",
+    1: "General system error",
+    4: "Unsupported operation",
+    5: "Unsupported version",
+    6: "Unsupported parameter value",
+    7: "Mandatory parameter not supplied",
+    8: "Unsupported parameter",
+    10: "Query syntax error",
+    11: "Unsupported query type",
+    15: "Unsupported context set",
+    16: "Unsupported index",
+    19: "Unsupported relation",
+    20: "Unsupported relation modifier",
+    27: "Empty term unsupported",
+    28: "Masking character not supported",
+    31: "Anchoring character not supported",
+    36: "Term in invalid format for index or relation",
+    39: "Proximity not supported",
+    46: "Unsupported boolean modifier",
+    61: "First record position out of range",
+    66: "Unknown schema for retrieval",
+    71: "Unsupported record packing",
+    72: "XPath retrieval unsupported",
+    80: "Sort not supported",
+    82: "Unsupported sort sequence",
+    84: "Too many sort keys to sort",
+    87: "Unsupported schema for sort",
+    88: "Unsupported path for sort",
+    90: "Unsupported direction",
+    91: "Unsupported case",
 }
 
 
@@ -69,9 +104,15 @@ class _Request:
         default = "searchRetrieve" if "query" in args else "explain"
         self.operation = args.get("operation") or default
 
-    def el(self, parent: etree._Element | None, name: str, text: str | None = None) -> etree._Element:
+    def el(
+        self, parent: etree._Element | None, name: str, text: str | None = None
+    ) -> etree._Element:
         tag = f"{{{self.ns}}}{name}"
-        element = etree.Element(tag, nsmap={"zs": self.ns}) if parent is None else etree.SubElement(parent, tag)
+        element = (
+            etree.Element(tag, nsmap={"zs": self.ns})
+            if parent is None
+            else etree.SubElement(parent, tag)
+        )
         if text is not None:
             element.text = text
         return element
@@ -92,8 +133,14 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     args = request.POST if request.method == "POST" else request.GET
     sru = _Request(args)
     operation = sru.operation if sru.operation in PARAMETERS else "explain"
-    root = sru.el(None, {"explain": "explainResponse", "searchRetrieve": "searchRetrieveResponse",
-                         "scan": "scanResponse"}[operation])
+    root = sru.el(
+        None,
+        {
+            "explain": "explainResponse",
+            "searchRetrieve": "searchRetrieveResponse",
+            "scan": "scanResponse",
+        }[operation],
+    )
     sru.el(root, "version", sru.version)
     try:
         if sru.bad_version:
@@ -121,11 +168,19 @@ def endpoint(request: HttpRequest) -> HttpResponse:
 
 def _diagnostic(sru: _Request, root: etree._Element, diagnostic: Diagnostic) -> None:
     container = sru.el(root, "diagnostics")
-    element = etree.SubElement(container, f"{{{sru.diag_ns}}}diagnostic", nsmap={"diag": sru.diag_ns})
-    etree.SubElement(element, f"{{{sru.diag_ns}}}uri").text = f"info:srw/diagnostic/1/{diagnostic.number}"
+    element = etree.SubElement(
+        container, f"{{{sru.diag_ns}}}diagnostic", nsmap={"diag": sru.diag_ns}
+    )
+    etree.SubElement(
+        element, f"{{{sru.diag_ns}}}uri"
+    ).text = f"info:srw/diagnostic/1/{diagnostic.number}"
     if diagnostic.details:
-        etree.SubElement(element, f"{{{sru.diag_ns}}}details").text = records.clean(diagnostic.details)
-    etree.SubElement(element, f"{{{sru.diag_ns}}}message").text = MESSAGES.get(diagnostic.number, "")
+        etree.SubElement(element, f"{{{sru.diag_ns}}}details").text = records.clean(
+            diagnostic.details
+        )
+    etree.SubElement(element, f"{{{sru.diag_ns}}}message").text = MESSAGES.get(
+        diagnostic.number, ""
+    )
 
 
 def _packing(sru: _Request) -> str:
@@ -146,8 +201,8 @@ def _search_retrieve(sru: _Request, root: etree._Element) -> None:
         raise Diagnostic(7, "query")
     if args.get("queryType", "cql") != "cql":
         raise Diagnostic(11, args.get("queryType", ""))
-    if args.get("sortKeys"):
-        raise Diagnostic(80, "sortKeys")
+    if args.get("sortKeys") and sru.modern:
+        raise Diagnostic(8, "sortKeys (SRU 2.0 sorts with the query's sortBy)")
     if args.get("recordXPath"):
         raise Diagnostic(72, "recordXPath")
     start = sru.number("startRecord", 1, least=1)
@@ -156,7 +211,7 @@ def _search_retrieve(sru: _Request, root: etree._Element) -> None:
     if schema is None:
         raise Diagnostic(66, args.get("recordSchema", ""))
     packing = _packing(sru)
-    found = search.run(query, start=start, count=count)
+    found = search.run(query, start=start, count=count, sort_keys=args.get("sortKeys", ""))
     sru.el(root, "numberOfRecords", str(found.total))
     if found.total and start > found.total:
         raise Diagnostic(61, str(start))
@@ -171,7 +226,8 @@ def _search_retrieve(sru: _Request, root: etree._Element) -> None:
             sru.el(element, "recordXMLEscaping" if sru.modern else "recordPacking", packing)
             data = sru.el(element, "recordData")
             payload = (
-                records.marcxml(record) if schema == MARCXML_ID
+                records.marcxml(record)
+                if schema == MARCXML_ID
                 else records.dublin_core(record, namespace=SRW_DC, prefix="srw_dc")
             )
             if packing == "xml":
@@ -214,14 +270,22 @@ def _scan(sru: _Request, root: etree._Element) -> None:
 
 # --- explain --------------------------------------------------------------------------------
 
-INDEXES = [  # (title, context set, name)
-    ("Any field", "cql", "serverChoice"), ("Title", "dc", "title"), ("Author", "dc", "creator"),
-    ("Subject", "dc", "subject"), ("ISBN", "bath", "isbn"), ("ISSN", "bath", "issn"),
-    ("Record number", "rec", "id"),
+INDEXES = [  # (title, context set, name, searched, sorted by)
+    ("Any field", "cql", "serverChoice", True, False),
+    ("Title", "dc", "title", True, True),
+    ("Author", "dc", "creator", True, False),
+    ("Subject", "dc", "subject", True, False),
+    ("ISBN", "bath", "isbn", True, False),
+    ("ISSN", "bath", "issn", True, False),
+    ("Record number", "rec", "id", True, False),
+    ("Date of publication", "dc", "date", False, True),
+    ("Date added to the catalogue", "rec", "creationDate", False, True),
 ]
 CONTEXT_SET_IDS = {
-    "cql": "info:srw/cql-context-set/1/cql-v1.2", "dc": "info:srw/cql-context-set/1/dc-v1.1",
-    "bath": "http://zing.z3950.org/cql/bath/2.0/", "rec": "info:srw/cql-context-set/2/rec-1.1",
+    "cql": "info:srw/cql-context-set/1/cql-v1.2",
+    "dc": "info:srw/cql-context-set/1/dc-v1.1",
+    "bath": "http://zing.z3950.org/cql/bath/2.0/",
+    "rec": "info:srw/cql-context-set/2/rec-1.1",
 }
 
 
@@ -233,13 +297,21 @@ def _explain(sru: _Request, root: etree._Element, request: HttpRequest) -> None:
     data = sru.el(record, "recordData")
     explain = etree.Element(f"{{{EXPLAIN}}}explain", nsmap={None: EXPLAIN})
 
-    def sub(parent: etree._Element, tag: str, text: str | None = None, /, **attrs: str) -> etree._Element:
+    def sub(
+        parent: etree._Element, tag: str, text: str | None = None, /, **attrs: str
+    ) -> etree._Element:
         element = etree.SubElement(parent, f"{{{EXPLAIN}}}{tag}", attrs)
         if text is not None:
             element.text = text
         return element
 
-    server = sub(explain, "serverInfo", protocol="SRU", version=sru.version, transport=request.scheme or "http")
+    server = sub(
+        explain,
+        "serverInfo",
+        protocol="SRU",
+        version=sru.version,
+        transport=request.scheme or "http",
+    )
     sub(server, "host", request.get_host().rsplit(":", 1)[0])
     sub(server, "port", str(request.get_port()))
     sub(server, "database", request.path.lstrip("/"))
@@ -249,17 +321,40 @@ def _explain(sru: _Request, root: etree._Element, request: HttpRequest) -> None:
     index_info = sub(explain, "indexInfo")
     for name, identifier in CONTEXT_SET_IDS.items():
         sub(index_info, "set", name=name, identifier=identifier)
-    for title, context_set, name in INDEXES:
-        index = sub(index_info, "index", search="true", scan="true" if name == "title" else "false", sort="false")
+    for title, context_set, name, searched, sorted_by in INDEXES:
+        index = sub(
+            index_info,
+            "index",
+            search=str(searched).lower(),
+            scan="true" if name == "title" else "false",
+            sort=str(sorted_by).lower(),
+        )
         sub(index, "title", title, lang="en")
         sub(sub(index, "map"), "name", name, set=context_set)
     schema_info = sub(explain, "schemaInfo")
     for name, identifier, location, title in [
-        ("marcxml", MARCXML_ID, "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", "MARCXML"),
-        ("dc", DC_ID, "http://www.loc.gov/standards/sru/recordSchemas/dc-schema.xsd", "Dublin Core"),
+        (
+            "marcxml",
+            MARCXML_ID,
+            "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd",
+            "MARCXML",
+        ),
+        (
+            "dc",
+            DC_ID,
+            "http://www.loc.gov/standards/sru/recordSchemas/dc-schema.xsd",
+            "Dublin Core",
+        ),
     ]:
-        schema = sub(schema_info, "schema", identifier=identifier, location=location, name=name,
-                     sort="false", retrieve="true")
+        schema = sub(
+            schema_info,
+            "schema",
+            identifier=identifier,
+            location=location,
+            name=name,
+            sort="false",
+            retrieve="true",
+        )
         sub(schema, "title", title, lang="en")
     config = sub(explain, "configInfo")
     sub(config, "default", str(DEFAULT_RECORDS), type="numberOfRecords")
@@ -269,5 +364,3 @@ def _explain(sru: _Request, root: etree._Element, request: HttpRequest) -> None:
         data.append(explain)
     else:
         data.text = etree.tostring(explain, encoding="unicode")
-
-

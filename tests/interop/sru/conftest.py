@@ -29,10 +29,22 @@ NS = {
 }
 
 SHELF = {
-    "war": dict(title="War and peace", authors=["Tolstoy, Leo"], subjects=["Napoleonic Wars"],
-                isbns=["9780140447934"], year=2006),
-    "peace": dict(title="Peace in our time", authors=["Smith, Anna"], subjects=["War -- Prevention"], year=1999),
-    "river": dict(title="A history of the river", authors=["Kowalski, Jan"], subjects=["Rivers"], year=2015),
+    "war": dict(
+        title="War and peace",
+        authors=["Tolstoy, Leo"],
+        subjects=["Napoleonic Wars"],
+        isbns=["9780140447934"],
+        year=2006,
+    ),
+    "peace": dict(
+        title="Peace in our time",
+        authors=["Smith, Anna"],
+        subjects=["War -- Prevention"],
+        year=1999,
+    ),
+    "river": dict(
+        title="A history of the river", authors=["Kowalski, Jan"], subjects=["Rivers"], year=2015
+    ),
     "kobzar": dict(title="Кобзар", authors=["Шевченко, Тарас"], subjects=["Поезія"], year=1840),
     "honglou": dict(title="红楼梦", authors=["曹雪芹"], subjects=["小说"], year=1982),
     "kieu": dict(title="Truyện Kiều", authors=["Nguyễn Du"], subjects=["Poetry"], year=1820),
@@ -42,7 +54,9 @@ SHELF = {
 @pytest.fixture
 def shelf(db) -> dict[str, Record]:
     records = {
-        key: catalog.create_record(changes=RecordChanges(**fields), actor=CATALOGUER, at=START + timedelta(minutes=n))
+        key: catalog.create_record(
+            changes=RecordChanges(**fields), actor=CATALOGUER, at=START + timedelta(minutes=n)
+        )
         for n, (key, fields) in enumerate(SHELF.items())
     }
     # Rebuilt rather than added to: with a live server the records were indexed on commit,
@@ -63,10 +77,14 @@ def sru(client) -> Callable[..., etree._Element]:
 
 
 def diagnostics(root: etree._Element) -> list[str]:
-    return [e.text for e in root.iterfind(".//diag:uri", NS)] + [e.text for e in root.iterfind(".//diag2:uri", NS)]
+    return [e.text for e in root.iterfind(".//diag:uri", NS)] + [
+        e.text for e in root.iterfind(".//diag2:uri", NS)
+    ]
 
 
 def titles(root: etree._Element) -> list[str]:
     """The 245 $a of each MARCXML record, or the dc:title of each Dublin Core one."""
-    found = [e.text for e in root.iterfind(".//marc:datafield[@tag='245']/marc:subfield[@code='a']", NS)]
+    found = [
+        e.text for e in root.iterfind(".//marc:datafield[@tag='245']/marc:subfield[@code='a']", NS)
+    ]
     return found or [e.text for e in root.iterfind(".//srw_dc:dc/dc:title", NS)]

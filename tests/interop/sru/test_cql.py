@@ -67,12 +67,16 @@ def test_quotes_can_be_escaped_inside_a_term():
 
 
 def test_prefix_assignments_and_sort_keys_are_kept():
-    query = cql.parse('> dc="info:srw/cql-context-set/1/dc-v1.1" dc.title=fish sortBy dc.date/descending')
+    query = cql.parse(
+        '> dc="info:srw/cql-context-set/1/dc-v1.1" dc.title=fish sortBy dc.date/descending'
+    )
     assert query.prefixes == {"dc": "info:srw/cql-context-set/1/dc-v1.1"}
     assert query.sort[0].index == "dc.date"
 
 
-@pytest.mark.parametrize("query", ["", "   ", "(cat", "cat)", '"cat', "title =", "cat and", "a = b c"])
+@pytest.mark.parametrize(
+    "query", ["", "   ", "(cat", "cat)", '"cat', "title =", "cat and", "a = b c"]
+)
 def test_what_is_not_cql_is_a_syntax_error(query):
     with pytest.raises(cql.CQLSyntaxError):
         cql.parse(query)

@@ -33,7 +33,9 @@ def test_a_title_search_returns_marcxml(sru, shelf):
 
 
 def test_records_in_dublin_core(sru, shelf):
-    root = sru(operation="searchRetrieve", version="1.2", query="dc.creator = tolstoy", recordSchema="dc")
+    root = sru(
+        operation="searchRetrieve", version="1.2", query="dc.creator = tolstoy", recordSchema="dc"
+    )
     assert titles(root) == ["War and peace"]
     assert root.findtext(".//dc:creator", namespaces=NS) == "Tolstoy, Leo"
 
@@ -46,7 +48,12 @@ def test_sru_2_answers_in_its_own_namespace(sru, shelf):
 
 
 def test_string_packing_sends_the_record_as_text(sru, shelf):
-    root = sru(operation="searchRetrieve", version="1.2", query="bath.isbn = 9780140447934", recordPacking="string")
+    root = sru(
+        operation="searchRetrieve",
+        version="1.2",
+        query="bath.isbn = 9780140447934",
+        recordPacking="string",
+    )
     assert "War and peace" in root.findtext(".//zs:recordData", namespaces=NS)
 
 
@@ -54,14 +61,14 @@ def test_string_packing_sends_the_record_as_text(sru, shelf):
     ("query", "expected"),
     [
         ("war", {"war", "peace"}),
-        ("cql.serverChoice all \"war peace\"", {"war", "peace"}),
-        ("dc.title any \"river кобзар\"", {"river", "kobzar"}),
+        ('cql.serverChoice all "war peace"', {"war", "peace"}),
+        ('dc.title any "river кобзар"', {"river", "kobzar"}),
         ("war not dc.title = peace", set()),
         ("war and not_a_word", set()),
         ("dc.title = war or dc.title = 红楼梦", {"war", "honglou"}),
         ("(dc.title = war or dc.title = river) and dc.creator = kowalski", {"river"}),
         ("dc.creator = шевченко", {"kobzar"}),
-        ("dc.title = \"truyen kieu\"", {"kieu"}),
+        ('dc.title = "truyen kieu"', {"kieu"}),
         ("bath.isbn = 0140447938", {"war"}),
         ("dc.title == peace not dc.subject = prevention", {"war"}),
     ],
@@ -84,12 +91,88 @@ def test_paging_with_start_record_and_maximum_records(sru, shelf):
     first = sru(operation="searchRetrieve", version="1.2", query=query, maximumRecords="2")
     assert first.findtext("zs:numberOfRecords", namespaces=NS) == "3"
     assert first.findtext("zs:nextRecordPosition", namespaces=NS) == "3"
-    second = sru(operation="searchRetrieve", version="1.2", query=query, maximumRecords="2", startRecord="3")
+    second = sru(
+        operation="searchRetrieve", version="1.2", query=query, maximumRecords="2", startRecord="3"
+    )
     assert second.findtext("zs:nextRecordPosition", namespaces=NS) is None
     assert second.findtext(".//zs:recordPosition", namespaces=NS) == "3"
     assert len(set(titles(first)) | set(titles(second))) == 3
     counted = sru(operation="searchRetrieve", version="1.2", query=query, maximumRecords="0")
     assert counted.findtext("zs:numberOfRecords", namespaces=NS) == "3" and titles(counted) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "sort_keys", "expected"),
+    [
+        # the plain-words path: one ranked search, sorted instead
+        ("war or peace or river sortBy dc.title", "", ["river", "peace", "war"]),
+        (
+            "dc.title = war or dc.title = peace or dc.title = river sortBy dc.date/sort.descending",
+            "",
+            ["river", "war", "peace"],
+        ),
+        (
+            "dc.title = war or dc.title = peace or dc.title = river sortBy dc.date",
+            "",
+            ["peace", "war", "river"],
+        ),
+        # SRU 1.x sortKeys: path, schema, ascending
+        (
+            "dc.title = war or dc.title = peace or dc.title = river",
+            "date,,0",
+            ["river", "war", "peace"],
+        ),
+        (
+            "dc.title = war or dc.title = peace or dc.title = river",
+            "dc.title,,1",
+            ["river", "peace", "war"],
+        ),
+        # one ranked search (a conjunction of words) sorted
+        ("peace sortBy dc.date/sort.ascending", "", ["peace", "war"]),
+        ("peace", "date,,0", ["war", "peace"]),
+        # the newest added first
+        (
+            "dc.title = war or dc.title = peace or dc.title = river sortBy rec.creationDate/sort.descending",
+            "",
+            ["river", "peace", "war"],
+        ),
+    ],
+)
+def test_sorted_by_title_date_or_when_added(sru, shelf, query, sort_keys, expected):
+    params = {
+        "operation": "searchRetrieve",
+        "version": "1.2",
+        "query": query,
+        "maximumRecords": "50",
+    }
+    if sort_keys:
+        params["sortKeys"] = sort_keys
+    root = sru(**params)
+    assert diagnostics(root) == []
+    assert titles(root) == [shelf[key].title for key in expected]
+
+
+def test_sorted_pages_follow_on(sru, shelf):
+    query = "dc.title = war or dc.title = peace or dc.title = river sortBy dc.title"
+    first = sru(operation="searchRetrieve", version="2.0", query=query, maximumRecords="2")
+    second = sru(
+        operation="searchRetrieve", version="2.0", query=query, maximumRecords="2", startRecord="3"
+    )
+    assert titles(first) + titles(second) == [
+        "A history of the river",
+        "Peace in our time",
+        "War and peace",
+    ]
+
+
+def test_explain_says_which_indexes_sort(sru, shelf):
+    root = sru(operation="explain", version="1.2")
+    sortable = {
+        index.findtext("ex:map/ex:name", namespaces=NS)
+        for index in root.iterfind(".//ex:indexInfo/ex:index", NS)
+        if index.get("sort") == "true"
+    }
+    assert sortable == {"title", "date", "creationDate"}
 
 
 def test_a_deleted_record_is_not_found(sru, shelf):
@@ -100,10 +183,23 @@ def test_a_deleted_record_is_not_found(sru, shelf):
 
 def test_scan_lists_titles_from_the_term(sru, shelf):
     root = sru(operation="scan", version="1.2", scanClause="dc.title = P", maximumTerms="3")
-    assert [e.text for e in root.iterfind(".//zs:term/zs:value", NS)] == ["Peace in our time", "Truyện Kiều", "War and peace"]
+    assert [e.text for e in root.iterfind(".//zs:term/zs:value", NS)] == [
+        "Peace in our time",
+        "Truyện Kiều",
+        "War and peace",
+    ]
     assert root.findtext(".//zs:term/zs:numberOfRecords", namespaces=NS) == "1"
-    root = sru(operation="scan", version="1.2", scanClause="dc.title = P", maximumTerms="2", responsePosition="2")
-    assert [e.text for e in root.iterfind(".//zs:term/zs:value", NS)] == ["A history of the river", "Peace in our time"]
+    root = sru(
+        operation="scan",
+        version="1.2",
+        scanClause="dc.title = P",
+        maximumTerms="2",
+        responsePosition="2",
+    )
+    assert [e.text for e in root.iterfind(".//zs:term/zs:value", NS)] == [
+        "A history of the river",
+        "Peace in our time",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +209,7 @@ def test_scan_lists_titles_from_the_term(sru, shelf):
         ({"operation": "searchRetrieve", "version": "1.2", "query": "(war"}, 10),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title ="}, 10),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "foo.title = war"}, 15),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "> dc=\"x\" dc.title = war"}, 15),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": '> dc="x" dc.title = war'}, 15),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.publisher = penguin"}, 16),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title < war"}, 19),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title =/stem war"}, 20),
@@ -122,23 +218,138 @@ def test_scan_lists_titles_from_the_term(sru, shelf):
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = ^war"}, 31),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "rec.id = seven"}, 36),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "war prox peace"}, 39),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "war and/rel.algo=x peace"}, 46),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "war sortBy dc.title"}, 80),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "sortKeys": "title,,1"}, 80),
+        (
+            {"operation": "searchRetrieve", "version": "1.2", "query": "war and/rel.algo=x peace"},
+            46,
+        ),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war sortBy dc.creator"}, 88),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war sortBy dc.title/sort.descending",
+            },
+            90,
+        ),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war sortBy dc.title/sort.respectCase",
+            },
+            91,
+        ),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war sortBy dc.title/sort.locale=fr",
+            },
+            82,
+        ),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war sortBy dc.title dc.date",
+            },
+            84,
+        ),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war sortBy dc.title",
+                "sortKeys": "title,,1",
+            },
+            80,
+        ),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war",
+                "sortKeys": "title,,1 date,,0",
+            },
+            84,
+        ),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war",
+                "sortKeys": "title,mods,1",
+            },
+            87,
+        ),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war",
+                "sortKeys": "publisher,,1",
+            },
+            88,
+        ),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war",
+                "sortKeys": "title,,1,1",
+            },
+            91,
+        ),
+        ({"version": "2.0", "query": "war", "sortKeys": "title,,1"}, 8),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "startRecord": "0"}, 6),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "startRecord": "x"}, 6),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "maximumRecords": "-1"}, 6),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war",
+                "maximumRecords": "-1",
+            },
+            6,
+        ),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "startRecord": "9"}, 61),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "recordSchema": "mods"}, 66),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "recordPacking": "json"}, 71),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "recordXPath": "/a"}, 72),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war",
+                "recordSchema": "mods",
+            },
+            66,
+        ),
+        (
+            {
+                "operation": "searchRetrieve",
+                "version": "1.2",
+                "query": "war",
+                "recordPacking": "json",
+            },
+            71,
+        ),
+        (
+            {"operation": "searchRetrieve", "version": "1.2", "query": "war", "recordXPath": "/a"},
+            72,
+        ),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "war", "colour": "red"}, 8),
         ({"version": "2.0", "query": "war", "queryType": "pqf"}, 11),
         ({"operation": "searchRetrieve", "version": "3.0", "query": "war"}, 5),
         ({"operation": "update", "version": "1.2"}, 4),
         ({"operation": "scan", "version": "1.2"}, 7),
         ({"operation": "scan", "version": "1.2", "scanClause": "dc.subject = war"}, 16),
-        ({"operation": "scan", "version": "1.2", "scanClause": "dc.title = a", "maximumTerms": "0"}, 6),
+        (
+            {
+                "operation": "scan",
+                "version": "1.2",
+                "scanClause": "dc.title = a",
+                "maximumTerms": "0",
+            },
+            6,
+        ),
     ],
 )
 def test_every_bad_query_or_parameter_is_a_diagnostic(sru, shelf, params, number):

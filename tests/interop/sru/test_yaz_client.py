@@ -21,7 +21,10 @@ def yaz(live_server, tmp_path: Path, commands: list[str]) -> str:
     script = tmp_path / "commands"
     script.write_text("\n".join([f"open {live_server.url}/sru", *commands, "quit", ""]))
     result = subprocess.run(
-        ["yaz-client", "-f", str(script)], capture_output=True, text=True, timeout=60,
+        ["yaz-client", "-f", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
         stdin=subprocess.DEVNULL,
     )
     return result.stdout + result.stderr
@@ -29,10 +32,18 @@ def yaz(live_server, tmp_path: Path, commands: list[str]) -> str:
 
 @pytest.mark.parametrize("version", ["1.2", "2.0"])
 def test_yaz_client_searches_and_shows_marcxml(live_server, shelf, tmp_path, version):
-    out = yaz(live_server, tmp_path, [
-        f"sru get {version}", "querytype cql", "format xml", "schema marcxml",
-        "find dc.title = war and dc.creator = tolstoy", "show 1",
-    ])
+    out = yaz(
+        live_server,
+        tmp_path,
+        [
+            f"sru get {version}",
+            "querytype cql",
+            "format xml",
+            "schema marcxml",
+            "find dc.title = war and dc.creator = tolstoy",
+            "show 1",
+        ],
+    )
     assert "Number of hits: 1" in out, out
     assert "War and peace" in out and "<record" in out, out
 
