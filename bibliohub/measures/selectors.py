@@ -130,9 +130,9 @@ def overview(
     result: dict[Scope, list[Line]] = {}
     targets: dict[int, dict[tuple[int, str], Target]] = {}
     for scope in scopes:
-        found = targets.setdefault(
-            scope.network_id, targets_for(scope.network_id, period.start.year, scopes)
-        )
+        if scope.network_id not in targets:  # once a network, not once a scope
+            targets[scope.network_id] = targets_for(scope.network_id, period.start.year, scopes)
+        found = targets[scope.network_id]
         earlier = {r.code: r for r in before[scope]}
         lines = []
         for reading in now[scope]:

@@ -5,13 +5,14 @@ figures and, after a late change, the difference to review."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import time_machine
 from django.urls import reverse
 from lxml import html
 
+from bibliohub.circulation.models import Term
 from bibliohub.history import indicators
 from bibliohub.history.indicators import Period, Scope
 from bibliohub.history.rollup import roll_up
@@ -116,12 +117,17 @@ def test_the_change_on_last_year_is_said_in_words(client, world, manager, networ
     assert line.change == Decimal(400)
 
 
-def test_a_month_a_quarter_and_a_term_can_be_chosen(client, world, manager):
+def test_a_month_a_quarter_and_a_term_can_be_chosen(client, world, manager, network):
     client.force_login(manager)
     for part, heading in (("m12", "December 2026"), ("q4", "Quarter 4 of 2026")):
         response = client.get(DASHBOARD, {"year": 2026, "part": part, "all": "1"})
         assert response.status_code == 200
         assert heading in css(_page(response), "h1")[0].text_content()
+    term = Term.objects.create(network=network, name="Autumn term 2026", starts_on=date(2026, 9, 1),
+                               ends_on=date(2026, 12, 31))
+    response = client.get(DASHBOARD, {"year": 2026, "part": f"t{term.pk}", "all": "1"})
+    assert "Autumn term 2026" in css(_page(response), "h1")[0].text_content()
+    assert _sections(_page(response))[f"The whole network ({network.display_name()})"]["loans"] == "5"
     assert client.get(DASHBOARD, {"year": 2026, "part": "m13"}).status_code == 404
     assert client.get(DASHBOARD, {"year": 2026, "part": "t999"}).status_code == 404
 
