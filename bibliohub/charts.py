@@ -144,8 +144,13 @@ def line_chart(
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = _open(ident, title, description, width, height)
     parts += _value_axis(ticks, left=left, top=top, plot_w=plot_w, plot_h=plot_h, number=number, unit=unit)
-    step = plot_w / max(len(categories) - 1, 1)
-    xs = [left + (i * step if len(categories) > 1 else plot_w / 2) for i in range(len(categories))]
+    # The first and last points sit half a label in, so their labels are not cut.
+    inset = min(max((_text_width(c) for c in categories), default=0) / 2 + 2, plot_w / 4)
+    step = (plot_w - 2 * inset) / max(len(categories) - 1, 1)
+    xs = [
+        left + (inset + i * step if len(categories) > 1 else plot_w / 2)
+        for i in range(len(categories))
+    ]
     every = max(1, math.ceil(max((_text_width(c) for c in categories), default=0) * len(categories) / (plot_w * 0.9)))
     for i, (x, category) in enumerate(zip(xs, categories, strict=True)):
         if i % every == 0:
