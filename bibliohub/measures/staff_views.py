@@ -290,8 +290,12 @@ def targets(request: StaffRequest) -> HttpResponse:
                     actor=Actor.for_staff(request.user), at=timezone.now(),
                 )
             except TargetRefused as refused:
+                unknown = indicators.get(typed["code"]) is None
                 for field, wordings in refused.errors.items():
-                    errors.setdefault(field or "code", []).extend(str(w) for w in wordings)
+                    # The service words the whole target's problems under "": an unknown
+                    # indicator belongs by its field, a year out of range above the form.
+                    where = field or ("code" if unknown else "general")
+                    errors.setdefault(where, []).extend(str(w) for w in wordings)
         if not errors:
             messages.success(request, _("The target is saved."))
             return redirect(f"{reverse('staff:measures:targets')}?year={year}")

@@ -201,6 +201,15 @@ def test_a_target_is_set_on_screen_and_shown_on_the_dashboard(client, world, man
     wrong = _page(client.post(TARGETS, {"year": 2026, "code": "loans", "target": "six"}))
     assert [e.text_content() for e in css(wrong, "#e-target li")] == ["Enter a number, such as 12 or 4.5."]
 
+    unknown = _page(client.post(TARGETS, {"year": 2026, "code": "nonsense", "target": "1"}))
+    assert [e.text_content() for e in css(unknown, "#e-code li")] == ["There is no such indicator."]
+    far = _page(client.post(TARGETS, {"year": 3000, "code": "loans", "target": "1"}))
+    assert "Choose a year from 1900 to 2200." in css(far, "div.errorlist")[0].text_content()
+    elsewhere = _page(client.post(TARGETS, {"year": 2026, "code": "loans", "branch": "nowhere", "target": "1"}))
+    assert [e.text_content() for e in css(elsewhere, "#e-branch li")] == [
+        "Choose a branch of the network, or the whole network."
+    ]
+
     saved = client.post(TARGETS, {"year": 2026, "code": "loans", "branch": central.code, "target": "6"})
     assert saved.status_code == 302
     target = Target.objects.get()
