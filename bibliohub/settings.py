@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "bibliohub.measures",
     "bibliohub.planning",
     "bibliohub.listening",
+    "bibliohub.demand",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/", include("bibliohub.programs.staff_urls")),
     path("community/", include("bibliohub.community.staff_urls")),
     path("feedback/", include("bibliohub.listening.staff_urls")),
+    path("demand/", include("bibliohub.demand.staff_urls")),
     path("desk/", include("bibliohub.circulation.urls")),
     path("patrons/", include("bibliohub.patrons.urls")),
     path("history/", include("bibliohub.web.audit_urls")),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("events/", include("bibliohub.programs.urls")),
     path("community/", include("bibliohub.community.urls")),
     path("feedback/", include("bibliohub.listening.urls")),
+    path("suggest/", include("bibliohub.demand.urls")),
     path("plans/", include("bibliohub.planning.urls")),
     path("", include("bibliohub.web.urls")),
 ]

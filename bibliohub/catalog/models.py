@@ -92,6 +92,8 @@ class DeletedRecord(models.Model):
 
     record_id = models.BigIntegerField(pgettext_lazy("catalogue record", "record"), primary_key=True)
     deleted_at = models.DateTimeField(_("deleted"))
+    # What the record was, so that a harvest of one format's set learns of its deletion.
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, blank=True)
 
     class Meta:
         verbose_name = _("deleted record")

@@ -201,9 +201,9 @@ def delete_record(record: Record, *, actor: Actor, at: datetime) -> None:
             {"": [_("This title still has copies or holds; only a title without them can be deleted.")]}
         )
     facts = Material.of_record(record)
-    record_id = record.pk
+    record_id, record_format = record.pk, record.format
     record.delete()
-    DeletedRecord.objects.create(record_id=record_id, deleted_at=at)
+    DeletedRecord.objects.create(record_id=record_id, deleted_at=at, format=record_format)
     history.record(
         RECORD_DELETED, at=at, actor=actor, record_id=record_id, language=facts.language,
         format=facts.format, audience=facts.audience,

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from bibliohub.daybook.kinds import (
     COMPUTER_SESSIONS,
     GATE_VISITS,
+    MEASURE_KINDS,
     REFERENCE_QUESTIONS,
     VISITS,
     WIFI_SESSIONS,
 )
+from bibliohub.daybook.models import DailyCount
 from bibliohub.daybook.models import Figure as YearFigure
 from bibliohub.daybook.services import yearly_figures
 from bibliohub.history.indicators import (
@@ -30,21 +32,65 @@ from bibliohub.history.indicators import (
     Unit,
     group,
     register,
-    sums,
 )
 from bibliohub.history.kinds import Kind
+from bibliohub.history.selectors import Total
 
 SERVICES = group("services", _("Visits and services"), order=25)
 CONTEXT = group("context", _("Population, staff and budget"), order=70)
 
 ALL_VISITS = (VISITS, GATE_VISITS)
+_ENTERED_BY_HAND = {kind.key for kind in MEASURE_KINDS.values()}
+_KIND_OF_MEASURE = {str(measure): kind.key for measure, kind in MEASURE_KINDS.items()}
+
+
+def _entered(inputs: Inputs, kind: Kind, scope: Scope) -> Total | None:
+    """The entries of `kind` in the period at `scope`, summed; None when nothing is known.
+    A count entered by hand and cleared later leaves entries that add up to 0, which is not
+    a count of 0: a kind of the record book is known for the days that have a count in it
+    now (a zero entered is one), a gate counter's for the days it sent a reading."""
+    found = inputs.recorded([kind], scope)
+    if found is None or kind.key not in _ENTERED_BY_HAND:
+        return found
+    period = inputs.period
+
+    def load() -> set[tuple[int, str]]:
+        rows = (
+            DailyCount.objects.filter(
+                branch__network_id=inputs.network_id, day__gte=period.start, day__lte=period.end
+            )
+            .values_list("branch_id", "measure")
+            .distinct()
+            .order_by()
+        )
+        return {(branch_id, _KIND_OF_MEASURE[measure]) for branch_id, measure in rows}
+
+    counted = inputs.cached("daybook.entered", load)
+    if any(
+        key == kind.key and (scope.branch_id is None or branch_id == scope.branch_id)
+        for branch_id, key in counted
+    ):
+        return found
+    return None
+
+
+def _entered_sums(kinds: Sequence[Kind]) -> Callable[[Inputs, Scope], Figure]:
+    """The entries of `kinds` in the period, summed; missing when none of them is known."""
+
+    def compute(inputs: Inputs, scope: Scope) -> Figure:
+        found = [total for kind in kinds if (total := _entered(inputs, kind, scope)) is not None]
+        if not found:
+            return Figure.lacking(Missing.NOT_RECORDED)
+        return Figure.count(sum(total.quantity for total in found))
+
+    return compute
 
 
 def _visit_parts(inputs: Inputs, scope: Scope, dimension: str) -> dict[str, Figure]:
     return {
         kind.key: Figure.count(found.quantity)
         for kind in ALL_VISITS
-        if (found := inputs.recorded([kind], scope)) is not None
+        if (found := _entered(inputs, kind, scope)) is not None
     }
 
 
@@ -113,7 +159,7 @@ def _counted(
             definition=definition,
             numerator=numerator,
             standard=standard,
-            compute=sums(kinds, entered=True),
+            compute=_entered_sums(kinds),
             breakdown=_visit_parts if parts else None,
             dimensions=(KIND,) if parts else (),
             group=SERVICES,

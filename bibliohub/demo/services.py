@@ -23,6 +23,7 @@ from bibliohub.catalog.marc.importer import import_marc
 from bibliohub.catalog.models import ItemType, Record
 from bibliohub.catalog.services import save_item_type
 from bibliohub.community.demo import load_demo_community
+from bibliohub.demand.demo import load_demo_demand
 from bibliohub.demo.circulation import load_demo_circulation
 from bibliohub.demo.generate import (
     DEFAULT_BRANCHES,
@@ -41,6 +42,7 @@ from bibliohub.libraries.services import (
     save_network,
     set_weekly_hours,
 )
+from bibliohub.listening.demo import load_demo_feedback
 from bibliohub.planning.demo import load_demo_plans
 from bibliohub.programs.demo import load_demo_programmes
 from bibliohub.spaces.demo import load_demo_spaces
@@ -199,6 +201,8 @@ def load_demo(
     report.added += load_demo_programmes(report.network, at=at)
     report.added += load_demo_community(report.network, at=at)
     report.added += load_demo_plans(report.network, at=at)
+    report.added += load_demo_feedback(report.network, at=at)
+    report.added += load_demo_demand(report.network, at=at)
     return report
 
 

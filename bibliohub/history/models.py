@@ -58,6 +58,9 @@ class Entry(models.Model):
     language = models.CharField(_("language"), max_length=8, blank=True)
     audience = models.CharField(_("audience"), max_length=20, blank=True)
     format = models.CharField(_("format"), max_length=20, blank=True)
+    # What it was about in its app's own terms, as a dotted code the app's indicators read
+    # ("complaint.opening_hours"); NULL when none, as for the class.
+    topic = models.CharField(_("topic"), max_length=40, null=True, blank=True)  # noqa: DJ001
     # Any other object: "circulation.loan", "spaces.booking", "programs.registration"…
     object_type = models.CharField(_("object type"), max_length=40, blank=True)
     object_id = models.BigIntegerField(_("object"), null=True, blank=True)
@@ -175,6 +178,7 @@ class Dimension(models.TextChoices):
     AUDIENCE = "audience", _("Audience")
     FORMAT = "format", pgettext_lazy("of the material or programme", "Format")
     SCHOOL_CLASS = "school_class", _("Class or grade")
+    TOPIC = "topic", _("Topic")
 
 
 class DayBreakdown(models.Model):

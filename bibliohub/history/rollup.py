@@ -3,7 +3,7 @@
 `roll_up` claims entries not yet counted, a batch at a time, and adds them to three tables
 in the same transaction: DayCount (a kind's entries per day and branch), DayBreakdown (the
 same by one dimension at a time: channel, patron category, age, item type, language,
-audience, format, class) and DistinctYear (who used a service, by pseudonym; which copies
+audience, format, class, topic) and DistinctYear (who used a service, by pseudonym; which copies
 were lent; which partners the library worked with: each once a year, with the months it was
 seen in, at its branch and in the whole network). A batch is claimed
 by one `UPDATE … RETURNING` that marks the entries it returns, so exactly the returned
@@ -55,6 +55,7 @@ _COLUMNS = (
     "item_id",
     "object_type",
     "object_id",
+    "topic",
 )
 
 # The dimensions of DayBreakdown, by the position of their column in _COLUMNS.
@@ -68,6 +69,7 @@ _DIMENSIONS = (
     (Dimension.AUDIENCE, 11),
     (Dimension.FORMAT, 12),
     (Dimension.SCHOOL_CLASS, 16),
+    (Dimension.TOPIC, 20),
 )
 _PSEUDONYM, _QUANTITY, _AMOUNT, _ITEM, _OBJECT_TYPE, _OBJECT = 13, 14, 15, 17, 18, 19
 # The channels through which a use of a service makes an e-service user.

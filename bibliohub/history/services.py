@@ -81,6 +81,7 @@ COLUMNS = (
     "language",
     "audience",
     "format",
+    "topic",
     "object_type",
     "object_id",
     "quantity",
@@ -111,6 +112,7 @@ def record(
     language: str = "",
     audience: str = "",
     format: str = "",
+    topic: str = "",
     obj: models.Model | None = None,
     quantity: int = 1,
     amount: Decimal | None = None,
@@ -130,6 +132,8 @@ def record(
     (`school_class`, taken from the patron unless given) is kept too. A copy (`item`) gives its title and item
     type; `item_id` names a copy by its id where no instance is at hand.
     `obj` is any other object it touched (a loan, a booking), named by app and model.
+    `topic` is what it was about in the app's own terms, a dotted code of at most 40
+    characters that the app's indicators break figures down by ("complaint.building").
     `reasons` are machine-readable codes (a refusal's); `detail` is a small JSON object and
     must hold no personal data: it outlives erasure. Raises ValueError for a naive `at`."""
     values = draft(
@@ -151,6 +155,7 @@ def record(
         language=language,
         audience=audience,
         format=format,
+        topic=topic,
         obj=obj,
         quantity=quantity,
         amount=amount,
@@ -183,6 +188,7 @@ def draft(
     language: str = "",
     audience: str = "",
     format: str = "",
+    topic: str = "",
     obj: models.Model | None = None,
     quantity: int = 1,
     amount: Decimal | None = None,
@@ -244,6 +250,7 @@ def draft(
         language,
         audience,
         format,
+        topic[:40] or None,
         obj._meta.label_lower if obj is not None else "",
         obj.pk if obj is not None else None,
         quantity,

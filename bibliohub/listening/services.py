@@ -6,6 +6,7 @@ transaction (sent once it commits)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -168,6 +169,7 @@ def submit(
         item.attachment.save(attachment.name or "attachment", attachment, save=True)
     record(
         kinds.SUBMITTED, at=at, actor=actor, branch=branch, obj=item, language=language,
+        topic=rules.received_topic(item.kind, item.topic),
         detail=_facts(item) | {"attachment": attachment is not None, "contact": item.has_contact},
     )
     if item.contact_email:
@@ -282,10 +284,16 @@ def answer(item: Feedback, *, text: str, actor: Actor, at: datetime) -> Feedback
     item.answer_sent_at = at if item.contact_email else None
     item.state = FeedbackState.ANSWERED
     item.save(update_fields=["answer", "answered_at", "answer_sent_at", "state"])
+    in_time = at <= item.deadline
+    days = rules.days_to_answer(item.received_at, at)
+    # The roll-ups count answers by kind, topic, in time or late and days taken, so that
+    # the share in time and the median days are worked out from them (listening.indicators).
     record(
         kinds.ANSWERED, at=at, actor=actor, branch=item.branch, obj=item, language=item.language,
+        topic=rules.answered_topic(item.kind, item.topic, in_time=in_time, days=days),
+        amount=Decimal(days),
         detail={"number": item.number, "mailed": bool(item.contact_email),
-                "in_time": at <= item.deadline},
+                "in_time": in_time},
     )
     _mail(item, "answered", actor=actor, at=at)
     return item

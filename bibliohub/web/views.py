@@ -29,8 +29,10 @@ from bibliohub.catalog.selectors import (
     parsed_marc,
     public_items,
 )
+from bibliohub.demand.services import record_zero_result_search
+from bibliohub.history import Actor
 from bibliohub.libraries.hours import DayHours, calendars_for
-from bibliohub.libraries.models import Branch
+from bibliohub.libraries.models import Branch, Network
 from bibliohub.search.service import search as run_search
 from bibliohub.search.types import FACETS, Field, SearchQuery, Sort
 from bibliohub.web.languages import known_codes, language_name
@@ -141,6 +143,8 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if query.text or query.filters:
         result = run_search(query)
+        if not result.total and query.text and page_number == 1 and not request.headers.get("HX-Request"):
+            _count_zero_result(query.text)
         page_count = min(math.ceil(result.total / PAGE_SIZE), MAX_PAGE)
         context.update(
             result=result,
@@ -170,6 +174,15 @@ def search(request: HttpRequest) -> HttpResponse:
             last_result=query.offset + len(result.hits),
         )
     return render(request, "web/search.html", context)
+
+
+def _count_zero_result(text: str) -> None:
+    """Count a search that found nothing: its normalised text, for the month, nobody's."""
+    network_id = Network.objects.order_by("pk").values_list("pk", flat=True).first()
+    if network_id is not None:
+        record_zero_result_search(
+            text=text, network_id=network_id, actor=Actor.for_public(), at=timezone.now()
+        )
 
 
 @require_safe

@@ -24,6 +24,7 @@ from tests.circulation.conftest import (  # noqa: F401
     _register,
     adult_category,
     default_rule,
+    kiosk,
     lend,
     librarian,
     make_item,

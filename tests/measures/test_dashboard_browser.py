@@ -1,6 +1,6 @@
 """A methodologist working in Ukrainian opens the indicator dashboard in a real browser: the
-six computed Lutsk indicators for the network and each branch, each with its change on last
-year, one indicator's definition opened, then the indicator's own page with its charts; axe
+Lutsk programme's indicators (those computed) for the network and each branch, each with its
+change on last year, one indicator's definition opened, then the indicator's own page with its charts; axe
 finds nothing serious on any of them."""
 
 from __future__ import annotations

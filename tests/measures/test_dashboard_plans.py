@@ -30,7 +30,7 @@ def plan(world, network, methodologist, manager):  # noqa: F811
     structure.save_measure(
         None, programme=found, actor=actor, at=AT,
         details=structure.MeasureDetails(
-            label="Зростання книговидачі", indicator_codes=["loans", "complaints"], trend=Trend.INCREASE,
+            label="Зростання книговидачі", indicator_codes=["loans", "media_facts"], trend=Trend.INCREASE,
         ),
     )
     structure.save_measure(
@@ -67,7 +67,7 @@ def test_the_programme_pages_show_the_figures_of_its_indicators(client, plan, me
         figures = _figures(response)
         assert figures["loans"] == "2026: 5; a year earlier 0; cannot be compared; target 10 — not met"
         assert figures["refusals"].startswith("2026: 1;")
-        assert figures["complaints"] == ""  # not computed (yet): nothing made up
+        assert figures["media_facts"] == ""  # not computed (yet): nothing made up
         (bar,) = css(page(response), "svg.chart")
         assert bar.get("role") == "img"
         (table,) = css(page(response), "table.chart-data")
@@ -79,4 +79,4 @@ def test_the_dashboard_shows_the_indicators_the_programme_in_force_names(client,
     response = client.get(reverse("staff:measures:dashboard"), {"year": 2026})
     section = css(page(response), "section.indicator-scope")[0]
     assert [row.get("data-code") for row in css(section, "tr[data-code]")] == ["loans", "refusals"]
-    assert "Complaints" in css(page(response), "p.muted")[0].text_content()
+    assert "Publications, photo and video records" in css(page(response), "p.muted")[0].text_content()

@@ -171,6 +171,12 @@ TABLE: dict[str, Wall] = {
     "staff:listening:detail": _branch(_pk("feedback")),
     "staff:listening:attachment": _branch(_pk("feedback")),
     "staff:listening:act": _branch(lambda s: {"pk": s.feedback.pk, "action": "acknowledge"}),
+    "staff:demand:list": _staff(),
+    "staff:demand:new": _staff(),
+    "staff:demand:request": _staff(),
+    "staff:demand:report": _staff(),
+    "staff:demand:detail": _branch(_pk("suggestion")),
+    "staff:demand:act": _branch(lambda s: {"pk": s.suggestion.pk, "action": "accept"}),
     # --- the front desk
     "staff:circulation:home": _staff(),
     "staff:circulation:choose_desk": _staff(),

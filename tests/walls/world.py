@@ -44,6 +44,7 @@ from bibliohub.community.models import (
     Topic,
     Volunteer,
 )
+from bibliohub.demand.models import Suggestion
 from bibliohub.libraries.models import Branch, CalendarException, Network, OpeningPeriod
 from bibliohub.listening.models import Feedback
 from bibliohub.mail.models import Message, State
@@ -369,6 +370,10 @@ def _side(
         received_at=AT,
         deadline=AT + timedelta(days=30),
         attachment=ContentFile(b"%PDF-1.7 a letter", name="letter.pdf"),
+    )
+    o["suggestion"] = Suggestion.objects.create(
+        network=network, branch=branch, patron=o["patron"], title=f"Suggested {name}",
+        channel="online", created_at=AT, changed_at=AT,
     )
     _plans(o, branch, network)
     return side

@@ -1,7 +1,8 @@
 """What harvesters see of the catalogue: the records and the deletions in the order they
 changed, a page at a time, and the resumption tokens that carry a listing on.
 
-A listing is a window, [start, end) in time and optionally one branch, read in (datestamp, id)
+A listing is a window, [start, end) in time and optionally one set (a branch's holdings or one
+format of material), read in (datestamp, id)
 order. The first page fixes `end` (the `until` asked for, or the moment of the first request),
 and each token holds the window and the last (datestamp, id) it returned: the next page starts
 strictly after it. A record changed while a harvest runs moves past `end` and is picked up by
@@ -19,12 +20,13 @@ from typing import Any
 from django.core import signing
 from django.db.models import Exists, Min, OuterRef, Q
 
-from bibliohub.catalog.models import DeletedRecord, Item, Record
+from bibliohub.catalog.models import DeletedRecord, Format, Item, Record
 from bibliohub.interop.records import COLUMNS as RECORD_COLUMNS
 from bibliohub.libraries.models import Branch
 
 PAGE_SIZE = 200
 SET_PREFIX = "branch:"
+FORMAT_PREFIX = "format:"
 _TOKEN_SALT = "bibliohub.interop.oaipmh.token"
 
 
@@ -35,12 +37,14 @@ class BadToken(Exception):
 @dataclass(frozen=True)
 class Window:
     """What a listing selects: changes at `start` (inclusive) or later, before `end`, held at
-    the branch `branch` (a code) if given, after the key `after` = (datestamp, id)."""
+    the branch `branch` (a code) or of the format `format` if given, after the key `after` =
+    (datestamp, id)."""
 
     prefix: str
     end: datetime
     start: datetime | None = None
     branch: str | None = None
+    format: str | None = None
     after: tuple[datetime, int] | None = None
     cursor: int = 0
 
@@ -64,13 +68,26 @@ def earliest_datestamp() -> datetime | None:
     return min(present) if present else None
 
 
-def branch_sets() -> list[tuple[str, str]]:
-    """(setSpec, setName) for every branch, in the branches' order."""
-    return [(SET_PREFIX + code, name) for code, name in Branch.objects.values_list("code", "name")]
+def all_sets() -> list[tuple[str, str]]:
+    """(setSpec, setName) for every branch, in the branches' order, then for every format of
+    material the catalogue holds or held (named in the active language)."""
+    branches = [(SET_PREFIX + code, name) for code, name in Branch.objects.values_list("code", "name")]
+    held = set(Record.objects.order_by().values_list("format", flat=True).distinct())
+    held |= set(DeletedRecord.objects.order_by().values_list("format", flat=True).distinct())
+    return branches + [(FORMAT_PREFIX + value, str(label)) for value, label in Format.choices if value in held]
 
 
 def set_exists(spec: str) -> bool:
-    return spec.startswith(SET_PREFIX) and Branch.objects.filter(code=spec[len(SET_PREFIX):]).exists()
+    if spec.startswith(FORMAT_PREFIX):
+        return spec[len(FORMAT_PREFIX) :] in Format.values
+    return spec.startswith(SET_PREFIX) and Branch.objects.filter(code=spec[len(SET_PREFIX) :]).exists()
+
+
+def window_set(spec: str) -> dict[str, str]:
+    """The Window arguments that select the set `spec` (one that exists)."""
+    if spec.startswith(FORMAT_PREFIX):
+        return {"format": spec[len(FORMAT_PREFIX) :]}
+    return {"branch": spec[len(SET_PREFIX) :]}
 
 
 def entry(record_id: int, *, with_record: bool) -> Entry | None:
@@ -79,11 +96,12 @@ def entry(record_id: int, *, with_record: bool) -> Entry | None:
     if record is not None:
         return Entry(
             record_id, record.updated_at, deleted=False,
-            sets=_sets_of([record_id]).get(record_id, ()), record=record if with_record else None,
+            sets=_sets_of({record_id: record.format}).get(record_id, ()),
+            record=record if with_record else None,
         )
     tombstone = DeletedRecord.objects.filter(record_id=record_id).first()
     if tombstone is not None:
-        return Entry(record_id, tombstone.deleted_at, deleted=True)
+        return Entry(record_id, tombstone.deleted_at, deleted=True, sets=_tombstone_sets(tombstone.format))
     return None
 
 
@@ -99,56 +117,82 @@ def page(window: Window, *, with_records: bool, size: int | None = None) -> tupl
         records = records.filter(
             Exists(Item.objects.filter(record=OuterRef("pk"), branch__code=window.branch))
         )
+    if window.format is not None:
+        records = records.filter(format=window.format)
     if window.after is not None:
         at, last = window.after
         records = records.filter(Q(updated_at__gt=at) | Q(updated_at=at, id__gt=last))
     records = records.order_by("updated_at", "id")
+    formats: dict[int, str] = {}
     if with_records:
-        found: list[tuple[datetime, int, Record | None]] = [
-            (r.updated_at, r.pk, r) for r in records.only(*RECORD_COLUMNS)[: size + 1]
-        ]
+        found: list[tuple[datetime, int, Record | None]] = []
+        for r in records.only(*RECORD_COLUMNS)[: size + 1]:
+            found.append((r.updated_at, r.pk, r))
+            formats[r.pk] = r.format
     else:
-        found = [(at, rid, None) for rid, at in records.values_list("id", "updated_at")[: size + 1]]
+        found = []
+        for rid, at, fmt in records.values_list("id", "updated_at", "format")[: size + 1]:
+            found.append((at, rid, None))
+            formats[rid] = fmt
 
     # A deleted title had no copies left (delete_record refuses otherwise), so it belongs to
     # no branch's set.
-    tombstones: list[tuple[datetime, int]] = []
+    tombstones: list[tuple[datetime, int, str]] = []
     if window.branch is None:
         deleted = DeletedRecord.objects.filter(deleted_at__lt=window.end)
+        if window.format is not None:
+            deleted = deleted.filter(format=window.format)
         if window.start is not None:
             deleted = deleted.filter(deleted_at__gte=window.start)
         if window.after is not None:
             at, last = window.after
             deleted = deleted.filter(Q(deleted_at__gt=at) | Q(deleted_at=at, record_id__gt=last))
-        tombstones = [
-            (at, rid) for rid, at in
-            deleted.order_by("deleted_at", "record_id").values_list("record_id", "deleted_at")[: size + 1]
-        ]
+        tombstones = list(
+            deleted.order_by("deleted_at", "record_id").values_list("deleted_at", "record_id", "format")[
+                : size + 1
+            ]
+        )
 
     merged = sorted(
         [(at, rid, False, record) for at, rid, record in found]
-        + [(at, rid, True, None) for at, rid in tombstones],
+        + [(at, rid, True, None) for at, rid, fmt in tombstones],
         key=lambda row: (row[0], row[1]),
     )
     more = len(merged) > size
     merged = merged[:size]
-    sets = _sets_of([rid for _at, rid, deleted, _r in merged if not deleted])
+    sets = _sets_of({rid: formats[rid] for _at, rid, deleted, _r in merged if not deleted})
+    deleted_formats = {rid: fmt for _at, rid, fmt in tombstones}
     return [
-        Entry(rid, at, deleted=deleted, sets=() if deleted else sets.get(rid, ()), record=record)
+        Entry(
+            rid, at, deleted=deleted, record=record,
+            sets=_tombstone_sets(deleted_formats[rid]) if deleted else sets.get(rid, ()),
+        )
         for at, rid, deleted, record in merged
     ], more
 
 
-def _sets_of(record_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    sets: dict[int, list[str]] = {}
-    if not record_ids:
+def _tombstone_sets(fmt: str) -> tuple[str, ...]:
+    # A deleted title had no copies left (delete_record refuses otherwise): no branch's set.
+    return (FORMAT_PREFIX + fmt,) if fmt else ()
+
+
+def _sets_of(formats: dict[int, str]) -> dict[int, tuple[str, ...]]:
+    """The sets of the records whose formats `formats` maps: the branches holding a copy, in
+    code order, then the record's format."""
+    if not formats:
         return {}
+    sets: dict[int, list[str]] = {rid: [] for rid in formats}
     for rid, code in (
-        Item.objects.filter(record_id__in=record_ids)
-        .values_list("record_id", "branch__code").distinct().order_by("record_id", "branch__code")
+        Item.objects.filter(record_id__in=list(formats))
+        .values_list("record_id", "branch__code")
+        .distinct()
+        .order_by("record_id", "branch__code")
     ):
-        sets.setdefault(rid, []).append(SET_PREFIX + code)
-    return {rid: tuple(specs) for rid, specs in sets.items()}
+        sets[rid].append(SET_PREFIX + code)
+    return {
+        rid: (*specs, FORMAT_PREFIX + formats[rid]) if formats[rid] else tuple(specs)
+        for rid, specs in sets.items()
+    }
 
 
 # --- Resumption tokens ----------------------------------------------------------------------
@@ -162,6 +206,7 @@ def token_after(window: Window, last: Entry, *, verb: str, count: int) -> str:
         "e": window.end.isoformat(),
         "s": window.start.isoformat() if window.start else None,
         "b": window.branch,
+        "f": window.format,
         "t": last.datestamp.isoformat(),
         "i": last.record_id,
         "c": window.cursor + count,
@@ -180,6 +225,7 @@ def window_of(token: str, *, verb: str) -> Window:
             end=datetime.fromisoformat(data["e"]),
             start=datetime.fromisoformat(data["s"]) if data["s"] else None,
             branch=data["b"],
+            format=data.get("f"),
             after=(datetime.fromisoformat(data["t"]), int(data["i"])),
             cursor=int(data["c"]),
         )

@@ -218,7 +218,7 @@ def _list_formats(params: Mapping[str, str]) -> etree._Element:
 def _list_sets(params: Mapping[str, str]) -> etree._Element:
     if "resumptionToken" in params:
         raise OAIError("badResumptionToken", _("The list of sets comes whole; it has no tokens."))
-    sets = repository.branch_sets()
+    sets = repository.all_sets()
     if not sets:
         raise OAIError("noSetHierarchy", _("This repository has no sets."))
     body = etree.Element(f"{{{OAI}}}ListSets")
@@ -251,13 +251,16 @@ def _list(verb: str, params: dict[str, str], *, now: datetime) -> etree._Element
     else:
         prefix = _prefix(params)
         start, end = _bounds(params)
-        branch = None
+        selected: dict[str, str] = {}
         if "set" in params:
             if not repository.set_exists(params["set"]):
                 raise OAIError("noRecordsMatch", _("There is no such set."))
-            branch = params["set"][len(repository.SET_PREFIX):]
+            selected = repository.window_set(params["set"])
         # Fixing the end on the first page keeps later pages from shifting (repository).
-        window = Window(prefix=prefix, start=start, end=min(end, now) if end else now, branch=branch)
+        window = Window(
+            prefix=prefix, start=start, end=min(end, now) if end else now,
+            branch=selected.get("branch"), format=selected.get("format"),
+        )
     with_records = verb == "ListRecords"
     entries, more = repository.page(window, with_records=with_records)
     if not entries:  # also a resumed list whose remaining records all changed meanwhile

@@ -35,7 +35,10 @@ def test_sickle_harvests_every_record_and_every_deletion(live_server, catalogue_
     assert len(dublin_core) == 24
     identifiers = [h.identifier for h in sickle.ListIdentifiers(metadataPrefix="oai_dc", set="branch:central")]
     assert identifiers == [oai_id(r) for r in catalogue_of_25[:2]]
-    assert [s.setSpec for s in sickle.ListSets()] == ["branch:central", "branch:riverside"]
+    assert [s.setSpec for s in sickle.ListSets()] == ["branch:central", "branch:riverside", "format:book"]
+    books = list(sickle.ListIdentifiers(metadataPrefix="oai_dc", set="format:book"))
+    assert [h.identifier for h in books] == [oai_id(r) for r in catalogue_of_25]
+    assert books[-1].deleted
     assert {f.metadataPrefix for f in sickle.ListMetadataFormats()} == {"oai_dc", "marc21"}
     assert sickle.GetRecord(identifier=oai_id(catalogue_of_25[2]), metadataPrefix="oai_dc").metadata["title"] == ["Title number 2"]
 

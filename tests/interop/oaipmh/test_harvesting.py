@@ -138,3 +138,14 @@ def test_deletions_are_listed_among_the_changes_for_good(oai, titles):
     # Not in any branch's set: a title with copies cannot be deleted.
     root = oai(verb="ListIdentifiers", metadataPrefix="oai_dc", set="branch:central")
     assert oai_id(titles[5]) not in identifiers(root)
+
+
+def test_a_deletion_stays_in_its_formats_set(oai, titles):
+    catalog.delete_record(titles[5], actor=CATALOGUER, at=LATER)
+    root = oai(verb="ListIdentifiers", metadataPrefix="oai_dc", set="format:book")
+    assert identifiers(root) == [oai_id(t) for t in titles]
+    header = root.findall(".//oai:header", NS)[-1]
+    assert header.get("status") == "deleted"
+    assert [e.text for e in header.iterfind("oai:setSpec", NS)] == ["format:book"]
+    assert error_code(oai(verb="ListIdentifiers", metadataPrefix="oai_dc", set="format:map")) == "noRecordsMatch"
+    assert error_code(oai(verb="ListIdentifiers", metadataPrefix="oai_dc", set="format:scrolls")) == "noRecordsMatch"

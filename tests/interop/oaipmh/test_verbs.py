@@ -42,10 +42,10 @@ def test_both_formats_are_offered_for_any_record(oai, titles):
     assert [e.text for e in root.iterfind(".//oai:metadataPrefix", NS)] == ["oai_dc", "marc21"]
 
 
-def test_the_branches_are_the_sets(oai, titles):
+def test_the_branches_and_the_formats_held_are_the_sets(oai, titles):
     root = oai(verb="ListSets")
-    assert [e.text for e in root.iterfind(".//oai:setSpec", NS)] == ["branch:central", "branch:riverside"]
-    assert [e.text for e in root.iterfind(".//oai:setName", NS)] == ["Central Library", "Riverside Branch"]
+    assert [e.text for e in root.iterfind(".//oai:setSpec", NS)] == ["branch:central", "branch:riverside", "format:book"]
+    assert [e.text for e in root.iterfind(".//oai:setName", NS)] == ["Central Library", "Riverside Branch", "Book"]
 
 
 def test_a_record_in_dublin_core(oai, titles):
@@ -58,7 +58,7 @@ def test_a_record_in_dublin_core(oai, titles):
     assert dc.findtext("dc:type", namespaces=NS) == "Text"
     header = root.find(".//oai:header", NS)
     assert header.findtext("oai:datestamp", namespaces=NS) == "2026-11-02T09:00:30Z"  # its copy
-    assert [e.text for e in header.iterfind("oai:setSpec", NS)] == ["branch:central"]
+    assert [e.text for e in header.iterfind("oai:setSpec", NS)] == ["branch:central", "format:book"]
 
 
 def test_a_record_in_marcxml_without_its_copies(oai, titles):
