@@ -25,4 +25,5 @@ urlpatterns = [
     path("accounts/", include("bibliohub.accounts.staff_urls")),
     path("plans/", include("bibliohub.planning.staff_urls")),
     path("reports/", include("bibliohub.reports.staff_urls")),
+    path("indicators/", include("bibliohub.measures.staff_urls")),
 ]

@@ -124,6 +124,18 @@ def require_figures(user: User, branch: Branch | None) -> None:
         raise PermissionDenied(_("You cannot see the figures of this branch."))
 
 
+def can_read_every_figure(user: object) -> bool:
+    """Whether `user` reads the indicators of every branch and of the whole network on the
+    indicator screens: the network-wide roles, the methodologist (who runs the plan's
+    indicators for the network) and the monitoring group (figures only: those screens hold
+    no personal data). Other staff read the branches of `figure_branches`."""
+    if is_monitor(user):
+        return True
+    return is_staff_user(user) and (
+        user.is_network_wide or user.role == Role.METHODOLOGIST  # type: ignore[attr-defined]
+    )
+
+
 def can_manage_figures(user: User) -> bool:
     """Targets, closing periods, the settings of indicators and gate counters are the
     network's: its managers and administrators set them."""

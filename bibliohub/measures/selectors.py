@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from bibliohub.history import indicators
 from bibliohub.history.indicators import Figure, Indicator, Period, Reading, Scope
 from bibliohub.libraries.models import Branch, Network
 from bibliohub.measures.models import Target
+from bibliohub.planning.models import Measure, ProgrammeStatus
 
 
 class PeriodUnknown(ValueError):
@@ -128,9 +130,9 @@ def overview(
     result: dict[Scope, list[Line]] = {}
     targets: dict[int, dict[tuple[int, str], Target]] = {}
     for scope in scopes:
-        found = targets.setdefault(
-            scope.network_id, targets_for(scope.network_id, period.start.year, scopes)
-        )
+        if scope.network_id not in targets:  # once a network, not once a scope
+            targets[scope.network_id] = targets_for(scope.network_id, period.start.year, scopes)
+        found = targets[scope.network_id]
         earlier = {r.code: r for r in before[scope]}
         lines = []
         for reading in now[scope]:
@@ -256,3 +258,118 @@ def period_json(period: Period) -> dict[str, str]:
 def default_network() -> Network | None:
     """The installation's network (one installation normally holds one)."""
     return Network.objects.order_by("pk").first()
+
+
+# --- the network dashboard ------------------------------------------------------------------
+
+# The strategic indicators of a city library system's one-year programme (the Lutsk
+# programme, planning.blueprints.CITY_ONE_YEAR), in its order: what the dashboard shows when
+# no programme in force names its own.
+PLAN_CODES = (
+    "complaints",
+    "refusals",
+    "unmet_requests",
+    "processing_days_median",
+    "collection_renewal",
+    "e_service_users",
+    "programme_attendance",
+    "regular_users",
+    "active_partners",
+)
+
+
+def plan_codes(network: Network, year: int) -> list[str]:
+    """The indicator codes the network's programmes in force during `year` measure
+    themselves by (their measures', in order, each once), or PLAN_CODES when there is none:
+    the plan's key indicators. Codes the registry does not compute (yet) are kept: the
+    dashboard says so."""
+    found = (
+        Measure.objects.filter(
+            programme__network=network,
+            programme__branch__isnull=True,
+            programme__starts_on__lte=date(year, 12, 31),
+            programme__ends_on__gte=date(year, 1, 1),
+        )
+        .exclude(programme__status=ProgrammeStatus.DRAFT)
+        .order_by("programme__starts_on", "programme_id", "goal_id", "position", "pk")
+        .values_list("indicator_codes", flat=True)
+    )
+    codes: list[str] = []
+    for listed in found:
+        codes.extend(c for c in listed if c not in codes)
+    return codes or list(PLAN_CODES)
+
+
+@dataclass(frozen=True)
+class Board:
+    """The dashboard of one period: the lines of each scope (the network first when shown,
+    then each branch), in the order of `codes`, and the plan's codes no indicator computes."""
+
+    period: Period
+    scopes: list[tuple[Scope, Branch | None]]
+    lines: dict[Scope, list[Line]]
+    not_computed: list[str]
+
+
+def dashboard(
+    period: Period,
+    *,
+    network: Network,
+    branches: Sequence[Branch],
+    with_network: bool,
+    codes: Sequence[str],
+) -> Board:
+    """The figures of `codes` for `period` at the network (when `with_network`) and each of
+    `branches`, with last year's, the change and the target (`overview`): the figures of
+    every scope read in one pass over the roll-ups of each of the two years."""
+    computed = [code for code in codes if indicators.get(code) is not None]
+    scopes: list[tuple[Scope, Branch | None]] = []
+    if with_network:
+        scopes.append((Scope(network.pk), None))
+    scopes += [(Scope(network.pk, b.pk), b) for b in branches]
+    found = overview(period, [s for s, _b in scopes], codes=computed) if computed else {}
+    order = {code: n for n, code in enumerate(computed)}
+    lines = {
+        scope: sorted(found.get(scope, []), key=lambda line: order[line.indicator.code])
+        for scope, _b in scopes
+    }
+    return Board(period, scopes, lines, [c for c in codes if c not in order])
+
+
+def by_month(code: str, *, year: int, scope: Scope) -> list[Figure]:
+    """Indicator `code` for each month of `year` at `scope` (frozen where a month is
+    closed): a trend chart's points."""
+    result = []
+    for month in range(1, 13):
+        found = indicators.read(Period.month(year, month), [scope], codes=[code])
+        result.append(found[scope][0].figure)
+    return result
+
+
+def by_branch(
+    code: str, period: Period, *, network: Network, branches: Sequence[Branch]
+) -> tuple[dict[int, Reading], dict[int, Reading]]:
+    """Indicator `code` for `period` and the same period a year earlier at each of
+    `branches`, keyed by branch id: the branch comparison."""
+    scopes = [Scope(network.pk, b.pk) for b in branches]
+    now = indicators.read(period, scopes, codes=[code])
+    before = indicators.read(period.year_before(), scopes, codes=[code])
+    return (
+        {s.branch_id or 0: now[s][0] for s in scopes},
+        {s.branch_id or 0: before[s][0] for s in scopes},
+    )
+
+
+def plan_figures(
+    codes: Sequence[str], *, network_id: int, branch_id: int | None, years: Sequence[int]
+) -> dict[int, dict[str, Line]]:
+    """For a programme: each of its indicator `codes` the registry computes, for each of
+    `years` at its scope (its branch, or the network), with last year's figure, the change
+    and the target; keyed by year, then code."""
+    computed = [code for code in dict.fromkeys(codes) if indicators.get(code) is not None]
+    scope = Scope(network_id, branch_id)
+    result: dict[int, dict[str, Line]] = {}
+    for year in years:
+        found = overview(Period.year(year), [scope], codes=computed) if computed else {scope: []}
+        result[year] = {line.indicator.code: line for line in found[scope]}
+    return result

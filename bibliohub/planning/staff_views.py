@@ -10,6 +10,7 @@ sees leaves out who did what and the files of updates that are not public."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +28,7 @@ from bibliohub.accounts.decorators import StaffRequest, plan_reader_required, st
 from bibliohub.community.models import Partner
 from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
+from bibliohub.measures.wording import plan_figures
 from bibliohub.planning import blueprints, codes, forms, permissions, selectors
 from bibliohub.planning.errors import PlanningRefused
 from bibliohub.planning.models import (
@@ -157,6 +159,18 @@ def _network_of(branch: Branch | None) -> Network:
     return network
 
 
+def live_figures(programme: Programme, *, today: date) -> dict[str, list[Any]]:
+    """The computed figures of the indicators the programme names, for its years so far
+    (measures.wording.plan_figures), keyed by code."""
+    codes: list[str] = []
+    for listed in programme.measures.values_list("indicator_codes", flat=True):
+        codes.extend(c for c in listed if c not in codes)
+    return plan_figures(
+        codes, network_id=programme.network_id, branch_id=programme.branch_id,
+        starts_on=programme.starts_on, ends_on=programme.ends_on, today=today,
+    )
+
+
 @plan_reader_required
 def programme_detail(request: StaffRequest, pk: int) -> HttpResponse:
     """A programme as a whole: its indicators, directions, goals and actions with their
@@ -178,6 +192,7 @@ def programme_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "swots": selectors.swots_of_programme(programme, permissions.swots_for(user)),
         "statuses": ActionStatus.choices,
         "today": today,
+        "live": live_figures(programme, today=today),
     })
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bibliohub.planning import selectors
 from bibliohub.planning.models import Evidence, Programme
-from bibliohub.planning.staff_views import serve_evidence
+from bibliohub.planning.staff_views import live_figures, serve_evidence
 
 
 def published_list(request: HttpRequest) -> HttpResponse:
@@ -34,7 +34,9 @@ def published_programme(request: HttpRequest, pk: int) -> HttpResponse:
         "view": selectors.overview(programme, today=today),
         "updates": selectors.public_updates(programme),
         "today": today,
+        "live": live_figures(programme, today=today),
     })
+
 
 
 def published_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:

@@ -256,6 +256,12 @@ TABLE: dict[str, Wall] = {
     # --- the daily record book (a branch's own)
     "staff:daybook:start": _staff(),
     "staff:daybook:month": _branch(lambda s: {"code": s.branch.code, "year": 2026, "month": 11}),
+    # --- the indicators: read by staff (each her branches' figures) and the monitoring group
+    # (every branch's, no personal data); targets and closing periods are the network's
+    "staff:measures:dashboard": Wall(PLAN_READERS),
+    "staff:measures:indicator": Wall(PLAN_READERS, args=lambda s: {"code": "loans"}),
+    "staff:measures:targets": Wall(NETWORK),
+    "staff:measures:closing": Wall(NETWORK),
     # --- the e-mail outbox (every patron's address and messages: the network's roles only)
     "staff:mail:outbox": Wall(NETWORK),
     "staff:mail:message": Wall(NETWORK, args=_pk("message")),

@@ -63,3 +63,10 @@ def translation_fields(form: Any, name: str) -> list[Any]:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def figures_for(live: dict[str, list[Any]] | None, code: str) -> list[Any]:
+    """The computed figures of indicator `code` in a programme's `live` figures
+    (measures.wording.plan_figures), year by year."""
+    return (live or {}).get(code, [])
