@@ -109,7 +109,7 @@ def annual_csv(report: AnnualReport) -> bytes:
     actions in each status of each programme."""
     with translation.override(report.language):
         rows: list[list[Cell]] = [_figure_columns()]
-        indicators_section = _("Indicators")
+        indicators_section = pgettext("plan", "Indicators")
         entered_section = _("Entered figures")
         rows += [_figure_cells(indicators_section, row) for row in report.indicators]
         rows += [_figure_cells(entered_section, row) for row in report.entered]
@@ -141,7 +141,7 @@ def annual_xlsx(report: AnnualReport) -> bytes:
         book = Workbook(write_only=True)
         title = _("Annual report %(year)s — %(place)s") % {"year": report.year, "place": report.place}
         for name, rows in (
-            (_("Indicators"), report.indicators),
+            (pgettext("plan", "Indicators"), report.indicators),
             (_("Entered figures"), report.entered),
         ):
             sheet = book.create_sheet(_sheet_name(name))
@@ -239,7 +239,7 @@ def annual(report: AnnualReport, fmt: str) -> bytes:
 def _form_columns() -> list[Cell]:
     return [
         _("Section"), _("Line"), _("Element"), _("Label"), _("Value"), _("As filed"),
-        _("Norm"), _("Missing because"), _("Note"),
+        _("Norm"), _("Missing because"), pgettext("remark", "Note"),
     ]
 
 

@@ -213,9 +213,9 @@ class SurveyForm(forms.Form):
     anonymous = forms.BooleanField(
         label=_("Anonymous: keep no identity and no address with the answers"), required=False
     )
-    opens_at = forms.DateTimeField(label=_("Opens"), required=False,
+    opens_at = forms.DateTimeField(label=pgettext_lazy("survey", "Opens"), required=False,
                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = forms.DateTimeField(label=_("Closes"), required=False,
+    closes_at = forms.DateTimeField(label=pgettext_lazy("survey", "Closes"), required=False,
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     quotas = forms.CharField(
         label=_("Quotas"), required=False, widget=forms.Textarea(attrs={"rows": 3}),

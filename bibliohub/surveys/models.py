@@ -73,8 +73,8 @@ class Survey(models.Model):
     )
     state = models.CharField(_("status"), max_length=10, choices=SurveyState.choices,
                              default=SurveyState.DRAFT)
-    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
-    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    opens_at = models.DateTimeField(pgettext_lazy("survey", "opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(pgettext_lazy("survey", "closes"), null=True, blank=True)
     # {"branch": {"central": 200}, "age_band": {"teen": 50}}: completed answers allowed.
     quotas = models.JSONField(_("quotas"), default=dict, blank=True)
     previous = models.ForeignKey(

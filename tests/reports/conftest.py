@@ -19,7 +19,7 @@ from tests.circulation.conftest import (  # noqa: F401
     make_item,
     make_record,
 )
-from tests.measures.test_indicators import world  # noqa: F401
+from tests.measures.conftest import world  # noqa: F401
 from tests.planning.conftest import (  # noqa: F401
     AT,
     OWNER_NAME,

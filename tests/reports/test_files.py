@@ -32,8 +32,8 @@ def test_the_pdf_is_a_pdf_with_pages(ukrainian_pdf):
     assert ukrainian_pdf.startswith(b"%PDF-1.") and ukrainian_pdf.rstrip().endswith(b"%%EOF")
     pages = pdftext.page_count(ukrainian_pdf)
     assert pages >= 2
-    # The footer numbers every page out of the whole.
-    assert f"{pages} of {pages}" in pdftext.text(ukrainian_pdf)
+    # The footer numbers every page out of the whole, in the reader's language.
+    assert f"Сторінка {pages} з {pages}" in pdftext.text(ukrainian_pdf)
 
 
 def test_the_ukrainian_pdf_is_in_ukrainian_with_the_librarys_name_and_page_numbers(ukrainian_pdf):
