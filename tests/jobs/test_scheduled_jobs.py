@@ -32,7 +32,7 @@ def test_every_apps_jobs_run_in_their_order():
     assert names == [
         "auto_renewals", "holds_expired", "fines", "notices", "anonymised",
         "rooms", "event_reminders", "feedback_overdue", "pin_attempts", "opening_hours_counted",
-        "copies_counted", "patrons_counted", "dates_held_counted", "mail", "roll_up",
+        "unmet_demand", "copies_counted", "patrons_counted", "dates_held_counted", "mail", "roll_up",
         "closed_figures_checked",
         "pseudonym_keys",
     ]  # fmt: skip
