@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -237,13 +239,22 @@ def invitations(request: StaffRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def poster(request: StaffRequest, pk: int) -> HttpResponse:
-    """A page to print and put up: the title and the survey's address, large."""
+    """A page to print and put up: the title, a QR code a phone's camera opens the survey
+    with, and the survey's address, large."""
     survey = selectors.survey_for_view(request.user, pk)
     languages = survey.languages or [survey.language]
+    link = request.build_absolute_uri(reverse("surveys:answer", args=[survey.slug]))
+    # SVG drawn with attributes only (no style), so the Content-Security-Policy holds; the
+    # title names it for screen readers. Error correction M survives a crease in the paper.
+    qr = segno.make(link, error="m").svg_inline(
+        scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None,
+        title=_("QR code of the survey's address"),
+    )
     return render(request, "surveys/staff/poster.html", {
         "survey": survey,
         "titles": [(code, survey.title(code)) for code in languages],
-        "link": request.build_absolute_uri(reverse("surveys:answer", args=[survey.slug])),
+        "link": link,
+        "qr": mark_safe(qr.replace("<svg ", '<svg role="img" ', 1)),
     })
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 
+import segno
 import time_machine
 from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
+from lxml import etree
 
 from bibliohub.portal import session
 from bibliohub.surveys import services
@@ -238,6 +240,15 @@ def test_the_poster_prints_the_link_large(client, annual, manager):
     page = client.get(reverse("staff:surveys:poster", args=[annual.pk])).content.decode()
     assert 'class="poster-link">http://testserver/surveys/annual-2027/<' in page
     assert "Щорічне анкетування читачів" in page
+    # The QR code a phone's camera opens the survey with: an SVG named for screen readers,
+    # drawn without style attributes (the Content-Security-Policy forbids inline styles).
+    svg = etree.fromstring(page[page.index("<svg") : page.index("</svg>") + len("</svg>")])
+    assert svg.get("role") == "img" and svg.get("class") == "qr"
+    assert svg.findtext("title") == "QR code of the survey's address"
+    assert svg.find("path") is not None and "style" not in page[page.index("<svg") : page.index("</svg>")]
+    assert segno.make("http://testserver/surveys/annual-2027/", error="m").svg_inline(
+        scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None
+    ).split("d=")[1] in page
 
 
 @time_machine.travel(AT, tick=False)
