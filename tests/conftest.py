@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import time
 
+import django
 import pytest
 
+from bibliohub import cli
 from bibliohub.accounts.models import Role, User
 from bibliohub.catalog.models import ItemType
 from bibliohub.libraries.models import Branch, Location, Network, OpeningPeriod
@@ -100,3 +102,12 @@ def riverside_librarian(riverside) -> User:
 @pytest.fixture
 def cataloguer(db) -> User:
     return _staff("cataloguer", Role.CATALOGUER)
+
+
+@pytest.fixture
+def bibliohub_main(monkeypatch):
+    """The `bibliohub` console script's entry point, run in the test's process. Django is set
+    up already; setting it up again would point logging's console handler at this test's
+    captured stderr, which is closed after the test, and every later log line would fail."""
+    monkeypatch.setattr(django, "setup", lambda *args, **kwargs: None)
+    return cli.main

@@ -37,7 +37,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from bibliohub import cli
 from bibliohub.accounts.models import Role, User
 from bibliohub.accounts.services import issue_api_token
 from bibliohub.catalog import census as copies_census
@@ -1212,9 +1211,9 @@ def test_the_command_and_the_api_give_the_registry_s_breakdowns(lending, client,
         (["--year", "2019"], "CommandError: no data for 2019"),
     ],
 )
-def test_the_command_exits_non_zero_with_one_line(lending, capsys, args, line):
+def test_the_command_exits_non_zero_with_one_line(lending, capsys, bibliohub_main, args, line):
     with pytest.raises(SystemExit) as exited:
-        cli.main(["bibliohub", "indicators", *args, "--json"])
+        bibliohub_main(["bibliohub", "indicators", *args, "--json"])
     assert exited.value.code != 0
     captured = capsys.readouterr()
     assert captured.out == ""

@@ -11,8 +11,6 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from bibliohub.cli import main
-
 
 def _run(command: str, *args: str) -> str:
     out = StringIO()
@@ -68,9 +66,9 @@ def test_an_unwritable_file_is_a_one_line_reason(everything, tmp_path):
         _run("annual_report", "--year", "2026", "--format", "csv", "--out", str(tmp_path / "missing/dir/r.csv"))
 
 
-def test_the_bibliohub_command_exits_non_zero_with_the_reason_on_stderr(everything, tmp_path, capsys):
+def test_the_bibliohub_command_exits_non_zero_with_the_reason_on_stderr(everything, tmp_path, capsys, bibliohub_main):
     """Through the `bibliohub` console script's entry point, with its hyphenated name."""
     with pytest.raises(SystemExit) as exit_status:
-        main(["bibliohub", "annual-report", "--year", "2019", "--format", "pdf", "--out", str(tmp_path / "r.pdf")])
+        bibliohub_main(["bibliohub", "annual-report", "--year", "2019", "--format", "pdf", "--out", str(tmp_path / "r.pdf")])
     assert exit_status.value.code == 1
     assert capsys.readouterr().err.strip() == "CommandError: no data for 2019"
