@@ -192,10 +192,3 @@ def export_marc(
         out.write(_XML_TAIL)
     return report
 
-
-def marcxml_record(data: bytes | memoryview) -> bytes:
-    """A stored record (ISO 2709) as one namespaced MARCXML <record>, bibliographic fields
-    only: without its copies' 952 fields, whose status changes with every loan."""
-    record, _repairs = iso2709.decode(bytes(data))
-    record.fields = [f for f in record.fields if f.tag != ITEM_TAG]
-    return pymarc.record_to_xml(record, namespace=True)
