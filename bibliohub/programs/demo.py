@@ -277,7 +277,9 @@ def _last_weeks_story_time(
     services.record_walk_ins(occurrence, counts={Audience.EARLY_YEARS: 4, Audience.ADULTS: 6}, actor=actor,
                              at=occurrence.ends_at)
     services.close_attendance(occurrence, actor=actor, at=occurrence.ends_at)
-    services.leave_feedback(registrations[0], occurrence=occurrence, rating=5,
-                            comment="Моя донька в захваті від пісеньок!", actor=Actor.for_public(),
+    services.leave_feedback(registrations[0], occurrence=occurrence,
+                            data={"q-rating": ["5"],
+                                  "q-comment": ["Моя донька в захваті від пісеньок!"]},
+                            language="uk", actor=Actor.for_public(),
                             at=occurrence.ends_at + timedelta(hours=2))
     return [f"event central/{title} with attendance"]

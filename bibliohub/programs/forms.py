@@ -92,14 +92,6 @@ class StaffRegistrationForm(forms.Form):
     card_number = forms.CharField(label=_("Card number"), max_length=30)
 
 
-class FeedbackForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=_("How was it?"), coerce=int, widget=forms.RadioSelect,
-        choices=[(5, _("5 – excellent")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 – poor"))],
-    )
-    comment = forms.CharField(label=_("Anything to tell us?"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
 class EntryForm(forms.Form):
     author_name = forms.CharField(label=_("Your name"), max_length=200)
     contact_email = forms.EmailField(label=_("Your e-mail"))

@@ -377,7 +377,9 @@ class Submission(models.Model):
 
 
 class Feedback(models.Model):
-    """A rating and a comment from someone who attended, kept for the feedback module."""
+    """A rating and a comment from someone who attended, as they were given before feedback
+    was asked for through the network's event feedback survey (migration 0005 carried every
+    row into it). Read-only: nothing writes here any more."""
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="feedback")
     registration = models.ForeignKey(

@@ -66,3 +66,14 @@ def age_band(age: int) -> str:
     if age <= 18:
         return Audience.TEENS
     return Audience.ADULTS
+
+
+# What a response of the event feedback survey is about: a date of an event, by its id.
+FEEDBACK_ABOUT = "programs.occurrence"
+
+
+def feedback_participant(registration_id: int, occurrence_id: int) -> str:
+    """Who answers the feedback survey about one date: a registration at that date, which
+    the survey keeps only as a keyed digest (`surveys.services.participation_digest`), apart
+    from the answers."""
+    return f"registration.{registration_id}.occurrence.{occurrence_id}"

@@ -27,6 +27,10 @@ from bibliohub.programs.models import (
     RegistrationStatus,
     WalkInCount,
 )
+from bibliohub.surveys.models import Answer as SurveyAnswer
+from bibliohub.surveys.models import Participation as SurveyParticipation
+from bibliohub.surveys.models import Survey
+from bibliohub.surveys.services import event_feedback_slug, participation_digest
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -275,3 +279,61 @@ def participation(
         by_band={band: n for band, n in by_band.items() if n},
         total_present=total,
     )
+
+
+# --- Feedback (answered through the network's event feedback survey) ---------------------------
+
+
+def feedback_survey(network_id: int) -> Survey | None:
+    """The network's event feedback survey, if one was made yet."""
+    return Survey.objects.filter(slug=event_feedback_slug(network_id)).first()
+
+
+def feedback_due(registration: Registration, *, at: datetime) -> list[Occurrence]:
+    """The dates that ended by `at` at which `registration` was checked in and that it has
+    not given feedback on yet, earliest first."""
+    attended = [
+        a.occurrence for a in Attendance.objects.filter(
+            registration=registration, occurrence__ends_at__lte=at
+        ).select_related("occurrence").order_by("occurrence__starts_at")
+    ]
+    if not attended:
+        return []
+    survey = feedback_survey(registration.event.branch.network_id)
+    if survey is None:
+        return attended
+    digests = {
+        participation_digest(survey.pk, rules.feedback_participant(registration.pk, o.pk)): o
+        for o in attended
+    }
+    given = set(SurveyParticipation.objects.filter(
+        survey=survey, digest__in=list(digests)
+    ).values_list("digest", flat=True))
+    return [o for digest, o in digests.items() if digest not in given]
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The feedback on an event: how many rated it and their mean score (on the feedback
+    survey's satisfaction question, 1 to 5 unless staff changed its scale)."""
+
+    count: int
+    mean: Decimal | None
+
+
+def event_rating(event: Event) -> Rating:
+    """How the people who came rated `event`: the answers to the satisfaction question of
+    the network's feedback survey about its dates (the ratings given before the survey
+    existed were carried into it, so the figure runs on)."""
+    survey = feedback_survey(event.branch.network_id)
+    if survey is None:
+        return Rating(0, None)
+    found = SurveyAnswer.objects.filter(
+        question__survey=survey, question__is_satisfaction=True, number__isnull=False,
+        response__complete=True, response__about_type=rules.FEEDBACK_ABOUT,
+        response__about_id__in=Occurrence.objects.filter(event=event).values("pk"),
+    ).aggregate(n=Count("pk"), total=Sum("number"))
+    if not found["n"]:
+        return Rating(0, None)
+    mean = (Decimal(found["total"]) / found["n"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return Rating(found["n"], mean)

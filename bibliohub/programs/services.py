@@ -1,8 +1,8 @@
-"""The only writers of events, registrations, attendance, entries and feedback. One transaction
-each; each is told who acts (an `Actor`) and records what happened in the history
-(`programs.kinds`), with the programme's audience and format and the person's age.
-Permission checks are the callers' (through bibliohub.accounts.access); e-mails go out only
-after the transaction commits."""
+"""The only writers of events, registrations, attendance and entries; feedback on an event is
+answered through the surveys app (`leave_feedback`). One transaction each; each is told who
+acts (an `Actor`) and records what happened in the history (`programs.kinds`), with the
+programme's audience and format and the person's age. Permission checks are the callers'
+(through bibliohub.accounts.access); e-mails go out only after the transaction commits."""
 
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ from bibliohub.programs.models import (
     Event,
     EventAudience,
     EventKind,
-    Feedback,
     Occurrence,
     OccurrenceStatus,
     ProgramPolicy,
@@ -51,6 +50,8 @@ from bibliohub.programs.models import (
 from bibliohub.spaces import services as spaces
 from bibliohub.spaces.errors import BookingRefused
 from bibliohub.spaces.models import Room
+from bibliohub.surveys import services as surveys
+from bibliohub.surveys.models import Response as SurveyResponse
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -853,12 +854,18 @@ def record_result(
 
 @transaction.atomic
 def leave_feedback(
-    registration: Registration, *, occurrence: Occurrence, rating: int, comment: str,
-    actor: Actor, at: datetime,
-) -> Feedback:
-    """Keep a rating (1–5) and comment from someone checked in at `occurrence`; a second
-    feedback replaces the first. Records FEEDBACK_LEFT with the rating (the comment stays on
-    the feedback). Raises ProgramRefused before the end or without attendance."""
+    registration: Registration, *, occurrence: Occurrence, data: Mapping[str, Sequence[str]],
+    language: str, actor: Actor, at: datetime,
+) -> SurveyResponse:
+    """Answer the network's event feedback survey (`surveys.services.event_feedback_survey`)
+    about `occurrence` for someone checked in at it: `data` holds the survey's answers as
+    its form posts them ("q-rating", "q-comment" …). Once per registration and date. The
+    survey's entries (STARTED, COMPLETED, the satisfaction score) are the history of it;
+    the survey being anonymous, nothing in them or in the response names the person.
+    Returns the completed response.
+
+    Raises ProgramRefused before the end or without attendance, and SurveyRefused for the
+    answers (keyed by question code) or a second feedback (ALREADY_ANSWERED)."""
     reasons = []
     if at < occurrence.ends_at:
         reasons.append(Reason.NOT_FINISHED)
@@ -866,22 +873,14 @@ def leave_feedback(
         reasons.append(Reason.NOT_ATTENDED)
     if reasons:
         raise ProgramRefused(reasons)
-    if not 1 <= rating <= 5:
-        raise ValueError("a rating is from 1 to 5")
-    feedback, created = Feedback.objects.update_or_create(
-        occurrence=occurrence, registration=registration,
-        defaults={"rating": rating, "comment": comment.strip(), "at": at},
+    event = Event.objects.select_related("branch", "branch__network").get(pk=occurrence.event_id)
+    registration = Registration.objects.select_related("patron").get(pk=registration.pk)
+    survey = surveys.event_feedback_survey(network=event.branch.network, at=at)
+    return surveys.answer_about(
+        survey=survey, about=(rules.FEEDBACK_ABOUT, occurrence.pk),
+        participant=rules.feedback_participant(registration.pk, occurrence.pk), data=data,
+        language=language, branch=event.branch, patron=registration.patron, actor=actor, at=at,
     )
-    registration = Registration.objects.select_related("event", "event__branch", "patron").get(
-        pk=registration.pk
-    )
-    _record(
-        kinds.FEEDBACK_LEFT, _programme(registration.event), actor=actor, at=at, obj=feedback,
-        registration=registration,
-        detail={"occurrence": occurrence.pk, "rating": rating, "comment": bool(feedback.comment),
-                "replaced": not created},
-    )
-    return feedback
 
 
 # --- Helpers ----------------------------------------------------------------------------------

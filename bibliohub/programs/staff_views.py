@@ -158,6 +158,7 @@ def _render_occurrence(request, occurrence: Occurrence, *, status: int = 200, **
         "event": occurrence.event,
         "registrations": selectors.registrations_for(occurrence),
         "summary": summary,
+        "rating": selectors.event_rating(occurrence.event),
         "walk_in_form": forms.get("walk_in_form") or WalkInForm(initial_counts=summary.walk_ins),
         "change_form": forms.get("change_form") or OccurrenceChangeForm(initial={
             "day": local_start.date(), "starts": local_start.time(), "ends": local_end.time(), "note": occurrence.note,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from itertools import groupby
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,12 +25,10 @@ from bibliohub.programs import ical, selectors, services
 from bibliohub.programs.errors import ProgramRefused
 from bibliohub.programs.forms import (
     EntryForm,
-    FeedbackForm,
     GuestRegistrationForm,
     PatronRegistrationForm,
 )
 from bibliohub.programs.models import (
-    Attendance,
     Audience,
     Category,
     Event,
@@ -38,6 +38,10 @@ from bibliohub.programs.models import (
     RegistrationMode,
     RegistrationStatus,
 )
+from bibliohub.surveys import selectors as survey_selectors
+from bibliohub.surveys import services as surveys
+from bibliohub.surveys.errors import SurveyRefused
+from bibliohub.surveys.forms import show_questions
 
 CALENDAR_DAYS = 31
 
@@ -197,19 +201,37 @@ def _registration_by_token(token: str) -> Registration:
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     """The registrant's page: status, cancellation, and feedback after attending."""
     registration = _registration_by_token(token)
+    return _manage_page(request, registration)
+
+
+def _manage_page(
+    request: HttpRequest, registration: Registration, *, posted: Any = None,
+    errors: dict[str, list[str]] | None = None, status: int = 200,
+) -> HttpResponse:
+    """The registrant's page, with the feedback survey's questions about the first date
+    they came to and have not told us about yet."""
     at = timezone.now()
-    attended = list(
-        Attendance.objects.filter(registration=registration, occurrence__ends_at__lte=at)
-        .select_related("occurrence").exclude(occurrence__feedback__registration=registration)
-    )
+    due = selectors.feedback_due(registration, at=at)
+    feedback: dict[str, Any] = {}
+    if due:
+        survey = surveys.event_feedback_survey(network=registration.event.branch.network, at=at)
+        language = survey.answer_language((get_language() or "en").lower())
+        branches = list(Branch.objects.filter(network_id=survey.network_id, is_active=True)
+                        .order_by("-is_central", "sort_order", "name"))
+        feedback = {
+            "feedback_for": due[0], "feedback_language": language,
+            "feedback_questions": show_questions(
+                survey_selectors.questions(survey), language=language, branches=branches,
+                saved={}, posted=posted, errors=errors,
+            ),
+        }
     return render(request, "programs/manage.html", {
         "registration": registration,
         "event": registration.event,
         "dates": ([registration.occurrence] if registration.occurrence else
                   list(registration.event.occurrences.filter(ends_at__gt=at))),
-        "feedback_for": attended[0].occurrence if attended else None,
-        "feedback_form": FeedbackForm() if attended else None,
-    })
+        **feedback,
+    }, status=status)
 
 
 @require_POST
@@ -222,23 +244,27 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def manage_feedback(request: HttpRequest, token: str, occurrence_id: int) -> HttpResponse:
+    """The feedback on one date, answered through the network's event feedback survey."""
     registration = _registration_by_token(token)
     occurrence = get_object_or_404(Occurrence, pk=occurrence_id, event=registration.event)
-    form = FeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.leave_feedback(
-                registration, occurrence=occurrence, rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"], actor=_registrant(request, registration),
-                at=timezone.now(),
-            )
-        except ProgramRefused as refusal:
-            for message in refusal.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Thank you for your feedback."))
+    try:
+        services.leave_feedback(
+            registration, occurrence=occurrence, data=request.POST,
+            language=(get_language() or "en").lower(),
+            actor=_registrant(request, registration), at=timezone.now(),
+        )
+    except ProgramRefused as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+    except SurveyRefused as refused:
+        fields = {name: wordings for name, wordings in refused.errors.items() if name}
+        for wording in refused.errors.get("", []):
+            messages.error(request, wording)
+        if fields:
+            return _manage_page(request, registration, posted=request.POST, errors=fields,
+                                status=400)
     else:
-        messages.error(request, _("Choose a rating from 1 to 5."))
+        messages.success(request, _("Thank you for your feedback."))
     return redirect("programs:manage", token=token)
 
 

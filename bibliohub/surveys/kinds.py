@@ -26,3 +26,9 @@ RATED = surveys.kind(
     "satisfaction_rated", pgettext_lazy("history", "Satisfaction rated in a survey"),
     unit=Unit.POINTS,
 )
+# Written once per network by the migration that carried the ratings of events given before
+# the event feedback survey into it: quantity the ratings carried over.
+FEEDBACK_CARRIED_OVER = surveys.kind(
+    "feedback_carried_over",
+    pgettext_lazy("history", "Event ratings carried into the feedback survey"),
+)

@@ -81,6 +81,11 @@ class Survey(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_waves",
         verbose_name=_("previous wave"),
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder, days before closing"), default=3,
+        help_text=_("Invited people and patrons who have not answered are reminded once, this "
+                    "many days before the survey closes."),
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -202,10 +207,18 @@ class Response(models.Model):
     patron = models.ForeignKey(
         Patron, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What the answers are about, named as the history names objects ("programs.occurrence"
+    # and its id): the date of an event that a feedback survey shared by all events asks
+    # about. Never a person.
+    about_type = models.CharField(max_length=40, blank=True)
+    about_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
-        indexes = [models.Index(fields=["survey", "complete"])]
+        indexes = [
+            models.Index(fields=["survey", "complete"]),
+            models.Index(fields=["about_type", "about_id"], name="surveys_response_about"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.pk}"
@@ -232,12 +245,19 @@ class Answer(models.Model):
 
 
 class Invitation(models.Model):
-    """A link that lets one person answer a survey for invited people."""
+    """A link that lets one person answer a survey for invited people; or, addressed to a
+    patron, the invitation of that patron to a survey (for invited people, or for signed-in
+    patrons once each), whom a reminder reaches before the survey closes if they have not
+    answered. It never names the response."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    patron = models.ForeignKey(
+        Patron, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.survey_id}: {self.token[:6]}…"

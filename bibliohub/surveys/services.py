@@ -311,12 +311,26 @@ def make_invitations(survey: Survey, *, count: int, actor: Actor, at: datetime) 
 # --- answering -------------------------------------------------------------------------------
 
 
+def participation_digest(survey_id: int, participant: str) -> str:
+    """The keyed digest that says `participant` answered survey `survey_id` (a patron's id;
+    "registration.<id>.occurrence.<id>" for a date of an event): the same digest a data
+    migration writes for what was answered before."""
+    return salted_hmac(f"bibliohub.surveys.participation.{survey_id}", participant).hexdigest()
+
+
 def _digest(survey: Survey, patron: Patron) -> str:
-    return salted_hmac(f"bibliohub.surveys.participation.{survey.pk}", str(patron.pk)).hexdigest()
+    return participation_digest(survey.pk, str(patron.pk))
 
 
 def has_answered(survey: Survey, patron: Patron) -> bool:
     return Participation.objects.filter(survey=survey, digest=_digest(survey, patron)).exists()
+
+
+def has_participated(survey: Survey, participant: str) -> bool:
+    """Whether `participant` (as `participation_digest` names one) has answered `survey`."""
+    return Participation.objects.filter(
+        survey=survey, digest=participation_digest(survey.pk, participant)
+    ).exists()
 
 
 def _admission(
@@ -361,11 +375,13 @@ def start_response(
     channel: str = Channel.WEB,
     patron: Patron | None = None,
     invitation: Invitation | None = None,
+    about: tuple[str, int] | None = None,
     actor: Actor,
     at: datetime,
 ) -> Response:
     """A draft response to `survey`, with a new random token for the person to come back to
-    it with. The patron is kept only where the survey is not anonymous.
+    it with. The patron is kept only where the survey is not anonymous; `about` names what
+    the answers are about (("programs.occurrence", id) for a date of an event).
 
     Raises SurveyRefused (NOT_OPEN, SIGN_IN, ALREADY_ANSWERED, INVITATION_NEEDED,
     INVITATION_USED)."""
@@ -376,6 +392,7 @@ def start_response(
         language=survey.answer_language(language), channel=channel,
         branch=survey.branch,
         patron=None if survey.anonymous else patron,
+        about_type=about[0] if about else "", about_id=about[1] if about else None,
     )
     record(kinds.STARTED, at=at, actor=_history_actor(survey, actor), branch=survey.branch,
            network=survey.network_id, language=response.language,
@@ -494,6 +511,8 @@ def complete(
     patron: Patron | None = None,
     invitation: Invitation | None = None,
     place: str = "",
+    participant: str = "",
+    branch: Branch | None = None,
     actor: Actor,
     at: datetime,
 ) -> Response:
@@ -503,6 +522,9 @@ def complete(
     is their mean). A "once each" survey remembers that `patron` answered; an invitation is
     used up. A completed response is returned unchanged.
 
+    `participant` (see `participation_digest`) answers once: a second completion for the
+    same participant is refused (ALREADY_ANSWERED). `branch` is where the answers count when
+    the respondent names none (the event's branch for event feedback), else the survey's.
     `place` (a web address) counts completions against the flood limit, in the cache only.
     Raises SurveyRefused keyed by question code (REQUIRED), or with NOT_OPEN, SIGN_IN,
     ALREADY_ANSWERED, INVITATION_NEEDED, INVITATION_USED, QUOTA_FULL, TOO_MANY: the draft
@@ -523,7 +545,7 @@ def complete(
     hidden = [qid for qid in answers if qid not in shown]
     if hidden:
         response.answers.filter(question_id__in=hidden).delete()
-    branch = survey.branch
+    branch = branch or survey.branch
     age_band = ""
     for question in questions:
         answer = answers.get(question.pk)
@@ -547,6 +569,14 @@ def complete(
             with transaction.atomic():
                 Participation.objects.create(survey=survey, digest=_digest(survey, patron))
         except IntegrityError:  # answered meanwhile in another tab
+            raise SurveyRefused([SurveyReason.ALREADY_ANSWERED]) from None
+    if participant:
+        try:
+            with transaction.atomic():
+                Participation.objects.create(
+                    survey=survey, digest=participation_digest(survey.pk, participant)
+                )
+        except IntegrityError:
             raise SurveyRefused([SurveyReason.ALREADY_ANSWERED]) from None
     if invitation is not None and survey.audience == Audience.INVITED:
         used = Invitation.objects.filter(pk=invitation.pk, used_at=None).update(used_at=at)
@@ -573,3 +603,62 @@ def complete(
                detail={"survey": survey.pk, "score": int(score), "scale": f"{low}-{high}"},
                **common)
     return response
+
+
+# --- event feedback ----------------------------------------------------------------------------
+
+
+def event_feedback_slug(network_id: int) -> str:
+    """The address of the network's feedback survey, shared by all its events."""
+    return f"event-feedback-{network_id}"
+
+
+@transaction.atomic
+def event_feedback_survey(*, network: Network, at: datetime) -> Survey:
+    """The network's event feedback survey: one survey for every event, each response about
+    the date of the event it answers for (`Response.about_*`). Made the first time from the
+    event blueprint, open, anonymous, in every language, by the installation itself (its
+    SURVEY_SAVED and QUESTION_SAVED entries name the system); staff change its questions
+    like any survey's. Returns it."""
+    slug = event_feedback_slug(network.pk)
+    found = Survey.objects.select_for_update().filter(slug=slug).first()
+    if found is not None:
+        return found
+    actor = Actor.system("event feedback")
+    main = settings.LANGUAGE_CODE.lower() if settings.LANGUAGE_CODE.lower() in LANGUAGES else "en"
+    survey = start_from_blueprint(
+        code="event", network=network, branch=None, slug=slug, language=main,
+        languages=LANGUAGES, actor=actor, at=at,
+    )
+    return set_state(survey, state=SurveyState.OPEN, actor=actor, at=at)
+
+
+@transaction.atomic
+def answer_about(
+    *,
+    survey: Survey,
+    about: tuple[str, int],
+    participant: str,
+    data: Mapping[str, Sequence[str]],
+    language: str,
+    branch: Branch | None,
+    channel: str = Channel.WEB,
+    patron: Patron | None = None,
+    actor: Actor,
+    at: datetime,
+) -> Response:
+    """Answer `survey` about `about` in one go (the feedback on a date of an event, from its
+    page): start a response, save the answers in `data` and send it, as the answering page
+    does in steps. `participant` answers once (see `complete`); the patron is kept only
+    where the survey is not anonymous. Returns the completed response.
+
+    Raises SurveyRefused keyed by question code (an answer that cannot be taken, a required
+    one missing), or with NOT_OPEN or ALREADY_ANSWERED; nothing is kept then."""
+    if has_participated(survey, participant):
+        raise SurveyRefused([SurveyReason.ALREADY_ANSWERED])
+    response = start_response(survey=survey, language=language, channel=channel, patron=patron,
+                              about=about, actor=actor, at=at)
+    problems = _store(response, data, _questions(survey))
+    if problems:
+        raise SurveyRefused(fields=problems)
+    return complete(response, participant=participant, branch=branch, actor=actor, at=at)

@@ -1,5 +1,5 @@
 """After (and just before) the event: reminders, check-in, walk-ins by age band, registered
-against attended, no-shows, feedback, and contest entries with results."""
+against attended, no-shows, and contest entries with results."""
 
 from __future__ import annotations
 
@@ -105,28 +105,6 @@ def test_closing_attendance_records_the_no_shows_once(story_time, register_guest
     no_shows = Entry.objects.filter(domain="programs", kind=K.NO_SHOW.code)
     assert [(e.object_id, e.detail["occurrence"]) for e in no_shows] == [(borys.pk, first.pk)]
     assert [e.detail for e in entries_about(first, K.CLOSED.code)] == [{"no_shows": 1}]
-
-
-def test_feedback_is_taken_from_people_who_came_after_the_event(story_time, register_guest, central_librarian):
-    first = story_time.occurrences.first()
-    anna = register_guest(first, "Anna A")
-    borys = register_guest(first, "Borys B")
-    services.check_in(anna, occurrence=first, actor=Actor.for_staff(central_librarian), at=first.starts_at)
-    with pytest.raises(ProgramRefused) as early:
-        services.leave_feedback(anna, occurrence=first, rating=5, comment="", actor=Actor.for_public(), at=first.starts_at)
-    assert early.value.reasons == [Reason.NOT_FINISHED]
-    with pytest.raises(ProgramRefused) as absent:
-        services.leave_feedback(borys, occurrence=first, rating=1, comment="", actor=Actor.for_public(), at=first.ends_at)
-    assert absent.value.reasons == [Reason.NOT_ATTENDED]
-    services.leave_feedback(anna, occurrence=first, rating=4, comment="Lovely songs", actor=Actor.for_public(), at=first.ends_at)
-    feedback = services.leave_feedback(anna, occurrence=first, rating=5, comment=" Lovely songs! ", actor=Actor.for_public(), at=first.ends_at)
-    assert (feedback.rating, feedback.comment) == (5, "Lovely songs!")
-    assert first.feedback.count() == 1
-    left = Entry.objects.filter(domain="programs", kind=K.FEEDBACK_LEFT.code).order_by("pk")
-    assert [e.detail for e in left] == [
-        {"occurrence": first.pk, "rating": 4, "comment": True, "replaced": False},
-        {"occurrence": first.pk, "rating": 5, "comment": True, "replaced": True},
-    ]
 
 
 @pytest.fixture

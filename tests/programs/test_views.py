@@ -4,6 +4,7 @@ shows; the rules themselves are tested on the services."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bibliohub.history import Actor
-from bibliohub.programs import services
+from bibliohub.programs import selectors, services
 from bibliohub.programs.models import (
     Audience,
     Event,
@@ -138,9 +139,17 @@ def test_feedback_after_attending_through_the_link(client, story_time, register_
     time_machine.move_to(first.ends_at + timedelta(hours=2), tick=False)
     page = client.get(reverse("programs:manage", args=[anna.token])).content.decode()
     assert "Tell us how it went" in page
-    client.post(reverse("programs:manage_feedback", args=[anna.token, first.pk]), {"rating": "5", "comment": "Great"})
-    assert first.feedback.get().rating == 5
+    assert 'name="q-rating"' in page and 'name="q-comment"' in page  # the feedback survey's questions
+    missing = client.post(reverse("programs:manage_feedback", args=[anna.token, first.pk]),
+                          {"q-rating-shown": "1", "q-comment-shown": "1", "q-comment": "Great"})
+    assert missing.status_code == 400 and "Great" in missing.content.decode()
+    client.post(reverse("programs:manage_feedback", args=[anna.token, first.pk]),
+                {"q-rating-shown": "1", "q-rating": "5", "q-comment": "Great"})
+    assert selectors.event_rating(story_time) == selectors.Rating(1, Decimal("5.00"))
     assert "Tell us how it went" not in client.get(reverse("programs:manage", args=[anna.token])).content.decode()
+    client.force_login(central_librarian)
+    staff_page = client.get(reverse("staff:programs:occurrence", args=[first.pk])).content.decode()
+    assert "5.00 on average, from one answer" in staff_page
 
 
 def test_a_contest_entry_is_sent_with_a_file(client, make_event, settings, tmp_path):
