@@ -217,6 +217,12 @@ class SurveyForm(forms.Form):
                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     closes_at = forms.DateTimeField(label=pgettext_lazy("survey", "Closes"), required=False,
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    reminder_days = forms.IntegerField(
+        label=_("Remind those who have not answered, days before closing"), required=False,
+        min_value=0, max_value=60,
+        help_text=_("Invited patrons who have not answered get one reminder by e-mail this "
+                    "many days before the survey closes; 0 sends none."),
+    )
     quotas = forms.CharField(
         label=_("Quotas"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One a line: branch code or age group, then the number of answers wanted, "

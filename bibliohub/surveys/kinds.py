@@ -32,3 +32,8 @@ FEEDBACK_CARRIED_OVER = surveys.kind(
     "feedback_carried_over",
     pgettext_lazy("history", "Event ratings carried into the feedback survey"),
 )
+# One entry per survey and run of the reminder job: quantity the reminders written to the
+# outbox (each message has its own entry in the mail's domain).
+REMINDERS_SENT = surveys.kind(
+    "reminders_sent", pgettext_lazy("history", "Survey reminders sent")
+)

@@ -12,21 +12,23 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from bibliohub.accounts import access
 from bibliohub.history import Actor, ActorKind
 from bibliohub.history.services import record
 from bibliohub.libraries.models import Branch, Network
+from bibliohub.mail import services as mail
 from bibliohub.patrons.models import Patron
 from bibliohub.surveys import kinds, rules
 from bibliohub.surveys.blueprints import BLUEPRINTS, THANKS
@@ -96,11 +98,14 @@ def save_survey(
     closes_at: datetime | None = None,
     quotas: Mapping[str, Mapping[str, int]] | None = None,
     previous: Survey | None = None,
+    reminder_days: int | None = None,
     actor: Actor,
     at: datetime,
 ) -> Survey:
     """Create a survey (`survey` None) or change one, and return it. Texts are kept for the
-    survey's languages (the main one always among them).
+    survey's languages (the main one always among them). `reminder_days` (None: as it is,
+    3 for a new survey) is how many days before closing those invited who have not
+    answered are reminded (0: never).
 
     Raises NotPermitted for a branch (or the network) the actor does not build surveys for,
     and SurveyRefused keyed by field (slug, titles, languages, closes_at)."""
@@ -138,6 +143,8 @@ def save_survey(
     target.quotas = {dim: {k: int(v) for k, v in values.items()}
                      for dim, values in (quotas or {}).items() if values}
     target.previous = previous if previous is None or previous.pk != target.pk else None
+    if reminder_days is not None:
+        target.reminder_days = max(0, reminder_days)
     target.save()
     record(kinds.SURVEY_SAVED, at=at, actor=actor, branch=branch, network=network.pk,
            obj=target, detail={"kind": kind, "audience": audience, "anonymous": anonymous,
@@ -306,6 +313,115 @@ def make_invitations(survey: Survey, *, count: int, actor: Actor, at: datetime) 
     record(kinds.INVITATIONS_MADE, at=at, actor=actor, branch=survey.branch,
            network=survey.network_id, obj=survey, quantity=count, detail={"count": count})
     return made
+
+
+@transaction.atomic
+def invite_patrons(
+    survey: Survey, *, patrons: Iterable[Patron], actor: Actor, at: datetime
+) -> list[Invitation]:
+    """Invite each of `patrons` not invited yet to `survey` (one for invited people, or for
+    signed-in patrons once each): an invitation addressed to the patron, whose link the
+    e-mail sent to them now (in their language, to those with an address) carries, and
+    whom the reminder job reminds before the survey closes if they have not answered.
+    Records INVITATIONS_MADE with the count. Returns the new invitations.
+
+    Raises SurveyRefused (INVITATION_NEEDED) for a survey open to anyone, and NotPermitted
+    as `save_survey` does."""
+    _require_editor(actor, survey.branch)
+    if survey.audience == Audience.ANYONE:
+        raise SurveyRefused([SurveyReason.INVITATION_NEEDED])
+    invited = set(
+        Invitation.objects.filter(survey=survey, patron__isnull=False)
+        .values_list("patron_id", flat=True)
+    )
+    chosen = [p for p in dict.fromkeys(patrons) if p.pk not in invited]
+    made = Invitation.objects.bulk_create(
+        Invitation(survey=survey, token=secrets.token_urlsafe(18), created_at=at, patron=p)
+        for p in chosen
+    )
+    for invitation in made:
+        _write(invitation, "surveys/email/invitation", actor=actor, at=at)
+    record(kinds.INVITATIONS_MADE, at=at, actor=actor, branch=survey.branch,
+           network=survey.network_id, obj=survey, quantity=len(made),
+           detail={"count": len(made), "addressed": True})
+    return made
+
+
+def _link(invitation: Invitation) -> str:
+    survey = invitation.survey
+    if survey.audience == Audience.INVITED:
+        path = reverse("surveys:invited", args=[survey.slug, invitation.token])
+    else:
+        path = reverse("surveys:answer", args=[survey.slug])
+    return settings.SITE_URL + path
+
+
+def _write(invitation: Invitation, template_prefix: str, *, actor: Actor, at: datetime) -> bool:
+    """Write the invitation or the reminder to its patron, in their language, to the outbox;
+    False for a patron without an e-mail address."""
+    patron = invitation.patron
+    if patron is None or not patron.email:
+        return False
+    survey = invitation.survey
+    language = survey.answer_language(patron.language)
+    mail.queue(
+        template_prefix,
+        {"patron": patron, "survey": survey, "title": survey.title(language),
+         "closes_at": survey.closes_at, "link": _link(invitation)},
+        to=patron.email, language=patron.language, at=at, actor=actor,
+        branch=survey.branch, network_id=survey.network_id,
+    )
+    return True
+
+
+def _answered(invitation: Invitation) -> bool:
+    survey = invitation.survey
+    if survey.audience == Audience.INVITED:
+        return invitation.used_at is not None
+    return invitation.patron is not None and has_answered(survey, invitation.patron)
+
+
+def send_reminders(*, actor: Actor, at: datetime) -> int:
+    """Remind, once, each invited patron who has not answered an open survey that closes
+    within its `reminder_days` of `at` (none when that is 0): an e-mail in the patron's
+    language with the survey's link, written to the outbox (which sends it). Never to
+    someone who answered: an invitation used, or, for signed-in patrons once each, the
+    survey's record that the patron answered. The scheduled job (`actor`) calls this;
+    records one REMINDERS_SENT per survey with reminders (quantity: how many), in the
+    transaction that writes them. Returns how many reminders were written."""
+    sent = 0
+    due = Survey.objects.filter(
+        state=SurveyState.OPEN, closes_at__gt=at, reminder_days__gt=0,
+        audience__in=[Audience.INVITED, Audience.PATRONS],
+    ).filter(Q(opens_at__isnull=True) | Q(opens_at__lte=at))
+    for survey in due:
+        assert survey.closes_at is not None
+        if at < survey.closes_at - timedelta(days=survey.reminder_days):
+            continue
+        sent += _remind(survey, actor=actor, at=at)
+    return sent
+
+
+@transaction.atomic
+def _remind(survey: Survey, *, actor: Actor, at: datetime) -> int:
+    waiting = list(
+        Invitation.objects.select_for_update(of=("self",))
+        .filter(survey=survey, patron__isnull=False, reminded_at=None)
+        .select_related("patron", "survey").order_by("pk")
+    )
+    reminded = []
+    for invitation in waiting:
+        if _answered(invitation):
+            continue
+        if _write(invitation, "surveys/email/reminder", actor=actor, at=at):
+            reminded.append(invitation.pk)
+    if not reminded:
+        return 0
+    Invitation.objects.filter(pk__in=reminded).update(reminded_at=at)
+    record(kinds.REMINDERS_SENT, at=at, actor=actor, branch=survey.branch,
+           network=survey.network_id, obj=survey, quantity=len(reminded),
+           detail={"survey": survey.pk, "reminded": len(reminded)})
+    return len(reminded)
 
 
 # --- answering -------------------------------------------------------------------------------

@@ -121,6 +121,7 @@ def edit_survey(request: StaffRequest, pk: int) -> HttpResponse:
         "opens_at": timezone.localtime(survey.opens_at) if survey.opens_at else None,
         "closes_at": timezone.localtime(survey.closes_at) if survey.closes_at else None,
         "quotas": quotas_text(survey.quotas), "previous": survey.previous_id,
+        "reminder_days": survey.reminder_days,
     }
     for code in survey.languages:
         initial[f"title_{code}"] = survey.titles.get(code, "")
@@ -140,7 +141,8 @@ def edit_survey(request: StaffRequest, pk: int) -> HttpResponse:
                 titles=texts("title"), intros=texts("intro"), thanks=texts("thanks"),
                 audience=d["audience"], anonymous=d["anonymous"], opens_at=d["opens_at"],
                 closes_at=d["closes_at"], quotas=d["quotas"], previous=d["previous"],
-                actor=Actor.for_staff(request.user), at=timezone.now(),
+                reminder_days=d["reminder_days"], actor=Actor.for_staff(request.user),
+                at=timezone.now(),
             )
         except SurveyRefused as refused:
             show_refusal(form, refused)

@@ -31,7 +31,7 @@ def test_every_apps_jobs_run_in_their_order():
     names = [job.name for job in registered()]
     assert names == [
         "auto_renewals", "holds_expired", "fines", "notices", "anonymised",
-        "rooms", "event_reminders", "feedback_overdue", "pin_attempts", "opening_hours_counted",
+        "rooms", "event_reminders", "survey_reminders", "feedback_overdue", "pin_attempts", "opening_hours_counted",
         "unmet_demand", "copies_counted", "patrons_counted", "dates_held_counted", "mail", "roll_up",
         "closed_figures_checked",
         "pseudonym_keys",
