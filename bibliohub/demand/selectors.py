@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -18,6 +19,7 @@ from bibliohub.demand.models import (
     DemandSource,
     Suggestion,
     SuggestionState,
+    TitleRequest,
     UnmetDemand,
     ZeroResultSearch,
 )
@@ -182,3 +184,33 @@ def zero_result_searches(
         .annotate(n=Sum("count"))
         .order_by("-n", "text")[:limit]
     ]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def exported_for(patron: Patron) -> dict[str, list[dict[str, Any]]]:
+    """`patron`'s purchase suggestions and requests for titles not held, for their data
+    export. Staff who handled them are not named."""
+    return {
+        "suggestions": [
+            {
+                "title": s.title, "author": s.author, "isbn": s.isbn, "format": s.format,
+                "language": s.language, "why": s.reason, "wants_hold": s.wants_hold,
+                "branch": s.branch.code, "state": s.state, "decline_reason": s.decline_reason,
+                "note_to_you": s.decline_note, "suggested_at": _iso(s.created_at),
+                "ordered_at": _iso(s.ordered_at), "received_at": _iso(s.received_at),
+            }
+            for s in Suggestion.objects.filter(patron=patron).select_related("branch")
+            .order_by("created_at", "pk")
+        ],
+        "title_requests": [
+            {
+                "isbn": r.isbn, "title": r.title, "author": r.author, "subject": r.subject,
+                "branch": r.branch.code, "asked_at": _iso(r.created_at),
+            }
+            for r in TitleRequest.objects.filter(patron=patron).select_related("branch")
+            .order_by("created_at", "pk")
+        ],
+    }

@@ -13,6 +13,7 @@ from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bibliohub.libraries.models import Branch, Network
+from bibliohub.patrons.models import Patron
 
 
 class FeedbackKind(models.TextChoices):
@@ -146,6 +147,12 @@ class Feedback(models.Model):
     contact_email = models.EmailField(_("e-mail"), blank=True)
     contact_phone = models.CharField(_("phone"), max_length=50, blank=True)
     language = models.CharField(_("preferred language"), max_length=10)
+    # The patron who sent it signed in and gave their contact (never for an anonymous item),
+    # so that their data export holds it.
+    patron = models.ForeignKey(
+        Patron, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("patron"),
+    )
     attachment = models.FileField(_("attachment"), upload_to=attachment_path, blank=True)
     state = models.CharField(
         _("status"), max_length=20, choices=FeedbackState.choices, default=FeedbackState.RECEIVED

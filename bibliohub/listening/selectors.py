@@ -4,6 +4,7 @@ the published "you said, we did" summaries."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -12,6 +13,7 @@ from bibliohub.accounts import access
 from bibliohub.accounts.models import Role, User
 from bibliohub.libraries.models import Branch
 from bibliohub.listening.models import OPEN_STATES, Feedback
+from bibliohub.patrons.models import Patron
 
 
 def feedback_for_staff(
@@ -69,3 +71,32 @@ def assignable(item: Feedback) -> QuerySet[User]:
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def exported_for(patron: Patron) -> list[dict[str, Any]]:
+    """The complaints, suggestions and thanks `patron` sent signed in (with their contact),
+    for their data export: what they wrote, what became of it and the answer they got.
+    Staff who handled them are not named."""
+    return [
+        {
+            "number": item.number,
+            "kind": item.kind,
+            "topic": item.topic,
+            "branch": item.branch.code,
+            "text": item.text,
+            "contact": {"name": item.contact_name, "email": item.contact_email,
+                        "phone": item.contact_phone},
+            "language": item.language,
+            "received_at": _iso(item.received_at),
+            "state": item.state,
+            "answer": item.answer,
+            "answered_at": _iso(item.answered_at),
+            "closed_at": _iso(item.closed_at),
+        }
+        for item in Feedback.objects.filter(patron=patron).select_related("branch")
+        .order_by("received_at", "pk")
+    ]

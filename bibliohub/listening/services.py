@@ -32,6 +32,7 @@ from bibliohub.listening.models import (
     SubmissionCount,
 )
 from bibliohub.mail import services as mail
+from bibliohub.patrons.models import Patron
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -139,12 +140,14 @@ def submit(
     contact_phone: str = "",
     attachment: UploadedFile | None = None,
     place: str = "",
+    patron: Patron | None = None,
     actor: Actor,
     at: datetime,
 ) -> Feedback:
     """Receive a complaint, suggestion or thanks and give it its number at once; with a
     contact e-mail, acknowledge it at once too (an e-mail with the number). The deadline
-    is the network's `response_days` from now.
+    is the network's `response_days` from now. `patron` (signed in) is kept with an item
+    that gives a contact, never with an anonymous one.
 
     `place` (a web address) counts the public form's submissions against the flood limit.
     Staff record spoken and paper items for their own branches only. Raises
@@ -164,6 +167,7 @@ def submit(
         contact_phone=contact_phone.strip(), language=language,
         received_at=at, received_by_id=actor.staff_id,
         deadline=rules.deadline(at, days=days),
+        patron=patron if any(c.strip() for c in (contact_name, contact_email, contact_phone)) else None,
     )
     if attachment is not None:
         item.attachment.save(attachment.name or "attachment", attachment, save=True)

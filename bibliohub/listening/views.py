@@ -14,16 +14,20 @@ from bibliohub.listening import selectors, services
 from bibliohub.listening.errors import FeedbackRefused
 from bibliohub.listening.forms import PublicFeedbackForm
 from bibliohub.listening.models import FeedbackChannel
-from bibliohub.portal.session import client_address
+from bibliohub.portal.session import client_address, current_patron
 from bibliohub.web.forms import show_refusal
 
 
 def feedback(request: HttpRequest) -> HttpResponse:
     """The form; a message sent is given its number at once (shown on the next page)."""
     branches = Branch.objects.filter(is_active=True).order_by("-is_central", "sort_order", "name")
+    patron = current_patron(request)
+    initial: dict[str, str] = {"language": (get_language() or "en").lower()}
+    if patron is not None:
+        initial |= {"contact_name": patron.full_name, "contact_email": patron.email,
+                    "language": patron.language}
     form = PublicFeedbackForm(
-        request.POST or None, request.FILES or None, branches=branches,
-        initial={"language": (get_language() or "en").lower()},
+        request.POST or None, request.FILES or None, branches=branches, initial=initial,
     )
     if request.method == "POST" and form.is_spam:
         # Tell a robot nothing: it looks as if the message went through.
@@ -31,13 +35,18 @@ def feedback(request: HttpRequest) -> HttpResponse:
         return redirect("listening:received")
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        # Signed in and not anonymous: the item is the patron's (in their data export).
+        signed = any(d[f].strip() for f in ("contact_name", "contact_email", "contact_phone"))
         try:
             item = services.submit(
                 branch=d["branch"], kind=d["kind"], topic=d["topic"], text=d["text"],
                 channel=FeedbackChannel.FORM, language=d["language"],
                 contact_name=d["contact_name"], contact_email=d["contact_email"],
                 contact_phone=d["contact_phone"], attachment=d["attachment"],
-                place=client_address(request) or "unknown", actor=Actor.for_public(), at=timezone.now(),
+                place=client_address(request) or "unknown", patron=patron,
+                actor=(Actor.for_patron(patron) if patron is not None and signed
+                       else Actor.for_public()),
+                at=timezone.now(),
             )
         except FeedbackRefused as refused:
             show_refusal(form, refused)

@@ -8,6 +8,7 @@ import operator
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import reduce
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -130,6 +131,25 @@ def patrons_in_class(branch: Branch, school_class: str) -> QuerySet[Patron]:
     return Patron.objects.filter(home_branch=branch, school_class=school_class).select_related(
         "category"
     )
+
+
+# What the apps above this one hold of a patron that belongs in their data export (the
+# complaints they sent, their purchase suggestions, their survey answers that name them):
+# each app registers a section by name when it is ready, and export_patron_data adds what
+# each gives, JSON-serialisable.
+ExportSection = Callable[[Patron], Any]
+_export_sections: dict[str, ExportSection] = {}
+
+
+def register_export_section(name: str, section: ExportSection) -> None:
+    """Have export_patron_data add `section(patron)` under `name`. Registering a name again
+    replaces its section."""
+    _export_sections[name] = section
+
+
+def export_sections(patron: Patron) -> dict[str, Any]:
+    """What the registered sections hold of `patron`, by name, in the order registered."""
+    return {name: section(patron) for name, section in _export_sections.items()}
 
 
 # What the apps above this one hold of a patron and stops an erasure (circulation: loans and

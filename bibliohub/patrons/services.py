@@ -433,8 +433,9 @@ def export_patron_data(
     patron: Patron, *, actor: Actor, at: datetime, branch: Branch | None = None
 ) -> dict[str, Any]:
     """Everything the library holds about the patron, as a JSON-serialisable dict (dates in
-    ISO 8601), for the patron to download: their details, guardian, children, blocks and
-    every history entry still about them, of any app. Staff who acted on the patron are not
+    ISO 8601), for the patron to download: their details, guardian, children, blocks,
+    every history entry still about them, of any app, and what the apps above this one
+    registered (`selectors.register_export_section`). Staff who acted on the patron are not
     named.
 
     Records DATA_EXPORTED (after gathering, so the export does not list itself).
@@ -476,6 +477,7 @@ def export_patron_data(
             for b in patron.blocks.order_by("starts_at", "pk")
         ],
         "history": _history(patron),
+        **selectors.export_sections(patron),
     }
     _record(DATA_EXPORTED, patron, branch=branch, actor=actor, at=at)
     return data

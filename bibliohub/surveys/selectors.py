@@ -21,6 +21,7 @@ from django.urls import reverse
 from bibliohub.accounts import access
 from bibliohub.accounts.models import User
 from bibliohub.libraries.models import Branch
+from bibliohub.patrons.models import Patron
 from bibliohub.surveys import rules
 from bibliohub.surveys.models import (
     CHOICE_KINDS,
@@ -359,3 +360,35 @@ def _cell(question: Question, answer: Answer | None) -> Any:
     if answer.number is not None:
         return answer.number
     return str(value)
+
+
+def exported_for(patron: Patron) -> list[dict[str, Any]]:
+    """`patron`'s answers to the surveys that are not anonymous (an anonymous survey keeps
+    nobody's name with its answers, so holds nothing of theirs), sent or still a draft, for
+    their data export: each question in the language they answered in, with their answer."""
+    found = list(
+        Response.objects.filter(patron=patron).select_related("survey")
+        .prefetch_related("answers__question").order_by("started_at", "pk")
+    )
+    return [
+        {
+            "survey": response.survey.title(response.language),
+            "sent": response.complete,
+            "started_at": response.started_at.isoformat(),
+            "sent_at": response.completed_at.isoformat() if response.completed_at else None,
+            "language": response.language,
+            "answers": [
+                {"question": answer.question.text(response.language),
+                 "answer": _exported(answer.value),
+                 **({"other": answer.other} if answer.other else {})}
+                for answer in sorted(response.answers.all(),
+                                     key=lambda a: (a.question.position, a.question.pk))
+            ],
+        }
+        for response in found
+    ]
+
+
+def _exported(value: Any) -> Any:
+    return value if isinstance(value, (list, dict, str, int, float, bool)) or value is None \
+        else str(value)
