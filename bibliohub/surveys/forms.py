@@ -358,6 +358,19 @@ class InvitationsForm(forms.Form):
     count = forms.IntegerField(label=_("How many links"), min_value=1, max_value=1000, initial=20)
 
 
+class InvitePatronsForm(forms.Form):
+    cards = forms.CharField(
+        label=_("Card numbers"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line, or separated by spaces or commas. Each patron gets the link "
+                    "by e-mail in their language, and one reminder before the survey closes "
+                    "if they have not answered."),
+    )
+
+    def card_numbers(self) -> list[str]:
+        text = self.cleaned_data.get("cards") or ""
+        return list(dict.fromkeys(c for c in text.replace(",", " ").split() if c))
+
+
 class ResultsFilterForm(forms.Form):
     branch = forms.ChoiceField(label=_("Branch"), required=False)
     age_band = forms.ChoiceField(

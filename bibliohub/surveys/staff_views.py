@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,10 +23,12 @@ from bibliohub.accounts import access
 from bibliohub.accounts.decorators import StaffRequest, staff_required
 from bibliohub.history import Actor
 from bibliohub.libraries.models import Branch, Network
+from bibliohub.patrons.selectors import patron_by_card
 from bibliohub.surveys import selectors, services
 from bibliohub.surveys.errors import SurveyRefused
 from bibliohub.surveys.forms import (
     InvitationsForm,
+    InvitePatronsForm,
     NewSurveyForm,
     QuestionForm,
     ResultsFilterForm,
@@ -35,7 +37,7 @@ from bibliohub.surveys.forms import (
     question_initial,
     quotas_text,
 )
-from bibliohub.surveys.models import Question, SurveyState
+from bibliohub.surveys.models import Audience, Question, SurveyState
 from bibliohub.web.forms import show_refusal
 from bibliohub.web.spreadsheets import Table, download
 
@@ -221,22 +223,50 @@ def remove_question(request: StaffRequest, pk: int, question_id: int) -> HttpRes
 @staff_required
 @require_http_methods(["GET", "POST"])
 def invitations(request: StaffRequest, pk: int) -> HttpResponse:
-    """Make invitation links, and list those made with whether each was used."""
+    """Make invitation links, invite patrons by their card numbers, and list the links made
+    with whether each was used."""
     survey = selectors.survey_for_edit(request.user, pk)
-    form = InvitationsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    inviting = request.method == "POST" and "cards" in request.POST
+    form = InvitationsForm(request.POST if request.method == "POST" and not inviting else None)
+    invite_form = InvitePatronsForm(request.POST if inviting else None)
+    now = timezone.now()
+    if not inviting and request.method == "POST" and form.is_valid():
         services.make_invitations(survey, count=form.cleaned_data["count"],
-                                  actor=Actor.for_staff(request.user), at=timezone.now())
+                                  actor=Actor.for_staff(request.user), at=now)
         messages.success(request, _("The links are made."))
         return redirect("staff:surveys:invitations", pk=survey.pk)
+    if inviting and invite_form.is_valid():
+        cards = invite_form.card_numbers()
+        found = {card: patron_by_card(card, network=survey.network_id) for card in cards}
+        unknown = [card for card, patron in found.items() if patron is None]
+        if unknown:
+            invite_form.add_error("cards", _("No patron has these cards: %(cards)s") % {
+                "cards": ", ".join(unknown)})
+        else:
+            try:
+                made = services.invite_patrons(
+                    survey, patrons=[p for p in found.values() if p is not None],
+                    actor=Actor.for_staff(request.user), at=now,
+                )
+            except SurveyRefused as refused:
+                for wording in refused.messages:
+                    invite_form.add_error("cards", wording)
+            else:
+                messages.success(request, ngettext(
+                    "One patron is invited.", "%(count)d patrons are invited.", len(made)
+                ) % {"count": len(made)})
+                return redirect("staff:surveys:invitations", pk=survey.pk)
     links = [
         (request.build_absolute_uri(reverse("surveys:invited", args=[survey.slug, i.token])),
          i.used_at)
-        for i in survey.invitations.order_by("-created_at", "pk")[:1000]
+        for i in survey.invitations.filter(patron__isnull=True).order_by("-created_at", "pk")[:1000]
     ]
+    addressed = survey.invitations.filter(patron__isnull=False)
     return render(request, "surveys/staff/invitations.html", {
         "survey": survey, "form": form, "links": links, "title": survey.title(_language(request)),
-    }, status=400 if form.errors else 200)
+        "invite_form": invite_form if survey.audience != Audience.ANYONE else None,
+        "invited": addressed.count(), "reminded": addressed.exclude(reminded_at=None).count(),
+    }, status=400 if form.errors or invite_form.errors else 200)
 
 
 @staff_required

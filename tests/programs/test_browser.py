@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from bibliohub.history import Actor
-from bibliohub.programs import services
+from bibliohub.programs import selectors, services
 from bibliohub.programs.models import Registration, RegistrationStatus
 from tests.browser.conftest import chromium
 from tests.programs.conftest import AT, story_time_details
@@ -105,3 +105,27 @@ def test_a_librarian_checks_in_a_registrant_and_sees_registered_against_attended
         expect(page.locator("#attended-count")).to_have_text("1")
         expect(page.get_by_role("button", name="Undo check-in Bảo Nguyễn")).to_be_visible()
         assert _serious_violations(page) == []
+
+
+def test_someone_who_came_tells_us_how_it_went_through_the_feedback_survey(
+    live_server, next_weeks_story_time, central_librarian
+):
+    occurrence = next_weeks_story_time.occurrences.first()
+    anna = services.register(occurrence=occurrence, actor=Actor.for_public(), at=AT,
+                             attendee=services.Attendee(name="Anna Kowalska", contact_name="Anna Kowalska",
+                                                        age_band="19+"))
+    services.check_in(anna, occurrence=occurrence, actor=Actor.for_staff(central_librarian),
+                      at=occurrence.starts_at)
+    with time_machine.travel(occurrence.ends_at + timedelta(hours=1), tick=True), chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/events/registration/{anna.token}/")
+        expect(page.locator("h2", has_text="Tell us how it went")).to_be_visible()
+        assert _serious_violations(page) == []
+        page.locator("label[for='q-rating-3']").click()
+        page.fill("#q-comment-input", "More songs, please")
+        page.locator("form.survey button[type=submit]").click()
+        expect(page.locator(".messages")).to_contain_text("Thank you for your feedback.")
+        expect(page.locator("h2", has_text="Tell us how it went")).to_have_count(0)
+        assert _serious_violations(page) == []
+    rating = selectors.event_rating(next_weeks_story_time)
+    assert (rating.count, rating.mean) == (1, 4)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import etree
 
+from bibliohub.mail.models import Message
 from bibliohub.portal import session
 from bibliohub.surveys import services
 from bibliohub.surveys.models import Answer, Audience, Response, Survey, SurveyState
@@ -294,3 +295,18 @@ def test_the_results_cost_the_same_queries_however_many_answered(annual, manager
     assert cost() == few
     settings.SITE_URL = "https://library.example"
     assert selectors.public_link(annual) == "https://library.example/surveys/annual-2027/"
+
+
+def test_staff_invite_patrons_by_card_and_see_how_many_were_reminded(client, annual, manager, patron):
+    annual.audience = "invited"
+    annual.save()
+    client.force_login(manager)
+    url = reverse("staff:surveys:invitations", args=[annual.pk])
+    unknown = client.post(url, {"cards": "P2001, NOPE"})
+    assert unknown.status_code == 400 and "NOPE" in unknown.content.decode()
+    assert client.post(url, {"cards": "P2001\nP2001"}).status_code == 302
+    [invitation] = annual.invitations.all()
+    assert invitation.patron == patron
+    assert Message.objects.get(kind="surveys/email/invitation").to == "oksana@example.org"
+    page = client.get(url).content.decode()
+    assert "One patron is invited" in page and invitation.token not in page  # addressed links stay private
