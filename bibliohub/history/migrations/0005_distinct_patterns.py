@@ -14,37 +14,60 @@ GROUP BY year, network_id, branch_id, counter, months, online_months, month_coun
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('history', '0004_unrolled_oldest_first'),
+        ("history", "0004_unrolled_oldest_first"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DistinctPattern',
+            name="DistinctPattern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('network_id', models.IntegerField()),
-                ('branch_id', models.IntegerField()),
-                ('counter', models.CharField(max_length=40)),
-                ('months', models.IntegerField()),
-                ('online_months', models.IntegerField()),
-                ('month_count', models.PositiveSmallIntegerField()),
-                ('number', models.IntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("network_id", models.IntegerField()),
+                ("branch_id", models.IntegerField()),
+                ("counter", models.CharField(max_length=40)),
+                ("months", models.IntegerField()),
+                ("online_months", models.IntegerField()),
+                ("month_count", models.PositiveSmallIntegerField()),
+                ("number", models.IntegerField(default=0)),
             ],
         ),
         migrations.AddIndex(
-            model_name='daybreakdown',
-            index=models.Index(fields=['network_id', 'domain', 'kind', 'dimension', 'day', 'branch_id', 'value', 'quantity', 'amount'], name='day_breakdown_period'),
+            model_name="daybreakdown",
+            index=models.Index(
+                fields=[
+                    "network_id",
+                    "domain",
+                    "kind",
+                    "dimension",
+                    "day",
+                    "branch_id",
+                    "value",
+                    "quantity",
+                    "amount",
+                ],
+                name="day_breakdown_period",
+            ),
         ),
         migrations.AddIndex(
-            model_name='daycount',
-            index=models.Index(fields=['network_id', 'day', 'branch_id', 'domain', 'kind', 'quantity', 'amount'], name='day_count_period'),
+            model_name="daycount",
+            index=models.Index(
+                fields=["network_id", "day", "branch_id", "domain", "kind", "quantity", "amount"],
+                name="day_count_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='distinctpattern',
-            constraint=models.UniqueConstraint(fields=('counter', 'network_id', 'year', 'branch_id', 'months', 'online_months'), name='distinct_pattern_key'),
+            model_name="distinctpattern",
+            constraint=models.UniqueConstraint(
+                fields=("counter", "network_id", "year", "branch_id", "months", "online_months"),
+                name="distinct_pattern_key",
+            ),
         ),
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
     ]
