@@ -13,6 +13,7 @@ from bibliohub.interop.sru import cql
 from bibliohub.search.models import Document
 from bibliohub.search.service import matching_ids, search
 from bibliohub.search.types import Field, SearchQuery, Sort
+from bibliohub.text import has_cjk
 
 # index (lower case, without or with its context set) -> what it searches
 TEXT_INDEXES: dict[str, Field] = {
@@ -33,6 +34,9 @@ ISSN_INDEXES = frozenset({"bath.issn", "issn"})
 ID_INDEXES = frozenset({"rec.id"})
 CONTEXT_SETS = frozenset({"cql", "dc", "bath", "rec"})
 RELATIONS = frozenset({"=", "==", "adj", "all", "any", "exact"})
+# The fewest letters a right-truncated word keeps ("wa*"): one letter would match a good
+# part of the index.
+MIN_TRUNCATED = 2
 _FIELD_PREFIX = {
     Field.TITLE: "title:",
     Field.AUTHOR: "author:",
@@ -204,17 +208,54 @@ def _check(node: cql.Node) -> None:
     term = cql.unescape(node.term)
     if not term.strip():
         raise Diagnostic(27, node.index)
-    if any(c in term.replace("\\*", "").replace("\\?", "") for c in "*?"):
-        raise Diagnostic(28, node.term)
-    if "^" in term.replace("\\^", ""):
-        raise Diagnostic(31, node.term)
+    truncated = any(truncated for _, truncated in masked_words(node))
+    if truncated and TEXT_INDEXES.get(index, Field.ISBN) == Field.ISBN:
+        # Numbers are matched whole.
+        raise Diagnostic(28, f"{node.term}: {node.index} cannot be truncated")
     if index in ID_INDEXES and not term.strip().isdigit():
         raise Diagnostic(36, node.term)
 
 
+def masked_words(node: cql.SearchClause) -> list[tuple[str, bool]]:
+    """The words of a clause's term, each with whether it is right-truncated (ends in an
+    unescaped `*`). The search can truncate a word on the right; any other masking (`*`
+    inside or before a word, `?`) is diagnostic 28, a truncated word of one letter 29, an
+    anchor (`^`) 31. Escaped masking characters are taken literally, which the index reads as
+    a space."""
+    words: list[tuple[str, bool]] = []
+    for raw in cql.unescape(node.term).split():
+        text: list[str] = []
+        truncated = False
+        position = 0
+        while position < len(raw):
+            character = raw[position]
+            position += 1
+            if character == "\\" and position < len(raw):
+                escaped = raw[position]
+                position += 1
+                text.append(" " if escaped in "*?^" else escaped)
+            elif character == "*" and position == len(raw) and "".join(text).strip():
+                truncated = True
+            elif character in "*?":
+                raise Diagnostic(28, node.term)
+            elif character == "^":
+                raise Diagnostic(31, node.term)
+            else:
+                text.append(" " if character == '"' else character)
+        word = "".join(text).strip()
+        if truncated and has_cjk(word):
+            raise Diagnostic(28, f"{node.term}: words in Chinese, Japanese or Korean cannot be truncated")
+        if truncated and len(word.split()[-1]) < MIN_TRUNCATED:
+            raise Diagnostic(29, node.term)
+        if word:
+            words.append((word, truncated))
+    return words
+
+
 def _words(node: cql.SearchClause) -> list[str]:
-    term = cql.unescape(node.term).replace("\\", "").replace('"', " ")
-    return term.split()
+    """The words of the OPAC query for a clause, a truncated one ending in `*` as the OPAC's
+    query reads it."""
+    return [f"{word}*" if truncated else word for word, truncated in masked_words(node)]
 
 
 def _leaf_text(node: cql.SearchClause) -> str | None:

@@ -214,8 +214,14 @@ def test_scan_lists_titles_from_the_term(sru, shelf):
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title < war"}, 19),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title =/stem war"}, 20),
         ({"operation": "searchRetrieve", "version": "1.2", "query": 'dc.title = ""'}, 27),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = wa*"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = *ar"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = w*r"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = wa?"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "bath.isbn = 978014*"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = 红楼*"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = w*"}, 29),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = ^war"}, 31),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": 'dc.title = "war and peace^"'}, 31),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "rec.id = seven"}, 36),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "war prox peace"}, 39),
         (
@@ -340,7 +346,10 @@ def test_scan_lists_titles_from_the_term(sru, shelf):
         ({"operation": "searchRetrieve", "version": "3.0", "query": "war"}, 5),
         ({"operation": "update", "version": "1.2"}, 4),
         ({"operation": "scan", "version": "1.2"}, 7),
-        ({"operation": "scan", "version": "1.2", "scanClause": "dc.subject = war"}, 16),
+        ({"operation": "scan", "version": "1.2", "scanClause": "dc.publisher = war"}, 16),
+        ({"operation": "scan", "version": "1.2", "scanClause": "dc.title = wa*"}, 28),
+        ({"operation": "scan", "version": "1.2", "scanClause": "dc.title < war"}, 19),
+        ({"operation": "scan", "version": "1.2", "scanClause": "rec.id = seven"}, 36),
         (
             {
                 "operation": "scan",
