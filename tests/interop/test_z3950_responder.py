@@ -110,7 +110,7 @@ def test_an_unsupported_use_attribute_is_a_bib1_diagnostic(z3950, tmp_path):
 
 @pytest.mark.parametrize(("query", "code"), [
     ("@attr 2=5 war", "[117]"),  # relation: greater than
-    ("@attr 5=1 wa", "[120]"),  # right truncation
+    ("@attr 5=2 ar", "[120]"),  # left truncation
     ("@attr 1=12 abc", "[108]"),
     ("@attrset exp-1 @attr 1=1 war", "[121]"),
 ])

@@ -5,8 +5,11 @@ and / or / not otherwise. Whatever the search cannot do is refused as an SRU dia
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db.models import F
+from django.db.models.fields.json import KT
+from django.db.models.functions import Lower
 
 from bibliohub.catalog.models import Identifier, Record
 from bibliohub.interop.sru import cql
@@ -43,10 +46,24 @@ _FIELD_PREFIX = {
     Field.SUBJECT: "subject:",
     Field.ISBN: "isbn:",
 }
+
+
+class ByAuthor(StrEnum):
+    """Orders of the protocols that the OPAC's search does not offer: by the first author's
+    heading, compared without case, records without an author last."""
+
+    ASCENDING = "author_asc"
+    DESCENDING = "author_desc"
+
+
+Order = Sort | ByAuthor
 # sort index (lower case) -> its order ascending, descending (None: that way is not offered)
-SORT_INDEXES: dict[str, tuple[Sort | None, Sort | None]] = {
+SORT_INDEXES: dict[str, tuple[Order | None, Order | None]] = {
     "dc.title": (Sort.TITLE, None),
     "title": (Sort.TITLE, None),
+    "dc.creator": (ByAuthor.ASCENDING, ByAuthor.DESCENDING),
+    "creator": (ByAuthor.ASCENDING, ByAuthor.DESCENDING),
+    "dc.author": (ByAuthor.ASCENDING, ByAuthor.DESCENDING),
     "dc.date": (Sort.YEAR_ASC, Sort.YEAR_DESC),
     "date": (Sort.YEAR_ASC, Sort.YEAR_DESC),
     "rec.creationdate": (None, Sort.NEWEST),
@@ -87,12 +104,12 @@ def run(text: str, *, start: int, count: int, sort_keys: str = "") -> Found:
     return run_tree(query.root, start=start, count=count, order=order)
 
 
-def run_tree(root: cql.Node, *, start: int, count: int, order: Sort | None = None) -> Found:
+def run_tree(root: cql.Node, *, start: int, count: int, order: Order | None = None) -> Found:
     """Like `run`, for a query tree built by another protocol (Z39.50's Type-1 queries are
     mapped onto the same indexes), in `order` (ranked by relevance when None). Raises
     Diagnostic for what we do not support."""
     _check(root)
-    if conjunction := _as_text(root):
+    if not isinstance(order, ByAuthor) and (conjunction := _as_text(root)):
         result = search(
             SearchQuery(
                 text=conjunction,
@@ -111,7 +128,7 @@ def run_tree(root: cql.Node, *, start: int, count: int, order: Sort | None = Non
     return Found(len(ids), _ordered(ids, order, start - 1, count))
 
 
-def sort_order(keys: tuple[cql.SortKey, ...]) -> Sort:
+def sort_order(keys: tuple[cql.SortKey, ...]) -> Order:
     """The search's order for a CQL sortBy clause. Raises Diagnostic for what it cannot do."""
     if len(keys) > 1:
         raise Diagnostic(84, f"{len(keys)} sort keys; one is supported")
@@ -130,7 +147,7 @@ def sort_order(keys: tuple[cql.SortKey, ...]) -> Sort:
     return _order_of(key.index, descending)
 
 
-def parse_sort_keys(text: str) -> Sort:
+def parse_sort_keys(text: str) -> Order:
     """The search's order for SRU 1.x sortKeys ("path,schema,ascending,caseSensitive,
     missingValue", space-separated keys). Raises Diagnostic for what it cannot do."""
     keys = text.split()
@@ -149,7 +166,7 @@ def parse_sort_keys(text: str) -> Sort:
     return _order_of(path, ascending == "0")
 
 
-def _order_of(index: str, descending: bool) -> Sort:
+def _order_of(index: str, descending: bool) -> Order:
     if (orders := SORT_INDEXES.get(index.lower())) is None:
         raise Diagnostic(88, index)
     ascending_order, descending_order = orders
@@ -159,9 +176,14 @@ def _order_of(index: str, descending: bool) -> Sort:
     return order
 
 
-def _ordered(ids: set[int], order: Sort, offset: int, count: int) -> list[int]:
+def _ordered(ids: set[int], order: Order, offset: int, count: int) -> list[int]:
     """`count` of the records `ids` from `offset`, in the search's `order` (the same keys as
     the OPAC's sorted lists)."""
+    if isinstance(order, ByAuthor):
+        heading = Lower(KT("authors__0"))
+        key = heading.asc(nulls_last=True) if order == ByAuthor.ASCENDING else heading.desc(nulls_last=True)
+        by_author = Record.objects.filter(id__in=ids).order_by(key, "-id")
+        return list(by_author.values_list("id", flat=True)[offset : offset + count])
     if order == Sort.TITLE:
         by_title = Document.objects.filter(record_id__in=ids).order_by("sort_title", "-record_id")
         return list(by_title.values_list("record_id", flat=True)[offset : offset + count])

@@ -262,7 +262,7 @@ def _scan(sru: _Request, root: etree._Element) -> None:
 INDEXES = [  # (title, context set, name, searched, sorted by)
     ("Any field", "cql", "serverChoice", True, False),
     ("Title", "dc", "title", True, True),
-    ("Author", "dc", "creator", True, False),
+    ("Author", "dc", "creator", True, True),
     ("Subject", "dc", "subject", True, False),
     ("ISBN", "bath", "isbn", True, False),
     ("ISSN", "bath", "issn", True, False),

@@ -130,6 +130,10 @@ def test_paging_with_start_record_and_maximum_records(sru, shelf):
         # one ranked search (a conjunction of words) sorted
         ("peace sortBy dc.date/sort.ascending", "", ["peace", "war"]),
         ("peace", "date,,0", ["war", "peace"]),
+        # by author, either way, for a ranked search too
+        ("dc.title = war or dc.title = peace or dc.title = river sortBy dc.creator", "", ["river", "peace", "war"]),
+        ("peace sortBy dc.creator/sort.descending", "", ["war", "peace"]),
+        ("peace", "creator,,1", ["peace", "war"]),
         # the newest added first
         (
             "dc.title = war or dc.title = peace or dc.title = river sortBy rec.creationDate/sort.descending",
@@ -172,7 +176,7 @@ def test_explain_says_which_indexes_sort(sru, shelf):
         for index in root.iterfind(".//ex:indexInfo/ex:index", NS)
         if index.get("sort") == "true"
     }
-    assert sortable == {"title", "date", "creationDate"}
+    assert sortable == {"title", "creator", "date", "creationDate"}
 
 
 def test_a_deleted_record_is_not_found(sru, shelf):
@@ -228,7 +232,7 @@ def test_scan_lists_titles_from_the_term(sru, shelf):
             {"operation": "searchRetrieve", "version": "1.2", "query": "war and/rel.algo=x peace"},
             46,
         ),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "war sortBy dc.creator"}, 88),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war sortBy dc.subject"}, 88),
         (
             {
                 "operation": "searchRetrieve",
