@@ -103,7 +103,7 @@ def _read(scan: Scan, *, below: bool, limit: int) -> list[Term]:
         return [Term(str(pk), 1) for pk in ordered]
     comparison, direction = ("<", "DESC") if below else (">=", "ASC")
     sql = (
-        f"SELECT value, COUNT(DISTINCT record_id) FROM ({_values(scan.index)}) AS terms "  # noqa: S608 - our own table names
+        f"SELECT value, COUNT(DISTINCT record_id) FROM ({_values(scan.index)}) AS terms "
         f"WHERE LOWER(value) {comparison} LOWER(%s) AND value <> '' GROUP BY value "
         f"ORDER BY LOWER(value) {direction}, value {direction} LIMIT %s"
     )
