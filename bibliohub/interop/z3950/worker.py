@@ -32,7 +32,7 @@ from xml.etree import ElementTree
 import pymarc
 from django.db import close_old_connections, connection
 
-from bibliohub.catalog.marc import iso2709
+from bibliohub.catalog.marc import iso2709, unimarc
 from bibliohub.catalog.marc.importer import ITEM_TAG
 from bibliohub.catalog.models import Record
 from bibliohub.interop.records import clean
@@ -43,6 +43,7 @@ from bibliohub.interop.z3950.query import BIB1, UNSUPPORTED, QueryError, Term, p
 log = logging.getLogger(__name__)
 
 USMARC = "1.2.840.10003.5.10"
+UNIMARC = "1.2.840.10003.5.1"
 XML_SYNTAXES = frozenset({"1.2.840.10003.5.109.10", "1.2.840.10003.5.109.3"})  # text/xml, application/xml
 PAGE = 50  # record ids read from the search at a time, as a client presents them
 # The fields of a brief record (element set B): what identifies the book.
@@ -170,13 +171,20 @@ class Session:
         element = element.upper()
         if element not in ("", "F", "B", "MARCXML"):
             return {"error": 25, "info": element}  # element set name not valid
-        if syntax not in XML_SYNTAXES and syntax != USMARC:
+        if syntax not in XML_SYNTAXES and syntax not in (USMARC, UNIMARC):
             return {"error": 239, "info": syntax}  # record syntax not supported
         record_id = result.record_id(offset)
         record = Record.objects.filter(pk=record_id).only("id", "marc").first() if record_id else None
         if record is None:
             # Deleted since the search.
             return {"error": 14, "info": str(offset)}  # system error in presenting records
+        if syntax == UNIMARC:
+            # Records catalogued in UNIMARC (or CNMARC) are kept so and given as they are;
+            # there is no crosswalk from MARC 21 to UNIMARC.
+            data = render_unimarc(record)
+            if data is None:
+                return {"error": 238, "info": syntax}  # record not available in requested syntax
+            return {"record": base64.b64encode(data).decode("ascii"), "syntax": syntax, "last": offset == result.hits}
         data = render(record, xml=syntax in XML_SYNTAXES, brief=element == "B")
         return {"record": base64.b64encode(data).decode("ascii"), "syntax": syntax, "last": offset == result.hits}
 
@@ -198,6 +206,16 @@ def _sort_index(key: dict) -> str | None:
         return SORT_USES.get(int(use))
     name = str(key.get("field") or "").lower()
     return name if name in sru_search.SORT_INDEXES else SORT_FIELDS.get(name)
+
+
+def render_unimarc(record: Record) -> bytes | None:
+    """A record kept in UNIMARC as UNIMARC wants it written (ISO 2709 in UTF-8, field 100
+    saying so), without the holdings fields; None for a MARC 21 record."""
+    marc, _repairs = iso2709.decode(bytes(record.marc))
+    if not unimarc.is_unimarc(marc):
+        return None
+    marc = unimarc.for_export(marc)
+    return iso2709.encode(marc)
 
 
 def render(record: Record, *, xml: bool, brief: bool) -> bytes:
