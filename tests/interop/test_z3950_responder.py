@@ -219,3 +219,8 @@ def test_right_truncation_finds_the_beginnings_of_words(z3950, tmp_path):
 def test_truncation_the_search_cannot_do_is_a_diagnostic(z3950, tmp_path, query, code):
     out = yaz(z3950, tmp_path, [f"find {query}"])
     assert code in out, out
+
+
+def test_a_marc21_record_asked_for_in_unimarc_is_a_diagnostic(z3950, tmp_path):
+    out = yaz(z3950, tmp_path, ["format unimarc", "find @attr 1=4 war", "show 1"])
+    assert "Number of hits: 1" in out and "238" in out, out
