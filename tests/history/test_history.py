@@ -15,7 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from bibliohub.history import Actor, ActorKind, Channel, Domain, privacy, rollup, selectors
 from bibliohub.history import kinds as registry
-from bibliohub.history.models import NETWORK_WIDE, DayCount, Dimension, DistinctYear, Entry
+from bibliohub.history.models import (
+    NETWORK_WIDE,
+    DayCount,
+    Dimension,
+    DistinctPattern,
+    DistinctYear,
+    Entry,
+)
 from bibliohub.history.services import (
     COLUMNS,
     draft,
@@ -275,6 +282,14 @@ def test_roll_ups_equal_a_recount_of_the_raw_history_over_random_periods(db):
         rollup.roll_up(batch=rng.choice([50, 333, 5000]), limit=rng.choice([None, 400]))
     rollup.roll_up(batch=97)
     assert rollup.pending() == 0
+    # The patterns of months summarise DistinctYear exactly, however the batches fell.
+    columns = ("counter", "network_id", "year", "branch_id", "months", "online_months")
+    patterns = {
+        row[:-1]: row[-1]
+        for row in DistinctPattern.objects.filter(number__gt=0).values_list(*columns, "number")
+    }
+    assert patterns == Counter(DistinctYear.objects.values_list(*columns))
+    assert not DistinctPattern.objects.filter(number__lt=0).exists()
     assert sum(DayCount.objects.values_list("quantity", flat=True)) == sum(
         Entry.objects.values_list("quantity", flat=True)
     )
