@@ -36,7 +36,7 @@ from bibliohub.history.indicators import (
     sums,
 )
 from bibliohub.history.kinds import label as kind_label
-from bibliohub.history.models import Counter, Dimension
+from bibliohub.history.models import Dimension
 from bibliohub.patrons.kinds import STUDENTS
 from bibliohub.search.languages import language_name
 
@@ -127,11 +127,14 @@ def _stock_not_used(inputs: Inputs, scope: Scope) -> Figure:
     loanable = _loanable(inputs, scope)
     if loanable is None:
         return Figure.lacking(Missing.NOT_RECORDED)
-    lent = inputs.distinct(Counter.COPY, scope)
+    # The copies lent in the period that are still held at its end: a copy lent and then
+    # withdrawn is not among the copies that can be lent at the end, nor is it subtracted.
+    lent = inputs.lent_still_held(scope)
     if lent is None:
         return Figure.lacking(Missing.ACROSS_YEARS, denominator=loanable)
-    # Copies lent and withdrawn since are in `lent` but not in `loanable`: never below 0.
-    return Figure.ratio(max(loanable - lent.seen, 0), loanable, scale=100)
+    # A copy lent at a branch and held at another (moved since), or lost or damaged at the
+    # end, is lent but not loanable there: never below 0.
+    return Figure.ratio(max(loanable - lent, 0), loanable, scale=100)
 
 
 def _loans_per_user(inputs: Inputs, scope: Scope) -> Figure:
@@ -273,13 +276,16 @@ register(
         definition=_(
             "Percentage of the copies that could be lent at the end of the period that "
             "were not lent or renewed in it. A copy counts as used at the branch that lent "
-            "it; counted by whole months, within a calendar year."
+            "it; copies lent and withdrawn by the end of the period are left out; counted "
+            "by whole months, within a calendar year."
         ),
-        numerator=_("Copies that can be lent, less the distinct copies lent"),
+        numerator=_("Copies that can be lent, less the distinct copies lent and still held"),
         denominator=_("Copies that can be lent"),
         unit=Unit.PERCENT,
         higher_is_better=False,
         standard="ISO 11620:2014 B.2.1.3 (percentage of stock not used)",
+        # 2: copies lent and withdrawn by the end of the period are no longer subtracted.
+        version=2,
         compute=_stock_not_used,
         group=CIRCULATION,
         order=70,

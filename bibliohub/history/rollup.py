@@ -4,7 +4,7 @@
 in the same transaction: DayCount (a kind's entries per day and branch), DayBreakdown (the
 same by one dimension at a time: channel, patron category, age, item type, language,
 audience, format, class, topic) and DistinctYear (who used a service, by pseudonym; which copies
-were lent; which partners the library worked with: each once a year, with the months it was
+were lent, and which withdrawn; which partners the library worked with: each once a year, with the months it was
 seen in, at its branch and in the whole network). A batch is claimed
 by one `UPDATE … RETURNING` that marks the entries it returns, so exactly the returned
 entries are counted, once, even with entries committed meanwhile by other transactions
@@ -125,9 +125,11 @@ def _add(rows: Iterable[tuple[Any, ...]]) -> None:
     registry = kinds.all_kinds()
     uses = {(k.domain, k.code) for k in registry if k.use}
     lends = {(k.domain, k.code) for k in registry if k.lends}
+    withdraws = {(k.domain, k.code) for k in registry if k.withdraws}
     objects = {(k.domain, k.code) for k in registry if k.distinct_object}
     dimensions = [(str(d.value), column) for d, column in _DIMENSIONS]
     user, copy = Counter.USER.value, Counter.COPY.value
+    withdrawn = Counter.COPY_WITHDRAWN.value
 
     def once_a_year(counter: str, key: tuple, value: str, online: bool, row: tuple) -> None:
         # At the branch and in the whole network: a patron who used two branches is one
@@ -176,6 +178,8 @@ def _add(rows: Iterable[tuple[Any, ...]]) -> None:
             once_a_year(user, year_key, row[_PSEUDONYM], row[5] in E_SERVICE_CHANNELS, row)
         if what in lends and row[_ITEM] is not None:
             once_a_year(copy, year_key, str(row[_ITEM]), False, row)
+        if what in withdraws and row[_ITEM] is not None:
+            once_a_year(withdrawn, year_key, str(row[_ITEM]), False, row)
         if what in objects and row[_OBJECT] is not None and row[_OBJECT_TYPE]:
             once_a_year(row[_OBJECT_TYPE], year_key, str(row[_OBJECT]), False, row)
     _upsert(
