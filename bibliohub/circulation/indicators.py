@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext_lazy as _
 
-from bibliohub.catalog.kinds import COPIES_LOANABLE
-from bibliohub.catalog.models import ItemType
+from bibliohub.catalog.kinds import COPIES_HELD, COPIES_LOANABLE
+from bibliohub.catalog.models import Format, ItemType
 from bibliohub.circulation.kinds import (
     CHECKOUT,
     CHECKOUT_REFUSED,
@@ -96,6 +96,29 @@ def _refusal_rate(inputs: Inputs, scope: Scope) -> Figure:
     return Figure.ratio(
         inputs.total(REFUSALS, scope).quantity, inputs.total(LOANS, scope).quantity, scale=100
     )
+
+
+# The format of the material (the title's, as the catalogue derives it from the record's
+# leader and 007) that makes a loan an e-loan.
+ELECTRONIC = Format.ERESOURCE.value
+
+
+def _e_loans(inputs: Inputs, scope: Scope) -> Figure:
+    found = parts_by(inputs, LOANS, Dimension.FORMAT, scope).get(ELECTRONIC)
+    lent = found.quantity if found is not None else 0
+    if not lent and ELECTRONIC not in inputs.level_breakdown(
+        [COPIES_HELD], Dimension.FORMAT, scope
+    ):
+        # No electronic material lent or held: e-lending happens elsewhere (a vendor's
+        # platform), or not at all; either way not recorded here, and never a 0.
+        return Figure.lacking(Missing.NOT_RECORDED)
+    return Figure.count(lent)
+
+
+def _physical_loans(inputs: Inputs, scope: Scope) -> Figure:
+    electronic = parts_by(inputs, LOANS, Dimension.FORMAT, scope).get(ELECTRONIC)
+    loans = inputs.total(LOANS, scope).quantity
+    return Figure.count(loans - (electronic.quantity if electronic is not None else 0))
 
 
 def _loanable(inputs: Inputs, scope: Scope) -> int | None:
@@ -208,6 +231,39 @@ register(
         dimensions=LOAN_DIMENSIONS,
         group=CIRCULATION,
         order=30,
+    )
+)
+
+register(
+    Indicator(
+        code="e_loans",
+        name=_("E-loans"),
+        definition=_(
+            "Loans in the period (renewals included) of electronic resources: copies of "
+            "titles whose catalogue record describes an electronic resource (e-books, "
+            "e-audio, e-video, e-serials lent through the library). Not recorded, rather "
+            "than 0, where the library neither lent nor held any."
+        ),
+        numerator=_("Loans of electronic resources"),
+        standard="IMLS PLS FY2023 552 ELMATCIR (electronic materials circulation)",
+        compute=_e_loans,
+        group=CIRCULATION,
+        order=32,
+    )
+)
+
+register(
+    Indicator(
+        code="physical_loans",
+        name=_("Loans of physical items"),
+        definition=_(
+            "Loans in the period (renewals included) of everything but electronic resources."
+        ),
+        numerator=_("Loans of physical items"),
+        standard="IMLS PLS FY2023 553 PHYSCIR (physical item circulation)",
+        compute=_physical_loans,
+        group=CIRCULATION,
+        order=34,
     )
 )
 

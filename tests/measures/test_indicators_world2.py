@@ -413,6 +413,42 @@ def test_a_withdrawal_after_the_period_changes_none_of_its_figures(
     assert (both.value, both.numerator, both.denominator) == (25, 1, 4)
 
 
+def test_e_loans_are_the_loans_of_electronic_resources(lending, network, central, book_type):
+    # March: no electronic resource held or lent: e-loans are not recorded (never 0), and
+    # every one of the 7 loans is of a physical item.
+    march = figures(MARCH, Scope(network.pk))
+    assert (march["e_loans"].value, march["e_loans"].missing) == (None, "not_recorded")
+    assert march["physical_loans"].value == 7
+    # 1 April: the central library adds e1, an e-book (a title catalogued as an electronic
+    # resource); Koval borrows it on the 2nd and renews it on the 9th; c1 on the 14th
+    # (the fixture's). April's loans: 3, of which 2 e-loans and 1 physical.
+    when = at(4, 1)
+    record = Record.objects.create(
+        marc=b"", title="An e-book", languages=["ukr"], format="eresource",
+        created_at=when, updated_at=when,
+    )
+    e1 = catalog.add_item(
+        record,
+        data=catalog.ItemData(barcode="E1", branch=central, item_type=book_type),
+        actor=lending.desk,
+        at=when,
+    )
+    loan = circulation.checkout(
+        patron=lending.koval, item=e1, branch=central, actor=lending.desk, at=at(4, 2)
+    )
+    circulation.renew(loan=loan, branch=central, actor=Actor.for_patron(lending.koval), at=at(4, 9))
+    roll_up()
+    april = figures(Period.month(2026, 4), Scope(network.pk))
+    assert (april["loans"].value, april["e_loans"].value, april["physical_loans"].value) == (3, 2, 1)
+    at_central = figures(Period.month(2026, 4), Scope(network.pk, central.pk))
+    assert at_central["e_loans"].value == 2
+    # The year: 12 loans before, 2 e-loans now, 14 in all.
+    year = figures(YEAR, Scope(network.pk))
+    assert (year["e_loans"].value, year["physical_loans"].value, year["loans"].value) == (2, 12, 14)
+    # Riverside lent no e-book and held none.
+    assert figures(YEAR, Scope(network.pk, lending.copies[4].branch_id))["e_loans"].is_missing
+
+
 def test_users_registered_new_active_regular_and_online(lending, network, central, riverside):
     everywhere, at_central, at_riverside = (
         figures(MARCH, Scope(network.pk)),
