@@ -1,9 +1,9 @@
 """One working session of a methodologist in Ukrainian, in a real browser, over the city
 programme started from the Lutsk template: she records progress on one of its actions with a
-photo, reads the figures of the programme's six strategic indicators on the dashboard (those the
-registry computes: processing time is not recorded) for
-the network and each branch, and downloads the network's annual report as PDF. Axe finds
-nothing serious on any page she passes through."""
+photo, reads the figures of the programme's six strategic indicators on the dashboard (those
+the registry computes: processing time is not recorded) for the network and each branch, and
+downloads the network's annual report as PDF. Axe finds nothing serious on any page she passes
+through."""
 
 from __future__ import annotations
 
