@@ -107,8 +107,12 @@ class Entry(models.Model):
                 condition=Q(object_id__isnull=False),
                 name="history_object",
             ),
-            # The roll-up finds what it has not counted yet without scanning the table.
-            models.Index(fields=["id"], condition=Q(rolled_up=False), name="history_unrolled"),
+            # The roll-up finds what it has not counted yet without scanning the table, oldest
+            # first: a batch then covers a day or two, which it counts in a few rows per day
+            # and kind, even when the entries were written out of order (a migrated history).
+            models.Index(
+                fields=["at", "id"], condition=Q(rolled_up=False), name="history_unrolled"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,7 +260,12 @@ class DistinctYear(models.Model):
             # Every count a figure asks for is read from this index alone.
             models.Index(
                 fields=[
-                    "counter", "network_id", "year", "branch_id", "month_count", "online_months",
+                    "counter",
+                    "network_id",
+                    "year",
+                    "branch_id",
+                    "month_count",
+                    "online_months",
                     "months",
                 ],
                 name="distinct_year_counts",

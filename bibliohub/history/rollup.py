@@ -4,8 +4,8 @@
 in the same transaction: DayCount (a kind's entries per day and branch), DayBreakdown (the
 same by one dimension at a time: channel, patron category, age, item type, language,
 audience, format, class, topic) and DistinctYear (who used a service, by pseudonym; which copies
-were lent, and which withdrawn; which partners the library worked with: each once a year, with the months it was
-seen in, at its branch and in the whole network). A batch is claimed
+were lent, and which withdrawn; which partners the library worked with: each once a year, with
+the months it was seen in, at its branch and in the whole network). A batch is claimed
 by one `UPDATE … RETURNING` that marks the entries it returns, so exactly the returned
 entries are counted, once, even with entries committed meanwhile by other transactions
 (PostgreSQL) and with two roll-ups running at once (each claims other rows: SKIP LOCKED).
@@ -13,8 +13,9 @@ Nothing is ever recounted whole; any period's figure is a sum of days."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import collections
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -107,7 +108,7 @@ def _claim(size: int) -> list[tuple[Any, ...]]:
     # databases find the batch through it.
     sql = (
         f'UPDATE {table} SET "rolled_up" = %s WHERE "id" IN ('
-        f'SELECT "id" FROM {table} WHERE NOT "rolled_up" ORDER BY "id" LIMIT %s{lock}'
+        f'SELECT "id" FROM {table} WHERE NOT "rolled_up" ORDER BY "at", "id" LIMIT %s{lock}'
         f") RETURNING {columns}"
     )
     with connection.cursor() as cursor:
@@ -115,100 +116,166 @@ def _claim(size: int) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _add(rows: Iterable[tuple[Any, ...]]) -> None:
+def _add(rows: list[tuple[Any, ...]]) -> None:
     """Add the claimed entries to the roll-ups. Tight on purpose: a busy network's day is a
-    hundred thousand entries, each counted in up to ten places."""
+    hundred thousand entries, each counted in up to ten places. Most entries count one and
+    carry no amount: those are counted by C loops (`collections.Counter` over zipped columns), the few
+    others one by one."""
     zero = Decimal(0)
+    head = itemgetter(0, 1, 2, 3, 4)  # day, network, branch, domain, kind
+    plain = [r for r in rows if r[_QUANTITY] == 1 and r[_AMOUNT] is None]
+    weighted = [r for r in rows if not (r[_QUANTITY] == 1 and r[_AMOUNT] is None)]
+    keys = list(map(head, plain))
+    # Each key once as a small number: the columns are counted against it, not the tuple.
+    numbers: dict[tuple, int] = {}
+    ids = [numbers.setdefault(key, len(numbers)) for key in keys]
+    by_id = list(numbers)
+    # (day, network, branch, domain, kind) → [quantity, amount], and → {(dimension, value): …}
     counts: dict[tuple, list] = {}
-    breakdown: dict[tuple, list] = {}
-    seen: dict[tuple, list] = {}
-    registry = kinds.all_kinds()
-    uses = {(k.domain, k.code) for k in registry if k.use}
-    lends = {(k.domain, k.code) for k in registry if k.lends}
-    withdraws = {(k.domain, k.code) for k in registry if k.withdraws}
-    objects = {(k.domain, k.code) for k in registry if k.distinct_object}
-    dimensions = [(str(d.value), column) for d, column in _DIMENSIONS]
-    user, copy = Counter.USER.value, Counter.COPY.value
-    withdrawn = Counter.COPY_WITHDRAWN.value
+    parts: dict[tuple, dict[tuple[str, str], list]] = {}
 
-    def once_a_year(counter: str, key: tuple, value: str, online: bool, row: tuple) -> None:
-        # At the branch and in the whole network: a patron who used two branches is one
-        # user of the network.
-        year, network_id, branch_id, bit = key
-        for where in (branch_id, NETWORK_WIDE):
-            found = seen.get((counter, network_id, year, where, value))
-            if found is None:
-                seen[(counter, network_id, year, where, value)] = [
-                    bit, bit if online else 0, row[6], row[7]
-                ]
+    def add(key: tuple, dimension: str | None, value: Any, quantity: int, amount: Decimal) -> None:
+        if dimension is None:
+            total = counts.get(key)
+            if total is None:
+                counts[key] = [quantity, amount]
             else:
-                found[0] |= bit
-                if online:
-                    found[1] |= bit
+                total[0] += quantity
+                total[1] += amount
+            return
+        if value is None or value == "":
+            return
+        inner = parts.setdefault(key, {})
+        part_key = (dimension, str(value)[:40])
+        part = inner.get(part_key)
+        if part is None:
+            inner[part_key] = [quantity, amount]
+        else:
+            part[0] += quantity
+            part[1] += amount
 
-    for row in rows:
-        day, network_id, branch_id, domain, kind = row[:5]
-        quantity, amount = row[_QUANTITY], row[_AMOUNT]
-        month = day.replace(day=1)
+    dimensions = [(str(d.value), column) for d, column in _DIMENSIONS]
+    for number, n in collections.Counter(ids).items():
+        add(by_id[number], None, None, n, zero)
+    for dimension, column in dimensions:
+        for (number, value), n in collections.Counter(
+            zip(ids, map(itemgetter(column), plain), strict=True)
+        ).items():
+            add(by_id[number], dimension, value, n, zero)
+    for row in weighted:
+        key, quantity, amount = head(row), row[_QUANTITY], row[_AMOUNT]
         if amount is None:
             amount = zero
         elif not isinstance(amount, Decimal):  # SQLite may give a float
             amount = Decimal(str(amount))
-        key = (day, month, network_id or 0, branch_id or 0, domain, kind)
-        total = counts.get(key)
-        if total is None:
-            counts[key] = [quantity, amount]
-        else:
-            total[0] += quantity
-            total[1] += amount
+        add(key, None, None, quantity, amount)
         for dimension, column in dimensions:
-            value = row[column]
-            if value is None or value == "":
-                continue
-            part_key = (*key, dimension, str(value)[:40])
-            part = breakdown.get(part_key)
-            if part is None:
-                breakdown[part_key] = [quantity, amount]
-            else:
-                part[0] += quantity
-                part[1] += amount
-        what = (domain, kind)
-        year_key = (day.year, key[2], key[3], 1 << (day.month - 1))
-        if what in uses and row[_PSEUDONYM]:
-            once_a_year(user, year_key, row[_PSEUDONYM], row[5] in E_SERVICE_CHANNELS, row)
-        if what in lends and row[_ITEM] is not None:
-            once_a_year(copy, year_key, str(row[_ITEM]), False, row)
-        if what in withdraws and row[_ITEM] is not None:
-            once_a_year(withdrawn, year_key, str(row[_ITEM]), False, row)
-        if what in objects and row[_OBJECT] is not None and row[_OBJECT_TYPE]:
-            once_a_year(row[_OBJECT_TYPE], year_key, str(row[_OBJECT]), False, row)
+            add(key, dimension, row[column], quantity, amount)
+
+    day_rows, part_rows = [], []
+    for key in sorted(counts, key=_order):
+        day, network_id, branch_id, domain, kind = key
+        full = (day, day.replace(day=1), network_id or 0, branch_id or 0, domain, kind)
+        quantity, amount = counts[key]
+        day_rows.append((*full, quantity, amount))
+        for (dimension, value), (quantity, amount) in sorted(parts.get(key, {}).items()):
+            part_rows.append((*full, dimension, value, quantity, amount))
     _upsert(
         DayCount,
         ("day", "month", "network_id", "branch_id", "domain", "kind"),
-        [(*k, q, a) for k, (q, a) in sorted(counts.items())],
+        day_rows,
         key=("day", "network_id", "branch_id", "domain", "kind"),
         add=("quantity", "amount"),
     )
     _upsert(
         DayBreakdown,
         ("day", "month", "network_id", "branch_id", "domain", "kind", "dimension", "value"),
-        [(*k, q, a) for k, (q, a) in sorted(breakdown.items())],
+        part_rows,
         key=("day", "network_id", "branch_id", "domain", "kind", "dimension", "value"),
         add=("quantity", "amount"),
     )
     _upsert(
         DistinctYear,
         ("counter", "network_id", "year", "branch_id", "value"),
-        [
-            (*k, months, _bits(months), online, *((category, age) if k[0] == user else (None, None)))
-            for k, (months, online, category, age) in sorted(seen.items())
-        ],
+        _distinct(rows),
         key=("counter", "network_id", "year", "branch_id", "value"),
         add=(),
         values=("months", "month_count", "online_months", "category_id", "age"),
         merge_bits=("months", "online_months"),
         count_bits=("month_count", "months"),
     )
+
+
+def _order(key: tuple) -> tuple:
+    day, network_id, branch_id, domain, kind = key
+    return (day, network_id or 0, branch_id or 0, domain, kind)
+
+
+def _distinct(rows: list[tuple[Any, ...]]) -> list[tuple]:
+    """Who used a service, which copies were lent or withdrawn, which objects were worked
+    with: each once a year with the months it was seen in (bits), at its branch and in the whole network (a
+    patron who used two branches is one user of the network), with the category and age of
+    the first entry that counted it."""
+    registry = kinds.all_kinds()
+    uses = {(k.domain, k.code) for k in registry if k.use}
+    lends = {(k.domain, k.code) for k in registry if k.lends}
+    withdraws = {(k.domain, k.code) for k in registry if k.withdraws}
+    objects = {(k.domain, k.code) for k in registry if k.distinct_object}
+    user, copy = Counter.USER.value, Counter.COPY.value
+    withdrawn = Counter.COPY_WITHDRAWN.value
+    # (counter, network, year, branch, value) → [months, online months, category, age]
+    seen: dict[tuple, list] = {}
+
+    def once(counter: str, row: tuple, value: str, online: bool) -> None:
+        day = row[0]
+        key = (counter, row[1] or 0, day.year, row[2] or 0, value)
+        bit = 1 << (day.month - 1)
+        found = seen.get(key)
+        if found is None:
+            seen[key] = [bit, bit if online else 0, row[6], row[7]]
+        else:
+            found[0] |= bit
+            if online:
+                found[1] |= bit
+
+    for row in rows:
+        what = (row[3], row[4])
+        if what in uses and row[_PSEUDONYM]:
+            once(user, row, row[_PSEUDONYM], row[5] in E_SERVICE_CHANNELS)
+        if what in lends and row[_ITEM] is not None:
+            once(copy, row, str(row[_ITEM]), False)
+        if what in withdraws and row[_ITEM] is not None:
+            once(withdrawn, row, str(row[_ITEM]), False)
+        if what in objects and row[_OBJECT] is not None and row[_OBJECT_TYPE]:
+            once(row[_OBJECT_TYPE], row, str(row[_OBJECT]), False)
+    # The whole network: in the order first seen, so that the first entry gives the category.
+    network: dict[tuple, list] = {}
+    for (counter, network_id, year, _branch, value), (months, online, category, age) in list(
+        seen.items()
+    ):
+        key = (counter, network_id, year, NETWORK_WIDE, value)
+        found = network.get(key)
+        if found is None:
+            network[key] = [months, online, category, age]
+        else:
+            found[0] |= months
+            found[1] |= online
+    seen.update(network)
+    # In key order (two roll-ups then lock shared rows in the same order), sorting the values
+    # within each (counter, network, year, branch): far fewer tuples to compare.
+    groups: dict[tuple, list[str]] = {}
+    for counter, network_id, year, branch_id, value in seen:
+        groups.setdefault((counter, network_id, year, branch_id), []).append(value)
+    rows_out = []
+    for group in sorted(groups):
+        is_user = group[0] == user
+        for value in sorted(groups[group]):
+            months, online, category, age = seen[(*group, value)]
+            rows_out.append(
+                (*group, value, months, _bits(months), online,
+                 *((category, age) if is_user else (None, None)))
+            )  # fmt: skip
+    return rows_out
 
 
 def _bits(months: int) -> int:
@@ -250,6 +317,12 @@ def _upsert(
         f"VALUES ({', '.join(['%s'] * len(everything))}) "
         f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {', '.join(updates)}"
     )
+    if merge_bits and not add:
+        # Most of a year's entries find their bits already there (a reader borrowing twice
+        # in a month): leave the row alone rather than write it again unchanged.
+        sql += " WHERE " + " OR ".join(
+            f"({table}.{q(c)} | excluded.{q(c)}) <> {table}.{q(c)}" for c in merge_bits
+        )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])

@@ -451,7 +451,7 @@ def test_the_copies_withdrawn_before_the_roll_up_counted_them_are_filled_in(db):
     # Entries counted before the roll-up knew withdrawals are filled in by the migration, as
     # the roll-up counts them.
     DistinctYear.objects.filter(counter="copy_withdrawn").delete()
-    migration = import_module("bibliohub.history.migrations.0004_copies_withdrawn")
+    migration = import_module("bibliohub.history.migrations.0005_copies_withdrawn")
     migration.fill_copies_withdrawn(apps, None)
     assert (
         sorted(

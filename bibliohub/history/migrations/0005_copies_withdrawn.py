@@ -46,7 +46,7 @@ def fill_copies_withdrawn(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("history", "0003_entry_topic"),
+        ("history", "0004_unrolled_oldest_first"),
     ]
 
     operations = [
