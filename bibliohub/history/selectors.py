@@ -20,6 +20,7 @@ from bibliohub.history.models import (
     DayBreakdown,
     DayCount,
     Dimension,
+    DistinctPattern,
     DistinctYear,
     Entry,
 )
@@ -282,20 +283,23 @@ def distinct(
     """Of `counter` (Counter.USER, Counter.COPY, or an object type such as
     "community.partner"), the distinct ones seen in the months of `mask` of `year`, per
     branch id (0 for entries without one, NETWORK_WIDE for the whole network), from
-    DistinctYear: one grouped query over its counting index, whatever the period."""
-    queryset = DistinctYear.objects.filter(counter=counter, network_id=network_id, year=year)
+    DistinctPattern: one grouped query over the year's patterns of months, whatever the
+    period."""
+    queryset = DistinctPattern.objects.filter(counter=counter, network_id=network_id, year=year)
     if mask & WHOLE_YEAR != WHOLE_YEAR:
         queryset = queryset.annotate(met=F("months").bitand(mask)).filter(met__gt=0)
-    online = Count("pk", filter=Q(online_months__gt=0))
+    online = Sum("number", filter=Q(online_months__gt=0))
     if mask & WHOLE_YEAR != WHOLE_YEAR:
         queryset = queryset.annotate(online_met=F("online_months").bitand(mask))
-        online = Count("pk", filter=Q(online_met__gt=0))
-    aggregates: dict = {"n": Count("pk"), "o": online}
+        online = Sum("number", filter=Q(online_met__gt=0))
+    aggregates: dict = {"n": Sum("number"), "o": online}
     if min_months is not None:
-        aggregates["r"] = Count("pk", filter=Q(month_count__gte=min_months))
+        aggregates["r"] = Sum("number", filter=Q(month_count__gte=min_months))
     rows = queryset.values("branch_id").annotate(**aggregates).order_by()
     return {
-        row["branch_id"]: Distinct(row["n"], row["o"], row.get("r", 0)) for row in rows
+        row["branch_id"]: Distinct(row["n"] or 0, row["o"] or 0, row.get("r") or 0)
+        for row in rows
+        if row["n"]
     }
 
 

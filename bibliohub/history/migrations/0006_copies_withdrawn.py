@@ -4,7 +4,9 @@ from django.db import migrations
 # (counter "copy_withdrawn") as the roll-up of this version would have counted them; entries
 # not rolled up yet are counted by the next roll-up. The kind is that of this moment (the
 # catalogue's withdrawal, marked `withdraws`). Withdrawals are few: read in Python, so that
-# the months are or-ed the same way on both databases.
+# the months are or-ed the same way on both databases. Their patterns of months
+# (DistinctPattern) are then counted again from DistinctYear, as migration 0005 counted every
+# counter's.
 WITHDRAWS = ("catalog", "item_withdrawn")
 COUNTER = "copy_withdrawn"
 NETWORK_WIDE = -1
@@ -42,11 +44,21 @@ def fill_copies_withdrawn(apps, schema_editor):
         batch_size=2000,
         ignore_conflicts=True,
     )
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("DELETE FROM history_distinctpattern WHERE counter = %s", [COUNTER])
+        cursor.execute(
+            "INSERT INTO history_distinctpattern (year, network_id, branch_id, counter, months, "
+            "online_months, month_count, number) "
+            "SELECT year, network_id, branch_id, counter, months, online_months, month_count, "
+            "COUNT(*) FROM history_distinctyear WHERE counter = %s "
+            "GROUP BY year, network_id, branch_id, counter, months, online_months, month_count",
+            [COUNTER],
+        )
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("history", "0004_unrolled_oldest_first"),
+        ("history", "0005_distinct_patterns"),
     ]
 
     operations = [
