@@ -243,13 +243,14 @@ class Counter(models.TextChoices):
 
     USER = "user", _("Patrons who used a service")
     COPY = "copy", _("Copies lent")
+    COPY_WITHDRAWN = "copy_withdrawn", _("Copies withdrawn")
 
 
 class DistinctYear(models.Model):
     """Something counted once a year however often it recurs — a patron (by pseudonym) who
-    used a service, a copy that was lent, a partner the library worked with — at a branch,
-    and once more anywhere in the network (branch NETWORK_WIDE); with the months of the year
-    it was seen in (bit 0 is January), how many months those are, and, for patrons, the
+    used a service, a copy that was lent or withdrawn, a partner the library worked with — at
+    a branch, and once more anywhere in the network (branch NETWORK_WIDE); with the months of
+    the year it was seen in (bit 0 is January), how many months those are, and, for patrons, the
     months they used a service online (the e-service users). The distinct users, copies or
     partners of any months of a year are the rows whose months meet those months: a count,
     never a COUNT(DISTINCT) over the year's entries."""

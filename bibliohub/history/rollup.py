@@ -4,8 +4,8 @@
 in the same transaction: DayCount (a kind's entries per day and branch), DayBreakdown (the
 same by one dimension at a time: channel, patron category, age, item type, language,
 audience, format, class, topic) and DistinctYear (who used a service, by pseudonym; which copies
-were lent; which partners the library worked with: each once a year, with the months it was
-seen in, at its branch and in the whole network). A batch is claimed
+were lent, and which withdrawn; which partners the library worked with: each once a year, with
+the months it was seen in, at its branch and in the whole network). A batch is claimed
 by one `UPDATE … RETURNING` that marks the entries it returns, so exactly the returned
 entries are counted, once, even with entries committed meanwhile by other transactions
 (PostgreSQL) and with two roll-ups running at once (each claims other rows: SKIP LOCKED).
@@ -206,15 +206,17 @@ def _order(key: tuple) -> tuple:
 
 
 def _distinct(rows: list[tuple[Any, ...]]) -> list[tuple]:
-    """Who used a service, which copies were lent, which objects were worked with: each once
-    a year with the months it was seen in (bits), at its branch and in the whole network (a
+    """Who used a service, which copies were lent or withdrawn, which objects were worked
+    with: each once a year with the months it was seen in (bits), at its branch and in the whole network (a
     patron who used two branches is one user of the network), with the category and age of
     the first entry that counted it."""
     registry = kinds.all_kinds()
     uses = {(k.domain, k.code) for k in registry if k.use}
     lends = {(k.domain, k.code) for k in registry if k.lends}
+    withdraws = {(k.domain, k.code) for k in registry if k.withdraws}
     objects = {(k.domain, k.code) for k in registry if k.distinct_object}
     user, copy = Counter.USER.value, Counter.COPY.value
+    withdrawn = Counter.COPY_WITHDRAWN.value
     # (counter, network, year, branch, value) → [months, online months, category, age]
     seen: dict[tuple, list] = {}
 
@@ -236,6 +238,8 @@ def _distinct(rows: list[tuple[Any, ...]]) -> list[tuple]:
             once(user, row, row[_PSEUDONYM], row[5] in E_SERVICE_CHANNELS)
         if what in lends and row[_ITEM] is not None:
             once(copy, row, str(row[_ITEM]), False)
+        if what in withdraws and row[_ITEM] is not None:
+            once(withdrawn, row, str(row[_ITEM]), False)
         if what in objects and row[_OBJECT] is not None and row[_OBJECT_TYPE]:
             once(row[_OBJECT_TYPE], row, str(row[_OBJECT]), False)
     # The whole network: in the order first seen, so that the first entry gives the category.

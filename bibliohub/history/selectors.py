@@ -303,6 +303,51 @@ def distinct(
     }
 
 
+def lent_and_withdrawn(
+    *,
+    network_id: int,
+    year: int,
+    mask: int,
+    until: int,
+    branch_ids: Iterable[int],
+) -> dict[int, int]:
+    """The distinct copies lent in the months of `mask` of `year` at each of `branch_ids`
+    (NETWORK_WIDE for the whole network) that were withdrawn anywhere in the network in a
+    month of `until` of the same year, per branch id. A withdrawal is final, so a copy lent in
+    a period and withdrawn in a month up to its end is no longer held at its end. Driven by
+    the year's withdrawals, few beside the copies lent: each is looked up in the counting key
+    of the copies lent, branch by branch."""
+    branches = sorted(set(branch_ids))
+    if not branches:
+        return {}
+    withdrawn = (
+        DistinctYear.objects.filter(
+            counter=Counter.COPY_WITHDRAWN,
+            network_id=network_id,
+            year=year,
+            branch_id=NETWORK_WIDE,
+        )
+        .annotate(met=F("months").bitand(until))
+        .filter(met__gt=0)
+        .values("value")
+    )
+    rows = (
+        DistinctYear.objects.filter(
+            counter=Counter.COPY,
+            network_id=network_id,
+            year=year,
+            branch_id__in=branches,
+            value__in=withdrawn,
+        )
+        .annotate(met=F("months").bitand(mask))
+        .filter(met__gt=0)
+        .values_list("branch_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
 def distinct_parts(
     counter: str,
     column: str,
