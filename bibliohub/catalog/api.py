@@ -24,6 +24,7 @@ from bibliohub.catalog.selectors import (
 )
 from bibliohub.search.service import search as run_search
 from bibliohub.search.types import BranchAvailability, Field, SearchQuery, SearchResult, Sort
+from bibliohub.web.languages import record_language_tag
 
 router = Router(tags=["catalogue"])
 
@@ -46,6 +47,40 @@ class BranchAvailabilityOut(Availability):
     branch_name: str
 
 
+class VernacularOut(Schema):
+    """One 880 field: the record's title, a name, a subject… in the script of its language,
+    beside the romanised form in the record's main fields."""
+
+    role: Literal["title", "author", "subject", "other"] = SchemaField(
+        description="What the field it is linked to holds: title, author, subject or other "
+        "(publisher, series, notes…)."
+    )
+    tag: str = SchemaField(description="The MARC tag of the field it is linked to (245, 100…).")
+    text: str
+    dir: Literal["ltr", "rtl"] = SchemaField(description="Writing direction.")
+    lang: str = SchemaField(
+        description="BCP 47 tag of the record's main language, in which it is written; "
+        "empty when unknown."
+    )
+    linked: str = SchemaField(description="The romanised text of the field it is linked to, if found.")
+
+
+def vernacular_out(fields: list[dict[str, str]], languages: list[str]) -> list[VernacularOut]:
+    lang = record_language_tag(list(languages))
+    roles: dict[str, Literal["title", "author", "subject"]] = {"title": "title", "author": "author", "subject": "subject"}
+    return [
+        VernacularOut(
+            role=roles.get(f.get("role", ""), "other"),
+            tag=f.get("tag", ""),
+            text=f.get("text", ""),
+            dir="rtl" if f.get("dir") == "rtl" else "ltr",
+            lang=lang,
+            linked=f.get("linked", ""),
+        )
+        for f in fields or ()
+    ]
+
+
 class HitOut(Schema):
     id: int
     title: str
@@ -56,6 +91,9 @@ class HitOut(Schema):
     isbn: str
     format: str
     availability: dict[str, Availability] = SchemaField(description="Keyed by branch code.")
+    vernacular: list[VernacularOut] = SchemaField(
+        description="The title, names and subjects in their original script (MARC 880 fields)."
+    )
 
 
 class FacetValueOut(Schema):
@@ -93,6 +131,10 @@ class RecordOut(Schema):
     series: str
     summary: str
     languages: list[str]
+    vernacular: list[VernacularOut] = SchemaField(
+        description="The title, names, subjects and other fields in their original script "
+        "(MARC 880 fields), beside the romanised ones above."
+    )
     format: str
     format_label: str
     audience: str
@@ -137,6 +179,7 @@ def search_out(result: SearchResult) -> SearchOut:
                 isbn=h.isbn,
                 format=h.format,
                 availability=_availability(h.availability),
+                vernacular=vernacular_out(h.vernacular, h.languages),
             )
             for h in result.hits
         ],
@@ -255,6 +298,7 @@ def record(request: HttpRequest, record_id: int) -> RecordOut:
         series=r.series,
         summary=r.summary,
         languages=r.languages,
+        vernacular=vernacular_out(r.vernacular, r.languages),
         format=r.format,
         format_label=str(r.get_format_display()),
         audience=r.audience,

@@ -23,7 +23,11 @@ RECORD_UPDATED = catalog.kind("record_updated", pgettext_lazy("history", "Title 
 RECORD_DELETED = catalog.kind("record_deleted", pgettext_lazy("history", "Title record deleted"))
 ITEM_ADDED = catalog.kind("item_added", pgettext_lazy("history", "Copy added"))
 ITEM_UPDATED = catalog.kind("item_updated", pgettext_lazy("history", "Copy changed"))
-ITEM_WITHDRAWN = catalog.kind("item_withdrawn", pgettext_lazy("history", "Copy withdrawn"))
+# Final (a withdrawn copy is never lent again): the stock not used leaves out the copies lent
+# in a period and withdrawn by its end.
+ITEM_WITHDRAWN = catalog.kind(
+    "item_withdrawn", pgettext_lazy("history", "Copy withdrawn"), withdraws=True
+)
 IMPORT = catalog.kind("import", pgettext_lazy("history", "MARC file imported"))
 ITEM_TYPE_SAVED = catalog.kind("item_type_saved", pgettext_lazy("history", "Item type saved"))
 ITEM_TYPE_DELETED = catalog.kind("item_type_deleted", pgettext_lazy("history", "Item type deleted"))

@@ -215,22 +215,18 @@ def delete_record(record: Record, *, actor: Actor, at: datetime) -> None:
 def catalogue_copy(
     marc: pymarc.Record, *, overlay: Record | None = None, source: str, actor: Actor, at: datetime
 ) -> Record:
-    """Catalogue a MARC 21 record copied from another library (copy cataloguing): as a new
-    title, or over the bibliographic description of `overlay`, which keeps its id, its copies
-    and everything that points at it. Returns the saved record.
+    """Catalogue a MARC 21 or UNIMARC record copied from another library (copy cataloguing):
+    as a new title, or over the bibliographic description of `overlay`, which keeps its id, its
+    copies and everything that points at it. Returns the saved record. A UNIMARC (or CNMARC)
+    record is kept as UNIMARC in UTF-8 and read through the UNIMARC crosswalk, as the MARC
+    importer keeps one.
 
     The local fields of the other library (9XX: its copies, its local data) are left out and,
     when overlaying, ours are kept. The record's control number becomes its look-up key, so a
     later MARC file with the same record updates it. Records RECORD_CREATED or RECORD_UPDATED
     with `source` (the name of the other catalogue) and indexes the record after commit.
-    Raises CatalogueChangeRefused for a UNIMARC record, or one without a title.
+    Raises CatalogueChangeRefused for a record without a title.
     """
-    from bibliohub.catalog.marc import unimarc  # written alongside; kept lazy
-
-    if unimarc.is_unimarc(marc):
-        raise CatalogueChangeRefused({"": [_(
-            "This record is in UNIMARC; copy cataloguing takes MARC 21 records. Ask the other catalogue for MARC 21."
-        )]})
     copied = pymarc.Record(force_utf8=True, leader=str(marc.leader))
     copied.fields = [f for f in marc.fields if not f.tag.startswith("9")]
     if overlay is not None:
@@ -241,7 +237,7 @@ def catalogue_copy(
         record = Record(created_at=at)
     _store(record, copied, at=at)
     if not record.title.strip():
-        raise CatalogueChangeRefused({"": [_("The copied record has no title (245 $a).")]})
+        raise CatalogueChangeRefused({"": [_("The copied record has no title (245 $a, or 200 $a in UNIMARC).")]})
     record.save()
     _sync_identifiers(record)
     _sync_control_key(record)
@@ -286,7 +282,7 @@ def read_marc(data: bytes | memoryview) -> pymarc.Record:
 
 def _store(record: Record, marc: pymarc.Record, *, at: datetime) -> None:
     from bibliohub.catalog.marc import iso2709  # written alongside; kept lazy
-    from bibliohub.catalog.marc.extract import extract_fields
+    from bibliohub.catalog.marc.unimarc import extract_any
 
     # 005 is "date and time of latest transaction": other systems use it to pick up changes.
     marc.remove_fields("005")
@@ -296,7 +292,7 @@ def _store(record: Record, marc: pymarc.Record, *, at: datetime) -> None:
     marc.leader = _leader_with(marc.leader, 9, "a")  # type: ignore[assignment]
     # The importer's encoder, so that a record grown past 99,999 bytes is still kept whole.
     record.marc = iso2709.encode(marc)
-    for name, value in dataclasses.asdict(extract_fields(marc)).items():
+    for name, value in dataclasses.asdict(extract_any(marc)).items():
         setattr(record, name, value)
     record.updated_at = at
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext_lazy as _
 
-from bibliohub.catalog.kinds import COPIES_LOANABLE
-from bibliohub.catalog.models import ItemType
+from bibliohub.catalog.kinds import COPIES_HELD, COPIES_LOANABLE
+from bibliohub.catalog.models import Format, ItemType
 from bibliohub.circulation.kinds import (
     CHECKOUT,
     CHECKOUT_REFUSED,
@@ -36,7 +36,7 @@ from bibliohub.history.indicators import (
     sums,
 )
 from bibliohub.history.kinds import label as kind_label
-from bibliohub.history.models import Counter, Dimension
+from bibliohub.history.models import Dimension
 from bibliohub.patrons.kinds import STUDENTS
 from bibliohub.search.languages import language_name
 
@@ -98,6 +98,29 @@ def _refusal_rate(inputs: Inputs, scope: Scope) -> Figure:
     )
 
 
+# The format of the material (the title's, as the catalogue derives it from the record's
+# leader and 007) that makes a loan an e-loan.
+ELECTRONIC = Format.ERESOURCE.value
+
+
+def _e_loans(inputs: Inputs, scope: Scope) -> Figure:
+    found = parts_by(inputs, LOANS, Dimension.FORMAT, scope).get(ELECTRONIC)
+    lent = found.quantity if found is not None else 0
+    if not lent and ELECTRONIC not in inputs.level_breakdown(
+        [COPIES_HELD], Dimension.FORMAT, scope
+    ):
+        # No electronic material lent or held: e-lending happens elsewhere (a vendor's
+        # platform), or not at all; either way not recorded here, and never a 0.
+        return Figure.lacking(Missing.NOT_RECORDED)
+    return Figure.count(lent)
+
+
+def _physical_loans(inputs: Inputs, scope: Scope) -> Figure:
+    electronic = parts_by(inputs, LOANS, Dimension.FORMAT, scope).get(ELECTRONIC)
+    loans = inputs.total(LOANS, scope).quantity
+    return Figure.count(loans - (electronic.quantity if electronic is not None else 0))
+
+
 def _loanable(inputs: Inputs, scope: Scope) -> int | None:
     found = inputs.level([COPIES_LOANABLE], scope)
     return None if found is None else found.quantity
@@ -127,11 +150,14 @@ def _stock_not_used(inputs: Inputs, scope: Scope) -> Figure:
     loanable = _loanable(inputs, scope)
     if loanable is None:
         return Figure.lacking(Missing.NOT_RECORDED)
-    lent = inputs.distinct(Counter.COPY, scope)
+    # The copies lent in the period that are still held at its end: a copy lent and then
+    # withdrawn is not among the copies that can be lent at the end, nor is it subtracted.
+    lent = inputs.lent_still_held(scope)
     if lent is None:
         return Figure.lacking(Missing.ACROSS_YEARS, denominator=loanable)
-    # Copies lent and withdrawn since are in `lent` but not in `loanable`: never below 0.
-    return Figure.ratio(max(loanable - lent.seen, 0), loanable, scale=100)
+    # A copy lent at a branch and held at another (moved since), or lost or damaged at the
+    # end, is lent but not loanable there: never below 0.
+    return Figure.ratio(max(loanable - lent, 0), loanable, scale=100)
 
 
 def _loans_per_user(inputs: Inputs, scope: Scope) -> Figure:
@@ -210,6 +236,39 @@ register(
 
 register(
     Indicator(
+        code="e_loans",
+        name=_("E-loans"),
+        definition=_(
+            "Loans in the period (renewals included) of electronic resources: copies of "
+            "titles whose catalogue record describes an electronic resource (e-books, "
+            "e-audio, e-video, e-serials lent through the library). Not recorded, rather "
+            "than 0, where the library neither lent nor held any."
+        ),
+        numerator=_("Loans of electronic resources"),
+        standard="IMLS PLS FY2023 552 ELMATCIR (electronic materials circulation)",
+        compute=_e_loans,
+        group=CIRCULATION,
+        order=32,
+    )
+)
+
+register(
+    Indicator(
+        code="physical_loans",
+        name=_("Loans of physical items"),
+        definition=_(
+            "Loans in the period (renewals included) of everything but electronic resources."
+        ),
+        numerator=_("Loans of physical items"),
+        standard="IMLS PLS FY2023 553 PHYSCIR (physical item circulation)",
+        compute=_physical_loans,
+        group=CIRCULATION,
+        order=34,
+    )
+)
+
+register(
+    Indicator(
         code="refusals",
         name=_("Refusals (unmet demand)"),
         definition=_(
@@ -273,13 +332,16 @@ register(
         definition=_(
             "Percentage of the copies that could be lent at the end of the period that "
             "were not lent or renewed in it. A copy counts as used at the branch that lent "
-            "it; counted by whole months, within a calendar year."
+            "it; copies lent and withdrawn by the end of the period are left out; counted "
+            "by whole months, within a calendar year."
         ),
-        numerator=_("Copies that can be lent, less the distinct copies lent"),
+        numerator=_("Copies that can be lent, less the distinct copies lent and still held"),
         denominator=_("Copies that can be lent"),
         unit=Unit.PERCENT,
         higher_is_better=False,
         standard="ISO 11620:2014 B.2.1.3 (percentage of stock not used)",
+        # 2: copies lent and withdrawn by the end of the period are no longer subtracted.
+        version=2,
         compute=_stock_not_used,
         group=CIRCULATION,
         order=70,

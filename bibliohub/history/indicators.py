@@ -50,6 +50,7 @@ from bibliohub.history.kinds import Kind
 from bibliohub.history.models import (
     NETWORK_WIDE,
     ClosedPeriod,
+    Counter,
     DayCount,
     Dimension,
     FrozenFigure,
@@ -578,6 +579,36 @@ class Inputs:
         )
         where = NETWORK_WIDE if scope.branch_id is None else scope.branch_id
         return found.get(where, Distinct(0))
+
+    def lent_still_held(self, scope: Scope) -> int | None:
+        """The distinct copies lent in the period's months at `scope` that were not withdrawn
+        by the end of its last month (withdrawn copies are counted by the month of their
+        withdrawal, in the network); None when the period spans two years."""
+        lent = self.distinct(Counter.COPY, scope)
+        if lent is None:
+            return None
+        period = self.period
+        mask = selectors.months_mask(period.start, period.end)
+        until = selectors.months_mask(date(period.end.year, 1, 1), period.end)
+
+        def load() -> dict[int, int]:
+            branches = self.cached(
+                ("distinct", Counter.COPY.value, None),
+                lambda: selectors.distinct(
+                    Counter.COPY, network_id=self.network_id, year=period.start.year, mask=mask
+                ),
+            )
+            return selectors.lent_and_withdrawn(
+                network_id=self.network_id,
+                year=period.start.year,
+                mask=mask,
+                until=until,
+                branch_ids=branches,
+            )
+
+        gone = self.cached(("lent_and_withdrawn",), load)
+        where = NETWORK_WIDE if scope.branch_id is None else scope.branch_id
+        return lent.seen - gone.get(where, 0)
 
     def distinct_breakdown(self, counter: str, column: str, scope: Scope) -> dict[str, int] | None:
         """The distinct ones of `distinct` by `column` ("category_id", "age"); None when the

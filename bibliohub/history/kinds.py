@@ -10,10 +10,13 @@ it gets back.
 make a patron an active user of that month (and an e-service user when the channel is
 online). `unit` says what an entry's `amount` measures (money unless said otherwise).
 
-Three more marks tell the roll-up what else to count (`history.rollup`):
+Four more marks tell the roll-up what else to count (`history.rollup`):
 
 - `lends=True`: each entry is a copy lent (a loan, a renewal), so the distinct copies lent
   in a year, and in which months, are counted (the stock not used);
+- `withdraws=True`: each entry is a copy leaving the collection for good (a withdrawal), so
+  the copies withdrawn in a year, and in which month, are counted: a copy lent in a period
+  and withdrawn by its end is not part of the stock held at its end;
 - `distinct_object=True`: the object each entry names (a partner) is counted once a year
   however many entries name it (the partners active in a year);
 - `census=True`: the entries are a daily count made by a scheduled job
@@ -48,6 +51,7 @@ class Kind:
     use: bool = field(default=False, compare=False)
     unit: Unit = field(default=Unit.MONEY, compare=False)
     lends: bool = field(default=False, compare=False)
+    withdraws: bool = field(default=False, compare=False)
     distinct_object: bool = field(default=False, compare=False)
     census: bool = field(default=False, compare=False)
 
@@ -86,6 +90,7 @@ class Domain:
         use: bool = False,
         unit: Unit = Unit.MONEY,
         lends: bool = False,
+        withdraws: bool = False,
         distinct_object: bool = False,
         census: bool = False,
     ) -> Kind:
@@ -93,7 +98,7 @@ class Domain:
             raise ImproperlyConfigured(f"history kind {self.code}.{code}: a short identifier")
         if code in self.kinds:
             raise ImproperlyConfigured(f"history kind {self.code}.{code} is declared twice")
-        if census and (use or lends or distinct_object):
+        if census and (use or lends or withdraws or distinct_object):
             raise ImproperlyConfigured(
                 f"history kind {self.code}.{code}: a census counts no use, loan or object"
             )
@@ -104,6 +109,7 @@ class Domain:
             use=use,
             unit=unit,
             lends=lends,
+            withdraws=withdraws,
             distinct_object=distinct_object,
             census=census,
         )

@@ -165,6 +165,13 @@ class DayCount(models.Model):
                 fields=["day", "network_id", "branch_id", "domain", "kind"], name="day_count_key"
             )
         ]
+        indexes = [
+            # A period's counts are read from this index alone.
+            models.Index(
+                fields=["network_id", "day", "branch_id", "domain", "kind", "quantity", "amount"],
+                name="day_count_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.branch_id} {self.domain}.{self.kind}: {self.quantity}"
@@ -208,6 +215,17 @@ class DayBreakdown(models.Model):
                 name="day_breakdown_key",
             )
         ]
+        indexes = [
+            # A figure asks for one kind by one dimension over a period, a small part of each
+            # day's rows: read from this index alone.
+            models.Index(
+                fields=[
+                    "network_id", "domain", "kind", "dimension", "day", "branch_id", "value",
+                    "quantity", "amount",
+                ],
+                name="day_breakdown_period",
+            )
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.day} {self.branch_id} {self.kind} {self.dimension}={self.value}"
@@ -225,13 +243,14 @@ class Counter(models.TextChoices):
 
     USER = "user", _("Patrons who used a service")
     COPY = "copy", _("Copies lent")
+    COPY_WITHDRAWN = "copy_withdrawn", _("Copies withdrawn")
 
 
 class DistinctYear(models.Model):
     """Something counted once a year however often it recurs — a patron (by pseudonym) who
-    used a service, a copy that was lent, a partner the library worked with — at a branch,
-    and once more anywhere in the network (branch NETWORK_WIDE); with the months of the year
-    it was seen in (bit 0 is January), how many months those are, and, for patrons, the
+    used a service, a copy that was lent or withdrawn, a partner the library worked with — at
+    a branch, and once more anywhere in the network (branch NETWORK_WIDE); with the months of
+    the year it was seen in (bit 0 is January), how many months those are, and, for patrons, the
     months they used a service online (the e-service users). The distinct users, copies or
     partners of any months of a year are the rows whose months meet those months: a count,
     never a COUNT(DISTINCT) over the year's entries."""
@@ -273,6 +292,34 @@ class DistinctYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.branch_id} {self.counter} {self.value}"
+
+
+class DistinctPattern(models.Model):
+    """How many rows of DistinctYear have exactly these months and online months, for a
+    counter, year and branch: the distinct users (copies, partners) of any months are the
+    patterns that meet those months, summed. A year's thousands of patterns instead of its
+    hundreds of thousands of patrons; kept by the roll-up with DistinctYear, which it
+    summarises."""
+
+    year = models.PositiveSmallIntegerField()
+    network_id = models.IntegerField()
+    branch_id = models.IntegerField()
+    counter = models.CharField(max_length=40)
+    months = models.IntegerField()
+    online_months = models.IntegerField()
+    month_count = models.PositiveSmallIntegerField()
+    number = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counter", "network_id", "year", "branch_id", "months", "online_months"],
+                name="distinct_pattern_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.branch_id} {self.counter} {self.months:012b}: {self.number}"
 
 
 class Census(models.Model):

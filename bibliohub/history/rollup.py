@@ -4,8 +4,8 @@
 in the same transaction: DayCount (a kind's entries per day and branch), DayBreakdown (the
 same by one dimension at a time: channel, patron category, age, item type, language,
 audience, format, class, topic) and DistinctYear (who used a service, by pseudonym; which copies
-were lent; which partners the library worked with: each once a year, with the months it was
-seen in, at its branch and in the whole network). A batch is claimed
+were lent, and which withdrawn; which partners the library worked with: each once a year, with
+the months it was seen in, at its branch and in the whole network). A batch is claimed
 by one `UPDATE … RETURNING` that marks the entries it returns, so exactly the returned
 entries are counted, once, even with entries committed meanwhile by other transactions
 (PostgreSQL) and with two roll-ups running at once (each claims other rows: SKIP LOCKED).
@@ -29,11 +29,14 @@ from bibliohub.history.models import (
     DayBreakdown,
     DayCount,
     Dimension,
+    DistinctPattern,
     DistinctYear,
     Entry,
 )
 
 BATCH = 20_000
+# The PostgreSQL advisory lock the roll-ups take in turns to count distinct users.
+_DISTINCT_LOCK = 7_031_101
 
 _COLUMNS = (
     "day",
@@ -194,16 +197,7 @@ def _add(rows: list[tuple[Any, ...]]) -> None:
         key=("day", "network_id", "branch_id", "domain", "kind", "dimension", "value"),
         add=("quantity", "amount"),
     )
-    _upsert(
-        DistinctYear,
-        ("counter", "network_id", "year", "branch_id", "value"),
-        _distinct(rows),
-        key=("counter", "network_id", "year", "branch_id", "value"),
-        add=(),
-        values=("months", "month_count", "online_months", "category_id", "age"),
-        merge_bits=("months", "online_months"),
-        count_bits=("month_count", "months"),
-    )
+    _count_distinct(_distinct(rows))
 
 
 def _order(key: tuple) -> tuple:
@@ -212,15 +206,17 @@ def _order(key: tuple) -> tuple:
 
 
 def _distinct(rows: list[tuple[Any, ...]]) -> list[tuple]:
-    """Who used a service, which copies were lent, which objects were worked with: each once
-    a year with the months it was seen in (bits), at its branch and in the whole network (a
+    """Who used a service, which copies were lent or withdrawn, which objects were worked
+    with: each once a year with the months it was seen in (bits), at its branch and in the whole network (a
     patron who used two branches is one user of the network), with the category and age of
     the first entry that counted it."""
     registry = kinds.all_kinds()
     uses = {(k.domain, k.code) for k in registry if k.use}
     lends = {(k.domain, k.code) for k in registry if k.lends}
+    withdraws = {(k.domain, k.code) for k in registry if k.withdraws}
     objects = {(k.domain, k.code) for k in registry if k.distinct_object}
     user, copy = Counter.USER.value, Counter.COPY.value
+    withdrawn = Counter.COPY_WITHDRAWN.value
     # (counter, network, year, branch, value) → [months, online months, category, age]
     seen: dict[tuple, list] = {}
 
@@ -242,6 +238,8 @@ def _distinct(rows: list[tuple[Any, ...]]) -> list[tuple]:
             once(user, row, row[_PSEUDONYM], row[5] in E_SERVICE_CHANNELS)
         if what in lends and row[_ITEM] is not None:
             once(copy, row, str(row[_ITEM]), False)
+        if what in withdraws and row[_ITEM] is not None:
+            once(withdrawn, row, str(row[_ITEM]), False)
         if what in objects and row[_OBJECT] is not None and row[_OBJECT_TYPE]:
             once(row[_OBJECT_TYPE], row, str(row[_OBJECT]), False)
     # The whole network: in the order first seen, so that the first entry gives the category.
@@ -272,6 +270,64 @@ def _distinct(rows: list[tuple[Any, ...]]) -> list[tuple]:
                  *((category, age) if is_user else (None, None)))
             )  # fmt: skip
     return rows_out
+
+
+def _count_distinct(found: list[tuple]) -> None:
+    """Add what `_distinct` found to DistinctYear, and move each row whose months change
+    from its old pattern to its new one in DistinctPattern. Reads the rows first, so the
+    roll-ups take turns here (a lock on PostgreSQL; SQLite has one writer anyway)."""
+    if not found:
+        return
+    q = connection.ops.quote_name
+    table = q(DistinctYear._meta.db_table)
+    groups: dict[tuple, list[str]] = {}
+    for row in found:
+        groups.setdefault(row[:4], []).append(row[4])
+    before: dict[tuple, tuple[int, int]] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DISTINCT_LOCK])
+        for group, values in groups.items():
+            for start in range(0, len(values), 500):
+                chunk = values[start : start + 500]
+                cursor.execute(
+                    f'SELECT "value", "months", "online_months" FROM {table} '
+                    'WHERE "counter" = %s AND "network_id" = %s AND "year" = %s '
+                    f'AND "branch_id" = %s AND "value" IN ({", ".join(["%s"] * len(chunk))})',
+                    [*group, *chunk],
+                )
+                for value, months, online in cursor.fetchall():
+                    before[(*group, value)] = (months, online)
+    changed = []
+    patterns: dict[tuple, int] = {}
+    for row in found:
+        group, months, online = row[:4], row[5], row[7]
+        old = before.get(row[:5])
+        if old is not None:
+            months, online = old[0] | months, old[1] | online
+            if (months, online) == old:
+                continue
+            patterns[(*group, *old)] = patterns.get((*group, *old), 0) - 1
+        patterns[(*group, months, online)] = patterns.get((*group, months, online), 0) + 1
+        changed.append(row)
+    _upsert(
+        DistinctYear,
+        ("counter", "network_id", "year", "branch_id", "value"),
+        changed,
+        key=("counter", "network_id", "year", "branch_id", "value"),
+        add=(),
+        values=("months", "month_count", "online_months", "category_id", "age"),
+        merge_bits=("months", "online_months"),
+        count_bits=("month_count", "months"),
+    )
+    _upsert(
+        DistinctPattern,
+        ("counter", "network_id", "year", "branch_id", "months", "online_months"),
+        [(*key, _bits(key[4]), number) for key, number in sorted(patterns.items()) if number],
+        key=("counter", "network_id", "year", "branch_id", "months", "online_months"),
+        add=("number",),
+        values=("month_count", "number"),
+    )
 
 
 def _bits(months: int) -> int:

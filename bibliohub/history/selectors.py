@@ -20,6 +20,7 @@ from bibliohub.history.models import (
     DayBreakdown,
     DayCount,
     Dimension,
+    DistinctPattern,
     DistinctYear,
     Entry,
 )
@@ -282,21 +283,69 @@ def distinct(
     """Of `counter` (Counter.USER, Counter.COPY, or an object type such as
     "community.partner"), the distinct ones seen in the months of `mask` of `year`, per
     branch id (0 for entries without one, NETWORK_WIDE for the whole network), from
-    DistinctYear: one grouped query over its counting index, whatever the period."""
-    queryset = DistinctYear.objects.filter(counter=counter, network_id=network_id, year=year)
+    DistinctPattern: one grouped query over the year's patterns of months, whatever the
+    period."""
+    queryset = DistinctPattern.objects.filter(counter=counter, network_id=network_id, year=year)
     if mask & WHOLE_YEAR != WHOLE_YEAR:
         queryset = queryset.annotate(met=F("months").bitand(mask)).filter(met__gt=0)
-    online = Count("pk", filter=Q(online_months__gt=0))
+    online = Sum("number", filter=Q(online_months__gt=0))
     if mask & WHOLE_YEAR != WHOLE_YEAR:
         queryset = queryset.annotate(online_met=F("online_months").bitand(mask))
-        online = Count("pk", filter=Q(online_met__gt=0))
-    aggregates: dict = {"n": Count("pk"), "o": online}
+        online = Sum("number", filter=Q(online_met__gt=0))
+    aggregates: dict = {"n": Sum("number"), "o": online}
     if min_months is not None:
-        aggregates["r"] = Count("pk", filter=Q(month_count__gte=min_months))
+        aggregates["r"] = Sum("number", filter=Q(month_count__gte=min_months))
     rows = queryset.values("branch_id").annotate(**aggregates).order_by()
     return {
-        row["branch_id"]: Distinct(row["n"], row["o"], row.get("r", 0)) for row in rows
+        row["branch_id"]: Distinct(row["n"] or 0, row["o"] or 0, row.get("r") or 0)
+        for row in rows
+        if row["n"]
     }
+
+
+def lent_and_withdrawn(
+    *,
+    network_id: int,
+    year: int,
+    mask: int,
+    until: int,
+    branch_ids: Iterable[int],
+) -> dict[int, int]:
+    """The distinct copies lent in the months of `mask` of `year` at each of `branch_ids`
+    (NETWORK_WIDE for the whole network) that were withdrawn anywhere in the network in a
+    month of `until` of the same year, per branch id. A withdrawal is final, so a copy lent in
+    a period and withdrawn in a month up to its end is no longer held at its end. Driven by
+    the year's withdrawals, few beside the copies lent: each is looked up in the counting key
+    of the copies lent, branch by branch."""
+    branches = sorted(set(branch_ids))
+    if not branches:
+        return {}
+    withdrawn = (
+        DistinctYear.objects.filter(
+            counter=Counter.COPY_WITHDRAWN,
+            network_id=network_id,
+            year=year,
+            branch_id=NETWORK_WIDE,
+        )
+        .annotate(met=F("months").bitand(until))
+        .filter(met__gt=0)
+        .values("value")
+    )
+    rows = (
+        DistinctYear.objects.filter(
+            counter=Counter.COPY,
+            network_id=network_id,
+            year=year,
+            branch_id__in=branches,
+            value__in=withdrawn,
+        )
+        .annotate(met=F("months").bitand(mask))
+        .filter(met__gt=0)
+        .values_list("branch_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def distinct_parts(

@@ -12,9 +12,11 @@ from lxml import etree
 from bibliohub.catalog.marc import iso2709
 from bibliohub.catalog.marc.importer import ITEM_TAG
 from bibliohub.catalog.models import Format, Record
+from bibliohub.web.languages import record_language_tag
 
 DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # The columns these need, for .only().
 COLUMNS = (
     "id",
@@ -32,6 +34,7 @@ COLUMNS = (
     "format",
     "summary",
     "series",
+    "vernacular",
 )
 
 # DCMI Type for each of our formats.
@@ -98,10 +101,23 @@ def dublin_core(
         ("language", record.languages),
         ("relation", [record.series]),
     ]
+    # The 880 fields: the title and names in their own script as a second dc:title and
+    # dc:creator beside the romanised ones, in the record's language when we know it.
+    lang = record_language_tag(list(record.languages or ()))
+    in_script = {
+        name: [v["text"] for v in record.vernacular or () if v.get("role") == role and (role != "title" or v.get("tag") == "245")]
+        for name, role in (("title", "title"), ("creator", "author"), ("subject", "subject"))
+    }
     for name, texts in values:
         for value in texts:
             if value := clean(str(value)).strip():
                 etree.SubElement(dc, f"{{{DC}}}{name}").text = value
+        for value in in_script.get(name, ()):
+            if value := clean(str(value)).strip():
+                element = etree.SubElement(dc, f"{{{DC}}}{name}")
+                element.text = value
+                if lang:
+                    element.set(_XML_LANG, lang)
     return dc
 
 

@@ -37,6 +37,7 @@ from bibliohub.planning.models import (
     SwotPoint,
 )
 from bibliohub.planning.selectors import summarise
+from bibliohub.reports import statutory
 
 # The figures people enter by hand (daybook): counted in the daily record book, or entered
 # once a year. They make the report's "entered figures" section rather than its indicators.
@@ -75,6 +76,8 @@ class FigureRow:
     missing_reason: str
     frozen: bool
     currency: str = ""
+    # Where statutory forms put this figure ("IMLS PLS FY2023: 553 PHYSCIR").
+    statutory: tuple[str, ...] = ()
 
     @property
     def is_missing(self) -> bool:
@@ -205,6 +208,7 @@ def _row(line: measures.Line, *, currency: str) -> FigureRow:
         missing_reason=figure.missing_label if figure.is_missing else "",
         frozen=line.reading.frozen,
         currency=currency,
+        statutory=tuple(statutory.references(indicator.code)),
     )
 
 

@@ -82,7 +82,7 @@ def _figure_columns() -> list[Cell]:
     return [
         _("Section"), _("Code"), _("Name"), _("Value"), _("Numerator"), _("Denominator"),
         _("Unit"), _("Last year"), _("Change in %"), pgettext("plan", "Target"),
-        _("Missing because"), _("Definition"),
+        _("Missing because"), _("Definition"), _("Statutory form lines"),
     ]
 
 
@@ -101,6 +101,7 @@ def _figure_cells(section: str, row: FigureRow) -> list[Cell]:
         number(row.target),
         row.missing_reason,
         row.definition,
+        "; ".join(row.statutory),
     ]
 
 
@@ -118,7 +119,7 @@ def annual_csv(report: AnnualReport) -> bytes:
             for status, label, count in programme.counts:
                 rows.append(
                     [plan, f"actions_{status}", f"{programme.title}: {label}", count,
-                     None, None, _("actions"), None, None, None, "", ""]
+                     None, None, _("actions"), None, None, None, "", "", ""]
                 )
         return _csv(rows)
 
@@ -238,7 +239,8 @@ def annual(report: AnnualReport, fmt: str) -> bytes:
 
 def _form_columns() -> list[Cell]:
     return [
-        _("Section"), _("Line"), _("Element"), _("Label"), _("Value"), _("As filed"),
+        _("Section"), _("Line"), pgettext("of a form's table", "Column"), _("Element"),
+        _("Label"), _("Value"), _("As filed"),
         _("Norm"), _("Missing because"), pgettext("remark", "Note"),
     ]
 
@@ -246,7 +248,8 @@ def _form_columns() -> list[Cell]:
 def _form_rows(filled: FilledForm) -> list[list[Cell]]:
     return [
         [
-            line.spec.section, line.spec.line, line.spec.element, line.spec.label,
+            line.spec.section, line.spec.line, line.spec.column, line.spec.element,
+            line.spec.label,
             number(line.value) if not line.is_missing else missing_word(),
             number(line.filed(filled.form)), line.spec.norm, line.missing_reason, line.spec.note,
         ]

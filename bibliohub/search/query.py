@@ -3,6 +3,7 @@ Pure functions, no database; each backend compiles the clauses into its own synt
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -21,12 +22,16 @@ class Clause:
     With `cross_script`, the clause also matches the other-script forms the index keeps of a
     record's text (a romanised title, pinyin), ranked below a match of the text as
     catalogued, and `forms` are the clause's own other-script forms (bibliohub.search.scripts),
-    any of which may match instead of `tokens`, ranked the same way."""
+    any of which may match instead of `tokens`, ranked the same way.
+
+    With `truncated`, the last token is the beginning of a word ("tolst" for a reader who
+    typed "tolst*"): right truncation, which every backend's index can answer."""
 
     field: Field
     tokens: tuple[str, ...]
     forms: tuple[tuple[str, ...], ...] = ()
     cross_script: bool = False
+    truncated: bool = False
 
     @property
     def alternatives(self) -> tuple[tuple[str, ...], ...]:
@@ -77,8 +82,9 @@ def _isbn_clause(text: str) -> Clause | None:
 def parse(text: str, *, field: Field = Field.ANY, cross_script: bool = False) -> list[Clause]:
     """Clauses of `text`: quoted phrases, field prefixes (title:, author:, subject:, isbn:),
     ISBNs with or without hyphens; `field` applies to words without a prefix. Unknown
-    prefixes are read as words. With `cross_script`, words and phrases also match across
-    scripts (see Clause); ISBNs never do."""
+    prefixes are read as words. A word or phrase ending in `*` is right-truncated (see
+    Clause). With `cross_script`, words and phrases also match across scripts (see Clause);
+    ISBNs and truncated words never do."""
     clauses: list[Clause] = []
     for m in _PART.finditer(text):
         prefix = (m.group("field") or "").lower()
@@ -94,11 +100,23 @@ def parse(text: str, *, field: Field = Field.ANY, cross_script: bool = False) ->
         if word is not None and _ISBN_SHAPE.match(word) and (token := isbn_token(word)):
             clauses.append(Clause(Field.ISBN, (token,)))
             continue
-        if phrase is not None:
+        part = phrase if phrase is not None else word
+        if part.endswith("*") and (truncated := _truncated(part.rstrip("*"), part_field, phrase is not None)):
+            clauses.extend(truncated)
+        elif phrase is not None:
             clauses.extend(_phrase_clauses(phrase, part_field, cross_script))
         else:
             clauses.extend(_word_clauses(word, part_field, cross_script))
     return clauses
+
+
+def _truncated(text: str, field: Field, phrase: bool) -> list[Clause]:
+    """The clauses of a word or phrase whose last word is truncated, or [] when its end is
+    not a word that can be (a CJK run is indexed as bigrams, not words)."""
+    clauses = _phrase_clauses(text, field, False) if phrase else _word_clauses(text, field, False)
+    if not clauses or has_cjk(clauses[-1].tokens[-1]):
+        return []
+    return [*clauses[:-1], dataclasses.replace(clauses[-1], truncated=True)]
 
 
 def _clause(field: Field, tokens: tuple[str, ...], source: str, cross_script: bool) -> Clause:

@@ -270,3 +270,21 @@ def test_an_unknown_marc_format_is_refused_with_the_parameter(client, hong_lou_m
     response = client.get(f"/api/v1/records/{hong_lou_meng.pk}/marc", {"format": "mods"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["query", "format"]
+
+
+def test_records_and_hits_carry_the_880_fields_beside_the_romanised_ones(client, indexed):
+    from bibliohub.catalog.models import Record
+    from bibliohub.search.indexing import index_records
+
+    kobzar = indexed[2]
+    in_script = {"role": "title", "tag": "245", "text": "Кобзар", "dir": "ltr", "linked": "Kobzar"}
+    Record.objects.filter(pk=kobzar.pk).update(vernacular=[in_script])
+    index_records([kobzar.pk])
+
+    expected = [{**in_script, "lang": "uk"}]
+    assert client.get(f"/api/v1/records/{kobzar.pk}").json()["vernacular"] == expected
+    [hit] = client.get("/api/v1/search", {"q": "Кобзар"}).json()["hits"]
+    assert hit["vernacular"] == expected
+    assert client.get(f"/api/v1/records/{indexed[0].pk}").json()["vernacular"] == []
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "vernacular" in schema["RecordOut"]["required"] and "VernacularOut" in schema

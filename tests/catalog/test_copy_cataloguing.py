@@ -94,14 +94,17 @@ def test_overlaying_our_record_keeps_its_id_its_copies_and_our_local_fields(
     assert entry.detail == {"copied_from": "National Library"}
 
 
-def test_a_unimarc_record_is_refused(actor):
+def test_a_unimarc_record_is_kept_in_unimarc_and_read_through_the_crosswalk(actor):
     marc = pymarc.Record(force_utf8=True, leader="00000nam0 2200000   450 ")
     marc.add_field(Field(tag="001", data="X1"))
     marc.add_field(Field(tag="100", indicators=Indicators(" ", " "), subfields=[Subfield("a", "20261103d1911    u  y0ukry0103    ba")]))
     marc.add_field(Field(tag="200", indicators=Indicators("1", " "), subfields=[Subfield("a", "Лісова пісня")]))
-    with pytest.raises(CatalogueChangeRefused):
-        services.catalogue_copy(marc, source="National Library", actor=actor, at=AT)
-    assert not Record.objects.exists()
+    marc.add_field(Field(tag="700", indicators=Indicators(" ", "1"), subfields=[Subfield("a", "Українка"), Subfield("b", "Леся")]))
+    marc.add_field(Field(tag="995", indicators=Indicators(" ", " "), subfields=[Subfield("f", "THEIRS-1")]))
+    record = services.catalogue_copy(marc, source="National Library", actor=actor, at=AT)
+    assert record.title == "Лісова пісня" and record.authors == ["Українка, Леся"]
+    stored = services.read_marc(record.marc)
+    assert stored["200"]["a"] == "Лісова пісня" and not stored.get_fields("245", "995")
 
 
 def test_a_record_without_a_title_is_refused_and_leaves_nothing(actor):

@@ -132,3 +132,34 @@ def test_queries_in_both_languages():
     assert query.pqf() == '@and @and @attr 1=7 "9780140447934" @attr 1=4 "War \\"and\\" peace" @attr 1=1003 "Tolstoy"'
     assert query.cql() == 'bath.isbn = "9780140447934" and dc.title all "War \\"and\\" peace" and dc.creator all "Tolstoy"'
     assert CopyQuery(title="war").pqf() == '@attr 1=4 "war"'
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_unimarc_target_answers_in_unimarc_read_through_the_crosswalk(marc_data):
+    """Our own responder serves a record catalogued in UNIMARC (pymarc's real test file, an
+    Italian national bibliography record) in the UNIMARC syntax; a target set to UNIMARC reads
+    it through the UNIMARC crosswalk, and it is catalogued as UNIMARC."""
+    from bibliohub.catalog.marc import iso2709
+    from bibliohub.catalog.marc.importer import import_marc
+    from bibliohub.history import Actor
+
+    import_marc([marc_data / "pymarc" / "testunimarc.dat"], actor=Actor.for_import(source="iccu.mrc"), at=START, schema="unimarc")
+    rebuild()
+    port = free_port()
+    with running("127.0.0.1", port):
+        answer = search_target(
+            target(port=port, database="Default", syntax=CopyTarget.Syntax.UNIMARC), CopyQuery(title="faccia della spirale")
+        )
+        in_marc21 = search_target(target(port=port, database="Default"), CopyQuery(title="spirale"))
+    assert answer.error == ""
+    [candidate] = answer.candidates
+    assert candidate.is_unimarc and candidate.fields.title == "L'altra faccia della spirale"
+    assert candidate.fields.authors == ["Asimov, Isaac", "Fruttero, Carlo", "Lucentini, Franco", "Scaglia, Cesare"]
+    assert candidate.fields.isbns == ["9788804406822"]
+    # Asked for MARC 21, the responder sends what it keeps, and the client tells UNIMARC apart.
+    assert [c.schema for c in in_marc21.candidates] == ["unimarc"]
+
+    marc, _repairs = iso2709.decode(candidate.transport())
+    copied = catalog.catalogue_copy(marc, source="ICCU", actor=Actor.for_import(source="ICCU"), at=START)
+    assert copied.title == "L'altra faccia della spirale" and copied.year == 1996
+    assert catalog.read_marc(copied.marc)["200"]["a"] == "\x88L'\x89altra faccia della spirale"

@@ -148,3 +148,32 @@ def test_a_host_with_a_scheme_is_refused(client, cataloguer, db):
     })
     assert response.status_code == 400
     assert not CopyTarget.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_unimarc_candidate_is_shown_beside_ours_and_imported_through_the_crosswalk(client, cataloguer, marc_data):
+    """A catalogue answering in UNIMARC (our own responder serving pymarc's real UNIMARC test
+    record): the candidate is shown as MARC 21 ones are, beside our record with the same ISBN,
+    and imported as a UNIMARC record."""
+    from bibliohub.catalog.marc.importer import import_marc
+    from bibliohub.interop.z3950.server import running
+
+    import_marc([marc_data / "pymarc" / "testunimarc.dat"], actor=Actor.for_import(source="iccu.mrc"), at=AT, schema="unimarc")
+    rebuild()
+    ours = Record.objects.get()
+    port = free_port()
+    unimarc_target = CopyTarget.objects.create(
+        name="ICCU", host="127.0.0.1", port=port, database="Default", syntax=CopyTarget.Syntax.UNIMARC
+    )
+    client.force_login(cataloguer)
+    with running("127.0.0.1", port):
+        response = client.get(SEARCH, {"isbn": "88-04-40682-8", "targets": [unimarc_target.pk]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "L&#x27;altra faccia della spirale" in html and "Asimov, Isaac" in html
+    assert "<dd>UNIMARC</dd>" in html and "same ISBN" in html
+    assert f'name="overlay" value="{ours.pk}"' in html
+    response = client.post(reverse("staff:copycat:import"), {"record": payloads(html)[0]})
+    assert response.status_code == 302
+    copied = Record.objects.exclude(pk=ours.pk).get()
+    assert copied.title == "L'altra faccia della spirale" and copied.isbns == ["9788804406822"]

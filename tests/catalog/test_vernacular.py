@@ -99,3 +99,21 @@ def test_an_arabic_title_is_shown_right_to_left_with_the_language_of_the_record(
     page = client.get("/search/", {"q": "قضاء الأسرة"}).content.decode()
     assert 'lang="ar-Latn">Qaḍāʼ al-usrah' in page
     assert '<span class="vernacular" lang="ar" dir="rtl">قضاء الأسرة</span>' in page
+
+
+@pytest.mark.django_db
+def test_the_staff_catalogue_shows_the_880_title_and_author_beside_the_romanised_ones(tmp_path, at, central, client, cataloguer):
+    path = tmp_path / "a.mrc"
+    path.write_bytes(iso2709.encode(hong_lou_meng()))
+    import_marc([path], actor=IMPORTER, at=at)
+    record = Record.objects.get(control_number="hlm1")
+    client.force_login(cataloguer)
+
+    page = client.get("/staff/catalogue/", {"q": "hongloumeng"}).content.decode()
+    assert 'lang="zh-Latn">Hong lou meng</a> <span class="vernacular" lang="zh" dir="ltr">紅樓夢</span>' in page
+    assert '<span class="vernacular" lang="zh" dir="ltr">曹雪芹 approximately 1717-1763</span>' in page
+
+    page = client.get(f"/staff/catalogue/records/{record.pk}/").content.decode()
+    assert '<h1><span lang="zh-Latn">Hong lou meng</span> <span class="vernacular" lang="zh" dir="ltr">紅樓夢</span></h1>' in page
+    assert '<li class="vernacular" lang="zh" dir="ltr">小說</li>' in page
+    assert 'lang="zh" dir="ltr">北京 人民文學出版社</li>' in page

@@ -9,7 +9,14 @@ from datetime import date, timedelta
 
 from bibliohub.circulation import kinds, services
 from bibliohub.history import Actor
-from bibliohub.history.models import DayBreakdown, DayCount, Dimension, DistinctYear, Entry
+from bibliohub.history.models import (
+    DayBreakdown,
+    DayCount,
+    Dimension,
+    DistinctPattern,
+    DistinctYear,
+    Entry,
+)
 from bibliohub.history.rollup import roll_up
 from bibliohub.history.selectors import E_SERVICE_BITS, breakdown, counts, distinct_users
 from tests.circulation.conftest import AT, _register, refresh
@@ -85,7 +92,7 @@ def test_anonymising_returned_loans_changes_no_figure(
     assert _figures(network.pk) == before
 
     # Counted afresh from the anonymised entries: the same figures again.
-    for table in (DayCount, DayBreakdown, DistinctYear):
+    for table in (DayCount, DayBreakdown, DistinctYear, DistinctPattern):
         table.objects.all().delete()
     Entry.objects.update(rolled_up=False)
     roll_up()

@@ -15,7 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from bibliohub.history import Actor, ActorKind, Channel, Domain, privacy, rollup, selectors
 from bibliohub.history import kinds as registry
-from bibliohub.history.models import NETWORK_WIDE, DayCount, Dimension, DistinctYear, Entry
+from bibliohub.history.models import (
+    NETWORK_WIDE,
+    DayCount,
+    Dimension,
+    DistinctPattern,
+    DistinctYear,
+    Entry,
+)
 from bibliohub.history.services import (
     COLUMNS,
     draft,
@@ -275,6 +282,14 @@ def test_roll_ups_equal_a_recount_of_the_raw_history_over_random_periods(db):
         rollup.roll_up(batch=rng.choice([50, 333, 5000]), limit=rng.choice([None, 400]))
     rollup.roll_up(batch=97)
     assert rollup.pending() == 0
+    # The patterns of months summarise DistinctYear exactly, however the batches fell.
+    columns = ("counter", "network_id", "year", "branch_id", "months", "online_months")
+    patterns = {
+        row[:-1]: row[-1]
+        for row in DistinctPattern.objects.filter(number__gt=0).values_list(*columns, "number")
+    }
+    assert patterns == Counter(DistinctYear.objects.values_list(*columns))
+    assert not DistinctPattern.objects.filter(number__lt=0).exists()
     assert sum(DayCount.objects.values_list("quantity", flat=True)) == sum(
         Entry.objects.values_list("quantity", flat=True)
     )
@@ -420,3 +435,61 @@ def test_a_draft_holds_every_field_an_entry_has():
 def test_a_batch_with_nothing_in_it_writes_nothing(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert record_many([]) == 0
+
+
+def test_the_copies_withdrawn_before_the_roll_up_counted_them_are_filled_in(db):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    from bibliohub.catalog.kinds import ITEM_WITHDRAWN
+    from bibliohub.history.models import DistinctPattern
+
+    branch = FakeBranch(2, 1)
+    for item_id, moment in ((10, at(2026, 3, 31, 23, 30)), (11, at(2026, 4, 2)), (12, at(2025, 5, 1))):
+        record(ITEM_WITHDRAWN, at=moment, actor=LIBRARIAN, branch=branch, network=1, item_id=item_id)
+    rollup.roll_up()
+    counted = sorted(
+        DistinctYear.objects.filter(counter="copy_withdrawn").values_list(
+            "year", "branch_id", "value", "months"
+        )
+    )
+    # Counted by the local day: item 10 in March (bit 2), 11 in April (bit 3), at the branch
+    # and in the whole network.
+    assert counted == [
+        (2025, NETWORK_WIDE, "12", 1 << 4),
+        (2025, 2, "12", 1 << 4),
+        (2026, NETWORK_WIDE, "10", 1 << 2),
+        (2026, NETWORK_WIDE, "11", 1 << 3),
+        (2026, 2, "10", 1 << 2),
+        (2026, 2, "11", 1 << 3),
+    ]
+    # Entries counted before the roll-up knew withdrawals are filled in by the migration, as
+    # the roll-up counts them.
+    patterns = sorted(
+        DistinctPattern.objects.filter(counter="copy_withdrawn").values_list(
+            "year", "branch_id", "months", "number"
+        )
+    )
+    assert (2026, NETWORK_WIDE, 1 << 2, 1) in patterns
+    DistinctYear.objects.filter(counter="copy_withdrawn").delete()
+    DistinctPattern.objects.filter(counter="copy_withdrawn").delete()
+    migration = import_module("bibliohub.history.migrations.0006_copies_withdrawn")
+    migration.fill_copies_withdrawn(apps, connection.schema_editor())
+    assert (
+        sorted(
+            DistinctYear.objects.filter(counter="copy_withdrawn").values_list(
+                "year", "branch_id", "value", "months"
+            )
+        )
+        == counted
+    )
+    assert (
+        sorted(
+            DistinctPattern.objects.filter(counter="copy_withdrawn").values_list(
+                "year", "branch_id", "months", "number"
+            )
+        )
+        == patterns
+    )

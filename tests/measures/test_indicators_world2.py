@@ -378,17 +378,75 @@ def test_turnover_and_stock_not_used(lending, network, central, riverside):
     assert (january.value, january.numerator, january.missing) == (None, 1, "not_recorded")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stock_not_used subtracts every copy lent in the period, withdrawn ones included, "
-    "from the copies loanable at its end: the roll-ups do not say which lent copies are "
-    "still loanable then",
-)
 def test_a_copy_lent_and_withdrawn_does_not_hide_a_copy_never_lent(lending, network):
     # The network's loanable copies on 31 March: c1, c2, c3, c4, r1. Lent in March: c1, c2,
     # c3, r1 and r2 (withdrawn since). c4 was never lent: 1 of 5 not used, 20 %.
     stock = figures(MARCH, Scope(network.pk))["stock_not_used"]
     assert (stock.value, stock.numerator, stock.denominator) == (20, 1, 5)
+
+
+def test_a_withdrawal_after_the_period_changes_none_of_its_figures(
+    lending, network, central
+):
+    c3 = lending.copies[2]
+    march_before = figures(MARCH, Scope(network.pk))["stock_not_used"]
+    # c3, lent in March, is withdrawn on 15 April; the copies are counted on 30 April.
+    catalog.withdraw_item(c3, reason="scratched", actor=lending.desk, at=at(4, 15))
+    copies_census.count_copies(
+        network, day=date(2026, 4, 30), actor=Actor.for_job("census"), at=at(4, 30, 23)
+    )
+    roll_up()
+    # March is as it was: c3 was held on 31 March, and lent in it.
+    march = figures(MARCH, Scope(network.pk))["stock_not_used"]
+    assert (march.value, march.numerator, march.denominator) == (20, 1, 5)
+    assert march == march_before
+    # April: loanable on its last day c1, c2, c4, r1; lent c1 only: 3 of 4 not used, 75 %.
+    april = figures(Period.month(2026, 4), Scope(network.pk))["stock_not_used"]
+    assert (april.value, april.numerator, april.denominator) == (75, 3, 4)
+    # At the central library: c1, c2, c4; c1 lent: 2 of 3.
+    central_april = figures(Period.month(2026, 4), Scope(network.pk, central.pk))
+    assert central_april["stock_not_used"].value == q("66.6667")
+    # March and April together: lent c1, c2, c3 (withdrawn in April), r1, r2 (withdrawn in
+    # March); of the 4 loanable on 30 April, c4 was never lent and c2 and c1 and r1 were.
+    spring = Period.term(date(2026, 3, 1), date(2026, 4, 30), "March and April")
+    both = figures(spring, Scope(network.pk))["stock_not_used"]
+    assert (both.value, both.numerator, both.denominator) == (25, 1, 4)
+
+
+def test_e_loans_are_the_loans_of_electronic_resources(lending, network, central, book_type):
+    # March: no electronic resource held or lent: e-loans are not recorded (never 0), and
+    # every one of the 7 loans is of a physical item.
+    march = figures(MARCH, Scope(network.pk))
+    assert (march["e_loans"].value, march["e_loans"].missing) == (None, "not_recorded")
+    assert march["physical_loans"].value == 7
+    # 1 April: the central library adds e1, an e-book (a title catalogued as an electronic
+    # resource); Koval borrows it on the 2nd and renews it on the 9th; c1 on the 14th
+    # (the fixture's). April's loans: 3, of which 2 e-loans and 1 physical.
+    when = at(4, 1)
+    record = Record.objects.create(
+        marc=b"", title="An e-book", languages=["ukr"], format="eresource",
+        created_at=when, updated_at=when,
+    )
+    e1 = catalog.add_item(
+        record,
+        data=catalog.ItemData(barcode="E1", branch=central, item_type=book_type),
+        actor=lending.desk,
+        at=when,
+    )
+    loan = circulation.checkout(
+        patron=lending.koval, item=e1, branch=central, actor=lending.desk, at=at(4, 2)
+    )
+    circulation.renew(loan=loan, branch=central, actor=Actor.for_patron(lending.koval), at=at(4, 9))
+    roll_up()
+    april = figures(Period.month(2026, 4), Scope(network.pk))
+    assert (april["loans"].value, april["e_loans"].value, april["physical_loans"].value) == (3, 2, 1)
+    at_central = figures(Period.month(2026, 4), Scope(network.pk, central.pk))
+    assert at_central["e_loans"].value == 2
+    # The year: 12 loans before, 2 e-loans now, 14 in all.
+    year = figures(YEAR, Scope(network.pk))
+    assert (year["e_loans"].value, year["physical_loans"].value, year["loans"].value) == (2, 12, 14)
+    # Riverside lent no e-book and held none.
+    assert figures(YEAR, Scope(network.pk, lending.copies[4].branch_id))["e_loans"].is_missing
 
 
 def test_users_registered_new_active_regular_and_online(lending, network, central, riverside):

@@ -17,7 +17,14 @@ from bibliohub.circulation import services as circulation
 from bibliohub.circulation.models import CirculationRule, Loan
 from bibliohub.history import Actor, privacy, rollup, selectors
 from bibliohub.history import kinds as registry
-from bibliohub.history.models import DayBreakdown, DayCount, Dimension, DistinctYear, Entry
+from bibliohub.history.models import (
+    DayBreakdown,
+    DayCount,
+    Dimension,
+    DistinctPattern,
+    DistinctYear,
+    Entry,
+)
 from bibliohub.history.selectors import E_SERVICE_BITS, Total
 from bibliohub.patrons import services
 from bibliohub.patrons.models import Patron
@@ -179,7 +186,7 @@ def figures(network_id: int) -> dict[str, object]:
 
 def count_again_from_the_entries() -> None:
     """Drop the roll-ups and count every entry again, as a new report would."""
-    for model in (DayCount, DayBreakdown, DistinctYear):
+    for model in (DayCount, DayBreakdown, DistinctYear, DistinctPattern):
         model.objects.all().delete()
     Entry.objects.update(rolled_up=False)
     rollup.roll_up()

@@ -84,3 +84,15 @@ def test_the_csv_has_one_row_per_figure(everything, network):
 def test_the_csv_headings_are_in_the_reports_language(everything, network):
     content = render.annual(_report(network, language="uk"), "csv").decode("utf-8-sig")
     assert "Видачі" in content
+
+
+def test_each_figure_says_where_the_statutory_forms_put_it(everything, network, ukrainian_pdf):
+    rows = list(csv.DictReader(io.StringIO(render.annual(_report(network), "csv").decode("utf-8-sig"))))
+    figures = {(row["Section"], row["Code"]): row for row in rows}
+    assert "IMLS PLS FY2023: 553 PHYSCIR" in figures[("Indicators", "physical_loans")]["Statutory form lines"]
+    assert "IMLS PLS FY2023: 600 TOTPRO" in figures[("Indicators", "programmes")]["Statutory form lines"]
+    book = openpyxl.load_workbook(io.BytesIO(render.annual(_report(network), "xlsx")))
+    sheet = list(book["Indicators"].iter_rows(values_only=True))
+    by_code = {row[0]: dict(zip(sheet[1], row, strict=True)) for row in sheet[2:]}
+    assert "553 PHYSCIR" in by_code["physical_loans"]["Statutory form lines"]
+    assert "553 PHYSCIR" in pdftext.text(ukrainian_pdf)

@@ -26,8 +26,8 @@ def _sources(source):
             yield from _sources(inner)
 
 
-# Codes a form names that no app computes yet (e-lending is still to come).
-NOT_YET = {"e_loans"}
+# Codes a form names that no app computes yet.
+NOT_YET: set[str] = set()
 
 
 @pytest.mark.parametrize("code", ["imls-pls", "6nk", "cn-school"])
@@ -99,5 +99,50 @@ def test_a_form_downloads_as_csv_and_xlsx(everything, network):
     assert by_element["REFERENC"]["Value"] == "missing" and by_element["REFERENC"]["As filed"] == "-1"
     book = openpyxl.load_workbook(io.BytesIO(render.form(filled, "xlsx", language="en")))
     sheet = book["imls-pls"]
-    found = {row[2]: row[4] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    found = {row[3]: row[5] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert found["PHYSCIR"] == 5 and found["VISITS"] == 32
+
+
+def test_the_imls_programme_lines_carry_the_surveys_element_numbers_and_names(everything, network):
+    _lines, filled = _filled("imls-pls", network)
+    rows = list(csv.DictReader(io.StringIO(render.form(filled, "csv", language="en").decode("utf-8-sig"))))
+    by_line = {row["Line"]: row for row in rows if row["Line"]}
+    assert by_line["606"]["Label"] == "Number of Synchronous In-Person Onsite Programs"
+    assert by_line["608"]["Label"] == "Number of Synchronous Virtual Programs"
+    assert by_line["618"]["Label"] == "Attendance at Synchronous Virtual Programs"
+    assert (by_line["553"]["Element"], by_line["612"]["Element"]) == ("PHYSCIR", "K6_11ATTEN")
+    # The totals by format add up the formats, and equal the totals by audience.
+    assert by_line["609"]["Value"] == by_line["600"]["Value"] == "0"
+    assert by_line["619"]["Value"] == by_line["610"]["Value"]
+    book = openpyxl.load_workbook(io.BytesIO(render.form(filled, "xlsx", language="en")))
+    header, *lines = list(book["imls-pls"].iter_rows(min_row=3, values_only=True))
+    assert header[1:4] == ("Line", "Column", "Element")
+    assert ("616", "Attendance at Synchronous In-Person Onsite Programs") in {
+        (line[1], line[4]) for line in lines
+    }
+
+
+def test_a_line_says_where_it_goes_on_its_form():
+    line = statutory.FormLine(
+        section="IV", line="14", column="3", element="", label="", norm="", note="", source=None
+    )
+    assert line.reference() == "line 14, column 3"
+    imls = {line.line: line for line in statutory.get("imls-pls").lines}
+    assert imls["553"].reference() == "553 PHYSCIR"
+    assert imls["606"].reference() == "606"
+    assert "IMLS PLS FY2023: 553 PHYSCIR" in statutory.references("physical_loans")
+    assert "IMLS PLS FY2023: 552 ELMATCIR" in statutory.references("e_loans")
+    assert "IMLS PLS FY2023: 713 HRS_OPEN" in statutory.references("opening_hours_year")
+    # A part of a breakdown is not the indicator itself.
+    assert not any("601" in where for where in statutory.references("programmes")[1:])
+    assert statutory.references("no_such_indicator") == []
+
+
+def test_the_6nk_form_has_a_column_for_its_columns(everything, network):
+    _lines, filled = _filled("6nk", network, language="uk")
+    content = render.form(filled, "csv", language="uk").decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(content)))
+    # Section, line, column, element, label, value, as filed, norm, missing because, note.
+    assert len(header) == 10
+    area = next(row for row in rows if row[4] == "Загальна площа приміщень, м²")
+    assert area[1] == "1"

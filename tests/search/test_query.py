@@ -109,3 +109,23 @@ def test_tsquery_expression(clauses, expected):
 def test_tsvector_gives_each_field_its_weight_and_keeps_fields_apart():
     row = IndexRow(1, "war", title=["war", "and", "peace"], author=["tolstoy"], subject=["war"], other=[], isbn=["9780140447934"])
     assert tsvector_literal(row) == "'war':1A 'and':2A 'peace':3A 'tolstoy':104B 'war':205C '9780140447934':406D 'isbn:9780140447934':507D"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tolst*", [Clause(ANY, ("tolst",), truncated=True)]),
+        ("author:tolst* war", [Clause(AUTHOR, ("tolst",), truncated=True), Clause(ANY, ("war",))]),
+        ('title:"war and pea*"', [Clause(TITLE, ("war", "and", "pea"), truncated=True)]),
+        # A CJK run is indexed as pairs of characters, not words: no truncation.
+        ("红楼*", [Clause(ANY, ("红楼",))]),
+    ],
+)
+def test_a_word_or_phrase_ending_in_a_star_is_truncated_on_the_right(text, expected):
+    assert parse(text) == expected
+
+
+def test_truncation_compiles_to_each_backends_prefix_query():
+    clauses = [Clause(TITLE, ("war", "pea"), truncated=True), Clause(ANY, ("tolst",), truncated=True)]
+    assert compile_fts5(clauses) == 'title : "war pea" * AND {title author subject other isbn} : "tolst" *'
+    assert compile_tsquery(clauses) == "('war':A <-> 'pea':*A) & 'tolst':*"

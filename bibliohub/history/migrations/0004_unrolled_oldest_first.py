@@ -4,18 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('history', '0003_entry_topic'),
+        ("history", "0003_entry_topic"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='entry',
-            name='history_unrolled',
+            model_name="entry",
+            name="history_unrolled",
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(condition=models.Q(('rolled_up', False)), fields=['at', 'id'], name='history_unrolled'),
+            model_name="entry",
+            index=models.Index(
+                condition=models.Q(("rolled_up", False)),
+                fields=["at", "id"],
+                name="history_unrolled",
+            ),
         ),
     ]

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from lxml import etree
 from stdnum import isbn as stdnum_isbn
 
-from bibliohub.catalog.marc import iso2709
+from bibliohub.catalog.marc import iso2709, unimarc
 from bibliohub.catalog.marc.extract import RecordFields, extract_fields
 from bibliohub.catalog.marc.reader import Format, NotMarcError, ReadRecord, read_records
+from bibliohub.catalog.marc.unimarc import Schema, looks_unimarc
 from bibliohub.interop.copycat.models import CopyTarget
 from bibliohub.interop.sru import cql
 
@@ -89,13 +90,23 @@ class Candidate:
     marc: pymarc.Record
     fields: RecordFields
     warnings: list[str] = field(default_factory=list)
+    schema: Schema = "marc21"  # or "unimarc", "cnmarc": read through the UNIMARC crosswalk
 
     @property
     def isbns(self) -> list[str]:
         return self.fields.isbns
 
+    @property
+    def is_unimarc(self) -> bool:
+        return self.schema != "marc21"
+
     def transport(self) -> bytes:
-        """The record as UTF-8 ISO 2709, to carry to the import."""
+        """The record as UTF-8 ISO 2709, to carry to the import (a UNIMARC record's field 100
+        and leader saying so: it was read into Unicode whatever it came in)."""
+        if self.is_unimarc:
+            unimarc.for_storage(self.marc)
+            leader = str(self.marc.leader)
+            self.marc.leader = leader[:9] + "a" + leader[10:]  # type: ignore[assignment]
         return iso2709.encode(self.marc)
 
 
@@ -139,11 +150,15 @@ def search_target(target: CopyTarget, query: CopyQuery, *, limit: int = MAX_RECO
 
 
 def _read(raw: list[bytes | None], syntax: Format, charset: str) -> list[Candidate]:
+    """The records a target sent, MARC 21 or UNIMARC, told apart record by record (a target
+    asked for one may send the other); a UNIMARC record's character set is read from its
+    field 100, and the catalogue's character set setting applies to MARC 21 leaders."""
     found = []
     for position, data in enumerate(raw, start=1):
         if not data:
             continue
-        if syntax == "iso2709" and charset != CopyTarget.Charset.AUTO and len(data) > 9:
+        marc21 = syntax != "iso2709" or not looks_unimarc(data)
+        if syntax == "iso2709" and marc21 and charset != CopyTarget.Charset.AUTO and len(data) > 9:
             # The target's leaders are known to lie about their character set.
             data = data[:9] + (b"a" if charset == CopyTarget.Charset.UTF8 else b" ") + data[10:]
         try:
@@ -151,16 +166,17 @@ def _read(raw: list[bytes | None], syntax: Format, charset: str) -> list[Candida
         except (NotMarcError, ValueError):
             continue
         for record in read:
-            if record.schema != "marc21":
-                continue
-            found.append(Candidate(position, record.record, extract_fields(record.record), record.warnings))
+            fields = extract_fields(record.record) if record.schema == "marc21" else unimarc.extract(record.record)
+            found.append(Candidate(position, record.record, fields, record.warnings, record.schema))
     return found
 
 
 def _z3950(target: CopyTarget, query: CopyQuery, *, limit: int, timeout: float) -> tuple[int, list[bytes | None]]:
     request = {
         "host": target.host, "port": target.port, "database": target.database,
-        "syntax": "xml" if target.syntax == CopyTarget.Syntax.MARCXML else "usmarc",
+        "syntax": {CopyTarget.Syntax.MARCXML: "xml", CopyTarget.Syntax.UNIMARC: "unimarc"}.get(
+            CopyTarget.Syntax(target.syntax), "usmarc"
+        ),
         "query": query.pqf(), "count": limit, "timeout": max(1, int(timeout)),
     }
     try:

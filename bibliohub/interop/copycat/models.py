@@ -18,6 +18,7 @@ class CopyTarget(models.Model):
     class Syntax(models.TextChoices):
         USMARC = "usmarc", _("MARC 21 (ISO 2709)")
         MARCXML = "marcxml", "MARCXML"
+        UNIMARC = "unimarc", _("UNIMARC (ISO 2709)")
 
     class Charset(models.TextChoices):
         AUTO = "auto", pgettext_lazy("character set", "As each record says")

@@ -5,14 +5,18 @@ and / or / not otherwise. Whatever the search cannot do is refused as an SRU dia
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db.models import F
+from django.db.models.fields.json import KT
+from django.db.models.functions import Lower
 
 from bibliohub.catalog.models import Identifier, Record
 from bibliohub.interop.sru import cql
 from bibliohub.search.models import Document
 from bibliohub.search.service import matching_ids, search
 from bibliohub.search.types import Field, SearchQuery, Sort
+from bibliohub.text import has_cjk
 
 # index (lower case, without or with its context set) -> what it searches
 TEXT_INDEXES: dict[str, Field] = {
@@ -33,16 +37,33 @@ ISSN_INDEXES = frozenset({"bath.issn", "issn"})
 ID_INDEXES = frozenset({"rec.id"})
 CONTEXT_SETS = frozenset({"cql", "dc", "bath", "rec"})
 RELATIONS = frozenset({"=", "==", "adj", "all", "any", "exact"})
+# The fewest letters a right-truncated word keeps ("wa*"): one letter would match a good
+# part of the index.
+MIN_TRUNCATED = 2
 _FIELD_PREFIX = {
     Field.TITLE: "title:",
     Field.AUTHOR: "author:",
     Field.SUBJECT: "subject:",
     Field.ISBN: "isbn:",
 }
+
+
+class ByAuthor(StrEnum):
+    """Orders of the protocols that the OPAC's search does not offer: by the first author's
+    heading, compared without case, records without an author last."""
+
+    ASCENDING = "author_asc"
+    DESCENDING = "author_desc"
+
+
+Order = Sort | ByAuthor
 # sort index (lower case) -> its order ascending, descending (None: that way is not offered)
-SORT_INDEXES: dict[str, tuple[Sort | None, Sort | None]] = {
+SORT_INDEXES: dict[str, tuple[Order | None, Order | None]] = {
     "dc.title": (Sort.TITLE, None),
     "title": (Sort.TITLE, None),
+    "dc.creator": (ByAuthor.ASCENDING, ByAuthor.DESCENDING),
+    "creator": (ByAuthor.ASCENDING, ByAuthor.DESCENDING),
+    "dc.author": (ByAuthor.ASCENDING, ByAuthor.DESCENDING),
     "dc.date": (Sort.YEAR_ASC, Sort.YEAR_DESC),
     "date": (Sort.YEAR_ASC, Sort.YEAR_DESC),
     "rec.creationdate": (None, Sort.NEWEST),
@@ -83,12 +104,12 @@ def run(text: str, *, start: int, count: int, sort_keys: str = "") -> Found:
     return run_tree(query.root, start=start, count=count, order=order)
 
 
-def run_tree(root: cql.Node, *, start: int, count: int, order: Sort | None = None) -> Found:
+def run_tree(root: cql.Node, *, start: int, count: int, order: Order | None = None) -> Found:
     """Like `run`, for a query tree built by another protocol (Z39.50's Type-1 queries are
     mapped onto the same indexes), in `order` (ranked by relevance when None). Raises
     Diagnostic for what we do not support."""
     _check(root)
-    if conjunction := _as_text(root):
+    if not isinstance(order, ByAuthor) and (conjunction := _as_text(root)):
         result = search(
             SearchQuery(
                 text=conjunction,
@@ -107,7 +128,7 @@ def run_tree(root: cql.Node, *, start: int, count: int, order: Sort | None = Non
     return Found(len(ids), _ordered(ids, order, start - 1, count))
 
 
-def sort_order(keys: tuple[cql.SortKey, ...]) -> Sort:
+def sort_order(keys: tuple[cql.SortKey, ...]) -> Order:
     """The search's order for a CQL sortBy clause. Raises Diagnostic for what it cannot do."""
     if len(keys) > 1:
         raise Diagnostic(84, f"{len(keys)} sort keys; one is supported")
@@ -126,7 +147,7 @@ def sort_order(keys: tuple[cql.SortKey, ...]) -> Sort:
     return _order_of(key.index, descending)
 
 
-def parse_sort_keys(text: str) -> Sort:
+def parse_sort_keys(text: str) -> Order:
     """The search's order for SRU 1.x sortKeys ("path,schema,ascending,caseSensitive,
     missingValue", space-separated keys). Raises Diagnostic for what it cannot do."""
     keys = text.split()
@@ -145,7 +166,7 @@ def parse_sort_keys(text: str) -> Sort:
     return _order_of(path, ascending == "0")
 
 
-def _order_of(index: str, descending: bool) -> Sort:
+def _order_of(index: str, descending: bool) -> Order:
     if (orders := SORT_INDEXES.get(index.lower())) is None:
         raise Diagnostic(88, index)
     ascending_order, descending_order = orders
@@ -155,9 +176,14 @@ def _order_of(index: str, descending: bool) -> Sort:
     return order
 
 
-def _ordered(ids: set[int], order: Sort, offset: int, count: int) -> list[int]:
+def _ordered(ids: set[int], order: Order, offset: int, count: int) -> list[int]:
     """`count` of the records `ids` from `offset`, in the search's `order` (the same keys as
     the OPAC's sorted lists)."""
+    if isinstance(order, ByAuthor):
+        heading = Lower(KT("authors__0"))
+        key = heading.asc(nulls_last=True) if order == ByAuthor.ASCENDING else heading.desc(nulls_last=True)
+        by_author = Record.objects.filter(id__in=ids).order_by(key, "-id")
+        return list(by_author.values_list("id", flat=True)[offset : offset + count])
     if order == Sort.TITLE:
         by_title = Document.objects.filter(record_id__in=ids).order_by("sort_title", "-record_id")
         return list(by_title.values_list("record_id", flat=True)[offset : offset + count])
@@ -204,17 +230,54 @@ def _check(node: cql.Node) -> None:
     term = cql.unescape(node.term)
     if not term.strip():
         raise Diagnostic(27, node.index)
-    if any(c in term.replace("\\*", "").replace("\\?", "") for c in "*?"):
-        raise Diagnostic(28, node.term)
-    if "^" in term.replace("\\^", ""):
-        raise Diagnostic(31, node.term)
+    truncated = any(truncated for _, truncated in masked_words(node))
+    if truncated and TEXT_INDEXES.get(index, Field.ISBN) == Field.ISBN:
+        # Numbers are matched whole.
+        raise Diagnostic(28, f"{node.term}: {node.index} cannot be truncated")
     if index in ID_INDEXES and not term.strip().isdigit():
         raise Diagnostic(36, node.term)
 
 
+def masked_words(node: cql.SearchClause) -> list[tuple[str, bool]]:
+    """The words of a clause's term, each with whether it is right-truncated (ends in an
+    unescaped `*`). The search can truncate a word on the right; any other masking (`*`
+    inside or before a word, `?`) is diagnostic 28, a truncated word of one letter 29, an
+    anchor (`^`) 31. Escaped masking characters are taken literally, which the index reads as
+    a space."""
+    words: list[tuple[str, bool]] = []
+    for raw in cql.unescape(node.term).split():
+        text: list[str] = []
+        truncated = False
+        position = 0
+        while position < len(raw):
+            character = raw[position]
+            position += 1
+            if character == "\\" and position < len(raw):
+                escaped = raw[position]
+                position += 1
+                text.append(" " if escaped in "*?^" else escaped)
+            elif character == "*" and position == len(raw) and "".join(text).strip():
+                truncated = True
+            elif character in "*?":
+                raise Diagnostic(28, node.term)
+            elif character == "^":
+                raise Diagnostic(31, node.term)
+            else:
+                text.append(" " if character == '"' else character)
+        word = "".join(text).strip()
+        if truncated and has_cjk(word):
+            raise Diagnostic(28, f"{node.term}: words in Chinese, Japanese or Korean cannot be truncated")
+        if truncated and len(word.split()[-1]) < MIN_TRUNCATED:
+            raise Diagnostic(29, node.term)
+        if word:
+            words.append((word, truncated))
+    return words
+
+
 def _words(node: cql.SearchClause) -> list[str]:
-    term = cql.unescape(node.term).replace("\\", "").replace('"', " ")
-    return term.split()
+    """The words of the OPAC query for a clause, a truncated one ending in `*` as the OPAC's
+    query reads it."""
+    return [f"{word}*" if truncated else word for word, truncated in masked_words(node)]
 
 
 def _leaf_text(node: cql.SearchClause) -> str | None:

@@ -4,7 +4,6 @@ searchRetrieve and scan. A bad query or parameter is answered with an SRU diagno
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -12,7 +11,7 @@ from lxml import etree
 
 from bibliohub.catalog.models import Record
 from bibliohub.interop import records
-from bibliohub.interop.sru import search
+from bibliohub.interop.sru import scan, search
 from bibliohub.interop.sru.search import Diagnostic
 from bibliohub.libraries.models import Network
 
@@ -249,23 +248,13 @@ def _scan(sru: _Request, root: etree._Element) -> None:
         raise Diagnostic(7, "scanClause")
     position = sru.number("responsePosition", 1, least=0)
     count = min(sru.number("maximumTerms", 10, least=1), MAX_TERMS)
-    query = search.parse(clause)
-    node = query.root
-    if not isinstance(node, search.cql.SearchClause):
-        raise Diagnostic(10, "scan takes one index, relation and term")
-    if search.TEXT_INDEXES.get(node.index.lower()) != search.Field.TITLE:
-        raise Diagnostic(16, f"{node.index} cannot be scanned; dc.title can")
-    term = search.cql.unescape(node.term)
-    titles = Record.objects.values("title").annotate(n=Count("id"))
-    before = list(titles.filter(title__lt=term).order_by("-title")[: max(position - 1, 0)])[::-1]
-    after = list(titles.filter(title__gte=term).order_by("title")[: max(count - len(before), 0)])
-    terms = before + after
-    if terms:
+    found = scan.terms(scan.parse_clause(clause), position=position, count=count)
+    if found:
         container = sru.el(root, "terms")
-        for row in terms:
+        for term in found:
             element = sru.el(container, "term")
-            sru.el(element, "value", records.clean(row["title"]))
-            sru.el(element, "numberOfRecords", str(row["n"]))
+            sru.el(element, "value", records.clean(term.value))
+            sru.el(element, "numberOfRecords", str(term.records))
 
 
 # --- explain --------------------------------------------------------------------------------
@@ -273,7 +262,7 @@ def _scan(sru: _Request, root: etree._Element) -> None:
 INDEXES = [  # (title, context set, name, searched, sorted by)
     ("Any field", "cql", "serverChoice", True, False),
     ("Title", "dc", "title", True, True),
-    ("Author", "dc", "creator", True, False),
+    ("Author", "dc", "creator", True, True),
     ("Subject", "dc", "subject", True, False),
     ("ISBN", "bath", "isbn", True, False),
     ("ISSN", "bath", "issn", True, False),
@@ -326,7 +315,7 @@ def _explain(sru: _Request, root: etree._Element, request: HttpRequest) -> None:
             index_info,
             "index",
             search=str(searched).lower(),
-            scan="true" if name == "title" else "false",
+            scan=str(searched).lower(),
             sort=str(sorted_by).lower(),
         )
         sub(index, "title", title, lang="en")
@@ -360,6 +349,12 @@ def _explain(sru: _Request, root: etree._Element, request: HttpRequest) -> None:
     sub(config, "default", str(DEFAULT_RECORDS), type="numberOfRecords")
     sub(config, "setting", str(MAX_RECORDS), type="maximumRecords")
     sub(config, "default", "marcxml", type="retrieveSchema")
+    for relation in sorted(search.RELATIONS):
+        sub(config, "supports", relation, type="relation")
+    # Right truncation only ("tolst*"): `?`, a `*` before or inside a word and anchoring
+    # (`^`) are diagnostics 28 and 31, a truncated word of one letter 29.
+    sub(config, "supports", "*", type="maskingCharacter")
+    sub(config, "supports", type="sort")
     if packing == "xml":
         data.append(explain)
     else:

@@ -2,6 +2,9 @@
 mapped onto the indexes SRU searches: a Bib-1 use attribute becomes the CQL index it means,
 so one query tree runs through `sru.search.run_tree` and the OPAC's search service.
 
+Truncation (type 5): right (1) and none (100); left truncation (2), both (3) and masking
+(101, 104) the index cannot answer.
+
 Whatever we cannot honour is refused with its Bib-1 diagnostic (the numbers of
 https://www.loc.gov/z3950/agency/defns/bib1diag.html), never answered approximately: a
 client asking for a truncation we do not do would otherwise get a different set of records
@@ -34,7 +37,7 @@ ACCEPTED = {
     2: {3},  # relation: equal
     3: {1, 2, 3},  # position: first in field, first in subfield, any
     4: {1, 2, 3, 6, 101},  # structure: phrase, word, key, word list, normalised name
-    5: {100},  # truncation: none
+    5: {1, 100},  # truncation: right, none
     6: {1, 2, 3},  # completeness
 }
 # The Bib-1 diagnostic for an unsupported value of each attribute type.
@@ -157,6 +160,7 @@ def to_cql(tree: Term | Operator) -> cql.Node:
         return cql.Boolean(tree.name, to_cql(tree.left), to_cql(tree.right))
     use: int | None = None
     structure: int | None = None
+    truncation: int | None = None
     for set_name, kind, value in tree.attributes:
         if set_name != BIB1:
             raise QueryError(121, set_name)
@@ -169,6 +173,8 @@ def to_cql(tree: Term | Operator) -> cql.Node:
                 raise QueryError(UNSUPPORTED[kind], str(value))
             if kind == 4:
                 structure = value
+            elif kind == 5:
+                truncation = value
         else:
             raise QueryError(113, str(kind))
     index = USE_INDEXES[use if use is not None else 1016]
@@ -180,4 +186,7 @@ def to_cql(tree: Term | Operator) -> cql.Node:
     # A phrase only when the client says so: without a structure attribute, clients send a
     # title as typed ("war and peace"), which should find "War and peace : a novel".
     relation = "=" if structure == 1 else "all"
-    return cql.SearchClause(index=index, relation=relation, term=_escaped(text))
+    # Right truncation is CQL's trailing `*` on the last word, which the search service
+    # answers (or refuses, as for an ISBN: diagnostic 120).
+    term = _escaped(text) + ("*" if truncation == 1 else "")
+    return cql.SearchClause(index=index, relation=relation, term=term)

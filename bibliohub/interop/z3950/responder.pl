@@ -84,6 +84,63 @@ sub fetch_handler {
     $args->{BASENAME} = "bibliohub";
 }
 
+sub scan_handler {
+    my $args = shift;
+    my $session = $args->{HANDLE} ||= {};
+    my $rpn = $args->{RPN};
+    my $term = defined $rpn ? $rpn->{term} : $args->{TERM};
+    $term = "" unless defined $term;
+    utf8::decode($term);
+    my @attributes = defined $rpn
+        ? map { [ (defined $_->{attributeSet} ? $_->{attributeSet} : ""), $_->{attributeType},
+                  $_->{attributeValue} ] } @{ $rpn->{attributes} }
+        : ();
+    my $answer = ask($session, {
+        op => "scan", attributes => \@attributes, term => $term,
+        number => $args->{NUMBER} + 0, position => $args->{POS} + 0, step => $args->{STEP} + 0,
+    });
+    if (diagnose($args, $answer)) {
+        $args->{STATUS} = Net::Z3950::SimpleServer::ScanSuccess;
+        $args->{NUMBER} = 0;
+        return;
+    }
+    my @entries;
+    for my $entry (@{ $answer->{terms} }) {
+        my $value = $entry->{term};
+        utf8::encode($value);
+        push @entries, { TERM => $value, OCCURRENCE => $entry->{occurrences} };
+    }
+    $args->{ENTRIES} = \@entries;
+    $args->{NUMBER} = scalar @entries;
+    $args->{STATUS} = $answer->{partial}
+        ? Net::Z3950::SimpleServer::ScanPartial : Net::Z3950::SimpleServer::ScanSuccess;
+}
+
+sub sort_handler {
+    my $args = shift;
+    my $session = $args->{HANDLE} ||= {};
+    my @keys;
+    for my $key (@{ $args->{SEQUENCE} || [] }) {
+        my %wanted = (relation => $key->{RELATION} + 0);
+        if ($key->{SORT_ATTR}) {
+            for my $attribute (@{ $key->{SORT_ATTR} }) {
+                $wanted{use} = $attribute->{ATTR_VALUE} + 0 if $attribute->{ATTR_TYPE} == 1;
+            }
+        } elsif (defined $key->{SORTFIELD}) {
+            $wanted{field} = $key->{SORTFIELD};
+        }
+        push @keys, \%wanted;
+    }
+    my $answer = ask($session, {
+        op => "sort", input => $args->{INPUT}, output => $args->{OUTPUT}, keys => \@keys,
+    });
+    if (diagnose($args, $answer)) {
+        $args->{STATUS} = 2;  # failure
+        return;
+    }
+    $args->{STATUS} = 0;
+}
+
 sub delete_handler {
     my $args = shift;
     my $session = $args->{HANDLE} ||= {};
@@ -101,6 +158,8 @@ my $server = Net::Z3950::SimpleServer->new(
     INIT   => \&init_handler,
     SEARCH => \&search_handler,
     FETCH  => \&fetch_handler,
+    SCAN   => \&scan_handler,
+    SORT   => \&sort_handler,
     DELETE => \&delete_handler,
     CLOSE  => \&close_handler,
 );

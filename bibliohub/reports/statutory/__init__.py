@@ -10,6 +10,12 @@ missing value is filed as when the form says (`missing_as`: IMLS files -1), and 
     {"line": "553", "element": "PHYSCIR", "label": "Physical item circulation",
      "source": {"indicator": "loans"}, "norm": "", "note": ""}
 
+`line` is the form's own number for the line (the IMLS data element number, the 6-НК row
+number), `column` the column of the form's table it goes in, where the form has columns
+(6-НК's «графа»), and `element` the form's variable name (IMLS: PHYSCIR). They are shown
+beside each figure in the form's outputs and in the annual report (`references`). A file may
+also give its `short_title` ("IMLS PLS"), used in those references.
+
 A line's `source` says how its value is worked out, from the indicators of the year for
 the scope (history.indicators; never from current state):
 
@@ -59,11 +65,25 @@ class FormInvalid(ValueError):
 class FormLine:
     section: str
     line: str
+    column: str
     element: str
     label: str
     norm: str
     note: str
     source: dict[str, Any] | None
+
+    def reference(self) -> str:
+        """Where the figure goes on the form, in the reader's language: "553 PHYSCIR",
+        "line 14, column 3"; "" for a line without a number or a name."""
+        if self.line and self.column:
+            where = _("line %(line)s, column %(column)s") % {
+                "line": self.line, "column": self.column,
+            }
+        elif self.column:
+            where = _("column %(column)s") % {"column": self.column}
+        else:
+            where = self.line
+        return " ".join(part for part in (where, self.element) if part)
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,7 @@ class Form:
     code: str
     version: str
     title: str
+    short_title: str
     authority: str
     language: str
     missing_as: str | None
@@ -88,6 +109,7 @@ def forms() -> dict[str, Form]:
             FormLine(
                 section=section["title"],
                 line=str(line.get("line") or ""),
+                column=str(line.get("column") or ""),
                 element=line.get("element", ""),
                 label=line["label"],
                 norm=line.get("norm", ""),
@@ -101,11 +123,27 @@ def forms() -> dict[str, Form]:
             code=data["form"],
             version=data["version"],
             title=data["title"],
+            short_title=data.get("short_title", data["form"]),
             authority=data.get("authority", ""),
             language=data.get("language", "en"),
             missing_as=data.get("missing_as"),
             lines=lines,
         )
+    return found
+
+
+def references(code: str) -> list[str]:
+    """Where each form puts the figure of indicator `code` as it is (not a part of its
+    breakdown, a term's, a sum or a ratio): "IMLS PLS FY2023: 553 PHYSCIR", in the
+    reader's language; none for an indicator no form reports directly."""
+    found = []
+    for form in forms().values():
+        for line in form.lines:
+            source = line.source or {}
+            if set(source) == {"indicator"} and source["indicator"] == code:
+                where = line.reference()
+                if where:
+                    found.append(f"{form.short_title} {form.version}: {where}")
     return found
 
 

@@ -90,8 +90,11 @@ def tsvector_literal(row: IndexRow) -> str:
     )
 
 
-def _phrase(tokens: tuple[str, ...], prefix: str, suffix: str) -> str:
+def _phrase(tokens: tuple[str, ...], prefix: str, suffix: str, truncated: bool = False) -> str:
     terms = [f"{_quote(prefix + t)}{suffix}" for t in tokens]
+    if truncated:
+        # 'war':*A is every lexeme beginning with "war" at weight A.
+        terms[-1] = f"{_quote(prefix + tokens[-1])}:*{suffix.lstrip(':')}"
     return "(" + " <-> ".join(terms) + ")" if len(terms) > 1 else terms[0]
 
 
@@ -108,11 +111,13 @@ def compile_tsquery(clauses: list[Clause], *, exact: bool = False) -> str:
             parts.append(_phrase(clause.tokens, ISBN_PREFIX, suffix))
         elif clause.cross_script and not exact:
             alternatives = [
-                _phrase(tokens, prefix, suffix) for tokens in clause.alternatives for prefix in ("", CROSS_PREFIX)
+                _phrase(tokens, prefix, suffix, clause.truncated)
+                for tokens in clause.alternatives
+                for prefix in ("", CROSS_PREFIX)
             ]
             parts.append("(" + " | ".join(alternatives) + ")")
         else:
-            parts.append(_phrase(clause.tokens, "", suffix))
+            parts.append(_phrase(clause.tokens, "", suffix, clause.truncated))
     return " & ".join(parts)
 
 

@@ -17,8 +17,9 @@ _CROSS = {
 }
 
 
-def _phrase(tokens: tuple[str, ...]) -> str:
-    return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+def _phrase(tokens: tuple[str, ...], truncated: bool = False) -> str:
+    # FTS5 reads a * after a string as "its last token is a prefix".
+    return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"' + (" *" if truncated else "")
 
 
 def compile_fts5(clauses: list[Clause], *, exact: bool = False) -> str:
@@ -30,10 +31,13 @@ def compile_fts5(clauses: list[Clause], *, exact: bool = False) -> str:
     for clause in clauses:
         if clause.cross_script and not exact:
             columns = _CROSS.get(clause.field)
-            alternatives = [f"{columns} : {_phrase(a)}" if columns else _phrase(a) for a in clause.alternatives]
+            alternatives = [
+                f"{columns} : {_phrase(a, clause.truncated)}" if columns else _phrase(a, clause.truncated)
+                for a in clause.alternatives
+            ]
             parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
         else:
-            parts.append(f"{_COLUMNS.get(clause.field, _EXACT)} : {_phrase(clause.tokens)}")
+            parts.append(f"{_COLUMNS.get(clause.field, _EXACT)} : {_phrase(clause.tokens, clause.truncated)}")
     return " AND ".join(parts)
 
 

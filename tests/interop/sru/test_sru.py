@@ -130,6 +130,10 @@ def test_paging_with_start_record_and_maximum_records(sru, shelf):
         # one ranked search (a conjunction of words) sorted
         ("peace sortBy dc.date/sort.ascending", "", ["peace", "war"]),
         ("peace", "date,,0", ["war", "peace"]),
+        # by author, either way, for a ranked search too
+        ("dc.title = war or dc.title = peace or dc.title = river sortBy dc.creator", "", ["river", "peace", "war"]),
+        ("peace sortBy dc.creator/sort.descending", "", ["war", "peace"]),
+        ("peace", "creator,,1", ["peace", "war"]),
         # the newest added first
         (
             "dc.title = war or dc.title = peace or dc.title = river sortBy rec.creationDate/sort.descending",
@@ -172,7 +176,7 @@ def test_explain_says_which_indexes_sort(sru, shelf):
         for index in root.iterfind(".//ex:indexInfo/ex:index", NS)
         if index.get("sort") == "true"
     }
-    assert sortable == {"title", "date", "creationDate"}
+    assert sortable == {"title", "creator", "date", "creationDate"}
 
 
 def test_a_deleted_record_is_not_found(sru, shelf):
@@ -214,15 +218,21 @@ def test_scan_lists_titles_from_the_term(sru, shelf):
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title < war"}, 19),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title =/stem war"}, 20),
         ({"operation": "searchRetrieve", "version": "1.2", "query": 'dc.title = ""'}, 27),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = wa*"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = *ar"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = w*r"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = wa?"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "bath.isbn = 978014*"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = 红楼*"}, 28),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = w*"}, 29),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "dc.title = ^war"}, 31),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": 'dc.title = "war and peace^"'}, 31),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "rec.id = seven"}, 36),
         ({"operation": "searchRetrieve", "version": "1.2", "query": "war prox peace"}, 39),
         (
             {"operation": "searchRetrieve", "version": "1.2", "query": "war and/rel.algo=x peace"},
             46,
         ),
-        ({"operation": "searchRetrieve", "version": "1.2", "query": "war sortBy dc.creator"}, 88),
+        ({"operation": "searchRetrieve", "version": "1.2", "query": "war sortBy dc.subject"}, 88),
         (
             {
                 "operation": "searchRetrieve",
@@ -340,7 +350,10 @@ def test_scan_lists_titles_from_the_term(sru, shelf):
         ({"operation": "searchRetrieve", "version": "3.0", "query": "war"}, 5),
         ({"operation": "update", "version": "1.2"}, 4),
         ({"operation": "scan", "version": "1.2"}, 7),
-        ({"operation": "scan", "version": "1.2", "scanClause": "dc.subject = war"}, 16),
+        ({"operation": "scan", "version": "1.2", "scanClause": "dc.publisher = war"}, 16),
+        ({"operation": "scan", "version": "1.2", "scanClause": "dc.title = wa*"}, 28),
+        ({"operation": "scan", "version": "1.2", "scanClause": "dc.title < war"}, 19),
+        ({"operation": "scan", "version": "1.2", "scanClause": "rec.id = seven"}, 36),
         (
             {
                 "operation": "scan",
