@@ -25,3 +25,7 @@ OVERDUE_WARNED = listening.kind(
 SETTINGS_SAVED = listening.kind(
     "settings_saved", pgettext_lazy("history", "Complaint handling settings saved")
 )
+CONTACT_ERASED = listening.kind(
+    "contact_erased",
+    pgettext_lazy("history", "Contact details removed from a complaint or suggestion"),
+)

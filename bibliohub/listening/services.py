@@ -219,6 +219,22 @@ def _acknowledge(item: Feedback, *, actor: Actor, at: datetime) -> None:
     _mail(item, "acknowledged", actor=actor, at=at)
 
 
+@transaction.atomic
+def forget_patron(patron: Patron, *, actor: Actor, at: datetime) -> int:
+    """The patron is being erased: the complaints, suggestions and thanks they sent signed in
+    keep their text, state and answer (they count in the figures and the "you said, we did"
+    page) but lose the name, e-mail and phone given with them and the link to the patron.
+    Records CONTACT_ERASED for each; returns how many."""
+    items = list(Feedback.objects.select_for_update().select_related("branch").filter(patron=patron))
+    for item in items:
+        item.contact_name = item.contact_email = item.contact_phone = ""
+        item.patron = None
+        item.save(update_fields=["contact_name", "contact_email", "contact_phone", "patron"])
+        record(kinds.CONTACT_ERASED, at=at, actor=actor, branch=item.branch, obj=item,
+               detail={"number": item.number})
+    return len(items)
+
+
 # --- Handling -----------------------------------------------------------------------------
 
 

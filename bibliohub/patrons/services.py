@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -392,12 +393,27 @@ def set_reading_history(
     return patron
 
 
+# What the apps above this one do when a patron is erased (listening: the contact given with
+# a complaint goes): each registers its step when it is ready; erase_patron runs them all, in
+# its transaction, before the patron's row goes.
+ErasureStep = Callable[..., object]
+_erasure_steps: list[ErasureStep] = []
+
+
+def register_erasure_step(step: ErasureStep) -> None:
+    """Have erase_patron call `step(patron, actor=…, at=…)` too. Registering the same step
+    again changes nothing."""
+    if step not in _erasure_steps:
+        _erasure_steps.append(step)
+
+
 @transaction.atomic
 def erase_patron(patron: Patron, *, branch: Branch, actor: Actor, at: datetime) -> None:
     """Erase the patron and everything that identifies them: their row and blocks go; every
     history entry about them (of any app) stays for statistics without the patron's id, with
     their category, age and pseudonym (entries never hold personal data); children they were
-    guardian of keep their cards without a guardian.
+    guardian of keep their cards without a guardian; what the apps registered to do
+    (`register_erasure_step`) is done first.
 
     Refused (ErasureRefused, with every reason) while `selectors.erasure_refusals` gives any:
     being the guardian of a child with an active card, and what the apps holding the patron's
@@ -422,6 +438,8 @@ def erase_patron(patron: Patron, *, branch: Branch, actor: Actor, at: datetime) 
         at=at,
         detail={"home_branch": patron.home_branch.code},
     )
+    for step in _erasure_steps:
+        step(patron, actor=actor, at=at)
     patron_id = patron.pk
     patron.delete()  # blocks and notices: CASCADE; wards: guardian SET_NULL
     # The history has no foreign key to the patron: it is told.

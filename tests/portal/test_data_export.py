@@ -75,3 +75,22 @@ def test_my_data_holds_my_complaints_suggestions_requests_and_named_survey_answe
     given = {a["question"]: a["answer"] for a in answered["answers"]}
     assert "Więcej komiksów" in given.values() and 4 in given.values()
     assert "Nikt nie wie, że to ja" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_erasing_a_patron_takes_their_contact_off_the_complaints_they_sent(
+    signed_in, reader, central, manager
+):
+    from bibliohub.history.models import Entry
+    from bibliohub.patrons import services as patrons
+
+    assert _send(signed_in, central, "Zimno w czytelni", contact_name="Anna Nowak",
+                 contact_email="anna@example.org", contact_phone="+48 600 100 200").status_code == 302
+    item = Feedback.objects.get(patron=reader)
+
+    patrons.erase_patron(reader, branch=central, actor=Actor.for_staff(manager), at=timezone.now())
+
+    item.refresh_from_db()
+    # The complaint stays, for the figures and the answer; who sent it does not.
+    assert (item.text, item.patron, item.contact_name, item.contact_email, item.contact_phone) == (
+        "Zimno w czytelni", None, "", "", "")
+    assert Entry.objects.filter(domain="listening", kind="contact_erased", object_id=item.pk).count() == 1
