@@ -375,7 +375,8 @@ def _upsert(
     postgresql = connection.vendor == "postgresql"
     if postgresql:
         # One statement for thousands of rows: each column passed as one array.
-        types = [model._meta.get_field(c).db_type(connection) for c in everything]
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        types = [fields[c].db_type(connection) for c in everything]
         source = "SELECT * FROM unnest(" + ", ".join(f"%s::{t}[]" for t in types) + ")"
     else:
         source = f"VALUES ({', '.join(['%s'] * len(everything))})"
