@@ -384,12 +384,6 @@ def _upsert(
         f"INSERT INTO {table} ({', '.join(q(c) for c in everything)}) {source} "
         f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {', '.join(updates)}"
     )
-    if merge_bits and not add:
-        # Most of a year's entries find their bits already there (a reader borrowing twice
-        # in a month): leave the row alone rather than write it again unchanged.
-        sql += " WHERE " + " OR ".join(
-            f"({table}.{q(c)} | excluded.{q(c)}) <> {table}.{q(c)}" for c in merge_bits
-        )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             chunk = rows[start : start + 5000]
