@@ -10,11 +10,16 @@ from datetime import date, datetime
 
 from django.db.models import Count
 
-from bibliohub.catalog.kinds import COPIES_HELD, COPIES_LOANABLE
-from bibliohub.catalog.models import Item, ItemStatus
+from bibliohub.catalog.kinds import (
+    COPIES_HELD,
+    COPIES_LOANABLE,
+    COPY_BACK_IN_USE,
+    COPY_OUT_OF_USE,
+)
+from bibliohub.catalog.models import Item, ItemStatus, OutOfUse
 from bibliohub.catalog.services import Material
 from bibliohub.history import Actor
-from bibliohub.history.services import Group, record_census
+from bibliohub.history.services import Draft, Group, draft, record_census, record_many
 from bibliohub.libraries.models import Branch, Network
 
 # Statuses of copies that are part of the collection, and of those that can be lent.
@@ -27,8 +32,9 @@ LOANABLE = frozenset(
 def count_copies(network: Network, *, day: date, actor: Actor, at: datetime) -> int:
     """Count the copies every active branch of `network` holds and can lend, as they are
     now, as the count of `day`, and record them (COPIES_HELD, COPIES_LOANABLE; counting a
-    day again records only what changed). One grouped query for the whole network. Returns
-    how many entries were written."""
+    day again records only what changed); and record each copy that could be lent at the
+    last count and can no longer be, and each that can be again (`record_use_changes`). One
+    grouped query for the whole network. Returns how many entries were written."""
     held: dict[int, dict[Group, int]] = defaultdict(lambda: defaultdict(int))
     loanable: dict[int, dict[Group, int]] = defaultdict(lambda: defaultdict(int))
     rows = (
@@ -62,4 +68,49 @@ def count_copies(network: Network, *, day: date, actor: Actor, at: datetime) -> 
             written += record_census(
                 kind, day=day, counts=dict(counts[branch.pk]), branch=branch, actor=actor, at=at
             )
-    return written
+    return written + record_use_changes(network, day=day, actor=actor, at=at)
+
+
+def record_use_changes(network: Network, *, day: date, actor: Actor, at: datetime) -> int:
+    """Compare the copies of `network` that cannot be lent now (neither loanable nor
+    withdrawn) with those found at the last count (OutOfUse), and record, as of `day`, each
+    copy that left lending (COPY_OUT_OF_USE) and each that came back (COPY_BACK_IN_USE). A
+    copy withdrawn or deleted since is not back: it only leaves the rows (its withdrawal is
+    in the history already). Returns how many entries were written."""
+    out_now = {
+        pk: (branch_id, record_id, item_type_id)
+        for pk, branch_id, record_id, item_type_id in Item.objects.filter(
+            branch__network=network
+        )
+        .exclude(status__in=LOANABLE | {ItemStatus.WITHDRAWN})
+        .values_list("pk", "branch_id", "record_id", "item_type_id")
+    }
+    known = set(OutOfUse.objects.filter(network=network).values_list("item_id", flat=True))
+    left = sorted(set(out_now) - known)
+    gone = sorted(known - set(out_now))
+    back: dict[int, tuple[int, int, int]] = {}
+    for start in range(0, len(gone), 500):
+        back.update(
+            (pk, (branch_id, record_id, item_type_id))
+            for pk, branch_id, record_id, item_type_id in Item.objects.filter(
+                pk__in=gone[start : start + 500], status__in=LOANABLE
+            ).values_list("pk", "branch_id", "record_id", "item_type_id")
+        )
+    branches = {branch.pk: branch for branch in Branch.objects.filter(network=network)}
+    drafts: list[Draft] = []
+    for kind, copies in ((COPY_OUT_OF_USE, {pk: out_now[pk] for pk in left}), (COPY_BACK_IN_USE, back)):
+        for pk, (branch_id, record_id, item_type_id) in sorted(copies.items()):
+            drafts.append(
+                draft(
+                    kind, at=at, day=day, actor=actor, branch=branches.get(branch_id),
+                    network=network.pk, item_id=pk, record_id=record_id,
+                    item_type_id=item_type_id,
+                )
+            )
+    record_many(drafts)
+    for start in range(0, len(gone), 500):
+        OutOfUse.objects.filter(pk__in=gone[start : start + 500]).delete()
+    OutOfUse.objects.bulk_create(
+        [OutOfUse(item_id=pk, network=network, since=day) for pk in left], batch_size=1000
+    )
+    return len(drafts)

@@ -8,7 +8,9 @@ renewal of the collection) without reading the catalogue as it is today.
 The copies a branch holds are counted once a day (catalog.census): COPIES_HELD, the
 collection (every copy neither withdrawn nor lost), and COPIES_LOANABLE, the copies that can
 be lent (on the shelf, on loan, on the hold shelf or in transit), each by item type and by
-the title's language, format and audience."""
+the title's language, format and audience. The same count records the copies that can no
+longer be lent (COPY_OUT_OF_USE: lost, missing, damaged, being processed, library use only)
+and those that can be lent again (COPY_BACK_IN_USE), on the day it finds them."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -36,4 +38,10 @@ COPIES_HELD = catalog.kind(
 )
 COPIES_LOANABLE = catalog.kind(
     "copies_loanable", pgettext_lazy("history", "Copies that can be lent counted"), census=True
+)
+COPY_OUT_OF_USE = catalog.kind(
+    "copy_out_of_use", pgettext_lazy("history", "Copy can no longer be lent"), out_of_use=True
+)
+COPY_BACK_IN_USE = catalog.kind(
+    "copy_back_in_use", pgettext_lazy("history", "Copy can be lent again"), back_in_use=True
 )

@@ -198,3 +198,18 @@ class Item(models.Model):
     def is_available(self) -> bool:
         return self.status in AVAILABLE_STATUSES
 
+
+
+class OutOfUse(models.Model):
+    """A copy that could not be lent when the copies were last counted (catalog.census):
+    lost, missing, damaged, being processed or for use in the library only, but not withdrawn.
+    The daily count compares what it finds with these rows and records the copies that leave
+    lending and those that come back (COPY_OUT_OF_USE, COPY_BACK_IN_USE), so that a period's
+    figures know which copies lent in it could still be lent at its end."""
+
+    item = models.OneToOneField(Item, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    network = models.ForeignKey("libraries.Network", on_delete=models.CASCADE, related_name="+")
+    since = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.item_id} since {self.since}"

@@ -150,13 +150,14 @@ def _stock_not_used(inputs: Inputs, scope: Scope) -> Figure:
     loanable = _loanable(inputs, scope)
     if loanable is None:
         return Figure.lacking(Missing.NOT_RECORDED)
-    # The copies lent in the period that are still held at its end: a copy lent and then
-    # withdrawn is not among the copies that can be lent at the end, nor is it subtracted.
+    # The copies lent in the period that can still be lent at its end: a copy lent and then
+    # withdrawn, lost or damaged is not among the copies that can be lent at the end, nor is
+    # it subtracted.
     lent = inputs.lent_still_held(scope)
     if lent is None:
         return Figure.lacking(Missing.ACROSS_YEARS, denominator=loanable)
-    # A copy lent at a branch and held at another (moved since), or lost or damaged at the
-    # end, is lent but not loanable there: never below 0.
+    # A copy lent at a branch and held at another (moved since) is lent but not loanable
+    # there: never below 0.
     return Figure.ratio(max(loanable - lent, 0), loanable, scale=100)
 
 
@@ -332,16 +333,20 @@ register(
         definition=_(
             "Percentage of the copies that could be lent at the end of the period that "
             "were not lent or renewed in it. A copy counts as used at the branch that lent "
-            "it; copies lent and withdrawn by the end of the period are left out; counted "
-            "by whole months, within a calendar year."
+            "it; copies lent and then withdrawn, lost or damaged by the end of the period "
+            "are left out; counted by whole months, within a calendar year."
         ),
-        numerator=_("Copies that can be lent, less the distinct copies lent and still held"),
+        numerator=_(
+            "Copies that can be lent, less the distinct copies lent in the period that can "
+            "still be lent"
+        ),
         denominator=_("Copies that can be lent"),
         unit=Unit.PERCENT,
         higher_is_better=False,
         standard="ISO 11620:2014 B.2.1.3 (percentage of stock not used)",
-        # 2: copies lent and withdrawn by the end of the period are no longer subtracted.
-        version=2,
+        # 2: copies lent and withdrawn by the end of the period are no longer subtracted;
+        # 3: nor those lost, missing or damaged at its end.
+        version=3,
         compute=_stock_not_used,
         group=CIRCULATION,
         order=70,

@@ -581,9 +581,10 @@ class Inputs:
         return found.get(where, Distinct(0))
 
     def lent_still_held(self, scope: Scope) -> int | None:
-        """The distinct copies lent in the period's months at `scope` that were not withdrawn
-        by the end of its last month (withdrawn copies are counted by the month of their
-        withdrawal, in the network); None when the period spans two years."""
+        """The distinct copies lent in the period's months at `scope` that could still be lent
+        at the end of its last month: not withdrawn by then, nor lost, missing or damaged
+        (counted by the month of the withdrawal or of the change, in the network); None when
+        the period spans two years."""
         lent = self.distinct(Counter.COPY, scope)
         if lent is None:
             return None
@@ -598,7 +599,7 @@ class Inputs:
                     Counter.COPY, network_id=self.network_id, year=period.start.year, mask=mask
                 ),
             )
-            return selectors.lent_and_withdrawn(
+            return selectors.lent_and_gone(
                 network_id=self.network_id,
                 year=period.start.year,
                 mask=mask,
@@ -606,7 +607,7 @@ class Inputs:
                 branch_ids=branches,
             )
 
-        gone = self.cached(("lent_and_withdrawn",), load)
+        gone = self.cached(("lent_and_gone",), load)
         where = NETWORK_WIDE if scope.branch_id is None else scope.branch_id
         return lent.seen - gone.get(where, 0)
 

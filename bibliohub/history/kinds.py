@@ -10,13 +10,17 @@ it gets back.
 make a patron an active user of that month (and an e-service user when the channel is
 online). `unit` says what an entry's `amount` measures (money unless said otherwise).
 
-Four more marks tell the roll-up what else to count (`history.rollup`):
+Six more marks tell the roll-up what else to count (`history.rollup`):
 
 - `lends=True`: each entry is a copy lent (a loan, a renewal), so the distinct copies lent
   in a year, and in which months, are counted (the stock not used);
 - `withdraws=True`: each entry is a copy leaving the collection for good (a withdrawal), so
   the copies withdrawn in a year, and in which month, are counted: a copy lent in a period
   and withdrawn by its end is not part of the stock held at its end;
+- `out_of_use=True` and `back_in_use=True`: each entry is a copy that stopped being one that
+  can be lent (lost, missing, damaged) or became one again, as the catalogue's daily count
+  finds them, so the months of both are counted: a copy lent in a period and out of use at
+  its end is not part of the stock that could be lent at its end;
 - `distinct_object=True`: the object each entry names (a partner) is counted once a year
   however many entries name it (the partners active in a year);
 - `census=True`: the entries are a daily count made by a scheduled job
@@ -52,6 +56,8 @@ class Kind:
     unit: Unit = field(default=Unit.MONEY, compare=False)
     lends: bool = field(default=False, compare=False)
     withdraws: bool = field(default=False, compare=False)
+    out_of_use: bool = field(default=False, compare=False)
+    back_in_use: bool = field(default=False, compare=False)
     distinct_object: bool = field(default=False, compare=False)
     census: bool = field(default=False, compare=False)
 
@@ -91,6 +97,8 @@ class Domain:
         unit: Unit = Unit.MONEY,
         lends: bool = False,
         withdraws: bool = False,
+        out_of_use: bool = False,
+        back_in_use: bool = False,
         distinct_object: bool = False,
         census: bool = False,
     ) -> Kind:
@@ -98,7 +106,7 @@ class Domain:
             raise ImproperlyConfigured(f"history kind {self.code}.{code}: a short identifier")
         if code in self.kinds:
             raise ImproperlyConfigured(f"history kind {self.code}.{code} is declared twice")
-        if census and (use or lends or withdraws or distinct_object):
+        if census and (use or lends or withdraws or out_of_use or back_in_use or distinct_object):
             raise ImproperlyConfigured(
                 f"history kind {self.code}.{code}: a census counts no use, loan or object"
             )
@@ -110,6 +118,8 @@ class Domain:
             unit=unit,
             lends=lends,
             withdraws=withdraws,
+            out_of_use=out_of_use,
+            back_in_use=back_in_use,
             distinct_object=distinct_object,
             census=census,
         )

@@ -244,6 +244,8 @@ class Counter(models.TextChoices):
     USER = "user", _("Patrons who used a service")
     COPY = "copy", _("Copies lent")
     COPY_WITHDRAWN = "copy_withdrawn", _("Copies withdrawn")
+    COPY_OUT_OF_USE = "copy_out_of_use", _("Copies that could no longer be lent")
+    COPY_BACK_IN_USE = "copy_back_in_use", _("Copies that could be lent again")
 
 
 class DistinctYear(models.Model):

@@ -220,9 +220,12 @@ def _distinct(rows: list[tuple[Any, ...]]) -> list[tuple]:
     uses = {(k.domain, k.code) for k in registry if k.use}
     lends = {(k.domain, k.code) for k in registry if k.lends}
     withdraws = {(k.domain, k.code) for k in registry if k.withdraws}
+    out_of_use = {(k.domain, k.code) for k in registry if k.out_of_use}
+    back_in_use = {(k.domain, k.code) for k in registry if k.back_in_use}
     objects = {(k.domain, k.code) for k in registry if k.distinct_object}
     user, copy = Counter.USER.value, Counter.COPY.value
     withdrawn = Counter.COPY_WITHDRAWN.value
+    out, back = Counter.COPY_OUT_OF_USE.value, Counter.COPY_BACK_IN_USE.value
     # (counter, network, year, branch, value) → [months, online months, category, age]
     seen: dict[tuple, list] = {}
 
@@ -246,6 +249,10 @@ def _distinct(rows: list[tuple[Any, ...]]) -> list[tuple]:
             once(copy, row, str(row[_ITEM]), False)
         if what in withdraws and row[_ITEM] is not None:
             once(withdrawn, row, str(row[_ITEM]), False)
+        if what in out_of_use and row[_ITEM] is not None:
+            once(out, row, str(row[_ITEM]), False)
+        if what in back_in_use and row[_ITEM] is not None:
+            once(back, row, str(row[_ITEM]), False)
         if what in objects and row[_OBJECT] is not None and row[_OBJECT_TYPE]:
             once(row[_OBJECT_TYPE], row, str(row[_OBJECT]), False)
     # The whole network: in the order first seen, so that the first entry gives the category.

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import Combinable, CombinedExpression
+from django.db.models.functions import Coalesce
 
 from bibliohub.history.actors import Channel
 from bibliohub.history.kinds import Kind
@@ -303,7 +305,7 @@ def distinct(
     }
 
 
-def lent_and_withdrawn(
+def lent_and_gone(
     *,
     network_id: int,
     year: int,
@@ -312,32 +314,58 @@ def lent_and_withdrawn(
     branch_ids: Iterable[int],
 ) -> dict[int, int]:
     """The distinct copies lent in the months of `mask` of `year` at each of `branch_ids`
-    (NETWORK_WIDE for the whole network) that were withdrawn anywhere in the network in a
-    month of `until` of the same year, per branch id. A withdrawal is final, so a copy lent in
-    a period and withdrawn in a month up to its end is no longer held at its end. Driven by
-    the year's withdrawals, few beside the copies lent: each is looked up in the counting key
-    of the copies lent, branch by branch."""
+    (NETWORK_WIDE for the whole network) that could no longer be lent at the end of the last
+    month of `until` (the months of the same year up to a period's end), per branch id: those
+    withdrawn anywhere in the network in a month of `until` (a withdrawal is final), and
+    those out of use (lost, missing, damaged) at the end of it — taken out of use in a later
+    month than they were last back in use. A copy taken out and put back in the same month
+    counts as back: the daily count that finds both cannot tell which came last. Driven by the
+    year's withdrawals and copies out of use, few beside the copies lent: each is looked up in
+    the counting key of the copies lent, branch by branch."""
     branches = sorted(set(branch_ids))
     if not branches:
         return {}
-    withdrawn = (
-        DistinctYear.objects.filter(
-            counter=Counter.COPY_WITHDRAWN,
-            network_id=network_id,
-            year=year,
-            branch_id=NETWORK_WIDE,
+
+    def network_wide(counter: Counter) -> QuerySet[DistinctYear]:
+        return DistinctYear.objects.filter(
+            counter=counter, network_id=network_id, year=year, branch_id=NETWORK_WIDE
         )
+
+    withdrawn = (
+        network_wide(Counter.COPY_WITHDRAWN)
         .annotate(met=F("months").bitand(until))
         .filter(met__gt=0)
         .values("value")
     )
+    back = (
+        network_wide(Counter.COPY_BACK_IN_USE)
+        .filter(value=OuterRef("value"))
+        .annotate(met=F("months").bitand(until))
+        .values("met")[:1]
+    )
+    # Out at the end: the latest month out is after the latest month back, that is the
+    # months out that are not months back make a larger number than the months back.
+    out = (
+        network_wide(Counter.COPY_OUT_OF_USE)
+        .annotate(
+            met=F("months").bitand(until),
+            met_back=Coalesce(Subquery(back, output_field=IntegerField()), 0),
+        )
+        .filter(met__gt=0)
+        .annotate(
+            only_out=F("met")
+            - CombinedExpression(F("met"), Combinable.BITAND, F("met_back"), IntegerField())
+        )
+        .filter(only_out__gt=F("met_back"))
+        .values("value")
+    )
     rows = (
         DistinctYear.objects.filter(
+            Q(value__in=withdrawn) | Q(value__in=out),
             counter=Counter.COPY,
             network_id=network_id,
             year=year,
             branch_id__in=branches,
-            value__in=withdrawn,
         )
         .annotate(met=F("months").bitand(mask))
         .filter(met__gt=0)

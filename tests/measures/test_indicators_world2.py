@@ -51,6 +51,7 @@ from bibliohub.daybook.models import Figure as YearFigure
 from bibliohub.daybook.models import Measure
 from bibliohub.history import Actor, indicators, snapshots
 from bibliohub.history.indicators import Figure, Period, Scope
+from bibliohub.history.models import Entry
 from bibliohub.history.rollup import roll_up
 from bibliohub.libraries import services as libraries
 from bibliohub.libraries.models import Branch
@@ -411,6 +412,53 @@ def test_a_withdrawal_after_the_period_changes_none_of_its_figures(
     spring = Period.term(date(2026, 3, 1), date(2026, 4, 30), "March and April")
     both = figures(spring, Scope(network.pk))["stock_not_used"]
     assert (both.value, both.numerator, both.denominator) == (25, 1, 4)
+
+
+def test_a_copy_lent_and_lost_by_the_end_of_the_period_is_not_counted_as_used(
+    lending, network, central
+):
+    c2, c3 = lending.copies[1:3]
+    census = Actor.for_job("census")
+    march = figures(MARCH, Scope(network.pk))["stock_not_used"]
+    # April: Koval borrows c1 on the 14th (the fixture); Sokil borrows c2 on the 15th and
+    # loses it on the 20th; c3 is found damaged on the shelf on the 22nd. Counted on the 30th.
+    loan = circulation.checkout(patron=lending.sokil, item=c2, branch=central,
+                                actor=lending.desk, at=at(4, 15))  # fmt: skip
+    circulation.mark_lost(loan=loan, branch=central, actor=lending.desk, at=at(4, 20))
+    circulation.mark_damaged(item=c3, branch=central, actor=lending.desk, at=at(4, 22))
+    copies_census.count_copies(network, day=date(2026, 4, 30), actor=census, at=at(4, 30, 23))
+    # The count records the two copies that can no longer be lent, once: counting the day
+    # again finds nothing new.
+    copies_census.count_copies(network, day=date(2026, 4, 30), actor=census, at=at(4, 30, 23))
+    out = Entry.objects.filter(kind="copy_out_of_use").values_list("item_id", "day")
+    assert sorted(out) == [(c2.pk, date(2026, 4, 30)), (c3.pk, date(2026, 4, 30))]
+    roll_up()
+    # Loanable on 30 April: c1, c4 and r1 (c2 lost, c3 damaged, r2 withdrawn). Lent in April:
+    # c1 and c2, and c2 is lost: of the 3 that can be lent, c4 and r1 were not: 66.67 %, not
+    # the 33.33 % that counting c2 as used stock would make.
+    april = figures(Period.month(2026, 4), Scope(network.pk))["stock_not_used"]
+    assert (april.value, april.numerator, april.denominator) == (q("66.6667"), 2, 3)
+    # c2 is found and checked in on 5 May; c3 stays damaged. Loanable on 31 May: c1, c2, c4,
+    # r1; lent in May: c1 only: 75 %.
+    circulation.checkin(item=c2, branch=central, actor=lending.desk, at=at(5, 5))
+    copies_census.count_copies(network, day=date(2026, 5, 31), actor=census, at=at(5, 31, 23))
+    back = Entry.objects.filter(kind="copy_back_in_use").values_list("item_id", "day")
+    assert list(back) == [(c2.pk, date(2026, 5, 31))]
+    roll_up()
+    may = figures(Period.month(2026, 5), Scope(network.pk))["stock_not_used"]
+    assert (may.value, may.numerator, may.denominator) == (75, 3, 4)
+    # April and May: lent c1 and c2, both loanable again on 31 May (c2 lost in April, back
+    # in May): of c1, c2, c4, r1, two were not lent: 50 %.
+    spring = Period.term(date(2026, 4, 1), date(2026, 5, 31), "April and May")
+    both = figures(spring, Scope(network.pk))["stock_not_used"]
+    assert (both.value, both.numerator, both.denominator) == (50, 2, 4)
+    # A copy out of use and then withdrawn is not back in use: c3 is withdrawn in June.
+    catalog.withdraw_item(c3, reason="beyond repair", actor=lending.desk, at=at(6, 2))
+    copies_census.count_copies(network, day=date(2026, 6, 30), actor=census, at=at(6, 30, 23))
+    assert Entry.objects.filter(kind="copy_back_in_use").count() == 1
+    # March, counted before any of this, is as it was.
+    roll_up()
+    assert figures(MARCH, Scope(network.pk))["stock_not_used"] == march
 
 
 def test_e_loans_are_the_loans_of_electronic_resources(lending, network, central, book_type):
