@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core import signing
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, QuerySet
 
 from bibliohub.catalog.models import DeletedRecord, Format, Item, Record
 from bibliohub.interop.records import COLUMNS as RECORD_COLUMNS
 from bibliohub.libraries.models import Branch
+
+_Row = TypeVar("_Row")
 
 PAGE_SIZE = 200
 SET_PREFIX = "branch:"
@@ -119,19 +121,17 @@ def page(window: Window, *, with_records: bool, size: int | None = None) -> tupl
         )
     if window.format is not None:
         records = records.filter(format=window.format)
-    if window.after is not None:
-        at, last = window.after
-        records = records.filter(Q(updated_at__gt=at) | Q(updated_at=at, id__gt=last))
-    records = records.order_by("updated_at", "id")
     formats: dict[int, str] = {}
     if with_records:
         found: list[tuple[datetime, int, Record | None]] = []
-        for r in records.only(*RECORD_COLUMNS)[: size + 1]:
+        for r in _after(records.only(*RECORD_COLUMNS), "updated_at", "id", window.after, size + 1):
             found.append((r.updated_at, r.pk, r))
             formats[r.pk] = r.format
     else:
         found = []
-        for rid, at, fmt in records.values_list("id", "updated_at", "format")[: size + 1]:
+        for rid, at, fmt in _after(
+            records.values_list("id", "updated_at", "format"), "updated_at", "id", window.after, size + 1
+        ):
             found.append((at, rid, None))
             formats[rid] = fmt
 
@@ -144,13 +144,9 @@ def page(window: Window, *, with_records: bool, size: int | None = None) -> tupl
             deleted = deleted.filter(format=window.format)
         if window.start is not None:
             deleted = deleted.filter(deleted_at__gte=window.start)
-        if window.after is not None:
-            at, last = window.after
-            deleted = deleted.filter(Q(deleted_at__gt=at) | Q(deleted_at=at, record_id__gt=last))
-        tombstones = list(
-            deleted.order_by("deleted_at", "record_id").values_list("deleted_at", "record_id", "format")[
-                : size + 1
-            ]
+        tombstones = _after(
+            deleted.values_list("deleted_at", "record_id", "format"),
+            "deleted_at", "record_id", window.after, size + 1,
         )
 
     merged = sorted(
@@ -169,6 +165,23 @@ def page(window: Window, *, with_records: bool, size: int | None = None) -> tupl
         )
         for at, rid, deleted, record in merged
     ], more
+
+
+def _after(rows: QuerySet[Any, _Row], stamp: str, key: str, after: tuple[datetime, int] | None,
+           limit: int) -> list[_Row]:
+    """The first `limit` of `rows` in (`stamp`, `key`) order that come after `after`: read as
+    two ranges of the (stamp, key) index, the rest of `after`'s moment by key and then the
+    later moments, rather than as one condition "a later moment, or the same one and a larger
+    key", which SQLite reads from the first row of the moment every time: the records of a
+    large import share one moment, and harvesting them page by page would read the index
+    over and over (a million records: 0.4 s a page and growing)."""
+    if after is None:
+        return list(rows.order_by(stamp, key)[:limit])
+    at, last = after
+    found = list(rows.filter(**{stamp: at, f"{key}__gt": last}).order_by(key)[:limit])
+    if len(found) < limit:
+        found += rows.filter(**{f"{stamp}__gt": at}).order_by(stamp, key)[: limit - len(found)]
+    return found
 
 
 def _tombstone_sets(fmt: str) -> tuple[str, ...]:

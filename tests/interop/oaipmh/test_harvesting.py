@@ -100,6 +100,21 @@ def test_a_set_is_harvested_in_pages_too(oai, titles, monkeypatch):
     assert seen == [oai_id(titles[0]), oai_id(titles[1])]
 
 
+def test_titles_that_share_one_moment_are_harvested_in_pages_without_a_gap(oai, central, pages_of_two):
+    """An import gives all its titles one moment: the pages go on within it by id, then on
+    to the later moments, tombstones among them in their place."""
+    imported = [catalogue(f"Imported {n}", at=START) for n in range(5)]
+    later = [catalogue(f"Catalogued later {n}", at=START + timedelta(minutes=1)) for n in range(2)]
+    for record in imported[1:3]:
+        catalog.delete_record(record, actor=CATALOGUER, at=START + timedelta(minutes=2))
+    seen, deleted = harvest(oai, verb="ListIdentifiers", metadataPrefix="oai_dc")
+    kept = (imported[0], imported[3], imported[4], *later)
+    assert seen == [oai_id(r) for r in kept] + [oai_id(imported[1]), oai_id(imported[2])]
+    assert deleted == [oai_id(imported[1]), oai_id(imported[2])]
+    records, _deleted = harvest(oai, verb="ListRecords", metadataPrefix="marc21")
+    assert records == seen
+
+
 # --- Deleted titles -------------------------------------------------------------------------
 
 
