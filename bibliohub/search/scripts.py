@@ -63,9 +63,13 @@ def _romanisations(text: str) -> list[str]:
     return [translit(text, table) for table in tables]
 
 
-def _pinyin(run: str) -> list[str]:
+@lru_cache(maxsize=20_000)
+def _pinyin(run: str) -> tuple[str, ...]:
+    """The toneless syllables of a run of Han characters. Remembered: pypinyin's choice of a
+    reading by the words around a character costs about 50 µs a run, and names, subjects and
+    the words of titles recur across a catalogue."""
     # v_to_u: ü rather than v, which the normaliser folds to u as readers type it.
-    return [s for s in lazy_pinyin(run, style=Style.NORMAL, v_to_u=True) if s.strip()]
+    return tuple(s for s in lazy_pinyin(run, style=Style.NORMAL, v_to_u=True) if s.strip())
 
 
 def _pinyin_tokens(text: str, *, joined: bool) -> list[str]:
