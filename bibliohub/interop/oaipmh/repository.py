@@ -25,6 +25,7 @@ from bibliohub.interop.records import COLUMNS as RECORD_COLUMNS
 from bibliohub.libraries.models import Branch
 
 _Row = TypeVar("_Row")
+_MARC_COLUMNS = ("id", "updated_at", "marc", "format")
 
 PAGE_SIZE = 200
 SET_PREFIX = "branch:"
@@ -124,7 +125,9 @@ def page(window: Window, *, with_records: bool, size: int | None = None) -> tupl
     formats: dict[int, str] = {}
     if with_records:
         found: list[tuple[datetime, int, Record | None]] = []
-        for r in _after(records.only(*RECORD_COLUMNS), "updated_at", "id", window.after, size + 1):
+        # MARCXML is made from the stored record alone; Dublin Core from the extracted fields.
+        columns = _MARC_COLUMNS if window.prefix == "marc21" else RECORD_COLUMNS
+        for r in _after(records.only(*columns), "updated_at", "id", window.after, size + 1):
             found.append((r.updated_at, r.pk, r))
             formats[r.pk] = r.format
     else:
