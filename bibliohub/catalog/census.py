@@ -27,6 +27,9 @@ GONE = frozenset({ItemStatus.WITHDRAWN, ItemStatus.LOST})
 LOANABLE = frozenset(
     {ItemStatus.AVAILABLE, ItemStatus.ON_LOAN, ItemStatus.ON_HOLD_SHELF, ItemStatus.IN_TRANSIT}
 )
+# Copies still in the collection's records that cannot be lent: lost, missing, damaged, being
+# processed, for use in the library only.
+OUT_OF_USE = frozenset(ItemStatus) - LOANABLE - {ItemStatus.WITHDRAWN}
 
 
 def count_copies(network: Network, *, day: date, actor: Actor, at: datetime) -> int:
@@ -80,12 +83,12 @@ def record_use_changes(network: Network, *, day: date, actor: Actor, at: datetim
     out_now = {
         pk: (branch_id, record_id, item_type_id)
         for pk, branch_id, record_id, item_type_id in Item.objects.filter(
-            branch__network=network
-        )
-        .exclude(status__in=LOANABLE | {ItemStatus.WITHDRAWN})
-        .values_list("pk", "branch_id", "record_id", "item_type_id")
+            branch__network=network, status__in=OUT_OF_USE
+        ).values_list("pk", "branch_id", "record_id", "item_type_id")
     }
-    known = set(OutOfUse.objects.filter(network=network).values_list("item_id", flat=True))
+    known = set(
+        OutOfUse.objects.filter(item__branch__network=network).values_list("item_id", flat=True)
+    )
     left = sorted(set(out_now) - known)
     gone = sorted(known - set(out_now))
     back: dict[int, tuple[int, int, int]] = {}
@@ -110,7 +113,5 @@ def record_use_changes(network: Network, *, day: date, actor: Actor, at: datetim
     record_many(drafts)
     for start in range(0, len(gone), 500):
         OutOfUse.objects.filter(pk__in=gone[start : start + 500]).delete()
-    OutOfUse.objects.bulk_create(
-        [OutOfUse(item_id=pk, network=network, since=day) for pk in left], batch_size=1000
-    )
+    OutOfUse.objects.bulk_create([OutOfUse(item_id=pk) for pk in left], batch_size=1000)
     return len(drafts)

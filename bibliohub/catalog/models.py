@@ -208,8 +208,6 @@ class OutOfUse(models.Model):
     figures know which copies lent in it could still be lent at its end."""
 
     item = models.OneToOneField(Item, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    network = models.ForeignKey("libraries.Network", on_delete=models.CASCADE, related_name="+")
-    since = models.DateField()
 
     def __str__(self) -> str:
-        return f"{self.item_id} since {self.since}"
+        return str(self.item_id)

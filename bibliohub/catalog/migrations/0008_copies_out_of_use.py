@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0007_fill_vernacular'),
-        ('libraries', '0004_network_currency'),
     ]
 
     operations = [
@@ -16,8 +15,6 @@ class Migration(migrations.Migration):
             name='OutOfUse',
             fields=[
                 ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='catalog.item')),
-                ('since', models.DateField()),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='libraries.network')),
             ],
         ),
     ]
