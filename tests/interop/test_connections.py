@@ -145,6 +145,11 @@ def test_a_machine_that_goes_away_while_its_message_is_answered_is_one_log_line(
         other.send(STATUS)
         assert strict(other.read())
         other.close()
+        # The first machine's thread logs once it finds the connection gone, which may be
+        # after the other machine has had its answer.
+        deadline = time.monotonic() + 10
+        while "disconnected while" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.05)
     gone = [r for r in caplog.records if "disconnected while" in r.getMessage()]
     assert len(gone) == 1
     assert re.search(
