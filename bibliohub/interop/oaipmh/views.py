@@ -78,17 +78,35 @@ def endpoint(request: HttpRequest) -> HttpResponse:
         return _response(root)
     for name, value in [("verb", verb), *sorted(params.items())]:
         request_element.set(name, value)
+    spliced: list[str] = []
     try:
-        body = _answer(verb, params, now=now, base_url=base_url)
+        body = _answer(verb, params, now=now, base_url=base_url, spliced=spliced)
     except OAIError as error:
         _error(root, error)
+        spliced.clear()
     else:
         root.append(body)
-    return _response(root)
+    return _response(root, spliced)
 
 
-def _response(root: etree._Element) -> HttpResponse:
+# Where a record's MARCXML goes in the response: the records are written as text (see
+# records.marcxml_text) and put in place of these comments when the rest of the response is,
+# rather than parsed into the tree and written out again. Only a comment node serialises as
+# this; text and attribute values never do, since their "<" is escaped.
+_PLACE = "marcxml"
+_PLACE_BYTES = b"<!--" + _PLACE.encode() + b"-->"
+
+
+def _response(root: etree._Element, spliced: list[str] | None = None) -> HttpResponse:
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    if spliced:
+        around = data.split(_PLACE_BYTES)
+        if len(around) != len(spliced) + 1:
+            raise AssertionError("a record's place in the response was lost")
+        pieces = [around[0]]
+        for text, after in zip(spliced, around[1:], strict=True):
+            pieces += (text.encode(), after)
+        data = b"".join(pieces)
     return HttpResponse(data, content_type="text/xml; charset=utf-8")
 
 
@@ -178,7 +196,10 @@ def _record_id(identifier: str) -> int:
 # --- Verbs ----------------------------------------------------------------------------------
 
 
-def _answer(verb: str, params: dict[str, str], *, now: datetime, base_url: str) -> etree._Element:
+def _answer(
+    verb: str, params: dict[str, str], *, now: datetime, base_url: str, spliced: list[str]
+) -> etree._Element:
+    """The answer to `verb`; the MARCXML of the records it holds goes to `spliced`, in order."""
     if verb == "Identify":
         return _identify(now=now, base_url=base_url)
     if verb == "ListMetadataFormats":
@@ -186,8 +207,8 @@ def _answer(verb: str, params: dict[str, str], *, now: datetime, base_url: str) 
     if verb == "ListSets":
         return _list_sets(params)
     if verb == "GetRecord":
-        return _get_record(params)
-    return _list(verb, params, now=now)
+        return _get_record(params, spliced)
+    return _list(verb, params, now=now, spliced=spliced)
 
 
 def _identify(*, now: datetime, base_url: str) -> etree._Element:
@@ -229,17 +250,17 @@ def _list_sets(params: Mapping[str, str]) -> etree._Element:
     return body
 
 
-def _get_record(params: Mapping[str, str]) -> etree._Element:
+def _get_record(params: Mapping[str, str], spliced: list[str]) -> etree._Element:
     prefix = _prefix(params)
     found = repository.entry(_record_id(params["identifier"]), with_record=True)
     if found is None:
         raise OAIError("idDoesNotExist", _("There is no record with this identifier."))
     body = etree.Element(f"{{{OAI}}}GetRecord")
-    _record(body, found, prefix)
+    _record(body, found, prefix, spliced)
     return body
 
 
-def _list(verb: str, params: dict[str, str], *, now: datetime) -> etree._Element:
+def _list(verb: str, params: dict[str, str], *, now: datetime, spliced: list[str]) -> etree._Element:
     if "resumptionToken" in params:
         try:
             window = repository.window_of(params["resumptionToken"], verb=verb)
@@ -268,7 +289,7 @@ def _list(verb: str, params: dict[str, str], *, now: datetime) -> etree._Element
     body = etree.Element(f"{{{OAI}}}{verb}")
     for found in entries:
         if with_records:
-            _record(body, found, window.prefix)
+            _record(body, found, window.prefix, spliced)
         else:
             _header(body, found)
     if more or window.after is not None:
@@ -294,14 +315,15 @@ def _header(parent: etree._Element, found: Entry) -> None:
         _text(header, "setSpec", spec)
 
 
-def _record(parent: etree._Element, found: Entry, prefix: str) -> None:
+def _record(parent: etree._Element, found: Entry, prefix: str, spliced: list[str]) -> None:
     element = _text(parent, "record")
     _header(element, found)
     if found.deleted or found.record is None:
         return
     metadata = _text(element, "metadata")
     if prefix == "marc21":
-        metadata.append(records.marcxml(found.record))
+        metadata.append(etree.Comment(_PLACE))
+        spliced.append(records.marcxml_text(found.record))
     else:
         metadata.append(
             records.dublin_core(found.record, namespace=OAI_DC, prefix="oai_dc", schema_location=FORMATS["oai_dc"][0])
