@@ -71,6 +71,10 @@ _RECORD_START = (
 _TEXT_SPECIAL = re.compile("[&<>\r]")
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t]')
 _DIRECTORY = re.compile(r"(...)(\d{4})(\d{5})", re.DOTALL)
+# In the UTF-8 of a record _direct takes: the characters XML 1.0 cannot carry (C0 controls
+# other than tab, line feed and carriage return, and U+FFFE and U+FFFF), apart from ISO 2709's
+# own terminators and delimiters, which _direct takes out.
+_NOT_XML_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1c]|\xef\xbf[\xbe\xbf]")
 _ATTRIBUTE_CHARACTERS = frozenset('&<>"\r\n\t')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
@@ -97,8 +101,10 @@ def marcxml_text(record: Record) -> str:
     marc = bytes(record.marc)
     text = _direct(marc)
     if text is None:
-        text = _from_decoded(iso2709.decode(marc)[0])
-    return clean(text)
+        return clean(_from_decoded(iso2709.decode(marc)[0]))
+    # Cleaning a whole record's text costs more than making it; looking at its bytes first
+    # tells whether there is anything to clean.
+    return clean(text) if _NOT_XML_BYTES.search(marc) else text
 
 
 def _direct(marc: bytes) -> str | None:
@@ -108,6 +114,7 @@ def _direct(marc: bytes) -> str | None:
     text as _from_decoded(iso2709.decode(marc)) for the records it takes."""
     if (
         len(marc) < 25 or marc[20:24] != b"4500" or marc[9:10] != b"a" or not marc[:24].isascii()
+        or min(marc[:24]) < 0x20
         or marc[-1] != iso2709.RECORD_TERMINATOR
     ):
         return None
@@ -137,6 +144,8 @@ def _direct(marc: bytes) -> str | None:
         if tag == ITEM_TAG:
             continue
         if iso2709.is_control_tag(tag):
+            if "\x1f" in piece:  # kept by the decoder, and not something XML can carry
+                return None
             parts += ('<controlfield tag="', tag, '">', _escaped(piece), "</controlfield>")
             continue
         subfields = piece.split("\x1f")
