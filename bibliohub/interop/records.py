@@ -68,6 +68,8 @@ _ATTRIBUTE_ESCAPES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
 _RECORD_START = (
     f'<record xmlns="{MARC}" xmlns:xsi="{XSI}" xsi:schemaLocation="{_MARC_LOCATION}"><leader>'
 )
+# The same inside an element that declares the xsi prefix already (OAI-PMH's envelope).
+_RECORD_START_IN_XSI = f'<record xmlns="{MARC}" xsi:schemaLocation="{_MARC_LOCATION}"><leader>'
 _TEXT_SPECIAL = re.compile("[&<>\r]")
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t]')
 _DIRECTORY = re.compile(r"(...)(\d{4})(\d{5})", re.DOTALL)
@@ -93,18 +95,22 @@ def marcxml(record: Record) -> etree._Element:
     return etree.fromstring(marcxml_text(record), _PARSER)
 
 
-def marcxml_text(record: Record) -> str:
+def marcxml_text(record: Record, *, xsi_declared: bool = False) -> str:
     """The stored record as the text of one namespaced MARCXML <record>, bibliographic fields
     only: without its copies' 952 fields, whose status changes with every loan. Characters XML
     cannot carry are left out. Written as text (a harvest renders a million of these), straight
-    from the stored bytes when they are what the catalogue writes (see _direct)."""
+    from the stored bytes when they are what the catalogue writes (see _direct). With
+    `xsi_declared`, for a place where the xsi prefix is declared already, the record does not
+    declare it again."""
     marc = bytes(record.marc)
     text = _direct(marc)
     if text is None:
-        return clean(_from_decoded(iso2709.decode(marc)[0]))
-    # Cleaning a whole record's text costs more than making it; looking at its bytes first
-    # tells whether there is anything to clean.
-    return clean(text) if _NOT_XML_BYTES.search(marc) else text
+        text = clean(_from_decoded(iso2709.decode(marc)[0]))
+    elif _NOT_XML_BYTES.search(marc):
+        # Cleaning a whole record's text costs more than making it; its bytes tell first
+        # whether there is anything to clean.
+        text = clean(text)
+    return _RECORD_START_IN_XSI + text[len(_RECORD_START) :] if xsi_declared else text
 
 
 def _direct(marc: bytes) -> str | None:

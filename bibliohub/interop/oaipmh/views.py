@@ -323,7 +323,7 @@ def _record(parent: etree._Element, found: Entry, prefix: str, spliced: list[str
     metadata = _text(element, "metadata")
     if prefix == "marc21":
         metadata.append(etree.Comment(_PLACE))
-        spliced.append(records.marcxml_text(found.record))
+        spliced.append(records.marcxml_text(found.record, xsi_declared=True))
     else:
         metadata.append(
             records.dublin_core(found.record, namespace=OAI_DC, prefix="oai_dc", schema_location=FORMATS["oai_dc"][0])
