@@ -128,7 +128,10 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("BIBLIOHUB_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'bibliohub.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open between requests as on PostgreSQL: a new SQLite connection reads the schema
+    # and runs the PRAGMAs below again, and starts with an empty page cache (an OAI-PMH page
+    # of 200 records: about a quarter of the server's time, measured under gunicorn).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # Writers take the lock when the transaction begins, so two desks never deadlock
         # upgrading a read lock; waiting writers queue for up to the timeout.
