@@ -72,7 +72,6 @@ _RECORD_START = (
 _RECORD_START_IN_XSI = f'<record xmlns="{MARC}" xsi:schemaLocation="{_MARC_LOCATION}"><leader>'
 _TEXT_SPECIAL = re.compile("[&<>\r]")
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t]')
-_DIRECTORY = re.compile(r"(...)(\d{4})(\d{5})", re.DOTALL)
 # In the UTF-8 of a record _direct takes: the characters XML 1.0 cannot carry (C0 controls
 # other than tab, line feed and carriage return, and U+FFFE and U+FFFF), apart from ISO 2709's
 # own terminators and delimiters, which _direct takes out.
@@ -115,38 +114,17 @@ def marcxml_text(record: Record, *, xsi_declared: bool = False) -> str:
 
 def _direct(marc: bytes) -> str | None:
     """MARCXML from stored ISO 2709 without decoding it into a record first, or None when the
-    bytes are not as the catalogue writes them (UTF-8, the MARC 21 entry map, every field two
-    indicators and no markup in the codes), which then go through the decoder. Gives the same
-    text as _from_decoded(iso2709.decode(marc)) for the records it takes."""
-    if (
-        len(marc) < 25 or marc[20:24] != b"4500" or marc[9:10] != b"a" or not marc[:24].isascii()
-        or min(marc[:24]) < 0x20
-        or marc[-1] != iso2709.RECORD_TERMINATOR
-    ):
+    bytes are not as the catalogue writes them (iso2709.stored_fields), every field with two
+    indicators and no markup in the tags: those go through the decoder. Gives the same text
+    as _from_decoded(iso2709.decode(marc)) for the records it takes."""
+    stored = iso2709.stored_fields(marc)
+    if stored is None:
         return None
-    head = marc[12:17]
-    base = int(head) if head.isdigit() else 0
-    if base <= 24 or base > len(marc) or marc[base - 1] != iso2709.FIELD_TERMINATOR:
+    leader, fields = stored
+    if not leader.isprintable() or _ATTRIBUTE_SPECIAL.search("".join(tag for tag, _text in fields)):
         return None
-    directory = marc[24 : base - 1].decode("latin-1")
-    entries = _DIRECTORY.findall(directory)
-    if not entries or len(entries) * 12 != len(directory) or _ATTRIBUTE_SPECIAL.search(directory):
-        return None
-    raw = marc[base:-1].split(b"\x1e")
-    if len(raw) != len(entries) + 1 or raw[-1]:
-        return None
-    # Each field where the directory says, one after the other, as the decoder would read it.
-    offset = 0
-    for (_tag, length, start), field in zip(entries, raw, strict=False):
-        if int(start) != offset or int(length) != len(field) + 1:
-            return None
-        offset += len(field) + 1
-    try:
-        pieces = marc[base:-1].decode("utf-8").split("\x1e")
-    except UnicodeDecodeError:
-        return None
-    parts = [_RECORD_START, _escaped(marc[:24].decode("ascii")), "</leader>"]
-    for (tag, _length, _start), piece in zip(entries, pieces, strict=False):
+    parts = [_RECORD_START, _escaped(leader), "</leader>"]
+    for tag, piece in fields:
         if tag == ITEM_TAG:
             continue
         if iso2709.is_control_tag(tag):

@@ -288,6 +288,41 @@ def decode_keeping_fields(chunk: bytes) -> tuple[Record, list[str], list[bytes] 
     return record, warnings, [data + b"\x1e" for _tag, data in entries]
 
 
+def stored_fields(marc: bytes) -> tuple[str, list[tuple[str, str]]] | None:
+    """The leader and the fields, as (tag, text) pairs, of a record in the form `encode`
+    writes it (UTF-8, leader/09 "a", the MARC 21 entry map, each field where the directory
+    says, one after the other), read without building a pymarc record: each text is what
+    decode reads for the field, a data field's subfields still behind their delimiters
+    (\x1f). None for bytes in any other form, which only `decode` reads right. For readers
+    of the catalogue's own records that need no record object (the protocols' MARCXML)."""
+    if (
+        len(marc) < 25 or marc[20:24] != b"4500" or marc[9:10] != b"a" or not marc[:24].isascii()
+        or marc[-1] != RECORD_TERMINATOR
+    ):
+        return None
+    head = marc[12:17]
+    base = int(head) if head.isdigit() else 0
+    if base <= 24 or base > len(marc) or marc[base - 1] != FIELD_TERMINATOR:
+        return None
+    directory = marc[24 : base - 1].decode("latin-1")
+    entries = _DIRECTORY.findall(directory)
+    if not entries or len(entries) * 12 != len(directory):
+        return None
+    raw = marc[base:-1].split(b"\x1e")
+    if len(raw) != len(entries) + 1 or raw[-1]:
+        return None
+    offset = 0
+    for (_tag, length, start), field in zip(entries, raw, strict=False):
+        if int(start) != offset or int(length) != len(field) + 1:
+            return None
+        offset += len(field) + 1
+    try:
+        texts = marc[base:-1].decode("utf-8").split("\x1e")
+    except UnicodeDecodeError:
+        return None
+    return marc[:24].decode("ascii"), [(tag, text) for (tag, _l, _s), text in zip(entries, texts, strict=False)]
+
+
 def control_number_of(chunk: bytes) -> str:
     """The 001 of a record that may be too damaged to decode, or "" when it cannot be found."""
     try:
