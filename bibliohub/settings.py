@@ -130,7 +130,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Kept open between requests as on PostgreSQL: a new SQLite connection reads the schema
     # and runs the PRAGMAs below again, and starts with an empty page cache (an OAI-PMH page
-    # of 200 records: about a quarter of the server's time, measured under gunicorn).
+    # of 200 records: about a quarter of the server's time, measured under gunicorn). Each
+    # worker thread's connection is renewed after 60 s, so its page cache (at most the 64 MB
+    # below) holds what that thread read in the last minute.
     DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # Writers take the lock when the transaction begins, so two desks never deadlock
