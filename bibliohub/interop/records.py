@@ -56,9 +56,6 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 
 MARC = "http://www.loc.gov/MARC21/slim"
 _MARC_LOCATION = f"{MARC} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
-_LEADER, _CONTROL, _DATA, _SUB = (
-    f"{{{MARC}}}{t}" for t in ("leader", "controlfield", "datafield", "subfield")
-)
 
 
 # Escapes for text and for attribute values in double quotes; a carriage return, a tab or a
@@ -76,7 +73,6 @@ _ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t]')
 # other than tab, line feed and carriage return, and U+FFFE and U+FFFF), apart from ISO 2709's
 # own terminators and delimiters, which _direct takes out.
 _NOT_XML_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1c]|\xef\xbf[\xbe\xbf]")
-_ATTRIBUTE_CHARACTERS = frozenset('&<>"\r\n\t')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
@@ -139,10 +135,9 @@ def _direct(marc: bytes) -> str | None:
         parts += ('<datafield ind1="', indicators[0], '" ind2="', indicators[1], '" tag="', tag, '">')
         for subfield in subfields[1:]:
             if subfield:
-                code = subfield[0]
                 parts += (
-                    '<subfield code="', _quoted(code) if code in _ATTRIBUTE_CHARACTERS else code,
-                    '">', _escaped(subfield[1:]), "</subfield>",
+                    '<subfield code="', _quoted(subfield[0]), '">', _escaped(subfield[1:]),
+                    "</subfield>",
                 )  # fmt: skip
         parts.append("</datafield>")
     parts.append("</record>")
